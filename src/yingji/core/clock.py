@@ -1,0 +1,40 @@
+"""Clocks: the only place that reads the system time, so rules and services take time as an argument."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """Wall-clock time in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock tests move by hand instead of sleeping."""
+
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at
+
+    def advance(self, **delta: float) -> None:
+        self._at += timedelta(**delta)
+
+
+def to_local(at: datetime) -> datetime:
+    """Return the time as shown to users (Asia/Shanghai); storage stays UTC."""
+    return at.astimezone(LOCAL_TZ)

@@ -1,0 +1,72 @@
+"""The one error hierarchy: HTTP status, stable code and a Chinese message template."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from yingji.rules.basis import Basis
+
+
+class YingjiError(Exception):
+    """Base of every error a caller may see; the message is Chinese, the code stable."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal"
+    message: ClassVar[str] = "系统内部错误，请联系管理员"
+
+    def __init__(self, *, field: str | None = None, basis: Sequence[Basis] = (), **params: object) -> None:
+        super().__init__(self.code)
+        self.field = field
+        self.basis = tuple(basis)
+        self.params = params
+
+    def render(self) -> str:
+        """Return the Chinese message with its parameters filled in."""
+        try:
+            return self.message.format(**self.params)
+        except (KeyError, IndexError):
+            return self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON body both the API and the CLI print."""
+        body: dict[str, Any] = {"code": self.code, "message": self.render(), "field": self.field}
+        if self.basis:
+            body["basis"] = [b.as_dict() for b in self.basis]
+        details = self.params.get("details")
+        if isinstance(details, list):
+            body["details"] = details
+        return {"error": body}
+
+
+class InvalidInput(YingjiError):
+    status, code, message = 422, "invalid_input", "输入不合法：{reason}"
+
+
+class PlanInvalid(YingjiError):
+    status, code, message = 422, "plan_invalid", "预案文件不合法：{reason}"
+
+
+class RuleViolation(YingjiError):
+    status, code, message = 422, "rule_violation", "不符合{plan}的规定：{rule}"
+
+
+class NotApplicable(YingjiError):
+    status, code, message = 422, "not_applicable", "{plan}不适用于此项判定：{reason}"
+
+
+class NotFound(YingjiError):
+    status, code, message = 404, "not_found", "未找到{kind}：{key}"
+
+
+class Forbidden(YingjiError):
+    status, code, message = 403, "forbidden", "无权执行此操作：{reason}"
+
+
+class OutOfJurisdiction(Forbidden):
+    status, code, message = 403, "out_of_jurisdiction", "超出管辖范围：{division}"
+
+
+class Conflict(YingjiError):
+    status, code, message = 409, "conflict", "与现有记录冲突：{reason}"
