@@ -4,14 +4,52 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Annotated
 
 import typer
+from typer._click.exceptions import ClickException  # typer vendors click; its usage errors are these
 
+from yingji.assess.cli import assess
+from yingji.calendars.cli import app as calendar_app
 from yingji.core.errors import YingjiError
 from yingji.plans.cli import app as plans_app
 
 app = typer.Typer(help="应急 Yingji：安全生产监管与应急管理平台", no_args_is_help=True)
 app.add_typer(plans_app, name="plans")
+app.add_typer(calendar_app, name="calendar")
+app.command("assess")(assess)
+
+db_app = typer.Typer(help="数据库", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """把数据库结构迁移到最新版本（serve 启动时也会执行）。"""
+    from yingji.config import get_settings
+    from yingji.db.runtime import engine
+
+    engine()
+    typer.echo(f"数据库已是最新结构：{get_settings().resolved_database_url()}")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="监听地址，默认 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="端口，默认 8000")] = None,
+) -> None:
+    """启动平台（API 与控制台）。默认使用本机 SQLite 数据库；YINGJI_DATABASE_URL 可改用 PostgreSQL。"""
+    import uvicorn
+
+    from yingji.app import create_app
+    from yingji.config import get_settings, setup_logging
+    from yingji.db.runtime import engine
+
+    settings = get_settings()
+    setup_logging(settings.log_level)
+    application = create_app(engine())
+    typer.echo(f"应急平台：http://{host or settings.host}:{port or settings.port}  （API 文档 /api/docs）")
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
 
 
 def main() -> None:
@@ -23,11 +61,8 @@ def main() -> None:
         sys.exit(2 if 400 <= err.status < 500 else 1)
     except typer.Abort:
         sys.exit(1)
-    except Exception as err:  # click usage errors carry their own exit code
-        code = getattr(err, "exit_code", None)
-        if code is None:
-            raise
-        show = getattr(err, "show", None)
-        if callable(show):
-            show()
-        sys.exit(code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)

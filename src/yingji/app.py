@@ -1,0 +1,38 @@
+"""create_app(): mounts the domain routers and installs the one error handler."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import Engine, text
+
+from yingji import __version__
+from yingji.assess.api import router as assess_router
+from yingji.core.http import install_error_handlers
+from yingji.plans import loader
+from yingji.plans.api import router as plans_router
+
+
+def create_app(engine: Engine) -> FastAPI:
+    """Build the API around an engine the caller created (and migrated)."""
+    app = FastAPI(
+        title="应急 Yingji",
+        version=__version__,
+        description="安全生产监管与应急管理平台 API",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.engine = engine
+    install_error_handlers(app)
+    loader.all_plans()  # fail at start, not on the first call, if a plan file is broken
+
+    @app.get("/healthz", tags=["运维"])
+    def healthz() -> dict[str, object]:
+        """健康检查：数据库可连接、预案已加载。"""
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ok", "database": engine.dialect.name, "plans": len(loader.all_plans())}
+
+    app.include_router(assess_router)
+    app.include_router(plans_router)
+    return app

@@ -1,0 +1,1 @@
+"""Published holiday schedules an administrator loads, on top of the holidays package."""

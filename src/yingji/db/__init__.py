@@ -1,0 +1,1 @@
+"""Shared persistence: declarative base, engines and sessions, Alembic migrations."""

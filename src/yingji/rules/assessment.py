@@ -1,0 +1,67 @@
+"""assess(): one accident's full answer under one plan — grade, response, reports, release, each with its basis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from yingji.core.errors import NotApplicable
+from yingji.plans.schema import Plan, ResponseLevel
+from yingji.rules.basis import Basis, Decision
+from yingji.rules.facts import AccidentFacts
+from yingji.rules.grading import grade_accident
+from yingji.rules.levels import Grade
+from yingji.rules.reporting import ReportDeadline, release_authority, report_deadlines, supplementary_window_days
+from yingji.rules.response import propose_upgrade, response_level
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assessment:
+    plan: Plan
+    facts: AccidentFacts
+    grade: Decision[Grade]
+    response: Decision[ResponseLevel | None]
+    upgrade: Decision[ResponseLevel | None]
+    deadlines: Decision[tuple[ReportDeadline, ...]]
+    release: Decision[str | None]
+    supplementary_days: Decision[int]
+    evaluation_report_days: int
+    evaluation_basis: tuple[Basis, ...]
+    in_scope: bool
+
+    @property
+    def basis(self) -> tuple[Basis, ...]:
+        """Return every citation once, in the order the answers use them."""
+        seen: dict[tuple[str, str, str | None, str | None], Basis] = {}
+        parts = (self.grade, self.response, self.upgrade, self.deadlines, self.release, self.supplementary_days)
+        for decision in parts:
+            for b in decision.basis:
+                seen.setdefault((b.rule, b.clause, b.seed, b.quote), b)
+        for b in self.evaluation_basis:
+            seen.setdefault((b.rule, b.clause, b.seed, b.quote), b)
+        return tuple(seen.values())
+
+
+def assess(
+    plan: Plan, facts: AccidentFacts, *, known_at: datetime | None = None, accident_type: str | None = None
+) -> Assessment:
+    """Answer "what grade, what response, who decides and leads, who must be told by when, who releases"."""
+    if plan.grading is None or plan.reporting is None or plan.public_release is None:
+        raise NotApplicable(field="plan", plan=plan.metadata.title, reason="该预案不对生产安全事故分级")
+    grade = grade_accident(plan.grading, facts, plan_id=plan.id)
+    level = response_level(plan.response, grade, facts, plan_id=plan.id)
+    scope = plan.scope
+    in_scope = scope.min_grade is None or grade.value <= scope.min_grade or bool(set(scope.applies_on) & facts.conditions)
+    return Assessment(
+        plan=plan,
+        facts=facts,
+        grade=grade,
+        response=level,
+        upgrade=propose_upgrade(plan.response, level.value, facts, plan_id=plan.id),
+        deadlines=report_deadlines(plan.reporting, grade.value, plan_id=plan.id, known_at=known_at),
+        release=release_authority(plan.public_release, grade.value, sensitive=facts.is_sensitive, plan_id=plan.id),
+        supplementary_days=supplementary_window_days(accident_type),
+        evaluation_report_days=plan.post_event.evaluation_report_days,
+        evaluation_basis=tuple(b.to_basis(rule="evaluation_report", plan=plan.id) for b in plan.post_event.basis[:1]),
+        in_scope=in_scope,
+    )

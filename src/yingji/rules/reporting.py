@@ -1,0 +1,87 @@
+"""report_deadlines(), release_authority(), supplementary_window_days(): 信息报告 and 信息发布."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from yingji.plans.schema import PublicRelease, ReportForm, Reporting, ReportStep, Timing
+from yingji.rules import national
+from yingji.rules.basis import Basis, Decision
+from yingji.rules.levels import Grade
+
+RULE = "report_deadlines"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportDeadline:
+    """One notification obligation: ``from_body`` must report to ``to`` within the window after it learns."""
+
+    from_body: str
+    to: tuple[str, ...]
+    timing: Timing
+    within_minutes: int | None
+    form: ReportForm
+    latest_minutes: int  # worst case from the first report, if every earlier hop used its whole window
+    due_at: datetime | None
+    basis: Basis
+
+
+def applicable_steps(reporting: Reporting, grade: Grade) -> list[ReportStep]:
+    """Return the chain's hops that apply to an accident of this grade."""
+    return [s for s in reporting.steps if s.min_grade is None or grade <= s.min_grade]
+
+
+def report_deadlines(
+    reporting: Reporting, grade: Grade, *, plan_id: str, known_at: datetime | None = None
+) -> Decision[tuple[ReportDeadline, ...]]:
+    """Return every hop with its window; with ``known_at`` (first report received) each gets a due time.
+
+    A hop's clock starts when its sender receives the report, i.e. at the latest deadline of the hop that reached
+    it; "立即" and "及时" count as zero minutes for that worst-case sum.
+    """
+    received: dict[str, int] = {reporting.first_reporter: 0}
+    deadlines: list[ReportDeadline] = []
+    for step in applicable_steps(reporting, grade):
+        start = received.get(step.from_body, 0)
+        latest = start + (step.within_minutes or 0)
+        for body in step.to:
+            received[body] = min(received.get(body, latest), latest)
+        deadlines.append(
+            ReportDeadline(
+                from_body=step.from_body,
+                to=tuple(step.to),
+                timing=step.timing,
+                within_minutes=step.within_minutes,
+                form=step.form,
+                latest_minutes=latest,
+                due_at=None if known_at is None else known_at + timedelta(minutes=latest),
+                basis=step.basis.to_basis(rule=RULE, plan=plan_id),
+            )
+        )
+    return Decision(tuple(deadlines), tuple(d.basis for d in deadlines))
+
+
+def release_authority(
+    release: PublicRelease, grade: Grade, *, sensitive: bool, plan_id: str
+) -> Decision[str | None]:
+    """Return who releases information to the public for this grade; a sensitive case may move up."""
+    if sensitive:
+        for rule in release.rules:
+            if grade in rule.sensitive_grades:
+                return Decision(rule.body, (rule.basis.to_basis(rule="release_authority", plan=plan_id),))
+    for rule in release.rules:
+        if grade in rule.grades:
+            return Decision(rule.body, (rule.basis.to_basis(rule="release_authority", plan=plan_id),))
+    return Decision(None, (), notes=("本预案未规定该等级事故的信息发布机关，按国家和自治区有关规定执行",))
+
+
+def supplementary_window_days(accident_type: str | None) -> Decision[int]:
+    """Return how long casualty changes must still be reported (第十三条: 30 days; road traffic and fire 7)."""
+    if accident_type in national.ROAD_OR_FIRE:
+        days = national.REPORTING.supplementary_days_road_fire
+        quote = "道路交通事故、火灾事故自发生之日起7日内"
+    else:
+        days = national.REPORTING.supplementary_days
+        quote = "自事故发生之日起30日内"
+    return Decision(days, (national.decree_basis("supplementary_window_days", "第十三条", quote),))
