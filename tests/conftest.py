@@ -1,0 +1,86 @@
+"""Shared fixtures: database tests run on SQLite and on a real PostgreSQL server started here."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from tests.support import postgres
+from yingji.core.clock import FixedClock
+from yingji.db import migrate
+from yingji.db.session import make_engine
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+def _postgres_required() -> bool:
+    return os.environ.get("YINGJI_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[postgres.PostgresServer | None]:
+    try:
+        server = postgres.start()
+    except (FileNotFoundError, OSError) as err:
+        if _postgres_required():
+            raise RuntimeError(f"PostgreSQL is required for this run but could not start: {err}") from err
+        yield None
+        return
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _sqlite_savepoint_recipe(engine: Engine) -> None:
+    # pysqlite opens transactions lazily; take over BEGIN so nested savepoints work (SQLAlchemy docs recipe).
+    @event.listens_for(engine, "connect")
+    def _no_autobegin(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated engine per backend, shared by the session."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
+        created = make_engine(f"sqlite:///{path}")
+        _sqlite_savepoint_recipe(created)
+    else:
+        server = request.getfixturevalue("pg_server")
+        if server is None:
+            pytest.skip("PostgreSQL server binaries not installed (scripts/test installs them)")
+        created = make_engine(server.url)
+    migrate.upgrade(created)
+    yield created
+    created.dispose()
+
+
+@pytest.fixture
+def db_session(engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
