@@ -72,7 +72,8 @@ def render_text(result: AssessmentRead) -> str:
         window = f"{d.within_minutes} 分钟内" if d.within_minutes else {"immediately": "立即", "promptly": "及时"}[d.timing]
         form = {"phone": "电话", "written": "书面", "any": ""}[d.form]
         lines.append(f"  {d.from_} → {d.to}：{form}{window}（最迟第 {d.latest_minutes} 分钟）")
-    lines.append(f"伤亡补报期：{result.supplementary_report_days} 日；总结评估报告：应急结束后 {result.evaluation_report_days} 日内")
+    evaluation = f"{result.evaluation_report_days} 日内" if result.evaluation_report_days else "及时"
+    lines.append(f"伤亡补报期：{result.supplementary_report_days} 日；总结评估报告：应急结束后{evaluation}")
     lines.extend(f"说明：{n}" for n in result.notes)
     lines.append("依据：")
     lines.extend(f"  [{b.seed or b.source}] {b.clause}：{b.quote or ''}" for b in result.basis)

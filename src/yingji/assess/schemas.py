@@ -81,6 +81,6 @@ class AssessmentRead(YingjiModel):
     report_deadlines: list[DeadlineRead]
     release_authority: str | None
     supplementary_report_days: int
-    evaluation_report_days: int
+    evaluation_report_days: int | None = Field(description="总结评估报告期限（日）；预案只说“及时”时为空")
     notes: list[str]
     basis: list[BasisRead]

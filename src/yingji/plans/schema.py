@@ -394,7 +394,9 @@ class EndConditions(Cited):
 
 
 class PostEvent(Cited):
-    evaluation_report_days: int = Field(ge=1, description="应急结束后提交总结评估报告的天数")
+    evaluation_report_days: int | None = Field(
+        default=None, ge=1, description="应急结束后提交总结评估报告的天数；原文只说“及时”时为空"
+    )
     evaluation_report_to: list[Body] = Field(default_factory=list)
     obligations: list[Text] = Field(default_factory=list)
 

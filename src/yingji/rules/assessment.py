@@ -25,7 +25,7 @@ class Assessment:
     deadlines: Decision[tuple[ReportDeadline, ...]]
     release: Decision[str | None]
     supplementary_days: Decision[int]
-    evaluation_report_days: int
+    evaluation_report_days: int | None
     evaluation_basis: tuple[Basis, ...]
     in_scope: bool
 
