@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from yingji.assess.schemas import AssessmentRead, AssessRequest, BasisRead, DeadlineRead, PlanRef, UpgradeRead
+from yingji.core.errors import InvalidInput
 from yingji.plans import loader
 from yingji.rules.assessment import Assessment, assess
 from yingji.rules.facts import AccidentFacts
@@ -23,9 +26,13 @@ def facts_from(request: AssessRequest) -> AccidentFacts:
 
 
 def run(request: AssessRequest) -> AssessmentRead:
-    """Assess under the named plan; unknown plan → NotFound, a plan that does not grade accidents → NotApplicable."""
-    plan = loader.get(request.plan)
-    return to_read(assess(plan, facts_from(request), known_at=request.known_at, accident_type=request.accident_type))
+    """Assess under the named plan; an unknown plan is bad input (422), as is one that does not grade accidents."""
+    plan = loader.all_plans().get(request.plan)
+    if plan is None:
+        known = "、".join(loader.all_plans())
+        raise InvalidInput(field="plan", reason=f"plan：未知预案「{request.plan}」，可选：{known}")
+    known_at = None if request.known_at is None else request.known_at.astimezone(UTC)  # answers are in UTC
+    return to_read(assess(plan, facts_from(request), known_at=known_at, accident_type=request.accident_type))
 
 
 def to_read(result: Assessment) -> AssessmentRead:

@@ -1,0 +1,5 @@
+"""``python -m yingji`` runs the CLI."""
+
+from yingji.cli import main
+
+main()
