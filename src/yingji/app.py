@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine, text
 
 from yingji import __version__
@@ -25,6 +26,11 @@ def create_app(engine: Engine) -> FastAPI:
     app.state.engine = engine
     install_error_handlers(app)
     loader.all_plans()  # fail at start, not on the first call, if a plan file is broken
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        # The console (web/) lands with its own issue; until then the root opens the API documentation.
+        return RedirectResponse("/api/docs")
 
     @app.get("/healthz", tags=["运维"])
     def healthz() -> dict[str, object]:

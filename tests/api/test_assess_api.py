@@ -36,8 +36,15 @@ def test_docs_and_openapi_are_served(client: TestClient) -> None:
 
 def test_dongsheng_trapped_miners_answer(client: TestClient) -> None:
     """东胜区: 3 trapped with no deaths is a Ⅲ response (001 D6.7); unit head phones in 30 min, writes in 60."""
-    response = post(client, plan="dongsheng-2024", deaths=0, serious_injuries=0, direct_loss_yuan=0, trapped=3,
-                    known_at="2026-11-23T03:00:00+08:00")
+    response = post(
+        client,
+        plan="dongsheng-2024",
+        deaths=0,
+        serious_injuries=0,
+        direct_loss_yuan=0,
+        trapped=3,
+        known_at="2026-11-23T03:00:00+08:00",
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["grade"] == "一般"
@@ -51,8 +58,15 @@ def test_dongsheng_trapped_miners_answer(client: TestClient) -> None:
 
 
 def test_baotou_noncoal_grade_with_missing_and_upgrade(client: TestClient) -> None:
-    body = post(client, plan="baotou-noncoal-2025", deaths=1, missing=2, serious_injuries=0, direct_loss_yuan=0,
-                conditions=["sensitive"]).json()
+    body = post(
+        client,
+        plan="baotou-noncoal-2025",
+        deaths=1,
+        missing=2,
+        serious_injuries=0,
+        direct_loss_yuan=0,
+        conditions=["sensitive"],
+    ).json()
     assert (body["grade"], body["response_level"], body["provisional"]) == ("较大", 3, False)
     assert body["decided_by"] == "包头市应急管理局（矿山安全监管局）"
     assert body["upgrade"]["to_level"] == 2
@@ -80,11 +94,17 @@ ERRORS = [
     pytest.param({"plan": "baotou-coal-2025", "trapped": 1.5}, 422, "invalid_input", "trapped", id="fractional"),
     pytest.param({"deaths": 1}, 422, "invalid_input", "plan", id="missing plan"),
     pytest.param({"plan": "baotou-coal-2025", "colour": "red"}, 422, "invalid_input", "colour", id="unknown field"),
-    pytest.param({"plan": "baotou-coal-2025", "conditions": ["moon"]}, 422, "invalid_input", "conditions.0",
-                 id="unknown condition"),
+    pytest.param(
+        {"plan": "baotou-coal-2025", "conditions": ["moon"]},
+        422,
+        "invalid_input",
+        "conditions.0",
+        id="unknown condition",
+    ),
     pytest.param({"plan": "baotou-coal-2025", "social_impact": 5}, 422, "invalid_input", "social_impact", id="impact"),
-    pytest.param({"plan": "baotou-coal-2025", "known_at": "2026-11-23T03:00"}, 422, "invalid_input", "known_at",
-                 id="naive time"),
+    pytest.param(
+        {"plan": "baotou-coal-2025", "known_at": "2026-11-23T03:00"}, 422, "invalid_input", "known_at", id="naive time"
+    ),
     pytest.param({"plan": "ordos-weather-2024", "deaths": 1}, 422, "not_applicable", "plan", id="weather plan"),
 ]
 
@@ -109,3 +129,9 @@ def test_unknown_plan_detail_is_404(client: TestClient) -> None:
     response = client.get("/api/plans/no-such-plan")
     assert response.status_code == 404
     assert response.json()["error"] == {"code": "not_found", "message": "未找到预案：no-such-plan", "field": "plan"}
+
+
+def test_root_opens_the_api_documentation(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/api/docs"

@@ -78,7 +78,7 @@ def test_reloading_a_year_replaces_it(db_session: Session, clock: FixedClock) ->
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"days_off": [date(2030, 10, 1)]}, "days_off"),
+        ({"days_off": [date(2030, 10, 1)]}, "不属于 2031 年"),
         ({"working_weekends": [date(2031, 10, 1)]}, "既放假又调休上班"),
         ({"working_weekends": [date(2031, 9, 29)]}, "不是周末"),
         ({"year": 1999}, "year"),

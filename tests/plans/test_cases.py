@@ -35,7 +35,9 @@ def plan_of(plan_id: str) -> Plan:
 
 
 def facts_of(raw: dict[str, Any]) -> AccidentFacts:
-    values = {k: raw.get(k, 0) for k in ("deaths", "serious_injuries", "direct_loss_yuan", "missing", "trapped", "endangered")}
+    values = {
+        k: raw.get(k, 0) for k in ("deaths", "serious_injuries", "direct_loss_yuan", "missing", "trapped", "endangered")
+    }
     impact = raw.get("social_impact")
     return AccidentFacts(
         **values,
@@ -92,7 +94,9 @@ def test_warning_case(plan_id: str, case: dict[str, Any]) -> None:
 def test_release_case(plan_id: str, case: dict[str, Any]) -> None:
     plan = plan_of(plan_id)
     assert plan.public_release is not None
-    decision = release_authority(plan.public_release, Grade(case["grade"]), sensitive=case["sensitive"], plan_id=plan_id)
+    decision = release_authority(
+        plan.public_release, Grade(case["grade"]), sensitive=case["sensitive"], plan_id=plan_id
+    )
     assert decision.value == case["body"]
     assert case["seed"] in seeds(decision.basis)
 

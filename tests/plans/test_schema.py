@@ -105,7 +105,9 @@ MUTATIONS = [
 
 
 @pytest.mark.parametrize(("mutate", "field"), MUTATIONS)
-def test_malformed_plan_names_the_field(raw: dict[str, Any], mutate: Callable[[dict[str, Any]], None], field: str) -> None:
+def test_malformed_plan_names_the_field(
+    raw: dict[str, Any], mutate: Callable[[dict[str, Any]], None], field: str
+) -> None:
     data = copy.deepcopy(raw)
     mutate(data)
     with pytest.raises(PlanInvalid) as caught:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any, cast
 
 import pytest
 from hypothesis import given, settings
@@ -56,7 +57,7 @@ def band_seeds(plan: Plan, grade: Grade, measure: Measure) -> set[str]:
 @pytest.mark.parametrize(("measure", "value", "expected"), BOUNDARIES, ids=[f"{m}={v}" for m, v, _ in BOUNDARIES])
 def test_decree_493_boundaries(plan: Plan, measure: str, value: int, expected: Grade) -> None:
     assert plan.grading is not None
-    decision = grade_accident(plan.grading, dataclasses.replace(ZERO, **{measure: value}), plan_id=plan.id)
+    decision = grade_accident(plan.grading, dataclasses.replace(ZERO, **cast(dict[str, Any], {measure: value})), plan_id=plan.id)
     assert decision.value is expected
     assert not decision.provisional
     cited = {b.seed for b in decision.basis}
@@ -66,7 +67,9 @@ def test_decree_493_boundaries(plan: Plan, measure: str, value: int, expected: G
 
 @pytest.mark.parametrize("plan", ACCIDENT_PLANS, ids=PLAN_IDS)
 @pytest.mark.parametrize(("deaths", "missing", "trapped"), [(1, 2, 0), (0, 0, 3), (2, 0, 1)])
-def test_missing_and_trapped_count_only_where_the_plan_says(plan: Plan, deaths: int, missing: int, trapped: int) -> None:
+def test_missing_and_trapped_count_only_where_the_plan_says(
+    plan: Plan, deaths: int, missing: int, trapped: int
+) -> None:
     """Non-coal plans count 失踪/受困 with deaths (000#L713, 003#L16 附件1); Decree-493 plans do not."""
     assert plan.grading is not None
     facts = dataclasses.replace(ZERO, deaths=deaths, missing=missing, trapped=trapped)
@@ -115,9 +118,10 @@ def test_more_harm_never_lowers_grade_or_level(plan: Plan, data: st.DataObject) 
     assert plan.grading is not None
     base = data.draw(known_facts())
     worse = data.draw(worse_facts(base))
-    assert grade_accident(plan.grading, worse, plan_id=plan.id).value <= grade_accident(
-        plan.grading, base, plan_id=plan.id
-    ).value
+    assert (
+        grade_accident(plan.grading, worse, plan_id=plan.id).value
+        <= grade_accident(plan.grading, base, plan_id=plan.id).value
+    )
     assert _level_rank(plan, worse) <= _level_rank(plan, base)
 
 
@@ -128,7 +132,7 @@ def test_a_provisional_grade_only_rises(plan: Plan, data: st.DataObject) -> None
     assert plan.grading is not None
     complete = data.draw(known_facts())
     hidden = data.draw(st.sets(st.sampled_from(["deaths", "serious_injuries", "direct_loss_yuan", "missing"])))
-    partial = dataclasses.replace(complete, **dict.fromkeys(hidden))
+    partial = dataclasses.replace(complete, **cast(dict[str, Any], dict.fromkeys(hidden)))
     provisional = grade_accident(plan.grading, partial, plan_id=plan.id)
     final = grade_accident(plan.grading, complete, plan_id=plan.id)
     assert final.value <= provisional.value

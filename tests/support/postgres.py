@@ -59,24 +59,56 @@ def start() -> PostgresServer:
         root.chmod(0o755)
     port = _free_port()
     subprocess.run(
-        [*run_as, str(bin_dir / "initdb"), "-D", str(data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-         "--locale=C.UTF-8", "--no-sync"],
+        [
+            *run_as,
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data_dir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
         check=True,
         capture_output=True,
         timeout=120,
     )
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off"
     subprocess.run(
-        [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-o", options, "-l", str(root / "log"), "-w",
-         "-t", "60", "start"],
+        [
+            *run_as,
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data_dir),
+            "-o",
+            options,
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ],
         check=True,
         capture_output=True,
         timeout=90,
     )
     server = PostgresServer(data_dir=data_dir, port=port, bin_dir=bin_dir, run_as=run_as)
     subprocess.run(
-        [*run_as, str(bin_dir.parent / "bin" / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-         "yingji_test"],
+        [
+            *run_as,
+            str(bin_dir.parent / "bin" / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "yingji_test",
+        ],
         check=True,
         capture_output=True,
         timeout=60,

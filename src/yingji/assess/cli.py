@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -69,7 +68,9 @@ def render_text(result: AssessmentRead) -> str:
         lines.append(f"可报批提级至：{result.upgrade.name}（{result.upgrade.decided_by}）")
     lines.append("报告时限：")
     for d in result.report_deadlines:
-        window = f"{d.within_minutes} 分钟内" if d.within_minutes else {"immediately": "立即", "promptly": "及时"}[d.timing]
+        window = (
+            f"{d.within_minutes} 分钟内" if d.within_minutes else {"immediately": "立即", "promptly": "及时"}[d.timing]
+        )
         form = {"phone": "电话", "written": "书面", "any": ""}[d.form]
         lines.append(f"  {d.from_} → {d.to}：{form}{window}（最迟第 {d.latest_minutes} 分钟）")
     evaluation = f"{result.evaluation_report_days} 日内" if result.evaluation_report_days else "及时"
@@ -78,4 +79,3 @@ def render_text(result: AssessmentRead) -> str:
     lines.append("依据：")
     lines.extend(f"  [{b.seed or b.source}] {b.clause}：{b.quote or ''}" for b in result.basis)
     return "\n".join(lines)
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from yingji.core.schemas import YingjiModel
 
@@ -17,12 +17,17 @@ class ScheduleIn(YingjiModel):
     days_off: list[date] = Field(min_length=1, description="放假日期（含调休放假的工作日）")
     working_weekends: list[date] = Field(default_factory=list, description="调休上班的周末日期")
 
+    @field_validator("days_off", "working_weekends")
+    @classmethod
+    def _same_year(cls, days: list[date], info: ValidationInfo) -> list[date]:
+        year = info.data.get("year")
+        stray = [d for d in days if d.year != year]
+        if year is not None and stray:
+            raise ValueError(f"{stray[0]} 不属于 {year} 年")
+        return days
+
     @model_validator(mode="after")
     def _consistent(self) -> ScheduleIn:
-        for name in ("days_off", "working_weekends"):
-            stray = [d for d in getattr(self, name) if d.year != self.year]
-            if stray:
-                raise ValueError(f"{name} 中的 {stray[0]} 不属于 {self.year} 年")
         both = set(self.days_off) & set(self.working_weekends)
         if both:
             raise ValueError(f"{min(both)} 不能既放假又调休上班")

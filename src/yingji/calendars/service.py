@@ -15,11 +15,17 @@ from yingji.rules.calendar import WorkCalendar, YearSchedule
 def load_schedule(*, db_session: Session, clock: Clock, actor: str, schedule: ScheduleIn) -> int:
     """Replace the stored schedule for the year; the caller commits. Returns the number of days stored."""
     now = clock.now()
-    replaced = db_session.execute(delete(ScheduleDay).where(ScheduleDay.year == schedule.year)).rowcount
-    rows = [ScheduleDay(day=d, year=schedule.year, kind=DayKind.OFF, source=schedule.source, loaded_at=now)
-            for d in schedule.days_off]
-    rows += [ScheduleDay(day=d, year=schedule.year, kind=DayKind.WORK, source=schedule.source, loaded_at=now)
-             for d in schedule.working_weekends]
+    existing = db_session.scalars(select(ScheduleDay.day).where(ScheduleDay.year == schedule.year)).all()
+    db_session.execute(delete(ScheduleDay).where(ScheduleDay.year == schedule.year))
+    replaced = len(existing)
+    rows = [
+        ScheduleDay(day=d, year=schedule.year, kind=DayKind.OFF, source=schedule.source, loaded_at=now)
+        for d in schedule.days_off
+    ]
+    rows += [
+        ScheduleDay(day=d, year=schedule.year, kind=DayKind.WORK, source=schedule.source, loaded_at=now)
+        for d in schedule.working_weekends
+    ]
     db_session.add_all(rows)
     db_session.flush()
     audit.record(

@@ -254,7 +254,7 @@ class WarningLevelSpec(YingjiModel):
     basis: list[SeedRef] = Field(min_length=1)
 
 
-class Warning(YingjiModel):  # noqa: N818 - a plan section, never raised
+class Warning(YingjiModel):
     levels: list[WarningLevelSpec] = Field(min_length=1, max_length=4)
     actions_cumulative: bool = True
     issue_fields: list[Text] = Field(min_length=1)

@@ -51,7 +51,9 @@ def assess(
     grade = grade_accident(plan.grading, facts, plan_id=plan.id)
     level = response_level(plan.response, grade, facts, plan_id=plan.id)
     scope = plan.scope
-    in_scope = scope.min_grade is None or grade.value <= scope.min_grade or bool(set(scope.applies_on) & facts.conditions)
+    in_scope = (
+        scope.min_grade is None or grade.value <= scope.min_grade or bool(set(scope.applies_on) & facts.conditions)
+    )
     return Assessment(
         plan=plan,
         facts=facts,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
+from holidays.countries.china import China
 
 from yingji.rules.basis import Basis, Decision
 
@@ -36,9 +36,13 @@ class YearSchedule:
             raise ValueError("a date cannot be both a day off and a make-up working day")
 
 
+def _china(year: int) -> China:
+    return China(years=year)  # type: ignore[no-untyped-call]  # holidays leaves __init__ unannotated
+
+
 @cache
 def _package_schedule(year: int) -> YearSchedule | None:
-    china = holidays.China(years=year)
+    china = _china(year)
     working = frozenset(d for d in china.weekend_workdays if d.year == year)
     if not working:
         return None
@@ -47,7 +51,7 @@ def _package_schedule(year: int) -> YearSchedule | None:
 
 @cache
 def _estimated_days_off(year: int) -> frozenset[date]:
-    return frozenset(holidays.China(years=year).keys())
+    return frozenset(_china(year).keys())
 
 
 class WorkCalendar:

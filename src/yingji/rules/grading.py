@@ -56,5 +56,9 @@ def grade_accident(grading: Grading, facts: AccidentFacts, *, plan_id: str) -> D
             if grading.missing_and_trapped_count_as_deaths and grading.missing_and_trapped_basis:
                 extra = (grading.missing_and_trapped_basis.to_basis(rule=RULE, plan=plan_id),)
             # The most severe grade cannot rise further, so it is final even with unknowns.
-            return Decision(band.grade, (*hits, *extra, inclusive), provisional=provisional and band.grade is not Grade.EXTRAORDINARY)
+            return Decision(
+                band.grade,
+                (*hits, *extra, inclusive),
+                provisional=provisional and band.grade is not Grade.EXTRAORDINARY,
+            )
     return Decision(Grade.ORDINARY, (grading.ordinary.to_basis(rule=RULE, plan=plan_id), inclusive), provisional)

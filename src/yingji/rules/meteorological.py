@@ -17,7 +17,9 @@ def hazard(weather: Meteorological, hazard_id: str) -> Hazard:
     return found
 
 
-def hazard_level_allowed(weather: Meteorological, hazard_id: str, level: WarningLevel, *, plan_id: str) -> Decision[bool]:
+def hazard_level_allowed(
+    weather: Meteorological, hazard_id: str, level: WarningLevel, *, plan_id: str
+) -> Decision[bool]:
     """Return whether the plan grades this hazard at this level at all (e.g. 大雾 has no 红色)."""
     found = hazard(weather, hazard_id)
     spec = next((lvl for lvl in found.levels if lvl.level == level), None)

@@ -62,9 +62,7 @@ def report_deadlines(
     return Decision(tuple(deadlines), tuple(d.basis for d in deadlines))
 
 
-def release_authority(
-    release: PublicRelease, grade: Grade, *, sensitive: bool, plan_id: str
-) -> Decision[str | None]:
+def release_authority(release: PublicRelease, grade: Grade, *, sensitive: bool, plan_id: str) -> Decision[str | None]:
     """Return who releases information to the public for this grade; a sensitive case may move up."""
     if sensitive:
         for rule in release.rules:

@@ -14,7 +14,7 @@ def level_spec(warning: Warning, level: WarningLevel) -> WarningLevelSpec | None
 
 
 def issuer_for(warning: Warning, level: WarningLevel, *, plan_id: str) -> Decision[tuple[str, ...] | None]:
-    """Return the bodies that may issue a warning of this level (any one of them); None if the plan has no such level."""
+    """Return the bodies that may issue a warning of this level (any one); None if the plan lacks the level."""
     spec = level_spec(warning, level)
     if spec is None:
         return Decision(None, (), notes=(f"本预案未设{level.label}预警",))
