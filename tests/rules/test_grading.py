@@ -57,7 +57,9 @@ def band_seeds(plan: Plan, grade: Grade, measure: Measure) -> set[str]:
 @pytest.mark.parametrize(("measure", "value", "expected"), BOUNDARIES, ids=[f"{m}={v}" for m, v, _ in BOUNDARIES])
 def test_decree_493_boundaries(plan: Plan, measure: str, value: int, expected: Grade) -> None:
     assert plan.grading is not None
-    decision = grade_accident(plan.grading, dataclasses.replace(ZERO, **cast(dict[str, Any], {measure: value})), plan_id=plan.id)
+    decision = grade_accident(
+        plan.grading, dataclasses.replace(ZERO, **cast(dict[str, Any], {measure: value})), plan_id=plan.id
+    )
     assert decision.value is expected
     assert not decision.provisional
     cited = {b.seed for b in decision.basis}
