@@ -9,7 +9,7 @@ import pytest
 from yingji.plans.loader import all_plans
 from yingji.plans.schema import Plan
 from yingji.rules.levels import Grade, WarningLevel
-from yingji.rules.reporting import release_authority, report_deadlines, supplementary_window_days
+from yingji.rules.reporting import release_authority, report_deadlines, report_reach, supplementary_window_days
 from yingji.rules.response import may_end
 from yingji.rules.warning_levels import actions_for, issuer_for, may_lift, missing_fields
 
@@ -134,3 +134,25 @@ def test_warning_actions_accumulate_from_blue(plan_id: str) -> None:
     assert by_level[WarningLevel.BLUE] <= by_level[WarningLevel.YELLOW] <= by_level[WarningLevel.ORANGE]
     assert by_level[WarningLevel.ORANGE] <= by_level[WarningLevel.RED]
     assert len(by_level[WarningLevel.YELLOW]) > len(by_level[WarningLevel.BLUE])
+
+
+def test_a_promptly_level_up_hop_gets_decree_493s_two_hours() -> None:
+    """Dongsheng times the city → region hop only as 及时 (001#L2729); Decree 493 第十一条 caps each level at 2 h."""
+    reporting = plan("dongsheng-2024").reporting
+    assert reporting is not None
+    hops = report_deadlines(reporting, Grade.LARGER, plan_id="dongsheng-2024").value
+    region = next(d for d in hops if "内蒙古自治区应急管理厅" in d.to)
+    assert region.within_minutes == 120
+    assert region.statutory_basis is not None and region.statutory_basis.clause == "第十一条"
+    internal = next(d for d in hops if d.to == ("东胜区人民政府",))
+    assert internal.within_minutes is None  # not a level-up hop: 及时 stays without a number
+
+
+@pytest.mark.parametrize(
+    ("grade", "reach"),
+    [(Grade.ORDINARY, "设区的市级"), (Grade.LARGER, "省级"), (Grade.MAJOR, "国务院"), (Grade.EXTRAORDINARY, "国务院")],
+)
+def test_report_reach_by_grade(grade: Grade, reach: str) -> None:
+    decision = report_reach(grade)
+    assert reach in decision.value
+    assert decision.basis[0].clause == "第十条"

@@ -50,6 +50,7 @@ class DeadlineRead(YingjiModel):
     latest_minutes: int = Field(description="自最初报告起的最迟分钟数（前序环节均用满时限）")
     due_at: datetime | None
     seed: str | None
+    statutory_source: str | None = Field(default=None, description="预案未给时限时，所依据的国家规定条款")
 
 
 class UpgradeRead(YingjiModel):
@@ -79,6 +80,7 @@ class AssessmentRead(YingjiModel):
     actions: list[str]
     upgrade: UpgradeRead | None
     report_deadlines: list[DeadlineRead]
+    report_reach: str = Field(description="按条例第十条，该等级事故至少须上报到的层级")
     release_authority: str | None
     supplementary_report_days: int
     evaluation_report_days: int | None = Field(description="总结评估报告期限（日）；预案只说“及时”时为空")

@@ -59,6 +59,9 @@ def to_read(result: Assessment) -> AssessmentRead:
                 "latest_minutes": d.latest_minutes,
                 "due_at": d.due_at,
                 "seed": d.basis.seed,
+                "statutory_source": None
+                if d.statutory_basis is None
+                else f"{d.statutory_basis.source} {d.statutory_basis.clause}",
             }
         )
         for d in result.deadlines.value
@@ -82,6 +85,7 @@ def to_read(result: Assessment) -> AssessmentRead:
         actions=[] if level is None else list(level.actions),
         upgrade=upgrade_read,
         report_deadlines=deadlines,
+        report_reach=result.reach.value,
         release_authority=result.release.value,
         supplementary_report_days=result.supplementary_days.value,
         evaluation_report_days=result.evaluation_report_days,

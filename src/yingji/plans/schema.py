@@ -296,6 +296,9 @@ class ReportStep(YingjiModel):
     within_minutes: int | None = Field(default=None, ge=1)
     form: ReportForm = ReportForm.ANY
     min_grade: Grade | None = Field(default=None, description="仅当事故等级达到该级时适用")
+    level_up: bool = Field(
+        default=False, description="政府部门间逐级上报的一级；原文只说“及时”时按条例第十一条以2小时为限"
+    )
     note: str | None = None
     basis: SeedRef
 

@@ -11,7 +11,13 @@ from yingji.rules.basis import Basis, Decision
 from yingji.rules.facts import AccidentFacts
 from yingji.rules.grading import grade_accident
 from yingji.rules.levels import Grade
-from yingji.rules.reporting import ReportDeadline, release_authority, report_deadlines, supplementary_window_days
+from yingji.rules.reporting import (
+    ReportDeadline,
+    release_authority,
+    report_deadlines,
+    report_reach,
+    supplementary_window_days,
+)
 from yingji.rules.response import propose_upgrade, response_level
 
 
@@ -23,6 +29,7 @@ class Assessment:
     response: Decision[ResponseLevel | None]
     upgrade: Decision[ResponseLevel | None]
     deadlines: Decision[tuple[ReportDeadline, ...]]
+    reach: Decision[str]
     release: Decision[str | None]
     supplementary_days: Decision[int]
     evaluation_report_days: int | None
@@ -33,7 +40,15 @@ class Assessment:
     def basis(self) -> tuple[Basis, ...]:
         """Return every citation once, in the order the answers use them."""
         seen: dict[tuple[str, str, str | None, str | None], Basis] = {}
-        parts = (self.grade, self.response, self.upgrade, self.deadlines, self.release, self.supplementary_days)
+        parts = (
+            self.grade,
+            self.response,
+            self.upgrade,
+            self.deadlines,
+            self.reach,
+            self.release,
+            self.supplementary_days,
+        )
         for decision in parts:
             for b in decision.basis:
                 seen.setdefault((b.rule, b.clause, b.seed, b.quote), b)
@@ -61,6 +76,7 @@ def assess(
         response=level,
         upgrade=propose_upgrade(plan.response, level.value, facts, plan_id=plan.id),
         deadlines=report_deadlines(plan.reporting, grade.value, plan_id=plan.id, known_at=known_at),
+        reach=report_reach(grade.value),
         release=release_authority(plan.public_release, grade.value, sensitive=facts.is_sensitive, plan_id=plan.id),
         supplementary_days=supplementary_window_days(accident_type),
         evaluation_report_days=plan.post_event.evaluation_report_days,

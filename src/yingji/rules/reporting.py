@@ -25,6 +25,16 @@ class ReportDeadline:
     latest_minutes: int  # worst case from the first report, if every earlier hop used its whole window
     due_at: datetime | None
     basis: Basis
+    statutory_basis: Basis | None = None  # set when Decree 493 supplies the number the plan leaves out
+
+
+def _window(step: ReportStep) -> tuple[Timing, int | None, Basis | None]:
+    """Return the hop's timing; a level-up hop the plan times only as 及时 gets Decree 493's 2 hours (第十一条)."""
+    if step.level_up and step.timing is Timing.PROMPTLY:
+        cap = national.REPORTING.per_level_minutes
+        basis = national.decree_basis(RULE, "第十一条", "每级上报的时间不得超过2小时")
+        return Timing.WITHIN, cap, basis
+    return step.timing, step.within_minutes, None
 
 
 def applicable_steps(reporting: Reporting, grade: Grade) -> list[ReportStep]:
@@ -43,23 +53,37 @@ def report_deadlines(
     received: dict[str, int] = {reporting.first_reporter: 0}
     deadlines: list[ReportDeadline] = []
     for step in applicable_steps(reporting, grade):
+        timing, minutes, statutory = _window(step)
         start = received.get(step.from_body, 0)
-        latest = start + (step.within_minutes or 0)
+        latest = start + (minutes or 0)
         for body in step.to:
             received[body] = min(received.get(body, latest), latest)
         deadlines.append(
             ReportDeadline(
                 from_body=step.from_body,
                 to=tuple(step.to),
-                timing=step.timing,
-                within_minutes=step.within_minutes,
+                timing=timing,
+                within_minutes=minutes,
                 form=step.form,
                 latest_minutes=latest,
                 due_at=None if known_at is None else known_at + timedelta(minutes=latest),
                 basis=step.basis.to_basis(rule=RULE, plan=plan_id),
+                statutory_basis=statutory,
             )
         )
-    return Decision(tuple(deadlines), tuple(d.basis for d in deadlines))
+    basis = tuple(b for d in deadlines for b in (d.basis, d.statutory_basis) if b is not None)
+    return Decision(tuple(deadlines), basis)
+
+
+def report_reach(grade: Grade) -> Decision[str]:
+    """Return how high a report of this grade must go (Decree 493 第十条); plans may require more."""
+    quote = {
+        Grade.EXTRAORDINARY: "特别重大事故、重大事故逐级上报至国务院安全生产监督管理部门",
+        Grade.MAJOR: "特别重大事故、重大事故逐级上报至国务院安全生产监督管理部门",
+        Grade.LARGER: "较大事故逐级上报至省、自治区、直辖市人民政府安全生产监督管理部门",
+        Grade.ORDINARY: "一般事故上报至设区的市级人民政府安全生产监督管理部门",
+    }[grade]
+    return Decision(national.REPORT_REACH[grade], (national.decree_basis("report_reach", "第十条", quote),))
 
 
 def release_authority(release: PublicRelease, grade: Grade, *, sensitive: bool, plan_id: str) -> Decision[str | None]:
