@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -89,3 +89,12 @@ def test_bad_schedule_is_rejected_before_any_write(db_session: Session, changes:
     with pytest.raises(ValidationError, match=field):
         ScheduleIn.model_validate(raw)
     assert count(db_session, ScheduleDay) == 0
+
+
+def test_sqlite_runs_in_wal_mode_with_full_sync(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragma")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

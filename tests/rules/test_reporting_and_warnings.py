@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from yingji.core.errors import NotFound
 from yingji.plans.loader import all_plans
 from yingji.plans.schema import Plan
 from yingji.rules.levels import Grade, WarningLevel
+from yingji.rules.meteorological import combined_level, network_sms_required
 from yingji.rules.reporting import release_authority, report_deadlines, report_reach, supplementary_window_days
 from yingji.rules.response import may_end
 from yingji.rules.warning_levels import actions_for, issuer_for, may_lift, missing_fields
@@ -156,3 +158,23 @@ def test_report_reach_by_grade(grade: Grade, reach: str) -> None:
     decision = report_reach(grade)
     assert reach in decision.value
     assert decision.basis[0].clause == "第十条"
+
+
+def test_several_hazards_take_the_most_severe_level() -> None:
+    """Ordos weather plan 4.3: with two or more hazards at different levels, start at the highest (003#L6)."""
+    weather = plan("ordos-weather-2024").meteorological
+    assert weather is not None
+    levels = {"rainstorm": WarningLevel.YELLOW, "gale": WarningLevel.ORANGE, "fog": WarningLevel.BLUE}
+    decision = combined_level(weather, levels, plan_id="ordos-weather-2024")
+    assert decision.value is WarningLevel.ORANGE
+    assert decision.basis
+    assert combined_level(weather, {"fog": WarningLevel.RED}, plan_id="ordos-weather-2024").value is None
+    none_reached = combined_level(weather, {}, plan_id="ordos-weather-2024")
+    assert none_reached.value is None and none_reached.notes
+
+
+def test_unknown_hazard_is_not_found() -> None:
+    weather = plan("ordos-weather-2024").meteorological
+    assert weather is not None
+    with pytest.raises(NotFound):
+        network_sms_required(weather, "tornado", plan_id="ordos-weather-2024")

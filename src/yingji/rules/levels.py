@@ -24,7 +24,6 @@ GRADE_LABELS = {
     Grade.LARGER: "较大",
     Grade.ORDINARY: "一般",
 }
-GRADE_BY_LABEL = {label: grade for grade, label in GRADE_LABELS.items()}
 
 
 class WarningLevel(IntEnum):
@@ -46,9 +45,6 @@ WARNING_LABELS = {
     WarningLevel.YELLOW: "黄色",
     WarningLevel.BLUE: "蓝色",
 }
-
-ROMAN = {1: "Ⅰ", 2: "Ⅱ", 3: "Ⅲ", 4: "Ⅳ"}
-CHINESE_ORDINAL = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 
 
 class Condition(StrEnum):
