@@ -104,6 +104,7 @@ class Scope(Cited):
     excludes: list[Text] = Field(default_factory=list)
     min_grade: Grade | None = Field(default=None, description="本级预案适用的最低事故等级；None 表示各等级均适用")
     applies_on: list[Condition] = Field(default_factory=list, description="低于最低等级时仍适用本预案的情形")
+    covers_persons_at_risk: bool = Field(default=False, description="有涉险、被困、失联人员的事故（涉险事故）亦适用")
 
 
 # --- grading --------------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from yingji.rules.reporting import (
     report_reach,
     supplementary_window_days,
 )
-from yingji.rules.response import propose_upgrade, response_level
+from yingji.rules.response import propose_upgrade, response_level, triggered_beyond_grade
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,6 +57,14 @@ class Assessment:
         return tuple(seen.values())
 
 
+def _in_scope(plan: Plan, grade: Grade, facts: AccidentFacts) -> bool:
+    """Return whether the plan's 适用范围 covers the accident (city plans often leave 一般 ones to the county)."""
+    scope = plan.scope
+    if scope.min_grade is None or grade <= scope.min_grade or set(scope.applies_on) & facts.conditions:
+        return True
+    return scope.covers_persons_at_risk and bool(facts.persons_at_risk)
+
+
 def assess(
     plan: Plan, facts: AccidentFacts, *, known_at: datetime | None = None, accident_type: str | None = None
 ) -> Assessment:
@@ -65,10 +73,7 @@ def assess(
         raise NotApplicable(field="plan", plan=plan.metadata.title, reason="该预案不对生产安全事故分级")
     grade = grade_accident(plan.grading, facts, plan_id=plan.id)
     level = response_level(plan.response, grade, facts, plan_id=plan.id)
-    scope = plan.scope
-    in_scope = (
-        scope.min_grade is None or grade.value <= scope.min_grade or bool(set(scope.applies_on) & facts.conditions)
-    )
+    in_scope = _in_scope(plan, grade.value, facts) or triggered_beyond_grade(level.value, grade.value, facts)
     return Assessment(
         plan=plan,
         facts=facts,

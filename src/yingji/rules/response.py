@@ -21,6 +21,16 @@ def _hit(trigger: Trigger, grade: Grade, facts: AccidentFacts) -> bool:
     return trigger.condition in facts.conditions
 
 
+def triggered_beyond_grade(level: ResponseLevel | None, grade: Grade, facts: AccidentFacts) -> bool:
+    """Return whether a level was reached by persons at risk or a condition, not by the grade alone.
+
+    A plan whose own response section sets a level for such a case applies to it, whatever its scope list says.
+    """
+    if level is None:
+        return False
+    return any(t.kind is not TriggerKind.GRADE_AT_LEAST and _hit(t, grade, facts) for t in level.triggers)
+
+
 def _uses_persons_at_risk(response: Response) -> bool:
     return any(t.kind is TriggerKind.PERSONS_AT_RISK_AT_LEAST for lvl in response.levels for t in lvl.triggers)
 
