@@ -55,7 +55,7 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """A migrated engine per backend, shared by the session."""
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
-        created = make_engine(f"sqlite:///{path}")
+        created = make_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
         _sqlite_savepoint_recipe(created)
     else:
         server = request.getfixturevalue("pg_server")
@@ -84,3 +84,11 @@ def db_session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def divisions(db_session: Session) -> int:
+    """The bundled division list, inside the test's transaction."""
+    from yingji.registry.divisions import load_divisions
+
+    return load_divisions(db_session=db_session)

@@ -8,13 +8,18 @@ from sqlalchemy import Engine, text
 
 from yingji import __version__
 from yingji.assess.api import router as assess_router
+from yingji.audit.api import router as audit_router
+from yingji.auth.api import router as auth_router
+from yingji.core.clock import Clock, SystemClock
 from yingji.core.http import install_error_handlers
+from yingji.db.session import make_sessionmaker
 from yingji.plans import loader
 from yingji.plans.api import router as plans_router
+from yingji.registry import api as registry_api
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """Build the API around an engine the caller created (and migrated)."""
+def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
+    """Build the API around an engine the caller created (and migrated); tests pass a fixed clock."""
     app = FastAPI(
         title="应急 Yingji",
         version=__version__,
@@ -24,6 +29,8 @@ def create_app(engine: Engine) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.clock = clock or SystemClock()
     install_error_handlers(app)
     loader.all_plans()  # fail at start, not on the first call, if a plan file is broken
 
@@ -39,6 +46,9 @@ def create_app(engine: Engine) -> FastAPI:
             connection.execute(text("SELECT 1"))
         return {"status": "ok", "database": engine.dialect.name, "plans": len(loader.all_plans())}
 
+    app.include_router(auth_router)
+    app.include_router(audit_router)
     app.include_router(assess_router)
     app.include_router(plans_router)
+    registry_api.install(app)
     return app

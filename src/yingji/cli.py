@@ -10,13 +10,21 @@ import typer
 from typer._click.exceptions import ClickException  # typer vendors click; its usage errors are these
 
 from yingji.assess.cli import assess
+from yingji.auth.cli import app as users_app
+from yingji.auth.cli import audit_app
 from yingji.calendars.cli import app as calendar_app
 from yingji.core.errors import YingjiError
 from yingji.plans.cli import app as plans_app
+from yingji.registry.cli import app as registry_app
+from yingji.registry.cli import demo_app
 
 app = typer.Typer(help="应急 Yingji：安全生产监管与应急管理平台", no_args_is_help=True)
 app.add_typer(plans_app, name="plans")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(registry_app, name="registry")
+app.add_typer(demo_app, name="demo")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 app.command("assess")(assess)
 
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -37,16 +45,28 @@ def db_upgrade() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="监听地址，默认 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="端口，默认 8000")] = None,
+    demo: Annotated[bool, typer.Option(help="数据库为空时载入演示数据")] = True,
 ) -> None:
     """启动平台（API 与控制台）。默认使用本机 SQLite 数据库；YINGJI_DATABASE_URL 可改用 PostgreSQL。"""
     import uvicorn
 
     from yingji.app import create_app
     from yingji.config import get_settings, setup_logging
-    from yingji.db.runtime import engine
+    from yingji.db.runtime import engine, session_scope
+    from yingji.registry import demo as demo_data
 
     settings = get_settings()
     setup_logging(settings.log_level)
+    if demo:
+        from yingji.auth.actor import SYSTEM
+        from yingji.core.clock import SystemClock
+
+        with session_scope() as db_session:
+            if not demo_data.is_loaded(db_session):
+                counts = demo_data.load(db_session=db_session, clock=SystemClock(), actor=SYSTEM)
+                password, users = demo_data.ensure_demo_users(db_session=db_session, clock=SystemClock())
+                typer.echo("已载入演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+                typer.echo(f"演示账号 {'、'.join(users)} 的密码（只显示这一次）：{password}")
     application = create_app(engine())
     typer.echo(f"应急平台：http://{host or settings.host}:{port or settings.port}  （API 文档 /api/docs）")
     uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from yingji.app import create_app
-
 
 @pytest.fixture
-def client(engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(engine)) as test_client:
-        yield test_client
+def authed(client: TestClient, officer_headers: dict[str, str]) -> TestClient:
+    client.headers.update(officer_headers)
+    return client
 
 
 def post(client: TestClient, **body: Any) -> Any:
@@ -34,10 +31,10 @@ def test_docs_and_openapi_are_served(client: TestClient) -> None:
     assert {"/api/assess", "/api/plans", "/api/plans/{plan_id}", "/healthz"} <= set(paths)
 
 
-def test_dongsheng_trapped_miners_answer(client: TestClient) -> None:
+def test_dongsheng_trapped_miners_answer(authed: TestClient) -> None:
     """东胜区: 3 trapped with no deaths is a Ⅲ response (001 D6.7); unit head phones in 30 min, writes in 60."""
     response = post(
-        client,
+        authed,
         plan="dongsheng-2024",
         deaths=0,
         serious_injuries=0,
@@ -57,9 +54,9 @@ def test_dongsheng_trapped_miners_answer(client: TestClient) -> None:
     assert all(b["seed"] or b["source"] for b in body["basis"])
 
 
-def test_baotou_noncoal_grade_with_missing_and_upgrade(client: TestClient) -> None:
+def test_baotou_noncoal_grade_with_missing_and_upgrade(authed: TestClient) -> None:
     body = post(
-        client,
+        authed,
         plan="baotou-noncoal-2025",
         deaths=1,
         missing=2,
@@ -74,16 +71,16 @@ def test_baotou_noncoal_grade_with_missing_and_upgrade(client: TestClient) -> No
     assert "000#L721" in {b["seed"] for b in body["basis"]}
 
 
-def test_unknown_counts_are_provisional(client: TestClient) -> None:
-    body = post(client, plan="ordos-noncoal-2024", deaths=3).json()
+def test_unknown_counts_are_provisional(authed: TestClient) -> None:
+    body = post(authed, plan="ordos-noncoal-2024", deaths=3).json()
     assert body["provisional"] is True
     assert body["grade"] == "较大"
 
 
-def test_plans_list_and_detail(client: TestClient) -> None:
-    listed = client.get("/api/plans").json()
+def test_plans_list_and_detail(authed: TestClient) -> None:
+    listed = authed.get("/api/plans").json()
     assert len(listed) == 6
-    detail = client.get("/api/plans/ordos-weather-2024").json()
+    detail = authed.get("/api/plans/ordos-weather-2024").json()
     assert len(detail["meteorological"]["hazards"]) == 9
 
 
@@ -110,8 +107,8 @@ ERRORS = [
 
 
 @pytest.mark.parametrize(("body", "status", "code", "field"), ERRORS)
-def test_assess_errors(client: TestClient, body: dict[str, Any], status: int, code: str, field: str) -> None:
-    response = client.post("/api/assess", json=body)
+def test_assess_errors(authed: TestClient, body: dict[str, Any], status: int, code: str, field: str) -> None:
+    response = authed.post("/api/assess", json=body)
     assert response.status_code == status
     error = response.json()["error"]
     assert error["code"] == code
@@ -119,14 +116,14 @@ def test_assess_errors(client: TestClient, body: dict[str, Any], status: int, co
     assert any("\u4e00" <= ch <= "\u9fff" for ch in error["message"]), "message must be Chinese"
 
 
-def test_malformed_json_is_a_chinese_422(client: TestClient) -> None:
-    response = client.post("/api/assess", content=b"{not json", headers={"content-type": "application/json"})
+def test_malformed_json_is_a_chinese_422(authed: TestClient) -> None:
+    response = authed.post("/api/assess", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_input"
 
 
-def test_unknown_plan_detail_is_404(client: TestClient) -> None:
-    response = client.get("/api/plans/no-such-plan")
+def test_unknown_plan_detail_is_404(authed: TestClient) -> None:
+    response = authed.get("/api/plans/no-such-plan")
     assert response.status_code == 404
     assert response.json()["error"] == {"code": "not_found", "message": "未找到预案：no-such-plan", "field": "plan"}
 
@@ -135,3 +132,13 @@ def test_root_opens_the_api_documentation(client: TestClient) -> None:
     response = client.get("/", follow_redirects=False)
     assert response.status_code == 307
     assert response.headers["location"] == "/api/docs"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/api/assess"), ("get", "/api/plans"), ("get", "/api/plans/baotou-coal-2025"), ("get", "/api/auth/me")],
+)
+def test_reference_endpoints_need_a_login(client: TestClient, method: str, path: str) -> None:
+    response = client.request(method.upper(), path, json={"plan": "baotou-coal-2025"} if method == "post" else None)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"

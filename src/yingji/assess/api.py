@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from yingji.assess import service
 from yingji.assess.schemas import AssessmentRead, AssessRequest
+from yingji.auth.roles import Permission
+from yingji.deps import require
 
-router = APIRouter(prefix="/api/assess", tags=["事故研判"])
+router = APIRouter(prefix="/api/assess", tags=["事故研判"], dependencies=[Depends(require(Permission.PLANS_READ))])
 
 
 @router.post("", response_model=AssessmentRead, response_model_by_alias=True)

@@ -1,4 +1,4 @@
-"""audit_log: one row per state change; the database refuses UPDATE and DELETE (see the migration)."""
+"""audit_log: one row per state change, hash-chained; the database refuses UPDATE and DELETE (see migrations)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,29 @@ from yingji.db.base import Base
 
 
 class AuditEntry(Base):
-    """Who changed what, when; never edited, never deleted."""
+    """Who changed what, when, from what to what; each entry carries the hash of the one before."""
 
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(unique=True)  # 1, 2, 3 … without gaps: a gap is a deleted entry
     at: Mapped[datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(80), index=True)
     target_kind: Mapped[str] = mapped_column(String(60))
     target_key: Mapped[str] = mapped_column(String(120))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's last link; locked while appending so concurrent writers cannot fork the chain."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -60,6 +60,10 @@ class NotFound(YingjiError):
     status, code, message = 404, "not_found", "未找到{kind}：{key}"
 
 
+class Unauthorized(YingjiError):
+    status, code, message = 401, "unauthorized", "未登录或登录已失效：{reason}"
+
+
 class Forbidden(YingjiError):
     status, code, message = 403, "forbidden", "无权执行此操作：{reason}"
 

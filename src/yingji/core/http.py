@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from yingji.core.errors import YingjiError
 from yingji.core.validation import invalid_input
@@ -25,3 +26,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation_error(_request: Request, err: RequestValidationError) -> JSONResponse:
         wrapped = invalid_input(err.errors())
         return JSONResponse(wrapped.as_dict(), status_code=wrapped.status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, err: HTTPException) -> JSONResponse:
+        # Routing errors (unknown path, wrong method) in the same shape and language as every other error.
+        code, message = HTTP_TEXT.get(err.status_code, ("http_error", "请求无法处理"))
+        return JSONResponse({"error": {"code": code, "message": message, "field": None}}, status_code=err.status_code)
+
+
+HTTP_TEXT = {
+    404: ("not_found", "未找到该地址"),
+    405: ("method_not_allowed", "该地址不支持此请求方法"),
+}

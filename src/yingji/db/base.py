@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -39,3 +40,10 @@ class UtcDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UtcDateTime()}  # noqa: RUF012 - SQLAlchemy reads this class attribute
+
+
+def str_enum(kind: type[StrEnum]) -> Enum:
+    """Store a StrEnum by its stable English value (not its Python name), as a checked VARCHAR."""
+    return Enum(
+        kind, native_enum=False, length=32, validate_strings=True, values_callable=lambda e: [m.value for m in e]
+    )

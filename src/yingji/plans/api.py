@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from yingji.auth.roles import Permission
+from yingji.deps import require
 from yingji.plans import loader
 from yingji.plans.cli import summary
 
-router = APIRouter(prefix="/api/plans", tags=["预案"])
+router = APIRouter(prefix="/api/plans", tags=["预案"], dependencies=[Depends(require(Permission.PLANS_READ))])
 
 
 @router.get("")

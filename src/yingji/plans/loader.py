@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from yingji.core import divisions
 from yingji.core.errors import NotFound, PlanInvalid
 from yingji.plans.schema import Plan, Sector
 
@@ -85,18 +86,12 @@ def get(plan_id: str) -> Plan:
 def for_place(division_code: str, sector: Sector) -> list[Plan]:
     """Return the plans whose jurisdiction contains the division and that cover the sector, lowest level first.
 
-    A division code contains another when it is a prefix at a GB/T 2260 boundary (150600 contains 150602).
+    A division contains another when the other's code starts with its stem (150600 contains 150602).
     """
     found = [
         plan
         for plan in all_plans().values()
-        if _contains(plan.metadata.jurisdiction, division_code)
+        if divisions.contains(plan.metadata.jurisdiction, division_code)
         and (sector in plan.metadata.sectors or Sector.ALL_PRODUCTION in plan.metadata.sectors)
     ]
     return sorted(found, key=lambda p: -len(p.metadata.jurisdiction.rstrip("0")))
-
-
-def _contains(outer: str, inner: str) -> bool:
-    stem = outer.rstrip("0")
-    stem = stem + "0" * (len(stem) % 2)  # keep whole GB/T 2260 pairs: 150600 -> 1506
-    return inner.startswith(stem)

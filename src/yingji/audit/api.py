@@ -1,0 +1,43 @@
+"""GET /api/audit and /api/audit/verify: the log and its chain check, for administrators."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from yingji.audit import service
+from yingji.auth.roles import Permission
+from yingji.deps import DbSession, require
+
+router = APIRouter(prefix="/api/audit", tags=["审计"], dependencies=[Depends(require(Permission.AUDIT_READ))])
+
+
+@router.get("")
+def list_entries(
+    db_session: DbSession,
+    target_kind: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """最近的审计条目（新的在前）。"""
+    return [
+        {
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "target_kind": e.target_kind,
+            "target_key": e.target_key,
+            "before": e.before,
+            "after": e.after,
+            "hash": e.hash,
+        }
+        for e in service.list_(db_session=db_session, target_kind=target_kind, limit=limit)
+    ]
+
+
+@router.get("/verify")
+def verify(db_session: DbSession) -> dict[str, Any]:
+    """校验哈希链：被修改或删除的条目会列在 problems 中。"""
+    result = service.verify(db_session=db_session)
+    return {"ok": result.ok, "entries": result.entries, "problems": list(result.problems)}

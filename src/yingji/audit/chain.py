@@ -1,0 +1,40 @@
+"""The audit hash chain: what each entry's hash covers, so writers and the verifier agree byte for byte."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def entry_hash(
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    target_kind: str,
+    target_key: str,
+    detail: dict[str, Any] | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    prev_hash: str,
+) -> str:
+    """Return the SHA-256 of the entry's canonical JSON (sorted keys, UTC time to the microsecond)."""
+    body = {
+        "seq": seq,
+        "at": at.isoformat(timespec="microseconds"),
+        "actor": actor,
+        "action": action,
+        "target_kind": target_kind,
+        "target_key": target_key,
+        "detail": detail or {},
+        "before": before,
+        "after": after,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

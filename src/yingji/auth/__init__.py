@@ -1,0 +1,1 @@
+"""Accounts, roles and jurisdictions: who may do what, and where."""

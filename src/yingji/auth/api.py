@@ -1,0 +1,99 @@
+"""Login, logout, who am I, and account management."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from yingji.auth import service
+from yingji.auth.models import User
+from yingji.auth.roles import Permission
+from yingji.auth.schemas import LoginRead, LoginRequest, TokenRead, UserCreate, UserRead
+from yingji.db.session import transaction
+from yingji.deps import SESSION_COOKIE, CurrentActor, CurrentClock, DbSession, require
+
+router = APIRouter(prefix="/api", tags=["账号"])
+
+
+def _read(user: User) -> UserRead:
+    return UserRead.model_validate(user, from_attributes=True)
+
+
+@router.post("/auth/login", response_model=LoginRead)
+def login(body: LoginRequest, response: Response, db_session: DbSession, clock: CurrentClock) -> LoginRead:
+    """登录，返回会话令牌并设置会话 Cookie。"""
+    with transaction(db_session):
+        token, session, user = service.login(
+            db_session=db_session, clock=clock, username=body.username, password=body.password
+        )
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=service.SESSION_HOURS * 3600)
+    return LoginRead(token=token, expires_at=session.expires_at, user=_read(user))
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(request: Request, response: Response, db_session: DbSession, clock: CurrentClock, _: CurrentActor) -> None:
+    """退出登录。"""
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE, "")
+    with transaction(db_session):
+        service.logout(db_session=db_session, clock=clock, token=token)
+    response.delete_cookie(SESSION_COOKIE)
+
+
+@router.get("/auth/me")
+def me(actor: CurrentActor) -> dict[str, object]:
+    """当前登录用户及其角色和管辖范围。"""
+    return {
+        "username": actor.username,
+        "role": actor.role.value,
+        "division_code": actor.division_code,
+        "organisation_id": actor.organisation_id,
+    }
+
+
+@router.get("/users", response_model=list[UserRead])
+def list_users(
+    db_session: DbSession, actor: CurrentActor, _: object = Depends(require(Permission.USERS_MANAGE))
+) -> list[UserRead]:
+    """列出管辖范围内的账号。"""
+    return [_read(u) for u in service.list_users(db_session=db_session, actor=actor)]
+
+
+@router.post("/users", response_model=UserRead, status_code=201)
+def create_user(
+    body: UserCreate,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    _: object = Depends(require(Permission.USERS_MANAGE)),
+) -> UserRead:
+    """新建账号（范围不得超出创建者自己的管辖范围）。"""
+    with transaction(db_session):
+        return _read(service.create_user(db_session=db_session, clock=clock, actor=actor, data=body))
+
+
+@router.post("/users/{username}/disable", response_model=UserRead)
+def disable_user(
+    username: str,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    _: object = Depends(require(Permission.USERS_MANAGE)),
+) -> UserRead:
+    """停用账号，并立即终止其会话、撤销其令牌。"""
+    with transaction(db_session):
+        return _read(service.disable_user(db_session=db_session, clock=clock, actor=actor, username=username))
+
+
+@router.post("/users/{username}/tokens", response_model=TokenRead, status_code=201)
+def create_token(
+    username: str,
+    name: str,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    _: object = Depends(require(Permission.USERS_MANAGE)),
+) -> TokenRead:
+    """为账号签发机器令牌（如企业网关），令牌只显示一次。"""
+    with transaction(db_session):
+        token = service.create_api_token(db_session=db_session, clock=clock, actor=actor, username=username, name=name)
+    return TokenRead(name=name, token=token)

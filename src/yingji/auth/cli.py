@@ -1,0 +1,104 @@
+"""``yingji users``: add, list, disable accounts and issue machine tokens; ``yingji audit verify``."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from yingji.audit import service as audit
+from yingji.auth import service
+from yingji.auth.actor import Actor
+from yingji.auth.roles import ROLE_LABELS, Role
+from yingji.auth.schemas import UserCreate
+from yingji.core.clock import SystemClock
+from yingji.core.errors import YingjiError
+from yingji.core.validation import invalid_input
+from yingji.db.runtime import session_scope
+
+app = typer.Typer(help="账号", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
+
+
+def cli_actor() -> Actor:
+    """The local operator: an unlimited administrator named after the OS account (it runs on the server)."""
+    return Actor(username=f"cli:{getpass.getuser()}", role=Role.ADMIN)
+
+
+class AuditBroken(YingjiError):
+    status, code, message = 500, "audit_chain_broken", "审计日志链校验失败：{reason}"
+
+
+@app.command("add")
+def add(
+    username: Annotated[str, typer.Argument(help="登录名")],
+    role: Annotated[
+        Role, typer.Option(help="角色：" + "、".join(f"{r.value}={label}" for r, label in ROLE_LABELS.items()))
+    ],
+    display_name: Annotated[str, typer.Option(help="姓名")],
+    division: Annotated[str | None, typer.Option(help="管辖行政区划代码")] = None,
+    organisation: Annotated[str | None, typer.Option(help="企业用户所属企业名称")] = None,
+) -> None:
+    """新建账号；密码从环境变量 YINGJI_NEW_PASSWORD 读取，否则交互输入（不回显）。"""
+    password = os.environ.get("YINGJI_NEW_PASSWORD") or typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    raw = {
+        "username": username,
+        "display_name": display_name,
+        "password": password,
+        "role": role,
+        "division_code": division,
+        "organisation": organisation,
+    }
+    try:
+        data = UserCreate.model_validate(raw)
+    except ValidationError as err:
+        raise invalid_input(err.errors()) from err
+    with session_scope() as db_session:
+        user = service.create_user(db_session=db_session, clock=SystemClock(), actor=cli_actor(), data=data)
+    typer.echo(f"已创建账号 {user.username}（{ROLE_LABELS[user.role]}）")
+
+
+@app.command("list")
+def list_users() -> None:
+    """列出全部账号。"""
+    with session_scope() as db_session:
+        for user in service.list_users(db_session=db_session, actor=cli_actor()):
+            scope = user.division_code or (f"企业#{user.organisation_id}" if user.organisation_id else "不限")
+            state = "" if user.is_active else "（已停用）"
+            typer.echo(f"{user.username:<20} {ROLE_LABELS[user.role]:<10} {scope}{state}")
+
+
+@app.command("disable")
+def disable(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
+    """停用账号并立即终止其会话、撤销其令牌。"""
+    with session_scope() as db_session:
+        service.disable_user(db_session=db_session, clock=SystemClock(), actor=cli_actor(), username=username)
+    typer.echo(f"已停用 {username}")
+
+
+@app.command("token")
+def token(
+    username: Annotated[str, typer.Argument(help="登录名")],
+    name: Annotated[str, typer.Option(help="令牌用途，如 某矿监测网关")],
+) -> None:
+    """签发机器令牌（只显示这一次）。"""
+    with session_scope() as db_session:
+        issued = service.create_api_token(
+            db_session=db_session, clock=SystemClock(), actor=cli_actor(), username=username, name=name
+        )
+    typer.echo(issued)
+
+
+@audit_app.command("verify")
+def verify() -> None:
+    """校验审计日志哈希链：发现被修改或删除的条目时以非零状态退出。"""
+    with session_scope() as db_session:
+        result = audit.verify(db_session=db_session)
+    if not result.ok:
+        for problem in result.problems:
+            typer.echo(problem, err=True)
+        raise AuditBroken(reason=f"{len(result.problems)} 处问题")
+    typer.echo(f"审计日志完整：{result.entries} 条")

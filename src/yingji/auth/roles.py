@@ -1,0 +1,54 @@
+"""Roles and the role → permission table (the one place that says who may do what)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ENTERPRISE_REPORTER = "enterprise_reporter"  # 企业填报员
+    COUNTY_OFFICER = "county_officer"  # 旗县区值班员
+    CITY_OFFICER = "city_officer"  # 市级值班员
+    HQ_COMMANDER = "hq_commander"  # 指挥部指挥员
+    EXPERT = "expert"  # 专家（只读）
+    ADMIN = "admin"  # 系统管理员
+
+
+ROLE_LABELS = {
+    Role.ENTERPRISE_REPORTER: "企业填报员",
+    Role.COUNTY_OFFICER: "旗县区值班员",
+    Role.CITY_OFFICER: "市级值班员",
+    Role.HQ_COMMANDER: "指挥部指挥员",
+    Role.EXPERT: "专家（只读）",
+    Role.ADMIN: "系统管理员",
+}
+
+
+class Permission(StrEnum):
+    PLANS_READ = "plans.read"  # 查阅预案、事故研判
+    REGISTRY_READ = "registry.read"  # 查阅单位、矿山、尾矿库、危险源
+    REGISTRY_WRITE = "registry.write"  # 登记、修改、导入
+    RESOURCES_READ = "resources.read"  # 查找救援队伍、物资、避难场所
+    USERS_MANAGE = "users.manage"  # 管理账号
+    AUDIT_READ = "audit.read"  # 查阅审计日志
+
+
+_READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ENTERPRISE_REPORTER: frozenset(_READ | {Permission.REGISTRY_WRITE}),
+    Role.COUNTY_OFFICER: frozenset(_READ | {Permission.REGISTRY_WRITE}),
+    Role.CITY_OFFICER: frozenset(_READ | {Permission.REGISTRY_WRITE}),
+    Role.HQ_COMMANDER: frozenset(_READ),
+    Role.EXPERT: frozenset(_READ),
+    Role.ADMIN: frozenset(Permission),
+}
+
+PERMISSION_LABELS = {
+    Permission.PLANS_READ: "查阅预案",
+    Permission.REGISTRY_READ: "查阅登记信息",
+    Permission.REGISTRY_WRITE: "登记和修改",
+    Permission.RESOURCES_READ: "查找应急资源",
+    Permission.USERS_MANAGE: "管理账号",
+    Permission.AUDIT_READ: "查阅审计日志",
+}

@@ -1,0 +1,46 @@
+"""Account bodies: creating users, logging in, and what the API shows of a user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from yingji.auth.roles import Role
+from yingji.core.schemas import YingjiModel
+
+
+class UserCreate(YingjiModel):
+    """新建账号：企业用户以所属企业为范围，其余角色以行政区划为范围（管理员可不限）。"""
+
+    username: str = Field(pattern=r"^[a-z0-9_.-]{3,64}$", description="登录名（小写字母、数字、_.-）")
+    display_name: str = Field(min_length=1, max_length=64, description="姓名")
+    password: str = Field(min_length=10, max_length=200, description="密码，至少10位")
+    role: Role
+    division_code: str | None = Field(default=None, pattern=r"^\d{6}(\d{3})?$", description="管辖行政区划")
+    organisation: str | None = Field(default=None, min_length=2, max_length=120, description="企业用户所属企业名称")
+
+
+class LoginRequest(YingjiModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class UserRead(YingjiModel):
+    username: str
+    display_name: str
+    role: Role
+    division_code: str | None
+    organisation_id: int | None
+    is_active: bool
+
+
+class LoginRead(YingjiModel):
+    token: str = Field(description="会话令牌：放在 Authorization: Bearer 头中，或使用返回的 Cookie")
+    expires_at: datetime
+    user: UserRead
+
+
+class TokenRead(YingjiModel):
+    name: str
+    token: str = Field(description="仅显示这一次；服务端只保存其哈希")

@@ -1,0 +1,218 @@
+"""Accounts: create, disable, log in, sessions and API tokens; every change is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from yingji.audit import service as audit
+from yingji.auth.actor import Actor
+from yingji.auth.models import ApiToken, LoginSession, User
+from yingji.auth.passwords import hash_password, verify_password
+from yingji.auth.roles import Permission, Role
+from yingji.auth.schemas import UserCreate
+from yingji.core.clock import Clock
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction, Unauthorized
+from yingji.registry.enums import OrganisationKind
+from yingji.registry.models import Division, Organisation
+
+SESSION_HOURS = 12
+SESSION_PREFIX = "yjs_"
+TOKEN_PREFIX = "yjt_"
+_DUMMY_HASH = hash_password("not-a-real-password")  # keeps a missing user as slow as a wrong password
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def actor_for(db_session: Session, user: User) -> Actor:
+    """Return the Actor a user acts as, with the division of their enterprise for resource reads."""
+    organisation_division = None
+    if user.organisation_id is not None:
+        organisation = db_session.get_one(Organisation, user.organisation_id)
+        organisation_division = organisation.division_code
+    return Actor(
+        username=user.username,
+        role=user.role,
+        user_id=user.id,
+        division_code=user.division_code,
+        organisation_id=user.organisation_id,
+        organisation_division=organisation_division,
+    )
+
+
+def _scope_of(db_session: Session, data: UserCreate) -> tuple[str | None, Organisation | None]:
+    """Check the new user's scope fits the role; return (division, organisation)."""
+    if data.role is Role.ENTERPRISE_REPORTER:
+        if data.organisation is None or data.division_code is not None:
+            raise InvalidInput(field="organisation", reason="organisation：企业用户须且只须填写所属企业")
+        found = db_session.scalars(
+            select(Organisation).where(
+                Organisation.name == data.organisation, Organisation.kind == OrganisationKind.ENTERPRISE
+            )
+        ).all()
+        if len(found) != 1:
+            raise InvalidInput(field="organisation", reason=f"organisation：找不到唯一的企业「{data.organisation}」")
+        return None, found[0]
+    if data.organisation is not None:
+        raise InvalidInput(field="organisation", reason="organisation：只有企业用户填写所属企业")
+    if data.division_code is None and data.role is not Role.ADMIN:
+        raise InvalidInput(field="division_code", reason="division_code：该角色须填写管辖行政区划")
+    if data.division_code is not None and db_session.get(Division, data.division_code) is None:
+        raise InvalidInput(field="division_code", reason=f"division_code：行政区划代码「{data.division_code}」不存在")
+    return data.division_code, None
+
+
+def create_user(*, db_session: Session, clock: Clock, actor: Actor, data: UserCreate) -> User:
+    """Create an account no wider than the creator's own jurisdiction."""
+    actor.require(Permission.USERS_MANAGE)
+    division_code, organisation = _scope_of(db_session, data)
+    if organisation is not None:
+        if not actor.covers_division(organisation.division_code):
+            raise OutOfJurisdiction(field="organisation", division=organisation.division_code)
+    elif division_code is None:
+        if not actor.is_unlimited:
+            raise Forbidden(reason="只有不受区划限制的管理员才能创建不受限的管理员")
+    elif not actor.covers_division(division_code):
+        raise OutOfJurisdiction(field="division_code", division=division_code)
+    if db_session.scalars(select(User).where(User.username == data.username)).first() is not None:
+        raise Conflict(field="username", reason=f"登录名「{data.username}」已存在")
+    user = User(
+        username=data.username,
+        display_name=data.display_name,
+        password_hash=hash_password(data.password),
+        role=data.role,
+        division_code=division_code,
+        organisation_id=None if organisation is None else organisation.id,
+        is_active=True,
+        created_at=clock.now(),
+    )
+    db_session.add(user)
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="users.create",
+        target_kind="user",
+        target_key=user.username,
+        after={"role": user.role.value, "division_code": division_code, "organisation_id": user.organisation_id},
+    )
+    return user
+
+
+def _visible_user(db_session: Session, actor: Actor, username: str) -> User:
+    user = db_session.scalars(select(User).where(User.username == username)).first()
+    if user is None or not _in_scope(actor, user, db_session):
+        raise NotFound(field="username", kind="账号", key=username)
+    return user
+
+
+def _in_scope(actor: Actor, user: User, db_session: Session) -> bool:
+    if actor.is_unlimited:
+        return True
+    if user.organisation_id is not None:
+        return actor.covers_division(db_session.get_one(Organisation, user.organisation_id).division_code)
+    return user.division_code is not None and actor.covers_division(user.division_code)
+
+
+def list_users(*, db_session: Session, actor: Actor) -> Sequence[User]:
+    actor.require(Permission.USERS_MANAGE)
+    users = db_session.scalars(select(User).order_by(User.username)).all()
+    return [u for u in users if _in_scope(actor, u, db_session)]
+
+
+def disable_user(*, db_session: Session, clock: Clock, actor: Actor, username: str) -> User:
+    """Disable an account, end its sessions and revoke its tokens at once."""
+    actor.require(Permission.USERS_MANAGE)
+    user = _visible_user(db_session, actor, username)
+    now = clock.now()
+    user.is_active = False
+    db_session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    db_session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+    )
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="users.disable",
+        target_kind="user",
+        target_key=username,
+        before={"is_active": True},
+        after={"is_active": False},
+    )
+    return user
+
+
+def login(*, db_session: Session, clock: Clock, username: str, password: str) -> tuple[str, LoginSession, User]:
+    """Check the password and open a session; the same error for unknown user and wrong password."""
+    user = db_session.scalars(select(User).where(User.username == username)).first()
+    valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid or not user.is_active:
+        raise Unauthorized(reason="用户名或密码错误，或账号已停用")
+    token = SESSION_PREFIX + secrets.token_urlsafe(32)
+    now = clock.now()
+    session = LoginSession(
+        user_id=user.id, token_hash=_digest(token), created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS)
+    )
+    db_session.add(session)
+    db_session.flush()
+    audit.record(
+        db_session=db_session, clock=clock, actor=username, action="auth.login", target_kind="user", target_key=username
+    )
+    return token, session, user
+
+
+def logout(*, db_session: Session, clock: Clock, token: str) -> None:
+    session = db_session.scalars(select(LoginSession).where(LoginSession.token_hash == _digest(token))).first()
+    if session is not None and session.ended_at is None:
+        session.ended_at = clock.now()
+        db_session.flush()
+
+
+def create_api_token(*, db_session: Session, clock: Clock, actor: Actor, username: str, name: str) -> str:
+    """Issue a machine token for a user in the actor's scope; only its hash is kept."""
+    actor.require(Permission.USERS_MANAGE)
+    user = _visible_user(db_session, actor, username)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db_session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token), created_at=clock.now()))
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="users.token",
+        target_kind="user",
+        target_key=username,
+        after={"token_name": name},
+    )
+    return token
+
+
+def authenticate(*, db_session: Session, clock: Clock, token: str) -> Actor:
+    """Return the Actor for a session or API token; expired, ended, revoked or disabled → Unauthorized."""
+    digest = _digest(token)
+    user: User | None = None
+    if token.startswith(SESSION_PREFIX):
+        session = db_session.scalars(select(LoginSession).where(LoginSession.token_hash == digest)).first()
+        if session is not None and session.ended_at is None and session.expires_at > clock.now():
+            user = db_session.get(User, session.user_id)
+    elif token.startswith(TOKEN_PREFIX):
+        api_token = db_session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+        if api_token is not None and api_token.revoked_at is None:
+            user = db_session.get(User, api_token.user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized(reason="令牌无效、已过期或已撤销")
+    return actor_for(db_session, user)

@@ -1,0 +1,25 @@
+"""GB/T 2260 division codes: which division contains which (a jurisdiction is a division and its children)."""
+
+from __future__ import annotations
+
+import re
+
+CODE = re.compile(r"^\d{6}(\d{3})?$")
+
+
+def stem(code: str) -> str:
+    """Return the prefix every descendant's code starts with: 150600 → 1506, 150000 → 15, 150602 → 150602.
+
+    Six-digit codes end in pairs of zeros at the levels they do not specify; nine-digit town codes are kept whole.
+    """
+    if len(code) != 6:
+        return code
+    trimmed = code
+    while trimmed.endswith("00") and len(trimmed) > 2:
+        trimmed = trimmed[:-2]
+    return trimmed
+
+
+def contains(outer: str, inner: str) -> bool:
+    """Return whether division ``inner`` is ``outer`` or lies within it."""
+    return inner.startswith(stem(outer))

@@ -1,0 +1,1 @@
+"""The real world in the database: divisions, organisations, mines, tailings ponds, hazard sources, resources."""

@@ -1,0 +1,118 @@
+"""The demo dataset the run command loads: real divisions, the bodies named in the six plans, the rescue teams in
+the seed annexes, and clearly marked synthetic enterprises, mines, ponds and resources (registry/demo/*.csv).
+"""
+
+from __future__ import annotations
+
+import csv
+import secrets
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yingji.auth import service as auth_service
+from yingji.auth.actor import SYSTEM as SYSTEM_ADMIN
+from yingji.auth.actor import Actor
+from yingji.auth.models import User
+from yingji.auth.roles import Role
+from yingji.auth.schemas import UserCreate
+from yingji.core.clock import Clock
+from yingji.plans.loader import all_plans
+from yingji.registry import service
+from yingji.registry.divisions import load_divisions
+from yingji.registry.enums import OrganisationKind
+from yingji.registry.models import Division, Organisation
+from yingji.registry.specs import BY_NAME, SPECS
+
+DEMO_DIR = Path(__file__).parent / "demo"
+GOVERNMENT_SUFFIXES = ("人民政府", "政府")
+
+
+def is_loaded(db_session: Session) -> bool:
+    return bool(db_session.scalar(select(func.count()).select_from(Organisation)))
+
+
+def plan_bodies() -> list[dict[str, object]]:
+    """Return the HQ offices and member units of every plan as organisation rows, placed in the plan's division."""
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for plan in all_plans().values():
+        division = plan.metadata.jurisdiction
+        for unit in plan.member_units.units:
+            kind = (
+                OrganisationKind.GOVERNMENT if unit.name.endswith(GOVERNMENT_SUFFIXES) else OrganisationKind.DEPARTMENT
+            )
+            rows.setdefault(
+                (unit.name, division),
+                {"name": unit.name, "kind": kind.value, "division_code": division, "duty_phone": unit.duty_phone},
+            )
+        office = plan.headquarters.office
+        rows.setdefault(
+            (office, division),
+            {
+                "name": office,
+                "kind": OrganisationKind.DEPARTMENT.value,
+                "division_code": division,
+                "duty_phone": plan.metadata.duty_phone,
+            },
+        )
+    return list(rows.values())
+
+
+def county_governments(db_session: Session) -> list[dict[str, object]]:
+    """Return one 人民政府 per city and county in the division list (the bodies plans name 事发地…人民政府)."""
+    divisions = db_session.scalars(select(Division).where(Division.level.in_(["city", "county"]))).all()
+    return [
+        {"name": f"{d.name}人民政府", "kind": OrganisationKind.GOVERNMENT.value, "division_code": d.code}
+        for d in divisions
+    ]
+
+
+def _csv_rows(name: str) -> list[tuple[int, dict[str, str]]]:
+    path = DEMO_DIR / f"{name}.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [(index + 2, row) for index, row in enumerate(csv.DictReader(handle))]
+
+
+def load(*, db_session: Session, clock: Clock, actor: Actor) -> dict[str, int]:
+    """Load everything in dependency order; idempotent (rows are matched by name). The caller commits."""
+    counts = {"divisions": load_divisions(db_session=db_session)}
+    organisations = BY_NAME["organisations"]
+    bodies = [(i + 1, row) for i, row in enumerate(county_governments(db_session) + plan_bodies())]
+    report = service.import_rows(
+        db_session=db_session, clock=clock, actor=actor, spec=organisations, rows=bodies, source="plans"
+    )
+    counts["plan_bodies"] = report.created + report.updated
+    for spec in SPECS:
+        rows = _csv_rows(spec.name)
+        if rows:
+            report = service.import_rows(
+                db_session=db_session, clock=clock, actor=actor, spec=spec, rows=rows, source=f"demo/{spec.name}.csv"
+            )
+            counts[spec.name] = report.created + report.updated
+    return counts
+
+
+DEMO_USERS = (
+    ("admin", "系统管理员", Role.ADMIN, None),
+    ("baotou_duty", "包头市值班员", Role.CITY_OFFICER, "150200"),
+    ("ordos_duty", "鄂尔多斯市值班员", Role.CITY_OFFICER, "150600"),
+    ("dongsheng_duty", "东胜区值班员", Role.COUNTY_OFFICER, "150602"),
+    ("hangjin_duty", "杭锦旗值班员", Role.COUNTY_OFFICER, "150625"),
+)
+
+
+def ensure_demo_users(*, db_session: Session, clock: Clock) -> tuple[str, list[str]]:
+    """Create the demo accounts with one fresh random password (never a fixed default); returns it once."""
+    password = secrets.token_urlsafe(12)
+    created = []
+    for username, display_name, role, division in DEMO_USERS:
+        if db_session.scalars(select(User).where(User.username == username)).first() is None:
+            data = UserCreate(
+                username=username, display_name=display_name, password=password, role=role, division_code=division
+            )
+            auth_service.create_user(db_session=db_session, clock=clock, actor=SYSTEM_ADMIN, data=data)
+            created.append(username)
+    return password, created

@@ -1,0 +1,358 @@
+"""Registry workflows: scoped reads, audited writes, and all-or-nothing bulk import by natural key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session
+
+from yingji.audit import service as audit
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission
+from yingji.core.clock import Clock
+from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.core.schemas import YingjiModel
+from yingji.core.validation import chinese_problem, field_path
+from yingji.db.base import Base
+from yingji.registry.models import Division, Organisation, RegistryRevision
+from yingji.registry.specs import SPECS, EntitySpec, RefSpec, Scope
+
+# --- reads ----------------------------------------------------------------------------------------------------------
+
+
+def _column(spec: EntitySpec, name: str) -> Any:
+    return getattr(spec.model, name)
+
+
+def scope_clause(actor: Actor, spec: EntitySpec) -> ColumnElement[bool]:
+    """Return the WHERE clause that limits a spec's rows to what the actor may see."""
+    division = getattr(spec.division_via.target if spec.division_via else spec.model, "division_code")  # noqa: B009 - typed as Base
+    if spec.scope is Scope.ORGANISATION:
+        if actor.organisation_id is not None:
+            return _column(spec, "id") == actor.organisation_id  # type: ignore[no-any-return]
+        return actor.division_filter(division)
+    if spec.scope is Scope.OWNED:
+        assert spec.owner_column is not None
+        return actor.record_filter(division, _column(spec, spec.owner_column))
+    return actor.resource_filter(division)
+
+
+def _scoped(actor: Actor, spec: EntitySpec) -> Select[Any]:
+    query = select(spec.model)
+    if spec.division_via is not None:
+        via = spec.division_via
+        query = query.join(via.target, _column(spec, via.column) == via.target.id)  # type: ignore[attr-defined]
+    return query.where(scope_clause(actor, spec))
+
+
+def list_(
+    *,
+    db_session: Session,
+    actor: Actor,
+    spec: EntitySpec,
+    division_code: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Sequence[Base]:
+    """Return the rows the actor may see, optionally within one division, ordered by id."""
+    actor.require(Permission.REGISTRY_READ if spec.scope is not Scope.RESOURCE else Permission.RESOURCES_READ)
+    query = _scoped(actor, spec)
+    if division_code is not None and spec.division_via is None:
+        query = query.where(_column(spec, "division_code").startswith(_stem(division_code), autoescape=True))
+    return db_session.scalars(query.order_by(_column(spec, "id")).limit(limit).offset(offset)).all()
+
+
+def get(*, db_session: Session, actor: Actor, spec: EntitySpec, row_id: int) -> Base:
+    """Return one row; a row outside the actor's scope is NotFound, so its existence stays hidden."""
+    actor.require(Permission.REGISTRY_READ if spec.scope is not Scope.RESOURCE else Permission.RESOURCES_READ)
+    row = db_session.scalars(_scoped(actor, spec).where(_column(spec, "id") == row_id)).first()
+    if row is None:
+        raise NotFound(kind=spec.label, key=str(row_id))
+    found: Base = row
+    return found
+
+
+def _stem(code: str) -> str:
+    from yingji.core.divisions import stem
+
+    return stem(code)
+
+
+# --- rows <-> models ------------------------------------------------------------------------------------------------
+
+
+def to_row(db_session: Session, spec: EntitySpec, obj: Base) -> dict[str, Any]:
+    """Return a row as import files and the API show it: references by name, enums as their values."""
+    row: dict[str, Any] = {"id": obj.id}  # type: ignore[attr-defined]
+    ref_fields = {ref.field: ref for ref in spec.refs}
+    for name in spec.schema.model_fields:
+        ref = ref_fields.get(name)
+        if ref is None:
+            value = getattr(obj, name)
+            row[name] = getattr(value, "value", value)
+            continue
+        ref_id = getattr(obj, ref.column)
+        target = None if ref_id is None else db_session.get(ref.target, ref_id)
+        row[name] = None if target is None else target.name  # type: ignore[attr-defined]
+    return row
+
+
+@dataclass
+class RowProblem:
+    line: int
+    field: str
+    problem: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "field": self.field, "problem": self.problem}
+
+
+@dataclass
+class ImportReport:
+    entity: str
+    created: int = 0
+    updated: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "entity": self.entity,
+            "created": self.created,
+            "updated": self.updated,
+            "rejected": len({p.line for p in self.problems}),
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def _resolve(db_session: Session, ref: RefSpec, name: str) -> tuple[int | None, str | None]:
+    """Return (id, None) for a unique match by name, or (None, problem)."""
+    query = select(ref.target).where(ref.target.name == name)  # type: ignore[attr-defined]
+    if ref.kinds:
+        query = query.where(Organisation.kind.in_(ref.kinds))
+    found = db_session.scalars(query.limit(2)).all()
+    if not found:
+        return None, f"找不到名为「{name}」的{ref.label}"
+    if len(found) > 1:
+        return None, f"名为「{name}」的{ref.label}不止一个，请先区分名称"
+    return found[0].id, None  # type: ignore[attr-defined]
+
+
+def _write_check(db_session: Session, actor: Actor, spec: EntitySpec, values: Mapping[str, Any]) -> str | None:
+    """Return why the actor may not write this row, or None."""
+    if not actor.has(Permission.REGISTRY_WRITE):
+        return "角色无“登记和修改”权限"
+    if actor.organisation_id is not None:
+        if spec.owner_column is None or values.get(spec.owner_column) != actor.organisation_id:
+            return "企业用户只能登记和修改本企业的矿山、尾矿库和危险源"
+        return None
+    division = values.get("division_code")
+    if division is None and spec.division_via is not None:
+        parent = db_session.get(spec.division_via.target, values[spec.division_via.column])
+        division = getattr(parent, "division_code", None)
+    if division is None or not actor.covers_division(division):
+        return f"超出管辖范围：{division}"
+    return None
+
+
+def _prepare(
+    db_session: Session, actor: Actor, spec: EntitySpec, data: YingjiModel, line: int
+) -> tuple[dict[str, Any], list[RowProblem]]:
+    """Turn a validated input row into column values, resolving names; collect every problem on the row."""
+    values = data.model_dump()
+    problems: list[RowProblem] = []
+    for ref in spec.refs:
+        name = values.pop(ref.field)
+        values[ref.column] = None
+        if name is None:
+            continue
+        ref_id, problem = _resolve(db_session, ref, name)
+        if problem:
+            problems.append(RowProblem(line, ref.field, problem))
+        values[ref.column] = ref_id
+    code = values.get("division_code")
+    if code is not None and db_session.get(Division, code) is None:
+        problems.append(RowProblem(line, "division_code", f"行政区划代码「{code}」不存在"))
+    if not problems:
+        reason = _write_check(db_session, actor, spec, values)
+        if reason:
+            problems.append(RowProblem(line, "division_code" if "管辖" in reason else "(行)", reason))
+    return values, problems
+
+
+def _existing(db_session: Session, spec: EntitySpec, values: Mapping[str, Any]) -> Base | None:
+    clauses = []
+    for key in spec.key:
+        ref = next((r for r in spec.refs if r.field == key), None)
+        column = ref.column if ref else key
+        clauses.append(_column(spec, column) == values[column])
+    return db_session.scalars(select(spec.model).where(*clauses)).first()
+
+
+def _store(db_session: Session, spec: EntitySpec, values: Mapping[str, Any]) -> tuple[Base, dict[str, Any] | None]:
+    """Insert or update by natural key; return the row and its columns before an update (None when created)."""
+    row = _existing(db_session, spec, values)
+    if row is None:
+        row = spec.model(**values)
+        db_session.add(row)
+        db_session.flush()
+        return row, None
+    before = {k: _plain(getattr(row, k)) for k in values}
+    for key, value in values.items():
+        setattr(row, key, value)
+    db_session.flush()
+    return row, before
+
+
+def _plain(value: Any) -> Any:
+    value = getattr(value, "value", value)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def bump_revision(*, db_session: Session, clock: Clock) -> int:
+    """Count a registry write so every process rebuilds its in-memory resource index."""
+    row = db_session.get(RegistryRevision, 1, with_for_update=True)
+    if row is None:
+        row = RegistryRevision(id=1, revision=0)
+        db_session.add(row)
+    row.revision += 1
+    row.changed_at = clock.now()
+    db_session.flush()
+    return row.revision
+
+
+def revision(*, db_session: Session) -> int:
+    row = db_session.get(RegistryRevision, 1)
+    return 0 if row is None else row.revision
+
+
+# --- writes ---------------------------------------------------------------------------------------------------------
+
+
+def save(*, db_session: Session, clock: Clock, actor: Actor, spec: EntitySpec, data: YingjiModel) -> Base:
+    """Create or update one row (by natural key) and audit it with before/after; the caller commits."""
+    values, problems = _prepare(db_session, actor, spec, data, line=1)
+    if problems:
+        first = problems[0]
+        if first.problem.startswith("超出管辖范围"):
+            from yingji.core.errors import OutOfJurisdiction
+
+            raise OutOfJurisdiction(field=first.field, division=str(values.get("division_code")))
+        if first.field == "(行)":
+            raise Forbidden(reason=first.problem)
+        raise InvalidInput(field=first.field, reason=f"{first.field}：{first.problem}")
+    row, before = _store(db_session, spec, values)
+    after = {k: _plain(v) for k, v in values.items()}
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action=f"registry.{spec.name}.{'create' if before is None else 'update'}",
+        target_kind=spec.name,
+        target_key=str(row.id),  # type: ignore[attr-defined]
+        before=before,
+        after=after,
+    )
+    bump_revision(db_session=db_session, clock=clock)
+    return row
+
+
+def import_rows(
+    *,
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    spec: EntitySpec,
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    partial: bool = False,
+    source: str = "",
+) -> ImportReport:
+    """Validate every row (line, field, problem); store them all, or none — or only the good ones if ``partial``.
+
+    Rows are matched to existing ones by natural key (name; for materials depot + item): a match is updated.
+    Without ``partial`` a single problem raises InvalidInput listing them all, and the caller's rollback leaves
+    nothing behind.
+    """
+    report = ImportReport(entity=spec.name)
+    created: list[str] = []
+    updated: list[str] = []
+    for line, raw in rows:
+        try:
+            data = spec.schema.model_validate(dict(raw))
+        except ValidationError as err:
+            report.problems += [RowProblem(line, field_path(e["loc"]), chinese_problem(e)) for e in err.errors()]
+            continue
+        values, problems = _prepare(db_session, actor, spec, data, line)
+        if problems:
+            report.problems += problems
+            continue
+        key = "/".join(str(raw.get(k, "")) for k in spec.key)
+        if not partial and report.problems:
+            continue  # validation only from here on: nothing will be stored
+        row, before = _store(db_session, spec, values)
+        (created if before is None else updated).append(key)
+        del row
+    if report.problems and not partial:
+        raise InvalidInput(
+            field=report.problems[0].field,
+            reason=f"{spec.label}导入有 {len({p.line for p in report.problems})} 行不合格，未导入任何数据",
+            details=[p.as_dict() for p in report.problems],
+        )
+    report.created, report.updated = len(created), len(updated)
+    if created or updated:
+        audit.record(
+            db_session=db_session,
+            clock=clock,
+            actor=actor.username,
+            action=f"registry.{spec.name}.import",
+            target_kind=spec.name,
+            target_key=source or "-",
+            after={"created": created, "updated": updated, "rejected_lines": sorted({p.line for p in report.problems})},
+        )
+        bump_revision(db_session=db_session, clock=clock)
+    return report
+
+
+def import_bundle(
+    *,
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    bundle: Mapping[str, Sequence[Mapping[str, Any]]],
+    partial: bool = False,
+    source: str = "",
+) -> list[ImportReport]:
+    """Import a JSON bundle {entity: [rows]} in dependency order; unknown entity names are an error."""
+    unknown = sorted(set(bundle) - {spec.name for spec in SPECS})
+    if unknown:
+        raise InvalidInput(field=unknown[0], reason=f"未知的数据类别：{'、'.join(unknown)}")
+    reports = []
+    for spec in SPECS:
+        if spec.name in bundle:
+            rows = [(index + 1, row) for index, row in enumerate(bundle[spec.name])]
+            reports.append(
+                import_rows(
+                    db_session=db_session,
+                    clock=clock,
+                    actor=actor,
+                    spec=spec,
+                    rows=rows,
+                    partial=partial,
+                    source=source,
+                )
+            )
+    return reports
+
+
+def export_rows(*, db_session: Session, actor: Actor, spec: EntitySpec) -> list[dict[str, Any]]:
+    """Return every visible row in import format (so an export re-imports unchanged)."""
+    rows = list_(db_session=db_session, actor=actor, spec=spec, limit=10_000_000)
+    exported = []
+    for obj in rows:
+        row = to_row(db_session, spec, obj)
+        row.pop("id")
+        exported.append(row)
+    return exported

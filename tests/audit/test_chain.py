@@ -1,0 +1,80 @@
+"""The audit chain on both engines: verify passes on an intact log and finds edits and deletions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from tests import factories
+from yingji.audit import service as audit
+
+pytestmark = pytest.mark.db
+
+
+def append(db_session: Session, n: int) -> None:
+    for i in range(n):
+        audit.record(
+            db_session=db_session,
+            clock=factories.CLOCK,
+            actor="tester",
+            action="x.change",
+            target_kind="x",
+            target_key=str(i),
+            before={"v": i},
+            after={"v": i + 1},
+        )
+
+
+@contextmanager
+def triggers_off(db_session: Session) -> Iterator[None]:
+    """Simulate someone with database superuser rights bypassing the append-only triggers."""
+    if db_session.get_bind().dialect.name == "postgresql":
+        db_session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update"))
+        yield
+        db_session.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update"))
+    else:
+        db_session.execute(text("DROP TRIGGER audit_log_no_update"))
+        db_session.execute(text("DROP TRIGGER audit_log_no_delete"))
+        yield  # the test's rollback restores them
+
+
+def test_intact_chain_verifies(db_session: Session) -> None:
+    append(db_session, 5)
+    result = audit.verify(db_session=db_session)
+    assert result.ok and result.entries == 5
+
+
+def test_edited_entry_is_found(db_session: Session) -> None:
+    append(db_session, 5)
+    with triggers_off(db_session):
+        db_session.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3"))
+    result = audit.verify(db_session=db_session)
+    assert result.problems == ("第 3 条内容被修改（哈希不符）",)
+
+
+def test_deleted_middle_entry_is_found(db_session: Session) -> None:
+    append(db_session, 5)
+    with triggers_off(db_session):
+        db_session.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+    problems = audit.verify(db_session=db_session).problems
+    assert "第 2–2 条缺失（被删除）" in problems
+    assert "第 3 条的前序哈希与上一条不符" in problems
+
+
+def test_deleted_last_entry_is_found(db_session: Session) -> None:
+    append(db_session, 3)
+    with triggers_off(db_session):
+        db_session.execute(text("DELETE FROM audit_log WHERE seq = 3"))
+    problems = audit.verify(db_session=db_session).problems
+    assert problems == ("链尾记录为第 3 条，实际最后一条为第 2 条（末尾条目被删除）",)
+
+
+def test_entries_carry_before_and_after(db_session: Session) -> None:
+    append(db_session, 1)
+    entry = audit.list_(db_session=db_session)[0]
+    assert (entry.before, entry.after, entry.seq) == ({"v": 0}, {"v": 1}, 1)
+    assert len(entry.hash) == 64 and entry.prev_hash == "0" * 64
