@@ -49,8 +49,8 @@ def world(db_session: Session, divisions: int) -> World:
         "commander": (Role.HQ_COMMANDER, "150200", None),
     }
     tokens = {}
-    for username, (role, division, organisation) in users.items():
-        factories.user(db_session, username, role, division=division, organisation_id=organisation)
+    for username, (role, scope, organisation) in users.items():
+        factories.user(db_session, username, role, division=scope, organisation_id=organisation)
         tokens[username] = factories.token_for(db_session, username)
     return World(tokens=tokens, ids=ids)
 
