@@ -59,34 +59,64 @@ def plan_bodies() -> list[dict[str, object]]:
     return list(rows.values())
 
 
-def county_governments(db_session: Session) -> list[dict[str, object]]:
-    """Return one 人民政府 per city and county in the division list (the bodies plans name 事发地…人民政府)."""
-    divisions = db_session.scalars(select(Division).where(Division.level.in_(["city", "county"]))).all()
-    return [
-        {"name": f"{d.name}人民政府", "kind": OrganisationKind.GOVERNMENT.value, "division_code": d.code}
-        for d in divisions
-    ]
+def local_bodies(db_session: Session) -> list[dict[str, object]]:
+    """Return a 人民政府 for every city and county and an 应急管理局 for every county (the supervisors of mines)."""
+    rows: list[dict[str, object]] = []
+    names = _full_names(db_session)
+    for division in db_session.scalars(select(Division).where(Division.level.in_(["city", "county"]))):
+        rows.append(
+            {
+                "name": f"{division.name}人民政府",
+                "kind": OrganisationKind.GOVERNMENT.value,
+                "division_code": division.code,
+            }
+        )
+        if division.level == "county":
+            rows.append(
+                {
+                    "name": names[division.code],
+                    "kind": OrganisationKind.DEPARTMENT.value,
+                    "division_code": division.code,
+                }
+            )
+    return rows
 
 
-def _csv_rows(name: str) -> list[tuple[int, dict[str, str]]]:
+def _full_names(db_session: Session) -> dict[str, str]:
+    """Return each county's emergency bureau by its official name, city first (鄂尔多斯市东胜区应急管理局)."""
+    divisions = {d.code: d for d in db_session.scalars(select(Division))}
+    return {
+        code: f"{divisions[d.parent_code].name if d.parent_code else ''}{d.name}应急管理局"
+        for code, d in divisions.items()
+        if d.level == "county"
+    }
+
+
+def _csv_rows(name: str, bureaus: dict[str, str]) -> list[tuple[int, dict[str, str]]]:
+    """Read a demo file; a site without a named supervisor gets its county's emergency bureau."""
     path = DEMO_DIR / f"{name}.csv"
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as handle:
-        return [(index + 2, row) for index, row in enumerate(csv.DictReader(handle))]
+        rows = [(index + 2, row) for index, row in enumerate(csv.DictReader(handle))]
+    for _line, row in rows:
+        if "supervising" in row and not row["supervising"]:
+            row["supervising"] = bureaus.get(row["division_code"][:6], "")
+    return rows
 
 
 def load(*, db_session: Session, clock: Clock, actor: Actor) -> dict[str, int]:
     """Load everything in dependency order; idempotent (rows are matched by name). The caller commits."""
     counts = {"divisions": load_divisions(db_session=db_session)}
     organisations = BY_NAME["organisations"]
-    bodies = [(i + 1, row) for i, row in enumerate(county_governments(db_session) + plan_bodies())]
+    bodies = [(i + 1, row) for i, row in enumerate(local_bodies(db_session) + plan_bodies())]
     report = service.import_rows(
         db_session=db_session, clock=clock, actor=actor, spec=organisations, rows=bodies, source="plans"
     )
     counts["plan_bodies"] = report.created + report.updated
+    bureaus = _full_names(db_session)
     for spec in SPECS:
-        rows = _csv_rows(spec.name)
+        rows = _csv_rows(spec.name, bureaus)
         if rows:
             report = service.import_rows(
                 db_session=db_session, clock=clock, actor=actor, spec=spec, rows=rows, source=f"demo/{spec.name}.csv"

@@ -92,8 +92,7 @@ def to_row(db_session: Session, spec: EntitySpec, obj: Base) -> dict[str, Any]:
     for name in spec.schema.model_fields:
         ref = ref_fields.get(name)
         if ref is None:
-            value = getattr(obj, name)
-            row[name] = getattr(value, "value", value)
+            row[name] = _plain(getattr(obj, name))
             continue
         ref_id = getattr(obj, ref.column)
         target = None if ref_id is None else db_session.get(ref.target, ref_id)

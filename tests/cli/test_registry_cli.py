@@ -1,0 +1,111 @@
+"""The registry, users and audit commands as real processes against a fresh SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, tmp_path: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = os.environ | {"XDG_DATA_HOME": str(tmp_path / "data"), "YINGJI_DATABASE_URL": ""} | (env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "yingji", *args], capture_output=True, text=True, env=base, timeout=120, check=False
+    )
+
+
+@pytest.fixture
+def loaded(tmp_path: Path) -> Path:
+    result = run("demo", "load", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return tmp_path
+
+
+def test_demo_load_is_idempotent(loaded: Path) -> None:
+    again = run("demo", "load", tmp_path=loaded)
+    assert again.returncode == 0, again.stderr
+    assert "divisions 144" in again.stdout
+
+
+def test_import_reports_lines_and_imports_nothing(loaded: Path) -> None:
+    csv_file = loaded / "organisations.csv"
+    csv_file.write_text(
+        "name,kind,division_code\n测试甲公司,enterprise,150602\n测,enterprise,150602\n测试乙公司,enterprise,999999\n",
+        encoding="utf-8",
+    )
+    result = run("registry", "import", str(csv_file), tmp_path=loaded)
+    assert result.returncode == 2
+    error = json.loads(result.stderr)["error"]
+    assert {(d["line"], d["field"]) for d in error["details"]} == {(3, "name"), (4, "division_code")}
+    export = run("registry", "export", str(loaded / "out"), "--json", tmp_path=loaded)
+    assert export.returncode == 0, export.stderr
+    bundle = json.loads((loaded / "out" / "registry.json").read_text(encoding="utf-8"))
+    assert "测试甲公司" not in {o["name"] for o in bundle["organisations"]}
+
+
+def test_partial_import_keeps_the_good_rows(loaded: Path) -> None:
+    csv_file = loaded / "organisations.csv"
+    csv_file.write_text("name,kind,division_code\n测试甲公司,enterprise,150602\n测,enterprise,150602\n", "utf-8")
+    result = run("registry", "import", str(csv_file), "--partial", tmp_path=loaded)
+    assert result.returncode == 0, result.stderr
+    assert "新增 1" in result.stdout and "拒绝 1 行" in result.stdout
+    assert "第 3 行 name" in result.stderr
+
+
+def test_csv_export_round_trips(loaded: Path) -> None:
+    out = loaded / "csv"
+    assert run("registry", "export", str(out), tmp_path=loaded).returncode == 0
+    result = run("registry", "import", *(str(p) for p in sorted(out.glob("*.csv"))), tmp_path=loaded)
+    assert result.returncode == 0, result.stderr
+    assert "新增 0" in result.stdout
+
+
+def test_users_add_list_disable(loaded: Path) -> None:
+    env = {"YINGJI_NEW_PASSWORD": "a-long-enough-password"}
+    added = run(
+        "users",
+        "add",
+        "dongsheng_duty",
+        "--role",
+        "county_officer",
+        "--display-name",
+        "值班员",
+        "--division",
+        "150602",
+        tmp_path=loaded,
+        env=env,
+    )
+    assert added.returncode == 0, added.stderr
+    short = run(
+        "users",
+        "add",
+        "x_user",
+        "--role",
+        "expert",
+        "--display-name",
+        "x",
+        "--division",
+        "150602",
+        tmp_path=loaded,
+        env={"YINGJI_NEW_PASSWORD": "short"},
+    )
+    assert short.returncode == 2 and json.loads(short.stderr)["error"]["field"] == "password"
+    assert "dongsheng_duty" in run("users", "list", tmp_path=loaded).stdout
+    assert run("users", "disable", "dongsheng_duty", tmp_path=loaded).returncode == 0
+    assert "已停用" in run("users", "list", tmp_path=loaded).stdout
+
+
+def test_audit_verify_catches_tampering(loaded: Path) -> None:
+    assert run("audit", "verify", tmp_path=loaded).returncode == 0
+    database = loaded / "data" / "yingji" / "yingji.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("DROP TRIGGER audit_log_no_update")
+        connection.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 1")
+    broken = run("audit", "verify", tmp_path=loaded)
+    assert broken.returncode == 1
+    assert "第 1 条内容被修改" in broken.stderr
