@@ -96,6 +96,10 @@ def test_users_add_list_disable(loaded: Path) -> None:
     )
     assert short.returncode == 2 and json.loads(short.stderr)["error"]["field"] == "password"
     assert "dongsheng_duty" in run("users", "list", tmp_path=loaded).stdout
+    reset = run("users", "password", "dongsheng_duty", tmp_path=loaded, env={"YINGJI_NEW_PASSWORD": "another-password"})
+    assert reset.returncode == 0, reset.stderr
+    too_short = run("users", "password", "dongsheng_duty", tmp_path=loaded, env={"YINGJI_NEW_PASSWORD": "short"})
+    assert too_short.returncode == 2
     assert run("users", "disable", "dongsheng_duty", tmp_path=loaded).returncode == 0
     assert "已停用" in run("users", "list", tmp_path=loaded).stdout
 

@@ -79,6 +79,17 @@ def disable(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
     typer.echo(f"已停用 {username}")
 
 
+@app.command("password")
+def password(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
+    """重设密码（从 YINGJI_NEW_PASSWORD 读取，否则交互输入），并终止该账号的全部会话。"""
+    new = os.environ.get("YINGJI_NEW_PASSWORD") or typer.prompt("新密码", hide_input=True, confirmation_prompt=True)
+    with session_scope() as db_session:
+        service.set_password(
+            db_session=db_session, clock=SystemClock(), actor=cli_actor(), username=username, password=new
+        )
+    typer.echo(f"已重设 {username} 的密码")
+
+
 @app.command("token")
 def token(
     username: Annotated[str, typer.Argument(help="登录名")],

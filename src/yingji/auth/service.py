@@ -156,6 +156,30 @@ def disable_user(*, db_session: Session, clock: Clock, actor: Actor, username: s
     return user
 
 
+def set_password(*, db_session: Session, clock: Clock, actor: Actor, username: str, password: str) -> User:
+    """Replace a password (at least 10 characters) and end the user's sessions."""
+    actor.require(Permission.USERS_MANAGE)
+    if len(password) < 10:
+        raise InvalidInput(field="password", reason="password：密码至少10位")
+    user = _visible_user(db_session, actor, username)
+    user.password_hash = hash_password(password)
+    db_session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=clock.now())
+    )
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="users.password",
+        target_kind="user",
+        target_key=username,
+    )
+    return user
+
+
 def login(*, db_session: Session, clock: Clock, username: str, password: str) -> tuple[str, LoginSession, User]:
     """Check the password and open a session; the same error for unknown user and wrong password."""
     user = db_session.scalars(select(User).where(User.username == username)).first()
