@@ -85,6 +85,16 @@ REFUSED = [
     ("hangjin", "POST", "/api/registry/organisations", org_body("新公司", "150602"), 403),
     ("hangjin", "GET", "/api/resources/nearest?lon=109.9&lat=39.8&mine_id={jia_mine}", None, 404),
     ("ordos", "GET", "/api/registry/mines/{bing_mine}", None, 404),
+    # Same name as a row out of scope: must not update it, move it or take it over.
+    ("hangjin", "POST", "/api/registry/mines", mine_body("甲矿业公司一号井", "乙矿业公司", "150625"), 403),
+    ("yi_reporter", "POST", "/api/registry/mines", mine_body("甲矿业公司一号井", "乙矿业公司", "150625"), 403),
+    (
+        "baotou",
+        "POST",
+        "/api/registry/rescue_teams",
+        {"name": "甲矿业公司救护队", "kind": "fire", "level": "city", "division_code": "150207"},
+        403,
+    ),
     ("baotou", "POST", "/api/registry/organisations", org_body("新公司", "150602"), 403),
     ("baotou", "GET", "/api/registry/mines/{jia_mine}", None, 404),
     ("expert", "POST", "/api/registry/organisations", org_body("新公司", "150602"), 403),

@@ -179,7 +179,24 @@ def _prepare(
         reason = _write_check(db_session, actor, spec, values)
         if reason:
             problems.append(RowProblem(line, "division_code" if "管辖" in reason else "(行)", reason))
+    if not problems and not _may_replace(db_session, actor, spec, values):
+        # The key matches a row the actor cannot see: never update (or move) it, and do not say whose it is.
+        problems.append(RowProblem(line, spec.key[0], "该名称已被其他单位或辖区的记录使用，请更换名称"))
     return values, problems
+
+
+def _may_replace(db_session: Session, actor: Actor, spec: EntitySpec, values: Mapping[str, Any]) -> bool:
+    existing = _existing(db_session, spec, values)
+    if existing is None:
+        return True
+    row_id = existing.id  # type: ignore[attr-defined]
+    visible = db_session.scalars(_scoped(actor, spec).where(_column(spec, "id") == row_id)).first()
+    return visible is not None and _write_check(db_session, actor, spec, _columns_of(spec, existing)) is None
+
+
+def _columns_of(spec: EntitySpec, row: Base) -> dict[str, Any]:
+    names = ["division_code", *(r.column for r in spec.refs)]
+    return {n: getattr(row, n) for n in names if hasattr(row, n)}
 
 
 def _existing(db_session: Session, spec: EntitySpec, values: Mapping[str, Any]) -> Base | None:
@@ -240,7 +257,7 @@ def save(*, db_session: Session, clock: Clock, actor: Actor, spec: EntitySpec, d
             from yingji.core.errors import OutOfJurisdiction
 
             raise OutOfJurisdiction(field=first.field, division=str(values.get("division_code")))
-        if first.field == "(行)":
+        if first.field == "(行)" or first.problem.startswith("该名称已被其他"):
             raise Forbidden(reason=first.problem)
         raise InvalidInput(field=first.field, reason=f"{first.field}：{first.problem}")
     row, before = _store(db_session, spec, values)
