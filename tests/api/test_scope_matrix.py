@@ -75,13 +75,19 @@ def org_body(name: str, division: str) -> dict[str, Any]:
 REFUSED = [
     ("jia_reporter", "GET", "/api/registry/mines/{yi_mine}", None, 404),
     ("jia_reporter", "GET", "/api/registry/organisations/{yi}", None, 404),
-    ("jia_reporter", "POST", "/api/registry/mines", mine_body("乙新井", "乙矿业公司", "150625"), 403),
+    # Naming an enterprise out of scope: reported exactly like an unknown name (422), existence stays hidden.
+    ("jia_reporter", "POST", "/api/registry/mines", mine_body("乙新井", "乙矿业公司", "150625"), 422),
+    ("jia_reporter", "POST", "/api/registry/mines", mine_body("甲新井", "甲矿业公司", "150207"), 403),
+    ("jia_reporter", "POST", "/api/registry/mines", mine_body("甲矿业公司一号井", "甲矿业公司", "150622"), 403),
     ("jia_reporter", "POST", "/api/registry/organisations", org_body("新公司", "150602"), 403),
     ("jia_reporter", "GET", "/api/resources/nearest?lon=109.9&lat=39.8&mine_id={yi_mine}", None, 404),
     ("yi_reporter", "GET", "/api/registry/mines/{jia_mine}", None, 404),
     ("hangjin", "GET", "/api/registry/mines/{jia_mine}", None, 404),
     ("hangjin", "GET", "/api/registry/organisations/{jia}", None, 404),
-    ("hangjin", "POST", "/api/registry/mines", mine_body("东胜新井", "甲矿业公司", "150602"), 403),
+    ("hangjin", "POST", "/api/registry/mines", mine_body("东胜新井", "甲矿业公司", "150602"), 422),
+    ("hangjin", "POST", "/api/registry/mines", mine_body("杭锦新井", "甲矿业公司", "150625"), 422),
+    ("expert", "POST", "/api/registry/mines", mine_body("东胜新井", "甲矿业公司", "150602"), 403),
+    ("expert", "POST", "/api/registry/import", {"organisations": [org_body("新公司", "150602")]}, 403),
     ("hangjin", "POST", "/api/registry/organisations", org_body("新公司", "150602"), 403),
     ("hangjin", "GET", "/api/resources/nearest?lon=109.9&lat=39.8&mine_id={jia_mine}", None, 404),
     ("ordos", "GET", "/api/registry/mines/{bing_mine}", None, 404),
@@ -149,7 +155,7 @@ def test_cross_scope_attempts_are_refused(
     response = call(client, world, who, method, path, body)
     assert response.status_code == status, response.text
     error = response.json()["error"]
-    assert error["code"] in {"not_found", "forbidden", "out_of_jurisdiction", "unauthorized"}
+    assert error["code"] in {"not_found", "forbidden", "out_of_jurisdiction", "unauthorized", "invalid_input"}
     assert any("\u4e00" <= ch <= "\u9fff" for ch in error["message"])
     assert counts(db_session) == before
 
@@ -189,10 +195,31 @@ def test_bulk_import_outside_scope_reports_the_rows(client: TestClient, db_sessi
     )
     assert response.status_code == 422
     details = response.json()["error"]["details"]
-    assert details == [{"line": 1, "field": "division_code", "problem": "超出管辖范围：150602"}]
+    assert details == [
+        {"entity": "organisations", "line": 1, "field": "division_code", "problem": "超出管辖范围：150602"}
+    ]
     assert counts(db_session) == before
 
 
 def test_disabled_user_is_locked_out(client: TestClient, db_session: Session, world: World) -> None:
     service.disable_user(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM, username="hangjin")
     assert call(client, world, "hangjin", "GET", "/api/registry/mines", None).status_code == 401
+
+
+def test_a_same_name_elsewhere_cannot_block_a_county(client: TestClient, world: World) -> None:
+    """杭锦旗 registers its own 甲矿业公司; 东胜区 keeps using its 甲矿业公司 by name without ambiguity."""
+    copy = call(client, world, "hangjin", "POST", "/api/registry/organisations", org_body("甲矿业公司", "150625"))
+    assert copy.status_code == 200
+    for who in ("dongsheng", "jia_reporter"):
+        saved = call(client, world, who, "POST", "/api/registry/mines", mine_body(f"{who}新井", "甲矿业公司", "150602"))
+        assert saved.status_code == 200, saved.text
+    mine = call(client, world, "hangjin", "POST", "/api/registry/mines", mine_body("杭锦甲井", "甲矿业公司", "150625"))
+    assert mine.status_code == 200
+    assert mine.json()["enterprise"] == "甲矿业公司"
+
+
+def test_a_reporter_names_only_teams_it_may_read(client: TestClient, world: World) -> None:
+    far = mine_body("甲矿业公司一号井", "甲矿业公司", "150602") | {"contracted_team": "丙矿业公司救护队"}
+    refused = call(client, world, "jia_reporter", "POST", "/api/registry/mines", far)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["field"] == "contracted_team"

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from tests import factories
 from yingji.audit import service as audit
+from yingji.db import migrate
+from yingji.db.session import make_engine, make_sessionmaker, transaction
 
 pytestmark = pytest.mark.db
 
@@ -78,3 +83,44 @@ def test_entries_carry_before_and_after(db_session: Session) -> None:
     entry = audit.list_(db_session=db_session)[0]
     assert (entry.before, entry.after, entry.seq) == ({"v": 0}, {"v": 1}, 1)
     assert len(entry.hash) == 64 and entry.prev_hash == "0" * 64
+
+
+def test_concurrent_writers_keep_one_chain_on_sqlite(tmp_path: Path) -> None:
+    """The default deployment: several request threads appending at once must neither fail nor fork the chain."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.sqlite3'}", connect_args={"check_same_thread": False})
+    migrate.upgrade(engine)
+    makers = make_sessionmaker(engine)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        for i in range(15):
+            try:
+                with makers() as session, transaction(session):
+                    audit.record(
+                        db_session=session,
+                        clock=factories.CLOCK,
+                        actor=f"w{n}",
+                        action="x.change",
+                        target_kind="x",
+                        target_key=str(i),
+                    )
+            except BaseException as err:  # collected and asserted below
+                errors.append(err)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with makers() as session:
+        result = audit.verify(db_session=session)
+    assert result.ok and result.entries == 90
+    engine.dispose()
+
+
+@pytest.mark.parametrize("statement", ["DELETE FROM audit_head", "UPDATE audit_head SET seq = 0"])
+def test_the_head_only_moves_forward(db_session: Session, statement: str) -> None:
+    append(db_session, 2)
+    with pytest.raises(DBAPIError, match="only moves forward"), db_session.begin_nested():
+        db_session.execute(text(statement))

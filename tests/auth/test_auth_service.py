@@ -121,3 +121,27 @@ def test_enterprise_user_acts_within_its_enterprise(db_session: Session, divisio
     token = factories.token_for(db_session, "jia")
     actor = service.authenticate(db_session=db_session, clock=clock, token=token)
     assert (actor.organisation_id, actor.organisation_division) == (company.id, "150625")
+
+
+def test_tokens_expire_and_are_revoked_on_reset(db_session: Session, divisions: int, clock: FixedClock) -> None:
+    factories.user(db_session, "gateway", Role.COUNTY_OFFICER, division="150602")
+    token = service.create_api_token(db_session=db_session, clock=clock, actor=SYSTEM, username="gateway", name="网关")
+    service.set_password(
+        db_session=db_session, clock=clock, actor=SYSTEM, username="gateway", password="a-new-password"
+    )
+    with pytest.raises(Unauthorized):
+        service.authenticate(db_session=db_session, clock=clock, token=token)
+    fresh = service.create_api_token(db_session=db_session, clock=clock, actor=SYSTEM, username="gateway", name="网关")
+    clock.advance(days=service.TOKEN_DAYS, seconds=1)
+    with pytest.raises(Unauthorized):
+        service.authenticate(db_session=db_session, clock=clock, token=fresh)
+
+
+def test_token_names_are_checked_and_tokens_revocable(db_session: Session, divisions: int, clock: FixedClock) -> None:
+    factories.user(db_session, "gateway", Role.COUNTY_OFFICER, division="150602")
+    with pytest.raises(InvalidInput):
+        service.create_api_token(db_session=db_session, clock=clock, actor=SYSTEM, username="gateway", name="x" * 65)
+    token = factories.token_for(db_session, "gateway")
+    assert service.revoke_tokens(db_session=db_session, clock=clock, actor=SYSTEM, username="gateway") == 1
+    with pytest.raises(Unauthorized):
+        service.authenticate(db_session=db_session, clock=clock, token=token)

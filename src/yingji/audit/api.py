@@ -7,10 +7,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from yingji.audit import service
+from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
+from yingji.core.errors import Forbidden
 from yingji.deps import DbSession, require
 
-router = APIRouter(prefix="/api/audit", tags=["审计"], dependencies=[Depends(require(Permission.AUDIT_READ))])
+
+def _unlimited(actor: Annotated[Actor, Depends(require(Permission.AUDIT_READ))]) -> Actor:
+    # Entries are not divided by jurisdiction, so only an administrator without a division limit reads them.
+    if not actor.is_unlimited:
+        raise Forbidden(reason="审计日志仅限不受区划限制的系统管理员查阅")
+    return actor
+
+
+router = APIRouter(prefix="/api/audit", tags=["审计"], dependencies=[Depends(_unlimited)])
 
 
 @router.get("")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from yingji.audit.chain import GENESIS, entry_hash
@@ -15,13 +15,23 @@ from yingji.audit.models import AuditEntry, AuditHead
 from yingji.core.clock import Clock
 
 
-def _head(db_session: Session) -> AuditHead:
-    head = db_session.get(AuditHead, 1, with_for_update=True)
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        db_session.add(head)
+def _claim_next(db_session: Session) -> tuple[int, str]:
+    """Take the next sequence number and the previous hash, holding the head until commit.
+
+    An UPDATE (not a SELECT) comes first: it takes SQLite's write lock and PostgreSQL's row lock at once, so two
+    writers can never read the same head and fork the chain.
+    """
+    claimed = db_session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+    ).first()
+    if claimed is None:  # a database created without the migrations' head row
+        db_session.add(AuditHead(id=1, seq=1, hash=GENESIS))
         db_session.flush()
-    return head
+        return 1, GENESIS
+    return int(claimed.seq), str(claimed.hash)
 
 
 def record(
@@ -37,9 +47,8 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an audit entry; the caller's commit makes it durable together with the change it describes."""
-    head = _head(db_session)
+    seq, prev_hash = _claim_next(db_session)
     at = clock.now().astimezone(UTC)
-    seq, prev_hash = head.seq + 1, head.hash
     digest = entry_hash(
         seq=seq,
         at=at,
@@ -66,7 +75,7 @@ def record(
         hash=digest,
     )
     db_session.add(entry)
-    head.seq, head.hash = entry.seq, entry.hash
+    db_session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
     db_session.flush()
     return entry
 
@@ -114,6 +123,8 @@ def verify(*, db_session: Session) -> Verification:
             problems.append(f"第 {entry.seq} 条内容被修改（哈希不符）")
         expected_prev, expected_seq = entry.hash, entry.seq + 1
     head = db_session.get(AuditHead, 1)
+    if head is None and count:
+        problems.append("链尾记录缺失（audit_head 被删除）")
     if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
         problems.append(f"链尾记录为第 {head.seq} 条，实际最后一条为第 {expected_seq - 1} 条（末尾条目被删除）")
     return Verification(entries=count, problems=tuple(problems))

@@ -19,13 +19,22 @@ def _read(user: User) -> UserRead:
 
 
 @router.post("/auth/login", response_model=LoginRead)
-def login(body: LoginRequest, response: Response, db_session: DbSession, clock: CurrentClock) -> LoginRead:
+def login(
+    body: LoginRequest, request: Request, response: Response, db_session: DbSession, clock: CurrentClock
+) -> LoginRead:
     """登录，返回会话令牌并设置会话 Cookie。"""
     with transaction(db_session):
         token, session, user = service.login(
             db_session=db_session, clock=clock, username=body.username, password=body.password
         )
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=service.SESSION_HOURS * 3600)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=service.SESSION_HOURS * 3600,
+    )
     return LoginRead(token=token, expires_at=session.expires_at, user=_read(user))
 
 
@@ -97,3 +106,16 @@ def create_token(
     with transaction(db_session):
         token = service.create_api_token(db_session=db_session, clock=clock, actor=actor, username=username, name=name)
     return TokenRead(name=name, token=token)
+
+
+@router.delete("/users/{username}/tokens")
+def revoke_tokens(
+    username: str,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    _: object = Depends(require(Permission.USERS_MANAGE)),
+) -> dict[str, int]:
+    """撤销账号的全部机器令牌。"""
+    with transaction(db_session):
+        return {"revoked": service.revoke_tokens(db_session=db_session, clock=clock, actor=actor, username=username)}

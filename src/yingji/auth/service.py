@@ -22,6 +22,7 @@ from yingji.registry.enums import OrganisationKind
 from yingji.registry.models import Division, Organisation
 
 SESSION_HOURS = 12
+TOKEN_DAYS = 365
 SESSION_PREFIX = "yjs_"
 TOKEN_PREFIX = "yjt_"
 _DUMMY_HASH = hash_password("not-a-real-password")  # keeps a missing user as slow as a wrong password
@@ -133,6 +134,7 @@ def disable_user(*, db_session: Session, clock: Clock, actor: Actor, username: s
     actor.require(Permission.USERS_MANAGE)
     user = _visible_user(db_session, actor, username)
     now = clock.now()
+    was_active = user.is_active
     user.is_active = False
     db_session.execute(
         update(LoginSession)
@@ -150,7 +152,7 @@ def disable_user(*, db_session: Session, clock: Clock, actor: Actor, username: s
         action="users.disable",
         target_kind="user",
         target_key=username,
-        before={"is_active": True},
+        before={"is_active": was_active},
         after={"is_active": False},
     )
     return user
@@ -163,6 +165,7 @@ def set_password(*, db_session: Session, clock: Clock, actor: Actor, username: s
         raise InvalidInput(field="password", reason="password：密码至少10位")
     user = _visible_user(db_session, actor, username)
     user.password_hash = hash_password(password)
+    _revoke_all(db_session, user, clock)  # a reset means the old credentials may be known to someone else
     db_session.execute(
         update(LoginSession)
         .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
@@ -209,9 +212,20 @@ def logout(*, db_session: Session, clock: Clock, token: str) -> None:
 def create_api_token(*, db_session: Session, clock: Clock, actor: Actor, username: str, name: str) -> str:
     """Issue a machine token for a user in the actor's scope; only its hash is kept."""
     actor.require(Permission.USERS_MANAGE)
+    if not 1 <= len(name.strip()) <= 64:
+        raise InvalidInput(field="name", reason="name：令牌用途须为 1–64 个字符")
     user = _visible_user(db_session, actor, username)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db_session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token), created_at=clock.now()))
+    now = clock.now()
+    db_session.add(
+        ApiToken(
+            user_id=user.id,
+            name=name.strip(),
+            token_hash=_digest(token),
+            created_at=now,
+            expires_at=now + timedelta(days=TOKEN_DAYS),
+        )
+    )
     db_session.flush()
     audit.record(
         db_session=db_session,
@@ -225,6 +239,35 @@ def create_api_token(*, db_session: Session, clock: Clock, actor: Actor, usernam
     return token
 
 
+def _unexpired(api_token: ApiToken, clock: Clock) -> bool:
+    return api_token.expires_at is None or api_token.expires_at > clock.now()
+
+
+def revoke_tokens(*, db_session: Session, clock: Clock, actor: Actor, username: str) -> int:
+    """Revoke every machine token of a user (e.g. a replaced gateway); returns how many were live."""
+    actor.require(Permission.USERS_MANAGE)
+    user = _visible_user(db_session, actor, username)
+    count = _revoke_all(db_session, user, clock)
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="users.tokens_revoke",
+        target_kind="user",
+        target_key=username,
+        after={"revoked": count},
+    )
+    return count
+
+
+def _revoke_all(db_session: Session, user: User, clock: Clock) -> int:
+    live = db_session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    for api_token in live:
+        api_token.revoked_at = clock.now()
+    db_session.flush()
+    return len(live)
+
+
 def authenticate(*, db_session: Session, clock: Clock, token: str) -> Actor:
     """Return the Actor for a session or API token; expired, ended, revoked or disabled → Unauthorized."""
     digest = _digest(token)
@@ -235,7 +278,7 @@ def authenticate(*, db_session: Session, clock: Clock, token: str) -> Actor:
             user = db_session.get(User, session.user_id)
     elif token.startswith(TOKEN_PREFIX):
         api_token = db_session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
-        if api_token is not None and api_token.revoked_at is None:
+        if api_token is not None and api_token.revoked_at is None and _unexpired(api_token, clock):
             user = db_session.get(User, api_token.user_id)
     if user is None or not user.is_active:
         raise Unauthorized(reason="令牌无效、已过期或已撤销")

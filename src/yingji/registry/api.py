@@ -34,7 +34,7 @@ def list_divisions(
     ]
 
 
-@router.post("/api/registry/import")
+@router.post("/api/registry/import", dependencies=[Depends(require(Permission.REGISTRY_WRITE))])
 def import_bundle(
     db_session: DbSession,
     clock: CurrentClock,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from yingji.auth.actor import SYSTEM
+from yingji.auth.cli import cli_actor
 from yingji.core.clock import SystemClock
 from yingji.core.errors import InvalidInput, NotFound
 from yingji.db.runtime import session_scope
@@ -32,7 +32,7 @@ def import_files(
     partial: Annotated[bool, typer.Option("--partial", help="只导入合格的行；默认有任何不合格行则全部不导入")] = False,
 ) -> None:
     """导入登记数据；逐行报告不合格的行和字段。"""
-    actor, clock = SYSTEM, SystemClock()
+    actor, clock = cli_actor(), SystemClock()
     reports = []
     with session_scope() as db_session:
         for path in files:
@@ -73,7 +73,7 @@ def export_files(
     """导出全部登记数据（格式与导入相同，可原样再导入）。"""
     directory.mkdir(parents=True, exist_ok=True)
     with session_scope() as db_session:
-        bundle = {spec.name: service.export_rows(db_session=db_session, actor=SYSTEM, spec=spec) for spec in SPECS}
+        bundle = {spec.name: service.export_rows(db_session=db_session, actor=cli_actor(), spec=spec) for spec in SPECS}
     if as_json:
         (directory / "registry.json").write_text(json.dumps(bundle, ensure_ascii=False, indent=1), encoding="utf-8")
         typer.echo(f"已导出 {directory / 'registry.json'}")
@@ -95,5 +95,5 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> No
 def load_demo() -> None:
     """载入演示数据（真实行政区划、预案中的单位与救援队伍，以及标明“演示”的合成企业和资源）。"""
     with session_scope() as db_session:
-        counts = demo.load(db_session=db_session, clock=SystemClock(), actor=SYSTEM)
+        counts = demo.load(db_session=db_session, clock=SystemClock(), actor=cli_actor())
     typer.echo("已载入：" + "，".join(f"{k} {v}" for k, v in counts.items()))

@@ -54,7 +54,7 @@ class ResourceIndex:
         self.names = [r[2] for r in rows]
         self.subtype = np.array([r[3] for r in rows], dtype=object)
         self.division_text = [r[4] for r in rows]
-        self.division = np.array([int(r[4][:6]) for r in rows], dtype=np.int64)
+        self.division = np.array([_nine_digits(r[4]) for r in rows], dtype=np.int64)
         self.lon = np.radians(np.array([r[5] for r in rows], dtype=np.float64))
         self.lat = np.radians(np.array([r[6] for r in rows], dtype=np.float64))
         self.cos_lat = np.cos(self.lat)
@@ -70,10 +70,15 @@ class ResourceIndex:
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))  # type: ignore[no-any-return]
 
 
+def _nine_digits(code: str) -> int:
+    """Place county codes (6 digits) and town codes (9) on one integer scale: 150602 → 150602000."""
+    return int(code.ljust(9, "0"))
+
+
 def _division_range(code: str) -> tuple[int, int]:
-    """Return the integer range of 6-digit codes inside a division (towns fall back to their county)."""
-    stem = divisions.stem(code[:6])
-    width = 6 - len(stem)
+    """Return the half-open integer range of every code inside a division, towns included."""
+    stem = divisions.stem(code)
+    width = 9 - len(stem)
     low = int(stem) * 10**width
     return low, low + 10**width
 
@@ -148,8 +153,12 @@ def nearest(
     distance = index.distances_km(lon, lat)
     order = _closest(np.flatnonzero(mask), distance, index.ids, limit)
     hits = [_hit(index, i, distance[i], is_contracted=False) for i in order]
-    if contracted_id is not None:
-        team_rows = np.flatnonzero(index.kind_masks[ResourceKind.RESCUE_TEAM] & (index.ids == contracted_id))
+    if contracted_id is not None and kind in (None, ResourceKind.RESCUE_TEAM) and not specialty:
+        # The contract was set by someone entitled to name that team, so it shows even beyond the caller's scope.
+        wanted = index.kind_masks[ResourceKind.RESCUE_TEAM] & (index.ids == contracted_id)
+        if team_kind is not None:
+            wanted &= index.subtype == team_kind.value
+        team_rows = np.flatnonzero(wanted)
         if len(team_rows):
             row = int(team_rows[0])
             hits = [_hit(index, row, distance[row], is_contracted=True)] + [

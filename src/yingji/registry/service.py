@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
+from yingji.core import divisions
 from yingji.core.clock import Clock
-from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.core.errors import Forbidden, InvalidInput, NotFound, OutOfJurisdiction
 from yingji.core.schemas import YingjiModel
 from yingji.core.validation import chinese_problem, field_path
 from yingji.db.base import Base
 from yingji.registry.models import Division, Organisation, RegistryRevision
-from yingji.registry.specs import SPECS, EntitySpec, RefSpec, Scope
+from yingji.registry.specs import BY_MODEL, BY_NAME, SPECS, EntitySpec, RefSpec, Scope
 
 # --- reads ----------------------------------------------------------------------------------------------------------
 
@@ -62,7 +63,7 @@ def list_(
     actor.require(Permission.REGISTRY_READ if spec.scope is not Scope.RESOURCE else Permission.RESOURCES_READ)
     query = _scoped(actor, spec)
     if division_code is not None and spec.division_via is None:
-        query = query.where(_column(spec, "division_code").startswith(_stem(division_code), autoescape=True))
+        query = query.where(_column(spec, "division_code").startswith(divisions.stem(division_code), autoescape=True))
     return db_session.scalars(query.order_by(_column(spec, "id")).limit(limit).offset(offset)).all()
 
 
@@ -74,12 +75,6 @@ def get(*, db_session: Session, actor: Actor, spec: EntitySpec, row_id: int) -> 
         raise NotFound(kind=spec.label, key=str(row_id))
     found: Base = row
     return found
-
-
-def _stem(code: str) -> str:
-    from yingji.core.divisions import stem
-
-    return stem(code)
 
 
 # --- rows <-> models ------------------------------------------------------------------------------------------------
@@ -127,28 +122,47 @@ class ImportReport:
         }
 
 
-def _resolve(db_session: Session, ref: RefSpec, name: str) -> tuple[int | None, str | None]:
-    """Return (id, None) for a unique match by name, or (None, problem)."""
+def _resolve(
+    db_session: Session, actor: Actor, ref: RefSpec, name: str, row_division: str | None
+) -> tuple[int | None, str | None]:
+    """Return (id, None) for one match by name among the rows the caller may name, or (None, problem).
+
+    A row the caller cannot see is reported exactly like a missing one, so names elsewhere leak nothing.
+    """
     query = select(ref.target).where(ref.target.name == name)  # type: ignore[attr-defined]
     if ref.kinds:
         query = query.where(Organisation.kind.in_(ref.kinds))
-    found = db_session.scalars(query.limit(2)).all()
+    if not ref.line_of_jurisdiction:
+        query = query.where(scope_clause(actor, BY_MODEL[ref.target]))
+    found = list(db_session.scalars(query.limit(50)))
+    if ref.line_of_jurisdiction and row_division is not None:
+        found = [f for f in found if _same_line(f.division_code, row_division)]  # type: ignore[attr-defined]
+    if len(found) > 1 and row_division is not None:
+        nearer = [f for f in found if f.division_code == row_division]  # type: ignore[attr-defined]
+        found = nearer or found
     if not found:
-        return None, f"找不到名为「{name}」的{ref.label}"
+        return None, f"找不到名为「{name}」的{ref.label}（或不在管辖范围内）"
     if len(found) > 1:
-        return None, f"名为「{name}」的{ref.label}不止一个，请先区分名称"
+        return None, f"名为「{name}」的{ref.label}不止一个，无法确定是哪一个"
     return found[0].id, None  # type: ignore[attr-defined]
+
+
+def _same_line(body_division: str, row_division: str) -> bool:
+    return divisions.contains(body_division, row_division) or divisions.contains(row_division, body_division)
 
 
 def _write_check(db_session: Session, actor: Actor, spec: EntitySpec, values: Mapping[str, Any]) -> str | None:
     """Return why the actor may not write this row, or None."""
     if not actor.has(Permission.REGISTRY_WRITE):
         return "角色无“登记和修改”权限"
+    division = values.get("division_code")
     if actor.organisation_id is not None:
         if spec.owner_column is None or values.get(spec.owner_column) != actor.organisation_id:
             return "企业用户只能登记和修改本企业的矿山、尾矿库和危险源"
+        city = (actor.organisation_division or "")[:4] + "00"
+        if division is None or not divisions.contains(city, division):
+            return f"超出管辖范围：企业只能登记本市（{city}）范围内的场所"
         return None
-    division = values.get("division_code")
     if division is None and spec.division_via is not None:
         parent = db_session.get(spec.division_via.target, values[spec.division_via.column])
         division = getattr(parent, "division_code", None)
@@ -163,35 +177,51 @@ def _prepare(
     """Turn a validated input row into column values, resolving names; collect every problem on the row."""
     values = data.model_dump()
     problems: list[RowProblem] = []
+    row_division = values.get("division_code")
     for ref in spec.refs:
         name = values.pop(ref.field)
         values[ref.column] = None
         if name is None:
             continue
-        ref_id, problem = _resolve(db_session, ref, name)
+        ref_id, problem = _resolve(db_session, actor, ref, name, row_division)
         if problem:
             problems.append(RowProblem(line, ref.field, problem))
         values[ref.column] = ref_id
-    code = values.get("division_code")
-    if code is not None and db_session.get(Division, code) is None:
-        problems.append(RowProblem(line, "division_code", f"行政区划代码「{code}」不存在"))
+    if row_division is not None and db_session.get(Division, row_division) is None:
+        problems.append(RowProblem(line, "division_code", f"行政区划代码「{row_division}」不存在"))
     if not problems:
         reason = _write_check(db_session, actor, spec, values)
         if reason:
             problems.append(RowProblem(line, "division_code" if "管辖" in reason else "(行)", reason))
-    if not problems and not _may_replace(db_session, actor, spec, values):
-        # The key matches a row the actor cannot see: never update (or move) it, and do not say whose it is.
-        problems.append(RowProblem(line, spec.key[0], "该名称已被其他单位或辖区的记录使用，请更换名称"))
+    if not problems:
+        reason = _replace_check(db_session, actor, spec, values)
+        if reason:
+            problems.append(RowProblem(line, spec.key[0], reason))
+    credit = values.get("credit_code")
+    if not problems and credit and _credit_code_taken(db_session, values):
+        problems.append(RowProblem(line, "credit_code", "该统一社会信用代码已被另一单位登记"))
     return values, problems
 
 
-def _may_replace(db_session: Session, actor: Actor, spec: EntitySpec, values: Mapping[str, Any]) -> bool:
+def _credit_code_taken(db_session: Session, values: Mapping[str, Any]) -> bool:
+    holder = db_session.scalars(select(Organisation).where(Organisation.credit_code == values["credit_code"])).first()
+    return holder is not None and (holder.name, holder.division_code) != (values["name"], values["division_code"])
+
+
+def _replace_check(db_session: Session, actor: Actor, spec: EntitySpec, values: Mapping[str, Any]) -> str | None:
+    """Return why an existing row with this key may not be updated by the actor, or None."""
     existing = _existing(db_session, spec, values)
     if existing is None:
-        return True
+        return None
     row_id = existing.id  # type: ignore[attr-defined]
     visible = db_session.scalars(_scoped(actor, spec).where(_column(spec, "id") == row_id)).first()
-    return visible is not None and _write_check(db_session, actor, spec, _columns_of(spec, existing)) is None
+    if visible is None or _write_check(db_session, actor, spec, _columns_of(spec, existing)) is not None:
+        # Never update (or move) a row the actor cannot see, and do not say whose it is.
+        return "该名称已被其他单位或辖区的记录使用，请更换名称"
+    moved = values.get("division_code") not in (None, getattr(existing, "division_code", None))
+    if actor.organisation_id is not None and moved:
+        return "企业用户不能变更已登记记录的所在行政区划，请联系监管部门"
+    return None
 
 
 def _columns_of(spec: EntitySpec, row: Base) -> dict[str, Any]:
@@ -248,20 +278,23 @@ def revision(*, db_session: Session) -> int:
 # --- writes ---------------------------------------------------------------------------------------------------------
 
 
-def save(*, db_session: Session, clock: Clock, actor: Actor, spec: EntitySpec, data: YingjiModel) -> Base:
-    """Create or update one row (by natural key) and audit it with before/after; the caller commits."""
-    values, problems = _prepare(db_session, actor, spec, data, line=1)
-    if problems:
-        first = problems[0]
-        if first.problem.startswith("超出管辖范围"):
-            from yingji.core.errors import OutOfJurisdiction
+def _require_write(actor: Actor, spec: EntitySpec) -> None:
+    """Refuse a writer before any lookup, so read-only roles learn nothing from validation messages."""
+    actor.require(Permission.REGISTRY_WRITE)
+    if actor.organisation_id is not None and spec.owner_column is None:
+        raise Forbidden(reason="企业用户只能登记和修改本企业的矿山、尾矿库和危险源")
 
-            raise OutOfJurisdiction(field=first.field, division=str(values.get("division_code")))
-        if first.field == "(行)" or first.problem.startswith("该名称已被其他"):
-            raise Forbidden(reason=first.problem)
-        raise InvalidInput(field=first.field, reason=f"{first.field}：{first.problem}")
-    row, before = _store(db_session, spec, values)
-    after = {k: _plain(v) for k, v in values.items()}
+
+def _audit_row(
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    spec: EntitySpec,
+    row: Base,
+    before: dict[str, Any] | None,
+    values: Mapping[str, Any],
+    via: str,
+) -> None:
     audit.record(
         db_session=db_session,
         clock=clock,
@@ -269,9 +302,25 @@ def save(*, db_session: Session, clock: Clock, actor: Actor, spec: EntitySpec, d
         action=f"registry.{spec.name}.{'create' if before is None else 'update'}",
         target_kind=spec.name,
         target_key=str(row.id),  # type: ignore[attr-defined]
+        detail={"via": via} if via else None,
         before=before,
-        after=after,
+        after={k: _plain(v) for k, v in values.items()},
     )
+
+
+def save(*, db_session: Session, clock: Clock, actor: Actor, spec: EntitySpec, data: YingjiModel) -> Base:
+    """Create or update one row (by natural key) and audit it with before/after; the caller commits."""
+    _require_write(actor, spec)
+    values, problems = _prepare(db_session, actor, spec, data, line=1)
+    if problems:
+        first = problems[0]
+        if first.problem.startswith("超出管辖范围"):
+            raise OutOfJurisdiction(field=first.field, division=str(values.get("division_code")))
+        if first.field == "(行)" or first.problem.startswith(("该名称已被其他", "企业用户不能")):
+            raise Forbidden(reason=first.problem)
+        raise InvalidInput(field=first.field, reason=f"{first.field}：{first.problem}")
+    row, before = _store(db_session, spec, values)
+    _audit_row(db_session, clock, actor, spec, row, before, values, via="")
     bump_revision(db_session=db_session, clock=clock)
     return row
 
@@ -285,16 +334,17 @@ def import_rows(
     rows: Iterable[tuple[int, Mapping[str, Any]]],
     partial: bool = False,
     source: str = "",
+    raise_on_problems: bool = True,
 ) -> ImportReport:
     """Validate every row (line, field, problem); store them all, or none — or only the good ones if ``partial``.
 
-    Rows are matched to existing ones by natural key (name; for materials depot + item): a match is updated.
-    Without ``partial`` a single problem raises InvalidInput listing them all, and the caller's rollback leaves
-    nothing behind.
+    Rows are matched to existing ones by natural key (name; for materials depot + item): a match is updated. Each
+    stored row gets its own audit entry with before/after. Without ``partial`` a single problem raises InvalidInput
+    listing them all, and the caller's rollback leaves nothing behind.
     """
+    _require_write(actor, spec)
     report = ImportReport(entity=spec.name)
-    created: list[str] = []
-    updated: list[str] = []
+    stored = False
     for line, raw in rows:
         try:
             data = spec.schema.model_validate(dict(raw))
@@ -305,31 +355,32 @@ def import_rows(
         if problems:
             report.problems += problems
             continue
-        key = "/".join(str(raw.get(k, "")) for k in spec.key)
         if not partial and report.problems:
             continue  # validation only from here on: nothing will be stored
         row, before = _store(db_session, spec, values)
-        (created if before is None else updated).append(key)
-        del row
-    if report.problems and not partial:
-        raise InvalidInput(
-            field=report.problems[0].field,
-            reason=f"{spec.label}导入有 {len({p.line for p in report.problems})} 行不合格，未导入任何数据",
-            details=[p.as_dict() for p in report.problems],
-        )
-    report.created, report.updated = len(created), len(updated)
-    if created or updated:
-        audit.record(
-            db_session=db_session,
-            clock=clock,
-            actor=actor.username,
-            action=f"registry.{spec.name}.import",
-            target_kind=spec.name,
-            target_key=source or "-",
-            after={"created": created, "updated": updated, "rejected_lines": sorted({p.line for p in report.problems})},
-        )
+        _audit_row(db_session, clock, actor, spec, row, before, values, via=f"import:{source or '-'}")
+        stored = True
+        if before is None:
+            report.created += 1
+        else:
+            report.updated += 1
+    if report.problems and not partial and raise_on_problems:
+        raise _import_error([report])
+    if stored:
         bump_revision(db_session=db_session, clock=clock)
     return report
+
+
+def _import_error(reports: Sequence[ImportReport]) -> InvalidInput:
+    bad = [r for r in reports if r.problems]
+    lines = sum(len({p.line for p in r.problems}) for r in bad)
+    labels = "、".join(BY_NAME[r.entity].label for r in bad)
+    details = [{"entity": r.entity, **p.as_dict()} for r in bad for p in r.problems]
+    return InvalidInput(
+        field=bad[0].problems[0].field,
+        reason=f"{labels}导入共有 {lines} 行不合格，未导入任何数据",
+        details=details,
+    )
 
 
 def import_bundle(
@@ -341,25 +392,26 @@ def import_bundle(
     partial: bool = False,
     source: str = "",
 ) -> list[ImportReport]:
-    """Import a JSON bundle {entity: [rows]} in dependency order; unknown entity names are an error."""
+    """Import a JSON bundle {entity: [rows]} in dependency order, checking every entity before reporting."""
     unknown = sorted(set(bundle) - {spec.name for spec in SPECS})
     if unknown:
         raise InvalidInput(field=unknown[0], reason=f"未知的数据类别：{'、'.join(unknown)}")
-    reports = []
-    for spec in SPECS:
-        if spec.name in bundle:
-            rows = [(index + 1, row) for index, row in enumerate(bundle[spec.name])]
-            reports.append(
-                import_rows(
-                    db_session=db_session,
-                    clock=clock,
-                    actor=actor,
-                    spec=spec,
-                    rows=rows,
-                    partial=partial,
-                    source=source,
-                )
-            )
+    reports = [
+        import_rows(
+            db_session=db_session,
+            clock=clock,
+            actor=actor,
+            spec=spec,
+            rows=[(index + 1, row) for index, row in enumerate(bundle[spec.name])],
+            partial=partial,
+            source=source,
+            raise_on_problems=False,
+        )
+        for spec in SPECS
+        if spec.name in bundle
+    ]
+    if not partial and any(r.problems for r in reports):
+        raise _import_error(reports)
     return reports
 
 

@@ -30,6 +30,9 @@ class RefSpec:
     target: type[Base]
     label: str
     kinds: tuple[OrganisationKind, ...] = ()
+    # True: any body above or below the row's division (a mine's supervisor may be the city bureau); False: only
+    # rows the caller may see, so a name elsewhere can neither be used nor block the caller.
+    line_of_jurisdiction: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,6 +61,7 @@ SUPERVISING = RefSpec(
     target=m.Organisation,
     label="监管部门",
     kinds=(OrganisationKind.GOVERNMENT, OrganisationKind.DEPARTMENT),
+    line_of_jurisdiction=True,
 )
 DEPOT = RefSpec(field="depot", column="depot_id", target=m.Depot, label="储备库")
 CONTRACTED = RefSpec(field="contracted_team", column="contracted_team_id", target=m.RescueTeam, label="协议救护队")
@@ -132,3 +136,5 @@ SPECS: tuple[EntitySpec, ...] = (
 )
 
 BY_NAME = {spec.name: spec for spec in SPECS}
+
+BY_MODEL = {spec.model: spec for spec in SPECS}
