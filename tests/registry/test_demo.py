@@ -15,12 +15,9 @@ from yingji.registry.models import Mine, Organisation, RescueTeam
 pytestmark = pytest.mark.db
 
 
-@pytest.fixture
-def loaded(db_session: Session) -> dict[str, int]:
-    return demo.load(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM)
-
-
-def test_demo_loads_every_file(loaded: dict[str, int]) -> None:
+def test_demo_dataset_loads_real_and_marked_synthetic_rows(db_session: Session) -> None:
+    """One load per engine (it is the slowest fixture), checked from several sides."""
+    loaded = demo.load(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM)
     assert loaded["divisions"] == 144
     for entity in (
         "organisations",
@@ -35,28 +32,21 @@ def test_demo_loads_every_file(loaded: dict[str, int]) -> None:
         "transport",
     ):
         assert loaded[entity] > 0, entity
-
-
-def test_real_annex_teams_are_not_marked_synthetic(db_session: Session, loaded: dict[str, int]) -> None:
-    """Baotou plans 附件4 (000#L1044-1045)."""
+    # Baotou plans 附件4 (000#L1044-1045): a real team, not marked synthetic.
     team = db_session.scalars(select(RescueTeam).where(RescueTeam.name == "包头鑫达矿山救护中队")).one()
     assert not team.is_synthetic and team.phone == "18504921319"
-
-
-def test_synthetic_rows_say_so(db_session: Session, loaded: dict[str, int]) -> None:
     mines = db_session.scalars(select(Mine)).all()
     assert all(m.is_synthetic and m.name.endswith("（演示）") for m in mines)
     assert all(m.supervising_org_id is not None for m in mines)
-    producing = [m for m in mines if m.status.value == "producing"]
-    assert all(m.contracted_team_id is not None for m in producing)
-
-
-def test_plan_member_units_are_organisations(db_session: Session, loaded: dict[str, int]) -> None:
+    assert all(m.contracted_team_id is not None for m in mines if m.status.value == "producing")
     names = set(db_session.scalars(select(Organisation.name)))
     assert {"包头市应急管理局（矿山安全监管局）", "包头市消防救援支队", "鄂尔多斯市东胜区应急管理局"} <= names
+    again = demo.load(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM)
+    assert again["mines"] == loaded["mines"]  # matched by name: updated, not duplicated
+    assert len(db_session.scalars(select(Mine)).all()) == len(mines)
 
 
-def test_demo_accounts_get_a_fresh_random_password(db_session: Session, loaded: dict[str, int]) -> None:
+def test_demo_accounts_get_a_fresh_random_password(db_session: Session, divisions: int) -> None:
     password, created = demo.ensure_demo_users(db_session=db_session, clock=factories.CLOCK)
     assert "admin" in created and len(password) >= 12
     token, _session, user = auth_service.login(
