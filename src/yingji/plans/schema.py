@@ -219,6 +219,18 @@ class ResponseLevel(YingjiModel):
     reports_to: list[Body] = Field(default_factory=list)
 
 
+class Authority(StrEnum):
+    """What kind of body decides a response level; the account layer maps it to the roles that may act for it."""
+
+    GOVERNMENT = "government"  # 人民政府（或其防灾减灾救灾委员会）
+    COMMANDER = "commander"  # 指挥部总指挥
+    HQ = "hq"  # 指挥部
+    DEPUTY_COMMANDER = "deputy_commander"  # 副总指挥
+    HQ_OFFICE = "hq_office"  # 指挥部办公室
+    DEPARTMENT = "department"  # 应急管理局等部门
+    HIGHER = "higher"  # 上级指挥部：本级预案不启动该级响应
+
+
 class Upgrade(Cited):
     """提级: a sensitive case may be raised one level, by approval."""
 
@@ -230,6 +242,9 @@ class Upgrade(Cited):
 
 class Response(YingjiModel):
     levels: list[ResponseLevel] = Field(min_length=3, max_length=4)
+    authority: dict[int, Authority] = Field(description="各级响应的决定机关类别（与 decided_by 对应）")
+    onsite_hq_levels: list[int] = Field(default_factory=list, description="启动后须成立现场指挥部的响应级别")
+    onsite_hq_basis: list[SeedRef] = Field(default_factory=list)
     grade_mapping_reading: SeedRef | None = Field(default=None, description="原文未给出等级→响应映射时的解读")
     upgrade: Upgrade | None = None
     adjusted_by: Role | None = None
@@ -240,6 +255,12 @@ class Response(YingjiModel):
         numbers = [lvl.level for lvl in self.levels]
         if numbers != list(range(1, len(numbers) + 1)):
             raise ValueError("响应级别必须从 1 开始连续编号并按 1（最高）到最低排列")
+        if sorted(self.authority) != numbers:
+            raise ValueError("authority 必须恰好为每一响应级别给出决定机关类别")
+        if not set(self.onsite_hq_levels) <= set(numbers):
+            raise ValueError("onsite_hq_levels 只能列出本预案的响应级别")
+        if self.onsite_hq_levels and not self.onsite_hq_basis:
+            raise ValueError("onsite_hq_levels 须给出 onsite_hq_basis")
         return self
 
 
