@@ -13,6 +13,7 @@ from yingji.auth.api import router as auth_router
 from yingji.core.clock import Clock, SystemClock
 from yingji.core.http import install_error_handlers
 from yingji.db.session import make_sessionmaker
+from yingji.incidents.api import router as incidents_router
 from yingji.plans import loader
 from yingji.plans.api import router as plans_router
 from yingji.registry import api as registry_api
@@ -51,4 +52,5 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.include_router(assess_router)
     app.include_router(plans_router)
     registry_api.install(app)
+    app.include_router(incidents_router)
     return app

@@ -14,6 +14,8 @@ from yingji.auth.cli import app as users_app
 from yingji.auth.cli import audit_app
 from yingji.calendars.cli import app as calendar_app
 from yingji.core.errors import YingjiError
+from yingji.incidents.cli import app as incidents_app
+from yingji.incidents.cli import worker
 from yingji.plans.cli import app as plans_app
 from yingji.registry.cli import app as registry_app
 from yingji.registry.cli import demo_app
@@ -25,6 +27,8 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(incidents_app, name="incidents")
+app.command("worker")(worker)
 app.command("assess")(assess)
 
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -67,6 +71,12 @@ def serve(
                 password, users = demo_data.ensure_demo_users(db_session=db_session, clock=SystemClock())
                 typer.echo("已载入演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
                 typer.echo(f"演示账号 {'、'.join(users)} 的密码（只显示这一次）：{password}")
+    from yingji.core.clock import SystemClock as RunClock
+    from yingji.db.session import make_sessionmaker
+    from yingji.incidents.clocks import ClockWorker
+
+    clocks = ClockWorker(make_sessionmaker(engine()), RunClock())
+    clocks.start()  # the statutory clocks are checked while the platform runs
     application = create_app(engine())
     typer.echo(f"应急平台：http://{host or settings.host}:{port or settings.port}  （API 文档 /api/docs）")
     uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")

@@ -3,6 +3,17 @@
 from yingji.audit.models import AuditEntry, AuditHead
 from yingji.auth.models import ApiToken, LoginSession, User
 from yingji.calendars.models import ScheduleDay
+from yingji.incidents.models import (
+    Assessment,
+    Dispatch,
+    EndConditionCheck,
+    Incident,
+    Obligation,
+    Report,
+    ResponseRecord,
+    Task,
+    TimelineEvent,
+)
 from yingji.registry.models import (
     Depot,
     Division,
@@ -20,21 +31,30 @@ from yingji.registry.models import (
 
 __all__ = [
     "ApiToken",
+    "Assessment",
     "AuditEntry",
     "AuditHead",
     "Depot",
+    "Dispatch",
     "Division",
+    "EndConditionCheck",
     "Expert",
     "HazardSource",
+    "Incident",
     "LoginSession",
     "MaterialStock",
     "Mine",
+    "Obligation",
     "Organisation",
     "RegistryRevision",
+    "Report",
     "RescueTeam",
+    "ResponseRecord",
     "ScheduleDay",
     "Shelter",
     "TailingsPond",
+    "Task",
+    "TimelineEvent",
     "TransportResource",
     "User",
 ]

@@ -1,0 +1,1 @@
+"""Accident intake and response command: reports, assessments, statutory clocks, responses, tasks, timeline."""

@@ -1,0 +1,401 @@
+"""/api/incidents: reports, assessments, clocks, responses, tasks, end, release, dispatch, timeline and record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.core.clock import Clock
+from yingji.db.session import transaction
+from yingji.deps import CurrentActor, CurrentClock, DbSession
+from yingji.incidents import command, record, service, timeline
+from yingji.incidents.models import Incident, ResponseRecord, Task
+from yingji.incidents.schemas import (
+    Acknowledge,
+    AdjustResponse,
+    ConfirmCondition,
+    DispatchIn,
+    FollowUpReport,
+    Handover,
+    InitialReport,
+    PlanOverride,
+    ReleaseIn,
+    RescuersInZone,
+    StartResponse,
+    TaskUpdate,
+)
+from yingji.registry import nearest as nearest_service
+from yingji.registry import service as registry
+from yingji.registry.enums import ResourceKind, TeamKind
+from yingji.registry.specs import BY_NAME
+
+router = APIRouter(prefix="/api/incidents", tags=["事件与响应"])
+
+SPEC_OF_KIND = {
+    "rescue_team": "rescue_teams",
+    "expert": "experts",
+    "depot": "depots",
+    "shelter": "shelters",
+    "transport": "transport",
+}
+MINE_SECTORS = {"coal_mine", "non_coal_mine"}
+
+
+def detail(db_session: Session, incident: Incident, clock: Clock) -> dict[str, Any]:
+    """Return everything a duty officer needs on one screen, as JSON."""
+    now = clock.now()
+    responses = db_session.scalars(select(ResponseRecord).where(ResponseRecord.incident_id == incident.id)).all()
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "division_code": incident.division_code,
+        "sector": incident.sector.value,
+        "accident_type": incident.accident_type,
+        "status": incident.status.value,
+        "occurred_at": incident.occurred_at,
+        "known_at": incident.known_at,
+        "facts": incident.facts,
+        "plan_ids": incident.plan_ids,
+        "plan_override": incident.plan_override,
+        "assessments": [
+            {
+                "plan_id": a.plan_id,
+                "grade": a.grade,
+                "provisional": a.provisional,
+                "in_scope": a.in_scope,
+                "response_level": a.response_level,
+                "decided_by": a.decided_by,
+                "lead_body": a.lead_body,
+                "release_authority": a.release_authority,
+                "upgrade_to": a.upgrade_to,
+                "basis": a.basis,
+            }
+            for a in service.assessments(db_session=db_session, incident=incident)
+        ],
+        "obligations": [
+            {
+                "id": o.id,
+                "plan_id": o.plan_id,
+                "kind": o.kind.value,
+                "from": o.from_body,
+                "to": o.to_body,
+                "form": o.form,
+                "due_at": o.due_at,
+                "acknowledged_at": o.acknowledged_at,
+                "acknowledged_by": o.acknowledged_by,
+                "late": service.is_late(o, now),
+                "basis": o.basis,
+            }
+            for o in service.obligations(db_session=db_session, incident=incident)
+        ],
+        "responses": [
+            {
+                "id": r.id,
+                "plan_id": r.plan_id,
+                "level": r.level,
+                "decided_by": r.decided_by,
+                "started_by": r.started_by,
+                "started_at": r.started_at,
+                "has_onsite_hq": r.has_onsite_hq,
+                "ended_at": r.ended_at,
+                "ended_by": r.ended_by,
+            }
+            for r in responses
+        ],
+    }
+
+
+@router.post("", status_code=201)
+def report_initial(
+    body: InitialReport, response: Response, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    """初报：登记事件，按事发地和事故类别确定适用预案，逐一研判并开始计算报告时限。重复提交返回同一记录（200）。"""
+    with transaction(db_session):
+        incident, created = service.report_initial(db_session=db_session, clock=clock, actor=actor, report=body)
+        if not created:
+            response.status_code = 200
+        return detail(db_session, incident, clock)
+
+
+@router.get("")
+def list_incidents(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> list[dict[str, Any]]:
+    """管辖范围内的事件（新的在前），含迟报计数。"""
+    now = clock.now()
+    rows = []
+    for incident in service.list_(db_session=db_session, actor=actor):
+        obligations = service.obligations(db_session=db_session, incident=incident)
+        rows.append(
+            {
+                "id": incident.id,
+                "title": incident.title,
+                "division_code": incident.division_code,
+                "status": incident.status.value,
+                "occurred_at": incident.occurred_at,
+                "plan_ids": incident.plan_ids,
+                "late": sum(service.is_late(o, now) for o in obligations),
+            }
+        )
+    return rows
+
+
+@router.get("/{incident_id}")
+def get_incident(incident_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+    """事件详情：事实、各预案研判及依据、报告时限（迟报）、响应。"""
+    return detail(db_session, service.get(db_session=db_session, actor=actor, incident_id=incident_id), clock)
+
+
+@router.post("/{incident_id}/reports", status_code=201)
+def report_follow_up(
+    incident_id: int,
+    body: FollowUpReport,
+    response: Response,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+) -> dict[str, Any]:
+    """续报或终报；伤亡变化时重新研判，等级上升时提出升级建议。"""
+    with transaction(db_session):
+        row, created = service.report_follow_up(
+            db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, report=body
+        )
+        if not created:
+            response.status_code = 200
+        return detail(db_session, db_session.get_one(Incident, row.incident_id), clock)
+
+
+@router.put("/{incident_id}/plans")
+def override_plans(
+    incident_id: int, body: PlanOverride, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    """改变适用预案（须说明理由）。"""
+    with transaction(db_session):
+        incident = service.override_plans(
+            db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, override=body
+        )
+        return detail(db_session, incident, clock)
+
+
+@router.post("/{incident_id}/obligations/{obligation_id}/ack")
+def acknowledge(
+    incident_id: int,
+    obligation_id: int,
+    body: Acknowledge,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+) -> dict[str, Any]:
+    """登记一项报告义务已完成（谁、何时）；超过时限完成的标为迟报。"""
+    with transaction(db_session):
+        row = service.acknowledge(
+            db_session=db_session,
+            clock=clock,
+            actor=actor,
+            incident_id=incident_id,
+            obligation_id=obligation_id,
+            note=body.note,
+        )
+        return {"id": row.id, "acknowledged_at": row.acknowledged_at, "late": service.is_late(row, clock.now())}
+
+
+@router.post("/{incident_id}/responses", status_code=201)
+def start_response(
+    incident_id: int, body: StartResponse, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    """启动应急响应（仅预案规定的决定机关）：成立指挥部、需要时成立现场指挥部，按预案生成任务。"""
+    with transaction(db_session):
+        row = command.start(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
+        return {"id": row.id, "level": row.level, "has_onsite_hq": row.has_onsite_hq, "decided_by": row.decided_by}
+
+
+@router.post("/{incident_id}/responses/{response_id}/adjust")
+def adjust_response(
+    incident_id: int,
+    response_id: int,
+    body: AdjustResponse,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+) -> dict[str, Any]:
+    """调整响应级别（须说明理由）。"""
+    with transaction(db_session):
+        row = command.adjust(
+            db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, response_id=response_id, data=body
+        )
+        return {"id": row.id, "level": row.level, "has_onsite_hq": row.has_onsite_hq}
+
+
+@router.post("/{incident_id}/responses/{response_id}/end-conditions", status_code=201)
+def confirm_condition(
+    incident_id: int,
+    response_id: int,
+    body: ConfirmCondition,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+) -> dict[str, Any]:
+    """确认一项应急结束条件。"""
+    with transaction(db_session):
+        row = command.confirm_condition(
+            db_session=db_session,
+            clock=clock,
+            actor=actor,
+            incident_id=incident_id,
+            response_id=response_id,
+            condition=body.condition,
+        )
+        return {"condition": row.condition, "confirmed_by": row.confirmed_by, "confirmed_at": row.confirmed_at}
+
+
+@router.post("/{incident_id}/responses/{response_id}/end")
+def end_response(
+    incident_id: int, response_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    """宣布应急响应结束（谁启动谁终止；全部结束条件须已确认），并开启后期处置义务。"""
+    with transaction(db_session):
+        row = command.end(
+            db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, response_id=response_id
+        )
+        return {"id": row.id, "ended_at": row.ended_at, "ended_by": row.ended_by}
+
+
+@router.get("/{incident_id}/tasks")
+def list_tasks(incident_id: int, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
+    """按预案生成的任务（责任单位、来源、状态）。"""
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    tasks = db_session.scalars(select(Task).where(Task.incident_id == incident.id).order_by(Task.id))
+    return [
+        {
+            "id": t.id,
+            "response_id": t.response_id,
+            "source": t.source.value,
+            "group": t.group_name,
+            "owner_unit": t.owner_unit,
+            "title": t.title,
+            "status": t.status.value,
+            "notes": t.notes,
+        }
+        for t in tasks
+    ]
+
+
+@router.patch("/{incident_id}/tasks/{task_id}")
+def update_task(
+    incident_id: int, task_id: int, body: TaskUpdate, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    """更新任务状态或备注。"""
+    with transaction(db_session):
+        task = command.update_task(
+            db_session=db_session,
+            clock=clock,
+            actor=actor,
+            incident_id=incident_id,
+            task_id=task_id,
+            status=body.status,
+            notes=body.notes,
+        )
+        return {"id": task.id, "status": task.status.value, "notes": task.notes}
+
+
+@router.post("/{incident_id}/rescuers", status_code=201)
+def rescuers(
+    incident_id: int, body: RescuersInZone, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, str]:
+    """登记进入危险区域的救援人员数。"""
+    with transaction(db_session):
+        command.record_rescuers(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
+    return {"status": "recorded"}
+
+
+@router.post("/{incident_id}/handover", status_code=201)
+def handover(
+    incident_id: int, body: Handover, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, str]:
+    """登记指挥权移交（如 事故发生单位 → 现场指挥部）。"""
+    with transaction(db_session):
+        command.handover(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
+    return {"status": "recorded"}
+
+
+@router.post("/{incident_id}/releases", status_code=201)
+def release(
+    incident_id: int, body: ReleaseIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, str]:
+    """信息发布：须由预案为该等级规定的发布机关进行。"""
+    with transaction(db_session):
+        command.release(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
+    return {"status": "released"}
+
+
+@router.get("/{incident_id}/dispatch/suggestions")
+def dispatch_suggestions(
+    incident_id: int,
+    request: Request,
+    db_session: DbSession,
+    actor: CurrentActor,
+    kind: ResourceKind | None = None,
+    specialty: str | None = None,
+    limit: int = 10,
+) -> list[dict[str, Any]]:
+    """建议调派：矿山事故先列协议救护队，再按距离列出专业矿山救护队；也可查专家（按专业）、物资储备库等。"""
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    if incident.lon is None or incident.lat is None:
+        return []
+    team_kind = (
+        TeamKind.MINE_RESCUE
+        if incident.sector.value in MINE_SECTORS and kind in (None, ResourceKind.RESCUE_TEAM)
+        else None
+    )
+    index = request.app.state.resource_index.get(db_session)
+    hits = nearest_service.nearest(
+        db_session=db_session,
+        actor=actor,
+        index=index,
+        lon=incident.lon,
+        lat=incident.lat,
+        kind=kind or (ResourceKind.RESCUE_TEAM if team_kind else None),
+        team_kind=team_kind,
+        specialty=specialty,
+        mine_id=incident.mine_id,
+        limit=limit,
+    )
+    return [{**h.__dict__, "kind": h.kind.value} for h in hits]
+
+
+@router.post("/{incident_id}/dispatches", status_code=201)
+def dispatch(
+    incident_id: int, body: DispatchIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    """登记调派的资源；调派记入时间线。"""
+    with transaction(db_session):
+        spec = BY_NAME[SPEC_OF_KIND[body.resource_kind]]
+        resource = registry.get(db_session=db_session, actor=actor, spec=spec, row_id=body.resource_id)
+        row = command.dispatch(
+            db_session=db_session,
+            clock=clock,
+            actor=actor,
+            incident_id=incident_id,
+            data=body,
+            name=resource.name,  # type: ignore[attr-defined]
+        )
+        return {"id": row.id, "resource_name": row.resource_name, "dispatched_at": row.dispatched_at}
+
+
+@router.get("/{incident_id}/timeline")
+def get_timeline(incident_id: int, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
+    """时间线（按顺序，只增不改），可作为 JSON 导出归档。"""
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    return [
+        {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "summary": e.summary, "data": e.data}
+        for e in timeline.events(db_session=db_session, incident=incident)
+    ]
+
+
+@router.get("/{incident_id}/record", response_class=HTMLResponse)
+def printable_record(incident_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> str:
+    """可打印的中文事件记录（HTML，浏览器可另存为 PDF 归档）。"""
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    return record.render(db_session=db_session, incident=incident, clock=clock)

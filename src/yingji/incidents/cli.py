@@ -1,0 +1,56 @@
+"""``yingji incidents list|show`` and ``yingji worker`` (the statutory clock checker)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated
+
+import typer
+
+from yingji.auth.cli import cli_actor
+from yingji.core.clock import SystemClock
+from yingji.db.runtime import engine, session_scope
+from yingji.db.session import make_sessionmaker
+from yingji.incidents import service
+from yingji.incidents.api import detail
+from yingji.incidents.clocks import ClockWorker
+
+app = typer.Typer(help="事件", no_args_is_help=True)
+
+
+@app.command("list")
+def list_incidents() -> None:
+    """列出事件（新的在前），含迟报数。"""
+    clock = SystemClock()
+    with session_scope() as db_session:
+        for incident in service.list_(db_session=db_session, actor=cli_actor()):
+            late = sum(
+                service.is_late(o, clock.now()) for o in service.obligations(db_session=db_session, incident=incident)
+            )
+            typer.echo(
+                f"{incident.id:>5} {incident.status.value:<10} {incident.title}{'  迟报 ' + str(late) if late else ''}"
+            )
+
+
+@app.command("show")
+def show(incident_id: Annotated[int, typer.Argument(help="事件编号")]) -> None:
+    """以 JSON 显示事件详情（研判、时限、响应）。"""
+    with session_scope() as db_session:
+        incident = service.get(db_session=db_session, actor=cli_actor(), incident_id=incident_id)
+        body = detail(db_session, incident, SystemClock())
+    typer.echo(json.dumps(body, ensure_ascii=False, indent=2, default=str))
+
+
+def worker(
+    interval: Annotated[float, typer.Option(help="检查间隔（秒）")] = 30.0,
+    once: Annotated[bool, typer.Option(help="只检查一次")] = False,
+) -> None:
+    """运行报告时限检查（serve 已内置；多进程部署时可单独运行）。"""
+    runner = ClockWorker(make_sessionmaker(engine()), SystemClock(), interval)
+    if once:
+        typer.echo(f"标记迟报 {runner.run_once()} 项")
+        return
+    while True:
+        runner.run_once()
+        time.sleep(interval)

@@ -1,0 +1,476 @@
+"""Response command: start (deciding body only), adjust, tasks from the plan, end (starter only, once every end
+condition is confirmed), post-event obligations, information release, rescuers, handover and dispatch.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.audit import service as audit
+from yingji.auth.actor import Actor
+from yingji.auth.authority import may_act_for
+from yingji.auth.roles import Role
+from yingji.core.clock import Clock
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from yingji.incidents import service, timeline
+from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource, TaskStatus
+from yingji.incidents.models import Dispatch, EndConditionCheck, Incident, Obligation, ResponseRecord, Task
+from yingji.incidents.schemas import AdjustResponse, DispatchIn, Handover, ReleaseIn, RescuersInZone, StartResponse
+from yingji.plans import loader
+from yingji.plans.schema import Plan, ResponseLevel
+
+COMMAND_ROLES = frozenset({Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.HQ_COMMANDER, Role.ADMIN})
+
+
+def _plan_of(incident: Incident, plan_id: str) -> Plan:
+    if plan_id not in incident.plan_ids:
+        raise InvalidInput(field="plan_id", reason=f"plan_id：「{plan_id}」不是该事件的适用预案")
+    return loader.get(plan_id)
+
+
+def _level(plan: Plan, number: int) -> ResponseLevel:
+    level = next((lvl for lvl in plan.response.levels if lvl.level == number), None)
+    if level is None:
+        raise InvalidInput(field="level", reason=f"level：{plan.metadata.title}没有 {number} 级响应")
+    return level
+
+
+def _require_authority(actor: Actor, plan: Plan, level: ResponseLevel) -> None:
+    """403 unless the actor may act for the body the plan names as deciding this level."""
+    authority = plan.response.authority[level.level]
+    meta = plan.metadata
+    if not may_act_for(actor, authority, plan_level=meta.government_level, jurisdiction=meta.jurisdiction):
+        raise Forbidden(
+            reason=f"{meta.title}规定{level.name}响应由“{level.decided_by.body}”决定，当前账号不能代表该机关",
+            basis=[b.to_basis(rule="decided_by", plan=plan.id) for b in level.decided_by.basis],
+        )
+
+
+def _active(db_session: Session, incident: Incident, plan_id: str) -> ResponseRecord | None:
+    query = select(ResponseRecord).where(
+        ResponseRecord.incident_id == incident.id, ResponseRecord.plan_id == plan_id, ResponseRecord.ended_at.is_(None)
+    )
+    return db_session.scalars(query).first()
+
+
+def get_response(*, db_session: Session, actor: Actor, incident_id: int, response_id: int) -> ResponseRecord:
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    response = db_session.get(ResponseRecord, response_id)
+    if response is None or response.incident_id != incident.id:
+        raise NotFound(kind="应急响应", key=str(response_id))
+    return response
+
+
+def start(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: StartResponse) -> ResponseRecord:
+    """Start a response at a level and open the command: HQ, on-site HQ where the level requires it, tasks."""
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    plan = _plan_of(incident, data.plan_id)
+    level = _level(plan, data.level)
+    _require_authority(actor, plan, level)
+    if _active(db_session, incident, plan.id) is not None:
+        raise Conflict(field="plan_id", reason="该预案下已有进行中的响应，请使用调整级别")
+    proposed = next(
+        (a for a in service.assessments(db_session=db_session, incident=incident) if a.plan_id == plan.id), None
+    )
+    if proposed is not None and proposed.response_level != level.level and not data.reason:
+        raise InvalidInput(
+            field="reason",
+            reason=f"reason：研判建议为{proposed.response_level}级，启动其他级别（提级或降级）须说明理由",
+        )
+    now = clock.now()
+    response = ResponseRecord(
+        incident_id=incident.id,
+        plan_id=plan.id,
+        level=level.level,
+        decided_by=level.decided_by.body,
+        started_by=actor.username,
+        started_at=now,
+        has_onsite_hq=level.level in plan.response.onsite_hq_levels,
+        ended_at=None,
+        ended_by=None,
+    )
+    db_session.add(response)
+    incident.status = IncidentStatus.RESPONDING
+    db_session.flush()
+    hq = plan.headquarters
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="response.started",
+        summary=f"{level.decided_by.body}启动{level.name}应急响应（{plan.metadata.title}）；{level.state_holder.body}"
+        f"进入响应状态，总指挥{hq.commander}，指挥部办公室{hq.office}"
+        f"{'；成立现场指挥部' if response.has_onsite_hq else ''}{('；理由：' + data.reason) if data.reason else ''}",
+        data={"response_id": response.id, "level": level.level, "plan_id": plan.id},
+    )
+    count = _open_tasks(db_session, clock, actor, incident, response, plan, level)
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="incidents.response.start",
+        target_kind="incident",
+        target_key=str(incident.id),
+        after={"response_id": response.id, "plan_id": plan.id, "level": level.level, "tasks": count},
+    )
+    return response
+
+
+def _open_tasks(
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    incident: Incident,
+    response: ResponseRecord,
+    plan: Plan,
+    level: ResponseLevel,
+) -> int:
+    now = clock.now()
+    tasks = [
+        Task(source=TaskSource.LEVEL_ACTION, group_name=None, owner_unit=level.state_holder.body, title=action)
+        for action in level.actions
+    ]
+    for unit in plan.member_units.units:
+        tasks += [
+            Task(source=TaskSource.MEMBER_DUTY, group_name=None, owner_unit=unit.name, title=d) for d in unit.duties
+        ]
+    if response.has_onsite_hq and plan.onsite_command is not None:
+        for group in plan.onsite_command.working_groups:
+            owner = group.lead[0] if group.lead else group.name
+            tasks += [
+                Task(source=TaskSource.WORKING_GROUP, group_name=group.name, owner_unit=owner, title=duty)
+                for duty in group.duties
+            ]
+    for task in tasks:
+        task.response_id, task.incident_id = response.id, incident.id
+        task.status, task.updated_at, task.updated_by = TaskStatus.OPEN, now, actor.username
+    db_session.add_all(tasks)
+    db_session.flush()
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor="system",
+        kind="tasks.opened",
+        summary=f"按预案生成任务 {len(tasks)} 项（级别行动、成员单位职责"
+        f"{'、现场工作组职责' if response.has_onsite_hq else ''}）",
+        data={"response_id": response.id, "count": len(tasks)},
+    )
+    return len(tasks)
+
+
+def adjust(
+    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, response_id: int, data: AdjustResponse
+) -> ResponseRecord:
+    """Raise or lower an active response; the actor must be entitled to decide the new level."""
+    response = get_response(db_session=db_session, actor=actor, incident_id=incident_id, response_id=response_id)
+    if response.ended_at is not None:
+        raise Conflict(field="response_id", reason="该响应已结束")
+    incident = db_session.get_one(Incident, response.incident_id)
+    plan = loader.get(response.plan_id)
+    level = _level(plan, data.level)
+    _require_authority(actor, plan, level)
+    before = response.level
+    response.level, response.decided_by = level.level, level.decided_by.body
+    opening_hq = not response.has_onsite_hq and level.level in plan.response.onsite_hq_levels
+    response.has_onsite_hq = response.has_onsite_hq or opening_hq
+    db_session.flush()
+    word = "提升" if level.level < before else "降低"
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="response.adjusted",
+        summary=f"响应级别由{before}级{word}为{level.name}（理由：{data.reason}）"
+        + ("；成立现场指挥部" if opening_hq else ""),
+        data={"response_id": response.id, "from": before, "to": level.level},
+    )
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="incidents.response.adjust",
+        target_kind="response",
+        target_key=str(response.id),
+        before={"level": before},
+        after={"level": level.level},
+    )
+    return response
+
+
+def update_task(
+    *,
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    incident_id: int,
+    task_id: int,
+    status: TaskStatus | None,
+    notes: str | None,
+) -> Task:
+    incident = _writable(db_session, actor, incident_id)
+    task = db_session.get(Task, task_id)
+    if task is None or task.incident_id != incident.id:
+        raise NotFound(kind="任务", key=str(task_id))
+    before = {"status": task.status.value, "notes": task.notes}
+    if status is not None:
+        task.status = status
+    if notes is not None:
+        task.notes = notes
+    task.updated_at, task.updated_by = clock.now(), actor.username
+    db_session.flush()
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="task.updated",
+        summary=f"任务（{task.owner_unit}）：{task.title[:40]} → {task.status.value}",
+        data={"task_id": task.id, "before": before},
+    )
+    return task
+
+
+def confirm_condition(
+    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, response_id: int, condition: str
+) -> EndConditionCheck:
+    """Confirm one of the plan's end conditions (the on-site HQ's confirmation), with who and when."""
+    response = get_response(db_session=db_session, actor=actor, incident_id=incident_id, response_id=response_id)
+    plan = loader.get(response.plan_id)
+    if condition not in plan.end_conditions.all_of:
+        raise InvalidInput(
+            field="condition",
+            reason=f"condition：不是{plan.metadata.title}的应急结束条件",
+            details=[{"field": "condition", "problem": c} for c in plan.end_conditions.all_of],
+        )
+    _writable(db_session, actor, incident_id)
+    existing = db_session.scalars(
+        select(EndConditionCheck).where(
+            EndConditionCheck.response_id == response.id, EndConditionCheck.condition == condition
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    check = EndConditionCheck(
+        response_id=response.id, condition=condition, confirmed_by=actor.username, confirmed_at=clock.now()
+    )
+    db_session.add(check)
+    db_session.flush()
+    incident = db_session.get_one(Incident, response.incident_id)
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="end_condition.confirmed",
+        summary=f"确认结束条件：{condition}",
+        data={"response_id": response.id},
+    )
+    return check
+
+
+def end(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, response_id: int) -> ResponseRecord:
+    """End a response: only the body that started it (谁启动谁终止), only with every end condition confirmed."""
+    response = get_response(db_session=db_session, actor=actor, incident_id=incident_id, response_id=response_id)
+    if response.ended_at is not None:
+        raise Conflict(field="response_id", reason="该响应已结束")
+    plan = loader.get(response.plan_id)
+    level = _level(plan, response.level)
+    try:
+        _require_authority(actor, plan, level)
+    except Forbidden as err:
+        raise Forbidden(
+            reason=f"谁启动谁终止：该响应由“{response.decided_by}”启动，只能由其宣布结束",
+            basis=[plan.response.ended_by_starter.to_basis(rule="may_end", plan=plan.id)],
+        ) from err
+    confirmed = set(
+        db_session.scalars(select(EndConditionCheck.condition).where(EndConditionCheck.response_id == response.id))
+    )
+    missing = [c for c in plan.end_conditions.all_of if c not in confirmed]
+    if missing:
+        raise RuleViolation(
+            field="end_conditions",
+            plan=plan.metadata.title,
+            rule=f"尚有 {len(missing)} 项应急结束条件未确认",
+            basis=[b.to_basis(rule="end_conditions", plan=plan.id) for b in plan.end_conditions.basis],
+            details=[{"field": "end_conditions", "problem": c} for c in missing],
+        )
+    now = clock.now()
+    response.ended_at, response.ended_by = now, actor.username
+    incident = db_session.get_one(Incident, response.incident_id)
+    if all(
+        r.ended_at is not None
+        for r in db_session.scalars(select(ResponseRecord).where(ResponseRecord.incident_id == incident.id))
+    ):
+        incident.status = IncidentStatus.ENDED
+    db_session.flush()
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="response.ended",
+        summary=f"{response.decided_by}宣布{level.name}应急响应结束",
+        data={"response_id": response.id},
+    )
+    _post_event_obligations(db_session, clock, incident, plan, response)
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="incidents.response.end",
+        target_kind="response",
+        target_key=str(response.id),
+        after={"ended_at": now.isoformat()},
+    )
+    return response
+
+
+def _post_event_obligations(
+    db_session: Session, clock: Clock, incident: Incident, plan: Plan, response: ResponseRecord
+) -> None:
+    post = plan.post_event
+    assert response.ended_at is not None
+    basis = [b.to_basis(rule="post_event", plan=plan.id).as_dict() for b in post.basis]
+    due = (
+        None if post.evaluation_report_days is None else response.ended_at + timedelta(days=post.evaluation_report_days)
+    )
+    items = [
+        Obligation(
+            incident_id=incident.id,
+            plan_id=plan.id,
+            kind=ObligationKind.EVALUATION_REPORT,
+            from_body=plan.headquarters.office,
+            to_body="、".join(post.evaluation_report_to) or "上一级人民政府",
+            form="document",
+            due_at=due,
+            window_minutes=None,
+            basis=basis,
+        )
+    ]
+    items += [
+        Obligation(
+            incident_id=incident.id,
+            plan_id=plan.id,
+            kind=ObligationKind.POST_EVENT,
+            from_body="有关单位",
+            to_body=text[:200],
+            form="document",
+            due_at=None,
+            window_minutes=None,
+            basis=basis,
+        )
+        for text in post.obligations
+    ]
+    db_session.add_all(items)
+    db_session.flush()
+    when = f"应急结束后{post.evaluation_report_days}日内" if post.evaluation_report_days else "及时（预案未规定天数）"
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor="system",
+        kind="post_event.opened",
+        summary=f"后期处置义务 {len(items)} 项；总结评估报告{when}",
+    )
+
+
+def release(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: ReleaseIn) -> None:
+    """Record an information release; the plan's release authority for the grade must be the actor's body."""
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    plan = _plan_of(incident, data.plan_id)
+    latest = next(
+        (a for a in service.assessments(db_session=db_session, incident=incident) if a.plan_id == plan.id), None
+    )
+    body = None if latest is None else latest.release_authority
+    meta = plan.metadata
+    if body is None:
+        raise RuleViolation(
+            field="plan_id", plan=meta.title, rule="本预案未规定该等级事故的信息发布机关，按上级规定执行"
+        )
+    allowed = actor.role is Role.HQ_COMMANDER and actor.covers_division(meta.jurisdiction)
+    if not allowed:
+        raise Forbidden(reason=f"信息发布须由“{body}”进行")
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="release",
+        summary=f"{body}发布信息：{data.text[:200]}",
+        data={"plan_id": plan.id, "text": data.text},
+    )
+
+
+def record_rescuers(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: RescuersInZone) -> None:
+    incident = _writable(db_session, actor, incident_id)
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="rescuers.in_zone",
+        summary=f"进入危险区域（{data.zone}）的救援人员：{data.count} 人",
+        data=data.model_dump(),
+    )
+
+
+def handover(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: Handover) -> None:
+    incident = _writable(db_session, actor, incident_id)
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="command.handover",
+        summary=f"指挥权移交：{data.from_body} → {data.to_body}",
+        data=data.model_dump(),
+    )
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="incidents.handover",
+        target_kind="incident",
+        target_key=str(incident.id),
+        after=data.model_dump(),
+    )
+
+
+def dispatch(
+    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: DispatchIn, name: str
+) -> Dispatch:
+    incident = _writable(db_session, actor, incident_id)
+    row = Dispatch(
+        incident_id=incident.id,
+        resource_kind=data.resource_kind,
+        resource_id=data.resource_id,
+        resource_name=name,
+        note=data.note,
+        dispatched_by=actor.username,
+        dispatched_at=clock.now(),
+    )
+    db_session.add(row)
+    db_session.flush()
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="dispatch",
+        summary=f"调派：{name}{('（' + data.note + '）') if data.note else ''}",
+        data={"dispatch_id": row.id, "kind": data.resource_kind, "resource_id": data.resource_id},
+    )
+    return row
+
+
+def _writable(db_session: Session, actor: Actor, incident_id: int) -> Incident:
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    if actor.role not in COMMAND_ROLES:
+        raise Forbidden(reason="只有指挥和值班人员可以记录此项")
+    return incident

@@ -1,0 +1,549 @@
+"""Intake: idempotent reports, the applicable plans, an assessment per plan on every report, statutory clocks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.audit import service as audit
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission
+from yingji.core.clock import Clock
+from yingji.core.errors import Forbidden, InvalidInput, NotFound, OutOfJurisdiction
+from yingji.incidents import timeline
+from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind
+from yingji.incidents.models import Assessment, Incident, Obligation, Report
+from yingji.incidents.schemas import Casualties, FollowUpReport, InitialReport, PlanOverride
+from yingji.plans import loader
+from yingji.plans.schema import Plan, ReportKind, Sector
+from yingji.registry.models import Division, Mine, Organisation
+from yingji.rules.assessment import Assessment as RuleAssessment
+from yingji.rules.assessment import assess
+from yingji.rules.facts import AccidentFacts
+from yingji.rules.levels import GRADE_LABELS, Condition, Grade
+
+PLAN_SECTOR = {
+    AccidentSector.COAL_MINE: Sector.COAL_MINE,
+    AccidentSector.NON_COAL_MINE: Sector.NON_COAL_MINE,
+    AccidentSector.INDUSTRY_TRADE: Sector.INDUSTRY_TRADE,
+    AccidentSector.OTHER: Sector.ALL_PRODUCTION,
+}
+
+# Initial-report fields the plans name (初报内容), matched to the structured report by keyword, so that one report
+# satisfies every applicable plan; a plan field no keyword covers must come in ``content``.
+FIELD_KEYWORDS = (
+    (("时间",), "occurred_at"),
+    (("地点",), "place"),
+    (("来源",), "source"),
+    (("类别", "类型"), "accident_type"),
+    (("经过",), "course"),
+    (("伤亡", "人数", "失踪"), "deaths"),
+    (("损失", "损害", "影响范围"), "impact_or_loss"),
+    (("措施",), "measures"),
+    (("救援",), "scene"),
+    (("单位", "现场情况", "现场"), "unit_or_scene"),
+)
+
+
+def facts_of(report: Casualties) -> dict[str, Any]:
+    return report.model_dump(
+        include={
+            "deaths",
+            "serious_injuries",
+            "direct_loss_yuan",
+            "missing",
+            "trapped",
+            "endangered",
+            "social_impact",
+            "conditions",
+        },
+        mode="json",
+    )
+
+
+def rule_facts(stored: dict[str, Any]) -> AccidentFacts:
+    impact = stored.get("social_impact")
+    return AccidentFacts(
+        deaths=stored.get("deaths"),
+        serious_injuries=stored.get("serious_injuries"),
+        direct_loss_yuan=stored.get("direct_loss_yuan"),
+        missing=stored.get("missing"),
+        trapped=stored.get("trapped"),
+        endangered=stored.get("endangered"),
+        social_impact=None if impact is None else Grade(impact),
+        conditions=frozenset(Condition(c) for c in stored.get("conditions", [])),
+    )
+
+
+# --- reads ----------------------------------------------------------------------------------------------------------
+
+
+def _visible(actor: Actor, incident: Incident) -> bool:
+    if actor.organisation_id is not None:
+        return incident.enterprise_id == actor.organisation_id
+    return actor.covers_division(incident.division_code)
+
+
+def get(*, db_session: Session, actor: Actor, incident_id: int) -> Incident:
+    """Return an incident the actor may see; others are NotFound."""
+    actor.require(Permission.PLANS_READ)
+    incident = db_session.get(Incident, incident_id)
+    if incident is None or not _visible(actor, incident):
+        raise NotFound(kind="事件", key=str(incident_id))
+    return incident
+
+
+def list_(*, db_session: Session, actor: Actor, limit: int = 100) -> Sequence[Incident]:
+    actor.require(Permission.PLANS_READ)
+    query = select(Incident).order_by(Incident.id.desc()).limit(limit)
+    if actor.organisation_id is not None:
+        query = query.where(Incident.enterprise_id == actor.organisation_id)
+    else:
+        query = query.where(actor.division_filter(Incident.division_code))
+    return db_session.scalars(query).all()
+
+
+def assessments(*, db_session: Session, incident: Incident) -> list[Assessment]:
+    """Return the latest assessment under each applicable plan."""
+    latest: dict[str, Assessment] = {}
+    query = select(Assessment).where(Assessment.incident_id == incident.id).order_by(Assessment.id)
+    for row in db_session.scalars(query):
+        latest[row.plan_id] = row
+    return [latest[p] for p in incident.plan_ids if p in latest]
+
+
+def obligations(*, db_session: Session, incident: Incident) -> list[Obligation]:
+    query = select(Obligation).where(Obligation.incident_id == incident.id).order_by(Obligation.due_at, Obligation.id)
+    return list(db_session.scalars(query))
+
+
+def is_late(obligation: Obligation, now: datetime) -> bool:
+    """迟报: acknowledged after its due time, or still open past it."""
+    if obligation.due_at is None or obligation.kind is ObligationKind.SUPPLEMENTARY_WINDOW:
+        return False
+    done = obligation.acknowledged_at
+    return (done or now) > obligation.due_at
+
+
+# --- intake ---------------------------------------------------------------------------------------------------------
+
+
+def _applicable_plans(division_code: str, sector: AccidentSector) -> list[Plan]:
+    """One plan per level of government whose jurisdiction holds the place and whose sector matches."""
+    chosen: dict[str, Plan] = {}
+    for plan in loader.for_place(division_code, PLAN_SECTOR[sector]):
+        if plan.grading is None:
+            continue
+        chosen.setdefault(plan.metadata.government_level.value, plan)
+    return list(chosen.values())
+
+
+def _missing_initial_fields(plans: Sequence[Plan], report: InitialReport) -> list[dict[str, str]]:
+    filled = {
+        "occurred_at": True,
+        "place": bool(report.place),
+        "source": bool(report.source),
+        "accident_type": bool(report.accident_type),
+        "course": bool(report.course),
+        "deaths": True,  # counts may be unknown (provisional), but the field itself is always present
+        "impact_or_loss": report.direct_loss_yuan is not None or bool(report.impact),
+        "measures": bool(report.measures),
+        "scene": bool(report.scene),
+        "unit_or_scene": bool(report.unit or report.scene),
+    }
+    missing = []
+    for plan in plans:
+        assert plan.reporting is not None
+        for content in plan.reporting.contents:
+            if content.kind is not ReportKind.INITIAL:
+                continue
+            for name in content.fields:
+                attribute = next((a for words, a in FIELD_KEYWORDS if any(w in name for w in words)), None)
+                if attribute is not None and not filled[attribute]:
+                    missing.append(
+                        {
+                            "field": attribute,
+                            "problem": f"{plan.metadata.title}要求初报包含“{name}”",
+                            "seed": content.basis[0].seed,
+                        }
+                    )
+    return missing
+
+
+def _resolve_enterprise(db_session: Session, actor: Actor, report: InitialReport) -> tuple[int | None, int | None]:
+    enterprise_id = mine_id = None
+    if report.unit:
+        found = db_session.scalars(select(Organisation).where(Organisation.name == report.unit)).all()
+        visible = [o for o in found if actor.covers_record(division_code=o.division_code, organisation_id=o.id)]
+        if len(visible) != 1:
+            raise InvalidInput(
+                field="unit", reason=f"unit：找不到唯一的已登记单位「{report.unit}」（或不在管辖范围内）"
+            )
+        enterprise_id = visible[0].id
+    if report.mine:
+        mine = db_session.scalars(select(Mine).where(Mine.name == report.mine)).first()
+        if mine is None or not actor.covers_record(
+            division_code=mine.division_code, organisation_id=mine.enterprise_id
+        ):
+            raise InvalidInput(field="mine", reason=f"mine：找不到已登记矿山「{report.mine}」（或不在管辖范围内）")
+        mine_id = mine.id
+        enterprise_id = enterprise_id or mine.enterprise_id
+    if actor.organisation_id is not None and enterprise_id != actor.organisation_id:
+        raise Forbidden(reason="企业用户只能报告本企业的事故")
+    return enterprise_id, mine_id
+
+
+def report_initial(*, db_session: Session, clock: Clock, actor: Actor, report: InitialReport) -> tuple[Incident, bool]:
+    """Record an initial report and open the incident; a repeated client key returns the first record (False)."""
+    actor.require(Permission.PLANS_READ)
+    existing = db_session.scalars(select(Report).where(Report.client_key == report.client_key)).first()
+    if existing is not None:
+        return get(db_session=db_session, actor=actor, incident_id=existing.incident_id), False
+    if db_session.get(Division, report.division_code) is None:
+        raise InvalidInput(field="division_code", reason=f"division_code：行政区划代码「{report.division_code}」不存在")
+    if actor.organisation_id is None and not actor.covers_division(report.division_code):
+        raise OutOfJurisdiction(field="division_code", division=report.division_code)
+    enterprise_id, mine_id = _resolve_enterprise(db_session, actor, report)
+    plans = _applicable_plans(report.division_code, report.sector)
+    missing = _missing_initial_fields(plans, report)
+    if missing:
+        raise InvalidInput(field=missing[0]["field"], reason=missing[0]["problem"], details=missing)
+    now = clock.now()
+    incident = Incident(
+        title=report.title,
+        division_code=report.division_code,
+        sector=report.sector,
+        accident_type=report.accident_type,
+        enterprise_id=enterprise_id,
+        mine_id=mine_id,
+        lon=report.lon,
+        lat=report.lat,
+        occurred_at=report.occurred_at,
+        known_at=report.known_at or report.occurred_at,
+        status=IncidentStatus.REPORTED,
+        facts=facts_of(report),
+        plan_ids=[p.id for p in plans],
+        plan_override=None,
+        created_by=actor.username,
+        created_at=now,
+    )
+    db_session.add(incident)
+    db_session.flush()
+    content = report.model_dump(mode="json", exclude={"client_key"})
+    row = Report(
+        incident_id=incident.id,
+        kind=ReportKind.INITIAL,
+        client_key=report.client_key,
+        content=content,
+        facts=incident.facts,
+        submitted_by=actor.username,
+        submitted_at=now,
+    )
+    db_session.add(row)
+    db_session.flush()
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="report.initial",
+        summary=f"收到初报：{report.title}（{report.place}）",
+        data={"report_id": row.id},
+    )
+    if not plans:
+        timeline.record_event(
+            db_session=db_session,
+            clock=clock,
+            incident=incident,
+            actor="system",
+            kind="plans.none",
+            summary="事发地与事故类别没有适用的已载入预案，请值班人员指定预案",
+        )
+    _assess_all(db_session=db_session, clock=clock, incident=incident, report=row, actor=actor)
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="incidents.report",
+        target_kind="incident",
+        target_key=str(incident.id),
+        after={"kind": "initial", "plans": incident.plan_ids, "facts": incident.facts},
+    )
+    return incident, True
+
+
+def report_follow_up(
+    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, report: FollowUpReport
+) -> tuple[Report, bool]:
+    """Record a 续报 or 终报; new counts trigger a new assessment and, if the grade rises, an escalation proposal."""
+    existing = db_session.scalars(select(Report).where(Report.client_key == report.client_key)).first()
+    incident = get(db_session=db_session, actor=actor, incident_id=incident_id)
+    if existing is not None:
+        if existing.incident_id != incident.id:
+            raise InvalidInput(field="client_key", reason="client_key：该幂等键已用于另一事件的报告")
+        return existing, False
+    if report.kind is ReportKind.FINAL:
+        _require_final_fields(incident, report)
+    facts = facts_of(report)
+    previous = incident.facts
+    incident.facts = facts
+    row = Report(
+        incident_id=incident.id,
+        kind=report.kind,
+        client_key=report.client_key,
+        content=report.content,
+        facts=facts,
+        submitted_by=actor.username,
+        submitted_at=clock.now(),
+    )
+    db_session.add(row)
+    db_session.flush()
+    label = "终报" if report.kind is ReportKind.FINAL else "续报"
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind=f"report.{report.kind.value}",
+        summary=f"收到{label}",
+        data={"report_id": row.id, "before": previous, "after": facts},
+    )
+    _assess_all(db_session=db_session, clock=clock, incident=incident, report=row, actor=actor)
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="incidents.report",
+        target_kind="incident",
+        target_key=str(incident.id),
+        before={"facts": previous},
+        after={"kind": report.kind.value, "facts": facts},
+    )
+    return row, True
+
+
+def _require_final_fields(incident: Incident, report: FollowUpReport) -> None:
+    missing = []
+    for plan_id in incident.plan_ids:
+        plan = loader.get(plan_id)
+        assert plan.reporting is not None
+        for content in plan.reporting.contents:
+            if content.kind is ReportKind.FINAL:
+                missing += [
+                    {"field": f"content.{name}", "problem": f"{plan.metadata.title}要求终报包含“{name}”"}
+                    for name in content.fields
+                    if not report.content.get(name)
+                ]
+    if missing:
+        raise InvalidInput(field=missing[0]["field"], reason=missing[0]["problem"], details=missing)
+
+
+def override_plans(
+    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, override: PlanOverride
+) -> Incident:
+    """Replace the applicable plans with a reason (an officer's judgement the place/sector rule cannot make)."""
+    actor.require(Permission.REGISTRY_WRITE)
+    incident = get(db_session=db_session, actor=actor, incident_id=incident_id)
+    if actor.organisation_id is not None:
+        raise Forbidden(reason="企业用户不能改变适用预案")
+    unknown = [p for p in override.plan_ids if p not in loader.all_plans() or loader.get(p).grading is None]
+    if unknown:
+        raise InvalidInput(field="plan_ids", reason=f"plan_ids：不是事故类预案：{'、'.join(unknown)}")
+    before = list(incident.plan_ids)
+    incident.plan_ids = list(dict.fromkeys(override.plan_ids))
+    incident.plan_override = {
+        "plan_ids": incident.plan_ids,
+        "reason": override.reason,
+        "by": actor.username,
+        "at": clock.now().isoformat(),
+    }
+    latest = db_session.scalars(
+        select(Report).where(Report.incident_id == incident.id).order_by(Report.id.desc())
+    ).first()
+    assert latest is not None
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="plans.override",
+        summary=f"改变适用预案：{'、'.join(before) or '无'} → {'、'.join(incident.plan_ids)}"
+        f"（理由：{override.reason}）",
+    )
+    _assess_all(db_session=db_session, clock=clock, incident=incident, report=latest, actor=actor)
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="incidents.plans",
+        target_kind="incident",
+        target_key=str(incident.id),
+        before={"plan_ids": before},
+        after=incident.plan_override,
+    )
+    return incident
+
+
+# --- assessment and clocks ------------------------------------------------------------------------------------------
+
+
+def _assess_all(*, db_session: Session, clock: Clock, incident: Incident, report: Report, actor: Actor) -> None:
+    facts = rule_facts(incident.facts)
+    before = {a.plan_id: a for a in assessments(db_session=db_session, incident=incident)}
+    for plan_id in incident.plan_ids:
+        plan = loader.get(plan_id)
+        result = assess(plan, facts, known_at=incident.known_at, accident_type=incident.accident_type)
+        row = _store_assessment(db_session, clock, incident, report, result)
+        _summarise(db_session, clock, incident, row, plan)
+        previous = before.get(plan_id)
+        if previous is not None and row.grade < previous.grade:
+            timeline.record_event(
+                db_session=db_session,
+                clock=clock,
+                incident=incident,
+                actor="system",
+                kind="escalation.proposed",
+                summary=(
+                    f"{plan.metadata.title}：事故等级由{GRADE_LABELS[Grade(previous.grade)]}升为"
+                    f"{GRADE_LABELS[Grade(row.grade)]}，建议响应级别调整为{row.response_level}级（由{row.decided_by}决定）"
+                ),
+                data={
+                    "plan_id": plan_id,
+                    "from_grade": previous.grade,
+                    "to_grade": row.grade,
+                    "proposed_level": row.response_level,
+                },
+            )
+        _open_obligations(db_session, clock, incident, plan, result)
+
+
+def _store_assessment(
+    db_session: Session, clock: Clock, incident: Incident, report: Report, result: RuleAssessment
+) -> Assessment:
+    level = result.response.value
+    row = Assessment(
+        incident_id=incident.id,
+        report_id=report.id,
+        plan_id=result.plan.id,
+        grade=int(result.grade.value),
+        provisional=result.grade.provisional or result.response.provisional,
+        in_scope=result.in_scope,
+        response_level=None if level is None else level.level,
+        decided_by=None if level is None else level.decided_by.body,
+        lead_body=None if level is None else level.lead_body.body,
+        release_authority=result.release.value,
+        upgrade_to=None if result.upgrade.value is None else result.upgrade.value.level,
+        basis=[b.as_dict() for b in result.basis],
+        assessed_at=clock.now(),
+    )
+    db_session.add(row)
+    db_session.flush()
+    return row
+
+
+def _summarise(db_session: Session, clock: Clock, incident: Incident, row: Assessment, plan: Plan) -> None:
+    level = f"{row.response_level}级响应（{row.decided_by}决定）" if row.response_level else "本预案未设定响应级别"
+    scope = "" if row.in_scope else "；本级预案适用范围之外，由下级政府组织应对"
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor="system",
+        kind="assessment",
+        summary=f"{plan.metadata.title}研判：{GRADE_LABELS[Grade(row.grade)]}事故"
+        f"{'（暂定）' if row.provisional else ''}，{level}{scope}",
+        data={"assessment_id": row.id, "plan_id": plan.id},
+    )
+
+
+def _open_obligations(
+    db_session: Session, clock: Clock, incident: Incident, plan: Plan, result: RuleAssessment
+) -> None:
+    """Create every clock the plan and Decree 493 impose that is not open yet (new ones appear as the grade rises)."""
+    existing = {
+        (o.kind, o.from_body, o.to_body, o.form)
+        for o in db_session.scalars(
+            select(Obligation).where(Obligation.incident_id == incident.id, Obligation.plan_id == plan.id)
+        )
+    }
+    wanted: list[Obligation] = []
+    for hop in result.deadlines.value:
+        for recipient in hop.to:
+            basis = [hop.basis.as_dict()] + ([hop.statutory_basis.as_dict()] if hop.statutory_basis else [])
+            wanted.append(
+                Obligation(
+                    incident_id=incident.id,
+                    plan_id=plan.id,
+                    kind=ObligationKind.REPORT,
+                    from_body=hop.from_body,
+                    to_body=recipient,
+                    form=hop.form.value,
+                    due_at=hop.due_at,
+                    window_minutes=hop.within_minutes,
+                    basis=basis,
+                )
+            )
+    days = result.supplementary_days
+    wanted.append(
+        Obligation(
+            incident_id=incident.id,
+            plan_id=plan.id,
+            kind=ObligationKind.SUPPLEMENTARY_WINDOW,
+            from_body="事故发生单位及接报部门",
+            to_body="伤亡人数变化须及时补报",
+            form="any",
+            due_at=incident.occurred_at + timedelta(days=days.value),
+            window_minutes=None,
+            basis=[b.as_dict() for b in days.basis],
+        )
+    )
+    for obligation in wanted:
+        key = (obligation.kind, obligation.from_body, obligation.to_body, obligation.form)
+        if key not in existing:
+            db_session.add(obligation)
+            existing.add(key)
+    db_session.flush()
+
+
+def acknowledge(
+    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, obligation_id: int, note: str | None
+) -> Obligation:
+    """Record that an obligation was met (who, when); meeting it after its due time stays visible as 迟报."""
+    incident = get(db_session=db_session, actor=actor, incident_id=incident_id)
+    obligation = db_session.get(Obligation, obligation_id)
+    if obligation is None or obligation.incident_id != incident.id:
+        raise NotFound(kind="报告义务", key=str(obligation_id))
+    if obligation.acknowledged_at is not None:
+        return obligation
+    now = clock.now()
+    obligation.acknowledged_at, obligation.acknowledged_by = now, actor.username
+    db_session.flush()
+    late = is_late(obligation, now)
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor.username,
+        kind="obligation.met",
+        summary=f"{obligation.from_body}→{obligation.to_body}（{_form_label(obligation.form)}）已完成"
+        f"{'，迟报' if late else ''}",
+        data={"obligation_id": obligation.id, "late": late, "note": note},
+    )
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="incidents.obligation",
+        target_kind="obligation",
+        target_key=str(obligation.id),
+        after={"acknowledged_at": now.isoformat(), "late": late},
+    )
+    return obligation
+
+
+def _form_label(form: str) -> str:
+    return {"phone": "电话", "written": "书面", "any": "报告", "document": "报告"}.get(form, form)

@@ -1,0 +1,43 @@
+"""record_event(): append to an incident's timeline in the caller's transaction; events are never edited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yingji.core.clock import Clock
+from yingji.incidents.models import Incident, TimelineEvent
+
+
+def record_event(
+    *,
+    db_session: Session,
+    clock: Clock,
+    incident: Incident,
+    actor: str,
+    kind: str,
+    summary: str,
+    data: dict[str, Any] | None = None,
+) -> TimelineEvent:
+    """Append one event; the incident row is locked first so concurrent writers keep a gap-free order."""
+    db_session.execute(select(Incident.id).where(Incident.id == incident.id).with_for_update())
+    last = db_session.scalar(select(func.max(TimelineEvent.seq)).where(TimelineEvent.incident_id == incident.id))
+    event = TimelineEvent(
+        incident_id=incident.id,
+        seq=(last or 0) + 1,
+        at=clock.now(),
+        actor=actor,
+        kind=kind,
+        summary=summary,
+        data=data or {},
+    )
+    db_session.add(event)
+    db_session.flush()
+    return event
+
+
+def events(*, db_session: Session, incident: Incident) -> list[TimelineEvent]:
+    query = select(TimelineEvent).where(TimelineEvent.incident_id == incident.id).order_by(TimelineEvent.seq)
+    return list(db_session.scalars(query))
