@@ -20,7 +20,7 @@ from yingji.incidents import command, service, timeline
 from yingji.incidents.clocks import ClockWorker, check_clocks
 from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource
 from yingji.incidents.models import Incident, Obligation, Task
-from yingji.incidents.schemas import AdjustResponse, StartResponse
+from yingji.incidents.schemas import AdjustResponse, FollowUpReport, StartResponse
 from yingji.plans.loader import all_plans
 from yingji.registry.divisions import load_divisions
 
@@ -275,3 +275,42 @@ def test_clocks_survive_a_restart(tmp_path: Path) -> None:
         late = db_session.scalars(select(Obligation).where(Obligation.overdue_flagged_at.is_not(None))).all()
         assert {o.to_body for o in late} >= {"国家矿山安全监察局内蒙古局", "包头市应急管理局（矿山安全监管局）"}
     second.dispose()
+
+
+def test_a_follow_up_keeps_counts_it_does_not_state(db_session: Session, divisions: int) -> None:
+    c = clock()
+    incident, _ = service.report_initial(db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial())
+    service.report_follow_up(
+        db_session=db_session,
+        clock=c,
+        actor=BAOTOU_OFFICER,
+        incident_id=incident.id,
+        report=FollowUpReport.model_validate({"client_key": "report-0003", "trapped": 1}),
+    )
+    assert (incident.facts["deaths"], incident.facts["trapped"]) == (1, 1)
+    assert service.assessments(db_session=db_session, incident=incident)[0].grade == 4  # 1 dead + 1 trapped: 一般
+
+
+def test_dongsheng_final_report_needs_the_plans_contents(db_session: Session, divisions: int) -> None:
+    """东胜区 总结报告: 事发原因、经验教训、整改措施… (001#L2749-2753)."""
+    c = clock()
+    report = initial(division_code="150602", deaths=1, trapped=0, client_key="report-ds-03")
+    incident, _ = service.report_initial(db_session=db_session, clock=c, actor=DONGSHENG_OFFICER, report=report)
+    with pytest.raises(InvalidInput) as caught:
+        service.report_follow_up(
+            db_session=db_session,
+            clock=c,
+            actor=DONGSHENG_OFFICER,
+            incident_id=incident.id,
+            report=FollowUpReport.model_validate({"client_key": "report-ds-04", "kind": "final"}),
+        )
+    assert str(caught.value.field).startswith("content.")
+
+
+def test_immediate_hops_are_tracked_without_an_invented_deadline(db_session: Session, divisions: int) -> None:
+    c = clock()
+    incident, _ = service.report_initial(db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial())
+    first = hop(db_session, incident, "矿山负责人")
+    assert first.due_at is None and first.window_minutes is None
+    c.advance(days=1)
+    assert not service.is_late(first, c.now())

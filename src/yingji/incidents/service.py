@@ -288,8 +288,10 @@ def report_follow_up(
         return existing, False
     if report.kind is ReportKind.FINAL:
         _require_final_fields(incident, report)
-    facts = facts_of(report)
     previous = incident.facts
+    # Only what this report states changes the facts; a count it leaves out keeps its last reported value.
+    stated = facts_of(report)
+    facts = previous | {k: v for k, v in stated.items() if k in report.model_fields_set}
     incident.facts = facts
     row = Report(
         incident_id=incident.id,
@@ -482,7 +484,8 @@ def _open_obligations(
                     from_body=hop.from_body,
                     to_body=recipient,
                     form=hop.form.value,
-                    due_at=hop.due_at,
+                    # “立即”“及时” carry no number: tracked and shown, never timed as 迟报 by an invented deadline.
+                    due_at=hop.due_at if hop.within_minutes is not None else None,
                     window_minutes=hop.within_minutes,
                     basis=basis,
                 )

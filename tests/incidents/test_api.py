@@ -1,0 +1,172 @@
+"""The incident API over HTTP on both engines: a full flow, and every refusal with its status and code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests import factories
+from tests.factories.incidents import initial
+from yingji.auth.roles import Role
+from yingji.plans.loader import all_plans
+
+pytestmark = pytest.mark.db
+
+
+def bearer(db_session: Session, name: str, role: Role, division: str) -> dict[str, str]:
+    factories.user(db_session, name, role, division=division)
+    return {"Authorization": f"Bearer {factories.token_for(db_session, name)}"}
+
+
+@pytest.fixture
+def people(db_session: Session, divisions: int) -> dict[str, dict[str, str]]:
+    team = factories.team(db_session, "九原矿山救护队", "150207", 109.95, 40.58)
+    factories.enterprise(db_session, "甲矿业公司", "150207")
+    factories.mine(db_session, "甲矿一号井", "甲矿业公司", "150207", lon=109.9, lat=40.6, contracted_team=team.name)
+    return {
+        "county": bearer(db_session, "jiuyuan_duty", Role.COUNTY_OFFICER, "150207"),
+        "city": bearer(db_session, "baotou_duty", Role.CITY_OFFICER, "150200"),
+        "commander": bearer(db_session, "baotou_commander", Role.HQ_COMMANDER, "150200"),
+        "other": bearer(db_session, "dongsheng_duty", Role.COUNTY_OFFICER, "150602"),
+        "expert": bearer(db_session, "expert", Role.EXPERT, "150200"),
+    }
+
+
+def body(**changes: Any) -> dict[str, Any]:
+    report = initial(mine="甲矿一号井", lon=109.9, lat=40.6, **changes)
+    return report.model_dump(mode="json")
+
+
+def test_full_flow(client: TestClient, people: dict[str, dict[str, str]]) -> None:
+    created = client.post("/api/incidents", json=body(), headers=people["county"])
+    assert created.status_code == 201, created.text
+    incident = created.json()
+    assert incident["assessments"][0]["grade"] == 3
+    repeated = client.post("/api/incidents", json=body(), headers=people["county"])
+    assert repeated.status_code == 200 and repeated.json()["id"] == incident["id"]
+    base = f"/api/incidents/{incident['id']}"
+
+    phone = next(o for o in incident["obligations"] if o["to"] == "国家矿山安全监察局内蒙古局")
+    acked = client.post(f"{base}/obligations/{phone['id']}/ack", json={}, headers=people["county"])
+    assert acked.status_code == 200 and acked.json()["late"] is False
+
+    suggestions = client.get(f"{base}/dispatch/suggestions", headers=people["city"]).json()
+    assert suggestions[0]["name"] == "九原矿山救护队" and suggestions[0]["is_contracted"]
+    dispatched = client.post(
+        f"{base}/dispatches",
+        json={"resource_kind": "rescue_team", "resource_id": suggestions[0]["id"]},
+        headers=people["city"],
+    )
+    assert dispatched.status_code == 201
+
+    started = client.post(
+        f"{base}/responses", json={"plan_id": "baotou-noncoal-2025", "level": 3}, headers=people["city"]
+    )
+    assert started.status_code == 201, started.text
+    response_id = started.json()["id"]
+    tasks = client.get(f"{base}/tasks", headers=people["city"]).json()
+    assert tasks
+    patched = client.patch(
+        f"{base}/tasks/{tasks[0]['id']}", json={"status": "done", "notes": "已落实"}, headers=people["city"]
+    )
+    assert patched.json()["status"] == "done"
+    assert (
+        client.post(
+            f"{base}/rescuers", json={"count": 12, "zone": "井下-120米水平"}, headers=people["city"]
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"{base}/handover",
+            json={"from_body": "事故发生单位", "to_body": "包头市现场指挥部"},
+            headers=people["city"],
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"{base}/releases",
+            json={"plan_id": "baotou-noncoal-2025", "text": "事故情况通报"},
+            headers=people["commander"],
+        ).status_code
+        == 201
+    )
+
+    for condition in all_plans()["baotou-noncoal-2025"].end_conditions.all_of:
+        confirmed = client.post(
+            f"{base}/responses/{response_id}/end-conditions", json={"condition": condition}, headers=people["city"]
+        )
+        assert confirmed.status_code == 201
+    ended = client.post(f"{base}/responses/{response_id}/end", headers=people["city"])
+    assert ended.status_code == 200, ended.text
+
+    events = client.get(f"{base}/timeline", headers=people["city"]).json()
+    kinds = [e["kind"] for e in events]
+    for kind in (
+        "report.initial",
+        "assessment",
+        "dispatch",
+        "response.started",
+        "tasks.opened",
+        "rescuers.in_zone",
+        "command.handover",
+        "release",
+        "response.ended",
+        "post_event.opened",
+    ):
+        assert kind in kinds
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    record = client.get(f"{base}/record", headers=people["city"])
+    assert record.status_code == 200 and "生产安全事故应急处置记录" in record.text and "<table>" in record.text
+    detail = client.get(base, headers=people["city"]).json()
+    evaluation = next(o for o in detail["obligations"] if o["kind"] == "evaluation_report")
+    assert evaluation["due_at"] is not None  # 30 days after the end (000#L616)
+
+
+REFUSALS = [
+    ("other", "GET", "", None, 404, "not_found"),
+    ("expert", "POST", "/responses", {"plan_id": "baotou-noncoal-2025", "level": 3}, 403, "forbidden"),
+    ("county", "POST", "/responses", {"plan_id": "baotou-noncoal-2025", "level": 3}, 403, "forbidden"),
+    ("city", "POST", "/responses", {"plan_id": "dongsheng-2024", "level": 4}, 422, "invalid_input"),
+    ("city", "POST", "/responses", {"plan_id": "baotou-noncoal-2025", "level": 2}, 403, "forbidden"),
+    ("commander", "POST", "/responses", {"plan_id": "baotou-noncoal-2025", "level": 2}, 422, "invalid_input"),
+    ("expert", "POST", "/rescuers", {"count": 3, "zone": "井下"}, 403, "forbidden"),
+    ("city", "POST", "/releases", {"plan_id": "baotou-noncoal-2025", "text": "通报内容"}, 403, "forbidden"),
+    ("county", "PUT", "/plans", {"plan_ids": ["ordos-weather-2024"], "reason": "测试理由"}, 422, "invalid_input"),
+    ("county", "POST", "/obligations/999999/ack", {}, 404, "not_found"),
+    ("county", "POST", "/reports", {"client_key": "report-0009", "deaths": -1}, 422, "invalid_input"),
+    ("county", "POST", "/reports", {"client_key": "report-0009", "kind": "initial"}, 422, "invalid_input"),
+]
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "payload", "status", "code"),
+    REFUSALS,
+    ids=[f"{r[0]} {r[1]} {r[2] or '/'} {r[4]}" for r in REFUSALS],
+)
+def test_refusals(
+    client: TestClient,
+    people: dict[str, dict[str, str]],
+    who: str,
+    method: str,
+    path: str,
+    payload: Any,
+    status: int,
+    code: str,
+) -> None:
+    incident = client.post("/api/incidents", json=body(), headers=people["county"]).json()
+    response = client.request(method, f"/api/incidents/{incident['id']}{path}", json=payload, headers=people[who])
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in error["message"])
+
+
+def test_out_of_scope_report_is_refused(client: TestClient, people: dict[str, dict[str, str]]) -> None:
+    response = client.post("/api/incidents", json=body(client_key="report-x-1"), headers=people["other"])
+    assert response.status_code == 403
+    assert client.get("/api/incidents", headers=people["other"]).json() == []
