@@ -20,7 +20,7 @@ from yingji.incidents import command, service, timeline
 from yingji.incidents.clocks import ClockWorker, check_clocks
 from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource
 from yingji.incidents.models import Incident, Obligation, Task
-from yingji.incidents.schemas import AdjustResponse, FollowUpReport, StartResponse
+from yingji.incidents.schemas import AdjustResponse, FollowUpReport, ReleaseIn, StartResponse
 from yingji.plans.loader import all_plans
 from yingji.registry.divisions import load_divisions
 
@@ -314,3 +314,24 @@ def test_immediate_hops_are_tracked_without_an_invented_deadline(db_session: Ses
     assert first.due_at is None and first.window_minutes is None
     c.advance(days=1)
     assert not service.is_late(first, c.now())
+
+
+def test_release_is_made_by_the_body_the_plan_names(db_session: Session, divisions: int) -> None:
+    """Ordos non-coal: 一般 → 事发地旗区人民政府; sensitive 一般 → 市委宣传部 (003#L16 四（五）)."""
+    c = clock()
+    report = initial(division_code="150602", deaths=1, trapped=0, client_key="report-ds-05")
+    incident, _ = service.report_initial(db_session=db_session, clock=c, actor=DONGSHENG_OFFICER, report=report)
+    text = ReleaseIn(plan_id="ordos-noncoal-2024", text="事故基本情况通报")
+    with pytest.raises(Forbidden):
+        command.release(db_session=db_session, clock=c, actor=ORDOS_COMMANDER, incident_id=incident.id, data=text)
+    command.release(db_session=db_session, clock=c, actor=DONGSHENG_COMMANDER, incident_id=incident.id, data=text)
+    service.report_follow_up(
+        db_session=db_session,
+        clock=c,
+        actor=DONGSHENG_OFFICER,
+        incident_id=incident.id,
+        report=follow_up("report-ds-06", deaths=1, conditions=["sensitive"]),
+    )
+    with pytest.raises(Forbidden):
+        command.release(db_session=db_session, clock=c, actor=DONGSHENG_COMMANDER, incident_id=incident.id, data=text)
+    command.release(db_session=db_session, clock=c, actor=ORDOS_COMMANDER, incident_id=incident.id, data=text)

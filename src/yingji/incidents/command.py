@@ -20,7 +20,9 @@ from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource, T
 from yingji.incidents.models import Dispatch, EndConditionCheck, Incident, Obligation, ResponseRecord, Task
 from yingji.incidents.schemas import AdjustResponse, DispatchIn, Handover, ReleaseIn, RescuersInZone, StartResponse
 from yingji.plans import loader
-from yingji.plans.schema import Plan, ResponseLevel
+from yingji.plans.schema import GovernmentLevel, Plan, ResponseLevel
+from yingji.rules.levels import Grade
+from yingji.rules.reporting import release_rule
 
 COMMAND_ROLES = frozenset({Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.HQ_COMMANDER, Role.ADMIN})
 
@@ -380,30 +382,48 @@ def _post_event_obligations(
     )
 
 
+RELEASE_ROLES = {
+    GovernmentLevel.COUNTY: frozenset({Role.HQ_COMMANDER, Role.COUNTY_OFFICER}),
+    GovernmentLevel.CITY: frozenset({Role.HQ_COMMANDER, Role.CITY_OFFICER}),
+}
+
+
 def release(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: ReleaseIn) -> None:
-    """Record an information release; the plan's release authority for the grade must be the actor's body."""
+    """Record an information release, made by an account of the body the plan names for the grade (信息发布)."""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
     plan = _plan_of(incident, data.plan_id)
-    latest = next(
-        (a for a in service.assessments(db_session=db_session, incident=incident) if a.plan_id == plan.id), None
-    )
-    body = None if latest is None else latest.release_authority
-    meta = plan.metadata
-    if body is None:
-        raise RuleViolation(
-            field="plan_id", plan=meta.title, rule="本预案未规定该等级事故的信息发布机关，按上级规定执行"
-        )
-    allowed = actor.role is Role.HQ_COMMANDER and actor.covers_division(meta.jurisdiction)
-    if not allowed:
-        raise Forbidden(reason=f"信息发布须由“{body}”进行")
+    if plan.public_release is None:
+        raise RuleViolation(field="plan_id", plan=plan.metadata.title, rule="本预案不规定事故信息发布")
+    facts = service.rule_facts(incident.facts)
+    latest = next(a for a in service.assessments(db_session=db_session, incident=incident) if a.plan_id == plan.id)
+    found = release_rule(plan.public_release, Grade(latest.grade), sensitive=facts.is_sensitive, plan_id=plan.id)
+    rule = found.value
+    if rule is None:
+        raise RuleViolation(field="plan_id", plan=plan.metadata.title, rule=found.notes[0])
+    place = {
+        GovernmentLevel.COUNTY: incident.division_code[:6],
+        GovernmentLevel.CITY: incident.division_code[:4] + "00",
+    }
+    allowed = rule.level in RELEASE_ROLES and actor.role in RELEASE_ROLES[rule.level]
+    if not allowed or actor.division_code != place.get(rule.level):
+        raise Forbidden(reason=f"该等级事故的信息由“{rule.body}”发布", basis=found.basis)
     timeline.record_event(
         db_session=db_session,
         clock=clock,
         incident=incident,
         actor=actor.username,
         kind="release",
-        summary=f"{body}发布信息：{data.text[:200]}",
+        summary=f"{rule.body}发布信息：{data.text[:200]}",
         data={"plan_id": plan.id, "text": data.text},
+    )
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action="incidents.release",
+        target_kind="incident",
+        target_key=str(incident.id),
+        after={"body": rule.body, "text": data.text},
     )
 
 

@@ -366,6 +366,7 @@ class ReleaseRule(YingjiModel):
     grades: list[Grade] = Field(min_length=1)
     sensitive_grades: list[Grade] = Field(default_factory=list, description="敏感时也由本条机关发布的较低等级")
     body: Body
+    level: GovernmentLevel = Field(description="发布机关所在的政府层级（事发地旗县区、市、自治区）")
     authorised_by: Body | None = None
     basis: SeedRef
 

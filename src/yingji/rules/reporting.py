@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from yingji.plans.schema import PublicRelease, ReportForm, Reporting, ReportStep, Timing
+from yingji.plans.schema import PublicRelease, ReleaseRule, ReportForm, Reporting, ReportStep, Timing
 from yingji.rules import national
 from yingji.rules.basis import Basis, Decision
 from yingji.rules.levels import Grade
@@ -86,16 +86,24 @@ def report_reach(grade: Grade) -> Decision[str]:
     return Decision(national.REPORT_REACH[grade], (national.decree_basis("report_reach", "第十条", quote),))
 
 
-def release_authority(release: PublicRelease, grade: Grade, *, sensitive: bool, plan_id: str) -> Decision[str | None]:
-    """Return who releases information to the public for this grade; a sensitive case may move up."""
+def release_rule(
+    release: PublicRelease, grade: Grade, *, sensitive: bool, plan_id: str
+) -> Decision[ReleaseRule | None]:
+    """Return the release rule for this grade; a sensitive case may move up to a higher body (特殊时段、敏感)."""
     if sensitive:
         for rule in release.rules:
             if grade in rule.sensitive_grades:
-                return Decision(rule.body, (rule.basis.to_basis(rule="release_authority", plan=plan_id),))
+                return Decision(rule, (rule.basis.to_basis(rule="release_authority", plan=plan_id),))
     for rule in release.rules:
         if grade in rule.grades:
-            return Decision(rule.body, (rule.basis.to_basis(rule="release_authority", plan=plan_id),))
+            return Decision(rule, (rule.basis.to_basis(rule="release_authority", plan=plan_id),))
     return Decision(None, (), notes=("本预案未规定该等级事故的信息发布机关，按国家和自治区有关规定执行",))
+
+
+def release_authority(release: PublicRelease, grade: Grade, *, sensitive: bool, plan_id: str) -> Decision[str | None]:
+    """Return who releases information to the public for this grade."""
+    found = release_rule(release, grade, sensitive=sensitive, plan_id=plan_id)
+    return Decision(None if found.value is None else found.value.body, found.basis, notes=found.notes)
 
 
 def supplementary_window_days(accident_type: str | None) -> Decision[int]:
