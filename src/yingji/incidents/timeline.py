@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import Clock
 from yingji.incidents.models import Incident, TimelineEvent
+
+COUNTERS = "timeline_seq"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_counters(session: Session, *_args: Any) -> None:
+    # The cached numbers are only valid while this transaction holds the incident's lock.
+    session.info.pop(COUNTERS, None)
 
 
 def record_event(
@@ -34,7 +43,6 @@ def record_event(
         data=data or {},
     )
     db_session.add(event)
-    db_session.flush()
     return event
 
 
