@@ -6,7 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from tests import factories
@@ -335,3 +336,12 @@ def test_release_is_made_by_the_body_the_plan_names(db_session: Session, divisio
     with pytest.raises(Forbidden):
         command.release(db_session=db_session, clock=c, actor=DONGSHENG_COMMANDER, incident_id=incident.id, data=text)
     command.release(db_session=db_session, clock=c, actor=ORDOS_COMMANDER, incident_id=incident.id, data=text)
+
+
+def test_the_timeline_is_append_only(db_session: Session, divisions: int) -> None:
+    incident, _ = service.report_initial(db_session=db_session, clock=clock(), actor=BAOTOU_OFFICER, report=initial())
+    db_session.flush()
+    for statement in ("UPDATE incident_event SET summary = '改写'", "DELETE FROM incident_event"):
+        with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
+            db_session.execute(text(statement))
+    assert len(timeline.events(db_session=db_session, incident=incident)) >= 2

@@ -131,6 +131,9 @@ DEMO_USERS = (
     ("ordos_duty", "鄂尔多斯市值班员", Role.CITY_OFFICER, "150600"),
     ("dongsheng_duty", "东胜区值班员", Role.COUNTY_OFFICER, "150602"),
     ("hangjin_duty", "杭锦旗值班员", Role.COUNTY_OFFICER, "150625"),
+    ("baotou_commander", "包头市指挥员", Role.HQ_COMMANDER, "150200"),
+    ("ordos_commander", "鄂尔多斯市指挥员", Role.HQ_COMMANDER, "150600"),
+    ("dongsheng_commander", "东胜区指挥员", Role.HQ_COMMANDER, "150602"),
 )
 
 
