@@ -122,6 +122,7 @@ def test_full_flow(client: TestClient, people: dict[str, dict[str, str]]) -> Non
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     record = client.get(f"{base}/record", headers=people["city"])
     assert record.status_code == 200 and "生产安全事故应急处置记录" in record.text and "<table>" in record.text
+    assert "死亡（人）" in record.text and "deaths" not in record.text
     detail = client.get(base, headers=people["city"]).json()
     evaluation = next(o for o in detail["obligations"] if o["kind"] == "evaluation_report")
     assert evaluation["due_at"] is not None  # 30 days after the end (000#L616)

@@ -12,16 +12,17 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from tests.factories.incidents import T0, actor, follow_up, initial
+from yingji.auth.actor import Actor
 from yingji.auth.roles import Role
 from yingji.core.clock import FixedClock
-from yingji.core.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from yingji.db import migrate
 from yingji.db.session import make_engine, make_sessionmaker, transaction
 from yingji.incidents import command, service, timeline
 from yingji.incidents.clocks import ClockWorker, check_clocks
 from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource
 from yingji.incidents.models import Incident, Obligation, Task
-from yingji.incidents.schemas import AdjustResponse, FollowUpReport, ReleaseIn, StartResponse
+from yingji.incidents.schemas import AdjustResponse, FollowUpReport, PlanOverride, ReleaseIn, StartResponse
 from yingji.plans.loader import all_plans
 from yingji.registry.divisions import load_divisions
 
@@ -238,10 +239,16 @@ def test_duplicate_submission_returns_the_same_record(db_session: Session, divis
     c = clock()
     first, created = service.report_initial(db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial())
     again, created_again = service.report_initial(
-        db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial(title="重复提交")
+        db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial()
     )
     assert created and not created_again and again.id == first.id
-    assert db_session.scalar(select(func.count()).select_from(Incident)) == 1
+    with pytest.raises(Conflict):  # the same key with another body is not a repeat
+        service.report_initial(db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial(title="另一事故"))
+    other, created_other = service.report_initial(
+        db_session=db_session, clock=c, actor=JIUYUAN_OFFICER, report=initial()
+    )
+    assert created_other and other.id != first.id  # keys belong to their submitter: no blocking, no leaking
+    assert db_session.scalar(select(func.count()).select_from(Incident)) == 2
 
 
 def test_initial_report_needs_what_the_plans_require(db_session: Session, divisions: int) -> None:
@@ -345,3 +352,216 @@ def test_the_timeline_is_append_only(db_session: Session, divisions: int) -> Non
         with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
             db_session.execute(text(statement))
     assert len(timeline.events(db_session=db_session, incident=incident)) >= 2
+
+
+# --- review findings: each would have let the wrong body act or a clock lie ----------------------------------------
+
+
+def test_a_lower_body_cannot_downgrade_or_end_a_higher_bodys_response(db_session: Session, divisions: int) -> None:
+    """包头非煤 二级 is decided by the city government (000#L422); the duty officer decides only 三级/四级."""
+    c = clock()
+    incident, _ = service.report_initial(db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial())
+    response = command.start(
+        db_session=db_session,
+        clock=c,
+        actor=BAOTOU_COMMANDER,
+        incident_id=incident.id,
+        data=StartResponse(plan_id="baotou-noncoal-2025", level=2, reason="舆情热点"),
+    )
+    with pytest.raises(Forbidden):
+        command.adjust(
+            db_session=db_session,
+            clock=c,
+            actor=BAOTOU_OFFICER,
+            incident_id=incident.id,
+            response_id=response.id,
+            data=AdjustResponse(level=4, reason="情况好转"),
+        )
+    for condition in all_plans()["baotou-noncoal-2025"].end_conditions.all_of:
+        command.confirm_condition(
+            db_session=db_session,
+            clock=c,
+            actor=BAOTOU_OFFICER,
+            incident_id=incident.id,
+            response_id=response.id,
+            condition=condition,
+        )
+    with pytest.raises(Forbidden):
+        command.end(
+            db_session=db_session, clock=c, actor=BAOTOU_OFFICER, incident_id=incident.id, response_id=response.id
+        )
+    with pytest.raises(InvalidInput):
+        command.adjust(
+            db_session=db_session,
+            clock=c,
+            actor=BAOTOU_COMMANDER,
+            incident_id=incident.id,
+            response_id=response.id,
+            data=AdjustResponse(level=2, reason="级别保持不变"),
+        )
+    command.end(
+        db_session=db_session, clock=c, actor=BAOTOU_COMMANDER, incident_id=incident.id, response_id=response.id
+    )
+    again = command.start(
+        db_session=db_session,
+        clock=c,
+        actor=BAOTOU_OFFICER,
+        incident_id=incident.id,
+        data=StartResponse(plan_id="baotou-noncoal-2025", level=3),
+    )
+    for condition in all_plans()["baotou-noncoal-2025"].end_conditions.all_of:
+        command.confirm_condition(
+            db_session=db_session,
+            clock=c,
+            actor=BAOTOU_OFFICER,
+            incident_id=incident.id,
+            response_id=again.id,
+            condition=condition,
+        )
+    command.end(db_session=db_session, clock=c, actor=BAOTOU_OFFICER, incident_id=incident.id, response_id=again.id)
+
+
+def test_raising_a_level_opens_its_actions(db_session: Session, divisions: int) -> None:
+    c = clock()
+    incident, _ = service.report_initial(
+        db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial(deaths=1, trapped=0)
+    )
+    response = command.start(
+        db_session=db_session,
+        clock=c,
+        actor=BAOTOU_OFFICER,
+        incident_id=incident.id,
+        data=StartResponse(plan_id="baotou-noncoal-2025", level=4),
+    )
+    assert not response.has_onsite_hq
+    count = len(db_session.scalars(select(Task).where(Task.response_id == response.id)).all())
+    command.adjust(
+        db_session=db_session,
+        clock=c,
+        actor=BAOTOU_OFFICER,
+        incident_id=incident.id,
+        response_id=response.id,
+        data=AdjustResponse(level=3, reason="被困人员增加"),
+    )
+    tasks = db_session.scalars(select(Task).where(Task.response_id == response.id)).all()
+    assert response.has_onsite_hq and len(tasks) > count
+    assert any(t.source is TaskSource.WORKING_GROUP for t in tasks)
+
+
+def test_plan_override_is_bounded(db_session: Session, divisions: int) -> None:
+    c = clock()
+    incident, _ = service.report_initial(db_session=db_session, clock=c, actor=JIUYUAN_OFFICER, report=initial())
+    cases = [
+        (JIUYUAN_OFFICER, ["baotou-coal-2025"], Forbidden),  # changing the city's plan is the city's call
+        (BAOTOU_OFFICER, ["baotou-noncoal-2025", "ordos-noncoal-2024"], InvalidInput),  # not this place
+        (BAOTOU_OFFICER, ["baotou-noncoal-2025", "baotou-coal-2025"], InvalidInput),  # two city plans
+        (actor(Role.EXPERT, "150200"), ["baotou-coal-2025"], Forbidden),
+    ]
+    for who, plan_ids, error in cases:
+        with pytest.raises(error):
+            service.override_plans(
+                db_session=db_session,
+                clock=c,
+                actor=who,
+                incident_id=incident.id,
+                override=PlanOverride(plan_ids=plan_ids, reason="核实为煤矿事故"),
+            )
+    service.override_plans(
+        db_session=db_session,
+        clock=c,
+        actor=BAOTOU_OFFICER,
+        incident_id=incident.id,
+        override=PlanOverride(plan_ids=["baotou-coal-2025"], reason="核实为煤矿事故"),
+    )
+    old = [
+        o for o in service.obligations(db_session=db_session, incident=incident) if o.plan_id == "baotou-noncoal-2025"
+    ]
+    assert old and all(o.withdrawn_at is not None or o.acknowledged_at is not None for o in old)
+    c.advance(hours=6)
+    check_clocks(db_session=db_session, clock=c)
+    assert all(o.overdue_flagged_at is None for o in old)
+
+
+def test_read_only_and_enterprise_limits(db_session: Session, divisions: int) -> None:
+    c = clock()
+    with pytest.raises(Forbidden):
+        service.report_initial(db_session=db_session, clock=c, actor=actor(Role.EXPERT, "150200"), report=initial())
+    company = factories.enterprise(db_session, "甲矿业公司", "150207")
+    factories.mine(db_session, "甲矿一号井", "甲矿业公司", "150207")
+    reporter = Actor(
+        username="jia", role=Role.ENTERPRISE_REPORTER, organisation_id=company.id, organisation_division="150207"
+    )
+    with pytest.raises(Forbidden):  # social impact and conditions are the officers' judgement
+        service.report_initial(
+            db_session=db_session, clock=c, actor=reporter, report=initial(mine="甲矿一号井", conditions=["sensitive"])
+        )
+    with pytest.raises(InvalidInput):  # the place is where the mine is
+        service.report_initial(
+            db_session=db_session, clock=c, actor=reporter, report=initial(mine="甲矿一号井", division_code="150202")
+        )
+    incident, _ = service.report_initial(
+        db_session=db_session, clock=c, actor=reporter, report=initial(mine="甲矿一号井")
+    )
+    first = service.obligations(db_session=db_session, incident=incident)[0]
+    with pytest.raises(Forbidden):  # receipt is confirmed by the receiving duty officer
+        service.acknowledge(
+            db_session=db_session, clock=c, actor=reporter, incident_id=incident.id, obligation_id=first.id, note=None
+        )
+
+
+def test_clocks_cannot_be_pushed_into_the_future(db_session: Session, divisions: int) -> None:
+    c = clock()
+    with pytest.raises(InvalidInput) as future:
+        service.report_initial(
+            db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial(known_at=c.now() + timedelta(days=365))
+        )
+    assert future.value.field == "known_at"
+    incident, _ = service.report_initial(
+        db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial(known_at=c.now() + timedelta(minutes=3))
+    )
+    assert incident.known_at == c.now()  # within the skew, but never later than the platform heard of it
+
+
+def test_grade_changes_move_the_clocks(db_session: Session, divisions: int) -> None:
+    """A rise found hours later starts new hops from that report; a fall withdraws hops no longer required."""
+    c = clock()
+    incident, _ = service.report_initial(
+        db_session=db_session, clock=c, actor=BAOTOU_OFFICER, report=initial(sector="coal_mine", deaths=2, trapped=0)
+    )
+    c.advance(hours=5)
+    service.report_follow_up(
+        db_session=db_session,
+        clock=c,
+        actor=BAOTOU_OFFICER,
+        incident_id=incident.id,
+        report=follow_up("report-0011", deaths=4),
+    )
+    region = hop(db_session, incident, "内蒙古自治区应急管理厅")
+    assert region.due_at is not None and region.due_at > c.now()
+    service.report_follow_up(
+        db_session=db_session,
+        clock=c,
+        actor=BAOTOU_OFFICER,
+        incident_id=incident.id,
+        report=follow_up("report-0012", deaths=2),
+    )
+    assert region.withdrawn_at == c.now()
+    assert not service.is_late(region, c.now() + timedelta(days=1))
+
+
+def test_more_people_trapped_at_the_same_grade_proposes_a_higher_level(db_session: Session, divisions: int) -> None:
+    """Dongsheng: 1 → 12 trapped keeps 一般 but moves Ⅳ → Ⅱ (001 D6.7)."""
+    c = clock()
+    report = initial(division_code="150602", deaths=0, trapped=1, client_key="report-ds-07")
+    incident, _ = service.report_initial(db_session=db_session, clock=c, actor=DONGSHENG_OFFICER, report=report)
+    service.report_follow_up(
+        db_session=db_session,
+        clock=c,
+        actor=DONGSHENG_OFFICER,
+        incident_id=incident.id,
+        report=follow_up("report-ds-08", trapped=12),
+    )
+    proposals = [
+        e for e in timeline.events(db_session=db_session, incident=incident) if e.kind == "escalation.proposed"
+    ]
+    assert {e.data["plan_id"] for e in proposals} >= {"dongsheng-2024"}

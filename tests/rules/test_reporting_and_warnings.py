@@ -178,3 +178,12 @@ def test_unknown_hazard_is_not_found() -> None:
     assert weather is not None
     with pytest.raises(NotFound):
         network_sms_required(weather, "tornado", plan_id="ordos-weather-2024")
+
+
+def test_decree_493_times_the_unit_report_the_plan_calls_immediate() -> None:
+    """Baotou coal: the accident unit reports “立即” (000#L1265); Decree 493 第九条 bounds it at 1 hour."""
+    reporting = plan("baotou-coal-2025").reporting
+    assert reporting is not None
+    first = report_deadlines(reporting, Grade.ORDINARY, plan_id="baotou-coal-2025", known_at=KNOWN_AT).value[0]
+    assert (first.within_minutes, first.due_at) == (60, KNOWN_AT + timedelta(minutes=60))
+    assert first.statutory_basis is not None and first.statutory_basis.clause == "第九条"

@@ -29,19 +29,10 @@ from yingji.incidents.schemas import (
     TaskUpdate,
 )
 from yingji.registry import nearest as nearest_service
-from yingji.registry import service as registry
 from yingji.registry.enums import ResourceKind, TeamKind
-from yingji.registry.specs import BY_NAME
 
 router = APIRouter(prefix="/api/incidents", tags=["事件与响应"])
 
-SPEC_OF_KIND = {
-    "rescue_team": "rescue_teams",
-    "expert": "experts",
-    "depot": "depots",
-    "shelter": "shelters",
-    "transport": "transport",
-}
 MINE_SECTORS = {"coal_mine", "non_coal_mine"}
 
 
@@ -371,17 +362,25 @@ def dispatch(
 ) -> dict[str, Any]:
     """登记调派的资源；调派记入时间线。"""
     with transaction(db_session):
-        spec = BY_NAME[SPEC_OF_KIND[body.resource_kind]]
-        resource = registry.get(db_session=db_session, actor=actor, spec=spec, row_id=body.resource_id)
-        row = command.dispatch(
-            db_session=db_session,
-            clock=clock,
-            actor=actor,
-            incident_id=incident_id,
-            data=body,
-            name=resource.name,  # type: ignore[attr-defined]
-        )
+        row = command.dispatch(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
         return {"id": row.id, "resource_name": row.resource_name, "dispatched_at": row.dispatched_at}
+
+
+@router.get("/{incident_id}/reports")
+def list_reports(incident_id: int, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
+    """全部信息报告（初报、续报、终报）的内容与伤亡数字。"""
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    return [
+        {
+            "id": r.id,
+            "kind": r.kind.value,
+            "submitted_by": r.submitted_by,
+            "submitted_at": r.submitted_at,
+            "content": r.content,
+            "facts": r.facts,
+        }
+        for r in service.reports(db_session=db_session, incident=incident)
+    ]
 
 
 @router.get("/{incident_id}/timeline")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Annotated
 
 import typer
@@ -51,6 +50,4 @@ def worker(
     if once:
         typer.echo(f"标记迟报 {runner.run_once()} 项")
         return
-    while True:
-        runner.run_once()
-        time.sleep(interval)
+    runner.run_forever()  # logs and retries a failed check instead of dying

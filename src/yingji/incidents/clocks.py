@@ -32,6 +32,7 @@ def check_clocks(*, db_session: Session, clock: Clock) -> int:
             Obligation.due_at.is_not(None),
             Obligation.due_at < now,
             Obligation.acknowledged_at.is_(None),
+            Obligation.withdrawn_at.is_(None),
             Obligation.overdue_flagged_at.is_(None),
         )
         .order_by(Obligation.due_at)
@@ -76,6 +77,10 @@ class ClockWorker:
     def run_once(self) -> int:
         with self._makers() as db_session, transaction(db_session):
             return check_clocks(db_session=db_session, clock=self._clock)
+
+    def run_forever(self) -> None:
+        """Check until stopped, surviving a failed check (e.g. the database restarting)."""
+        self._run()
 
     def _run(self) -> None:
         while not self._stop.is_set():

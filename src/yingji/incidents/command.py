@@ -4,6 +4,7 @@ condition is confirmed), post-event obligations, information release, rescuers, 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -21,6 +22,9 @@ from yingji.incidents.models import Dispatch, EndConditionCheck, Incident, Oblig
 from yingji.incidents.schemas import AdjustResponse, DispatchIn, Handover, ReleaseIn, RescuersInZone, StartResponse
 from yingji.plans import loader
 from yingji.plans.schema import GovernmentLevel, Plan, ResponseLevel
+from yingji.registry import service as registry
+from yingji.registry.models import Mine, RescueTeam
+from yingji.registry.specs import BY_NAME
 from yingji.rules.levels import Grade
 from yingji.rules.reporting import release_rule
 
@@ -72,6 +76,7 @@ def start(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, 
     plan = _plan_of(incident, data.plan_id)
     level = _level(plan, data.level)
     _require_authority(actor, plan, level)
+    incident = service.lock(db_session, incident)  # a concurrent second start waits here, then sees the first
     if _active(db_session, incident, plan.id) is not None:
         raise Conflict(field="plan_id", reason="该预案下已有进行中的响应，请使用调整级别")
     proposed = next(
@@ -87,6 +92,7 @@ def start(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, 
         incident_id=incident.id,
         plan_id=plan.id,
         level=level.level,
+        started_level=level.level,
         decided_by=level.decided_by.body,
         started_by=actor.username,
         started_at=now,
@@ -117,7 +123,13 @@ def start(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, 
         action="incidents.response.start",
         target_kind="incident",
         target_key=str(incident.id),
-        after={"response_id": response.id, "plan_id": plan.id, "level": level.level, "tasks": count},
+        after={
+            "response_id": response.id,
+            "plan_id": plan.id,
+            "level": level.level,
+            "tasks": count,
+            "reason": data.reason,
+        },
     )
     return response
 
@@ -130,17 +142,23 @@ def _open_tasks(
     response: ResponseRecord,
     plan: Plan,
     level: ResponseLevel,
+    *,
+    member_duties: bool = True,
+    working_groups: bool = True,
 ) -> int:
+    """Turn the level's actions, the member units' duties and (with an on-site HQ) the groups' duties into tasks."""
     now = clock.now()
     tasks = [
         Task(source=TaskSource.LEVEL_ACTION, group_name=None, owner_unit=level.state_holder.body, title=action)
         for action in level.actions
     ]
-    for unit in plan.member_units.units:
-        tasks += [
-            Task(source=TaskSource.MEMBER_DUTY, group_name=None, owner_unit=unit.name, title=d) for d in unit.duties
-        ]
-    if response.has_onsite_hq and plan.onsite_command is not None:
+    if member_duties:
+        for unit in plan.member_units.units:
+            tasks += [
+                Task(source=TaskSource.MEMBER_DUTY, group_name=None, owner_unit=unit.name, title=duty)
+                for duty in unit.duties
+            ]
+    if working_groups and response.has_onsite_hq and plan.onsite_command is not None:
         for group in plan.onsite_command.working_groups:
             owner = group.lead[0] if group.lead else group.name
             tasks += [
@@ -158,8 +176,7 @@ def _open_tasks(
         incident=incident,
         actor="system",
         kind="tasks.opened",
-        summary=f"按预案生成任务 {len(tasks)} 项（级别行动、成员单位职责"
-        f"{'、现场工作组职责' if response.has_onsite_hq else ''}）",
+        summary=f"按预案生成任务 {len(tasks)} 项（{level.name}响应）",
         data={"response_id": response.id, "count": len(tasks)},
     )
     return len(tasks)
@@ -168,13 +185,19 @@ def _open_tasks(
 def adjust(
     *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, response_id: int, data: AdjustResponse
 ) -> ResponseRecord:
-    """Raise or lower an active response; the actor must be entitled to decide the new level."""
+    """Raise or lower an active response. The actor must be entitled to decide both the current and the new level,
+    so a lower body can neither raise beyond itself nor take over (and then end) a higher body's response.
+    """
     response = get_response(db_session=db_session, actor=actor, incident_id=incident_id, response_id=response_id)
+    incident = service.lock(db_session, db_session.get_one(Incident, response.incident_id))
+    db_session.refresh(response)
     if response.ended_at is not None:
         raise Conflict(field="response_id", reason="该响应已结束")
-    incident = db_session.get_one(Incident, response.incident_id)
     plan = loader.get(response.plan_id)
     level = _level(plan, data.level)
+    if level.level == response.level:
+        raise InvalidInput(field="level", reason=f"level：响应已是{level.name}")
+    _require_authority(actor, plan, _level(plan, response.level))
     _require_authority(actor, plan, level)
     before = response.level
     response.level, response.decided_by = level.level, level.decided_by.body
@@ -182,16 +205,20 @@ def adjust(
     response.has_onsite_hq = response.has_onsite_hq or opening_hq
     db_session.flush()
     word = "提升" if level.level < before else "降低"
+    hq_note = "；成立现场指挥部" if opening_hq else ""
     timeline.record_event(
         db_session=db_session,
         clock=clock,
         incident=incident,
         actor=actor.username,
         kind="response.adjusted",
-        summary=f"响应级别由{before}级{word}为{level.name}（理由：{data.reason}）"
-        + ("；成立现场指挥部" if opening_hq else ""),
+        summary=f"响应级别由{before}级{word}为{level.name}（理由：{data.reason}）{hq_note}",
         data={"response_id": response.id, "from": before, "to": level.level},
     )
+    if level.level < before:  # a raised level brings its own actions, and the groups if the on-site HQ opens now
+        _open_tasks(
+            db_session, clock, actor, incident, response, plan, level, member_duties=False, working_groups=opening_hq
+        )
     audit.record(
         db_session=db_session,
         clock=clock,
@@ -200,7 +227,7 @@ def adjust(
         target_kind="response",
         target_key=str(response.id),
         before={"level": before},
-        after={"level": level.level},
+        after={"level": level.level, "reason": data.reason},
     )
     return response
 
@@ -235,6 +262,16 @@ def update_task(
         summary=f"任务（{task.owner_unit}）：{task.title[:40]} → {task.status.value}",
         data={"task_id": task.id, "before": before},
     )
+    _audit(
+        db_session,
+        clock,
+        actor,
+        "incidents.task",
+        "task",
+        task.id,
+        before,
+        {"status": task.status.value, "notes": task.notes},
+    )
     return task
 
 
@@ -251,6 +288,8 @@ def confirm_condition(
             details=[{"field": "condition", "problem": c} for c in plan.end_conditions.all_of],
         )
     _writable(db_session, actor, incident_id)
+    if response.ended_at is not None:
+        raise Conflict(field="response_id", reason="该响应已结束")
     existing = db_session.scalars(
         select(EndConditionCheck).where(
             EndConditionCheck.response_id == response.id, EndConditionCheck.condition == condition
@@ -273,17 +312,22 @@ def confirm_condition(
         summary=f"确认结束条件：{condition}",
         data={"response_id": response.id},
     )
+    _audit(db_session, clock, actor, "incidents.end_condition", "response", response.id, None, {"condition": condition})
     return check
 
 
 def end(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, response_id: int) -> ResponseRecord:
     """End a response: only the body that started it (谁启动谁终止), only with every end condition confirmed."""
     response = get_response(db_session=db_session, actor=actor, incident_id=incident_id, response_id=response_id)
+    service.lock(db_session, db_session.get_one(Incident, response.incident_id))  # a concurrent second end waits
+    db_session.refresh(response)
     if response.ended_at is not None:
         raise Conflict(field="response_id", reason="该响应已结束")
     plan = loader.get(response.plan_id)
     level = _level(plan, response.level)
     try:
+        # The body that started it, and whoever decides the level it is at now: a lower body cannot end a higher one's.
+        _require_authority(actor, plan, _level(plan, response.started_level))
         _require_authority(actor, plan, level)
     except Forbidden as err:
         raise Forbidden(
@@ -339,10 +383,10 @@ def _post_event_obligations(
     post = plan.post_event
     assert response.ended_at is not None
     basis = [b.to_basis(rule="post_event", plan=plan.id).as_dict() for b in post.basis]
-    due = (
-        None if post.evaluation_report_days is None else response.ended_at + timedelta(days=post.evaluation_report_days)
-    )
-    items = [
+    due = None
+    if post.evaluation_report_days is not None:
+        due = response.ended_at + timedelta(days=post.evaluation_report_days)
+    wanted = [
         Obligation(
             incident_id=incident.id,
             plan_id=plan.id,
@@ -355,7 +399,7 @@ def _post_event_obligations(
             basis=basis,
         )
     ]
-    items += [
+    wanted += [
         Obligation(
             incident_id=incident.id,
             plan_id=plan.id,
@@ -369,7 +413,28 @@ def _post_event_obligations(
         )
         for text in post.obligations
     ]
-    db_session.add_all(items)
+    existing = {
+        (o.kind, o.from_body, o.to_body, o.form)
+        for o in db_session.scalars(
+            select(Obligation).where(Obligation.incident_id == incident.id, Obligation.plan_id == plan.id)
+        )
+    }
+    fresh = [o for o in wanted if (o.kind, o.from_body, o.to_body, o.form) not in existing]
+    for obligation in wanted:
+        if obligation in fresh:
+            continue
+        # A second response under the same plan ended: the evaluation report's clock restarts from this end.
+        for row in db_session.scalars(
+            select(Obligation).where(
+                Obligation.incident_id == incident.id,
+                Obligation.plan_id == plan.id,
+                Obligation.kind == obligation.kind,
+                Obligation.to_body == obligation.to_body,
+                Obligation.acknowledged_at.is_(None),
+            )
+        ):
+            row.due_at = obligation.due_at
+    db_session.add_all(fresh)
     db_session.flush()
     when = f"应急结束后{post.evaluation_report_days}日内" if post.evaluation_report_days else "及时（预案未规定天数）"
     timeline.record_event(
@@ -378,7 +443,29 @@ def _post_event_obligations(
         incident=incident,
         actor="system",
         kind="post_event.opened",
-        summary=f"后期处置义务 {len(items)} 项；总结评估报告{when}",
+        summary=f"后期处置义务 {len(wanted)} 项；总结评估报告{when}",
+    )
+
+
+def _audit(
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    action: str,
+    kind: str,
+    key: int,
+    before: Mapping[str, object] | None,
+    after: Mapping[str, object] | None,
+) -> None:
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action=action,
+        target_kind=kind,
+        target_key=str(key),
+        before=None if before is None else dict(before),
+        after=None if after is None else dict(after),
     )
 
 
@@ -438,6 +525,7 @@ def record_rescuers(*, db_session: Session, clock: Clock, actor: Actor, incident
         summary=f"进入危险区域（{data.zone}）的救援人员：{data.count} 人",
         data=data.model_dump(),
     )
+    _audit(db_session, clock, actor, "incidents.rescuers", "incident", incident.id, None, data.model_dump())
 
 
 def handover(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: Handover) -> None:
@@ -462,10 +550,29 @@ def handover(*, db_session: Session, clock: Clock, actor: Actor, incident_id: in
     )
 
 
-def dispatch(
-    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: DispatchIn, name: str
-) -> Dispatch:
+SPEC_OF_KIND = {
+    "rescue_team": "rescue_teams",
+    "expert": "experts",
+    "depot": "depots",
+    "shelter": "shelters",
+    "transport": "transport",
+}
+
+
+def dispatch(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: DispatchIn) -> Dispatch:
+    """Record a dispatch of a resource the actor may see — or of the incident mine's contracted rescue team."""
     incident = _writable(db_session, actor, incident_id)
+    try:
+        spec = BY_NAME[SPEC_OF_KIND[data.resource_kind]]
+        name = registry.get(db_session=db_session, actor=actor, spec=spec, row_id=data.resource_id).name  # type: ignore[attr-defined]
+    except NotFound:
+        mine = None if incident.mine_id is None else db_session.get(Mine, incident.mine_id)
+        contracted = (
+            mine is not None and data.resource_kind == "rescue_team" and mine.contracted_team_id == data.resource_id
+        )
+        if not contracted:
+            raise
+        name = db_session.get_one(RescueTeam, data.resource_id).name
     row = Dispatch(
         incident_id=incident.id,
         resource_kind=data.resource_kind,
@@ -485,6 +592,16 @@ def dispatch(
         kind="dispatch",
         summary=f"调派：{name}{('（' + data.note + '）') if data.note else ''}",
         data={"dispatch_id": row.id, "kind": data.resource_kind, "resource_id": data.resource_id},
+    )
+    _audit(
+        db_session,
+        clock,
+        actor,
+        "incidents.dispatch",
+        "incident",
+        incident.id,
+        None,
+        {"kind": data.resource_kind, "resource_id": data.resource_id, "name": name},
     )
     return row
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.db.base import Base, str_enum
@@ -40,14 +40,16 @@ class Incident(Base):
 
 
 class Report(Base):
-    """信息报告: 初报 / 续报 / 终报; the client key makes a repeated submission return the same record."""
+    """信息报告: 初报 / 续报 / 终报; a submitter's client key makes a repeated submission return the same record."""
 
     __tablename__ = "incident_report"
+    __table_args__ = (UniqueConstraint("submitted_by", "client_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
     kind: Mapped[ReportKind] = mapped_column(str_enum(ReportKind))
-    client_key: Mapped[str] = mapped_column(String(80), unique=True)
+    client_key: Mapped[str] = mapped_column(String(80))
+    body_hash: Mapped[str | None] = mapped_column(String(64))  # a repeat with another body is a conflict
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     facts: Mapped[dict[str, Any]] = mapped_column(JSON)
     submitted_by: Mapped[str] = mapped_column(String(120))
@@ -93,6 +95,7 @@ class Obligation(Base):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(120))
     overdue_flagged_at: Mapped[datetime | None]  # set once by the clock checker: 迟报
+    withdrawn_at: Mapped[datetime | None]  # no longer required (grade fell, or the plan no longer applies)
     basis: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
 
@@ -100,11 +103,23 @@ class ResponseRecord(Base):
     """An emergency response started under one plan at one level; ended only by its starter."""
 
     __tablename__ = "incident_response"
+    __table_args__ = (
+        # At most one active response per plan: a concurrent second start fails instead of doubling the command.
+        Index(
+            "uq_incident_response_active",
+            "incident_id",
+            "plan_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
     plan_id: Mapped[str] = mapped_column(String(64))
     level: Mapped[int]
+    started_level: Mapped[int]  # 谁启动谁终止: the body that decided this level ends the response
     decided_by: Mapped[str] = mapped_column(String(200))  # the body, from the plan
     started_by: Mapped[str] = mapped_column(String(120))  # the account that acted for it
     started_at: Mapped[datetime]

@@ -12,7 +12,7 @@ from yingji.core.clock import Clock, to_local
 from yingji.incidents import service, timeline
 from yingji.incidents.models import Incident, ResponseRecord
 from yingji.plans import loader
-from yingji.rules.levels import GRADE_LABELS, Grade
+from yingji.rules.levels import CONDITION_LABELS, GRADE_LABELS, Condition, Grade
 
 STYLE = (
     "body{font-family:'Noto Sans CJK SC','Source Han Sans SC',sans-serif;margin:2em;color:#111}"
@@ -20,6 +20,28 @@ STYLE = (
     "font-size:13px;vertical-align:top}th{background:#eee}h1{font-size:20px}h2{font-size:16px;margin-top:1.5em}"
     ".late{color:#b00;font-weight:bold}@media print{body{margin:0}}"
 )
+
+
+FACT_LABELS = {
+    "deaths": "死亡（人）",
+    "serious_injuries": "重伤（含急性工业中毒，人）",
+    "direct_loss_yuan": "直接经济损失（元）",
+    "missing": "失踪（人）",
+    "trapped": "被困（人）",
+    "endangered": "涉险（人）",
+    "social_impact": "社会影响（研判等级）",
+    "conditions": "其他情形",
+}
+
+
+def _fact(key: str, value: object) -> str:
+    if value is None:
+        return "不详"
+    if key == "conditions" and isinstance(value, list):
+        return "、".join(CONDITION_LABELS[Condition(c)] for c in value) or "无"
+    if key == "social_impact" and isinstance(value, int):
+        return GRADE_LABELS[Grade(value)]
+    return str(value)
 
 
 def _time(value: datetime | None) -> str:
@@ -36,7 +58,7 @@ def render(*, db_session: Session, incident: Incident, clock: Clock) -> str:
     """Return the whole record: facts, assessments with basis, clocks, responses, timeline (times in 北京时间)."""
     now = clock.now()
     facts = incident.facts
-    fact_rows = [[escape(k), escape(str(v) if v is not None else "不详")] for k, v in facts.items()]
+    fact_rows = [[escape(FACT_LABELS.get(k, k)), escape(_fact(k, v))] for k, v in facts.items()]
     assessed = []
     for a in service.assessments(db_session=db_session, incident=incident):
         title = loader.get(a.plan_id).metadata.title

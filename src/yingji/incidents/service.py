@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
-from yingji.auth.roles import Permission
+from yingji.auth.roles import Permission, Role
+from yingji.core import divisions
 from yingji.core.clock import Clock
-from yingji.core.errors import Forbidden, InvalidInput, NotFound, OutOfJurisdiction
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction
 from yingji.incidents import timeline
 from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind
 from yingji.incidents.models import Assessment, Incident, Obligation, Report
@@ -32,6 +36,48 @@ PLAN_SECTOR = {
     AccidentSector.INDUSTRY_TRADE: Sector.INDUSTRY_TRADE,
     AccidentSector.OTHER: Sector.ALL_PRODUCTION,
 }
+
+REPORTING_ROLES = frozenset(
+    {Role.ENTERPRISE_REPORTER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.HQ_COMMANDER, Role.ADMIN}
+)
+OFFICER_ROLES = frozenset({Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.HQ_COMMANDER, Role.ADMIN})
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def require_reporter(actor: Actor, report: Casualties) -> None:
+    """Experts read only; social impact and special conditions are the officers' judgement, not the enterprise's."""
+    if actor.role not in REPORTING_ROLES:
+        raise Forbidden(reason="该角色不能提交事故报告")
+    if actor.organisation_id is not None and (report.social_impact is not None or report.conditions):
+        raise Forbidden(reason="社会影响和特殊情形由值班人员研判，企业报告不能填写")
+
+
+def require_officer(actor: Actor) -> None:
+    if actor.role not in OFFICER_ROLES:
+        raise Forbidden(reason="只有值班和指挥人员可以执行此项")
+
+
+def lock(db_session: Session, incident: Incident) -> Incident:
+    """Take the incident's row lock for the rest of the transaction, with fresh values (concurrent writers wait)."""
+    locked = db_session.get(Incident, incident.id, with_for_update=True, populate_existing=True)
+    assert locked is not None
+    return locked
+
+
+def _body_hash(report: Casualties) -> str:
+    body = report.model_dump(mode="json", exclude={"client_key"})
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _earlier_report(db_session: Session, actor: Actor, report: Casualties, key: str) -> Report | None:
+    """Return this submitter's earlier report with the same key; the same key with another body is a conflict."""
+    existing = db_session.scalars(
+        select(Report).where(Report.submitted_by == actor.username, Report.client_key == key)
+    ).first()
+    if existing is not None and existing.body_hash not in (None, _body_hash(report)):
+        raise Conflict(field="client_key", reason="该幂等键已用于内容不同的另一份报告")
+    return existing
+
 
 # Initial-report fields the plans name (初报内容), matched to the structured report by keyword, so that one report
 # satisfies every applicable plan; a plan field no keyword covers must come in ``content``.
@@ -121,9 +167,15 @@ def obligations(*, db_session: Session, incident: Incident) -> list[Obligation]:
     return list(db_session.scalars(query))
 
 
+def reports(*, db_session: Session, incident: Incident) -> list[Report]:
+    return list(db_session.scalars(select(Report).where(Report.incident_id == incident.id).order_by(Report.id)))
+
+
 def is_late(obligation: Obligation, now: datetime) -> bool:
     """迟报: acknowledged after its due time, or still open past it."""
-    if obligation.due_at is None or obligation.kind is ObligationKind.SUPPLEMENTARY_WINDOW:
+    if obligation.due_at is None or obligation.withdrawn_at is not None:
+        return False
+    if obligation.kind is ObligationKind.SUPPLEMENTARY_WINDOW:
         return False
     done = obligation.acknowledged_at
     return (done or now) > obligation.due_at
@@ -194,15 +246,33 @@ def _resolve_enterprise(db_session: Session, actor: Actor, report: InitialReport
         enterprise_id = enterprise_id or mine.enterprise_id
     if actor.organisation_id is not None and enterprise_id != actor.organisation_id:
         raise Forbidden(reason="企业用户只能报告本企业的事故")
+    _place_matches(db_session, report, enterprise_id, mine_id)
     return enterprise_id, mine_id
+
+
+def _place_matches(db_session: Session, report: InitialReport, enterprise_id: int | None, mine_id: int | None) -> None:
+    """The place decides the plans and who sees the incident, so it must be where the mine (or unit) is."""
+    if mine_id is not None:
+        mine = db_session.get_one(Mine, mine_id)
+        if report.division_code[:6] != mine.division_code[:6]:
+            raise InvalidInput(field="division_code", reason=f"division_code：事发地应为矿山所在的{mine.division_code}")
+    elif enterprise_id is not None:
+        unit = db_session.get_one(Organisation, enterprise_id)
+        if not divisions.contains(unit.division_code[:4] + "00", report.division_code):
+            raise InvalidInput(field="division_code", reason="division_code：事发地不在该单位所在的市")
 
 
 def report_initial(*, db_session: Session, clock: Clock, actor: Actor, report: InitialReport) -> tuple[Incident, bool]:
     """Record an initial report and open the incident; a repeated client key returns the first record (False)."""
-    actor.require(Permission.PLANS_READ)
-    existing = db_session.scalars(select(Report).where(Report.client_key == report.client_key)).first()
+    require_reporter(actor, report)
+    existing = _earlier_report(db_session, actor, report, report.client_key)
     if existing is not None:
         return get(db_session=db_session, actor=actor, incident_id=existing.incident_id), False
+    now = clock.now()
+    for name in ("occurred_at", "known_at"):
+        value = getattr(report, name)
+        if value is not None and value > now + CLOCK_SKEW:
+            raise InvalidInput(field=name, reason=f"{name}：时间不能晚于当前时间")
     if db_session.get(Division, report.division_code) is None:
         raise InvalidInput(field="division_code", reason=f"division_code：行政区划代码「{report.division_code}」不存在")
     if actor.organisation_id is None and not actor.covers_division(report.division_code):
@@ -212,7 +282,6 @@ def report_initial(*, db_session: Session, clock: Clock, actor: Actor, report: I
     missing = _missing_initial_fields(plans, report)
     if missing:
         raise InvalidInput(field=missing[0]["field"], reason=missing[0]["problem"], details=missing)
-    now = clock.now()
     incident = Incident(
         title=report.title,
         division_code=report.division_code,
@@ -223,7 +292,8 @@ def report_initial(*, db_session: Session, clock: Clock, actor: Actor, report: I
         lon=report.lon,
         lat=report.lat,
         occurred_at=report.occurred_at,
-        known_at=report.known_at or report.occurred_at,
+        # The clocks start when the staff knew — but never later than the platform heard of it.
+        known_at=min(report.known_at or report.occurred_at, now),
         status=IncidentStatus.REPORTED,
         facts=facts_of(report),
         plan_ids=[p.id for p in plans],
@@ -231,20 +301,27 @@ def report_initial(*, db_session: Session, clock: Clock, actor: Actor, report: I
         created_by=actor.username,
         created_at=now,
     )
-    db_session.add(incident)
-    db_session.flush()
-    content = report.model_dump(mode="json", exclude={"client_key"})
     row = Report(
-        incident_id=incident.id,
         kind=ReportKind.INITIAL,
         client_key=report.client_key,
-        content=content,
+        body_hash=_body_hash(report),
+        content=report.model_dump(mode="json", exclude={"client_key"}),
         facts=incident.facts,
         submitted_by=actor.username,
         submitted_at=now,
     )
-    db_session.add(row)
-    db_session.flush()
+    try:
+        with db_session.begin_nested():  # a concurrent twin with the same key loses here, not with a 500
+            db_session.add(incident)
+            db_session.flush()
+            row.incident_id = incident.id
+            db_session.add(row)
+            db_session.flush()
+    except IntegrityError:
+        twin = _earlier_report(db_session, actor, report, report.client_key)
+        if twin is None:
+            raise
+        return get(db_session=db_session, actor=actor, incident_id=twin.incident_id), False
     timeline.record_event(
         db_session=db_session,
         clock=clock,
@@ -263,7 +340,7 @@ def report_initial(*, db_session: Session, clock: Clock, actor: Actor, report: I
             kind="plans.none",
             summary="事发地与事故类别没有适用的已载入预案，请值班人员指定预案",
         )
-    _assess_all(db_session=db_session, clock=clock, incident=incident, report=row, actor=actor)
+    _assess_all(db_session=db_session, clock=clock, incident=incident, report=row, first=True)
     audit.record(
         db_session=db_session,
         clock=clock,
@@ -280,12 +357,14 @@ def report_follow_up(
     *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, report: FollowUpReport
 ) -> tuple[Report, bool]:
     """Record a 续报 or 终报; new counts trigger a new assessment and, if the grade rises, an escalation proposal."""
-    existing = db_session.scalars(select(Report).where(Report.client_key == report.client_key)).first()
+    require_reporter(actor, report)
     incident = get(db_session=db_session, actor=actor, incident_id=incident_id)
+    existing = _earlier_report(db_session, actor, report, report.client_key)
     if existing is not None:
         if existing.incident_id != incident.id:
-            raise InvalidInput(field="client_key", reason="client_key：该幂等键已用于另一事件的报告")
+            raise Conflict(field="client_key", reason="该幂等键已用于您的另一份报告")
         return existing, False
+    incident = lock(db_session, incident)
     if report.kind is ReportKind.FINAL:
         _require_final_fields(incident, report)
     previous = incident.facts
@@ -297,6 +376,7 @@ def report_follow_up(
         incident_id=incident.id,
         kind=report.kind,
         client_key=report.client_key,
+        body_hash=_body_hash(report),
         content=report.content,
         facts=facts,
         submitted_by=actor.username,
@@ -314,7 +394,7 @@ def report_follow_up(
         summary=f"收到{label}",
         data={"report_id": row.id, "before": previous, "after": facts},
     )
-    _assess_all(db_session=db_session, clock=clock, incident=incident, report=row, actor=actor)
+    _assess_all(db_session=db_session, clock=clock, incident=incident, report=row, first=False)
     audit.record(
         db_session=db_session,
         clock=clock,
@@ -347,21 +427,37 @@ def _require_final_fields(incident: Incident, report: FollowUpReport) -> None:
 def override_plans(
     *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, override: PlanOverride
 ) -> Incident:
-    """Replace the applicable plans with a reason (an officer's judgement the place/sector rule cannot make)."""
-    actor.require(Permission.REGISTRY_WRITE)
-    incident = get(db_session=db_session, actor=actor, incident_id=incident_id)
-    if actor.organisation_id is not None:
-        raise Forbidden(reason="企业用户不能改变适用预案")
-    unknown = [p for p in override.plan_ids if p not in loader.all_plans() or loader.get(p).grading is None]
+    """Replace the applicable plans with a reason: one per level of government, each covering the place, and only
+    by an officer whose own level covers every plan added or removed. Clocks of a removed plan are withdrawn.
+    """
+    require_officer(actor)
+    incident = lock(db_session, get(db_session=db_session, actor=actor, incident_id=incident_id))
+    chosen = list(dict.fromkeys(override.plan_ids))
+    unknown = [p for p in chosen if p not in loader.all_plans() or loader.get(p).grading is None]
     if unknown:
         raise InvalidInput(field="plan_ids", reason=f"plan_ids：不是事故类预案：{'、'.join(unknown)}")
+    plans = [loader.get(p) for p in chosen]
+    elsewhere = [p.id for p in plans if not divisions.contains(p.metadata.jurisdiction, incident.division_code)]
+    if elsewhere:
+        raise InvalidInput(field="plan_ids", reason=f"plan_ids：预案辖区不含事发地：{'、'.join(elsewhere)}")
+    levels = [p.metadata.government_level for p in plans]
+    if len(set(levels)) != len(levels):
+        raise InvalidInput(field="plan_ids", reason="plan_ids：每级政府只能适用一部预案")
     before = list(incident.plan_ids)
-    incident.plan_ids = list(dict.fromkeys(override.plan_ids))
+    touched = set(before) ^ set(chosen)
+    beyond = [p for p in touched if not actor.covers_division(loader.get(p).metadata.jurisdiction)]
+    if beyond:
+        raise Forbidden(reason=f"只能由该预案所在层级（或上级）的人员增删：{'、'.join(sorted(beyond))}")
+    now = clock.now()
+    for obligation in obligations(db_session=db_session, incident=incident):
+        if obligation.plan_id not in chosen and obligation.acknowledged_at is None and obligation.withdrawn_at is None:
+            obligation.withdrawn_at = now
+    incident.plan_ids = chosen
     incident.plan_override = {
-        "plan_ids": incident.plan_ids,
+        "plan_ids": chosen,
         "reason": override.reason,
         "by": actor.username,
-        "at": clock.now().isoformat(),
+        "at": now.isoformat(),
     }
     latest = db_session.scalars(
         select(Report).where(Report.incident_id == incident.id).order_by(Report.id.desc())
@@ -373,10 +469,9 @@ def override_plans(
         incident=incident,
         actor=actor.username,
         kind="plans.override",
-        summary=f"改变适用预案：{'、'.join(before) or '无'} → {'、'.join(incident.plan_ids)}"
-        f"（理由：{override.reason}）",
+        summary=f"改变适用预案：{'、'.join(before) or '无'} → {'、'.join(chosen)}（理由：{override.reason}）",
     )
-    _assess_all(db_session=db_session, clock=clock, incident=incident, report=latest, actor=actor)
+    _assess_all(db_session=db_session, clock=clock, incident=incident, report=latest, first=False)
     audit.record(
         db_session=db_session,
         clock=clock,
@@ -393,7 +488,7 @@ def override_plans(
 # --- assessment and clocks ------------------------------------------------------------------------------------------
 
 
-def _assess_all(*, db_session: Session, clock: Clock, incident: Incident, report: Report, actor: Actor) -> None:
+def _assess_all(*, db_session: Session, clock: Clock, incident: Incident, report: Report, first: bool) -> None:
     facts = rule_facts(incident.facts)
     before = {a.plan_id: a for a in assessments(db_session=db_session, incident=incident)}
     for plan_id in incident.plan_ids:
@@ -402,7 +497,7 @@ def _assess_all(*, db_session: Session, clock: Clock, incident: Incident, report
         row = _store_assessment(db_session, clock, incident, report, result)
         _summarise(db_session, clock, incident, row, plan)
         previous = before.get(plan_id)
-        if previous is not None and row.grade < previous.grade:
+        if previous is not None and _more_severe(row, previous):
             timeline.record_event(
                 db_session=db_session,
                 clock=clock,
@@ -410,17 +505,28 @@ def _assess_all(*, db_session: Session, clock: Clock, incident: Incident, report
                 actor="system",
                 kind="escalation.proposed",
                 summary=(
-                    f"{plan.metadata.title}：事故等级由{GRADE_LABELS[Grade(previous.grade)]}升为"
-                    f"{GRADE_LABELS[Grade(row.grade)]}，建议响应级别调整为{row.response_level}级（由{row.decided_by}决定）"
+                    f"{plan.metadata.title}：事故等级{GRADE_LABELS[Grade(previous.grade)]}→"
+                    f"{GRADE_LABELS[Grade(row.grade)]}，建议响应级别{previous.response_level or '无'}→"
+                    f"{row.response_level}级（由{row.decided_by}决定）"
                 ),
                 data={
                     "plan_id": plan_id,
                     "from_grade": previous.grade,
                     "to_grade": row.grade,
+                    "from_level": previous.response_level,
                     "proposed_level": row.response_level,
                 },
             )
-        _open_obligations(db_session, clock, incident, plan, result)
+        _open_obligations(db_session, clock, incident, plan, result, first=first)
+
+
+def _more_severe(now: Assessment, before: Assessment) -> bool:
+    """A higher grade, or a higher proposed response level (e.g. more people trapped at the same grade)."""
+    if now.grade < before.grade:
+        return True
+    return now.response_level is not None and (
+        before.response_level is None or now.response_level < before.response_level
+    )
 
 
 def _store_assessment(
@@ -450,78 +556,90 @@ def _store_assessment(
 def _summarise(db_session: Session, clock: Clock, incident: Incident, row: Assessment, plan: Plan) -> None:
     level = f"{row.response_level}级响应（{row.decided_by}决定）" if row.response_level else "本预案未设定响应级别"
     scope = "" if row.in_scope else "；本级预案适用范围之外，由下级政府组织应对"
+    provisional = "（暂定）" if row.provisional else ""
     timeline.record_event(
         db_session=db_session,
         clock=clock,
         incident=incident,
         actor="system",
         kind="assessment",
-        summary=f"{plan.metadata.title}研判：{GRADE_LABELS[Grade(row.grade)]}事故"
-        f"{'（暂定）' if row.provisional else ''}，{level}{scope}",
+        summary=f"{plan.metadata.title}研判：{GRADE_LABELS[Grade(row.grade)]}事故{provisional}，{level}{scope}",
         data={"assessment_id": row.id, "plan_id": plan.id},
     )
 
 
+ObligationKey = tuple[ObligationKind, str, str, str]
+
+
 def _open_obligations(
-    db_session: Session, clock: Clock, incident: Incident, plan: Plan, result: RuleAssessment
+    db_session: Session, clock: Clock, incident: Incident, plan: Plan, result: RuleAssessment, *, first: bool
 ) -> None:
-    """Create every clock the plan and Decree 493 impose that is not open yet (new ones appear as the grade rises)."""
-    existing = {
-        (o.kind, o.from_body, o.to_body, o.form)
-        for o in db_session.scalars(
-            select(Obligation).where(Obligation.incident_id == incident.id, Obligation.plan_id == plan.id)
-        )
-    }
-    wanted: list[Obligation] = []
+    """Open the clocks this plan now requires and withdraw those it no longer does (the grade fell).
+
+    A hop another applicable plan already tracks (same sender, recipient and form) is not tracked twice. A hop a
+    later report makes necessary starts its clock at that report, never in the past.
+    """
+    now = clock.now()
+    current = [o for o in obligations(db_session=db_session, incident=incident) if o.withdrawn_at is None]
+    tracked: set[ObligationKey] = {(o.kind, o.from_body, o.to_body, o.form) for o in current}
+    wanted: dict[ObligationKey, Obligation] = {}
     for hop in result.deadlines.value:
         for recipient in hop.to:
+            due = None
+            if hop.within_minutes is not None and hop.due_at is not None:
+                # “立即”“及时” carry no number: tracked and shown, never timed as 迟报 by an invented deadline.
+                due = hop.due_at if first else max(hop.due_at, now + timedelta(minutes=hop.within_minutes))
             basis = [hop.basis.as_dict()] + ([hop.statutory_basis.as_dict()] if hop.statutory_basis else [])
-            wanted.append(
-                Obligation(
-                    incident_id=incident.id,
-                    plan_id=plan.id,
-                    kind=ObligationKind.REPORT,
-                    from_body=hop.from_body,
-                    to_body=recipient,
-                    form=hop.form.value,
-                    # “立即”“及时” carry no number: tracked and shown, never timed as 迟报 by an invented deadline.
-                    due_at=hop.due_at if hop.within_minutes is not None else None,
-                    window_minutes=hop.within_minutes,
-                    basis=basis,
-                )
+            key = (ObligationKind.REPORT, hop.from_body, recipient, hop.form.value)
+            wanted[key] = Obligation(
+                incident_id=incident.id,
+                plan_id=plan.id,
+                kind=ObligationKind.REPORT,
+                from_body=hop.from_body,
+                to_body=recipient,
+                form=hop.form.value,
+                due_at=due,
+                window_minutes=hop.within_minutes,
+                basis=basis,
             )
     days = result.supplementary_days
-    wanted.append(
-        Obligation(
-            incident_id=incident.id,
-            plan_id=plan.id,
-            kind=ObligationKind.SUPPLEMENTARY_WINDOW,
-            from_body="事故发生单位及接报部门",
-            to_body="伤亡人数变化须及时补报",
-            form="any",
-            due_at=incident.occurred_at + timedelta(days=days.value),
-            window_minutes=None,
-            basis=[b.as_dict() for b in days.basis],
-        )
+    window = (ObligationKind.SUPPLEMENTARY_WINDOW, "事故发生单位及接报部门", "伤亡人数变化须及时补报", "any")
+    wanted[window] = Obligation(
+        incident_id=incident.id,
+        plan_id=plan.id,
+        kind=ObligationKind.SUPPLEMENTARY_WINDOW,
+        from_body=window[1],
+        to_body=window[2],
+        form="any",
+        due_at=incident.occurred_at + timedelta(days=days.value),
+        window_minutes=None,
+        basis=[b.as_dict() for b in days.basis],
     )
-    for obligation in wanted:
-        key = (obligation.kind, obligation.from_body, obligation.to_body, obligation.form)
-        if key not in existing:
+    for key, obligation in wanted.items():
+        if key not in tracked:
             db_session.add(obligation)
-            existing.add(key)
+            tracked.add(key)
+    for obligation in current:
+        key = (obligation.kind, obligation.from_body, obligation.to_body, obligation.form)
+        no_longer_required = obligation.plan_id == plan.id and obligation.kind is ObligationKind.REPORT
+        if no_longer_required and key not in wanted and obligation.acknowledged_at is None:
+            obligation.withdrawn_at = now  # the grade fell: this hop is no longer required
     db_session.flush()
 
 
 def acknowledge(
     *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, obligation_id: int, note: str | None
 ) -> Obligation:
-    """Record that an obligation was met (who, when); meeting it after its due time stays visible as 迟报."""
-    incident = get(db_session=db_session, actor=actor, incident_id=incident_id)
+    """Record that a report was received (by the receiving duty officer: who, when); after its due time it is 迟报."""
+    require_officer(actor)
+    incident = lock(db_session, get(db_session=db_session, actor=actor, incident_id=incident_id))
     obligation = db_session.get(Obligation, obligation_id)
     if obligation is None or obligation.incident_id != incident.id:
         raise NotFound(kind="报告义务", key=str(obligation_id))
     if obligation.acknowledged_at is not None:
         return obligation
+    if obligation.withdrawn_at is not None:
+        raise Conflict(field="obligation_id", reason="该报告义务已不再需要（等级下降或预案变更）")
     now = clock.now()
     obligation.acknowledged_at, obligation.acknowledged_by = now, actor.username
     db_session.flush()
@@ -532,7 +650,7 @@ def acknowledge(
         incident=incident,
         actor=actor.username,
         kind="obligation.met",
-        summary=f"{obligation.from_body}→{obligation.to_body}（{_form_label(obligation.form)}）已完成"
+        summary=f"{obligation.from_body}→{obligation.to_body}（{form_label(obligation.form)}）已完成"
         f"{'，迟报' if late else ''}",
         data={"obligation_id": obligation.id, "late": late, "note": note},
     )
@@ -543,10 +661,10 @@ def acknowledge(
         action="incidents.obligation",
         target_kind="obligation",
         target_key=str(obligation.id),
-        after={"acknowledged_at": now.isoformat(), "late": late},
+        after={"acknowledged_at": now.isoformat(), "late": late, "note": note},
     )
     return obligation
 
 
-def _form_label(form: str) -> str:
-    return {"phone": "电话", "written": "书面", "any": "报告", "document": "报告"}.get(form, form)
+def form_label(form: str) -> str:
+    return {"phone": "电话", "written": "书面", "any": "报告", "document": "文书"}.get(form, form)

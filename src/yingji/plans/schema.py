@@ -319,7 +319,10 @@ class ReportStep(YingjiModel):
     form: ReportForm = ReportForm.ANY
     min_grade: Grade | None = Field(default=None, description="仅当事故等级达到该级时适用")
     level_up: bool = Field(
-        default=False, description="政府部门间逐级上报的一级；原文只说“及时”时按条例第十一条以2小时为限"
+        default=False, description="政府部门间逐级上报的一级；原文只说“立即”“及时”时按条例第十一条以2小时为限"
+    )
+    unit_report: bool = Field(
+        default=False, description="事故单位（负责人）向政府部门的报告；原文只说“立即”时按条例第九条以1小时为限"
     )
     note: str | None = None
     basis: SeedRef

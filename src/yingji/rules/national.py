@@ -20,11 +20,11 @@ def decree_basis(rule: str, article: str, quote: str | None = None) -> Basis:
 
 @dataclass(frozen=True, kw_only=True)
 class ReportingDefaults:
-    """第十一条 each level within 2 h; 第十三条 supplementary reports within 30 (road traffic, fire: 7) days.
-
-    第九条's 1 hour for the unit head is in every plan's own chain (most are stricter), so it is not repeated here.
+    """第九条 the unit head within 1 h; 第十一条 each level within 2 h; 第十三条 supplementary reports within 30 (road
+    traffic, fire: 7) days. Plans are stricter where they give numbers; these apply where a plan says only 立即/及时.
     """
 
+    unit_head_minutes: int = 60
     per_level_minutes: int = 120
     supplementary_days: int = 30
     supplementary_days_road_fire: int = 7

@@ -29,11 +29,17 @@ class ReportDeadline:
 
 
 def _window(step: ReportStep) -> tuple[Timing, int | None, Basis | None]:
-    """Return the hop's timing; a level-up hop the plan times only as 及时 gets Decree 493's 2 hours (第十一条)."""
-    if step.level_up and step.timing is Timing.PROMPTLY:
-        cap = national.REPORTING.per_level_minutes
+    """Return the hop's timing; where the plan gives no number Decree 493's outer limits apply: the unit's report
+    within 1 hour (第九条), each level up within 2 hours (第十一条). “立即” stays the duty; the number is the deadline.
+    """
+    if step.timing is Timing.WITHIN:
+        return step.timing, step.within_minutes, None
+    if step.unit_report:
+        basis = national.decree_basis(RULE, "第九条", "单位负责人接到报告后，应当于1小时内向事故发生地县级以上人民政府")
+        return Timing.WITHIN, national.REPORTING.unit_head_minutes, basis
+    if step.level_up:
         basis = national.decree_basis(RULE, "第十一条", "每级上报的时间不得超过2小时")
-        return Timing.WITHIN, cap, basis
+        return Timing.WITHIN, national.REPORTING.per_level_minutes, basis
     return step.timing, step.within_minutes, None
 
 
