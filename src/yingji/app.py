@@ -17,6 +17,7 @@ from yingji.incidents.api import router as incidents_router
 from yingji.plans import loader
 from yingji.plans.api import router as plans_router
 from yingji.registry import api as registry_api
+from yingji.warnings.api import router as warnings_router
 
 
 def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
@@ -53,4 +54,5 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.include_router(plans_router)
     registry_api.install(app)
     app.include_router(incidents_router)
+    app.include_router(warnings_router)
     return app

@@ -19,6 +19,7 @@ from yingji.incidents.cli import worker
 from yingji.plans.cli import app as plans_app
 from yingji.registry.cli import app as registry_app
 from yingji.registry.cli import demo_app
+from yingji.warnings.cli import app as warnings_app
 
 app = typer.Typer(help="应急 Yingji：安全生产监管与应急管理平台", no_args_is_help=True)
 app.add_typer(plans_app, name="plans")
@@ -28,6 +29,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(incidents_app, name="incidents")
+app.add_typer(warnings_app, name="warnings")
 app.command("worker")(worker)
 app.command("assess")(assess)
 
@@ -69,14 +71,15 @@ def serve(
             if not demo_data.is_loaded(db_session):
                 counts = demo_data.load(db_session=db_session, clock=SystemClock(), actor=SYSTEM)
                 password, users = demo_data.ensure_demo_users(db_session=db_session, clock=SystemClock())
+                demo_data.issue_demo_warnings(db_session=db_session, clock=SystemClock())
                 typer.echo("已载入演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
                 typer.echo(f"演示账号 {'、'.join(users)} 的密码（只显示这一次）：{password}")
     from yingji.core.clock import SystemClock as RunClock
     from yingji.db.session import make_sessionmaker
-    from yingji.incidents.clocks import ClockWorker
+    from yingji.worker import Worker
 
-    clocks = ClockWorker(make_sessionmaker(engine()), RunClock())
-    clocks.start()  # the statutory clocks are checked while the platform runs
+    background = Worker(make_sessionmaker(engine()), RunClock())
+    background.start()  # statutory clocks and warning deliveries run while the platform runs
     application = create_app(engine())
     typer.echo(f"应急平台：http://{host or settings.host}:{port or settings.port}  （API 文档 /api/docs）")
     uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")

@@ -3,6 +3,7 @@
 from yingji.audit.models import AuditEntry, AuditHead
 from yingji.auth.models import ApiToken, LoginSession, User
 from yingji.calendars.models import ScheduleDay
+from yingji.db.outbox import OutboxItem
 from yingji.incidents.models import (
     Assessment,
     Dispatch,
@@ -28,6 +29,7 @@ from yingji.registry.models import (
     TailingsPond,
     TransportResource,
 )
+from yingji.warnings.models import EarlyWarning, WarningMessage, WarningTask
 
 __all__ = [
     "ApiToken",
@@ -37,6 +39,7 @@ __all__ = [
     "Depot",
     "Dispatch",
     "Division",
+    "EarlyWarning",
     "EndConditionCheck",
     "Expert",
     "HazardSource",
@@ -46,6 +49,7 @@ __all__ = [
     "Mine",
     "Obligation",
     "Organisation",
+    "OutboxItem",
     "RegistryRevision",
     "Report",
     "RescueTeam",
@@ -57,4 +61,6 @@ __all__ = [
     "TimelineEvent",
     "TransportResource",
     "User",
+    "WarningMessage",
+    "WarningTask",
 ]

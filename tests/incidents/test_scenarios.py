@@ -19,12 +19,13 @@ from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Rule
 from yingji.db import migrate
 from yingji.db.session import make_engine, make_sessionmaker, transaction
 from yingji.incidents import command, service, timeline
-from yingji.incidents.clocks import ClockWorker, check_clocks
+from yingji.incidents.clocks import check_clocks
 from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource
 from yingji.incidents.models import Incident, Obligation, Task
 from yingji.incidents.schemas import AdjustResponse, FollowUpReport, PlanOverride, ReleaseIn, StartResponse
 from yingji.plans.loader import all_plans
 from yingji.registry.divisions import load_divisions
+from yingji.worker import Worker
 
 pytestmark = pytest.mark.db
 
@@ -277,7 +278,7 @@ def test_clocks_survive_a_restart(tmp_path: Path) -> None:
     first.dispose()  # the process stops
     c.advance(hours=4)
     second = make_engine(url)
-    flagged = ClockWorker(make_sessionmaker(second), c, interval=1).run_once()
+    flagged, _sent, _failed = Worker(make_sessionmaker(second), c, interval=1).run_once()
     assert flagged >= 4
     with make_sessionmaker(second)() as db_session:
         late = db_session.scalars(select(Obligation).where(Obligation.overdue_flagged_at.is_not(None))).all()

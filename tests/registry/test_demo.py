@@ -11,6 +11,7 @@ from yingji.auth import service as auth_service
 from yingji.auth.actor import SYSTEM
 from yingji.registry import demo
 from yingji.registry.models import Mine, Organisation, RescueTeam
+from yingji.warnings.models import EarlyWarning
 
 pytestmark = pytest.mark.db
 
@@ -55,3 +56,10 @@ def test_demo_accounts_get_a_fresh_random_password(db_session: Session, division
     assert token and user.division_code == "150602"
     again, created_again = demo.ensure_demo_users(db_session=db_session, clock=factories.CLOCK)
     assert created_again == [] and again != password
+
+
+def test_demo_warnings_one_of_each_kind(db_session: Session) -> None:
+    demo.load(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM)
+    ids = demo.issue_demo_warnings(db_session=db_session, clock=factories.CLOCK)
+    kinds = {db_session.get_one(EarlyWarning, i).kind.value for i in ids}
+    assert kinds == {"accident", "meteorological"}

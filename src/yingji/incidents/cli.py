@@ -13,7 +13,7 @@ from yingji.db.runtime import engine, session_scope
 from yingji.db.session import make_sessionmaker
 from yingji.incidents import service
 from yingji.incidents.api import detail
-from yingji.incidents.clocks import ClockWorker
+from yingji.worker import Worker
 
 app = typer.Typer(help="事件", no_args_is_help=True)
 
@@ -45,9 +45,10 @@ def worker(
     interval: Annotated[float, typer.Option(help="检查间隔（秒）")] = 30.0,
     once: Annotated[bool, typer.Option(help="只检查一次")] = False,
 ) -> None:
-    """运行报告时限检查（serve 已内置；多进程部署时可单独运行）。"""
-    runner = ClockWorker(make_sessionmaker(engine()), SystemClock(), interval)
+    """运行报告时限检查与预警推送（serve 已内置；多进程部署时可单独运行）。"""
+    runner = Worker(make_sessionmaker(engine()), SystemClock(), interval)
     if once:
-        typer.echo(f"标记迟报 {runner.run_once()} 项")
+        flagged, sent, failed = runner.run_once()
+        typer.echo(f"标记迟报 {flagged} 项；推送成功 {sent} 条，失败 {failed} 条")
         return
     runner.run_forever()  # logs and retries a failed check instead of dying

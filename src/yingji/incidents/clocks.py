@@ -6,13 +6,11 @@ nothing — the first check after it flags whatever fell due meanwhile.
 from __future__ import annotations
 
 import logging
-import threading
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from yingji.core.clock import Clock
-from yingji.db.session import transaction
 from yingji.incidents import timeline
 from yingji.incidents.enums import ObligationKind
 from yingji.incidents.models import Incident, Obligation
@@ -57,37 +55,3 @@ def check_clocks(*, db_session: Session, clock: Clock) -> int:
         flagged += 1
     db_session.flush()
     return flagged
-
-
-class ClockWorker:
-    """A daemon thread that checks the clocks every ``interval`` seconds until stopped."""
-
-    def __init__(self, makers: sessionmaker[Session], clock: Clock, interval: float = 30.0) -> None:
-        self._makers, self._clock, self._interval = makers, clock, interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="yingji-clocks", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=self._interval + 5)
-
-    def run_once(self) -> int:
-        with self._makers() as db_session, transaction(db_session):
-            return check_clocks(db_session=db_session, clock=self._clock)
-
-    def run_forever(self) -> None:
-        """Check until stopped, surviving a failed check (e.g. the database restarting)."""
-        self._run()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                flagged = self.run_once()
-                if flagged:
-                    logger.info("flagged %s overdue obligations", flagged)
-            except Exception:
-                logger.exception("clock check failed")
-            self._stop.wait(self._interval)

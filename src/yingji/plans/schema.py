@@ -272,6 +272,9 @@ class WarningLevelSpec(YingjiModel):
     name: Text
     criterion: Text
     issuers: list[Body] = Field(min_length=1, description="有权发布该级预警的机关（任一）")
+    issuer_levels: list[GovernmentLevel] = Field(
+        min_length=1, description="发布机关所在的政府层级（旗县区、市、自治区）：据此确定可代表其发布的账号"
+    )
     actions: list[Text] = Field(default_factory=list, description="该级新增的预警行动（累加）")
     basis: list[SeedRef] = Field(min_length=1)
 

@@ -149,3 +149,58 @@ def ensure_demo_users(*, db_session: Session, clock: Clock) -> tuple[str, list[s
             auth_service.create_user(db_session=db_session, clock=clock, actor=SYSTEM_ADMIN, data=data)
             created.append(username)
     return password, created
+
+
+def issue_demo_warnings(*, db_session: Session, clock: Clock) -> list[int]:
+    """One warning in force of each kind, issued by the bodies the plans name (a city for yellow)."""
+    from yingji.warnings import service as warnings
+    from yingji.warnings.schemas import WarningDraft
+
+    baotou = Actor(username="demo:baotou_duty", role=Role.CITY_OFFICER, division_code="150200")
+    ordos = Actor(username="demo:ordos_duty", role=Role.CITY_OFFICER, division_code="150600")
+    drafts = [
+        (
+            baotou,
+            WarningDraft.model_validate(
+                {
+                    "kind": "accident",
+                    "plan_id": "baotou-noncoal-2025",
+                    "level": 3,
+                    "category": "尾矿库溃坝",
+                    "title": "白云鄂博矿区尾矿库坝体渗流异常黄色预警（演示）",
+                    "division_codes": ["150206"],
+                    "fields": {
+                        "可能影响范围": "尾矿库下游2公里内",
+                        "警示事项": "坝体浸润线接近黄色预警值",
+                        "事态发展": "连续降雨，浸润线仍在上升",
+                        "相关措施": "撤离下游人员，加密巡查，备足抢险物资",
+                        "咨询电话": "0472-0000000",
+                    },
+                }
+            ),
+        ),
+        (
+            ordos,
+            WarningDraft.model_validate(
+                {
+                    "kind": "meteorological",
+                    "plan_id": "ordos-weather-2024",
+                    "level": 3,
+                    "hazard": "rainstorm",
+                    "category": "暴雨",
+                    "title": "鄂尔多斯市暴雨黄色预警（演示）",
+                    "division_codes": ["150600"],
+                    "fields": {
+                        "起始时间": "未来24小时",
+                        "可能影响范围": "东胜区、康巴什区、伊金霍洛旗",
+                        "预警时效": "24小时",
+                    },
+                }
+            ),
+        ),
+    ]
+    issued = []
+    for who, draft in drafts:
+        warning = warnings.create(db_session=db_session, clock=clock, actor=who, data=draft)
+        issued.append(warnings.issue(db_session=db_session, clock=clock, actor=who, warning_id=warning.id).id)
+    return issued

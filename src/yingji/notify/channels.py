@@ -1,0 +1,103 @@
+"""Channel adapters. Each delivers one outbox item or raises DeliveryError; each passes the item's idempotency key."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+from collections.abc import Callable
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from yingji.db.outbox import OutboxItem
+
+
+class DeliveryError(Exception):
+    """A delivery that may succeed later (network, gateway, disk)."""
+
+
+def idempotency_key(item: OutboxItem) -> str:
+    return f"{item.topic}:{item.key}:{item.channel}:{item.recipient}"
+
+
+def webhook(item: OutboxItem) -> None:
+    """POST the payload as JSON to the recipient URL."""
+    try:
+        response = httpx.post(
+            item.recipient, json=item.payload, timeout=10.0, headers={"Idempotency-Key": idempotency_key(item)}
+        )
+    except httpx.HTTPError as err:
+        raise DeliveryError(f"webhook {type(err).__name__}") from err
+    if response.status_code >= 300:
+        raise DeliveryError(f"webhook HTTP {response.status_code}")
+
+
+def sms(item: OutboxItem) -> None:
+    """Send through the configured SMS gateway's HTTP API: {"to": phone or "全网", "text": …}."""
+    gateway = os.environ.get("YINGJI_SMS_GATEWAY")
+    if not gateway:
+        raise DeliveryError("未配置短信网关（YINGJI_SMS_GATEWAY）")
+    body = {"to": item.recipient, "text": item.payload.get("sms_text", ""), "id": idempotency_key(item)}
+    try:
+        response = httpx.post(gateway, json=body, timeout=10.0, headers={"Idempotency-Key": idempotency_key(item)})
+    except httpx.HTTPError as err:
+        raise DeliveryError(f"sms {type(err).__name__}") from err
+    if response.status_code >= 300:
+        raise DeliveryError(f"sms gateway HTTP {response.status_code}")
+
+
+def email(item: OutboxItem) -> None:
+    host = os.environ.get("YINGJI_SMTP_HOST")
+    if not host:
+        raise DeliveryError("未配置邮件服务器（YINGJI_SMTP_HOST）")
+    message = EmailMessage()
+    message["From"] = os.environ.get("YINGJI_SMTP_FROM", "yingji@localhost")
+    message["To"] = item.recipient
+    message["Subject"] = str(item.payload.get("headline", "预警信息"))
+    message["Message-ID"] = f"<{idempotency_key(item).replace(':', '.')}@yingji>"
+    message.set_content(str(item.payload.get("text", "")))
+    try:
+        with smtplib.SMTP(host, int(os.environ.get("YINGJI_SMTP_PORT", "25")), timeout=10) as client:
+            client.send_message(message)
+    except (OSError, smtplib.SMTPException) as err:
+        raise DeliveryError(f"smtp {type(err).__name__}") from err
+
+
+def file_drop(item: OutboxItem) -> None:
+    """Write the CAP XML into the broadcast system's drop folder: named by identifier, so a retry overwrites itself."""
+    folder = Path(item.recipient)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{item.key}.xml"
+        partial = folder / f".{item.key}.xml.part"
+        partial.write_text(str(item.payload.get("cap_xml", "")), encoding="utf-8")
+        partial.replace(target)  # atomic: the broadcast system never sees half a file
+    except OSError as err:
+        raise DeliveryError(f"file {type(err).__name__}") from err
+
+
+ADAPTERS: dict[str, Callable[[OutboxItem], None]] = {
+    "webhook": webhook,
+    "sms": sms,
+    "email": email,
+    "file": file_drop,
+}
+
+
+def configured_recipients() -> list[tuple[str, str]]:
+    """Return (channel, recipient) pairs from YINGJI_* settings; SMS is added per warning where the plan requires it."""
+    pairs: list[tuple[str, str]] = []
+    for url in filter(None, os.environ.get("YINGJI_WARNING_WEBHOOKS", "").split(",")):
+        pairs.append(("webhook", url.strip()))
+    for address in filter(None, os.environ.get("YINGJI_WARNING_EMAILS", "").split(",")):
+        pairs.append(("email", address.strip()))
+    folder = os.environ.get("YINGJI_BROADCAST_DIR")
+    if folder:
+        pairs.append(("file", folder))
+    return pairs
+
+
+def describe(payload: dict[str, Any]) -> str:
+    return str(payload.get("headline", ""))

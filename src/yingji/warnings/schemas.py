@@ -1,0 +1,39 @@
+"""Warning request bodies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field
+
+from yingji.core.schemas import YingjiModel
+from yingji.warnings.models import WarningKind
+
+Code = Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$")]
+
+
+class WarningDraft(YingjiModel):
+    """预警草稿：按预案填写必备内容（如 发布单位、发布时间 由系统填写）。"""
+
+    kind: WarningKind
+    plan_id: str = Field(min_length=1, max_length=64)
+    level: int = Field(ge=1, le=4, description="1 红 2 橙 3 黄 4 蓝")
+    hazard: str | None = Field(default=None, max_length=40, description="气象灾种 id，如 rainstorm")
+    category: str = Field(min_length=2, max_length=60, description="可能发生的事故类别 / 灾种")
+    title: str = Field(min_length=4, max_length=200)
+    division_codes: list[Code] = Field(min_length=1, max_length=50, description="影响区域（行政区划代码）")
+    fields: dict[str, Annotated[str, Field(max_length=4000)]] = Field(default_factory=dict)
+    is_exercise: bool = Field(default=False, description="演练（CAP status=Exercise）")
+    expires_at: AwareDatetime | None = None
+    source: str | None = Field(default=None, max_length=200, description="提出来源，如 monitoring:alarm:42")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class WarningChange(YingjiModel):
+    level: int | None = Field(default=None, ge=1, le=4)
+    fields: dict[str, Annotated[str, Field(max_length=4000)]] = Field(default_factory=dict)
+    reason: str = Field(min_length=4, max_length=500)
+
+
+class WarningDecision(YingjiModel):
+    reason: str = Field(min_length=2, max_length=500)

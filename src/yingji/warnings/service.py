@@ -1,0 +1,424 @@
+"""Warning lifecycle: propose/draft → issue → adjust → lift, each published as CAP and queued for delivery.
+
+The plan decides who may issue each colour (the level of government of its issuers) and only the issuer may
+adjust or lift (谁发布谁解除). Mandatory fields follow the plan; the issuer, time, level and category are filled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.audit import service as audit
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission, Role
+from yingji.core.clock import Clock, to_local
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from yingji.db import outbox
+from yingji.notify.channels import configured_recipients
+from yingji.plans import loader
+from yingji.plans.schema import GovernmentLevel, Plan, Warning, WarningLevelSpec
+from yingji.registry.models import Division
+from yingji.rules.levels import WarningLevel
+from yingji.rules.meteorological import hazard_level_allowed, network_sms_required
+from yingji.rules.warning_levels import actions_for, missing_fields
+from yingji.warnings import cap
+from yingji.warnings.models import EarlyWarning, WarningKind, WarningMessage, WarningStatus, WarningTask
+from yingji.warnings.schemas import WarningChange, WarningDraft
+
+ISSUING_ROLES = {
+    GovernmentLevel.COUNTY: frozenset({Role.HQ_COMMANDER, Role.COUNTY_OFFICER}),
+    GovernmentLevel.CITY: frozenset({Role.HQ_COMMANDER, Role.CITY_OFFICER}),
+}
+AUTO_FIELDS = (
+    (("发布单位", "发布机关", "解除单位"), "issuer"),
+    (("发布时间", "解除时间"), "time"),
+    (("级别", "等级"), "level"),
+    (("类别", "类型", "灾种"), "category"),
+)
+NETWORK_SMS = "全网短信"
+
+
+def _warning_part(plan: Plan) -> Warning:
+    if plan.warning is None:
+        raise InvalidInput(field="plan_id", reason=f"plan_id：{plan.metadata.title}未规定预警")
+    return plan.warning
+
+
+def _spec(plan: Plan, level: int) -> WarningLevelSpec:
+    spec = next((s for s in _warning_part(plan).levels if s.level == level), None)
+    if spec is None:
+        raise InvalidInput(field="level", reason=f"level：{plan.metadata.title}未设{WarningLevel(level).label}预警")
+    return spec
+
+
+def _auto(name: str) -> str | None:
+    return next((kind for words, kind in AUTO_FIELDS if any(w in name for w in words)), None)
+
+
+def _missing_user_fields(plan: Plan, fields: dict[str, str]) -> list[str]:
+    required = _warning_part(plan).issue_fields
+    return [f for f in required if _auto(f) is None and not fields.get(f)]
+
+
+# --- reads ----------------------------------------------------------------------------------------------------------
+
+
+def _visible(actor: Actor, warning: EarlyWarning) -> bool:
+    if actor.organisation_id is not None:
+        city = (actor.organisation_division or "")[:4] + "00"
+        return any(code.startswith(city[:4]) for code in warning.division_codes)
+    return any(actor.covers_division(code) for code in warning.division_codes)
+
+
+def get(*, db_session: Session, actor: Actor, warning_id: int) -> EarlyWarning:
+    actor.require(Permission.PLANS_READ)
+    warning = db_session.get(EarlyWarning, warning_id)
+    if warning is None or not _visible(actor, warning):
+        raise NotFound(kind="预警", key=str(warning_id))
+    return warning
+
+
+def list_(*, db_session: Session, actor: Actor, status: WarningStatus | None = None) -> list[EarlyWarning]:
+    actor.require(Permission.PLANS_READ)
+    query = select(EarlyWarning).order_by(EarlyWarning.id.desc()).limit(500)
+    if status is not None:
+        query = query.where(EarlyWarning.status == status)
+    return [w for w in db_session.scalars(query) if _visible(actor, w)]
+
+
+def messages(*, db_session: Session, warning: EarlyWarning) -> list[WarningMessage]:
+    query = select(WarningMessage).where(WarningMessage.warning_id == warning.id).order_by(WarningMessage.id)
+    return list(db_session.scalars(query))
+
+
+def tasks(*, db_session: Session, warning: EarlyWarning) -> list[WarningTask]:
+    query = select(WarningTask).where(WarningTask.warning_id == warning.id).order_by(WarningTask.id)
+    return list(db_session.scalars(query))
+
+
+# --- draft and proposal ---------------------------------------------------------------------------------------------
+
+
+def create(
+    *, db_session: Session, clock: Clock, actor: Actor, data: WarningDraft, proposed: bool = False
+) -> EarlyWarning:
+    """Record a draft (an officer's) or a proposal (from sensor alarms, accident reports) for a human to issue."""
+    actor.require(Permission.PLANS_READ)
+    drafters = ISSUING_ROLES[GovernmentLevel.COUNTY] | ISSUING_ROLES[GovernmentLevel.CITY]
+    if not proposed and actor.role not in drafters:
+        raise Forbidden(reason="只有值班和指挥人员可以起草预警；其他模块请提交预警建议")
+    plan = loader.all_plans().get(data.plan_id)
+    if plan is None:
+        raise InvalidInput(field="plan_id", reason=f"plan_id：未知预案「{data.plan_id}」")
+    _spec(plan, data.level)
+    _check_kind(plan, data)
+    for code in data.division_codes:
+        if db_session.get(Division, code) is None:
+            raise InvalidInput(field="division_codes", reason=f"division_codes：行政区划代码「{code}」不存在")
+    if not proposed and not all(actor.covers_division(code) for code in data.division_codes):
+        raise Forbidden(reason="影响区域超出管辖范围")
+    missing = _missing_user_fields(plan, data.fields)
+    if missing and not proposed:
+        raise InvalidInput(
+            field=f"fields.{missing[0]}",
+            reason=f"fields：{plan.metadata.title}要求预警包含“{'、'.join(missing)}”",
+            basis=[b.to_basis(rule="missing_fields", plan=plan.id) for b in _warning_part(plan).fields_basis],
+            details=[{"field": f"fields.{m}", "problem": "必填"} for m in missing],
+        )
+    now = clock.now()
+    warning = EarlyWarning(
+        kind=data.kind,
+        plan_id=plan.id,
+        hazard=data.hazard,
+        category=data.category,
+        level=data.level,
+        status=WarningStatus.PROPOSED if proposed else WarningStatus.DRAFT,
+        title=data.title,
+        division_code=data.division_codes[0],
+        division_codes=list(data.division_codes),
+        fields=dict(data.fields),
+        is_exercise=data.is_exercise,
+        expires_at=data.expires_at,
+        source=data.source,
+        note=data.note,
+        created_by=actor.username,
+        created_at=now,
+    )
+    db_session.add(warning)
+    db_session.flush()
+    _audit(db_session, clock, actor, "warnings.propose" if proposed else "warnings.draft", warning, None)
+    return warning
+
+
+def _check_kind(plan: Plan, data: WarningDraft) -> None:
+    if data.kind is WarningKind.METEOROLOGICAL:
+        if plan.meteorological is None or data.hazard is None:
+            raise InvalidInput(field="hazard", reason="hazard：气象灾害预警须使用气象灾害预案并注明灾种")
+        allowed = hazard_level_allowed(plan.meteorological, data.hazard, WarningLevel(data.level), plan_id=plan.id)
+        if not allowed.value:
+            raise InvalidInput(
+                field="level",
+                reason=f"level：{data.hazard} 不设{WarningLevel(data.level).label}预警",
+                basis=allowed.basis,
+            )
+    elif plan.meteorological is not None:
+        raise InvalidInput(field="kind", reason="kind：气象灾害预案只发布气象灾害预警")
+
+
+# --- authority --------------------------------------------------------------------------------------------------------
+
+
+def _issuing_division(actor: Actor, spec: WarningLevelSpec, warning: EarlyWarning) -> str:
+    """Return the division the actor issues for, or 403 saying which level of government must issue this colour."""
+    places = {
+        GovernmentLevel.COUNTY: {code[:6] for code in warning.division_codes},
+        GovernmentLevel.CITY: {code[:4] + "00" for code in warning.division_codes},
+    }
+    for level in spec.issuer_levels:
+        roles, where = ISSUING_ROLES.get(level), places.get(level, set())
+        if roles and actor.role in roles and len(where) == 1 and actor.division_code in where:
+            return actor.division_code
+    raise Forbidden(
+        reason=f"{WarningLevel(spec.level).label}预警由“{'、'.join(spec.issuers)}”发布",
+        basis=[b.to_basis(rule="issuer_for", plan=warning.plan_id) for b in spec.basis],
+    )
+
+
+def _require_issuer(actor: Actor, warning: EarlyWarning) -> None:
+    """谁发布谁解除: only an account of the issuing body (same government, an issuing role) adjusts or lifts."""
+    plan = loader.get(warning.plan_id)
+    spec = _spec(plan, warning.level)
+    allowed = any(actor.role in ISSUING_ROLES.get(level, frozenset()) for level in spec.issuer_levels)
+    if not allowed or actor.division_code != warning.issuer_division:
+        raise Forbidden(
+            reason=f"谁发布谁解除：该预警由“{warning.issuer_body}”发布，只能由其调整或解除",
+            basis=[_warning_part(plan).lifted_by_issuer.to_basis(rule="may_lift", plan=plan.id)],
+        )
+
+
+# --- publishing -------------------------------------------------------------------------------------------------------
+
+
+def issue(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int) -> EarlyWarning:
+    """Issue a draft or an approved proposal: the area enters the warning period; tasks and deliveries follow."""
+    warning = _lock(db_session, get(db_session=db_session, actor=actor, warning_id=warning_id))
+    if warning.status not in (WarningStatus.DRAFT, WarningStatus.PROPOSED):
+        raise Conflict(field="status", reason=f"预警当前状态为 {warning.status.value}，不能发布")
+    plan = loader.get(warning.plan_id)
+    spec = _spec(plan, warning.level)
+    missing = _missing_user_fields(plan, warning.fields)
+    if missing:
+        raise InvalidInput(field=f"fields.{missing[0]}", reason=f"fields：发布前须补全“{'、'.join(missing)}”")
+    warning.issuer_division = _issuing_division(actor, spec, warning)
+    now = clock.now()
+    warning.issuer_body = spec.issuers[0]
+    warning.status, warning.issued_by, warning.issued_at = WarningStatus.ISSUED, actor.username, now
+    _fill(warning, now)
+    _open_tasks(db_session, plan, warning, above=None)
+    _publish(db_session, clock, warning, plan, "Alert", reason=None)
+    _audit(db_session, clock, actor, "warnings.issue", warning, {"level": warning.level})
+    return warning
+
+
+def adjust(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int, change: WarningChange) -> EarlyWarning:
+    """Change level or content: a new Update message referencing the previous one; the issuer only."""
+    warning = _lock(db_session, get(db_session=db_session, actor=actor, warning_id=warning_id))
+    if warning.status is not WarningStatus.ISSUED:
+        raise Conflict(field="status", reason="只能调整已发布的预警")
+    _require_issuer(actor, warning)
+    plan = loader.get(warning.plan_id)
+    before = warning.level
+    if change.level is not None and change.level != warning.level:
+        spec = _spec(plan, change.level)
+        if warning.kind is WarningKind.METEOROLOGICAL:
+            assert plan.meteorological is not None and warning.hazard is not None
+            allowed = hazard_level_allowed(
+                plan.meteorological, warning.hazard, WarningLevel(change.level), plan_id=plan.id
+            )
+            if not allowed.value:
+                raise InvalidInput(
+                    field="level", reason=f"level：{warning.hazard} 不设{WarningLevel(change.level).label}预警"
+                )
+        if _issuing_division(actor, spec, warning) != warning.issuer_division:
+            raise Forbidden(reason="调整后的级别须由其他层级的机关发布")
+        warning.level = change.level
+    warning.fields = dict(warning.fields) | change.fields
+    _fill(warning, clock.now())
+    if warning.level < before:
+        _open_tasks(db_session, plan, warning, above=before)
+    _publish(db_session, clock, warning, plan, "Update", reason=change.reason)
+    _audit(db_session, clock, actor, "warnings.adjust", warning, {"from": before, "reason": change.reason})
+    return warning
+
+
+def lift(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int, reason: str) -> EarlyWarning:
+    """谁发布谁解除: the issuer lifts; the warning period ends and a Cancel message is published."""
+    warning = _lock(db_session, get(db_session=db_session, actor=actor, warning_id=warning_id))
+    if warning.status is not WarningStatus.ISSUED:
+        raise Conflict(field="status", reason="只能解除已发布的预警")
+    _require_issuer(actor, warning)
+    now = clock.now()
+    warning.status, warning.lifted_by, warning.lifted_at = WarningStatus.LIFTED, actor.username, now
+    plan = loader.get(warning.plan_id)
+    lift_fields = missing_fields(_warning_part(plan), {}, lifting=True, plan_id=plan.id).value
+    warning.fields = dict(warning.fields) | {name: _auto_value(name, warning, now) for name in lift_fields}
+    _publish(db_session, clock, warning, plan, "Cancel", reason=reason)
+    _audit(db_session, clock, actor, "warnings.lift", warning, {"reason": reason})
+    return warning
+
+
+def reject(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int, reason: str) -> EarlyWarning:
+    warning = _lock(db_session, get(db_session=db_session, actor=actor, warning_id=warning_id))
+    if warning.status not in (WarningStatus.PROPOSED, WarningStatus.DRAFT):
+        raise Conflict(field="status", reason="只能否决未发布的预警建议")
+    _issuing_division(actor, _spec(loader.get(warning.plan_id), warning.level), warning)
+    warning.status, warning.note = WarningStatus.REJECTED, reason
+    _audit(db_session, clock, actor, "warnings.reject", warning, {"reason": reason})
+    return warning
+
+
+def _lock(db_session: Session, warning: EarlyWarning) -> EarlyWarning:
+    locked = db_session.get(EarlyWarning, warning.id, with_for_update=True, populate_existing=True)
+    assert locked is not None
+    return locked
+
+
+def _auto_value(name: str, warning: EarlyWarning, now: datetime) -> str:
+    kind = _auto(name)
+    if kind == "issuer":
+        return warning.issuer_body or ""
+    if kind == "time":
+        return to_local(now).strftime("%Y-%m-%d %H:%M")
+    if kind == "level":
+        return f"{WarningLevel(warning.level).label}预警"
+    return warning.category
+
+
+def _fill(warning: EarlyWarning, now: datetime) -> None:
+    plan = loader.get(warning.plan_id)
+    filled = {name: _auto_value(name, warning, now) for name in _warning_part(plan).issue_fields if _auto(name)}
+    warning.fields = dict(warning.fields) | filled
+
+
+def _open_tasks(db_session: Session, plan: Plan, warning: EarlyWarning, *, above: int | None) -> None:
+    """Warning-period actions, cumulative from blue; a raised level adds only what it adds."""
+    current = set(actions_for(_warning_part(plan), WarningLevel(warning.level), plan_id=plan.id).value)
+    already = (
+        set() if above is None else set(actions_for(_warning_part(plan), WarningLevel(above), plan_id=plan.id).value)
+    )
+    owner = plan.headquarters.office
+    db_session.add_all(
+        WarningTask(warning_id=warning.id, level=warning.level, owner_unit=owner, title=title)
+        for title in sorted(current - already)
+    )
+    db_session.flush()
+
+
+def cap_message(db_session: Session, warning: EarlyWarning, msg_type: str, now: datetime) -> cap.CapMessage:
+    previous = messages(db_session=db_session, warning=warning)
+    names = {
+        d.code: d.name for d in db_session.scalars(select(Division).where(Division.code.in_(warning.division_codes)))
+    }
+    identifier = cap.identifier(division_code=warning.division_code[:6], sent=now, sequence=len(previous) % 10)
+    if any(m.identifier == identifier for m in previous):  # two messages in the same second
+        identifier = cap.identifier(
+            division_code=warning.division_code[:6], sent=now, sequence=(len(previous) + 1) % 10
+        )
+    sender = f"yingji.{warning.issuer_division}"
+    references = tuple(cap.CapReference(sender=sender, identifier=m.identifier, sent=m.sent) for m in previous[-1:])
+    fields = warning.fields
+    return cap.CapMessage(
+        identifier=identifier,
+        sender=sender,
+        sent=now,
+        status="Exercise" if warning.is_exercise else "Actual",
+        msg_type=msg_type,  # type: ignore[arg-type]  # one of Alert/Update/Cancel, chosen by the caller
+        references=references,
+        category="Met" if warning.kind is WarningKind.METEOROLOGICAL else "Safety",
+        event=warning.category,
+        level=WarningLevel(warning.level),
+        headline=warning.title,
+        description="；".join(f"{k}：{v}" for k, v in fields.items()),
+        instruction=next((v for k, v in fields.items() if "措施" in k), None),
+        sender_name=warning.issuer_body or "",
+        effective=warning.issued_at,
+        expires=warning.expires_at,
+        areas=(
+            cap.CapArea(
+                description="、".join(names.get(c, c) for c in warning.division_codes),
+                geocodes=tuple(dict.fromkeys(c[:6] for c in warning.division_codes)),  # GB/T 2260: six digits
+            ),
+        ),
+    )
+
+
+def _publish(
+    db_session: Session, clock: Clock, warning: EarlyWarning, plan: Plan, msg_type: str, reason: str | None
+) -> None:
+    """Render the CAP message, store it, and queue it for every channel in the same transaction (the outbox)."""
+    now = clock.now()
+    message = cap_message(db_session, warning, msg_type, now)
+    xml = cap.render(message).decode("utf-8")
+    previous = messages(db_session=db_session, warning=warning)
+    db_session.add(
+        WarningMessage(
+            warning_id=warning.id,
+            msg_type=msg_type,
+            identifier=message.identifier,
+            sent=now,
+            level=warning.level,
+            references=previous[-1].identifier if previous else None,
+            reason=reason,
+            xml=xml,
+        )
+    )
+    payload = {
+        "identifier": message.identifier,
+        "headline": warning.title,
+        "text": message.description,
+        "cap_xml": xml,
+        "msg_type": msg_type,
+        "sms_text": f"【{warning.issuer_body}】{warning.title}：{WarningLevel(warning.level).label}预警",
+    }
+    recipients = configured_recipients()
+    if (
+        warning.hazard
+        and plan.meteorological
+        and network_sms_required(plan.meteorological, warning.hazard, plan_id=plan.id).value
+    ):
+        recipients.append(("sms", NETWORK_SMS))  # 暴雨、暴雪、大风: 全网短信 (plan 3.3.4)
+    for channel, recipient in recipients:
+        outbox.enqueue(
+            db_session=db_session,
+            now=now,
+            topic="warning",
+            key=message.identifier,
+            channel=channel,
+            recipient=recipient,
+            payload=payload,
+        )
+    db_session.flush()
+
+
+def deliveries(*, db_session: Session, warning: EarlyWarning) -> Sequence[outbox.OutboxItem]:
+    keys = [m.identifier for m in messages(db_session=db_session, warning=warning)]
+    query = select(outbox.OutboxItem).where(outbox.OutboxItem.topic == "warning", outbox.OutboxItem.key.in_(keys))
+    return db_session.scalars(query.order_by(outbox.OutboxItem.id)).all()
+
+
+def _audit(
+    db_session: Session, clock: Clock, actor: Actor, action: str, warning: EarlyWarning, after: dict[str, object] | None
+) -> None:
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action=action,
+        target_kind="warning",
+        target_key=str(warning.id),
+        after={"status": warning.status.value, "level": warning.level, **(after or {})},
+    )

@@ -1,0 +1,48 @@
+"""The background worker: statutory clocks (迟报) and outbox deliveries, started by `serve` and by `yingji worker`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from yingji.core.clock import Clock
+from yingji.db.session import transaction
+from yingji.incidents.clocks import check_clocks
+from yingji.notify.worker import deliver_due
+
+logger = logging.getLogger(__name__)
+
+
+class Worker:
+    """Runs every ``interval`` seconds in a daemon thread until stopped; a failed round is logged and retried."""
+
+    def __init__(self, makers: sessionmaker[Session], clock: Clock, interval: float = 30.0) -> None:
+        self._makers, self._clock, self._interval = makers, clock, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self.run_forever, name="yingji-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self._interval + 5)
+
+    def run_once(self) -> tuple[int, int, int]:
+        """Return (obligations flagged late, deliveries sent, deliveries failed)."""
+        with self._makers() as db_session, transaction(db_session):
+            flagged = check_clocks(db_session=db_session, clock=self._clock)
+        sent, failed = deliver_due(makers=self._makers, clock=self._clock)
+        return flagged, sent, failed
+
+    def run_forever(self) -> None:
+        while not self._stop.is_set():
+            try:
+                flagged, sent, failed = self.run_once()
+                if flagged or sent or failed:
+                    logger.info("worker round flagged=%s sent=%s failed=%s", flagged, sent, failed)
+            except Exception:
+                logger.exception("worker round failed")
+            self._stop.wait(self._interval)
