@@ -29,7 +29,17 @@ def loaded(tmp_path: Path) -> Path:
 def test_demo_load_is_idempotent(loaded: Path) -> None:
     again = run("demo", "load", tmp_path=loaded)
     assert again.returncode == 0, again.stderr
-    assert "divisions 144" in again.stdout
+    assert "divisions 144" in again.stdout and "warnings 0" in again.stdout
+
+
+def test_warnings_cli(loaded: Path) -> None:
+    listed = json.loads(run("warnings", "list", "--json", tmp_path=loaded).stdout)
+    assert {w["kind"] for w in listed} == {"accident", "meteorological"}
+    shown = json.loads(run("warnings", "show", str(listed[0]["id"]), tmp_path=loaded).stdout)
+    assert shown["status"] == "issued" and shown["messages"]
+    xml = run("warnings", "cap", str(listed[0]["id"]), tmp_path=loaded).stdout
+    assert "urn:oasis:names:tc:emergency:cap:1.2" in xml
+    assert run("warnings", "show", "9999", tmp_path=loaded).returncode == 2
 
 
 def test_import_reports_lines_and_imports_nothing(loaded: Path) -> None:

@@ -79,3 +79,36 @@ def test_bad_drafts(client: TestClient, db_session: Session, divisions: int, bod
     response = client.post("/api/warnings", json=body, headers=city)
     assert response.status_code == 422
     assert response.json()["error"]["field"] == field
+
+
+def test_weather_assessment(client: TestClient, db_session: Session, divisions: int) -> None:
+    """§8.2.2: 50% of the area forecast ≥100 mm is 暴雨 Ⅰ (red); gale Ⅳ; combined red, signed by 总指挥 (4.3)."""
+    city = bearer(db_session, "ordos_duty", Role.CITY_OFFICER, "150600")
+    body = {
+        "observations": [
+            {
+                "hazard": "rainstorm",
+                "on": "2026-07-20",
+                "samples": {"forecast_precip_24h_mm": [120.0] * 5 + [10.0] * 5},
+                "confirmed": ["降雨仍将持续，范围仍在扩大"],
+            },
+            {
+                "hazard": "gale",
+                "on": "2026-07-20",
+                "samples": {"mean_wind_beaufort": [8.0] * 6 + [3.0] * 4},
+                "confirmed": ["预计未来24小时出现，或者已经出现上述情况并可能持续"],
+            },
+        ]
+    }
+    response = client.post("/api/warnings/weather/assess", json=body, headers=city)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert (result["hazards"]["rainstorm"]["level"], result["hazards"]["gale"]["level"]) == (1, 4)
+    assert result["hazards"]["rainstorm"]["network_sms"] is True
+    assert result["level"] == 1 and result["signed_by"] == "总指挥"
+    bad = client.post(
+        "/api/warnings/weather/assess",
+        json={"observations": [{"hazard": "tornado", "on": "2026-07-20", "samples": {}}]},
+        headers=city,
+    )
+    assert bad.status_code in (404, 422)

@@ -96,4 +96,5 @@ def load_demo() -> None:
     """载入演示数据（真实行政区划、预案中的单位与救援队伍，以及标明“演示”的合成企业和资源）。"""
     with session_scope() as db_session:
         counts = demo.load(db_session=db_session, clock=SystemClock(), actor=cli_actor())
+        counts["warnings"] = len(demo.issue_demo_warnings(db_session=db_session, clock=SystemClock()))
     typer.echo("已载入：" + "，".join(f"{k} {v}" for k, v in counts.items()))

@@ -154,7 +154,11 @@ def ensure_demo_users(*, db_session: Session, clock: Clock) -> tuple[str, list[s
 def issue_demo_warnings(*, db_session: Session, clock: Clock) -> list[int]:
     """One warning in force of each kind, issued by the bodies the plans name (a city for yellow)."""
     from yingji.warnings import service as warnings
+    from yingji.warnings.models import EarlyWarning
     from yingji.warnings.schemas import WarningDraft
+
+    if db_session.scalar(select(func.count()).select_from(EarlyWarning)):
+        return []  # already has warnings: never add demo ones on top
 
     baotou = Actor(username="demo:baotou_duty", role=Role.CITY_OFFICER, division_code="150200")
     ordos = Actor(username="demo:ordos_duty", role=Role.CITY_OFFICER, division_code="150600")

@@ -7,14 +7,17 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from yingji.auth.roles import Permission
-from yingji.core.errors import NotFound
+from yingji.core.errors import InvalidInput, NotFound
 from yingji.db import outbox
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
+from yingji.plans import loader
+from yingji.rules import weather_thresholds
 from yingji.rules.levels import WarningLevel
+from yingji.rules.meteorological import network_sms_required, signer_for
 from yingji.warnings import cap, service
 from yingji.warnings.models import EarlyWarning, WarningStatus
-from yingji.warnings.schemas import WarningChange, WarningDecision, WarningDraft
+from yingji.warnings.schemas import WarningChange, WarningDecision, WarningDraft, WeatherAssessment
 
 router = APIRouter(prefix="/api/warnings", tags=["预警"])
 CAP_TYPE = "application/cap+xml; charset=utf-8"
@@ -67,6 +70,42 @@ def feed(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> Res
         link="/api/warnings/cap",
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.post("/weather/assess")
+def assess_weather(body: WeatherAssessment, actor: CurrentActor) -> dict[str, Any]:
+    """按气象灾害预案 8.2 标准由监测/预报数据判定各灾种预警级别、综合级别、签发人和是否须全网短信。"""
+    actor.require(Permission.PLANS_READ)
+    plan = loader.get(body.plan_id)
+    if plan.meteorological is None:
+        raise InvalidInput(field="plan_id", reason="plan_id：不是气象灾害预案")
+    weather = plan.meteorological
+    observations = [
+        weather_thresholds.HazardObservation(
+            hazard=o.hazard, on=o.on, samples=o.samples, stations=o.stations, confirmed=frozenset(o.confirmed)
+        )
+        for o in body.observations
+    ]
+    per_hazard = weather_thresholds.levels_for(weather, observations, plan_id=plan.id)
+    combined = weather_thresholds.combined_level_for(weather, observations, plan_id=plan.id)
+    level = combined.value
+    return {
+        "hazards": {
+            hazard: {
+                "level": None if d.value is None else int(d.value),
+                "colour": None if d.value is None else d.value.label,
+                "provisional": d.provisional,
+                "network_sms": network_sms_required(weather, hazard, plan_id=plan.id).value,
+                "notes": list(d.notes),
+                "basis": [b.as_dict() for b in d.basis],
+            }
+            for hazard, d in per_hazard.items()
+        },
+        "level": None if level is None else int(level),
+        "signed_by": None if level is None else signer_for(weather, level, plan_id=plan.id).value,
+        "notes": list(combined.notes),
+        "basis": [b.as_dict() for b in combined.basis],
+    }
 
 
 @router.get("/cap/{identifier}.xml", response_class=Response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from pydantic import AwareDatetime, Field
@@ -37,3 +38,18 @@ class WarningChange(YingjiModel):
 
 class WarningDecision(YingjiModel):
     reason: str = Field(min_length=2, max_length=500)
+
+
+class HazardObservationIn(YingjiModel):
+    """一个灾种的监测/预报数据：每个量在各格点（面积）或站点上的数值。"""
+
+    hazard: str = Field(pattern=r"^[a-z_]+$", description="灾种 id，如 rainstorm、gale、fog")
+    on: date = Field(description="日期（霜冻按季节窗口判断）")
+    samples: dict[str, list[float]] = Field(description="量 → 各等面积格点（或单值）上的数值")
+    stations: dict[str, list[float]] | None = Field(default=None, description="量 → 各站点数值（与格点同名时使用）")
+    confirmed: list[str] = Field(default_factory=list, description="预报员已确认的附加条件原文（如 持续或加重）")
+
+
+class WeatherAssessment(YingjiModel):
+    plan_id: str = "ordos-weather-2024"
+    observations: list[HazardObservationIn] = Field(min_length=1, max_length=9)
