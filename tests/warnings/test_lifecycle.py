@@ -217,3 +217,49 @@ def test_rainstorm_goes_to_network_wide_sms(
     assert db_session.scalar(select(func.count()).select_from(OutboxItem)) == 2
     assert warning.kind is WarningKind.METEOROLOGICAL
     assert db_session.get(EarlyWarning, warning.id) is warning
+
+
+def test_baotou_coal_blue_by_the_county_with_eleven_fields(db_session: Session, divisions: int, schema: Any) -> None:
+    """包头煤矿: 蓝色由旗县级人民政府或同级煤矿指挥部发布 (000#L1209); 11 fields incl. 起始时间、预警时效 (3.4.2)."""
+    c = clock()
+    shiguai = actor(Role.COUNTY_OFFICER, "150205", "shiguai_duty")  # 石拐区
+    fields = {
+        "起始时间": "2026-11-23 12:00",
+        "可能影响范围": "某煤矿采区",
+        "预警时效": "48小时",
+        "警示事项": "瓦斯浓度持续升高",
+        "事态发展": "上隅角瓦斯接近报警值",
+        "相关措施": "停止作业、撤人、加强通风",
+        "咨询电话": "0472-0000000",
+    }
+    data = WarningDraft.model_validate(
+        {
+            "kind": "accident",
+            "plan_id": "baotou-coal-2025",
+            "level": 4,
+            "category": "瓦斯爆炸",
+            "title": "石拐区某煤矿瓦斯超限蓝色预警",
+            "division_codes": ["150205"],
+            "fields": fields,
+        }
+    )
+    with pytest.raises(InvalidInput):  # without 预警时效 (the coal plan's extra field)
+        service.create(
+            db_session=db_session,
+            clock=c,
+            actor=shiguai,
+            data=data.model_copy(update={"fields": {k: v for k, v in fields.items() if k != "预警时效"}}),
+        )
+    warning = service.create(db_session=db_session, clock=c, actor=shiguai, data=data)
+    issued = service.issue(db_session=db_session, clock=c, actor=shiguai, warning_id=warning.id)
+    assert len([f for f in issued.fields if issued.fields[f]]) >= 11
+    (alert,) = service.messages(db_session=db_session, warning=issued)
+    assert schema.validate(etree.fromstring(alert.xml.encode("utf-8")))
+    with pytest.raises(Forbidden):  # the city may not lift the county's warning
+        service.lift(db_session=db_session, clock=c, actor=BAOTOU_CITY, warning_id=issued.id, reason="已排除")
+    assert (
+        service.lift(
+            db_session=db_session, clock=c, actor=shiguai, warning_id=issued.id, reason="瓦斯浓度恢复正常"
+        ).status
+        is WarningStatus.LIFTED
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import smtplib
 from collections.abc import Callable
@@ -19,7 +20,9 @@ class DeliveryError(Exception):
 
 
 def idempotency_key(item: OutboxItem) -> str:
-    return f"{item.topic}:{item.key}:{item.channel}:{item.recipient}"
+    """An ASCII key, stable across retries (HTTP headers cannot carry the Chinese recipient names themselves)."""
+    composite = f"{item.topic}:{item.key}:{item.channel}:{item.recipient}"
+    return f"yingji-{item.key}-{hashlib.sha256(composite.encode('utf-8')).hexdigest()[:16]}"
 
 
 def webhook(item: OutboxItem) -> None:
@@ -56,7 +59,7 @@ def email(item: OutboxItem) -> None:
     message["From"] = os.environ.get("YINGJI_SMTP_FROM", "yingji@localhost")
     message["To"] = item.recipient
     message["Subject"] = str(item.payload.get("headline", "预警信息"))
-    message["Message-ID"] = f"<{idempotency_key(item).replace(':', '.')}@yingji>"
+    message["Message-ID"] = f"<{idempotency_key(item)}@yingji>"
     message.set_content(str(item.payload.get("text", "")))
     try:
         with smtplib.SMTP(host, int(os.environ.get("YINGJI_SMTP_PORT", "25")), timeout=10) as client:
