@@ -263,3 +263,99 @@ def test_baotou_coal_blue_by_the_county_with_eleven_fields(db_session: Session, 
         ).status
         is WarningStatus.LIFTED
     )
+
+
+# --- review findings -------------------------------------------------------------------------------------------------
+
+
+def ordos_noncoal(level: int = 3, **changes: Any) -> WarningDraft:
+    values: dict[str, Any] = {
+        "kind": "accident",
+        "plan_id": "ordos-noncoal-2024",
+        "level": level,
+        "category": "露天矿边坡垮塌",
+        "title": "某露天矿边坡垮塌风险",
+        "division_codes": ["150622"],
+        "fields": {
+            "起始时间": "2026-11-23 11:00",
+            "影响范围": "采场东帮",
+            "建议或强制性防范措施": "撤离作业人员",
+            "其它需要发布的信息": "无",
+        },
+    }
+    return WarningDraft.model_validate(values | changes)
+
+
+def test_the_issuer_is_the_issuing_government(db_session: Session, divisions: int) -> None:
+    warning = service.create(db_session=db_session, clock=clock(), actor=ORDOS_CITY, data=ordos_noncoal())
+    issued = service.issue(db_session=db_session, clock=clock(), actor=ORDOS_CITY, warning_id=warning.id)
+    assert issued.issuer_body == "鄂尔多斯市人民政府" and issued.fields["发布机关"] == "鄂尔多斯市人民政府"
+
+
+def test_same_second_warnings_get_distinct_identifiers(db_session: Session, divisions: int) -> None:
+    c = clock()
+    first = service.create(db_session=db_session, clock=c, actor=BAOTOU_CITY, data=pond_warning(3))
+    second = service.create(db_session=db_session, clock=c, actor=BAOTOU_CITY, data=pond_warning(3, title="另一预警"))
+    for warning in (first, second):
+        service.issue(db_session=db_session, clock=c, actor=BAOTOU_CITY, warning_id=warning.id)
+    ids = [service.messages(db_session=db_session, warning=w)[0].identifier for w in (first, second)]
+    assert len(set(ids)) == 2 and all(i.startswith("150200") for i in ids)
+
+
+def test_an_adjustment_cannot_blank_mandatory_fields(db_session: Session, divisions: int) -> None:
+    warning = service.create(db_session=db_session, clock=clock(), actor=BAOTOU_CITY, data=pond_warning(3))
+    service.issue(db_session=db_session, clock=clock(), actor=BAOTOU_CITY, warning_id=warning.id)
+    with pytest.raises(InvalidInput):
+        service.adjust(
+            db_session=db_session,
+            clock=clock(),
+            actor=BAOTOU_CITY,
+            warning_id=warning.id,
+            change=WarningChange(fields={"咨询电话": ""}, reason="清空电话"),
+        )
+
+
+def test_bad_text_and_past_expiry_are_refused(db_session: Session, divisions: int) -> None:
+    with pytest.raises(ValueError, match="title"):
+        pond_warning(3, title="尾矿库\x0b溃坝预警")
+    with pytest.raises(InvalidInput) as expired:
+        service.create(
+            db_session=db_session,
+            clock=clock(),
+            actor=BAOTOU_CITY,
+            data=pond_warning(3, expires_at="2000-01-01T00:00:00+08:00"),
+        )
+    assert expired.value.field == "expires_at"
+
+
+def test_proposals_stay_in_scope_and_drafts_stay_internal(db_session: Session, divisions: int) -> None:
+    expert = actor(Role.EXPERT, "150200")
+    with pytest.raises(Forbidden):  # a Baotou account proposing for Ordos
+        service.create(db_session=db_session, clock=clock(), actor=expert, data=ordos_noncoal(), proposed=True)
+    draft = service.create(db_session=db_session, clock=clock(), actor=BAOTOU_CITY, data=pond_warning(3))
+    with pytest.raises(NotFound):  # a read-only role sees published warnings only
+        service.get(db_session=db_session, actor=expert, warning_id=draft.id)
+    service.issue(db_session=db_session, clock=clock(), actor=BAOTOU_CITY, warning_id=draft.id)
+    assert service.get(db_session=db_session, actor=expert, warning_id=draft.id).id == draft.id
+    assert not service.may_manage(expert)
+
+
+def test_exercises_never_go_to_network_sms(db_session: Session, divisions: int) -> None:
+    data = WarningDraft.model_validate(
+        {
+            "kind": "meteorological",
+            "plan_id": "ordos-weather-2024",
+            "level": 3,
+            "hazard": "gale",
+            "category": "大风",
+            "title": "大风黄色预警演练",
+            "division_codes": ["150600"],
+            "is_exercise": True,
+            "fields": {"起始时间": "2026-11-23 18:00", "可能影响范围": "全市", "预警时效": "24小时"},
+        }
+    )
+    warning = service.create(db_session=db_session, clock=clock(), actor=ORDOS_CITY, data=data)
+    service.issue(db_session=db_session, clock=clock(), actor=ORDOS_CITY, warning_id=warning.id)
+    assert all(d.channel != "sms" for d in service.deliveries(db_session=db_session, warning=warning))
+    (alert,) = service.messages(db_session=db_session, warning=warning)
+    assert "<status>Exercise</status>" in alert.xml

@@ -4,6 +4,7 @@ between claim and record retried after the lease, and never two files for one re
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,62 @@ def test_a_rolled_back_issue_queues_nothing(database: tuple[Engine, sessionmaker
         raise RuntimeError("the issuing transaction fails after queuing")
     assert items(makers) == []
     assert deliver_due(makers=makers, clock=clock) == (0, 0)
+
+
+def test_two_workers_never_claim_the_same_row(database: tuple[Engine, sessionmaker[Session]], tmp_path: Path) -> None:
+    """The default deployment runs a worker inside serve and may run `yingji worker` too."""
+    _engine, makers = database
+    clock = FixedClock(factories.CLOCK.now())
+    for n in range(30):
+        queue(makers, clock, tmp_path / "drop", key=f"150206000000000_{n:02d}")
+    claimed: list[list[int]] = []
+
+    def claimer() -> None:
+        for _ in range(5):
+            with makers() as db_session, transaction(db_session):
+                claimed.append([i.id for i in outbox.claim(db_session=db_session, now=clock.now(), limit=4)])
+
+    threads = [threading.Thread(target=claimer) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    ids = [i for batch in claimed for i in batch]
+    assert len(ids) == len(set(ids)) == 30
+
+
+def test_an_unexpected_error_is_recorded_and_the_batch_goes_on(
+    database: tuple[Engine, sessionmaker[Session]], tmp_path: Path
+) -> None:
+    _engine, makers = database
+    clock = FixedClock(factories.CLOCK.now())
+    queue(makers, clock, tmp_path / "a", key="k1")
+    queue(makers, clock, tmp_path / "b", key="k2")
+
+    def picky(item: OutboxItem) -> None:
+        if item.key == "k1":
+            raise ValueError("header with a line break")
+        file_drop(item)
+
+    assert deliver_due(makers=makers, clock=clock, adapters={"file": picky}) == (1, 1)
+    first, second = items(makers)
+    assert first.status is DeliveryStatus.QUEUED and "ValueError" in (first.last_error or "")
+    assert second.status is DeliveryStatus.SENT
+
+
+def test_receipts_need_the_items_token_and_a_sent_item(
+    database: tuple[Engine, sessionmaker[Session]], tmp_path: Path
+) -> None:
+    _engine, makers = database
+    clock = FixedClock(factories.CLOCK.now())
+    queue(makers, clock, tmp_path / "drop")
+    (row,) = items(makers)
+    token = str(row.payload["ack_token"])
+    with makers() as db_session, transaction(db_session):
+        assert outbox.acknowledge(db_session=db_session, item_id=row.id, token="guess", now=clock.now()) is None
+        early = outbox.acknowledge(db_session=db_session, item_id=row.id, token=token, now=clock.now())
+        assert early is not None and early.status is DeliveryStatus.QUEUED  # not sent yet: nothing to confirm
+    deliver_due(makers=makers, clock=clock)
+    with makers() as db_session, transaction(db_session):
+        done = outbox.acknowledge(db_session=db_session, item_id=row.id, token=token, now=clock.now())
+        assert done is not None and done.status is DeliveryStatus.ACKNOWLEDGED

@@ -7,11 +7,12 @@ that honours the key (and every built-in file drop) sees it once.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, UniqueConstraint, or_, select
+from sqlalchemy import JSON, String, Text, UniqueConstraint, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from yingji.db.base import Base, str_enum
@@ -70,7 +71,7 @@ def enqueue(
         key=key,
         channel=channel,
         recipient=recipient,
-        payload=payload,
+        payload=payload | {"ack_token": secrets.token_urlsafe(16)},  # the recipient's receipt proves delivery
         status=DeliveryStatus.QUEUED,
         attempts=0,
         next_attempt_at=now,
@@ -82,36 +83,50 @@ def enqueue(
 
 
 def claim(*, db_session: Session, now: datetime, limit: int = 20) -> list[OutboxItem]:
-    """Claim due rows (queued, or sending with an expired lease); the caller commits before delivering."""
-    query = (
-        select(OutboxItem)
-        .where(
-            or_(
-                (OutboxItem.status == DeliveryStatus.QUEUED) & (OutboxItem.next_attempt_at <= now),
-                (OutboxItem.status == DeliveryStatus.SENDING) & (OutboxItem.claimed_at <= now - LEASE),
-            )
-        )
+    """Claim due rows (queued, or sending with an expired lease) with one UPDATE; the caller commits before delivering.
+
+    The UPDATE, not a SELECT, decides who owns a row: it takes SQLite's write lock and PostgreSQL's row locks, so two
+    workers never claim the same row. Rows whose lease expired after the last allowed attempt fail instead.
+    """
+    expired = (OutboxItem.status == DeliveryStatus.SENDING) & (OutboxItem.claimed_at <= now - LEASE)
+    db_session.execute(
+        update(OutboxItem)
+        .where(expired, OutboxItem.attempts >= MAX_ATTEMPTS)
+        .values(status=DeliveryStatus.FAILED, last_error="多次尝试后仍未确认送达")
+    )
+    due = (
+        select(OutboxItem.id)
+        .where(or_((OutboxItem.status == DeliveryStatus.QUEUED) & (OutboxItem.next_attempt_at <= now), expired))
         .order_by(OutboxItem.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    items = list(db_session.scalars(query))
-    for item in items:
-        item.status, item.claimed_at = DeliveryStatus.SENDING, now
-        item.attempts += 1
-    db_session.flush()
-    return items
+    claimed_ids = list(
+        db_session.scalars(
+            update(OutboxItem)
+            .where(OutboxItem.id.in_(due.scalar_subquery()), or_(OutboxItem.status == DeliveryStatus.QUEUED, expired))
+            .values(status=DeliveryStatus.SENDING, claimed_at=now, attempts=OutboxItem.attempts + 1)
+            .returning(OutboxItem.id)
+        )
+    )
+    if not claimed_ids:
+        return []
+    query = select(OutboxItem).where(OutboxItem.id.in_(claimed_ids)).order_by(OutboxItem.id)
+    return list(db_session.scalars(query.execution_options(populate_existing=True)))
 
 
 def record_sent(*, db_session: Session, item_id: int, now: datetime) -> None:
     item = db_session.get_one(OutboxItem, item_id)
-    item.status, item.sent_at, item.last_error = DeliveryStatus.SENT, now, None
+    if item.status is DeliveryStatus.SENDING:  # an acknowledgement that arrived first is never overwritten
+        item.status, item.sent_at, item.last_error = DeliveryStatus.SENT, now, None
     db_session.flush()
 
 
 def record_failure(*, db_session: Session, item_id: int, now: datetime, error: str) -> None:
     """Back off exponentially (30 s, 1 min, 2 min … capped at 30 min); give up after MAX_ATTEMPTS."""
     item = db_session.get_one(OutboxItem, item_id)
+    if item.status is not DeliveryStatus.SENDING:
+        return
     item.last_error = error[:2000]
     if item.attempts >= MAX_ATTEMPTS:
         item.status = DeliveryStatus.FAILED
@@ -121,9 +136,12 @@ def record_failure(*, db_session: Session, item_id: int, now: datetime, error: s
     db_session.flush()
 
 
-def acknowledge(*, db_session: Session, item_id: int, now: datetime) -> OutboxItem:
-    item = db_session.get_one(OutboxItem, item_id)
-    if item.status in (DeliveryStatus.SENT, DeliveryStatus.SENDING):
+def acknowledge(*, db_session: Session, item_id: int, token: str, now: datetime) -> OutboxItem | None:
+    """Record the recipient's receipt: only with the item's own token, and only once it was sent."""
+    item = db_session.get(OutboxItem, item_id)
+    if item is None or not secrets.compare_digest(str(item.payload.get("ack_token", "")), token):
+        return None
+    if item.status is DeliveryStatus.SENT:
         item.status, item.acknowledged_at = DeliveryStatus.ACKNOWLEDGED, now
         db_session.flush()
     return item

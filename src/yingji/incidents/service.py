@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,8 +58,12 @@ def require_officer(actor: Actor) -> None:
 
 
 def lock(db_session: Session, incident: Incident) -> Incident:
-    """Take the incident's row lock for the rest of the transaction, with fresh values (concurrent writers wait)."""
-    locked = db_session.get(Incident, incident.id, with_for_update=True, populate_existing=True)
+    """Take the incident's row lock for the rest of the transaction, with fresh values (concurrent writers wait).
+
+    A no-op UPDATE rather than SELECT … FOR UPDATE, so that SQLite (which ignores FOR UPDATE) takes its write lock too.
+    """
+    db_session.execute(update(Incident).where(Incident.id == incident.id).values(id=Incident.id))
+    locked = db_session.get(Incident, incident.id, populate_existing=True)
     assert locked is not None
     return locked
 

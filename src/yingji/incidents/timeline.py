@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import Clock
@@ -30,12 +30,20 @@ def record_event(
     summary: str,
     data: dict[str, Any] | None = None,
 ) -> TimelineEvent:
-    """Append one event; the incident row is locked first so concurrent writers keep a gap-free order."""
-    db_session.execute(select(Incident.id).where(Incident.id == incident.id).with_for_update())
-    last = db_session.scalar(select(func.max(TimelineEvent.seq)).where(TimelineEvent.incident_id == incident.id))
+    """Append one event; the incident row is locked first so concurrent writers keep a gap-free order.
+
+    The lock (a no-op UPDATE, which SQLite honours too) lasts until commit, so the transaction remembers the last
+    number instead of asking again for every event.
+    """
+    counters: dict[int, int] = db_session.info.setdefault(COUNTERS, {})
+    if incident.id not in counters:
+        db_session.execute(update(Incident).where(Incident.id == incident.id).values(id=Incident.id))
+        last = db_session.scalar(select(func.max(TimelineEvent.seq)).where(TimelineEvent.incident_id == incident.id))
+        counters[incident.id] = last or 0
+    counters[incident.id] += 1
     event = TimelineEvent(
         incident_id=incident.id,
-        seq=(last or 0) + 1,
+        seq=counters[incident.id],
         at=clock.now(),
         actor=actor,
         kind=kind,

@@ -58,7 +58,7 @@ def email(item: OutboxItem) -> None:
     message = EmailMessage()
     message["From"] = os.environ.get("YINGJI_SMTP_FROM", "yingji@localhost")
     message["To"] = item.recipient
-    message["Subject"] = str(item.payload.get("headline", "预警信息"))
+    message["Subject"] = " ".join(str(item.payload.get("headline", "预警信息")).split())  # no CR/LF in a header
     message["Message-ID"] = f"<{idempotency_key(item)}@yingji>"
     message.set_content(str(item.payload.get("text", "")))
     try:

@@ -34,10 +34,11 @@ def deliver_due(
             if adapter is None:
                 raise DeliveryError(f"未知渠道 {item.channel}")
             adapter(item)
-        except DeliveryError as err:
+        except Exception as err:  # any failure of one item is recorded; it never strands the rest of the batch
             with makers() as db_session, transaction(db_session):
-                outbox.record_failure(db_session=db_session, item_id=item.id, now=clock.now(), error=str(err))
-            logger.warning("delivery failed item=%s channel=%s error=%s", item.id, item.channel, err)
+                reason = str(err) if isinstance(err, DeliveryError) else f"{type(err).__name__}: {err}"
+                outbox.record_failure(db_session=db_session, item_id=item.id, now=clock.now(), error=reason)
+            logger.warning("delivery failed item=%s channel=%s error=%s", item.id, item.channel, type(err).__name__)
             failed += 1
             continue
         with makers() as db_session, transaction(db_session):

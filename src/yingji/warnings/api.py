@@ -17,7 +17,13 @@ from yingji.rules.levels import WarningLevel
 from yingji.rules.meteorological import network_sms_required, signer_for
 from yingji.warnings import cap, service
 from yingji.warnings.models import EarlyWarning, WarningStatus
-from yingji.warnings.schemas import WarningChange, WarningDecision, WarningDraft, WeatherAssessment
+from yingji.warnings.schemas import (
+    WarningChange,
+    WarningCompletion,
+    WarningDecision,
+    WarningDraft,
+    WeatherAssessment,
+)
 
 router = APIRouter(prefix="/api/warnings", tags=["预警"])
 CAP_TYPE = "application/cap+xml; charset=utf-8"
@@ -55,7 +61,12 @@ def list_warnings(
 @router.get("/feed.atom", response_class=Response)
 def feed(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> Response:
     """生效中预警的 Atom 订阅源（每条链接到其 CAP 报文）。"""
-    active = service.list_(db_session=db_session, actor=actor, status=WarningStatus.ISSUED)
+    now = clock.now()
+    active = [
+        w
+        for w in service.list_(db_session=db_session, actor=actor, status=WarningStatus.ISSUED)
+        if w.expires_at is None or w.expires_at > now
+    ]
     # The feed links the messages actually published (the latest of each warning), parsed back from their XML.
     messages = [
         cap.parse(published[-1].xml.encode("utf-8"))
@@ -162,15 +173,26 @@ def get_warning(warning_id: int, db_session: DbSession, actor: CurrentActor) -> 
                 "last_error": d.last_error,
             }
             for d in service.deliveries(db_session=db_session, warning=warning)
-        ],
+        ]
+        if service.may_manage(actor)  # recipients (webhook URLs, addresses) are for the issuing side only
+        else [],
     }
 
 
 @router.post("/{warning_id}/issue")
-def issue(warning_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
-    """发布（仅预案规定的发布机关）：进入预警期，生成预警行动任务，经各渠道推送。"""
+def issue(
+    warning_id: int,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    body: WarningCompletion | None = None,
+) -> dict[str, Any]:
+    """发布（仅预案规定的发布机关）：可同时补全建议中缺少的内容；进入预警期，生成预警行动任务，经各渠道推送。"""
     with transaction(db_session):
-        return read(service.issue(db_session=db_session, clock=clock, actor=actor, warning_id=warning_id))
+        fields = {} if body is None else body.fields
+        return read(
+            service.issue(db_session=db_session, clock=clock, actor=actor, warning_id=warning_id, fields=fields)
+        )
 
 
 @router.post("/{warning_id}/adjust")
@@ -215,23 +237,10 @@ def latest_cap(warning_id: int, db_session: DbSession, actor: CurrentActor) -> R
 
 
 @router.post("/deliveries/{item_id}/ack")
-def acknowledge_delivery(
-    item_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, str]:
-    """接收方确认收到（回执）。"""
-    actor.require(Permission.PLANS_READ)
+def acknowledge_delivery(item_id: int, token: str, db_session: DbSession, clock: CurrentClock) -> dict[str, str]:
+    """接收方回执：凭推送内容中的 ack_token 确认收到（无需登录；令牌错误与记录不存在同样返回 404）。"""
     with transaction(db_session):
-        item = db_session.get(outbox.OutboxItem, item_id)
+        item = outbox.acknowledge(db_session=db_session, item_id=item_id, token=token, now=clock.now())
         if item is None or item.topic != "warning":
             raise NotFound(kind="推送记录", key=str(item_id))
-        message_warning = next(
-            (
-                w
-                for w in service.list_(db_session=db_session, actor=actor)
-                if any(m.identifier == item.key for m in service.messages(db_session=db_session, warning=w))
-            ),
-            None,
-        )
-        if message_warning is None:
-            raise NotFound(kind="推送记录", key=str(item_id))
-        return {"status": outbox.acknowledge(db_session=db_session, item_id=item_id, now=clock.now()).status.value}
+        return {"status": item.status.value}

@@ -11,6 +11,10 @@ from yingji.core.schemas import YingjiModel
 from yingji.warnings.models import WarningKind
 
 Code = Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$")]
+# Text that XML 1.0 can carry (CAP is XML): no control characters except tab and line breaks.
+XML_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*$"
+Line = Annotated[str, Field(pattern=r"^[^\x00-\x1f\ufffe\uffff]*$")]
+Text = Annotated[str, Field(max_length=4000, pattern=XML_TEXT)]
 
 
 class WarningDraft(YingjiModel):
@@ -20,10 +24,10 @@ class WarningDraft(YingjiModel):
     plan_id: str = Field(min_length=1, max_length=64)
     level: int = Field(ge=1, le=4, description="1 红 2 橙 3 黄 4 蓝")
     hazard: str | None = Field(default=None, max_length=40, description="气象灾种 id，如 rainstorm")
-    category: str = Field(min_length=2, max_length=60, description="可能发生的事故类别 / 灾种")
-    title: str = Field(min_length=4, max_length=200)
+    category: Line = Field(min_length=2, max_length=60, description="可能发生的事故类别 / 灾种")
+    title: Line = Field(min_length=4, max_length=200)
     division_codes: list[Code] = Field(min_length=1, max_length=50, description="影响区域（行政区划代码）")
-    fields: dict[str, Annotated[str, Field(max_length=4000)]] = Field(default_factory=dict)
+    fields: dict[Line, Text] = Field(default_factory=dict)
     is_exercise: bool = Field(default=False, description="演练（CAP status=Exercise）")
     expires_at: AwareDatetime | None = None
     source: str | None = Field(default=None, max_length=200, description="提出来源，如 monitoring:alarm:42")
@@ -32,8 +36,14 @@ class WarningDraft(YingjiModel):
 
 class WarningChange(YingjiModel):
     level: int | None = Field(default=None, ge=1, le=4)
-    fields: dict[str, Annotated[str, Field(max_length=4000)]] = Field(default_factory=dict)
+    fields: dict[Line, Text] = Field(default_factory=dict)
     reason: str = Field(min_length=4, max_length=500)
+
+
+class WarningCompletion(YingjiModel):
+    """发布时补全的内容（预警建议常缺少部分必备内容）。"""
+
+    fields: dict[Line, Text] = Field(default_factory=dict)
 
 
 class WarningDecision(YingjiModel):

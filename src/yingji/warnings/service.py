@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
@@ -67,10 +67,20 @@ def _missing_user_fields(plan: Plan, fields: dict[str, str]) -> list[str]:
 # --- reads ----------------------------------------------------------------------------------------------------------
 
 
+PUBLISHED = (WarningStatus.ISSUED, WarningStatus.LIFTED)
+
+
+def may_manage(actor: Actor) -> bool:
+    """Issuing-side roles see drafts, proposals and delivery details; everyone else sees published warnings only."""
+    return actor.role in ISSUING_ROLES[GovernmentLevel.COUNTY] | ISSUING_ROLES[GovernmentLevel.CITY] | {Role.ADMIN}
+
+
 def _visible(actor: Actor, warning: EarlyWarning) -> bool:
+    if not may_manage(actor) and warning.status not in PUBLISHED:
+        return False
     if actor.organisation_id is not None:
-        city = (actor.organisation_division or "")[:4] + "00"
-        return any(code.startswith(city[:4]) for code in warning.division_codes)
+        city = (actor.organisation_division or "")[:4]
+        return bool(city) and any(code.startswith(city) for code in warning.division_codes)
     return any(actor.covers_division(code) for code in warning.division_codes)
 
 
@@ -119,8 +129,10 @@ def create(
     for code in data.division_codes:
         if db_session.get(Division, code) is None:
             raise InvalidInput(field="division_codes", reason=f"division_codes：行政区划代码「{code}」不存在")
-    if not proposed and not all(actor.covers_division(code) for code in data.division_codes):
+    if not all(_may_propose_for(actor, code) for code in data.division_codes):
         raise Forbidden(reason="影响区域超出管辖范围")
+    if data.expires_at is not None and data.expires_at <= clock.now():
+        raise InvalidInput(field="expires_at", reason="expires_at：失效时间须晚于当前时间")
     missing = _missing_user_fields(plan, data.fields)
     if missing and not proposed:
         raise InvalidInput(
@@ -152,6 +164,14 @@ def create(
     db_session.flush()
     _audit(db_session, clock, actor, "warnings.propose" if proposed else "warnings.draft", warning, None)
     return warning
+
+
+def _may_propose_for(actor: Actor, code: str) -> bool:
+    """Officers act in their jurisdiction; an enterprise (or a gateway of one) may propose only for its own city."""
+    if actor.organisation_id is not None:
+        city = (actor.organisation_division or "")[:4]
+        return bool(city) and code.startswith(city)
+    return actor.covers_division(code)
 
 
 def _check_kind(plan: Plan, data: WarningDraft) -> None:
@@ -188,6 +208,14 @@ def _issuing_division(actor: Actor, spec: WarningLevelSpec, warning: EarlyWarnin
     )
 
 
+def _issuer_body(db_session: Session, spec: WarningLevelSpec, division: str) -> str:
+    """The body that issued: the plan's only issuer, or the government of the issuing account's division."""
+    if len(spec.issuers) == 1:
+        return spec.issuers[0]
+    place = db_session.get(Division, division)
+    return f"{place.name}人民政府" if place is not None else spec.issuers[0]
+
+
 def _require_issuer(actor: Actor, warning: EarlyWarning) -> None:
     """谁发布谁解除: only an account of the issuing body (same government, an issuing role) adjusts or lifts."""
     plan = loader.get(warning.plan_id)
@@ -203,19 +231,26 @@ def _require_issuer(actor: Actor, warning: EarlyWarning) -> None:
 # --- publishing -------------------------------------------------------------------------------------------------------
 
 
-def issue(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int) -> EarlyWarning:
-    """Issue a draft or an approved proposal: the area enters the warning period; tasks and deliveries follow."""
+def issue(
+    *, db_session: Session, clock: Clock, actor: Actor, warning_id: int, fields: dict[str, str] | None = None
+) -> EarlyWarning:
+    """Issue a draft or a proposal (completing its fields): the area enters the warning period; tasks and deliveries
+    follow."""
     warning = _lock(db_session, get(db_session=db_session, actor=actor, warning_id=warning_id))
     if warning.status not in (WarningStatus.DRAFT, WarningStatus.PROPOSED):
         raise Conflict(field="status", reason=f"预警当前状态为 {warning.status.value}，不能发布")
+    if warning.expires_at is not None and warning.expires_at <= clock.now():
+        raise InvalidInput(field="expires_at", reason="expires_at：该预警已过失效时间，不能发布")
     plan = loader.get(warning.plan_id)
     spec = _spec(plan, warning.level)
+    _issuing_division(actor, spec, warning)  # authority first: others learn nothing from the field check
+    warning.fields = dict(warning.fields) | (fields or {})
     missing = _missing_user_fields(plan, warning.fields)
     if missing:
         raise InvalidInput(field=f"fields.{missing[0]}", reason=f"fields：发布前须补全“{'、'.join(missing)}”")
     warning.issuer_division = _issuing_division(actor, spec, warning)
     now = clock.now()
-    warning.issuer_body = spec.issuers[0]
+    warning.issuer_body = _issuer_body(db_session, spec, warning.issuer_division)
     warning.status, warning.issued_by, warning.issued_at = WarningStatus.ISSUED, actor.username, now
     _fill(warning, now)
     _open_tasks(db_session, plan, warning, above=None)
@@ -246,7 +281,12 @@ def adjust(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int, 
         if _issuing_division(actor, spec, warning) != warning.issuer_division:
             raise Forbidden(reason="调整后的级别须由其他层级的机关发布")
         warning.level = change.level
-    warning.fields = dict(warning.fields) | change.fields
+    merged = dict(warning.fields) | change.fields
+    missing = _missing_user_fields(plan, merged)
+    if missing:
+        raise InvalidInput(field=f"fields.{missing[0]}", reason=f"fields：调整后仍须包含“{'、'.join(missing)}”")
+    warning.fields = merged
+    warning.issuer_body = _issuer_body(db_session, _spec(plan, warning.level), warning.issuer_division or "")
     _fill(warning, clock.now())
     if warning.level < before:
         _open_tasks(db_session, plan, warning, above=before)
@@ -282,7 +322,10 @@ def reject(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int, 
 
 
 def _lock(db_session: Session, warning: EarlyWarning) -> EarlyWarning:
-    locked = db_session.get(EarlyWarning, warning.id, with_for_update=True, populate_existing=True)
+    """Serialise writers of one warning: a no-op UPDATE takes PostgreSQL's row lock and SQLite's write lock before
+    the row is re-read, so two issues (or an adjust racing a lift) cannot both act on the same state."""
+    db_session.execute(update(EarlyWarning).where(EarlyWarning.id == warning.id).values(id=EarlyWarning.id))
+    locked = db_session.get(EarlyWarning, warning.id, populate_existing=True)
     assert locked is not None
     return locked
 
@@ -318,16 +361,21 @@ def _open_tasks(db_session: Session, plan: Plan, warning: EarlyWarning, *, above
     db_session.flush()
 
 
+def _free_identifier(db_session: Session, division: str, now: datetime) -> str:
+    """The first of the ten GB/T 35965.1 sequence numbers not yet used by any message of this issuer in this second."""
+    for sequence in range(10):
+        candidate = cap.identifier(division_code=division, sent=now, sequence=sequence)
+        if db_session.scalar(select(WarningMessage.id).where(WarningMessage.identifier == candidate)) is None:
+            return candidate
+    raise Conflict(field="identifier", reason="同一秒内发布的预警报文过多，请稍后重试")
+
+
 def cap_message(db_session: Session, warning: EarlyWarning, msg_type: str, now: datetime) -> cap.CapMessage:
     previous = messages(db_session=db_session, warning=warning)
     names = {
         d.code: d.name for d in db_session.scalars(select(Division).where(Division.code.in_(warning.division_codes)))
     }
-    identifier = cap.identifier(division_code=warning.division_code[:6], sent=now, sequence=len(previous) % 10)
-    if any(m.identifier == identifier for m in previous):  # two messages in the same second
-        identifier = cap.identifier(
-            division_code=warning.division_code[:6], sent=now, sequence=(len(previous) + 1) % 10
-        )
+    identifier = _free_identifier(db_session, (warning.issuer_division or warning.division_code)[:6], now)
     sender = f"yingji.{warning.issuer_division}"
     references = tuple(cap.CapReference(sender=sender, identifier=m.identifier, sent=m.sent) for m in previous[-1:])
     fields = warning.fields
@@ -362,7 +410,10 @@ def _publish(
     """Render the CAP message, store it, and queue it for every channel in the same transaction (the outbox)."""
     now = clock.now()
     message = cap_message(db_session, warning, msg_type, now)
-    xml = cap.render(message).decode("utf-8")
+    try:
+        xml = cap.render(message).decode("utf-8")
+    except ValueError as err:  # text CAP cannot carry; the schemas refuse most of it earlier
+        raise InvalidInput(field="fields", reason=f"fields：内容无法写入 CAP 报文（{err}）") from err
     previous = messages(db_session=db_session, warning=warning)
     db_session.add(
         WarningMessage(
@@ -382,15 +433,16 @@ def _publish(
         "text": message.description,
         "cap_xml": xml,
         "msg_type": msg_type,
-        "sms_text": f"【{warning.issuer_body}】{warning.title}：{WarningLevel(warning.level).label}预警",
+        "sms_text": _sms_text(warning, msg_type),
     }
     recipients = configured_recipients()
-    if (
+    sms_duty = bool(
         warning.hazard
         and plan.meteorological
         and network_sms_required(plan.meteorological, warning.hazard, plan_id=plan.id).value
-    ):
-        recipients.append(("sms", NETWORK_SMS))  # 暴雨、暴雪、大风: 全网短信 (plan 3.3.4)
+    )
+    if sms_duty and not warning.is_exercise:  # 暴雨、暴雪、大风: 全网短信 (plan 3.3.4); never for an exercise
+        recipients.append(("sms", NETWORK_SMS))
     for channel, recipient in recipients:
         outbox.enqueue(
             db_session=db_session,
@@ -402,6 +454,12 @@ def _publish(
             payload=payload,
         )
     db_session.flush()
+
+
+def _sms_text(warning: EarlyWarning, msg_type: str) -> str:
+    verb = {"Alert": "发布", "Update": "调整", "Cancel": "解除"}[msg_type]
+    drill = "【演练】" if warning.is_exercise else ""
+    return f"{drill}【{warning.issuer_body}】{verb}{WarningLevel(warning.level).label}预警：{warning.title}"
 
 
 def deliveries(*, db_session: Session, warning: EarlyWarning) -> Sequence[outbox.OutboxItem]:
