@@ -92,3 +92,20 @@ def divisions(db_session: Session) -> int:
     from yingji.registry.divisions import load_divisions
 
     return load_divisions(db_session=db_session)
+
+
+@pytest.fixture
+def client(engine: Engine, db_session: Session) -> Iterator[Any]:
+    """An API client whose requests run inside the test's rolled-back transaction."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.orm import sessionmaker
+
+    from tests import factories
+    from yingji.app import create_app
+
+    app = create_app(engine, clock=factories.CLOCK)
+    app.state.sessionmaker = sessionmaker(
+        bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    with TestClient(app) as test_client:
+        yield test_client

@@ -43,6 +43,12 @@ def token_for(db_session: Session, username: str) -> str:
     return auth_service.create_api_token(db_session=db_session, clock=CLOCK, actor=SYSTEM, username=username, name="t")
 
 
+def bearer(db_session: Session, username: str, role: Role, division: str) -> dict[str, str]:
+    """Create an account and return its Authorization header."""
+    user(db_session, username, role, division=division)
+    return {"Authorization": f"Bearer {token_for(db_session, username)}"}
+
+
 def save(db_session: Session, entity: str, **values: Any) -> Any:
     """Create a registry row as the unlimited system actor (bypassing scope, as an administrator would)."""
     spec = BY_NAME[entity]

@@ -15,11 +15,6 @@ from yingji.auth.roles import Role
 pytestmark = pytest.mark.db
 
 
-def bearer(db_session: Session, name: str, role: Role, division: str) -> dict[str, str]:
-    factories.user(db_session, name, role, division=division)
-    return {"Authorization": f"Bearer {factories.token_for(db_session, name)}"}
-
-
 def draft(level: int) -> dict[str, Any]:
     return {
         "kind": "accident",
@@ -33,9 +28,9 @@ def draft(level: int) -> dict[str, Any]:
 
 
 def test_flow_and_publication(client: TestClient, db_session: Session, divisions: int) -> None:
-    city = bearer(db_session, "baotou_duty", Role.CITY_OFFICER, "150200")
-    county = bearer(db_session, "baiyun_duty", Role.COUNTY_OFFICER, "150206")
-    other = bearer(db_session, "dongsheng_duty", Role.COUNTY_OFFICER, "150602")
+    city = factories.bearer(db_session, "baotou_duty", Role.CITY_OFFICER, "150200")
+    county = factories.bearer(db_session, "baiyun_duty", Role.COUNTY_OFFICER, "150206")
+    other = factories.bearer(db_session, "dongsheng_duty", Role.COUNTY_OFFICER, "150602")
     created = client.post("/api/warnings", json=draft(3), headers=city)
     assert created.status_code == 201, created.text
     warning_id = created.json()["id"]
@@ -75,7 +70,7 @@ def test_flow_and_publication(client: TestClient, db_session: Session, divisions
     ],
 )
 def test_bad_drafts(client: TestClient, db_session: Session, divisions: int, body: dict[str, Any], field: str) -> None:
-    city = bearer(db_session, "baotou_duty", Role.CITY_OFFICER, "150200")
+    city = factories.bearer(db_session, "baotou_duty", Role.CITY_OFFICER, "150200")
     response = client.post("/api/warnings", json=body, headers=city)
     assert response.status_code == 422
     assert response.json()["error"]["field"] == field
@@ -83,7 +78,7 @@ def test_bad_drafts(client: TestClient, db_session: Session, divisions: int, bod
 
 def test_weather_assessment(client: TestClient, db_session: Session, divisions: int) -> None:
     """§8.2.2: 50% of the area forecast ≥100 mm is 暴雨 Ⅰ (red); gale Ⅳ; combined red, signed by 总指挥 (4.3)."""
-    city = bearer(db_session, "ordos_duty", Role.CITY_OFFICER, "150600")
+    city = factories.bearer(db_session, "ordos_duty", Role.CITY_OFFICER, "150600")
     body = {
         "observations": [
             {
