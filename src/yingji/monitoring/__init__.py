@@ -1,0 +1,1 @@
+"""Mine and tailings-pond monitoring: threshold rules as data, the vectorised engine lives in rules/thresholds."""

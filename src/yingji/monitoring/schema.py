@@ -1,0 +1,132 @@
+"""Threshold rules as data (测点阈值规则): each row carries its legal basis and a ``verified`` flag.
+
+regulations.md §4 warns that the primary texts of AQ 1029-2019 and the 煤矿安全规程 table were not public, so every
+bundled row ships ``verified: false`` and confidence B or C; an operator confirms a row against the printed standard.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from yingji.core.errors import InvalidInput, PlanInvalid
+from yingji.core.schemas import YingjiModel
+from yingji.plans.loader import validation_details
+from yingji.rules.thresholds import LevelSpec, RuleTable, check_spec
+
+DATA_FILE = Path(__file__).parent / "data" / "thresholds.yaml"
+
+
+class SensorKind(StrEnum):
+    """Measured quantity; tailings-pond kinds follow GB 50863 §5.5.2 (regulations.md#L398)."""
+
+    CH4 = "CH4"
+    CO = "CO"
+    O2 = "O2"
+    CO2 = "CO2"
+    WIND = "WIND"
+    TEMP = "TEMP"
+    DUST = "DUST"
+    GROUND_PRESSURE = "GROUND_PRESSURE"
+    PHREATIC_LINE = "PHREATIC_LINE"
+    DRY_BEACH = "DRY_BEACH"
+    POND_LEVEL = "POND_LEVEL"
+    DAM_DISPLACEMENT = "DAM_DISPLACEMENT"
+    RAINFALL = "RAINFALL"
+
+
+class RuleBasis(YingjiModel):
+    source: Annotated[str, Field(min_length=2)]
+    reference: Annotated[str, Field(pattern=r"^regulations\.md#L\d+(-L\d+)?$")]
+    confidence: Literal["A", "B", "C"]
+
+
+class RuleLevel(YingjiModel):
+    name: Annotated[str, Field(min_length=1, max_length=40)]
+    raise_at: float
+    clear_at: float
+    power_cut: bool = False
+
+
+class ThresholdRule(YingjiModel):
+    """One rule for a sensor kind at a location class; methane rows hold the alarm / power-cut / recovery triple."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]{3,64}$")]
+    kind: SensorKind
+    unit: Annotated[str, Field(min_length=1, max_length=16)]
+    location_class: Annotated[str, Field(min_length=2, max_length=60)]
+    condition: Annotated[str, Field(min_length=2, max_length=20)] = "超限"
+    direction: Literal["high", "low"] = "high"
+    strict: bool = False
+    levels: Annotated[list[RuleLevel], Field(min_length=1, max_length=4)]
+    power_cut_scope: str | None = None
+    on_delay_s: Annotated[float, Field(ge=0, le=3600)] = 0
+    rate_of_rise_per_min: Annotated[float, Field(gt=0)] | None = None
+    basis: RuleBasis
+    verified: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ThresholdRule:
+        if any(level.power_cut for level in self.levels) and not self.power_cut_scope and self.basis.confidence != "C":
+            raise ValueError("断电级别必须写明断电范围（power_cut_scope）")
+        if self.basis.confidence == "C" and self.verified:
+            raise ValueError("置信度 C 的规则不能标记为已核实：先按正式文本改为 A 或 B")
+        check_spec(self.spec(), "levels")  # nesting and hysteresis direction, as the engine relies on
+        return self
+
+    def spec(self) -> LevelSpec:
+        return LevelSpec(
+            levels=[(level.raise_at, level.clear_at) for level in self.levels],
+            direction=self.direction,
+            strict=self.strict,
+            on_delay_ms=round(self.on_delay_s * 1000),
+            rate_of_rise_per_min=self.rate_of_rise_per_min,
+        )
+
+    def power_cut_level(self) -> int | None:
+        """1-based level at which power is cut, if the rule cuts power at all."""
+        return next((n for n, level in enumerate(self.levels, start=1) if level.power_cut), None)
+
+
+def parse_rules(raw: object, source: str) -> list[ThresholdRule]:
+    if not isinstance(raw, list):
+        raise PlanInvalid(reason=f"{source}：顶层必须是规则列表")
+    rules: list[ThresholdRule] = []
+    for index, row in enumerate(raw):
+        try:
+            rules.append(ThresholdRule.model_validate(row))
+        except ValidationError as err:
+            raise PlanInvalid(reason=f"{source} 第 {index + 1} 条规则不合法", details=validation_details(err)) from err
+        except InvalidInput as err:
+            raise PlanInvalid(reason=f"{source} 第 {index + 1} 条规则：{err.render()}") from err
+    ids = [rule.id for rule in rules]
+    if len(set(ids)) != len(ids):
+        raise PlanInvalid(reason=f"{source}：规则 id 重复")
+    keys = [(rule.kind, rule.location_class, rule.condition) for rule in rules]
+    if len(set(keys)) != len(keys):
+        raise PlanInvalid(reason=f"{source}：同一种类、地点和条件只能有一条规则")
+    return rules
+
+
+@cache
+def default_rules() -> tuple[ThresholdRule, ...]:
+    """The bundled defaults, validated once per process."""
+    return tuple(parse_rules(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")), DATA_FILE.name))
+
+
+def rules_for(kind: SensorKind, location_class: str) -> list[ThresholdRule]:
+    """Every rule that applies to a point of this kind at this location class (wind speed has two)."""
+    found = [r for r in default_rules() if r.kind == kind and r.location_class == location_class]
+    if not found:
+        raise InvalidInput(field="location_class", reason=f"没有 {kind.value} 在“{location_class}”的阈值规则")
+    return found
+
+
+def compile_rules(rules: tuple[ThresholdRule, ...] | list[ThresholdRule]) -> RuleTable:
+    return RuleTable.build([rule.spec() for rule in rules])
