@@ -137,27 +137,33 @@ class ChannelState:
     last_time: NDArray[np.int64]
     changed_at: NDArray[np.int64]
     flags: NDArray[np.uint8] = field(default_factory=lambda: np.zeros(0, np.uint8))
+    scratch: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
 
     @classmethod
     def new(cls, rules: NDArray[np.int32] | Sequence[int], registered_at_ms: int) -> ChannelState:
-        """Fresh channels count as heard at registration, so a point that never reports goes offline."""
+        """Fresh channels count as heard at registration, so a point that never reports goes offline.
+
+        Arrays are filled rather than lazily zeroed so their pages fault in now, not during the first batches.
+        """
         rule = np.asarray(rules, dtype=np.int32)
         n = rule.size
         return cls(
             rule=rule,
-            level=np.zeros(n, np.int8),
-            pending=np.zeros(n, np.int8),
-            pending_since=np.zeros(n, np.int64),
+            level=np.full(n, 0, np.int8),
+            pending=np.full(n, 0, np.int8),
+            pending_since=np.full(n, 0, np.int64),
             last_value=np.full(n, np.nan),
             last_time=np.full(n, registered_at_ms, np.int64),
             changed_at=np.full(n, registered_at_ms, np.int64),
-            flags=np.zeros(n, np.uint8),
+            flags=np.full(n, 0, np.uint8),
+            scratch=np.full(n, 0, np.int32),
         )
 
     @property
     def nbytes_per_channel(self) -> int:
         arrays = (self.rule, self.level, self.pending, self.pending_since, self.last_value, self.last_time)
-        return sum(a.itemsize for a in arrays) + self.changed_at.itemsize + self.flags.itemsize
+        extra = (self.changed_at, self.flags, self.scratch)
+        return sum(a.itemsize for a in arrays + extra)
 
 
 @dataclass(frozen=True)
@@ -235,20 +241,30 @@ def evaluate(
         raise InvalidInput(field="batch.channel", reason="测点序号越界")
     if not np.isfinite(value).all():
         raise InvalidInput(field="batch.value", reason="数值必须是有限数")
-    order = np.lexsort((time_ms, channel))
-    sorted_channel = channel[order]
-    starts = np.flatnonzero(np.r_[True, sorted_channel[1:] != sorted_channel[:-1]])
-    group_start = np.repeat(starts, np.diff(np.r_[starts, sorted_channel.size]))
-    rank = np.arange(sorted_channel.size) - group_start
     parts: list[Transitions] = []
-    for round_ in range(int(rank.max()) + 1):
-        picked = order[rank == round_]
+    for picked in _rounds(state, channel, time_ms):
         fresh = time_ms[picked] > state.last_time[channel[picked]]
         picked = picked[fresh]
         accepted[picked] = True
         if picked.size:
             parts.append(_step(state, table, channel[picked], time_ms[picked], value[picked], config))
     return BatchResult(Transitions.concat(parts), accepted)
+
+
+def _rounds(state: ChannelState, channel: NDArray[np.int64], time_ms: NDArray[np.int64]) -> list[NDArray[np.int64]]:
+    """Reading indices per round: round r holds each channel's r-th reading in time order.
+
+    The common case — every channel at most once — is detected in O(batch) with the scratch array and skips the sort.
+    """
+    index = np.arange(channel.size, dtype=np.int64)
+    state.scratch[channel] = index
+    if np.array_equal(state.scratch[channel], index):
+        return [index]
+    order = np.lexsort((time_ms, channel))
+    sorted_channel = channel[order]
+    starts = np.flatnonzero(np.r_[True, sorted_channel[1:] != sorted_channel[:-1]])
+    rank = index - np.repeat(starts, np.diff(np.r_[starts, sorted_channel.size]))
+    return [order[rank == round_] for round_ in range(int(rank.max()) + 1)]
 
 
 def _step(
@@ -263,10 +279,12 @@ def _step(
     rules = state.rule[ch]
     sign = table.sign[rules]
     x = v * sign
-    current = state.level[ch].astype(np.int64)
-    raised = (x[:, None] >= table.raise_at[rules]).sum(axis=1)
-    below_current = np.arange(table.hold_at.shape[1])[None, :] < current[:, None]
-    held = ((x[:, None] >= table.hold_at[rules]) & below_current).sum(axis=1)
+    current = state.level[ch]
+    raised = np.zeros(ch.size, np.int8)
+    held = np.zeros(ch.size, np.int8)
+    for k in range(table.raise_at.shape[1]):  # one pass per level column (≤4), not per reading
+        raised += x >= table.raise_at[:, k][rules]
+        held += (current > k) & (x >= table.hold_at[:, k][rules])
     target = np.maximum(raised, held)
     up = target > current
     since = np.where(up & (state.pending[ch] != target), t, state.pending_since[ch])
@@ -276,12 +294,12 @@ def _step(
     state.pending_since[ch] = since
     state.level[ch] = new_level
 
-    last_x = state.last_value[ch] * sign
+    last_value = state.last_value[ch]
     minutes = (t - state.last_time[ch]) / 60_000.0
     with np.errstate(invalid="ignore"):
-        rate = (x - last_x) / minutes
+        rate = (x - last_value * sign) / minutes
         rising = rate >= table.rate_per_min[rules]
-        changed = ~(np.abs(v - state.last_value[ch]) <= config.stuck_tolerance)
+        changed = ~(np.abs(v - last_value) <= config.stuck_tolerance)
     changed_at = np.where(changed, t, state.changed_at[ch])
     stuck = (t - changed_at) >= config.stuck_after_ms
     state.changed_at[ch] = changed_at
@@ -289,11 +307,13 @@ def _step(
     state.last_time[ch] = t
 
     flags = state.flags[ch]
-    new_flags = np.where(stuck, STUCK_BIT, 0).astype(np.uint8) | np.where(rising, RATE_BIT, 0).astype(
-        np.uint8
-    )  # a reading always clears OFFLINE
+    new_flags = stuck.view(np.uint8) * STUCK_BIT | rising.view(np.uint8) * RATE_BIT  # a reading clears OFFLINE
     state.flags[ch] = new_flags
-    parts = [_changes(ch, t, v, Condition.LEVEL, current, new_level)]
+    moved = np.flatnonzero((new_level != current) | (flags != new_flags))
+    if not moved.size:
+        return EMPTY
+    ch, t, v, flags, new_flags = ch[moved], t[moved], v[moved], flags[moved], new_flags[moved]
+    parts = [_changes(ch, t, v, Condition.LEVEL, current[moved], new_level[moved])]
     for condition, bit in ((Condition.OFFLINE, OFFLINE_BIT), (Condition.STUCK, STUCK_BIT), (Condition.RATE, RATE_BIT)):
         parts.append(_changes(ch, t, v, condition, (flags & bit) > 0, (new_flags & bit) > 0))
     return Transitions.concat(parts)
@@ -304,8 +324,8 @@ def _changes(
     t: NDArray[np.int64],
     v: NDArray[np.float64],
     condition: Condition,
-    before: NDArray[np.int64] | NDArray[np.bool_],
-    after: NDArray[np.int64] | NDArray[np.bool_],
+    before: NDArray[np.int8] | NDArray[np.bool_],
+    after: NDArray[np.int8] | NDArray[np.bool_],
 ) -> Transitions:
     moved = before != after
     return Transitions(
