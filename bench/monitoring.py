@@ -3,7 +3,8 @@
 Run: .venv/bin/python -m bench.monitoring [--points 1000000] [--batch 100000] [--batches 10] [--naive 20000]
 
 Rows (issue 6 targets in brackets):
-* engine: ``rules.thresholds.evaluate`` from a decoded batch to transitions committed to a SQLite WAL file;
+* engine: ``rules.thresholds.evaluate`` from a decoded batch to transitions committed to a SQLite WAL file
+  (after ``warm_up()``, which loads the compiled kernel as a server does at start);
 * bare kernel: gather + threshold compare + level change over the same arrays, no state kept (the ceiling) [≥ 0.3×];
 * DuckDB: the same level rules as SQL over the same batch, transitions only, no state written back [engine ≥ 1×];
 * naive: the per-reading Python specification ``rules.thresholds_naive`` [engine ≥ 50×];
@@ -27,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from yingji.monitoring.schema import compile_rules, default_rules
-from yingji.rules.thresholds import ChannelState, RuleTable, Transitions, evaluate
+from yingji.rules.thresholds import ChannelState, RuleTable, Transitions, evaluate, warm_up
 from yingji.rules.thresholds_naive import NaiveChannel, naive_evaluate
 
 WARM_UP = 10
@@ -146,6 +147,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.sqlite3")
+        warm_up()
         state = ChannelState.new(rules, registered_at_ms=0)
         engine_s = timed(lambda b: store.save(evaluate(state, table, *b).transitions), batches)
 

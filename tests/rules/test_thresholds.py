@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from yingji.core.errors import InvalidInput
 from yingji.monitoring.schema import SensorKind, compile_rules, default_rules, rules_for
+from yingji.rules import thresholds_kernel as kernel
 from yingji.rules.thresholds import (
     ChannelState,
     Condition,
@@ -205,6 +206,10 @@ def test_rule_table_refuses_inconsistent_rules(levels: list[tuple[float, float]]
     with pytest.raises(InvalidInput) as err:
         RuleTable.build([LevelSpec(levels=levels)])
     assert err.value.field == field
+
+
+def test_kernel_condition_codes_match_the_enum() -> None:
+    assert tuple(Condition) == (kernel.LEVEL, kernel.OFFLINE, kernel.STUCK, kernel.RATE)
 
 
 def test_state_is_small() -> None:

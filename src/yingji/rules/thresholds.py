@@ -13,10 +13,10 @@ and time, time the value last changed, condition flags — and emits only **tran
 * ``STUCK``: the value has not changed by more than ``stuck_tolerance`` for ``stuck_after_ms``.
 * ``RATE``: rate of rise per minute at or above the rule's limit (methane rate-of-rise rules).
 
-Readings of one channel in one batch are applied in time order in *rounds* (round r takes every channel's r-th
-reading), so there is no per-reading Python loop; readings not newer than the channel's last time are stale and
-refused. Direction ``low`` rules (oxygen, minimum wind speed) are evaluated on negated values; ``strict`` rules
-(``> limit``) use the next representable float so the same ``>=`` kernel serves both.
+A batch runs in one compiled pass (``thresholds_kernel``, numba): no per-reading Python loop and one touch of each
+channel's state per reading. Readings of one channel apply oldest first; a reading not newer than the channel's last
+time is stale and refused. Direction ``low`` rules (oxygen, minimum wind speed) are evaluated on negated values;
+``strict`` rules (``> limit``) use the next representable float so one ``>=`` comparison serves both.
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from yingji.core.errors import InvalidInput
+from yingji.rules import thresholds_kernel as kernel
 
 RULE = "thresholds"
 
@@ -159,11 +161,22 @@ class ChannelState:
             scratch=np.full(n, 0, np.int32),
         )
 
+    def kernel_arrays(self) -> tuple[NDArray[Any], ...]:
+        """The per-channel arrays in the order ``thresholds_kernel.run`` unpacks them."""
+        return (
+            self.rule,
+            self.level,
+            self.pending,
+            self.pending_since,
+            self.last_value,
+            self.last_time,
+            self.changed_at,
+            self.flags,
+        )
+
     @property
     def nbytes_per_channel(self) -> int:
-        arrays = (self.rule, self.level, self.pending, self.pending_since, self.last_value, self.last_time)
-        extra = (self.changed_at, self.flags, self.scratch)
-        return sum(a.itemsize for a in arrays + extra)
+        return sum(a.itemsize for a in (*self.kernel_arrays(), self.scratch))
 
 
 @dataclass(frozen=True)
@@ -195,14 +208,7 @@ class Transitions:
             for i in order
         ]
 
-    @classmethod
-    def concat(cls, parts: Sequence[Transitions]) -> Transitions:
-        if not parts:
-            return EMPTY
-        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in _FIELDS))
 
-
-_FIELDS = ("channel", "time_ms", "condition", "before", "after", "value")
 EMPTY = Transitions(
     np.zeros(0, np.int64),
     np.zeros(0, np.int64),
@@ -211,7 +217,7 @@ EMPTY = Transitions(
     np.zeros(0, np.int8),
     np.zeros(0),
 )
-OFFLINE_BIT, STUCK_BIT, RATE_BIT = np.uint8(1), np.uint8(2), np.uint8(4)
+OFFLINE_BIT = np.uint8(kernel.OFFLINE_BIT)
 
 
 @dataclass(frozen=True)
@@ -241,101 +247,48 @@ def evaluate(
         raise InvalidInput(field="batch.channel", reason="测点序号越界")
     if not np.isfinite(value).all():
         raise InvalidInput(field="batch.value", reason="数值必须是有限数")
-    parts: list[Transitions] = []
-    for picked in _rounds(state, channel, time_ms):
-        fresh = time_ms[picked] > state.last_time[channel[picked]]
-        picked = picked[fresh]
-        accepted[picked] = True
-        if picked.size:
-            parts.append(_step(state, table, channel[picked], time_ms[picked], value[picked], config))
-    return BatchResult(Transitions.concat(parts), accepted)
+    room = 4 * channel.size  # a reading changes at most its level and three flags
+    out = (
+        np.empty(room, np.int64),
+        np.empty(room, np.int64),
+        np.empty(room, np.int8),
+        np.empty(room, np.int8),
+        np.empty(room, np.int8),
+        np.empty(room, np.float64),
+    )
+    found = kernel.run(
+        _order(state, channel, time_ms),
+        channel,
+        time_ms,
+        value,
+        state.kernel_arrays(),
+        (table.raise_at, table.hold_at, table.sign, table.on_delay_ms, table.rate_per_min),
+        config.stuck_after_ms,
+        config.stuck_tolerance,
+        accepted,
+        out,
+    )
+    channels, times, conditions, before, after, values = out
+    found_rows = Transitions(
+        channels[:found], times[:found], conditions[:found], before[:found], after[:found], values[:found]
+    )
+    return BatchResult(found_rows, accepted)
 
 
-def _rounds(state: ChannelState, channel: NDArray[np.int64], time_ms: NDArray[np.int64]) -> list[NDArray[np.int64]]:
-    """Reading indices per round: round r holds each channel's r-th reading in time order.
-
-    The common case — every channel at most once — is detected in O(batch) with the scratch array and skips the sort.
-    """
+def _order(state: ChannelState, channel: NDArray[np.int64], time_ms: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Processing order: as given when every channel appears once (checked in O(batch) with the scratch array),
+    else by time so each channel's readings apply oldest first (stable, so equal times keep arrival order)."""
     index = np.arange(channel.size, dtype=np.int64)
     state.scratch[channel] = index
     if np.array_equal(state.scratch[channel], index):
-        return [index]
-    order = np.lexsort((time_ms, channel))
-    sorted_channel = channel[order]
-    starts = np.flatnonzero(np.r_[True, sorted_channel[1:] != sorted_channel[:-1]])
-    rank = index - np.repeat(starts, np.diff(np.r_[starts, sorted_channel.size]))
-    return [order[rank == round_] for round_ in range(int(rank.max()) + 1)]
+        return index
+    return np.argsort(time_ms, kind="stable")
 
 
-def _step(
-    state: ChannelState,
-    table: RuleTable,
-    ch: NDArray[np.int64],
-    t: NDArray[np.int64],
-    v: NDArray[np.float64],
-    config: EngineConfig,
-) -> Transitions:
-    """One reading per channel, all vectorised."""
-    rules = state.rule[ch]
-    sign = table.sign[rules]
-    x = v * sign
-    current = state.level[ch]
-    raised = np.zeros(ch.size, np.int8)
-    held = np.zeros(ch.size, np.int8)
-    for k in range(table.raise_at.shape[1]):  # one pass per level column (≤4), not per reading
-        raised += x >= table.raise_at[:, k][rules]
-        held += (current > k) & (x >= table.hold_at[:, k][rules])
-    target = np.maximum(raised, held)
-    up = target > current
-    since = np.where(up & (state.pending[ch] != target), t, state.pending_since[ch])
-    commit = up & (t - since >= table.on_delay_ms[rules])
-    new_level = np.where(up, np.where(commit, target, current), target)
-    state.pending[ch] = np.where(up & ~commit, target, 0)
-    state.pending_since[ch] = since
-    state.level[ch] = new_level
-
-    last_value = state.last_value[ch]
-    minutes = (t - state.last_time[ch]) / 60_000.0
-    with np.errstate(invalid="ignore"):
-        rate = (x - last_value * sign) / minutes
-        rising = rate >= table.rate_per_min[rules]
-        changed = ~(np.abs(v - last_value) <= config.stuck_tolerance)
-    changed_at = np.where(changed, t, state.changed_at[ch])
-    stuck = (t - changed_at) >= config.stuck_after_ms
-    state.changed_at[ch] = changed_at
-    state.last_value[ch] = v
-    state.last_time[ch] = t
-
-    flags = state.flags[ch]
-    new_flags = stuck.view(np.uint8) * STUCK_BIT | rising.view(np.uint8) * RATE_BIT  # a reading clears OFFLINE
-    state.flags[ch] = new_flags
-    moved = np.flatnonzero((new_level != current) | (flags != new_flags))
-    if not moved.size:
-        return EMPTY
-    ch, t, v, flags, new_flags = ch[moved], t[moved], v[moved], flags[moved], new_flags[moved]
-    parts = [_changes(ch, t, v, Condition.LEVEL, current[moved], new_level[moved])]
-    for condition, bit in ((Condition.OFFLINE, OFFLINE_BIT), (Condition.STUCK, STUCK_BIT), (Condition.RATE, RATE_BIT)):
-        parts.append(_changes(ch, t, v, condition, (flags & bit) > 0, (new_flags & bit) > 0))
-    return Transitions.concat(parts)
-
-
-def _changes(
-    ch: NDArray[np.int64],
-    t: NDArray[np.int64],
-    v: NDArray[np.float64],
-    condition: Condition,
-    before: NDArray[np.int8] | NDArray[np.bool_],
-    after: NDArray[np.int8] | NDArray[np.bool_],
-) -> Transitions:
-    moved = before != after
-    return Transitions(
-        channel=ch[moved],
-        time_ms=t[moved],
-        condition=np.full(int(moved.sum()), condition, np.int8),
-        before=np.asarray(before[moved], np.int8),
-        after=np.asarray(after[moved], np.int8),
-        value=v[moved],
-    )
+def warm_up() -> None:
+    """Load (or compile, the first time on a machine) the kernel now rather than inside the first real batch."""
+    table = RuleTable.build([LevelSpec(levels=[(1.0, 1.0)])])
+    evaluate(ChannelState.new([0], 0), table, np.array([0]), np.array([1]), np.array([0.5]))
 
 
 def check_offline(state: ChannelState, now_ms: int, config: EngineConfig = DEFAULT_CONFIG) -> Transitions:
