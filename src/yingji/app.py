@@ -14,6 +14,8 @@ from yingji.core.clock import Clock, SystemClock
 from yingji.core.http import install_error_handlers
 from yingji.db.session import make_sessionmaker
 from yingji.incidents.api import router as incidents_router
+from yingji.monitoring.api import router as monitoring_router
+from yingji.monitoring.schema import default_rules
 from yingji.plans import loader
 from yingji.plans.api import router as plans_router
 from yingji.registry import api as registry_api
@@ -35,6 +37,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.state.clock = clock or SystemClock()
     install_error_handlers(app)
     loader.all_plans()  # fail at start, not on the first call, if a plan file is broken
+    default_rules()  # likewise the threshold rules
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -52,6 +55,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(assess_router)
     app.include_router(plans_router)
+    app.include_router(monitoring_router)
     registry_api.install(app)
     app.include_router(incidents_router)
     app.include_router(warnings_router)

@@ -16,6 +16,7 @@ from yingji.calendars.cli import app as calendar_app
 from yingji.core.errors import YingjiError
 from yingji.incidents.cli import app as incidents_app
 from yingji.incidents.cli import worker
+from yingji.monitoring.cli import app as monitoring_app
 from yingji.plans.cli import app as plans_app
 from yingji.registry.cli import app as registry_app
 from yingji.registry.cli import demo_app
@@ -30,6 +31,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(warnings_app, name="warnings")
+app.add_typer(monitoring_app, name="monitoring")
 app.command("worker")(worker)
 app.command("assess")(assess)
 

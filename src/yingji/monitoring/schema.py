@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from yingji.core.errors import InvalidInput, PlanInvalid
+from yingji.core.errors import InvalidInput, NotFound, PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
 from yingji.rules.thresholds import LevelSpec, RuleTable, check_spec
@@ -120,9 +120,29 @@ def default_rules() -> tuple[ThresholdRule, ...]:
     return tuple(parse_rules(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")), DATA_FILE.name))
 
 
+def find_rules(
+    kind: SensorKind | None = None, location_class: str | None = None, verified: bool | None = None
+) -> list[ThresholdRule]:
+    """The bundled rules matching every filter given."""
+    return [
+        rule
+        for rule in default_rules()
+        if (kind is None or rule.kind == kind)
+        and (location_class is None or rule.location_class == location_class)
+        and (verified is None or rule.verified == verified)
+    ]
+
+
+def rule_by_id(rule_id: str) -> ThresholdRule:
+    found = next((rule for rule in default_rules() if rule.id == rule_id), None)
+    if found is None:
+        raise NotFound(kind="阈值规则", key=rule_id)
+    return found
+
+
 def rules_for(kind: SensorKind, location_class: str) -> list[ThresholdRule]:
     """Every rule that applies to a point of this kind at this location class (wind speed has two)."""
-    found = [r for r in default_rules() if r.kind == kind and r.location_class == location_class]
+    found = find_rules(kind, location_class)
     if not found:
         raise InvalidInput(field="location_class", reason=f"没有 {kind.value} 在“{location_class}”的阈值规则")
     return found
