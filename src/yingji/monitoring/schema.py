@@ -38,6 +38,8 @@ class SensorKind(StrEnum):
     POND_LEVEL = "POND_LEVEL"
     DAM_DISPLACEMENT = "DAM_DISPLACEMENT"
     RAINFALL = "RAINFALL"
+    FREEBOARD = "FREEBOARD"
+    LANDSLIDE = "LANDSLIDE"
 
 
 class RuleBasis(YingjiModel):
