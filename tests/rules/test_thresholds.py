@@ -212,6 +212,30 @@ def test_kernel_condition_codes_match_the_enum() -> None:
     assert tuple(Condition) == (kernel.LEVEL, kernel.OFFLINE, kernel.STUCK, kernel.RATE)
 
 
+@pytest.mark.parametrize(
+    ("spec", "field"),
+    [
+        (LevelSpec(levels=[(1.0, 1.0)], direction="sideways"), "rules[0].direction"),
+        (LevelSpec(levels=[(1.0, 1.0)], on_delay_ms=-1), "rules[0].on_delay_ms"),
+        (LevelSpec(levels=[(1.0, 1.2)], direction="low"), None),  # low: clearing above the raise value is right
+        (LevelSpec(levels=[(1.0, 0.8)], direction="low"), "rules[0].levels[1]"),
+    ],
+)
+def test_rule_table_checks_direction_and_delay(spec: LevelSpec, field: str | None) -> None:
+    if field is None:
+        assert RuleTable.build([spec]).hold_at[0, 0] == -1.2
+        return
+    with pytest.raises(InvalidInput) as err:
+        RuleTable.build([spec])
+    assert err.value.field == field
+
+
+def test_rule_table_needs_a_rule() -> None:
+    with pytest.raises(InvalidInput) as err:
+        RuleTable.build([])
+    assert err.value.field == "rules"
+
+
 def test_state_is_small() -> None:
     assert _state("ch4-coal-face").nbytes_per_channel <= 64
 

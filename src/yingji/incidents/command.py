@@ -116,14 +116,15 @@ def start(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, 
         data={"response_id": response.id, "level": level.level, "plan_id": plan.id},
     )
     count = _open_tasks(db_session, clock, actor, incident, response, plan, level)
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action="incidents.response.start",
-        target_kind="incident",
-        target_key=str(incident.id),
-        after={
+    _audit(
+        db_session,
+        clock,
+        actor,
+        "incidents.response.start",
+        "incident",
+        incident.id,
+        None,
+        {
             "response_id": response.id,
             "plan_id": plan.id,
             "level": level.level,
@@ -219,15 +220,15 @@ def adjust(
         _open_tasks(
             db_session, clock, actor, incident, response, plan, level, member_duties=False, working_groups=opening_hq
         )
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action="incidents.response.adjust",
-        target_kind="response",
-        target_key=str(response.id),
-        before={"level": before},
-        after={"level": level.level, "reason": data.reason},
+    _audit(
+        db_session,
+        clock,
+        actor,
+        "incidents.response.adjust",
+        "response",
+        response.id,
+        {"level": before},
+        {"level": level.level, "reason": data.reason},
     )
     return response
 
@@ -365,14 +366,8 @@ def end(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, re
         data={"response_id": response.id},
     )
     _post_event_obligations(db_session, clock, incident, plan, response)
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action="incidents.response.end",
-        target_kind="response",
-        target_key=str(response.id),
-        after={"ended_at": now.isoformat()},
+    _audit(
+        db_session, clock, actor, "incidents.response.end", "response", response.id, None, {"ended_at": now.isoformat()}
     )
     return response
 
@@ -503,14 +498,15 @@ def release(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int
         summary=f"{rule.body}发布信息：{data.text[:200]}",
         data={"plan_id": plan.id, "text": data.text},
     )
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action="incidents.release",
-        target_kind="incident",
-        target_key=str(incident.id),
-        after={"body": rule.body, "text": data.text},
+    _audit(
+        db_session,
+        clock,
+        actor,
+        "incidents.release",
+        "incident",
+        incident.id,
+        None,
+        {"body": rule.body, "text": data.text},
     )
 
 
@@ -539,15 +535,7 @@ def handover(*, db_session: Session, clock: Clock, actor: Actor, incident_id: in
         summary=f"指挥权移交：{data.from_body} → {data.to_body}",
         data=data.model_dump(),
     )
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action="incidents.handover",
-        target_kind="incident",
-        target_key=str(incident.id),
-        after=data.model_dump(),
-    )
+    _audit(db_session, clock, actor, "incidents.handover", "incident", incident.id, None, data.model_dump())
 
 
 SPEC_OF_KIND = {

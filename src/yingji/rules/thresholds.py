@@ -22,7 +22,7 @@ time is stale and refused. Direction ``low`` rules (oxygen, minimum wind speed) 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -138,8 +138,8 @@ class ChannelState:
     last_value: NDArray[np.float64]
     last_time: NDArray[np.int64]
     changed_at: NDArray[np.int64]
-    flags: NDArray[np.uint8] = field(default_factory=lambda: np.zeros(0, np.uint8))
-    scratch: NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, np.int32))
+    flags: NDArray[np.uint8]
+    scratch: NDArray[np.int32]  # batch positions, for the O(batch) duplicate check in _order
 
     @classmethod
     def new(cls, rules: NDArray[np.int32] | Sequence[int], registered_at_ms: int) -> ChannelState:
