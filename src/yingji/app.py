@@ -15,6 +15,7 @@ from yingji.core.http import install_error_handlers
 from yingji.db.session import make_sessionmaker
 from yingji.incidents.api import router as incidents_router
 from yingji.monitoring.api import router as monitoring_router
+from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.schema import default_rules
 from yingji.plans import loader
 from yingji.plans.api import router as plans_router
@@ -35,6 +36,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
+    app.state.monitor = MonitoringEngine()  # loaded from the database on first use
     install_error_handlers(app)
     loader.all_plans()  # fail at start, not on the first call, if a plan file is broken
     default_rules()  # likewise the threshold rules

@@ -15,6 +15,7 @@ from yingji.incidents.models import (
     Task,
     TimelineEvent,
 )
+from yingji.monitoring.models import Alarm, AlarmEvent, AlarmGroup, MonitorPoint, ReadingMinute
 from yingji.registry.models import (
     Depot,
     Division,
@@ -32,6 +33,9 @@ from yingji.registry.models import (
 from yingji.warnings.models import EarlyWarning, WarningMessage, WarningTask
 
 __all__ = [
+    "Alarm",
+    "AlarmEvent",
+    "AlarmGroup",
     "ApiToken",
     "Assessment",
     "AuditEntry",
@@ -47,9 +51,11 @@ __all__ = [
     "LoginSession",
     "MaterialStock",
     "Mine",
+    "MonitorPoint",
     "Obligation",
     "Organisation",
     "OutboxItem",
+    "ReadingMinute",
     "RegistryRevision",
     "Report",
     "RescueTeam",

@@ -114,3 +114,13 @@ def start() -> PostgresServer:
         timeout=60,
     )
     return server
+
+
+def create_database(server: PostgresServer, name: str) -> str:
+    """Create an empty database on the server (for tests that must commit) and return its URL."""
+    import psycopg
+
+    with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:{server.port}/{name}"

@@ -31,15 +31,19 @@ class Permission(StrEnum):
     RESOURCES_READ = "resources.read"  # 查找救援队伍、物资、避难场所
     USERS_MANAGE = "users.manage"  # 管理账号
     AUDIT_READ = "audit.read"  # 查阅审计日志
+    MONITORING_INGEST = "monitoring.ingest"  # 上传监测数据（企业网关）
+    ALARMS_HANDLE = "alarms.handle"  # 确认、搁置、批注报警，提出预警建议
 
 
 _READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ENTERPRISE_REPORTER: frozenset(_READ | {Permission.REGISTRY_WRITE}),
-    Role.COUNTY_OFFICER: frozenset(_READ | {Permission.REGISTRY_WRITE}),
-    Role.CITY_OFFICER: frozenset(_READ | {Permission.REGISTRY_WRITE}),
-    Role.HQ_COMMANDER: frozenset(_READ),
+    Role.ENTERPRISE_REPORTER: frozenset(
+        _READ | {Permission.REGISTRY_WRITE, Permission.MONITORING_INGEST, Permission.ALARMS_HANDLE}
+    ),
+    Role.COUNTY_OFFICER: frozenset(_READ | {Permission.REGISTRY_WRITE, Permission.ALARMS_HANDLE}),
+    Role.CITY_OFFICER: frozenset(_READ | {Permission.REGISTRY_WRITE, Permission.ALARMS_HANDLE}),
+    Role.HQ_COMMANDER: frozenset(_READ | {Permission.ALARMS_HANDLE}),
     Role.EXPERT: frozenset(_READ),
     Role.ADMIN: frozenset(Permission),
 }
@@ -51,4 +55,6 @@ PERMISSION_LABELS = {
     Permission.RESOURCES_READ: "查找应急资源",
     Permission.USERS_MANAGE: "管理账号",
     Permission.AUDIT_READ: "查阅审计日志",
+    Permission.MONITORING_INGEST: "上传监测数据",
+    Permission.ALARMS_HANDLE: "处置监测报警",
 }

@@ -1,16 +1,33 @@
-"""GET /api/monitoring/rules: the threshold rules in force, each with its basis and whether it has been verified."""
+"""/api/monitoring: threshold rules, measurement points, the gateway ingest endpoint, readings and alarms."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import AwareDatetime, Field
 
 from yingji.auth.roles import Permission
-from yingji.deps import require
+from yingji.core.errors import InvalidInput
+from yingji.core.schemas import YingjiModel
+from yingji.db.session import transaction
+from yingji.deps import CurrentActor, CurrentClock, DbSession, require
+from yingji.monitoring import alarms, ingest, points, readings
+from yingji.monitoring.engine import MonitoringEngine
+from yingji.monitoring.models import Alarm
 from yingji.monitoring.schema import SensorKind, find_rules, rule_by_id
 
 router = APIRouter(prefix="/api/monitoring", tags=["监测预警"], dependencies=[Depends(require(Permission.PLANS_READ))])
+MAX_BODY = 16 * 1024 * 1024
+
+
+def monitoring_engine(request: Request) -> MonitoringEngine:
+    engine: MonitoringEngine = request.app.state.monitor
+    return engine
+
+
+# --- rules ----------------------------------------------------------------------------------------------------------
 
 
 @router.get("/rules")
@@ -27,3 +44,191 @@ def list_rules(
 def get_rule(rule_id: str) -> dict[str, Any]:
     """返回一条阈值规则。"""
     return rule_by_id(rule_id).model_dump(mode="json")
+
+
+# --- points ---------------------------------------------------------------------------------------------------------
+
+
+def _point(point: Any) -> dict[str, Any]:
+    return points.describe(point) | {"rules": [rule.rule_id for rule in points.point_rules(point)]}
+
+
+@router.post("/points", status_code=201)
+def save_point(body: points.PointIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+    """登记或修改测点（按企业内测点编号）；阈值规则按种类和地点类别套用，尾矿库按设计预警值生成。"""
+    with transaction(db_session):
+        return _point(points.save(db_session=db_session, clock=clock, actor=actor, data=body))
+
+
+@router.get("/points")
+def list_points(
+    db_session: DbSession, actor: CurrentActor, site: Annotated[str | None, Query(max_length=30)] = None
+) -> list[dict[str, Any]]:
+    """管辖范围内（企业账号：本企业）的测点，可按 site=mine:7 / pond:3 筛选。"""
+    return [_point(p) for p in points.list_(db_session=db_session, actor=actor, site=site)]
+
+
+@router.get("/points/{point_id}")
+def get_point(point_id: int, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    return _point(points.get(db_session=db_session, actor=actor, point_id=point_id))
+
+
+@router.get("/points/{point_id}/readings")
+def point_readings(
+    point_id: int,
+    db_session: DbSession,
+    actor: CurrentActor,
+    clock: CurrentClock,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
+) -> dict[str, Any]:
+    """按分钟汇总的读数（最小、最大、平均、最后值）；默认最近 6 小时。"""
+    point = points.get(db_session=db_session, actor=actor, point_id=point_id)
+    end = until or clock.now()
+    start = since or end - timedelta(hours=6)
+    if start >= end or end - start > timedelta(days=31):
+        raise InvalidInput(field="since", reason="查询区间须为正且不超过 31 天")
+    return {"point_id": point.id, "unit": point.unit, "minutes": readings.series(db_session, point.id, start, end)}
+
+
+# --- ingest ---------------------------------------------------------------------------------------------------------
+
+
+@router.post("/readings")
+async def post_readings(
+    request: Request, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    """企业网关批量上传读数（JSON 或 MessagePack）。逐条校验：合格的接收，不合格的列出原因；
+    报警变化在答复前已持久化。"""
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise InvalidInput(field="body", reason="数据包超过 16 MB，请分批上传")
+    batch = ingest.decode(ingest.parse(body, request.headers.get("content-type", "")))
+    engine = monitoring_engine(request)
+    result = ingest.ingest(db_session=db_session, clock=clock, actor=actor, engine=engine, batch=batch)
+    return result.as_dict()
+
+
+# --- alarms ---------------------------------------------------------------------------------------------------------
+
+
+def _alarm(alarm: Alarm, now: datetime) -> dict[str, Any]:
+    shelved = alarm.shelved_until is not None and alarm.shelved_until > now
+    return {
+        "id": alarm.id,
+        "point_id": alarm.point_id,
+        "rule_id": alarm.rule_id,
+        "condition": alarm.condition.value,
+        "site": alarm.site_key,
+        "division_code": alarm.division_code,
+        "level": alarm.level,
+        "peak_level": alarm.peak_level,
+        "level_name": alarm.level_name,
+        "value": alarm.value,
+        "active": alarm.active,
+        "acknowledged": alarm.acked_at is not None,
+        "open": alarm.open_key is not None,
+        "shelved_until": alarm.shelved_until if shelved else None,
+        "raised_at": alarm.raised_at,
+        "cleared_at": alarm.cleared_at,
+        "acked_at": alarm.acked_at,
+        "acked_by": alarm.acked_by,
+        "closed_at": alarm.closed_at,
+        "group_id": alarm.group_id,
+        "escalation_step": alarm.escalation_step,
+        "raise_count": alarm.raise_count,
+        "warning_id": alarm.warning_id,
+    }
+
+
+@router.get("/alarms")
+def list_alarms(
+    db_session: DbSession,
+    actor: CurrentActor,
+    clock: CurrentClock,
+    state: Annotated[str, Query(max_length=10)] = "open",
+    site: Annotated[str | None, Query(max_length=30)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[dict[str, Any]]:
+    """报警列表：open（未关闭且未搁置）、active、unacked、shelved、closed、all。"""
+    found = alarms.list_(db_session=db_session, actor=actor, clock=clock, state=state, site_key=site, limit=limit)
+    return [_alarm(a, clock.now()) for a in found]
+
+
+@router.get("/alarms/{alarm_id}")
+def get_alarm(alarm_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
+    alarm = alarms.get(db_session=db_session, actor=actor, alarm_id=alarm_id)
+    history = [
+        {"at": e.at, "kind": e.kind, "actor": e.actor, "level": e.level, "value": e.value, "text": e.text}
+        for e in alarms.events(db_session=db_session, alarm=alarm)
+    ]
+    return _alarm(alarm, clock.now()) | {"events": history}
+
+
+class AckIn(YingjiModel):
+    comment: str | None = Field(default=None, max_length=500)
+
+
+class CommentIn(YingjiModel):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class ShelveIn(YingjiModel):
+    hours: float = Field(gt=0, description="搁置时长（小时），不超过策略上限")
+    reason: str = Field(min_length=2, max_length=500)
+
+
+class ProposeIn(YingjiModel):
+    level: int | None = Field(default=None, ge=1, le=4, description="1 红 2 橙 3 黄 4 蓝；尾矿库报警默认取其颜色")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@router.post("/alarms/{alarm_id}/ack")
+def ack_alarm(
+    alarm_id: int, body: AckIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    """确认报警；已恢复的报警确认后关闭。"""
+    with transaction(db_session):
+        alarm = alarms.acknowledge(
+            db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id, comment=body.comment
+        )
+        return _alarm(alarm, clock.now())
+
+
+@router.post("/alarms/{alarm_id}/comments")
+def comment_alarm(
+    alarm_id: int, body: CommentIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    with transaction(db_session):
+        alarm = alarms.comment(db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id, text=body.text)
+        return _alarm(alarm, clock.now())
+
+
+@router.post("/alarms/{alarm_id}/shelve")
+def shelve_alarm(
+    alarm_id: int, body: ShelveIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    """搁置（有期限）：期间不在实时列表显示、不升级通知，到期自动恢复。"""
+    with transaction(db_session):
+        alarm = alarms.shelve(
+            db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id, hours=body.hours, reason=body.reason
+        )
+        return _alarm(alarm, clock.now())
+
+
+@router.post("/alarms/{alarm_id}/unshelve")
+def unshelve_alarm(alarm_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+    with transaction(db_session):
+        return _alarm(alarms.unshelve(db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id), clock.now())
+
+
+@router.post("/alarms/{alarm_id}/propose-warning", status_code=201)
+def propose_warning(
+    alarm_id: int, body: ProposeIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> dict[str, Any]:
+    """一键提出预警建议，交有权机关在预警模块审定发布。"""
+    with transaction(db_session):
+        warning = alarms.propose_warning(
+            db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id, level=body.level, note=body.note
+        )
+        return {"warning_id": warning.id, "plan_id": warning.plan_id, "level": warning.level, "status": warning.status}

@@ -42,6 +42,25 @@ class SensorKind(StrEnum):
     LANDSLIDE = "LANDSLIDE"
 
 
+KIND_LABELS = {
+    SensorKind.CH4: "瓦斯",
+    SensorKind.CO: "一氧化碳",
+    SensorKind.O2: "氧气",
+    SensorKind.CO2: "二氧化碳",
+    SensorKind.WIND: "风速",
+    SensorKind.TEMP: "温度",
+    SensorKind.DUST: "粉尘",
+    SensorKind.GROUND_PRESSURE: "矿压",
+    SensorKind.PHREATIC_LINE: "浸润线",
+    SensorKind.DRY_BEACH: "干滩长度",
+    SensorKind.POND_LEVEL: "库水位",
+    SensorKind.DAM_DISPLACEMENT: "坝体位移",
+    SensorKind.RAINFALL: "降雨量",
+    SensorKind.FREEBOARD: "安全超高",
+    SensorKind.LANDSLIDE: "滑坡体位移",
+}
+
+
 class RuleBasis(YingjiModel):
     source: Annotated[str, Field(min_length=2)]
     reference: Annotated[str, Field(pattern=r"^regulations\.md#L\d+(-L\d+)?$")]

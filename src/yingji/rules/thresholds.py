@@ -291,9 +291,17 @@ def warm_up() -> None:
     evaluate(ChannelState.new([0], 0), table, np.array([0]), np.array([1]), np.array([0.5]))
 
 
-def check_offline(state: ChannelState, now_ms: int, config: EngineConfig = DEFAULT_CONFIG) -> Transitions:
-    """Flag channels silent for longer than ``offline_after_ms`` (run on the polling clock, not per batch)."""
-    silent = (now_ms - state.last_time) > config.offline_after_ms
+def check_offline(
+    state: ChannelState,
+    now_ms: int,
+    config: EngineConfig = DEFAULT_CONFIG,
+    limit_ms: NDArray[np.int64] | None = None,
+) -> Transitions:
+    """Flag channels silent for longer than ``offline_after_ms`` (run on the polling clock, not per batch).
+
+    ``limit_ms`` gives each channel its own limit (N of its point's polling cycles) instead of the shared one.
+    """
+    silent = (now_ms - state.last_time) > (config.offline_after_ms if limit_ms is None else limit_ms)
     newly = np.flatnonzero(silent & ((state.flags & OFFLINE_BIT) == 0))
     state.flags[newly] |= OFFLINE_BIT
     return Transitions(

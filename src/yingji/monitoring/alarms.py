@@ -1,0 +1,450 @@
+"""Alarm lifecycle (ISA-18.2): engine transitions become alarms; people acknowledge, comment, shelve and propose.
+
+Active/cleared and acknowledged/unacknowledged are separate axes (anchor-systems.md#L311). An alarm is *open* while
+active or unacknowledged; a raise of a condition whose alarm is still open re-activates that alarm instead of
+creating another, so a value hovering around its threshold never floods the list with duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from yingji.audit import service as audit
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission
+from yingji.core.clock import Clock
+from yingji.core.errors import Conflict, InvalidInput, NotFound
+from yingji.db import outbox
+from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, AlarmGroup, MonitorPoint, SiteKind
+from yingji.monitoring.points import point_rules
+from yingji.monitoring.policy import policy
+from yingji.monitoring.schema import KIND_LABELS
+from yingji.plans import loader
+from yingji.plans.schema import Sector
+from yingji.registry.enums import MineKind
+from yingji.registry.models import Mine, Organisation, TailingsPond
+from yingji.warnings import service as warnings_service
+from yingji.warnings.models import EarlyWarning, WarningKind
+from yingji.warnings.schemas import WarningDraft
+
+ENGINE_ACTOR = "engine"
+
+
+@dataclass(frozen=True)
+class AlarmChange:
+    """One engine transition, resolved to its point and rule."""
+
+    point_id: int
+    rule_id: str
+    condition: AlarmCondition
+    before: int
+    after: int
+    value: float | None
+    at: datetime
+    level_name: str
+    site_key: str
+    enterprise_id: int
+    division_code: str
+
+
+def open_key(point_id: int, rule_id: str, condition: AlarmCondition) -> str:
+    return f"{point_id}:{rule_id}:{condition.value}"
+
+
+# --- engine side ----------------------------------------------------------------------------------------------------
+
+
+def apply_changes(db_session: Session, changes: Sequence[AlarmChange]) -> list[Alarm]:
+    """Persist transitions in the caller's transaction; returns the alarms touched."""
+    touched: list[Alarm] = []
+    for change in changes:
+        if change.before == 0 and change.after > 0:
+            touched.append(_raise(db_session, change))
+        else:
+            alarm = _open(db_session, change.point_id, change.rule_id, change.condition)
+            if alarm is None:
+                continue  # a clear for an alarm closed meanwhile (e.g. acknowledged and closed by another process)
+            if change.after == 0:
+                _clear(db_session, alarm, change)
+            else:
+                _relevel(db_session, alarm, change)
+            touched.append(alarm)
+    db_session.flush()
+    return touched
+
+
+def _open(db_session: Session, point_id: int, rule_id: str, condition: AlarmCondition) -> Alarm | None:
+    query = select(Alarm).where(Alarm.open_key == open_key(point_id, rule_id, condition))
+    return db_session.scalars(query).first()
+
+
+def _event(db_session: Session, alarm: Alarm, at: datetime, kind: str, actor: str = ENGINE_ACTOR, **extra: Any) -> None:
+    db_session.add(AlarmEvent(alarm_id=alarm.id, at=at, kind=kind, actor=actor, **extra))
+
+
+def _raise(db_session: Session, change: AlarmChange) -> Alarm:
+    existing = _open(db_session, change.point_id, change.rule_id, change.condition)
+    if existing is None:
+        alarm = Alarm(
+            open_key=open_key(change.point_id, change.rule_id, change.condition),
+            point_id=change.point_id,
+            rule_id=change.rule_id,
+            condition=change.condition,
+            site_key=change.site_key,
+            enterprise_id=change.enterprise_id,
+            division_code=change.division_code,
+            level=change.after,
+            peak_level=change.after,
+            level_name=change.level_name,
+            value=change.value,
+            active=True,
+            raised_at=change.at,
+        )
+        try:
+            with db_session.begin_nested():  # a concurrent raiser of the same condition wins; we join its alarm
+                db_session.add(alarm)
+        except IntegrityError:
+            existing = _open(db_session, change.point_id, change.rule_id, change.condition)
+            if existing is None:
+                raise
+        else:
+            _event(db_session, alarm, change.at, "raised", level=change.after, value=change.value)
+            _flood(db_session, alarm, change.at)
+            return alarm
+    existing.active, existing.cleared_at = True, None
+    existing.raise_count += 1
+    _relevel(db_session, existing, change, kind="reactivated")
+    return existing
+
+
+def _relevel(db_session: Session, alarm: Alarm, change: AlarmChange, kind: str = "level") -> None:
+    alarm.level, alarm.level_name, alarm.value = change.after, change.level_name, change.value
+    alarm.peak_level = max(alarm.peak_level, change.after)
+    _event(db_session, alarm, change.at, kind, level=change.after, value=change.value)
+
+
+def _clear(db_session: Session, alarm: Alarm, change: AlarmChange) -> None:
+    alarm.active, alarm.level, alarm.cleared_at, alarm.value = False, 0, change.at, change.value
+    _event(db_session, alarm, change.at, "cleared", level=0, value=change.value)
+    if alarm.acked_at is not None:
+        _close(alarm, change.at)
+
+
+def _close(alarm: Alarm, at: datetime) -> None:
+    alarm.open_key, alarm.closed_at, alarm.shelved_until = None, at, None
+
+
+def _flood(db_session: Session, alarm: Alarm, at: datetime) -> None:
+    """Group a site's alarms while it floods: more than ``begins_above`` raised within the window."""
+    rules = policy().flood
+    since = at - timedelta(minutes=rules.window_min)
+    recent = list(db_session.scalars(select(Alarm).where(Alarm.site_key == alarm.site_key, Alarm.raised_at > since)))
+    group = db_session.scalars(
+        select(AlarmGroup)
+        .where(AlarmGroup.site_key == alarm.site_key, AlarmGroup.last_joined_at > since)
+        .order_by(AlarmGroup.id.desc())
+    ).first()
+    if group is not None and len(recent) < rules.ends_below:
+        group = None  # the flood has ended: fewer than ends_below in the last window
+    if group is None and len(recent) <= rules.begins_above:
+        return
+    if group is None:
+        group = AlarmGroup(site_key=alarm.site_key, opened_at=at, last_joined_at=at, size=0)
+        db_session.add(group)
+        db_session.flush()
+    for member in recent:
+        if member.group_id is None:
+            member.group_id = group.id
+            group.size += 1
+            _event(db_session, member, at, "grouped", detail={"group_id": group.id})
+    group.last_joined_at = at
+
+
+# --- people ---------------------------------------------------------------------------------------------------------
+
+
+def _visible(actor: Actor, alarm: Alarm) -> bool:
+    return actor.covers_record(division_code=alarm.division_code, organisation_id=alarm.enterprise_id)
+
+
+def get(*, db_session: Session, actor: Actor, alarm_id: int) -> Alarm:
+    actor.require(Permission.REGISTRY_READ)
+    alarm = db_session.get(Alarm, alarm_id)
+    if alarm is None or not _visible(actor, alarm):
+        raise NotFound(kind="报警", key=str(alarm_id))
+    return alarm
+
+
+def _for_update(db_session: Session, actor: Actor, alarm_id: int) -> Alarm:
+    actor.require(Permission.ALARMS_HANDLE)
+    get(db_session=db_session, actor=actor, alarm_id=alarm_id)
+    alarm = db_session.get(Alarm, alarm_id, with_for_update=True, populate_existing=True)
+    assert alarm is not None
+    return alarm
+
+
+STATES = ("open", "active", "unacked", "shelved", "closed", "all")
+
+
+def list_(
+    *,
+    db_session: Session,
+    actor: Actor,
+    clock: Clock,
+    state: str = "open",
+    site_key: str | None = None,
+    limit: int = 200,
+) -> list[Alarm]:
+    """Alarms in the caller's scope, newest first; ``open`` hides shelved ones (they are listed under ``shelved``)."""
+    actor.require(Permission.REGISTRY_READ)
+    if state not in STATES:
+        raise InvalidInput(field="state", reason=f"state 只能是 {'、'.join(STATES)}")
+    query = select(Alarm).where(actor.record_filter(Alarm.division_code, Alarm.enterprise_id))
+    now = clock.now()
+    shelved = Alarm.shelved_until.is_not(None) & (Alarm.shelved_until > now)
+    conditions = {
+        "open": Alarm.open_key.is_not(None) & ~shelved,
+        "active": Alarm.active.is_(True) & ~shelved,
+        "unacked": Alarm.open_key.is_not(None) & Alarm.acked_at.is_(None) & ~shelved,
+        "shelved": Alarm.open_key.is_not(None) & shelved,
+        "closed": Alarm.open_key.is_(None),
+    }
+    if state in conditions:
+        query = query.where(conditions[state])
+    if site_key is not None:
+        query = query.where(Alarm.site_key == site_key)
+    return list(db_session.scalars(query.order_by(Alarm.raised_at.desc(), Alarm.id.desc()).limit(limit)))
+
+
+def events(*, db_session: Session, alarm: Alarm) -> list[AlarmEvent]:
+    return list(db_session.scalars(select(AlarmEvent).where(AlarmEvent.alarm_id == alarm.id).order_by(AlarmEvent.id)))
+
+
+def _audit(db_session: Session, clock: Clock, actor: Actor, action: str, alarm: Alarm, detail: dict[str, Any]) -> None:
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action=f"alarms.{action}",
+        target_kind="alarm",
+        target_key=str(alarm.id),
+        detail=detail,
+    )
+
+
+def acknowledge(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: int, comment: str | None) -> Alarm:
+    """确认: the operator has seen it. A cleared alarm closes on acknowledgement; an active one stays active."""
+    alarm = _for_update(db_session, actor, alarm_id)
+    if alarm.open_key is None:
+        raise Conflict(reason="报警已关闭")
+    if alarm.acked_at is not None:
+        raise Conflict(reason=f"报警已由 {alarm.acked_by} 确认")
+    now = clock.now()
+    alarm.acked_at, alarm.acked_by = now, actor.username
+    _event(db_session, alarm, now, "acked", actor=actor.username, text=comment)
+    if not alarm.active:
+        _close(alarm, now)
+    _audit(db_session, clock, actor, "ack", alarm, {"comment": comment, "closed": not alarm.active})
+    db_session.flush()
+    return alarm
+
+
+def comment(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: int, text: str) -> Alarm:
+    alarm = _for_update(db_session, actor, alarm_id)
+    _event(db_session, alarm, clock.now(), "comment", actor=actor.username, text=text)
+    _audit(db_session, clock, actor, "comment", alarm, {"text": text})
+    db_session.flush()
+    return alarm
+
+
+def shelve(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: int, hours: float, reason: str) -> Alarm:
+    """搁置: hide an open alarm from the live list and stop its escalation until the expiry; never indefinitely."""
+    limit = policy().shelving
+    if not 0 < hours <= limit.max_hours:
+        raise InvalidInput(
+            field="hours", reason=f"搁置时长须大于 0 且不超过 {limit.max_hours} 小时（依据 {limit.basis}）"
+        )
+    alarm = _for_update(db_session, actor, alarm_id)
+    if alarm.open_key is None:
+        raise Conflict(reason="报警已关闭，无需搁置")
+    now = clock.now()
+    alarm.shelved_until, alarm.shelved_by = now + timedelta(hours=hours), actor.username
+    _event(
+        db_session, alarm, now, "shelved", actor=actor.username, text=reason, detail={"until": str(alarm.shelved_until)}
+    )
+    _audit(db_session, clock, actor, "shelve", alarm, {"hours": hours, "reason": reason})
+    db_session.flush()
+    return alarm
+
+
+def unshelve(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: int) -> Alarm:
+    alarm = _for_update(db_session, actor, alarm_id)
+    now = clock.now()
+    if alarm.shelved_until is None or alarm.shelved_until <= now:
+        raise Conflict(reason="报警未处于搁置状态")
+    alarm.shelved_until = None
+    _event(db_session, alarm, now, "unshelved", actor=actor.username)
+    _audit(db_session, clock, actor, "unshelve", alarm, {})
+    db_session.flush()
+    return alarm
+
+
+def expire_shelving(*, db_session: Session, clock: Clock) -> int:
+    """Return shelved alarms whose expiry has passed to the live list (and to escalation)."""
+    now = clock.now()
+    due = list(db_session.scalars(select(Alarm).where(Alarm.shelved_until.is_not(None), Alarm.shelved_until <= now)))
+    for alarm in due:
+        alarm.shelved_until = None
+        _event(db_session, alarm, now, "unshelved", text="搁置到期")
+    db_session.flush()
+    return len(due)
+
+
+# --- escalation -----------------------------------------------------------------------------------------------------
+
+
+def _duty_phone(db_session: Session, alarm: Alarm, notify: str) -> str | None:
+    if notify == "enterprise":
+        org_id: int | None = alarm.enterprise_id
+    else:
+        site_kind, _, site_id = alarm.site_key.partition(":")
+        site: Mine | TailingsPond | None = (
+            db_session.get(Mine, int(site_id)) if site_kind == "mine" else db_session.get(TailingsPond, int(site_id))
+        )
+        org_id = site.supervising_org_id if site is not None else None
+    org = db_session.get(Organisation, org_id) if org_id is not None else None
+    return org.duty_phone if org is not None else None
+
+
+def escalate_due(*, db_session: Session, clock: Clock) -> int:
+    """Notify the next rung for every active, unacknowledged, unshelved alarm past its step's delay.
+
+    A flood group is one notification per rung (its key is the group's), so a flood cannot page anyone eleven times.
+    """
+    now = clock.now()
+    steps = policy().escalation.steps
+    candidates = db_session.scalars(
+        select(Alarm).where(
+            Alarm.active.is_(True),
+            Alarm.acked_at.is_(None),
+            Alarm.escalation_step < len(steps),
+            (Alarm.shelved_until.is_(None)) | (Alarm.shelved_until <= now),
+        )
+    )
+    count = 0
+    for alarm in candidates:
+        step = steps[alarm.escalation_step]
+        if alarm.raised_at + timedelta(minutes=step.after_min) > now:
+            continue
+        alarm.escalation_step += 1
+        phone = _duty_phone(db_session, alarm, step.notify)
+        key = f"alarm-group-{alarm.group_id}" if alarm.group_id is not None else f"alarm-{alarm.id}"
+        if phone:
+            outbox.enqueue(
+                db_session=db_session,
+                now=now,
+                topic=f"alarm.escalation.{alarm.escalation_step}",
+                key=key,
+                channel="sms",
+                recipient=phone,
+                payload={"sms_text": _escalation_text(alarm, step.after_min), "alarm_id": alarm.id},
+            )
+        _event(
+            db_session,
+            alarm,
+            now,
+            "escalated",
+            detail={"step": alarm.escalation_step, "notify": step.notify, "phone": phone},
+            text=None if phone else "无值班电话，未能通知",
+        )
+        count += 1
+    db_session.flush()
+    return count
+
+
+def _escalation_text(alarm: Alarm, minutes: int) -> str:
+    return f"【监测报警未确认】{alarm.level_name}报警（编号 {alarm.id}）已超过 {minutes} 分钟未确认，请立即处置。"
+
+
+def open_count(db_session: Session, site_key: str) -> int:
+    query = select(func.count()).select_from(Alarm).where(Alarm.site_key == site_key, Alarm.open_key.is_not(None))
+    return int(db_session.scalar(query) or 0)
+
+
+# --- proposing a warning ----------------------------------------------------------------------------------------------
+
+MINE_SECTOR = {
+    MineKind.COAL_UNDERGROUND: Sector.COAL_MINE,
+    MineKind.COAL_OPEN_PIT: Sector.COAL_MINE,
+    MineKind.NON_COAL_UNDERGROUND: Sector.NON_COAL_MINE,
+    MineKind.NON_COAL_OPEN_PIT: Sector.NON_COAL_MINE,
+}
+
+
+def _site_of(db_session: Session, point: MonitorPoint) -> tuple[str, Sector]:
+    if point.site_kind is SiteKind.POND:
+        pond = db_session.get(TailingsPond, point.pond_id)
+        assert pond is not None
+        return pond.name, Sector.NON_COAL_MINE  # 尾矿库 belongs to the non-coal-mine plans
+    mine = db_session.get(Mine, point.mine_id)
+    assert mine is not None
+    return mine.name, MINE_SECTOR[mine.kind]
+
+
+def _suggested_level(point: MonitorPoint, alarm: Alarm) -> int | None:
+    """A pond point's colour is itself a warning colour (GB 50863 §5.5.4); a mine alarm's level has no colour."""
+    if alarm.condition is not AlarmCondition.LEVEL:
+        return None
+    rule = next((r for r in point_rules(point) if r.rule_id == alarm.rule_id), None)
+    if rule is None or not rule.aggregation:
+        return None
+    return 5 - rule.aggregation[max(alarm.peak_level, 1) - 1]  # 0–4 scale (4 red) → WarningLevel (1 red … 4 blue)
+
+
+def propose_warning(
+    *, db_session: Session, clock: Clock, actor: Actor, alarm_id: int, level: int | None, note: str | None
+) -> EarlyWarning:
+    """一键提出预警建议: a proposal in the warnings module under the plan for the site's place and sector."""
+    alarm = _for_update(db_session, actor, alarm_id)
+    if alarm.warning_id is not None:
+        raise Conflict(reason=f"该报警已提出预警建议（预警编号 {alarm.warning_id}）")
+    point = db_session.get(MonitorPoint, alarm.point_id)
+    assert point is not None
+    chosen = level or _suggested_level(point, alarm)
+    if chosen is None:
+        raise InvalidInput(
+            field="level", reason="矿山监测报警没有对应的预警颜色，请选择预警级别（1 红 2 橙 3 黄 4 蓝）"
+        )
+    site_name, sector = _site_of(db_session, point)
+    plan = next((p for p in loader.for_place(alarm.division_code, sector) if p.warning is not None), None)
+    if plan is None:
+        raise InvalidInput(field="alarm", reason="该地没有规定事故预警的适用预案，无法提出预警建议")
+    kind_label = KIND_LABELS[point.kind]
+    warning = warnings_service.create(
+        db_session=db_session,
+        clock=clock,
+        actor=actor,
+        data=WarningDraft(
+            kind=WarningKind.ACCIDENT,
+            plan_id=plan.id,
+            level=chosen,
+            category=f"{kind_label}{alarm.level_name}"[:60],
+            title=f"{site_name}{point.name}{kind_label}{alarm.level_name}"[:200],
+            division_codes=[alarm.division_code],
+            source=f"monitoring:alarm:{alarm.id}",
+            note=note,
+        ),
+        proposed=True,
+    )
+    alarm.warning_id = warning.id
+    _event(db_session, alarm, clock.now(), "proposed", actor=actor.username, detail={"warning_id": warning.id})
+    _audit(db_session, clock, actor, "propose_warning", alarm, {"warning_id": warning.id, "level": chosen})
+    db_session.flush()
+    return warning

@@ -1,0 +1,264 @@
+"""The live engine: every active point's channels, their state arrays, and one lock around evaluate-and-persist.
+
+One process owns the engine (the server; ``yingji monitoring mqtt`` when run alone). A batch is evaluated, its
+transitions and per-minute readings are written in one transaction, and only then is the sender answered; if the
+write fails the touched channels' state is restored, so the engine never runs ahead of the database. State is rebuilt
+from the database on start (open alarms give levels and flags, the last stored reading gives last value and time), so a
+restart neither loses an alarm nor raises it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yingji.core.errors import InvalidInput
+from yingji.monitoring.alarms import AlarmChange
+from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, ReadingMinute
+from yingji.monitoring.points import PointRule, point_rules, site_key
+from yingji.registry.service import revision
+from yingji.rules import thresholds
+from yingji.rules.thresholds import ChannelState, Condition, RuleTable, Transitions
+
+logger = logging.getLogger(__name__)
+OFFLINE_CYCLES = 3  # 无数据：连续 3 个巡检周期没有读数
+CONDITIONS = {
+    Condition.LEVEL: AlarmCondition.LEVEL,
+    Condition.OFFLINE: AlarmCondition.OFFLINE,
+    Condition.STUCK: AlarmCondition.STUCK,
+    Condition.RATE: AlarmCondition.RATE,
+}
+FLAG_NAMES = {AlarmCondition.OFFLINE: "无数据", AlarmCondition.STUCK: "数值不变", AlarmCondition.RATE: "上升过快"}
+POINT_LEVEL = frozenset({AlarmCondition.OFFLINE, AlarmCondition.STUCK})  # one per point, not per rule
+
+
+@dataclass(frozen=True)
+class PointSlot:
+    """Where a point's channels sit (contiguous) and what its alarms carry."""
+
+    point_id: int
+    first: int
+    count: int
+    site_key: str
+    enterprise_id: int
+    division_code: str
+
+
+@dataclass
+class Layout:
+    """The loaded registry: points by (enterprise, code), channels in point order, the compiled rule table."""
+
+    revision: int = -1
+    by_code: dict[tuple[int, str], int] = field(default_factory=dict)  # → index into slots
+    slots: list[PointSlot] = field(default_factory=list)
+    first: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    count: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    point_id: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # per slot
+    channel_slot: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    channel_rules: list[PointRule] = field(default_factory=list)
+    offline_ms: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    table: RuleTable | None = None
+    state: ChannelState | None = None
+
+
+def to_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    accepted: NDArray[np.bool_]
+    changes: list[AlarmChange]
+    point_ids: NDArray[np.int64]
+
+
+class MonitoringEngine:
+    """Owns the layout and state; all access goes through ``locked()``."""
+
+    def __init__(self, config: thresholds.EngineConfig = thresholds.DEFAULT_CONFIG) -> None:
+        self.config = config
+        self.layout = Layout()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def locked(self) -> Iterator[MonitoringEngine]:
+        with self._lock:
+            yield self
+
+    # --- loading ----------------------------------------------------------------------------------------------------
+
+    def ensure_current(self, db_session: Session, now_ms: int) -> Layout:
+        """Reload when the registry changed since the last load (points added, changed, retired)."""
+        current = revision(db_session=db_session)
+        if self.layout.state is None or current != self.layout.revision:
+            self.layout = _load(db_session, now_ms, current)
+        return self.layout
+
+    # --- batches ----------------------------------------------------------------------------------------------------
+
+    def slot_indices(self, enterprise_id: int, codes: list[str]) -> NDArray[np.int64]:
+        """Slot index per reading (-1: no such point of this enterprise); dictionary work is per distinct code."""
+        if not codes:
+            return np.zeros(0, np.int64)
+        distinct, inverse = np.unique(np.asarray(codes), return_inverse=True)
+        lookup = np.array([self.layout.by_code.get((enterprise_id, str(code)), -1) for code in distinct], np.int64)
+        return lookup[inverse.reshape(-1)]
+
+    def evaluate(self, slots: NDArray[np.int64], time_ms: NDArray[np.int64], value: NDArray[np.float64]) -> Evaluation:
+        """Run the kernel over readings of known points; one reading feeds every channel of its point."""
+        layout = self.layout
+        assert layout.state is not None and layout.table is not None
+        channel, reading, starts = self.channels_of(slots)
+        result = thresholds.evaluate(layout.state, layout.table, channel, time_ms[reading], value[reading], self.config)
+        return Evaluation(
+            accepted=result.accepted[starts], changes=self.changes(result.transitions), point_ids=layout.point_id[slots]
+        )
+
+    def check_offline(self, now_ms: int) -> list[AlarmChange]:
+        layout = self.layout
+        if layout.state is None:
+            return []
+        found = thresholds.check_offline(layout.state, now_ms, self.config, layout.offline_ms)
+        return self.changes(found)
+
+    def changes(self, transitions: Transitions) -> list[AlarmChange]:
+        """Engine rows → alarm changes; a point-level condition is taken from the point's first channel only."""
+        layout = self.layout
+        out: list[AlarmChange] = []
+        for channel, time_ms, condition, before, after, value in transitions.rows():
+            slot = layout.slots[int(layout.channel_slot[channel])]
+            kind = CONDITIONS[condition]
+            if kind in POINT_LEVEL and channel != slot.first:
+                continue
+            rule = layout.channel_rules[channel]
+            name = rule.level_names[(after or before) - 1] if kind is AlarmCondition.LEVEL else FLAG_NAMES[kind]
+            out.append(
+                AlarmChange(
+                    point_id=slot.point_id,
+                    rule_id="" if kind in POINT_LEVEL else rule.rule_id,
+                    condition=kind,
+                    before=before,
+                    after=after,
+                    value=value if np.isfinite(value) else None,
+                    at=from_ms(time_ms),
+                    level_name=name,
+                    site_key=slot.site_key,
+                    enterprise_id=slot.enterprise_id,
+                    division_code=slot.division_code,
+                )
+            )
+        return out
+
+    @contextmanager
+    def restoring(self, channels: NDArray[np.int64] | None = None) -> Iterator[None]:
+        """Undo state changes to ``channels`` (all when None) if the block fails, e.g. the commit."""
+        state = self.layout.state
+        assert state is not None
+        index = np.arange(state.rule.size) if channels is None else np.unique(channels)
+        saved = [array[index].copy() for array in state.kernel_arrays()]
+        try:
+            yield
+        except BaseException:
+            for array, copy in zip(state.kernel_arrays(), saved, strict=True):
+                array[index] = copy
+            raise
+
+    def channels_of(self, slots: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """Every channel of each reading's point, the reading each came from, and where each reading's run starts."""
+        layout = self.layout
+        counts = layout.count[slots]
+        reading = np.repeat(np.arange(slots.size), counts)
+        starts = np.cumsum(counts) - counts
+        return layout.first[slots][reading] + (np.arange(reading.size) - starts[reading]), reading, starts
+
+
+def _load(db_session: Session, now_ms: int, current_revision: int) -> Layout:
+    layout = Layout(revision=current_revision)
+    specs: list[thresholds.LevelSpec] = []
+    rule_index: dict[tuple[str, int | None], int] = {}
+    channel_rule: list[int] = []
+    firsts: list[int] = []
+    counts: list[int] = []
+    channel_slot: list[int] = []
+    offline: list[int] = []
+    points = db_session.scalars(select(MonitorPoint).where(MonitorPoint.active.is_(True)).order_by(MonitorPoint.id))
+    for point in points:
+        try:
+            rules = point_rules(point)
+        except InvalidInput as err:  # a bundled rule was withdrawn after the point was registered
+            logger.error("测点 %s 没有可用的阈值规则，未纳入监测：%s", point.id, err.render())
+            continue
+        slot = len(layout.slots)
+        layout.slots.append(
+            PointSlot(
+                point.id, len(channel_rule), len(rules), site_key(point), point.enterprise_id, point.division_code
+            )
+        )
+        layout.by_code[(point.enterprise_id, point.code)] = slot
+        firsts.append(len(channel_rule))
+        counts.append(len(rules))
+        for rule in rules:
+            key = (rule.rule_id, point.id if rule.aggregation else None)  # pond rules are per point
+            if key not in rule_index:
+                rule_index[key] = len(specs)
+                specs.append(rule.spec)
+            channel_rule.append(rule_index[key])
+            layout.channel_rules.append(rule)
+            channel_slot.append(slot)
+            offline.append(OFFLINE_CYCLES * point.polling_s * 1000)
+    layout.first = np.array(firsts, np.int64)
+    layout.count = np.array(counts, np.int64)
+    layout.point_id = np.array([slot.point_id for slot in layout.slots], np.int64)
+    layout.channel_slot = np.array(channel_slot, np.int64)
+    layout.offline_ms = np.array(offline, np.int64)
+    layout.table = RuleTable.build(specs) if specs else RuleTable.build([thresholds.LevelSpec(levels=[(1.0, 1.0)])])
+    layout.state = ChannelState.new(np.array(channel_rule, np.int32), now_ms)
+    _restore(db_session, layout)
+    return layout
+
+
+def _restore(db_session: Session, layout: Layout) -> None:
+    """Levels and flags from open, active alarms; last value and time from the newest stored minute."""
+    state = layout.state
+    assert state is not None
+    by_point = {slot.point_id: slot for slot in layout.slots}
+    bits = {AlarmCondition.OFFLINE: 1, AlarmCondition.STUCK: 2, AlarmCondition.RATE: 4}
+    for alarm in db_session.scalars(select(Alarm).where(Alarm.active.is_(True))):
+        slot = by_point.get(alarm.point_id)
+        if slot is None:
+            continue
+        for channel in range(slot.first, slot.first + slot.count):
+            rule = layout.channel_rules[channel]
+            if alarm.condition is AlarmCondition.LEVEL and rule.rule_id == alarm.rule_id:
+                state.level[channel] = alarm.level
+            elif alarm.condition in POINT_LEVEL or rule.rule_id == alarm.rule_id:
+                state.flags[channel] |= bits[alarm.condition]
+    newest = (
+        select(ReadingMinute.point_id, func.max(ReadingMinute.minute).label("minute"))
+        .group_by(ReadingMinute.point_id)
+        .subquery()
+    )
+    query = select(ReadingMinute.point_id, ReadingMinute.last_ms, ReadingMinute.last_value).join(
+        newest, (ReadingMinute.point_id == newest.c.point_id) & (ReadingMinute.minute == newest.c.minute)
+    )
+    for point_id, last_ms, last_value in db_session.execute(query):
+        slot = by_point.get(point_id)
+        if slot is None:
+            continue
+        channels = slice(slot.first, slot.first + slot.count)
+        state.last_time[channels] = last_ms
+        state.changed_at[channels] = last_ms
+        state.last_value[channels] = last_value

@@ -1,0 +1,135 @@
+"""Measurement points 测点, their alarms (ISA-18.2 lifecycle), alarm history, flood groups and per-minute readings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yingji.db.base import Base, str_enum
+from yingji.monitoring.schema import SensorKind
+
+
+class SiteKind(StrEnum):
+    MINE = "mine"  # 矿山
+    POND = "pond"  # 尾矿库
+
+
+class MonitorPoint(Base):
+    """测点: one sensor at a mine or tailings pond; its gateway names it by ``code`` (unique per enterprise).
+
+    Mine points take the bundled rules for (kind, location class); pond points carry the design institute's values
+    per colour (GB 50863 §5.5.4), from which their rule is built.
+    """
+
+    __tablename__ = "monitor_point"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "code"),
+        CheckConstraint("(mine_id IS NULL) <> (pond_id IS NULL)", name="one_site"),
+        CheckConstraint("polling_s > 0 AND polling_s <= 3600", name="polling_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[SensorKind] = mapped_column(str_enum(SensorKind), index=True)
+    unit: Mapped[str] = mapped_column(String(16))
+    location_class: Mapped[str | None] = mapped_column(String(60))  # 地点类别，如 采煤工作面上隅角
+    site_kind: Mapped[SiteKind] = mapped_column(str_enum(SiteKind))
+    mine_id: Mapped[int | None] = mapped_column(ForeignKey("mine.id"), index=True)
+    pond_id: Mapped[int | None] = mapped_column(ForeignKey("tailings_pond.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    design: Mapped[dict[str, float] | None] = mapped_column(JSON)  # pond points: colour → design value
+    clear_margin: Mapped[float] = mapped_column(Float, default=0.0)
+    polling_s: Mapped[int] = mapped_column(Integer, default=30)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+
+class AlarmCondition(StrEnum):
+    LEVEL = "level"  # 超限
+    OFFLINE = "offline"  # 无数据（断线）
+    STUCK = "stuck"  # 数值不变（疑似故障）
+    RATE = "rate"  # 上升速率超限
+
+
+class Alarm(Base):
+    """One alarm per (point, rule, condition) while it is *open*: active, or cleared but not yet acknowledged.
+
+    ``open_key`` is set while open and NULL once closed; its unique constraint is what keeps a second, concurrent
+    raise of the same condition from creating a duplicate (NULLs never collide, on SQLite and PostgreSQL alike).
+    """
+
+    __tablename__ = "alarm"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    open_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("monitor_point.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(64))
+    condition: Mapped[AlarmCondition] = mapped_column(str_enum(AlarmCondition))
+    site_key: Mapped[str] = mapped_column(String(40), index=True)  # mine:7 / pond:3, for flood grouping
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    level: Mapped[int]  # current engine level (0 once cleared); 1 for flag conditions
+    peak_level: Mapped[int]
+    level_name: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float | None]
+    active: Mapped[bool] = mapped_column(index=True)
+    raised_at: Mapped[datetime]
+    cleared_at: Mapped[datetime | None]
+    acked_at: Mapped[datetime | None]
+    acked_by: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None]
+    shelved_until: Mapped[datetime | None]
+    shelved_by: Mapped[str | None] = mapped_column(String(64))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("alarm_group.id"), index=True)
+    escalation_step: Mapped[int] = mapped_column(default=0)
+    raise_count: Mapped[int] = mapped_column(default=1)
+    warning_id: Mapped[int | None] = mapped_column(ForeignKey("early_warning.id"))
+
+
+class AlarmEvent(Base):
+    """Append-only history of an alarm: raised, level changes, cleared, acknowledged, comments, shelving …"""
+
+    __tablename__ = "alarm_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alarm_id: Mapped[int] = mapped_column(ForeignKey("alarm.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int | None]
+    value: Mapped[float | None]
+    text: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class AlarmGroup(Base):
+    """An alarm flood at one site (more than N alarms in a window): shown and notified as one entry."""
+
+    __tablename__ = "alarm_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_key: Mapped[str] = mapped_column(String(40), index=True)
+    opened_at: Mapped[datetime]
+    last_joined_at: Mapped[datetime]
+    size: Mapped[int]
+
+
+class ReadingMinute(Base):
+    """Per-minute min / max / sum / count and the last reading of a point: the stored form of the raw feed."""
+
+    __tablename__ = "reading_minute"
+
+    point_id: Mapped[int] = mapped_column(ForeignKey("monitor_point.id"), primary_key=True)
+    minute: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Unix minutes (UTC)
+    n: Mapped[int]
+    vmin: Mapped[float] = mapped_column(Float)
+    vmax: Mapped[float] = mapped_column(Float)
+    vsum: Mapped[float] = mapped_column(Float)
+    last_ms: Mapped[int] = mapped_column(BigInteger)
+    last_value: Mapped[float] = mapped_column(Float)

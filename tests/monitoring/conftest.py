@@ -1,0 +1,111 @@
+"""A coal mine and a tailings pond of one enterprise in 东胜区, its gateway, and a client on a clock tests can move."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests import factories
+from yingji.app import create_app
+from yingji.auth.roles import Role
+from yingji.core.clock import FixedClock
+
+START = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+START_MS = int(START.timestamp() * 1000)
+
+
+@dataclass
+class Site:
+    client: TestClient
+    clock: FixedClock
+    app: Any
+    gateway: dict[str, str]  # 甲煤业 gateway token
+    other_gateway: dict[str, str]  # another enterprise's gateway
+    officer: dict[str, str]  # 东胜区 duty officer
+    outsider: dict[str, str]  # 杭锦旗 duty officer
+    mine_id: int
+    pond_id: int
+
+    def now_ms(self) -> int:
+        return int(self.clock.now().timestamp() * 1000)
+
+    def send(self, rows: list[tuple[str, int, float]], headers: dict[str, str] | None = None) -> Any:
+        body = {"readings": [{"point": p, "time": t, "value": v} for p, t, v in rows]}
+        response = self.client.post("/api/monitoring/readings", json=body, headers=headers or self.gateway)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def point(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+        response = self.client.post("/api/monitoring/points", json=body, headers=headers or self.gateway)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def alarms(self, state: str = "open", headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        response = self.client.get("/api/monitoring/alarms", params={"state": state}, headers=headers or self.officer)
+        assert response.status_code == 200, response.text
+        rows: list[dict[str, Any]] = response.json()
+        return rows
+
+
+@pytest.fixture
+def site(engine: Engine, db_session: Session, divisions: int) -> Iterator[Site]:
+    bureau = factories.save(
+        db_session,
+        "organisations",
+        name="东胜区应急管理局",
+        kind="department",
+        division_code="150602",
+        duty_phone="0477-8888001",
+    )
+    owner = factories.enterprise(db_session, "甲煤业有限公司", "150602", duty_phone="0477-5550001")
+    other = factories.enterprise(db_session, "乙矿业有限公司", "150602")
+    mine = factories.mine(
+        db_session, "甲煤矿", "甲煤业有限公司", "150602", kind="coal_underground", supervising=bureau.name
+    )
+    pond = factories.save(
+        db_session,
+        "tailings_ponds",
+        name="甲尾矿库",
+        enterprise="甲煤业有限公司",
+        division_code="150602",
+        pond_grade=3,
+        status="operating",
+        supervising=bureau.name,
+        lon=109.9,
+        lat=39.8,
+    )
+    factories.user(db_session, "jia_gateway", Role.ENTERPRISE_REPORTER, organisation_id=owner.id)
+    factories.user(db_session, "yi_gateway", Role.ENTERPRISE_REPORTER, organisation_id=other.id)
+    clock = FixedClock(START)
+    app = create_app(engine, clock=clock)
+    app.state.sessionmaker = sessionmaker(
+        bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    with TestClient(app) as client:
+        yield Site(
+            client=client,
+            clock=clock,
+            app=app,
+            gateway={"Authorization": f"Bearer {factories.token_for(db_session, 'jia_gateway')}"},
+            other_gateway={"Authorization": f"Bearer {factories.token_for(db_session, 'yi_gateway')}"},
+            officer=factories.bearer(db_session, "dongsheng_duty", Role.COUNTY_OFFICER, "150602"),
+            outsider=factories.bearer(db_session, "hangjin_duty", Role.COUNTY_OFFICER, "150625"),
+            mine_id=mine.id,
+            pond_id=pond.id,
+        )
+
+
+CORNER: dict[str, Any] = {
+    "code": "CH4-01",
+    "name": "15201工作面上隅角甲烷",
+    "kind": "CH4",
+    "mine": "甲煤矿",
+    "location_class": "采煤工作面上隅角",
+}
