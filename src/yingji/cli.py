@@ -80,9 +80,10 @@ def serve(
     from yingji.db.session import make_sessionmaker
     from yingji.worker import Worker
 
-    background = Worker(make_sessionmaker(engine()), RunClock())
-    background.start()  # statutory clocks and warning deliveries run while the platform runs
     application = create_app(engine())
+    # statutory clocks, monitoring duties and deliveries run while the platform runs, on the server's own engine
+    background = Worker(make_sessionmaker(engine()), RunClock(), monitor=application.state.monitor)
+    background.start()
     typer.echo(f"应急平台：http://{host or settings.host}:{port or settings.port}  （API 文档 /api/docs）")
     uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
 

@@ -1,4 +1,4 @@
-"""The background worker: statutory clocks (迟报) and outbox deliveries, started by `serve` and by `yingji worker`."""
+"""The background worker: report clocks (迟报), monitoring duties and outbox deliveries (`serve`, `yingji worker`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from yingji.core.clock import Clock
 from yingji.db.session import transaction
 from yingji.incidents.clocks import check_clocks
+from yingji.monitoring.engine import MonitoringEngine
+from yingji.monitoring.service import run_round
 from yingji.notify.worker import deliver_due
 
 logger = logging.getLogger(__name__)
@@ -18,8 +20,15 @@ logger = logging.getLogger(__name__)
 class Worker:
     """Runs every ``interval`` seconds in a daemon thread until stopped; a failed round is logged and retried."""
 
-    def __init__(self, makers: sessionmaker[Session], clock: Clock, interval: float = 30.0) -> None:
+    def __init__(
+        self,
+        makers: sessionmaker[Session],
+        clock: Clock,
+        interval: float = 30.0,
+        monitor: MonitoringEngine | None = None,
+    ) -> None:
         self._makers, self._clock, self._interval = makers, clock, interval
+        self._monitor = monitor  # the engine the server ingests with; None where another process owns it
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.run_forever, name="yingji-worker", daemon=True)
 
@@ -34,6 +43,11 @@ class Worker:
         """Return (obligations flagged late, deliveries sent, deliveries failed)."""
         with self._makers() as db_session, transaction(db_session):
             flagged = check_clocks(db_session=db_session, clock=self._clock)
+        if self._monitor is not None:
+            with self._makers() as db_session:
+                result = run_round(db_session=db_session, clock=self._clock, engine=self._monitor)
+            if result.offline or result.escalated:
+                logger.info("monitoring round %s", result)
         sent, failed = deliver_due(makers=self._makers, clock=self._clock)
         return flagged, sent, failed
 

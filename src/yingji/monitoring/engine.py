@@ -127,12 +127,17 @@ class MonitoringEngine:
             accepted=result.accepted[starts], changes=self.changes(result.transitions), point_ids=layout.point_id[slots]
         )
 
-    def check_offline(self, now_ms: int) -> list[AlarmChange]:
-        layout = self.layout
-        if layout.state is None:
-            return []
-        found = thresholds.check_offline(layout.state, now_ms, self.config, layout.offline_ms)
-        return self.changes(found)
+    @contextmanager
+    def offline_flags_restored_on_failure(self, now_ms: int) -> Iterator[list[AlarmChange]]:
+        """Flag points silent for N polling cycles; yields their alarm changes and unflags them if the block fails."""
+        state = self.layout.state
+        assert state is not None
+        found = thresholds.check_offline(state, now_ms, self.config, self.layout.offline_ms)
+        try:
+            yield self.changes(found)
+        except BaseException:
+            state.flags[found.channel] &= ~thresholds.OFFLINE_BIT
+            raise
 
     def changes(self, transitions: Transitions) -> list[AlarmChange]:
         """Engine rows → alarm changes; a point-level condition is taken from the point's first channel only."""

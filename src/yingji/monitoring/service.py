@@ -1,0 +1,37 @@
+"""Monitoring duties on the polling clock: no-data detection, shelving expiry, escalation, reading retention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from yingji.core.clock import Clock
+from yingji.db.session import transaction
+from yingji.monitoring import alarms, readings
+from yingji.monitoring.engine import MonitoringEngine, to_ms
+
+DEFAULT_RETENTION_DAYS = 400  # a year of trends plus the 30-day supplementary-report window (decisions.md)
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    offline: int
+    unshelved: int
+    escalated: int
+    pruned: int
+
+
+def run_round(
+    *, db_session: Session, clock: Clock, engine: MonitoringEngine, retention_days: int = DEFAULT_RETENTION_DAYS
+) -> RoundResult:
+    """One round, in one transaction; the engine's offline flags are taken back if the commit fails."""
+    now = clock.now()
+    with engine.locked():
+        engine.ensure_current(db_session, to_ms(now))
+        with engine.offline_flags_restored_on_failure(to_ms(now)) as changes, transaction(db_session):
+            alarms.apply_changes(db_session, changes)
+            unshelved = alarms.expire_shelving(db_session=db_session, clock=clock)
+            escalated = alarms.escalate_due(db_session=db_session, clock=clock)
+            pruned = readings.prune(db_session, now=now, retention_days=retention_days)
+    return RoundResult(len(changes), unshelved, escalated, pruned)

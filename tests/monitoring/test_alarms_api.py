@@ -1,0 +1,239 @@
+"""The alarm lifecycle over HTTP: acknowledge, re-raise, comments, shelving and its expiry, escalation, floods,
+no-data detection, restart, and the one-click warning proposal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from tests.monitoring.conftest import CORNER, Site
+from yingji.db.outbox import OutboxItem
+from yingji.monitoring.engine import MonitoringEngine
+from yingji.monitoring.service import RoundResult, run_round
+
+
+def run(site: Site, keep_alive: float | None = 1.2) -> RoundResult:
+    """One worker round; the corner point first reports ``keep_alive`` (unchanged) so it does not go silent."""
+    if keep_alive is not None:
+        site.send([("CH4-01", site.now_ms(), keep_alive)])
+    with site.app.state.sessionmaker() as db_session:
+        return run_round(db_session=db_session, clock=site.clock, engine=site.app.state.monitor)
+
+
+def level_alarms(site: Site, state: str = "open") -> list[dict[str, Any]]:
+    """Level alarms only: the quick rises these tests use also trip the 0.1 %/min rate-of-rise rule."""
+    return [a for a in site.alarms(state) if a["condition"] == "level"]
+
+
+def raise_corner(site: Site, value: float = 1.2) -> dict[str, Any]:
+    site.point(CORNER)
+    site.send([("CH4-01", site.now_ms() + 1000, value)])
+    [alarm] = [a for a in site.alarms() if a["condition"] == "level"]
+    return alarm
+
+
+def post(site: Site, alarm_id: int, action: str, body: dict[str, Any] | None = None, headers: Any = None) -> Any:
+    return site.client.post(
+        f"/api/monitoring/alarms/{alarm_id}/{action}", json=body or {}, headers=headers or site.officer
+    )
+
+
+def test_ack_and_clear_are_separate_axes(site: Site) -> None:
+    alarm = raise_corner(site)
+    acked = post(site, alarm["id"], "ack", {"comment": "已通知班组长撤人"}).json()
+    assert (acked["active"], acked["acknowledged"], acked["open"]) == (True, True, True)
+    assert post(site, alarm["id"], "ack").status_code == 409
+    site.clock.advance(minutes=1)
+    site.send([("CH4-01", site.now_ms(), 0.5)])
+    closed = site.client.get(f"/api/monitoring/alarms/{alarm['id']}", headers=site.officer).json()
+    assert (closed["active"], closed["open"]) == (False, False)
+    assert [e["kind"] for e in closed["events"]] == ["raised", "acked", "cleared"]
+    assert site.alarms() == [] and len(site.alarms("closed")) == 1
+
+
+def test_a_raise_while_cleared_but_unacknowledged_reuses_the_alarm(site: Site) -> None:
+    alarm = raise_corner(site)
+    site.clock.advance(minutes=1)
+    site.send([("CH4-01", site.now_ms(), 0.5)])
+    site.clock.advance(minutes=1)
+    site.send([("CH4-01", site.now_ms(), 1.1)])
+    [again] = level_alarms(site, "all")
+    assert again["id"] == alarm["id"] and again["raise_count"] == 2 and again["active"] is True
+    post(site, alarm["id"], "ack")
+    site.clock.advance(minutes=1)
+    site.send([("CH4-01", site.now_ms(), 0.5)])
+    site.clock.advance(minutes=1)
+    site.send([("CH4-01", site.now_ms(), 1.1)])  # the first alarm is closed now: a new one opens
+    assert len(level_alarms(site, "all")) == 2
+
+
+def test_comments_are_kept_in_the_history(site: Site) -> None:
+    alarm = raise_corner(site)
+    assert post(site, alarm["id"], "comments", {"text": "现场复核：传感器正常"}).status_code == 200
+    assert post(site, alarm["id"], "comments", {"text": ""}).status_code == 422
+    events = site.client.get(f"/api/monitoring/alarms/{alarm['id']}", headers=site.officer).json()["events"]
+    assert events[-1]["kind"] == "comment" and events[-1]["actor"] == "dongsheng_duty"
+
+
+def test_shelving_has_a_limit_and_expires(site: Site) -> None:
+    alarm = raise_corner(site)
+    too_long = post(site, alarm["id"], "shelve", {"hours": 25, "reason": "检修"})
+    assert too_long.status_code == 422 and "24 小时" in too_long.json()["error"]["message"]
+    assert post(site, alarm["id"], "shelve", {"hours": 2, "reason": "传感器检修"}).status_code == 200
+    assert site.alarms() == [] and [a["id"] for a in site.alarms("shelved")] == [alarm["id"]]
+    site.clock.advance(hours=1, minutes=59)
+    run(site)
+    assert level_alarms(site) == []  # (the unchanged keep-alive value has meanwhile raised a 数值不变 alarm)
+    site.clock.advance(minutes=2)
+    assert run(site).unshelved == 1
+    assert [a["id"] for a in level_alarms(site)] == [alarm["id"]]
+    assert post(site, alarm["id"], "unshelve").status_code == 409
+
+
+def test_manual_unshelve(site: Site) -> None:
+    alarm = raise_corner(site)
+    post(site, alarm["id"], "shelve", {"hours": 1, "reason": "传感器标校"})
+    assert post(site, alarm["id"], "unshelve").json()["shelved_until"] is None
+    assert [a["id"] for a in site.alarms()] == [alarm["id"]]
+
+
+def test_alarm_scope_and_roles(site: Site, db_session: Any) -> None:
+    from tests import factories
+    from yingji.auth.roles import Role
+
+    alarm = raise_corner(site)
+    assert site.client.get(f"/api/monitoring/alarms/{alarm['id']}", headers=site.outsider).status_code == 404
+    assert site.alarms(headers=site.outsider) == []
+    assert post(site, alarm["id"], "ack", headers=site.other_gateway).status_code == 404
+    expert = factories.bearer(db_session, "expert_wang", Role.EXPERT, "150602")
+    assert site.client.get(f"/api/monitoring/alarms/{alarm['id']}", headers=expert).status_code == 200
+    assert post(site, alarm["id"], "ack", headers=expert).status_code == 403
+    assert post(site, alarm["id"], "ack", headers=site.gateway).status_code == 200  # the mine's own dispatcher
+    assert site.client.get("/api/monitoring/alarms", params={"state": "bogus"}, headers=site.officer).status_code == 422
+
+
+def outbox(site: Site) -> list[tuple[str, str]]:
+    with site.app.state.sessionmaker() as db_session:
+        rows = db_session.scalars(select(OutboxItem).where(OutboxItem.topic.like("alarm.%")).order_by(OutboxItem.id))
+        return [(row.topic, row.recipient) for row in rows]
+
+
+def test_unacknowledged_alarms_escalate_up_the_ladder(site: Site) -> None:
+    raise_corner(site)
+    site.clock.advance(minutes=4, seconds=59)
+    assert run(site).escalated == 0
+    site.clock.advance(seconds=2)
+    assert run(site).escalated == 1
+    assert outbox(site) == [("alarm.escalation.1", "0477-5550001")]  # the enterprise's duty phone
+    site.clock.advance(minutes=10)
+    run(site)
+    assert outbox(site)[-1] == ("alarm.escalation.2", "0477-8888001")  # the supervising bureau
+    site.clock.advance(hours=1)
+    assert run(site).escalated == 0  # the ladder has two rungs
+
+
+def test_acknowledged_or_shelved_alarms_do_not_escalate(site: Site) -> None:
+    alarm = raise_corner(site)
+    post(site, alarm["id"], "ack")
+    site.clock.advance(minutes=30)
+    assert run(site).escalated == 0 and outbox(site) == []
+
+
+def test_flood_is_grouped_and_notified_once_per_rung(site: Site) -> None:
+    codes = [f"CH4-{n:02d}" for n in range(1, 13)]
+    for code in codes:
+        site.point(CORNER | {"code": code, "name": f"上隅角甲烷{code}"})
+    t = site.now_ms()
+    for n, code in enumerate(codes):  # 12 alarms within 12 s at one mine
+        site.send([(code, t + 1000 * (n + 1), 1.2)])
+    alarms = site.alarms()
+    assert len(alarms) == 12
+    grouped = {a["group_id"] for a in alarms}
+    assert len(grouped) == 1 and None not in grouped  # the first ten joined the group when the eleventh came
+    site.clock.advance(minutes=6)
+    assert run(site).escalated == 12
+    assert outbox(site) == [("alarm.escalation.1", "0477-5550001")]
+
+
+def test_ten_alarms_are_not_a_flood(site: Site) -> None:
+    for n in range(1, 11):
+        site.point(CORNER | {"code": f"CH4-{n:02d}", "name": f"上隅角甲烷{n}"})
+    t = site.now_ms()
+    site.send([(f"CH4-{n:02d}", t + 1000 * n, 1.2) for n in range(1, 11)])
+    assert {a["group_id"] for a in site.alarms()} == {None}
+
+
+def test_a_silent_point_goes_offline_and_a_reading_clears_it(site: Site) -> None:
+    site.point(CORNER)
+    site.send([("CH4-01", site.now_ms() + 1000, 0.3)])
+    site.clock.advance(seconds=92)  # more than three 30 s polling cycles since the reading (GB 50581 §3.1.4)
+    assert run(site, keep_alive=None).offline == 1
+    [alarm] = site.alarms()
+    assert (alarm["condition"], alarm["level_name"]) == ("offline", "无数据")
+    assert run(site, keep_alive=None).offline == 0  # raised once
+    site.send([("CH4-01", site.now_ms() + 1000, 0.3)])
+    assert site.alarms("active") == []
+
+
+def test_state_survives_a_restart(site: Site) -> None:
+    alarm = raise_corner(site, 1.6)
+    site.app.state.monitor = MonitoringEngine()  # a fresh process: state comes back from the database
+    site.clock.advance(minutes=1)
+    result = site.send([("CH4-01", site.now_ms(), 1.2)])  # between recovery and power-cut: still power-cut
+    assert result["transitions"] == 0
+    stale = site.send([("CH4-01", site.now_ms() - 30_000, 0.1)])  # older than the last stored reading
+    assert stale["accepted"] == 0
+    site.clock.advance(minutes=1)
+    site.send([("CH4-01", site.now_ms(), 0.5)])
+    [same] = site.alarms("all")
+    assert same["id"] == alarm["id"] and same["active"] is False
+
+
+def pond_point(site: Site) -> dict[str, Any]:
+    body = {
+        "code": "JRX-01",
+        "name": "1号断面浸润线",
+        "kind": "PHREATIC_LINE",
+        "pond": "甲尾矿库",
+        "design": {"yellow": 8.0, "red": 4.0},  # burial depth in metres; orange derived as 1.1 × red (GB 51108 §8.3)
+        "clear_margin": 0.2,
+    }
+    return dict(site.point(body))
+
+
+def test_pond_point_colours_and_warning_proposal(site: Site) -> None:
+    point = pond_point(site)
+    assert point["rules"] == ["pond-phreatic_line"] and point["unit"] == "m"
+    site.send([("JRX-01", site.now_ms() + 1000, 4.3)])  # shallower than orange (4.4 m), not yet red
+    [alarm] = site.alarms()
+    assert alarm["level_name"] == "橙色预警"
+    proposed = post(site, alarm["id"], "propose-warning", {"note": "浸润线持续抬升"})
+    assert proposed.status_code == 201, proposed.text
+    assert proposed.json()["level"] == 2 and proposed.json()["status"] == "proposed"
+    warning = site.client.get(f"/api/warnings/{proposed.json()['warning_id']}", headers=site.officer).json()
+    assert warning["source"] == f"monitoring:alarm:{alarm['id']}"
+    assert post(site, alarm["id"], "propose-warning").status_code == 409
+
+
+def test_a_mine_alarm_needs_a_chosen_warning_level(site: Site) -> None:
+    alarm = raise_corner(site)
+    refused = post(site, alarm["id"], "propose-warning")
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "level"
+    assert post(site, alarm["id"], "propose-warning", {"level": 5}).status_code == 422
+    assert post(site, alarm["id"], "propose-warning", {"level": 3}).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [
+        ("ack", {}),
+        ("comments", {"text": "x"}),
+        ("shelve", {"hours": 1, "reason": "检修"}),
+        ("unshelve", {}),
+        ("propose-warning", {"level": 3}),
+    ],
+)
+def test_unknown_alarm(site: Site, action: str, body: dict[str, Any]) -> None:
+    assert post(site, 999_999, action, body).status_code == 404
