@@ -17,6 +17,7 @@ from yingji.core.errors import YingjiError
 from yingji.incidents.cli import app as incidents_app
 from yingji.incidents.cli import worker
 from yingji.monitoring.cli import app as monitoring_app
+from yingji.monitoring.cli import simulate
 from yingji.plans.cli import app as plans_app
 from yingji.registry.cli import app as registry_app
 from yingji.registry.cli import demo_app
@@ -34,6 +35,7 @@ app.add_typer(warnings_app, name="warnings")
 app.add_typer(monitoring_app, name="monitoring")
 app.command("worker")(worker)
 app.command("assess")(assess)
+app.command("simulate")(simulate)
 
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -85,6 +87,7 @@ def serve(
     background = Worker(make_sessionmaker(engine()), RunClock(), monitor=application.state.monitor)
     background.start()
     typer.echo(f"应急平台：http://{host or settings.host}:{port or settings.port}  （API 文档 /api/docs）")
+    typer.echo("演示监测数据：另开终端运行 yingji simulate（登记演示测点并推送读数）")
     uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
 
 

@@ -157,6 +157,16 @@ def test_methane_rate_of_rise() -> None:
     assert events == [(180_000, 1), (240_000, 0)]
 
 
+def test_rate_of_rise_ignores_reading_to_reading_noise() -> None:
+    """±0.025 % jitter every 10 s is 0.3 %/min between neighbours but no rise over the one-minute window."""
+    state = _state("ch4-coal-face-upper-corner")
+    times = np.arange(1, 31) * 10_000
+    values = np.where(np.arange(30) % 2 == 0, 0.30, 0.35)
+    for t, v in zip(times, values, strict=True):
+        result = evaluate(state, TABLE, np.array([0]), np.array([t]), np.array([v]))
+        assert [r for r in result.transitions.rows() if r[2] == Condition.RATE] == []
+
+
 def test_readings_in_one_batch_apply_in_time_order_and_stale_ones_are_refused() -> None:
     state = _state("ch4-coal-face")
     result = evaluate(
@@ -300,7 +310,7 @@ def _specs(draw: st.DrawFn) -> LevelSpec:
     data=st.data(),
 )
 def test_vectorised_engine_matches_naive_specification(specs: list[LevelSpec], data: st.DataObject) -> None:
-    config = EngineConfig(offline_after_ms=10_000, stuck_after_ms=4000, stuck_tolerance=0.0)
+    config = EngineConfig(offline_after_ms=10_000, stuck_after_ms=4000, stuck_tolerance=0.0, rate_window_ms=3000)
     n_channels = data.draw(st.integers(1, 4))
     rules = [data.draw(st.integers(0, len(specs) - 1)) for _ in range(n_channels)]
     table = RuleTable.build(specs)

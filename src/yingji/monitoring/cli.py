@@ -1,8 +1,9 @@
-"""``yingji monitoring``: inspect the threshold rules."""
+"""``yingji monitoring``: inspect the threshold rules; ``yingji simulate``: the demo feed; ``mqtt``: the subscriber."""
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Annotated
 
 import typer
@@ -27,3 +28,45 @@ def rules(
         levels = "；".join(f"{lv.name} {lv.raise_at:g}/{lv.clear_at:g}" for lv in rule.levels)
         status = "已核实" if rule.verified else f"未核实（{rule.basis.confidence}）"
         typer.echo(f"{rule.id:<40} {rule.kind.value:<5} {rule.location_class}  {levels} {rule.unit}  {status}")
+
+
+def simulate(
+    url: Annotated[str, typer.Option(help="平台地址")] = "http://127.0.0.1:8000",
+    interval: Annotated[float, typer.Option(help="上传间隔（秒）")] = 5.0,
+    minutes: Annotated[float, typer.Option(help="运行时长（分钟），0 为一直运行")] = 30.0,
+    speed: Annotated[float, typer.Option(help="异常剧本的加速倍数（时间戳始终为真实时间）")] = 1.0,
+    seed: Annotated[int, typer.Option(help="随机种子")] = 7,
+) -> None:
+    """向运行中的平台推送演示矿山、尾矿库的监测数据（含瓦斯上升、暴雨后浸润线抬升、传感器断线三段异常）。"""
+    import httpx
+
+    from yingji.core.clock import SystemClock
+    from yingji.db.runtime import session_scope
+    from yingji.monitoring import demo
+    from yingji.monitoring import simulate as feed_module
+    from yingji.monitoring.engine import to_ms
+
+    clock = SystemClock()
+    with session_scope() as db_session:
+        created = demo.load_points(db_session=db_session, clock=clock)
+        tokens = demo.gateway_tokens(db_session=db_session, clock=clock)
+        feed = feed_module.build_feed(db_session, to_ms(clock.now()), speed=speed, seed=seed)
+    if not feed.codes:
+        typer.echo("没有演示测点：请先用 yingji serve 载入演示数据", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"演示测点 {len(feed.codes)} 个（本次新建 {created} 个），网关 {len(tokens)} 个；剧本：")
+    for anomaly in feed.anomalies:
+        if anomaly.label:
+            typer.echo(f"  第 {anomaly.start_min:g} 分钟起：{anomaly.label}")
+    ticks = None if minutes <= 0 else max(1, round(minutes * 60 / interval))
+    with httpx.Client(base_url=url, timeout=30.0) as client:
+        feed_module.run(
+            client=client,
+            tokens=tokens,
+            feed=feed,
+            clock=clock,
+            ticks=ticks,
+            interval=interval,
+            sleep=time.sleep,
+            echo=typer.echo,
+        )

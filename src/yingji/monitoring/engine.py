@@ -4,7 +4,8 @@ One process owns the engine (the server; ``yingji monitoring mqtt`` when run alo
 transitions and per-minute readings are written in one transaction, and only then is the sender answered; if the
 write fails the touched channels' state is restored, so the engine never runs ahead of the database. State is rebuilt
 from the database on start (open alarms give levels and flags, the last stored reading gives last value and time), so a
-restart neither loses an alarm nor raises it twice.
+restart neither loses an alarm nor raises it twice. A point never heard from counts as heard at its registration:
+readings from before it are refused, and it goes offline N polling cycles after registration if nothing comes.
 """
 
 from __future__ import annotations
@@ -199,6 +200,7 @@ def _load(db_session: Session, now_ms: int, current_revision: int) -> Layout:
     counts: list[int] = []
     channel_slot: list[int] = []
     offline: list[int] = []
+    registered: list[int] = []
     points = db_session.scalars(select(MonitorPoint).where(MonitorPoint.active.is_(True)).order_by(MonitorPoint.id))
     for point in points:
         try:
@@ -214,6 +216,7 @@ def _load(db_session: Session, now_ms: int, current_revision: int) -> Layout:
         )
         layout.by_code[(point.enterprise_id, point.code)] = slot
         firsts.append(len(channel_rule))
+        registered.append(to_ms(point.created_at))
         counts.append(len(rules))
         for rule in rules:
             key = (rule.rule_id, point.id if rule.aggregation else None)  # pond rules are per point
@@ -231,6 +234,9 @@ def _load(db_session: Session, now_ms: int, current_revision: int) -> Layout:
     layout.offline_ms = np.array(offline, np.int64)
     layout.table = RuleTable.build(specs) if specs else RuleTable.build([thresholds.LevelSpec(levels=[(1.0, 1.0)])])
     layout.state = ChannelState.new(np.array(channel_rule, np.int32), now_ms)
+    # never heard from: counts as heard at registration
+    layout.state.last_time[:] = np.repeat(np.array(registered, np.int64), layout.count)
+    layout.state.changed_at[:] = layout.state.last_time
     _restore(db_session, layout)
     return layout
 

@@ -11,7 +11,8 @@ and time, time the value last changed, condition flags — and emits only **tran
 * ``OFFLINE``: no reading within ``offline_after_ms`` (a multiple of the polling cycle, ≤30 s by GB 50581 §3.1.4,
   regulations.md#L287); cleared by the next reading.
 * ``STUCK``: the value has not changed by more than ``stuck_tolerance`` for ``stuck_after_ms``.
-* ``RATE``: rate of rise per minute at or above the rule's limit (methane rate-of-rise rules).
+* ``RATE``: rate of rise per minute at or above the rule's limit (methane rate-of-rise rules), measured as the slope
+  from the start of a window of at least ``rate_window_ms`` and held until the next window closes.
 
 A batch runs in one compiled pass (``thresholds_kernel``, numba): no per-reading Python loop and one touch of each
 channel's state per reading. Readings of one channel apply oldest first; a reading not newer than the channel's last
@@ -62,6 +63,7 @@ class EngineConfig:
     offline_after_ms: int = 3 * 30_000
     stuck_after_ms: int = 30 * 60_000
     stuck_tolerance: float = 0.0
+    rate_window_ms: int = 60_000  # rate of rise is a slope over at least this long, so sensor noise cannot trip it
 
 
 DEFAULT_CONFIG = EngineConfig()
@@ -139,6 +141,8 @@ class ChannelState:
     last_time: NDArray[np.int64]
     changed_at: NDArray[np.int64]
     flags: NDArray[np.uint8]
+    anchor_value: NDArray[np.float64]  # start of the current rate-of-rise window
+    anchor_time: NDArray[np.int64]
     scratch: NDArray[np.int32]  # batch positions, for the O(batch) duplicate check in _order
 
     @classmethod
@@ -158,6 +162,8 @@ class ChannelState:
             last_time=np.full(n, registered_at_ms, np.int64),
             changed_at=np.full(n, registered_at_ms, np.int64),
             flags=np.full(n, 0, np.uint8),
+            anchor_value=np.full(n, np.nan),
+            anchor_time=np.full(n, 0, np.int64),
             scratch=np.full(n, 0, np.int32),
         )
 
@@ -172,6 +178,8 @@ class ChannelState:
             self.last_time,
             self.changed_at,
             self.flags,
+            self.anchor_value,
+            self.anchor_time,
         )
 
     @property
@@ -265,6 +273,7 @@ def evaluate(
         (table.raise_at, table.hold_at, table.sign, table.on_delay_ms, table.rate_per_min),
         config.stuck_after_ms,
         config.stuck_tolerance,
+        config.rate_window_ms,
         accepted,
         out,
     )

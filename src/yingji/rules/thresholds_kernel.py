@@ -31,10 +31,11 @@ def _run(
     rules: tuple[np.ndarray, ...],
     stuck_after_ms: int,
     stuck_tolerance: float,
+    rate_window_ms: int,
     accepted: np.ndarray,
     out: tuple[np.ndarray, ...],
 ) -> int:
-    rule, level, pending, pending_since, last_value, last_time, changed_at, flags = state
+    rule, level, pending, pending_since, last_value, last_time, changed_at, flags, anchor_value, anchor_time = state
     raise_at, hold_at, sign, on_delay, rate_per_min = rules
     width = raise_at.shape[1]
     n = 0
@@ -74,7 +75,12 @@ def _run(
             n = _emit(out, n, c, t, LEVEL, current, new_level, v)
 
         previous = last_value[c]
-        rising = (x - previous * s) / ((t - last_time[c]) / 60_000.0) >= rate_per_min[r]
+        rising = (flags[c] & RATE_BIT) != 0
+        if np.isnan(anchor_value[c]):
+            anchor_value[c], anchor_time[c] = v, t
+        elif t - anchor_time[c] >= rate_window_ms:  # a slope over at least the window, not reading-to-reading noise
+            rising = (x - anchor_value[c] * s) / ((t - anchor_time[c]) / 60_000.0) >= rate_per_min[r]
+            anchor_value[c], anchor_time[c] = v, t
         if not abs(v - previous) <= stuck_tolerance:
             changed_at[c] = t
         stuck = t - changed_at[c] >= stuck_after_ms

@@ -25,6 +25,8 @@ class NaiveChannel:
     offline: bool = False
     stuck: bool = False
     rising: bool = False
+    anchor_value: float = math.nan
+    anchor_time: int = 0
 
 
 def _holds(value: float, threshold: float, spec: LevelSpec) -> bool:
@@ -59,10 +61,13 @@ def naive_step(index: int, channel: NaiveChannel, spec: LevelSpec, t: int, v: fl
         out.append((index, t, Condition.LEVEL, before, channel.level, v))
 
     sign = 1.0 if spec.direction == "high" else -1.0
-    rising = False
-    if spec.rate_of_rise_per_min is not None and not math.isnan(channel.last_value):
-        rate = (v - channel.last_value) * sign / ((t - channel.last_time) / 60_000.0)
-        rising = rate >= spec.rate_of_rise_per_min
+    rising = channel.rising
+    if math.isnan(channel.anchor_value):
+        channel.anchor_value, channel.anchor_time = v, t
+    elif t - channel.anchor_time >= config.rate_window_ms:
+        rate = (v - channel.anchor_value) * sign / ((t - channel.anchor_time) / 60_000.0)
+        rising = spec.rate_of_rise_per_min is not None and rate >= spec.rate_of_rise_per_min
+        channel.anchor_value, channel.anchor_time = v, t
     if not abs(v - channel.last_value) <= config.stuck_tolerance:
         channel.changed_at = t
     stuck = t - channel.changed_at >= config.stuck_after_ms
