@@ -20,7 +20,7 @@ from yingji.auth.roles import Role
 from yingji.core.clock import FixedClock
 from yingji.db import migrate
 from yingji.db.session import make_engine, make_sessionmaker, transaction
-from yingji.monitoring import alarms
+from yingji.monitoring import alarm_store
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint
 from yingji.registry.divisions import load_divisions
 
@@ -100,7 +100,7 @@ def test_two_engines_raising_at_once_share_one_alarm(fresh: tuple[Engine, str]) 
     makers = make_sessionmaker(engine)
     with makers() as db_session:
         point = db_session.scalars(select(MonitorPoint)).one()
-        change = alarms.AlarmChange(
+        change = alarm_store.AlarmChange(
             point_id=point.id,
             rule_id="ch4-coal-face-upper-corner",
             condition=AlarmCondition.LEVEL,
@@ -119,7 +119,7 @@ def test_two_engines_raising_at_once_share_one_alarm(fresh: tuple[Engine, str]) 
     def first() -> None:
         try:
             with makers() as db_session, transaction(db_session):
-                alarms.apply_changes(db_session, [change])
+                alarm_store.apply_changes(db_session, [change])
                 first_inserted.set()
                 time.sleep(0.3)  # the second writer is now blocked on the unique key
         except BaseException as err:  # collected and asserted below
@@ -129,7 +129,7 @@ def test_two_engines_raising_at_once_share_one_alarm(fresh: tuple[Engine, str]) 
         try:
             first_inserted.wait(timeout=10)
             with makers() as db_session, transaction(db_session):
-                alarms.apply_changes(db_session, [change])
+                alarm_store.apply_changes(db_session, [change])
         except BaseException as err:
             errors.append(err)
 

@@ -237,3 +237,17 @@ def test_a_mine_alarm_needs_a_chosen_warning_level(site: Site) -> None:
 )
 def test_unknown_alarm(site: Site, action: str, body: dict[str, Any]) -> None:
     assert post(site, 999_999, action, body).status_code == 404
+
+
+def test_a_flood_in_one_batch_is_one_group(site: Site) -> None:
+    """A whole district going over at once (one batch) groups every alarm, each with a 'grouped' history entry."""
+    codes = [f"CH4-{n:02d}" for n in range(1, 26)]
+    for code in codes:
+        site.point(CORNER | {"code": code, "name": f"上隅角甲烷{code}"})
+    t = site.now_ms()
+    result = site.send([(code, t + 1000, 1.2) for code in codes])
+    assert result["transitions"] == 25 and len(result["alarm_ids"]) == 25
+    alarms = site.alarms()
+    assert len({a["group_id"] for a in alarms}) == 1 and alarms[0]["group_id"] is not None
+    history = site.client.get(f"/api/monitoring/alarms/{alarms[0]['id']}", headers=site.officer).json()["events"]
+    assert [e["kind"] for e in history] == ["raised", "grouped"]

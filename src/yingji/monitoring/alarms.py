@@ -1,19 +1,15 @@
-"""Alarm lifecycle (ISA-18.2): engine transitions become alarms; people acknowledge, comment, shelve and propose.
+"""Alarm lifecycle (ISA-18.2), the people's side: read, acknowledge, comment, shelve, escalate, propose a warning.
 
-Active/cleared and acknowledged/unacknowledged are separate axes (anchor-systems.md#L311). An alarm is *open* while
-active or unacknowledged; a raise of a condition whose alarm is still open re-activates that alarm instead of
-creating another, so a value hovering around its threshold never floods the list with duplicates.
+Active/cleared and acknowledged/unacknowledged are separate axes (anchor-systems.md#L311); the engine's side (raise,
+re-level, clear, flood groups) is ``alarm_store``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
@@ -22,7 +18,8 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, InvalidInput, NotFound
 from yingji.db import outbox
-from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, AlarmGroup, MonitorPoint, SiteKind
+from yingji.monitoring.alarm_store import ENGINE_ACTOR, add_event, close
+from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, MonitorPoint, SiteKind
 from yingji.monitoring.points import point_rules
 from yingji.monitoring.policy import policy
 from yingji.monitoring.schema import KIND_LABELS
@@ -33,139 +30,6 @@ from yingji.registry.models import Mine, Organisation, TailingsPond
 from yingji.warnings import service as warnings_service
 from yingji.warnings.models import EarlyWarning, WarningKind
 from yingji.warnings.schemas import WarningDraft
-
-ENGINE_ACTOR = "engine"
-
-
-@dataclass(frozen=True)
-class AlarmChange:
-    """One engine transition, resolved to its point and rule."""
-
-    point_id: int
-    rule_id: str
-    condition: AlarmCondition
-    before: int
-    after: int
-    value: float | None
-    at: datetime
-    level_name: str
-    site_key: str
-    enterprise_id: int
-    division_code: str
-
-
-def open_key(point_id: int, rule_id: str, condition: AlarmCondition) -> str:
-    return f"{point_id}:{rule_id}:{condition.value}"
-
-
-# --- engine side ----------------------------------------------------------------------------------------------------
-
-
-def apply_changes(db_session: Session, changes: Sequence[AlarmChange]) -> list[Alarm]:
-    """Persist transitions in the caller's transaction; returns the alarms touched."""
-    touched: list[Alarm] = []
-    for change in changes:
-        if change.before == 0 and change.after > 0:
-            touched.append(_raise(db_session, change))
-        else:
-            alarm = _open(db_session, change.point_id, change.rule_id, change.condition)
-            if alarm is None:
-                continue  # a clear for an alarm closed meanwhile (e.g. acknowledged and closed by another process)
-            if change.after == 0:
-                _clear(db_session, alarm, change)
-            else:
-                _relevel(db_session, alarm, change)
-            touched.append(alarm)
-    db_session.flush()
-    return touched
-
-
-def _open(db_session: Session, point_id: int, rule_id: str, condition: AlarmCondition) -> Alarm | None:
-    query = select(Alarm).where(Alarm.open_key == open_key(point_id, rule_id, condition))
-    return db_session.scalars(query).first()
-
-
-def _event(db_session: Session, alarm: Alarm, at: datetime, kind: str, actor: str = ENGINE_ACTOR, **extra: Any) -> None:
-    db_session.add(AlarmEvent(alarm_id=alarm.id, at=at, kind=kind, actor=actor, **extra))
-
-
-def _raise(db_session: Session, change: AlarmChange) -> Alarm:
-    existing = _open(db_session, change.point_id, change.rule_id, change.condition)
-    if existing is None:
-        alarm = Alarm(
-            open_key=open_key(change.point_id, change.rule_id, change.condition),
-            point_id=change.point_id,
-            rule_id=change.rule_id,
-            condition=change.condition,
-            site_key=change.site_key,
-            enterprise_id=change.enterprise_id,
-            division_code=change.division_code,
-            level=change.after,
-            peak_level=change.after,
-            level_name=change.level_name,
-            value=change.value,
-            active=True,
-            raised_at=change.at,
-        )
-        try:
-            with db_session.begin_nested():  # a concurrent raiser of the same condition wins; we join its alarm
-                db_session.add(alarm)
-        except IntegrityError:
-            existing = _open(db_session, change.point_id, change.rule_id, change.condition)
-            if existing is None:
-                raise
-        else:
-            _event(db_session, alarm, change.at, "raised", level=change.after, value=change.value)
-            _flood(db_session, alarm, change.at)
-            return alarm
-    existing.active, existing.cleared_at = True, None
-    existing.raise_count += 1
-    _relevel(db_session, existing, change, kind="reactivated")
-    return existing
-
-
-def _relevel(db_session: Session, alarm: Alarm, change: AlarmChange, kind: str = "level") -> None:
-    alarm.level, alarm.level_name, alarm.value = change.after, change.level_name, change.value
-    alarm.peak_level = max(alarm.peak_level, change.after)
-    _event(db_session, alarm, change.at, kind, level=change.after, value=change.value)
-
-
-def _clear(db_session: Session, alarm: Alarm, change: AlarmChange) -> None:
-    alarm.active, alarm.level, alarm.cleared_at, alarm.value = False, 0, change.at, change.value
-    _event(db_session, alarm, change.at, "cleared", level=0, value=change.value)
-    if alarm.acked_at is not None:
-        _close(alarm, change.at)
-
-
-def _close(alarm: Alarm, at: datetime) -> None:
-    alarm.open_key, alarm.closed_at, alarm.shelved_until = None, at, None
-
-
-def _flood(db_session: Session, alarm: Alarm, at: datetime) -> None:
-    """Group a site's alarms while it floods: more than ``begins_above`` raised within the window."""
-    rules = policy().flood
-    since = at - timedelta(minutes=rules.window_min)
-    recent = list(db_session.scalars(select(Alarm).where(Alarm.site_key == alarm.site_key, Alarm.raised_at > since)))
-    group = db_session.scalars(
-        select(AlarmGroup)
-        .where(AlarmGroup.site_key == alarm.site_key, AlarmGroup.last_joined_at > since)
-        .order_by(AlarmGroup.id.desc())
-    ).first()
-    if group is not None and len(recent) < rules.ends_below:
-        group = None  # the flood has ended: fewer than ends_below in the last window
-    if group is None and len(recent) <= rules.begins_above:
-        return
-    if group is None:
-        group = AlarmGroup(site_key=alarm.site_key, opened_at=at, last_joined_at=at, size=0)
-        db_session.add(group)
-        db_session.flush()
-    for member in recent:
-        if member.group_id is None:
-            member.group_id = group.id
-            group.size += 1
-            _event(db_session, member, at, "grouped", detail={"group_id": group.id})
-    group.last_joined_at = at
-
 
 # --- people ---------------------------------------------------------------------------------------------------------
 
@@ -248,9 +112,9 @@ def acknowledge(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: in
         raise Conflict(reason=f"报警已由 {alarm.acked_by} 确认")
     now = clock.now()
     alarm.acked_at, alarm.acked_by = now, actor.username
-    _event(db_session, alarm, now, "acked", actor=actor.username, text=comment)
+    add_event(db_session, alarm, now, "acked", actor=actor.username, text=comment)
     if not alarm.active:
-        _close(alarm, now)
+        close(alarm, now)
     _audit(db_session, clock, actor, "ack", alarm, {"comment": comment, "closed": not alarm.active})
     db_session.flush()
     return alarm
@@ -258,7 +122,7 @@ def acknowledge(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: in
 
 def comment(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: int, text: str) -> Alarm:
     alarm = _for_update(db_session, actor, alarm_id)
-    _event(db_session, alarm, clock.now(), "comment", actor=actor.username, text=text)
+    add_event(db_session, alarm, clock.now(), "comment", actor=actor.username, text=text)
     _audit(db_session, clock, actor, "comment", alarm, {"text": text})
     db_session.flush()
     return alarm
@@ -276,7 +140,7 @@ def shelve(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: int, ho
         raise Conflict(reason="报警已关闭，无需搁置")
     now = clock.now()
     alarm.shelved_until, alarm.shelved_by = now + timedelta(hours=hours), actor.username
-    _event(
+    add_event(
         db_session, alarm, now, "shelved", actor=actor.username, text=reason, detail={"until": str(alarm.shelved_until)}
     )
     _audit(db_session, clock, actor, "shelve", alarm, {"hours": hours, "reason": reason})
@@ -290,7 +154,7 @@ def unshelve(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: int) 
     if alarm.shelved_until is None or alarm.shelved_until <= now:
         raise Conflict(reason="报警未处于搁置状态")
     alarm.shelved_until = None
-    _event(db_session, alarm, now, "unshelved", actor=actor.username)
+    add_event(db_session, alarm, now, "unshelved", actor=actor.username)
     _audit(db_session, clock, actor, "unshelve", alarm, {})
     db_session.flush()
     return alarm
@@ -302,7 +166,7 @@ def expire_shelving(*, db_session: Session, clock: Clock) -> int:
     due = list(db_session.scalars(select(Alarm).where(Alarm.shelved_until.is_not(None), Alarm.shelved_until <= now)))
     for alarm in due:
         alarm.shelved_until = None
-        _event(db_session, alarm, now, "unshelved", text="搁置到期")
+        add_event(db_session, alarm, now, "unshelved", ENGINE_ACTOR, text="搁置到期")
     db_session.flush()
     return len(due)
 
@@ -356,11 +220,12 @@ def escalate_due(*, db_session: Session, clock: Clock) -> int:
                 recipient=phone,
                 payload={"sms_text": _escalation_text(alarm, step.after_min), "alarm_id": alarm.id},
             )
-        _event(
+        add_event(
             db_session,
             alarm,
             now,
             "escalated",
+            ENGINE_ACTOR,
             detail={"step": alarm.escalation_step, "notify": step.notify, "phone": phone},
             text=None if phone else "无值班电话，未能通知",
         )
@@ -444,7 +309,7 @@ def propose_warning(
         proposed=True,
     )
     alarm.warning_id = warning.id
-    _event(db_session, alarm, clock.now(), "proposed", actor=actor.username, detail={"warning_id": warning.id})
+    add_event(db_session, alarm, clock.now(), "proposed", actor=actor.username, detail={"warning_id": warning.id})
     _audit(db_session, clock, actor, "propose_warning", alarm, {"warning_id": warning.id, "level": chosen})
     db_session.flush()
     return warning

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,9 +23,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.core.errors import InvalidInput
-from yingji.monitoring.alarms import AlarmChange
-from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, ReadingMinute
-from yingji.monitoring.points import PointRule, point_rules, site_key
+from yingji.monitoring.alarm_store import AlarmChange
+from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, ReadingMinute, SiteKind
+from yingji.monitoring.points import PointRule, mine_point_rules, pond_point_rule
 from yingji.registry.service import revision
 from yingji.rules import thresholds
 from yingji.rules.thresholds import ChannelState, Condition, RuleTable, Transitions
@@ -201,17 +201,41 @@ def _load(db_session: Session, now_ms: int, current_revision: int) -> Layout:
     channel_slot: list[int] = []
     offline: list[int] = []
     registered: list[int] = []
-    points = db_session.scalars(select(MonitorPoint).where(MonitorPoint.active.is_(True)).order_by(MonitorPoint.id))
-    for point in points:
+    columns = (
+        MonitorPoint.id,
+        MonitorPoint.code,
+        MonitorPoint.kind,
+        MonitorPoint.location_class,
+        MonitorPoint.site_kind,
+        MonitorPoint.mine_id,
+        MonitorPoint.pond_id,
+        MonitorPoint.enterprise_id,
+        MonitorPoint.division_code,
+        MonitorPoint.design,
+        MonitorPoint.clear_margin,
+        MonitorPoint.polling_s,
+        MonitorPoint.created_at,
+    )
+    # plain rows, not ORM objects: a million points load in seconds
+    for point in db_session.execute(select(*columns).where(MonitorPoint.active.is_(True)).order_by(MonitorPoint.id)):
         try:
-            rules = point_rules(point)
+            rules: Sequence[PointRule] = (
+                [pond_point_rule(point.kind, point.design, point.clear_margin)]
+                if point.site_kind is SiteKind.POND
+                else mine_point_rules(point.kind, point.location_class)
+            )
         except InvalidInput as err:  # a bundled rule was withdrawn after the point was registered
             logger.error("测点 %s 没有可用的阈值规则，未纳入监测：%s", point.id, err.render())
             continue
         slot = len(layout.slots)
         layout.slots.append(
             PointSlot(
-                point.id, len(channel_rule), len(rules), site_key(point), point.enterprise_id, point.division_code
+                point.id,
+                len(channel_rule),
+                len(rules),
+                f"mine:{point.mine_id}" if point.mine_id is not None else f"pond:{point.pond_id}",
+                point.enterprise_id,
+                point.division_code,
             )
         )
         layout.by_code[(point.enterprise_id, point.code)] = slot

@@ -27,7 +27,7 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
 from yingji.core.errors import Forbidden, InvalidInput
 from yingji.db.session import transaction
-from yingji.monitoring import alarms, readings
+from yingji.monitoring import alarm_store, readings
 from yingji.monitoring.engine import MonitoringEngine, to_ms
 
 MAX_BATCH = 200_000
@@ -196,7 +196,7 @@ def ingest(*, db_session: Session, clock: Clock, actor: Actor, engine: Monitorin
                 problems[row] = ("time", "不晚于该测点已收到的最近读数（重复、乱序或早于登记）")
             kept = evaluation.accepted
             with transaction(db_session):
-                touched = alarms.apply_changes(db_session, evaluation.changes)
+                touched = alarm_store.apply_changes(db_session, evaluation.changes)
                 readings.store(
                     db_session,
                     readings.summarise(evaluation.point_ids[kept], batch.time_ms[rows][kept], batch.value[rows][kept]),

@@ -7,6 +7,7 @@ class (a wind-speed point has a maximum and a minimum), a pond point one rule bu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator
@@ -17,7 +18,7 @@ from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
-from yingji.core.errors import InvalidInput, NotFound, OutOfJurisdiction
+from yingji.core.errors import InvalidInput, NotFound
 from yingji.core.schemas import YingjiModel
 from yingji.monitoring.models import MonitorPoint, SiteKind
 from yingji.monitoring.schema import SensorKind, rules_for
@@ -69,8 +70,8 @@ class PointRule:
     aggregation: tuple[int, ...] = ()  # pond: 0–4 colour scale of each engine level (for item aggregation)
 
 
-def _design(point: PointIn | MonitorPoint) -> dict[WarningLevel, float]:
-    raw = point.design or {}
+def _design(raw: dict[str, float] | None) -> dict[WarningLevel, float]:
+    raw = raw or {}
     unknown = sorted(set(raw) - set(COLOURS))
     if unknown:
         raise InvalidInput(field=f"design.{unknown[0]}", reason="设计预警值只能按 blue、yellow、orange、red 填写")
@@ -81,23 +82,31 @@ def point_rules(point: PointIn | MonitorPoint) -> list[PointRule]:
     """The channels a point is evaluated under; raises InvalidInput when no rule applies."""
     is_pond = point.pond is not None if isinstance(point, PointIn) else point.site_kind is SiteKind.POND
     if is_pond:
-        built = pond_rule(point.kind, _design(point), point.clear_margin)
-        return [
-            PointRule(
-                rule_id=f"pond-{point.kind.value.lower()}",
-                spec=built.spec,
-                level_names=tuple(f"{colour.label}预警" for colour in built.colours),
-                aggregation=tuple(built.aggregation_level(n) for n in range(1, len(built.colours) + 1)),
-            )
-        ]
-    if point.location_class is None:
-        raise InvalidInput(field="location_class", reason="矿山测点必须填写地点类别（如 采煤工作面上隅角）")
+        return [pond_point_rule(point.kind, point.design, point.clear_margin)]
     if point.design:
         raise InvalidInput(field="design", reason="矿山测点按阈值规则判定，不填设计预警值")
-    return [
+    return list(mine_point_rules(point.kind, point.location_class))
+
+
+def pond_point_rule(kind: SensorKind, design: dict[str, float] | None, clear_margin: float) -> PointRule:
+    built = pond_rule(kind, _design(design), clear_margin)
+    return PointRule(
+        rule_id=f"pond-{kind.value.lower()}",
+        spec=built.spec,
+        level_names=tuple(f"{colour.label}预警" for colour in built.colours),
+        aggregation=tuple(built.aggregation_level(n) for n in range(1, len(built.colours) + 1)),
+    )
+
+
+@cache
+def mine_point_rules(kind: SensorKind, location_class: str | None) -> tuple[PointRule, ...]:
+    """The bundled rules for a mine point's kind and location class (cached: a million points share a few dozen)."""
+    if location_class is None:
+        raise InvalidInput(field="location_class", reason="矿山测点必须填写地点类别（如 采煤工作面上隅角）")
+    return tuple(
         PointRule(rule_id=rule.id, spec=rule.spec(), level_names=tuple(level.name for level in rule.levels))
-        for rule in rules_for(point.kind, point.location_class)
-    ]
+        for rule in rules_for(kind, location_class)
+    )
 
 
 def _site(db_session: Session, actor: Actor, data: PointIn) -> Mine | TailingsPond:
@@ -191,10 +200,6 @@ def describe(point: MonitorPoint) -> dict[str, Any]:
     }
 
 
-def site_key(point: MonitorPoint) -> str:
-    return f"mine:{point.mine_id}" if point.mine_id is not None else f"pond:{point.pond_id}"
-
-
 def list_(*, db_session: Session, actor: Actor, site: str | None = None) -> list[MonitorPoint]:
     actor.require(Permission.REGISTRY_READ)
     query = select(MonitorPoint).where(actor.record_filter(MonitorPoint.division_code, MonitorPoint.enterprise_id))
@@ -213,8 +218,3 @@ def get(*, db_session: Session, actor: Actor, point_id: int) -> MonitorPoint:
     if point is None or not actor.covers_record(division_code=point.division_code, organisation_id=point.enterprise_id):
         raise NotFound(kind="测点", key=str(point_id))
     return point
-
-
-def require_owner(actor: Actor, point: MonitorPoint) -> None:
-    if actor.organisation_id != point.enterprise_id and not actor.is_unlimited:
-        raise OutOfJurisdiction(field="point", division=point.division_code)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from yingji.core.clock import Clock
 from yingji.db.session import transaction
-from yingji.monitoring import alarms, readings
+from yingji.monitoring import alarm_store, alarms, readings
 from yingji.monitoring.engine import MonitoringEngine, to_ms
 
 DEFAULT_RETENTION_DAYS = 400  # a year of trends plus the 30-day supplementary-report window (decisions.md)
@@ -30,7 +30,7 @@ def run_round(
     with engine.locked():
         engine.ensure_current(db_session, to_ms(now))
         with engine.offline_flags_restored_on_failure(to_ms(now)) as changes, transaction(db_session):
-            alarms.apply_changes(db_session, changes)
+            alarm_store.apply_changes(db_session, changes)
             unshelved = alarms.expire_shelving(db_session=db_session, clock=clock)
             escalated = alarms.escalate_due(db_session=db_session, clock=clock)
             pruned = readings.prune(db_session, now=now, retention_days=retention_days)

@@ -1,0 +1,217 @@
+"""Engine transitions → alarm rows, set-based: one lookup of the open alarms a batch touches, bulk inserts, and one
+flood check per site, so an alarm flood (a power failure silencing a whole mine) costs O(transitions), not O(n²).
+
+An alarm is *open* while active or unacknowledged; a raise of a condition whose alarm is still open re-activates that
+alarm instead of creating another (no duplicates from a value hovering around its threshold).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, AlarmGroup
+from yingji.monitoring.policy import policy
+
+ENGINE_ACTOR = "engine"
+CHUNK = 500  # keys per IN (…) list: well inside every driver's parameter limit
+
+
+@dataclass(frozen=True)
+class AlarmChange:
+    """One engine transition, resolved to its point and rule."""
+
+    point_id: int
+    rule_id: str
+    condition: AlarmCondition
+    before: int
+    after: int
+    value: float | None
+    at: datetime
+    level_name: str
+    site_key: str
+    enterprise_id: int
+    division_code: str
+
+    @property
+    def key(self) -> str:
+        return open_key(self.point_id, self.rule_id, self.condition)
+
+
+def open_key(point_id: int, rule_id: str, condition: AlarmCondition) -> str:
+    return f"{point_id}:{rule_id}:{condition.value}"
+
+
+def event_row(alarm_id: int, at: datetime, kind: str, actor: str = ENGINE_ACTOR, **extra: Any) -> dict[str, Any]:
+    return {"alarm_id": alarm_id, "at": at, "kind": kind, "actor": actor} | {
+        name: extra.get(name) for name in ("level", "value", "text", "detail")
+    }
+
+
+def add_event(
+    db_session: Session, alarm: Alarm, at: datetime, kind: str, actor: str = ENGINE_ACTOR, **extra: Any
+) -> None:
+    db_session.add(AlarmEvent(**event_row(alarm.id, at, kind, actor, **extra)))
+
+
+def close(alarm: Alarm, at: datetime) -> None:
+    """Cleared and acknowledged: free the open key so the next raise opens a new alarm."""
+    alarm.open_key, alarm.closed_at, alarm.shelved_until = None, at, None
+
+
+def _open_alarms(db_session: Session, keys: Iterable[str]) -> dict[str, Alarm]:
+    ordered = sorted(keys)
+    found: dict[str, Alarm] = {}
+    for start in range(0, len(ordered), CHUNK):
+        query = select(Alarm).where(Alarm.open_key.in_(ordered[start : start + CHUNK]))
+        found.update({alarm.open_key: alarm for alarm in db_session.scalars(query) if alarm.open_key})
+    return found
+
+
+def _new_alarm(change: AlarmChange) -> Alarm:
+    return Alarm(
+        open_key=change.key,
+        point_id=change.point_id,
+        rule_id=change.rule_id,
+        condition=change.condition,
+        site_key=change.site_key,
+        enterprise_id=change.enterprise_id,
+        division_code=change.division_code,
+        level=change.after,
+        peak_level=change.after,
+        level_name=change.level_name,
+        value=change.value,
+        active=True,
+        raised_at=change.at,
+        escalation_step=0,
+        raise_count=1,
+    )
+
+
+def _set_level(alarm: Alarm, change: AlarmChange) -> None:
+    alarm.level, alarm.level_name, alarm.value = change.after, change.level_name, change.value
+    alarm.peak_level = max(alarm.peak_level, change.after)
+
+
+def apply_changes(db_session: Session, changes: Sequence[AlarmChange]) -> list[Alarm]:
+    """Persist transitions in the caller's transaction; returns the alarms touched."""
+    if not changes:
+        return []
+    open_by_key = _open_alarms(db_session, {change.key for change in changes})
+    created: list[Alarm] = []
+    history: list[tuple[Alarm, AlarmChange, str]] = []
+    touched: dict[int, Alarm] = {}
+    for change in changes:
+        alarm = open_by_key.get(change.key)
+        if change.before == 0 and change.after > 0:
+            if alarm is None:
+                alarm = open_by_key[change.key] = _new_alarm(change)
+                created.append(alarm)
+                kind = "raised"
+            else:
+                alarm.active, alarm.cleared_at = True, None
+                alarm.raise_count += 1
+                _set_level(alarm, change)
+                kind = "reactivated"
+        elif alarm is None:
+            continue  # a clear for an alarm closed meanwhile (acknowledged and closed by a person)
+        elif change.after == 0:
+            alarm.active, alarm.level, alarm.cleared_at, alarm.value = False, 0, change.at, change.value
+            if alarm.acked_at is not None:
+                close(alarm, change.at)
+                del open_by_key[change.key]
+            kind = "cleared"
+        else:
+            _set_level(alarm, change)
+            kind = "level"
+        history.append((alarm, change, kind))
+        touched[id(alarm)] = alarm
+    merged = _insert(db_session, created)
+    db_session.flush()
+    rows = [
+        event_row(merged.get(id(alarm), alarm).id, change.at, kind, level=change.after, value=change.value)
+        for alarm, change, kind in history
+    ]
+    db_session.execute(insert(AlarmEvent), rows)
+    _group_floods(db_session, [alarm for alarm in created if id(alarm) not in merged])
+    return [merged.get(key, alarm) for key, alarm in touched.items()]
+
+
+def _insert(db_session: Session, created: list[Alarm]) -> dict[int, Alarm]:
+    """Insert new alarms in bulk; if another process opened one of the same keys meanwhile, fall back to one at a
+    time and merge each loser into the winner's alarm. Returns {id(loser): winner}."""
+    if not created:
+        return {}
+    try:
+        with db_session.begin_nested():
+            db_session.add_all(created)
+        return {}
+    except IntegrityError:
+        pass
+    merged: dict[int, Alarm] = {}
+    for alarm in created:
+        try:
+            with db_session.begin_nested():
+                db_session.add(alarm)
+        except IntegrityError:
+            winner = _open_alarms(db_session, [alarm.open_key or ""]).get(alarm.open_key or "")
+            if winner is None:
+                raise
+            winner.active, winner.cleared_at = True, None
+            winner.raise_count += 1
+            winner.level, winner.level_name, winner.value = alarm.level, alarm.level_name, alarm.value
+            winner.peak_level = max(winner.peak_level, alarm.peak_level)
+            merged[id(alarm)] = winner
+    return merged
+
+
+def _group_floods(db_session: Session, raised: list[Alarm]) -> None:
+    """Group a site's alarms while it floods: more than ``begins_above`` raised within the window; the flood ends when
+    fewer than ``ends_below`` came in the last window (anchor-systems.md#L302)."""
+    rules = policy().flood
+    window = timedelta(minutes=rules.window_min)
+    latest: dict[str, datetime] = {}
+    for alarm in raised:
+        latest[alarm.site_key] = max(latest.get(alarm.site_key, alarm.raised_at), alarm.raised_at)
+    for site_key, at in latest.items():
+        since = at - window
+        recent = db_session.scalar(
+            select(func.count()).select_from(Alarm).where(Alarm.site_key == site_key, Alarm.raised_at > since)
+        )
+        count = int(recent or 0)
+        group = db_session.scalars(
+            select(AlarmGroup)
+            .where(AlarmGroup.site_key == site_key, AlarmGroup.last_joined_at > since)
+            .order_by(AlarmGroup.id.desc())
+        ).first()
+        if group is not None and count < rules.ends_below:
+            group = None
+        if group is None and count <= rules.begins_above:
+            continue
+        if group is None:
+            group = AlarmGroup(site_key=site_key, opened_at=at, last_joined_at=at, size=0)
+            db_session.add(group)
+            db_session.flush()
+        joining = list(
+            db_session.scalars(
+                select(Alarm.id).where(Alarm.site_key == site_key, Alarm.raised_at > since, Alarm.group_id.is_(None))
+            )
+        )
+        if not joining:
+            continue
+        for start in range(0, len(joining), CHUNK):
+            db_session.execute(
+                update(Alarm).where(Alarm.id.in_(joining[start : start + CHUNK])).values(group_id=group.id),
+                execution_options={"synchronize_session": "fetch"},
+            )
+        db_session.execute(
+            insert(AlarmEvent), [event_row(i, at, "grouped", detail={"group_id": group.id}) for i in joining]
+        )
+        group.size += len(joining)
+        group.last_joined_at = at
