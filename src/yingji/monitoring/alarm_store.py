@@ -8,11 +8,11 @@ alarm instead of creating another (no duplicates from a value hovering around it
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -70,60 +70,92 @@ def _open_alarms(db_session: Session, keys: Iterable[str]) -> dict[str, Alarm]:
     found: dict[str, Alarm] = {}
     for start in range(0, len(ordered), CHUNK):
         query = select(Alarm).where(Alarm.open_key.in_(ordered[start : start + CHUNK]))
-        found.update({alarm.open_key: alarm for alarm in db_session.scalars(query) if alarm.open_key})
+        rows = db_session.scalars(query.execution_options(populate_existing=True))
+        found.update({alarm.open_key: alarm for alarm in rows if alarm.open_key})
     return found
 
 
-def _new_alarm(change: AlarmChange) -> Alarm:
-    return Alarm(
-        open_key=change.key,
-        point_id=change.point_id,
-        rule_id=change.rule_id,
-        condition=change.condition,
-        site_key=change.site_key,
-        enterprise_id=change.enterprise_id,
-        division_code=change.division_code,
-        level=change.after,
-        peak_level=change.after,
-        level_name=change.level_name,
-        value=change.value,
-        active=True,
-        raised_at=change.at,
-        escalation_step=0,
-        raise_count=1,
-    )
+@dataclass
+class NewAlarm:
+    """An alarm raised in this batch, inserted with one statement after the batch (ORM objects cost ~0.2 ms each)."""
+
+    open_key: str
+    point_id: int
+    rule_id: str
+    condition: AlarmCondition
+    site_key: str
+    enterprise_id: int
+    division_code: str
+    level: int
+    peak_level: int
+    level_name: str
+    value: float | None
+    raised_at: datetime
+    active: bool = True
+    cleared_at: datetime | None = None
+    raise_count: int = 1
+    escalation_step: int = 0
+    id: int = 0
+
+    @classmethod
+    def of(cls, change: AlarmChange) -> NewAlarm:
+        return cls(
+            open_key=change.key,
+            point_id=change.point_id,
+            rule_id=change.rule_id,
+            condition=change.condition,
+            site_key=change.site_key,
+            enterprise_id=change.enterprise_id,
+            division_code=change.division_code,
+            level=change.after,
+            peak_level=change.after,
+            level_name=change.level_name,
+            value=change.value,
+            raised_at=change.at,
+        )
+
+    def row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in COLUMNS}
 
 
-def _set_level(alarm: Alarm, change: AlarmChange) -> None:
+COLUMNS = tuple(f.name for f in fields(NewAlarm) if f.name != "id")
+ALARMS = cast(Table, Alarm.__table__)  # Core tables: the ORM's bulk machinery costs more than the inserts themselves
+EVENTS = cast(Table, AlarmEvent.__table__)
+
+
+def _set_level(alarm: Alarm | NewAlarm, change: AlarmChange) -> None:
     alarm.level, alarm.level_name, alarm.value = change.after, change.level_name, change.value
     alarm.peak_level = max(alarm.peak_level, change.after)
 
 
-def apply_changes(db_session: Session, changes: Sequence[AlarmChange]) -> list[Alarm]:
-    """Persist transitions in the caller's transaction; returns the alarms touched."""
+def _reactivate(alarm: Alarm | NewAlarm, change: AlarmChange) -> None:
+    alarm.active, alarm.cleared_at = True, None
+    alarm.raise_count += 1
+    _set_level(alarm, change)
+
+
+def apply_changes(db_session: Session, changes: Sequence[AlarmChange]) -> list[int]:
+    """Persist transitions in the caller's transaction; returns the ids of the alarms touched."""
     if not changes:
         return []
-    open_by_key = _open_alarms(db_session, {change.key for change in changes})
-    created: list[Alarm] = []
-    history: list[tuple[Alarm, AlarmChange, str]] = []
-    touched: dict[int, Alarm] = {}
+    open_by_key: dict[str, Alarm | NewAlarm] = dict(_open_alarms(db_session, {change.key for change in changes}))
+    created: list[NewAlarm] = []
+    history: list[tuple[Alarm | NewAlarm, AlarmChange, str]] = []
     for change in changes:
         alarm = open_by_key.get(change.key)
         if change.before == 0 and change.after > 0:
             if alarm is None:
-                alarm = open_by_key[change.key] = _new_alarm(change)
+                alarm = open_by_key[change.key] = NewAlarm.of(change)
                 created.append(alarm)
                 kind = "raised"
             else:
-                alarm.active, alarm.cleared_at = True, None
-                alarm.raise_count += 1
-                _set_level(alarm, change)
+                _reactivate(alarm, change)
                 kind = "reactivated"
         elif alarm is None:
             continue  # a clear for an alarm closed meanwhile (acknowledged and closed by a person)
         elif change.after == 0:
             alarm.active, alarm.level, alarm.cleared_at, alarm.value = False, 0, change.at, change.value
-            if alarm.acked_at is not None:
+            if isinstance(alarm, Alarm) and alarm.acked_at is not None:
                 close(alarm, change.at)
                 del open_by_key[change.key]
             kind = "cleared"
@@ -131,47 +163,60 @@ def apply_changes(db_session: Session, changes: Sequence[AlarmChange]) -> list[A
             _set_level(alarm, change)
             kind = "level"
         history.append((alarm, change, kind))
-        touched[id(alarm)] = alarm
-    merged = _insert(db_session, created)
+    fresh = _insert(db_session, created)
     db_session.flush()
-    rows = [
-        event_row(merged.get(id(alarm), alarm).id, change.at, kind, level=change.after, value=change.value)
-        for alarm, change, kind in history
+    events = [
+        event_row(alarm.id, change.at, kind, level=change.after, value=change.value) for alarm, change, kind in history
     ]
-    db_session.execute(insert(AlarmEvent), rows)
-    _group_floods(db_session, [alarm for alarm in created if id(alarm) not in merged])
-    return [merged.get(key, alarm) for key, alarm in touched.items()]
+    db_session.execute(insert(AlarmEvent), events)
+    _group_floods(db_session, fresh)
+    return sorted({alarm.id for alarm, _, _ in history})
 
 
-def _insert(db_session: Session, created: list[Alarm]) -> dict[int, Alarm]:
-    """Insert new alarms in bulk; if another process opened one of the same keys meanwhile, fall back to one at a
-    time and merge each loser into the winner's alarm. Returns {id(loser): winner}."""
+def _insert(db_session: Session, created: list[NewAlarm]) -> list[NewAlarm]:
+    """Insert new alarms with one statement, then read their ids back by open key; if another process opened one of
+    the same keys meanwhile, fall back to one at a time and merge each loser into the winner's alarm. Returns those
+    inserted."""
     if not created:
-        return {}
+        return []
     try:
         with db_session.begin_nested():
-            db_session.add_all(created)
-        return {}
+            db_session.execute(insert(ALARMS), [alarm.row() for alarm in created])
+        ids = _ids_by_key(db_session, [alarm.open_key for alarm in created])
+        for alarm in created:
+            alarm.id = ids[alarm.open_key]
+        return created
     except IntegrityError:
         pass
-    merged: dict[int, Alarm] = {}
+    inserted: list[NewAlarm] = []
     for alarm in created:
         try:
             with db_session.begin_nested():
-                db_session.add(alarm)
+                db_session.execute(insert(ALARMS), [alarm.row()])
+            alarm.id = _ids_by_key(db_session, [alarm.open_key])[alarm.open_key]
+            inserted.append(alarm)
         except IntegrityError:
-            winner = _open_alarms(db_session, [alarm.open_key or ""]).get(alarm.open_key or "")
+            winner = _open_alarms(db_session, [alarm.open_key]).get(alarm.open_key)
             if winner is None:
                 raise
             winner.active, winner.cleared_at = True, None
             winner.raise_count += 1
             winner.level, winner.level_name, winner.value = alarm.level, alarm.level_name, alarm.value
             winner.peak_level = max(winner.peak_level, alarm.peak_level)
-            merged[id(alarm)] = winner
-    return merged
+            db_session.flush()
+            alarm.id = winner.id  # its history joins the winner's
+    return inserted
 
 
-def _group_floods(db_session: Session, raised: list[Alarm]) -> None:
+def _ids_by_key(db_session: Session, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), CHUNK):
+        query = select(ALARMS.c.open_key, ALARMS.c.id).where(ALARMS.c.open_key.in_(keys[start : start + CHUNK]))
+        found.update({key: alarm_id for key, alarm_id in db_session.execute(query)})
+    return found
+
+
+def _group_floods(db_session: Session, raised: list[NewAlarm]) -> None:
     """Group a site's alarms while it floods: more than ``begins_above`` raised within the window; the flood ends when
     fewer than ``ends_below`` came in the last window (anchor-systems.md#L302)."""
     rules = policy().flood
@@ -208,10 +253,10 @@ def _group_floods(db_session: Session, raised: list[Alarm]) -> None:
         for start in range(0, len(joining), CHUNK):
             db_session.execute(
                 update(Alarm).where(Alarm.id.in_(joining[start : start + CHUNK])).values(group_id=group.id),
-                execution_options={"synchronize_session": "fetch"},
+                execution_options={"synchronize_session": False},  # loaded alarms are re-read with populate_existing
             )
         db_session.execute(
-            insert(AlarmEvent), [event_row(i, at, "grouped", detail={"group_id": group.id}) for i in joining]
+            insert(EVENTS), [event_row(i, at, "grouped", detail={"group_id": group.id}) for i in joining]
         )
         group.size += len(joining)
         group.last_joined_at = at

@@ -210,5 +210,5 @@ def ingest(*, db_session: Session, clock: Clock, actor: Actor, engine: Monitorin
         accepted=int(kept.sum()),
         rejected=rejected,
         transitions=len(evaluation.changes),
-        alarm_ids=sorted({alarm.id for alarm in touched}),
+        alarm_ids=touched,
     )

@@ -6,7 +6,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.db.base import Base, str_enum
@@ -65,6 +76,7 @@ class Alarm(Base):
     """
 
     __tablename__ = "alarm"
+    __table_args__ = (Index("ix_alarm_site_raised", "site_key", "raised_at"),)  # flood counts per site and window
 
     id: Mapped[int] = mapped_column(primary_key=True)
     open_key: Mapped[str | None] = mapped_column(String(120), unique=True)
