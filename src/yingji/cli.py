@@ -56,6 +56,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="监听地址，默认 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="端口，默认 8000")] = None,
     demo: Annotated[bool, typer.Option(help="数据库为空时载入演示数据")] = True,
+    mqtt: Annotated[str | None, typer.Option(help="MQTT 代理 host:port，订阅 yingji/readings/# 接收网关数据")] = None,
 ) -> None:
     """启动平台（API 与控制台）。默认使用本机 SQLite 数据库；YINGJI_DATABASE_URL 可改用 PostgreSQL。"""
     import uvicorn
@@ -84,8 +85,29 @@ def serve(
 
     application = create_app(engine())
     # statutory clocks, monitoring duties and deliveries run while the platform runs, on the server's own engine
-    background = Worker(make_sessionmaker(engine()), RunClock(), monitor=application.state.monitor)
+    background = Worker(
+        make_sessionmaker(engine()),
+        RunClock(),
+        monitor=application.state.monitor,
+        retention_days=settings.reading_retention_days,
+    )
     background.start()
+    broker = mqtt or settings.mqtt_broker
+    if broker:
+        from yingji.monitoring.mqtt import Subscriber
+
+        broker_host, _, broker_port = broker.rpartition(":")
+        if not broker_port.isdigit():
+            raise typer.BadParameter("MQTT 代理须写成 host:port，如 127.0.0.1:1883", param_hint="--mqtt")
+        subscriber = Subscriber(
+            makers=application.state.sessionmaker,
+            clock=RunClock(),
+            engine=application.state.monitor,
+            host=broker_host or "127.0.0.1",
+            port=int(broker_port),
+        )
+        subscriber.start()  # shares the server's engine: one owner of the monitoring state
+        typer.echo(f"已订阅 MQTT 代理 {broker}（主题 yingji/readings/#）")
     typer.echo(f"应急平台：http://{host or settings.host}:{port or settings.port}  （API 文档 /api/docs）")
     typer.echo("演示监测数据：另开终端运行 yingji simulate（登记演示测点并推送读数）")
     uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")

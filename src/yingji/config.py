@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+    mqtt_broker: str | None = None  # host:port of an MQTT broker to take gateway batches from (yingji/readings/#)
+    reading_retention_days: int = 400  # per-minute readings older than this are deleted
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()

@@ -11,7 +11,7 @@ from yingji.core.clock import Clock
 from yingji.db.session import transaction
 from yingji.incidents.clocks import check_clocks
 from yingji.monitoring.engine import MonitoringEngine
-from yingji.monitoring.service import run_round
+from yingji.monitoring.service import DEFAULT_RETENTION_DAYS, run_round
 from yingji.notify.worker import deliver_due
 
 logger = logging.getLogger(__name__)
@@ -26,8 +26,10 @@ class Worker:
         clock: Clock,
         interval: float = 30.0,
         monitor: MonitoringEngine | None = None,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
     ) -> None:
         self._makers, self._clock, self._interval = makers, clock, interval
+        self._retention_days = retention_days
         self._monitor = monitor  # the engine the server ingests with; None where another process owns it
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.run_forever, name="yingji-worker", daemon=True)
@@ -45,7 +47,9 @@ class Worker:
             flagged = check_clocks(db_session=db_session, clock=self._clock)
         if self._monitor is not None:
             with self._makers() as db_session:
-                result = run_round(db_session=db_session, clock=self._clock, engine=self._monitor)
+                result = run_round(
+                    db_session=db_session, clock=self._clock, engine=self._monitor, retention_days=self._retention_days
+                )
             if result.offline or result.escalated:
                 logger.info("monitoring round %s", result)
         sent, failed = deliver_due(makers=self._makers, clock=self._clock)
