@@ -251,3 +251,51 @@ def test_a_flood_in_one_batch_is_one_group(site: Site) -> None:
     assert len({a["group_id"] for a in alarms}) == 1 and alarms[0]["group_id"] is not None
     history = site.client.get(f"/api/monitoring/alarms/{alarms[0]['id']}", headers=site.officer).json()["events"]
     assert [e["kind"] for e in history] == ["raised", "grouped"]
+
+
+def test_pond_items_aggregate_their_points(site: Site) -> None:
+    """GB 50863 §5.5.4 (regulations.md#L405-L407): two orange points make the phreatic-line item red."""
+    for n in (1, 2, 3):
+        body = {
+            "code": f"JRX-0{n}",
+            "name": f"{n}号断面浸润线",
+            "kind": "PHREATIC_LINE",
+            "pond": "甲尾矿库",
+            "design": {"yellow": 8.0, "red": 4.0},
+        }
+        site.point(body)
+    t = site.now_ms()
+    site.send(
+        [("JRX-01", t + 1000, 4.3), ("JRX-02", t + 1000, 4.2), ("JRX-03", t + 1000, 7.0)]
+    )  # orange, orange, yellow
+    answer = site.client.get(f"/api/monitoring/ponds/{site.pond_id}/items", headers=site.officer).json()
+    [item] = answer["items"]
+    assert [p["colour"] for p in item["points"]] == ["橙色", "橙色", "黄色"]
+    assert (item["colour"], answer["colour"]) == ("红色", "红色") and "截断" in answer["note"]
+    assert site.client.get(f"/api/monitoring/ponds/{site.pond_id}/items", headers=site.outsider).status_code == 404
+
+
+def test_stored_minutes_expire_after_the_retention_period(site: Site) -> None:
+    site.point(CORNER)
+    site.send([("CH4-01", site.now_ms() + 1000, 0.3)])
+    point_id = site.client.get("/api/monitoring/points", headers=site.officer).json()[0]["id"]
+
+    def minutes() -> int:
+        params = {"since": "2026-11-23T02:00:00+00:00", "until": "2026-11-23T04:00:00+00:00"}
+        body = site.client.get(f"/api/monitoring/points/{point_id}/readings", params=params, headers=site.officer)
+        return len(body.json()["minutes"])
+
+    assert minutes() == 1
+    site.clock.advance(hours=23)
+    with site.app.state.sessionmaker() as db_session:
+        assert (
+            run_round(db_session=db_session, clock=site.clock, engine=site.app.state.monitor, retention_days=1).pruned
+            == 0
+        )
+    site.clock.advance(hours=2)
+    with site.app.state.sessionmaker() as db_session:
+        assert (
+            run_round(db_session=db_session, clock=site.clock, engine=site.app.state.monitor, retention_days=1).pruned
+            == 1
+        )
+    assert minutes() == 0

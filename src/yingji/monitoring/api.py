@@ -13,7 +13,7 @@ from yingji.core.errors import InvalidInput
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession, require
-from yingji.monitoring import alarms, ingest, points, readings
+from yingji.monitoring import alarms, ingest, items, points, readings
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.models import Alarm
 from yingji.monitoring.schema import SensorKind, find_rules, rule_by_id
@@ -89,6 +89,12 @@ def point_readings(
     if start >= end or end - start > timedelta(days=31):
         raise InvalidInput(field="since", reason="查询区间须为正且不超过 31 天")
     return {"point_id": point.id, "unit": point.unit, "minutes": readings.series(db_session, point.id, start, end)}
+
+
+@router.get("/ponds/{pond_id}/items")
+def pond_items(pond_id: int, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    """尾矿库各监测项目的预警颜色（项目内：4 蓝计 1 黄，3 黄计 1 橙，2 橙计 1 红）。"""
+    return items.pond_items(db_session=db_session, actor=actor, pond_id=pond_id)
 
 
 # --- ingest ---------------------------------------------------------------------------------------------------------

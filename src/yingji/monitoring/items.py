@@ -1,0 +1,75 @@
+"""Tailings-pond items 监测项目: each item's colour from its points' colours (GB 50863 §5.5.4).
+
+Within one item 4 blue points count as one yellow, 3 yellow as one orange, 2 orange as one red
+(regulations.md#L404-L407, ``rules.thresholds.aggregate_item_level``). The rule across items is cut off in the
+source text (#L408: four blue items count as one yellow item, then "达…"), so the pond's colour shown is the worst
+item's, and the truncation is stated in every answer rather than completed by guesswork.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission
+from yingji.core.errors import NotFound
+from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint
+from yingji.monitoring.points import point_rules
+from yingji.monitoring.schema import KIND_LABELS
+from yingji.registry.models import TailingsPond
+from yingji.rules.levels import WarningLevel
+from yingji.rules.thresholds import aggregate_item_level
+
+CROSS_ITEM_NOTE = "跨监测项目的汇总规则原文截断（regulations.md#L408），尾矿库颜色取各项目中最严重者"
+
+
+def _colour(level: int) -> str | None:
+    """0 (none) … 4 (red) → the colour's name."""
+    return WarningLevel(5 - level).label if level else None
+
+
+def pond_items(*, db_session: Session, actor: Actor, pond_id: int) -> dict[str, Any]:
+    actor.require(Permission.REGISTRY_READ)
+    pond = db_session.get(TailingsPond, pond_id)
+    if pond is None or not actor.covers_record(division_code=pond.division_code, organisation_id=pond.enterprise_id):
+        raise NotFound(kind="尾矿库", key=str(pond_id))
+    points = list(
+        db_session.scalars(
+            select(MonitorPoint)
+            .where(MonitorPoint.pond_id == pond.id, MonitorPoint.active.is_(True))
+            .order_by(MonitorPoint.id)
+        )
+    )
+    active = {
+        alarm.point_id: alarm.level
+        for alarm in db_session.scalars(
+            select(Alarm).where(
+                Alarm.site_key == f"pond:{pond.id}", Alarm.active.is_(True), Alarm.condition == AlarmCondition.LEVEL
+            )
+        )
+    }
+    items: dict[str, dict[str, Any]] = {}
+    for point in points:
+        scale = point_rules(point)[0].aggregation
+        level = scale[active[point.id] - 1] if active.get(point.id) else 0
+        item = items.setdefault(
+            point.kind.value, {"kind": point.kind.value, "label": KIND_LABELS[point.kind], "points": []}
+        )
+        item["points"].append(
+            {"id": point.id, "code": point.code, "name": point.name, "colour": _colour(level), "level": level}
+        )
+    for item in items.values():
+        item["level"] = aggregate_item_level([p["level"] for p in item["points"]])
+        item["colour"] = _colour(item["level"])
+    worst = max((item["level"] for item in items.values()), default=0)
+    return {
+        "pond_id": pond.id,
+        "name": pond.name,
+        "items": list(items.values()),
+        "colour": _colour(worst),
+        "basis": "GB 50863 §5.5.4（regulations.md#L404-L407）",
+        "note": CROSS_ITEM_NOTE,
+    }
