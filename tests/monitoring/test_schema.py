@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from yingji.core.errors import PlanInvalid
-from yingji.monitoring.schema import parse_rules
+from yingji.monitoring.schema import ThresholdRule, default_rules, parse_rules
 
 
 def _row(**changes: Any) -> dict[str, Any]:
@@ -48,3 +50,22 @@ def test_bad_rows_are_refused_with_a_reason(rows: object, reason: str) -> None:
     with pytest.raises(PlanInvalid) as err:
         parse_rules(rows, "t.yaml")
     assert reason in err.value.render()
+
+
+def _regulations() -> list[str] | None:
+    """regulations.md beside the checkout (../shared/spec), where the rules' references point."""
+    path = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "regulations.md"
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else None
+
+
+@pytest.mark.parametrize("rule", [r for r in default_rules() if r.power_cut_scope], ids=lambda r: r.id)
+def test_power_cut_scope_is_the_cited_lines_text(rule: ThresholdRule) -> None:
+    """Each methane rule's 断电范围 is the text of the regulations.md line it cites (e.g. #L232: 采煤机电源)."""
+    lines = _regulations()
+    if lines is None:
+        pytest.skip("../shared/spec/regulations.md is not beside this checkout")
+    first, _, last = rule.basis.reference.removeprefix("regulations.md#L").partition("-L")
+    # the table's markdown emphasis and English asides in ASCII parentheses are not part of the scope text
+    cited = re.sub(r"\s*\([^)]*\)\s*", "", "".join(lines[int(first) - 1 : int(last or first)]).replace("**", ""))
+    scopes = rule.power_cut_scope.split("；") if rule.power_cut_scope else []
+    assert scopes and all(scope.split("时包括")[0].removeprefix("≥1.5% ") in cited for scope in scopes), cited
