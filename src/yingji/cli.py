@@ -84,6 +84,9 @@ def serve(
     from yingji.worker import Worker
 
     application = create_app(engine())
+    from yingji.rules.thresholds import warm_up
+
+    warm_up()  # load (or, once per machine, compile) the threshold kernel now, not inside the first gateway batch
     # statutory clocks, monitoring duties and deliveries run while the platform runs, on the server's own engine
     background = Worker(
         make_sessionmaker(engine()),

@@ -119,6 +119,7 @@ def gateway_tokens(*, db_session: Session, clock: Clock) -> dict[int, str]:
                 organisation=organisation.name,
             )
             auth_service.create_user(db_session=db_session, clock=clock, actor=SYSTEM, data=data)
+        auth_service.revoke_tokens(db_session=db_session, clock=clock, actor=SYSTEM, username=username)  # last run's
         tokens[enterprise_id] = auth_service.create_api_token(
             db_session=db_session, clock=clock, actor=SYSTEM, username=username, name="simulate"
         )
