@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tests.support import postgres
@@ -39,24 +39,12 @@ def pg_server() -> Iterator[postgres.PostgresServer | None]:
         server.stop()
 
 
-def _sqlite_savepoint_recipe(engine: Engine) -> None:
-    # pysqlite opens transactions lazily; take over BEGIN so nested savepoints work (SQLAlchemy docs recipe).
-    @event.listens_for(engine, "connect")
-    def _no_autobegin(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
-
-
 @pytest.fixture(scope="session", params=ENGINES)
 def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """A migrated engine per backend, shared by the session."""
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
         created = make_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
-        _sqlite_savepoint_recipe(created)
     else:
         server = request.getfixturevalue("pg_server")
         if server is None:

@@ -49,8 +49,8 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     @app.get("/healthz", tags=["运维"])
     def healthz() -> dict[str, object]:
         """健康检查：数据库可连接、预案已加载。"""
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with app.state.sessionmaker() as db_session:
+            db_session.execute(text("SELECT 1"))
         return {"status": "ok", "database": engine.dialect.name, "plans": len(loader.all_plans())}
 
     app.include_router(auth_router)

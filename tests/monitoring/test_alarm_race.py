@@ -142,3 +142,33 @@ def test_two_engines_raising_at_once_share_one_alarm(fresh: tuple[Engine, str]) 
     with makers() as db_session:
         rows = list(db_session.scalars(select(Alarm)))
     assert len(rows) == 1 and rows[0].active and rows[0].raise_count == 2
+
+
+def test_a_failed_batch_leaves_neither_alarm_nor_engine_state(
+    fresh: tuple[Engine, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The alarm insert runs in a savepoint; if the batch's commit then fails, nothing of it may remain (SQLite
+    needs explicit BEGIN for that: db/session.py), and the engine's state is rolled back with it."""
+    from sqlalchemy.exc import OperationalError
+
+    from yingji.monitoring import readings
+
+    engine, token = fresh
+    app = create_app(engine, clock=FixedClock(START))
+    headers = {"Authorization": f"Bearer {token}"}
+    start_ms = int(START.timestamp() * 1000)
+
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT …", {}, Exception("database is locked"))
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        register(client, token)
+        with monkeypatch.context() as patch:
+            patch.setattr(readings, "store", locked)
+            body = {"readings": [{"point": "CH4-01", "time": start_ms + 1000, "value": 1.2}]}
+            assert client.post("/api/monitoring/readings", json=body, headers=headers).status_code == 500
+        with make_sessionmaker(engine)() as db_session:
+            assert db_session.scalar(select(func.count()).select_from(Alarm)) == 0
+        assert app.state.monitor.layout.state.level.tolist() == [0]
+        retry = client.post("/api/monitoring/readings", json=body, headers=headers).json()  # the gateway resends
+        assert retry["accepted"] == 1 and len(retry["alarm_ids"]) == 1
