@@ -299,3 +299,69 @@ def test_stored_minutes_expire_after_the_retention_period(site: Site) -> None:
             == 1
         )
     assert minutes() == 0
+
+
+def test_a_new_rise_escalates_again_from_the_first_rung(site: Site) -> None:
+    raise_corner(site)
+    site.clock.advance(minutes=20)
+    run(site)  # two rungs sent
+    site.clock.advance(minutes=1)
+    site.send([("CH4-01", site.now_ms(), 0.5)])  # cleared, still unacknowledged
+    site.clock.advance(hours=3)
+    site.send([("CH4-01", site.now_ms(), 1.2)])  # rises again: the same open alarm, a fresh ladder
+    assert run(site).escalated == 0
+    site.clock.advance(minutes=5, seconds=1)
+    assert run(site).escalated == 1
+    assert outbox(site)[-1] == ("alarm.escalation.1", "0477-5550001")
+
+
+def test_late_readings_do_not_make_a_flood_of_old_alarms(site: Site) -> None:
+    """Eleven alarms an hour apart are no flood, nor is a twelfth from a reading buffered since the first hour."""
+    codes = [f"CH4-{n:02d}" for n in range(1, 13)]
+    for code in codes:
+        site.point(CORNER | {"code": code, "name": f"上隅角甲烷{code}"})
+    start = site.now_ms()
+    for n, code in enumerate(codes[:11]):
+        site.clock.advance(hours=1)
+        site.send([(code, start + (n + 1) * 3_600_000, 1.2)])
+    site.send([("CH4-12", start + 1_800_000, 1.2)])  # a reading from half past the first hour
+    assert {a["group_id"] for a in level_alarms(site)} == {None}
+
+
+def test_a_code_in_use_at_another_site_is_refused(site: Site, db_session: Any) -> None:
+    from tests import factories
+
+    factories.mine(db_session, "甲煤矿二号井", "甲煤业有限公司", "150625", kind="coal_underground")
+    site.point(CORNER)
+    moved = CORNER | {"mine": "甲煤矿二号井"}
+    for headers in (site.outsider, site.gateway):
+        refused = site.client.post("/api/monitoring/points", json=moved, headers=headers)
+        assert refused.status_code == 409, refused.text
+    point = site.client.get("/api/monitoring/points", headers=site.officer).json()[0]
+    assert point["mine_id"] == site.mine_id and point["division_code"] == "150602"
+
+
+def test_changing_a_points_rules_withdraws_its_alarms(site: Site) -> None:
+    alarm = raise_corner(site)
+    site.point(CORNER | {"location_class": "采煤工作面回风巷"})
+    withdrawn = site.client.get(f"/api/monitoring/alarms/{alarm['id']}", headers=site.officer).json()
+    assert (withdrawn["open"], withdrawn["active"]) == (False, False)
+    assert withdrawn["events"][-1]["kind"] == "withdrawn"
+    site.clock.advance(minutes=1)
+    result = site.send([("CH4-01", site.now_ms(), 1.2)])  # the new rule raises afresh
+    assert result["transitions"] >= 1 and level_alarms(site)[0]["rule_id"] == "ch4-coal-face-return-airway"
+
+
+def test_a_stuck_alarm_survives_a_registry_change_and_a_restart(site: Site) -> None:
+    site.point(CORNER)
+    for _ in range(32):
+        site.clock.advance(minutes=1)
+        site.send([("CH4-01", site.now_ms(), 0.3)])
+    [stuck] = [a for a in site.alarms() if a["condition"] == "stuck"]
+    site.point(CORNER | {"code": "CO-01", "name": "一氧化碳", "kind": "CO", "location_class": "一般"})  # reload
+    site.clock.advance(minutes=1)
+    assert site.send([("CH4-01", site.now_ms(), 0.3)])["transitions"] == 0
+    site.app.state.monitor = MonitoringEngine()  # restart
+    site.clock.advance(minutes=1)
+    assert site.send([("CH4-01", site.now_ms(), 0.3)])["transitions"] == 0
+    assert [a["id"] for a in site.alarms("active") if a["condition"] == "stuck"] == [stuck["id"]]

@@ -69,8 +69,9 @@ def _open_alarms(db_session: Session, keys: Iterable[str]) -> dict[str, Alarm]:
     ordered = sorted(keys)
     found: dict[str, Alarm] = {}
     for start in range(0, len(ordered), CHUNK):
-        query = select(Alarm).where(Alarm.open_key.in_(ordered[start : start + CHUNK]))
-        rows = db_session.scalars(query.execution_options(populate_existing=True))
+        query = select(Alarm).where(Alarm.open_key.in_(ordered[start : start + CHUNK])).order_by(Alarm.open_key)
+        # locked: a person acknowledging one of these alarms meanwhile waits for this batch, not overwritten by it
+        rows = db_session.scalars(query.with_for_update().execution_options(populate_existing=True))
         found.update({alarm.open_key: alarm for alarm in rows if alarm.open_key})
     return found
 
@@ -91,6 +92,7 @@ class NewAlarm:
     level_name: str
     value: float | None
     raised_at: datetime
+    active_since: datetime
     active: bool = True
     cleared_at: datetime | None = None
     raise_count: int = 1
@@ -112,6 +114,7 @@ class NewAlarm:
             level_name=change.level_name,
             value=change.value,
             raised_at=change.at,
+            active_since=change.at,
         )
 
     def row(self) -> dict[str, Any]:
@@ -129,7 +132,8 @@ def _set_level(alarm: Alarm | NewAlarm, change: AlarmChange) -> None:
 
 
 def _reactivate(alarm: Alarm | NewAlarm, change: AlarmChange) -> None:
-    alarm.active, alarm.cleared_at = True, None
+    """A new rise of a cleared condition: escalation starts again from the first rung."""
+    alarm.active, alarm.cleared_at, alarm.active_since, alarm.escalation_step = True, None, change.at, 0
     alarm.raise_count += 1
     _set_level(alarm, change)
 
@@ -199,7 +203,8 @@ def _insert(db_session: Session, created: list[NewAlarm]) -> list[NewAlarm]:
             winner = _open_alarms(db_session, [alarm.open_key]).get(alarm.open_key)
             if winner is None:
                 raise
-            winner.active, winner.cleared_at = True, None
+            # the loser's state is this batch's last word on the condition (it may have cleared again)
+            winner.active, winner.cleared_at, winner.active_since = alarm.active, alarm.cleared_at, alarm.active_since
             winner.raise_count += 1
             winner.level, winner.level_name, winner.value = alarm.level, alarm.level_name, alarm.value
             winner.peak_level = max(winner.peak_level, alarm.peak_level)
@@ -227,7 +232,9 @@ def _group_floods(db_session: Session, raised: list[NewAlarm]) -> None:
     for site_key, at in latest.items():
         since = at - window
         recent = db_session.scalar(
-            select(func.count()).select_from(Alarm).where(Alarm.site_key == site_key, Alarm.raised_at > since)
+            select(func.count())
+            .select_from(Alarm)
+            .where(Alarm.site_key == site_key, Alarm.raised_at > since, Alarm.raised_at <= at)
         )
         count = int(recent or 0)
         group = db_session.scalars(
@@ -245,7 +252,12 @@ def _group_floods(db_session: Session, raised: list[NewAlarm]) -> None:
             db_session.flush()
         joining = list(
             db_session.scalars(
-                select(Alarm.id).where(Alarm.site_key == site_key, Alarm.raised_at > since, Alarm.group_id.is_(None))
+                select(Alarm.id).where(
+                    Alarm.site_key == site_key,
+                    Alarm.raised_at > since,
+                    Alarm.raised_at <= at,
+                    Alarm.group_id.is_(None),
+                )
             )
         )
         if not joining:
@@ -260,3 +272,20 @@ def _group_floods(db_session: Session, raised: list[NewAlarm]) -> None:
         )
         group.size += len(joining)
         group.last_joined_at = at
+
+
+def withdraw_alarms(db_session: Session, point_id: int, at: datetime, reason: str, *, all_conditions: bool) -> int:
+    """Close a point's open alarms when its rules change or it is taken out of service: they no longer describe
+    anything the engine will clear. Offline/stuck alarms stay unless the point itself is retired."""
+    conditions = list(AlarmCondition) if all_conditions else [AlarmCondition.LEVEL, AlarmCondition.RATE]
+    query = select(Alarm).where(
+        Alarm.point_id == point_id, Alarm.open_key.is_not(None), Alarm.condition.in_(conditions)
+    )
+    withdrawn = list(db_session.scalars(query.with_for_update()))
+    for alarm in withdrawn:
+        if alarm.active:
+            alarm.active, alarm.level, alarm.cleared_at = False, 0, at
+        close(alarm, at)
+        add_event(db_session, alarm, at, "withdrawn", ENGINE_ACTOR, text=reason)
+    db_session.flush()
+    return len(withdrawn)

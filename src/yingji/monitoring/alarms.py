@@ -205,11 +205,11 @@ def escalate_due(*, db_session: Session, clock: Clock) -> int:
     count = 0
     for alarm in candidates:
         step = steps[alarm.escalation_step]
-        if alarm.raised_at + timedelta(minutes=step.after_min) > now:
+        if alarm.active_since + timedelta(minutes=step.after_min) > now:
             continue
         alarm.escalation_step += 1
         phone = _duty_phone(db_session, alarm, step.notify)
-        key = f"alarm-group-{alarm.group_id}" if alarm.group_id is not None else f"alarm-{alarm.id}"
+        key = f"alarm-group-{alarm.group_id}" if alarm.group_id is not None else f"alarm-{alarm.id}-{alarm.raise_count}"
         if phone:
             outbox.enqueue(
                 db_session=db_session,

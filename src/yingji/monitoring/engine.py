@@ -106,7 +106,9 @@ class MonitoringEngine:
         """Reload when the registry changed since the last load (points added, changed, retired)."""
         current = revision(db_session=db_session)
         if self.layout.state is None or current != self.layout.revision:
-            self.layout = _load(db_session, now_ms, current)
+            previous = self.layout
+            self.layout = _load(db_session, now_ms, current, self.config)
+            _carry_over(previous, self.layout)
             # A million points are millions of long-lived objects; without this every full collection walks them
             # all and stalls a batch for hundreds of milliseconds (bench/monitoring p99).
             gc.collect()
@@ -196,7 +198,7 @@ class MonitoringEngine:
         return layout.first[slots][reading] + (np.arange(reading.size) - starts[reading]), reading, starts
 
 
-def _load(db_session: Session, now_ms: int, current_revision: int) -> Layout:
+def _load(db_session: Session, now_ms: int, current_revision: int, config: thresholds.EngineConfig) -> Layout:
     layout = Layout(revision=current_revision)
     specs: list[thresholds.LevelSpec] = []
     rule_index: dict[tuple[str, int | None], int] = {}
@@ -266,24 +268,28 @@ def _load(db_session: Session, now_ms: int, current_revision: int) -> Layout:
     # never heard from: counts as heard at registration
     layout.state.last_time[:] = np.repeat(np.array(registered, np.int64), layout.count)
     layout.state.changed_at[:] = layout.state.last_time
-    _restore(db_session, layout)
+    _restore(db_session, layout, config)
     return layout
 
 
-def _restore(db_session: Session, layout: Layout) -> None:
-    """Levels and flags from open, active alarms; last value and time from the newest stored minute."""
+def _restore(db_session: Session, layout: Layout, config: thresholds.EngineConfig) -> None:
+    """Levels and flags from open, active alarms; last value and time from the newest stored minute; a stuck point
+    stays stuck (its unchanged-since time is put back before the alarm was raised)."""
     state = layout.state
     assert state is not None
     by_point = {slot.point_id: slot for slot in layout.slots}
     bits = {AlarmCondition.OFFLINE: 1, AlarmCondition.STUCK: 2, AlarmCondition.RATE: 4}
+    stuck_since: dict[int, int] = {}
     for alarm in db_session.scalars(select(Alarm).where(Alarm.active.is_(True))):
         slot = by_point.get(alarm.point_id)
         if slot is None:
             continue
+        if alarm.condition is AlarmCondition.STUCK:
+            stuck_since[alarm.point_id] = to_ms(alarm.raised_at) - config.stuck_after_ms
         for channel in range(slot.first, slot.first + slot.count):
             rule = layout.channel_rules[channel]
             if alarm.condition is AlarmCondition.LEVEL and rule.rule_id == alarm.rule_id:
-                state.level[channel] = alarm.level
+                state.level[channel] = min(alarm.level, len(rule.level_names))
             elif alarm.condition in POINT_LEVEL or rule.rule_id == alarm.rule_id:
                 state.flags[channel] |= bits[alarm.condition]
     newest = (
@@ -300,5 +306,30 @@ def _restore(db_session: Session, layout: Layout) -> None:
             continue
         channels = slice(slot.first, slot.first + slot.count)
         state.last_time[channels] = last_ms
-        state.changed_at[channels] = last_ms
+        state.changed_at[channels] = stuck_since.get(point_id, last_ms)
         state.last_value[channels] = last_value
+
+
+def _carry_over(previous: Layout, layout: Layout) -> None:
+    """Keep the in-memory state (pending on-delays, stuck timers, rate windows) of every channel whose point and
+    rule are unchanged across a reload; changed or new channels keep what ``_restore`` gave them."""
+    if previous.state is None or layout.state is None:
+        return
+    old_channel: dict[tuple[int, str], int] = {}
+    for slot in previous.slots:
+        for channel in range(slot.first, slot.first + slot.count):
+            old_channel[(slot.point_id, previous.channel_rules[channel].rule_id)] = channel
+    new_index: list[int] = []
+    old_index: list[int] = []
+    for slot in layout.slots:
+        for channel in range(slot.first, slot.first + slot.count):
+            rule = layout.channel_rules[channel]
+            old = old_channel.get((slot.point_id, rule.rule_id))
+            if old is not None and previous.channel_rules[old] == rule:
+                new_index.append(channel)
+                old_index.append(old)
+    for name, new_array, old_array in zip(
+        thresholds.STATE_FIELDS, layout.state.kernel_arrays(), previous.state.kernel_arrays(), strict=True
+    ):
+        if name != "rule":  # rule indices belong to each layout's own table
+            new_array[new_index] = old_array[old_index]

@@ -92,6 +92,7 @@ class Alarm(Base):
     value: Mapped[float | None]
     active: Mapped[bool] = mapped_column(index=True)
     raised_at: Mapped[datetime]
+    active_since: Mapped[datetime]  # the latest raise: escalation counts from here
     cleared_at: Mapped[datetime | None]
     acked_at: Mapped[datetime | None]
     acked_by: Mapped[str | None] = mapped_column(String(64))

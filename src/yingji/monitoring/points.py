@@ -18,8 +18,9 @@ from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
-from yingji.core.errors import InvalidInput, NotFound
+from yingji.core.errors import Conflict, InvalidInput, NotFound
 from yingji.core.schemas import YingjiModel
+from yingji.monitoring.alarm_store import withdraw_alarms
 from yingji.monitoring.models import MonitorPoint, SiteKind
 from yingji.monitoring.schema import SensorKind, rules_for
 from yingji.monitoring.tailings import POND_ITEMS, pond_rule
@@ -109,6 +110,19 @@ def mine_point_rules(kind: SensorKind, location_class: str | None) -> tuple[Poin
     )
 
 
+def _site_ids(site: Mine | TailingsPond) -> tuple[int | None, int | None]:
+    return (site.id, None) if isinstance(site, Mine) else (None, site.id)
+
+
+def _current_rules(point: MonitorPoint | None) -> list[PointRule]:
+    if point is None:
+        return []
+    try:
+        return point_rules(point)
+    except InvalidInput:  # its rule was withdrawn from the bundled table
+        return []
+
+
 def _site(db_session: Session, actor: Actor, data: PointIn) -> Mine | TailingsPond:
     site: Mine | TailingsPond | None
     if data.mine is not None:
@@ -137,6 +151,12 @@ def save(*, db_session: Session, clock: Clock, actor: Actor, data: PointIn) -> M
         select(MonitorPoint).where(MonitorPoint.enterprise_id == site.enterprise_id, MonitorPoint.code == data.code)
     ).first()
     before = describe(existing) if existing is not None else None
+    old_rules = _current_rules(existing)
+    if existing is not None and (
+        not actor.covers_record(division_code=existing.division_code, organisation_id=existing.enterprise_id)
+        or (existing.mine_id, existing.pond_id) != _site_ids(site)
+    ):
+        raise Conflict(reason=f"测点编号「{data.code}」已用于本企业的其他矿山或尾矿库；一个编号只对应一个测点")
     point = existing or MonitorPoint(code=data.code, enterprise_id=site.enterprise_id, created_at=clock.now())
     point.name, point.kind, point.location_class = data.name, data.kind, data.location_class
     point.unit = _unit(data.kind, data.location_class, data.pond is not None)
@@ -148,6 +168,9 @@ def save(*, db_session: Session, clock: Clock, actor: Actor, data: PointIn) -> M
     point.polling_s, point.active = data.polling_s, data.active
     db_session.add(point)
     db_session.flush()
+    if existing is not None and (old_rules != rules or not data.active):
+        reason = "测点停用" if not data.active else "测点阈值规则或设计预警值变更"
+        withdraw_alarms(db_session, point.id, clock.now(), reason, all_conditions=not data.active)
     audit.record(
         db_session=db_session,
         clock=clock,

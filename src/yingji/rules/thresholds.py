@@ -129,6 +129,20 @@ def check_spec(spec: LevelSpec, where: str) -> None:
         previous = (raised, cleared)
 
 
+STATE_FIELDS = (
+    "rule",
+    "level",
+    "pending",
+    "pending_since",
+    "last_value",
+    "last_time",
+    "changed_at",
+    "flags",
+    "anchor_value",
+    "anchor_time",
+)  # the order of ChannelState.kernel_arrays()
+
+
 @dataclass
 class ChannelState:
     """Struct-of-arrays state, one slot per channel; ``nbytes_per_channel`` is the memory a channel costs."""
@@ -169,18 +183,7 @@ class ChannelState:
 
     def kernel_arrays(self) -> tuple[NDArray[Any], ...]:
         """The per-channel arrays in the order ``thresholds_kernel.run`` unpacks them."""
-        return (
-            self.rule,
-            self.level,
-            self.pending,
-            self.pending_since,
-            self.last_value,
-            self.last_time,
-            self.changed_at,
-            self.flags,
-            self.anchor_value,
-            self.anchor_time,
-        )
+        return tuple(getattr(self, name) for name in STATE_FIELDS)
 
     @property
     def nbytes_per_channel(self) -> int:
