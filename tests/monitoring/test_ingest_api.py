@@ -176,3 +176,21 @@ def test_points_are_scoped_and_audited(site: Site) -> None:
     assert site.client.get(f"/api/monitoring/points/{created['id']}", headers=site.other_gateway).status_code == 404
     audit = site.client.get("/api/audit", params={"target_kind": "monitor_point"}, headers=site.officer)
     assert audit.status_code in (200, 403)
+
+
+def test_out_of_range_numbers_and_long_codes_are_refused_per_row(site: Site) -> None:
+    site.point(CORNER)
+    t = site.now_ms()
+    for body in (
+        {"points": ["CH4-01", "CH4-01", "C" * 2000], "times": [t + 1000, 2**64, t + 2000], "values": [0.3, 0.3, 0.3]},
+        {"points": ["CH4-01", "CH4-01"], "times": [t + 3000, t + 4000], "values": [10**400, 0.3]},
+    ):
+        response = site.client.post("/api/monitoring/readings", json=body, headers=site.gateway)
+        assert response.status_code == 200, response.text
+        fields = {row["field"] for row in response.json()["rejected"]}
+        assert response.json()["accepted"] == 1 and fields <= {"time", "point", "value"} and fields
+    nested = b'{"readings": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    deep = site.client.post(
+        "/api/monitoring/readings", content=nested, headers=site.gateway | {"content-type": "application/json"}
+    )
+    assert deep.status_code == 422

@@ -118,12 +118,9 @@ class MonitoringEngine:
     # --- batches ----------------------------------------------------------------------------------------------------
 
     def slot_indices(self, enterprise_id: int, codes: list[str]) -> NDArray[np.int64]:
-        """Slot index per reading (-1: no such point of this enterprise); dictionary work is per distinct code."""
-        if not codes:
-            return np.zeros(0, np.int64)
-        distinct, inverse = np.unique(np.asarray(codes), return_inverse=True)
-        lookup = np.array([self.layout.by_code.get((enterprise_id, str(code)), -1) for code in distinct], np.int64)
-        return lookup[inverse.reshape(-1)]
+        """Slot index per reading (-1: no such point of this enterprise)."""
+        by_code = self.layout.by_code
+        return np.fromiter((by_code.get((enterprise_id, code), -1) for code in codes), np.int64, count=len(codes))
 
     def evaluate(self, slots: NDArray[np.int64], time_ms: NDArray[np.int64], value: NDArray[np.float64]) -> Evaluation:
         """Run the kernel over readings of known points; one reading feeds every channel of its point."""

@@ -31,6 +31,8 @@ from yingji.monitoring import alarm_store, readings
 from yingji.monitoring.engine import MonitoringEngine, to_ms
 
 MAX_BATCH = 200_000
+MAX_CODE = 40  # MonitorPoint.code
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 MAX_REJECTIONS_LISTED = 1000
 FUTURE_SKEW_MS = 5 * 60_000  # gateway clocks may run a little fast
 MAX_AGE_MS = 7 * 24 * 3600_000  # older backlog is refused rather than silently stored out of order
@@ -56,7 +58,7 @@ def parse(body: bytes, content_type: str) -> Any:
             return msgpack.unpackb(body, raw=False, strict_map_key=True)
         if media in JSON_TYPES or not media:
             return json.loads(body)
-    except (ValueError, msgpack.UnpackException, TypeError) as err:
+    except (ValueError, msgpack.UnpackException, TypeError, RecursionError) as err:
         raise InvalidInput(field="body", reason=f"无法解码数据包：{type(err).__name__}") from err
     raise InvalidInput(field="content-type", reason="只接受 application/json 或 application/msgpack")
 
@@ -94,7 +96,7 @@ def _fast_columns(points: list[Any], times: list[Any], values: list[Any]) -> Bat
     # Exact element types first (numpy would quietly turn 1 into "1" or True into 1); map/set run at C speed.
     if set(map(type, points)) != {str} or set(map(type, times)) != {int} or not set(map(type, values)) <= {int, float}:
         return None
-    if not all(points):
+    if not all(0 < len(code) <= MAX_CODE for code in points):
         return None
     stamp = np.asarray(times)
     number = np.asarray(values)
@@ -125,21 +127,32 @@ def _row(row: Any) -> tuple[str, int, float, tuple[str, str] | None]:
     if not isinstance(row, dict):
         return "", 0, 0.0, ("(行)", "每条读数须为 {point, time, value} 对象")
     code, stamp, number = row.get("point"), row.get("time"), row.get("value")
-    if not isinstance(code, str) or not code:
-        return "", 0, 0.0, ("point", "测点编号须为非空字符串")
+    if not isinstance(code, str) or not 0 < len(code) <= MAX_CODE:
+        return "", 0, 0.0, ("point", f"测点编号须为 1–{MAX_CODE} 个字符的字符串")
     millis = _millis(stamp)
     if millis is None:
-        return code, 0, 0.0, ("time", "时间须为毫秒时间戳（整数）或带时区的 ISO-8601 字符串")
-    if isinstance(number, bool) or not isinstance(number, int | float) or not np.isfinite(number):
+        return code, 0, 0.0, ("time", "时间须为毫秒时间戳（64 位整数）或带时区的 ISO-8601 字符串")
+    value = _number(number)
+    if value is None:
         return code, millis, 0.0, ("value", "数值必须是有限数")
-    return code, millis, float(number), None
+    return code, millis, value, None
+
+
+def _number(number: Any) -> float | None:
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        return None
+    try:
+        value = float(number)  # an int beyond the float range raises OverflowError
+    except OverflowError:
+        return None
+    return value if np.isfinite(value) else None
 
 
 def _millis(stamp: Any) -> int | None:
     if isinstance(stamp, bool):
         return None
     if isinstance(stamp, int):
-        return stamp
+        return stamp if INT64_MIN <= stamp <= INT64_MAX else None
     if isinstance(stamp, str):
         try:
             moment = datetime.fromisoformat(stamp)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from typing import Any
 
 import paho.mqtt.client as paho
@@ -28,6 +29,7 @@ from yingji.monitoring.engine import MonitoringEngine
 logger = logging.getLogger(__name__)
 READINGS = "yingji/readings/"
 ACKS = "yingji/acks/"
+RETRY_FIRST_S, RETRY_MAX_S = 0.5, 30.0
 
 
 def handle(payload: bytes, *, makers: sessionmaker[Session], clock: Clock, engine: MonitoringEngine) -> dict[str, Any]:
@@ -37,9 +39,9 @@ def handle(payload: bytes, *, makers: sessionmaker[Session], clock: Clock, engin
     if not isinstance(raw, dict) or not isinstance(raw.get("token"), str):
         raise Unauthorized(reason="消息须带网关令牌（token 字段）")
     token = raw.pop("token")
-    batch = ingest.decode(raw)
     with makers() as db_session:
-        actor = auth_service.authenticate(db_session=db_session, clock=clock, token=token)
+        actor = auth_service.authenticate(db_session=db_session, clock=clock, token=token)  # before any more work
+        batch = ingest.decode(raw)
         return ingest.ingest(db_session=db_session, clock=clock, actor=actor, engine=engine, batch=batch).as_dict()
 
 
@@ -58,6 +60,7 @@ class Subscriber:
     ) -> None:
         self._makers, self._clock, self._engine = makers, clock, engine
         self._host, self._port = host, port
+        self._stopping = threading.Event()
         self.client = paho.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=client_id,
@@ -72,6 +75,7 @@ class Subscriber:
         self.client.loop_start()
 
     def stop(self) -> None:
+        self._stopping.set()
         self.client.disconnect()
         self.client.loop_stop()
 
@@ -82,13 +86,26 @@ class Subscriber:
         client.subscribe(READINGS + "#", qos=1)
 
     def _on_message(self, client: paho.Client, _userdata: Any, message: paho.MQTTMessage) -> None:
+        """Never raises (an exception would end paho's network thread). A database failure is retried here with
+        back-off until it succeeds or the subscriber stops: the message stays unacknowledged meanwhile, and if the
+        broker drops the connection it redelivers the message to our persistent session."""
         gateway = message.topic.removeprefix(READINGS) or "unknown"
-        try:
-            reply = handle(bytes(message.payload), makers=self._makers, clock=self._clock, engine=self._engine)
-        except YingjiError as err:
-            reply = err.as_dict()  # permanent: acknowledged, so the broker does not redeliver it forever
-        except SQLAlchemyError:
-            logger.exception("监测数据入库失败，等待代理重发（%s）", message.topic)
-            return  # not acknowledged: the broker redelivers after we reconnect
+        delay = RETRY_FIRST_S
+        while True:
+            try:
+                reply = handle(bytes(message.payload), makers=self._makers, clock=self._clock, engine=self._engine)
+                break
+            except YingjiError as err:
+                reply = err.as_dict()  # permanent: answered and acknowledged, never redelivered forever
+                break
+            except SQLAlchemyError:
+                logger.exception("监测数据入库失败，%s 秒后重试（%s）", delay, message.topic)
+            except Exception:
+                logger.exception("无法处理的监测消息，已丢弃（%s）", message.topic)
+                reply = {"error": {"code": "internal", "message": "服务器无法处理该消息", "field": None}}
+                break
+            if self._stopping.wait(delay):
+                return  # shutting down: left unacknowledged for redelivery
+            delay = min(delay * 2, RETRY_MAX_S)
         client.publish(ACKS + gateway, json.dumps(reply, ensure_ascii=False), qos=1)
         client.ack(message.mid, message.qos)
