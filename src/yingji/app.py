@@ -17,6 +17,7 @@ from yingji.incidents.api import router as incidents_router
 from yingji.monitoring.api import router as monitoring_router
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.schema import default_rules
+from yingji.plan_registry.api import router as plan_registry_router
 from yingji.plans import loader
 from yingji.plans.api import router as plans_router
 from yingji.registry import api as registry_api
@@ -57,6 +58,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(assess_router)
     app.include_router(plans_router)
+    app.include_router(plan_registry_router)
     app.include_router(monitoring_router)
     registry_api.install(app)
     app.include_router(incidents_router)

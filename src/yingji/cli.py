@@ -18,12 +18,14 @@ from yingji.incidents.cli import app as incidents_app
 from yingji.incidents.cli import worker
 from yingji.monitoring.cli import app as monitoring_app
 from yingji.monitoring.cli import simulate
+from yingji.plan_registry.cli import calendar as plans_calendar
 from yingji.plans.cli import app as plans_app
 from yingji.registry.cli import app as registry_app
 from yingji.registry.cli import demo_app
 from yingji.warnings.cli import app as warnings_app
 
 app = typer.Typer(help="应急 Yingji：安全生产监管与应急管理平台", no_args_is_help=True)
+plans_app.command("calendar")(plans_calendar)
 app.add_typer(plans_app, name="plans")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(registry_app, name="registry")
@@ -79,6 +81,9 @@ def serve(
                 demo_data.issue_demo_warnings(db_session=db_session, clock=SystemClock())
                 typer.echo("已载入演示数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
                 typer.echo(f"演示账号 {'、'.join(users)} 的密码（只显示这一次）：{password}")
+            from yingji.plan_registry.service import register_bundled
+
+            register_bundled(db_session=db_session, clock=SystemClock(), actor=SYSTEM)  # the six real plans
     from yingji.core.clock import SystemClock as RunClock
     from yingji.db.session import make_sessionmaker
     from yingji.worker import Worker

@@ -16,6 +16,7 @@ from yingji.incidents.models import (
     TimelineEvent,
 )
 from yingji.monitoring.models import Alarm, AlarmEvent, AlarmGroup, MonitorPoint, ReadingMinute
+from yingji.plan_registry.models import PlanActivity, PlanRecord
 from yingji.registry.models import (
     Depot,
     Division,
@@ -55,6 +56,8 @@ __all__ = [
     "Obligation",
     "Organisation",
     "OutboxItem",
+    "PlanActivity",
+    "PlanRecord",
     "ReadingMinute",
     "RegistryRevision",
     "Report",
