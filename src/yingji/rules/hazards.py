@@ -1,0 +1,162 @@
+"""The hazard 隐患 closed loop as pure rules: states, who may take which step, 五落实, and the overdue ladder.
+
+reported → confirmed → rectifying → awaiting acceptance → closed 销号, with rejection back to rectifying and a
+reported hazard that verification finds untrue dismissed. Rectification needs all of 五落实 — 整改责任、措施、资金、时限
+和预案 (seed 004#L7947-L7949, 杭锦旗 three-year campaign) — and only the supervising department accepts and closes
+("验收销号闭环管理", same lines). Overdue rectification climbs a ladder whose steps and delays are data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from itertools import pairwise
+
+from yingji.core.errors import InvalidInput, RuleViolation
+from yingji.rules.basis import Basis
+
+FIVE_BASIS = Basis(
+    rule="hazard_five_implementations",
+    plan="hangjin-campaign",
+    clause="做到整改责任、措施、资金、时限和预案“五落实”，要实行验收销号闭环管理",
+    seed="004#L7947-L7949",
+)
+
+
+class HazardState(StrEnum):
+    REPORTED = "reported"  # 已上报
+    CONFIRMED = "confirmed"  # 已确认
+    RECTIFYING = "rectifying"  # 整改中
+    AWAITING_ACCEPTANCE = "awaiting_acceptance"  # 待验收
+    CLOSED = "closed"  # 已销号
+    DISMISSED = "dismissed"  # 核实不属实
+
+
+class HazardAction(StrEnum):
+    CONFIRM = "confirm"  # 确认
+    DISMISS = "dismiss"  # 核实不属实
+    PLAN = "plan"  # 落实整改（五落实）
+    SUBMIT = "submit"  # 整改完成，申请验收
+    ACCEPT = "accept"  # 验收合格，销号
+    REJECT = "reject"  # 验收不合格，退回整改
+
+
+class Party(StrEnum):
+    ENTERPRISE = "enterprise"  # the enterprise that must rectify
+    SUPERVISOR = "supervisor"  # the supervising department (officers in scope)
+
+
+# state → action → (next state, who may act)
+TRANSITIONS: dict[HazardState, dict[HazardAction, tuple[HazardState, frozenset[Party]]]] = {
+    HazardState.REPORTED: {
+        HazardAction.CONFIRM: (HazardState.CONFIRMED, frozenset({Party.SUPERVISOR, Party.ENTERPRISE})),
+        HazardAction.DISMISS: (HazardState.DISMISSED, frozenset({Party.SUPERVISOR})),
+    },
+    HazardState.CONFIRMED: {
+        HazardAction.PLAN: (HazardState.RECTIFYING, frozenset({Party.ENTERPRISE, Party.SUPERVISOR})),
+    },
+    HazardState.RECTIFYING: {
+        HazardAction.SUBMIT: (HazardState.AWAITING_ACCEPTANCE, frozenset({Party.ENTERPRISE})),
+    },
+    HazardState.AWAITING_ACCEPTANCE: {
+        HazardAction.ACCEPT: (HazardState.CLOSED, frozenset({Party.SUPERVISOR})),
+        HazardAction.REJECT: (HazardState.RECTIFYING, frozenset({Party.SUPERVISOR})),
+    },
+    HazardState.CLOSED: {},
+    HazardState.DISMISSED: {},
+}
+
+STATE_LABELS = {
+    HazardState.REPORTED: "已上报",
+    HazardState.CONFIRMED: "已确认",
+    HazardState.RECTIFYING: "整改中",
+    HazardState.AWAITING_ACCEPTANCE: "待验收",
+    HazardState.CLOSED: "已销号",
+    HazardState.DISMISSED: "核实不属实",
+}
+
+
+def transition(state: HazardState, action: HazardAction, party: Party) -> HazardState:
+    """The next state, or RuleViolation naming why the step is not allowed here or not by this party."""
+    allowed = TRANSITIONS[state]
+    if action not in allowed:
+        steps = "、".join(a.value for a in allowed) or "无（流程已结束）"
+        raise RuleViolation(
+            plan="隐患闭环管理",
+            rule=f"“{STATE_LABELS[state]}”的隐患不能执行 {action.value}；可执行：{steps}",
+            basis=[FIVE_BASIS],
+        )
+    target, parties = allowed[action]
+    if party not in parties:
+        raise RuleViolation(
+            plan="隐患闭环管理",
+            rule=f"{action.value} 只能由{'、'.join(_PARTY_LABELS[p] for p in sorted(parties))}执行",
+            basis=[FIVE_BASIS],
+        )
+    return target
+
+
+_PARTY_LABELS = {Party.ENTERPRISE: "企业", Party.SUPERVISOR: "负有监管职责的部门"}
+
+
+@dataclass(frozen=True)
+class FiveImplementations:
+    """五落实: responsible person, measures, funds (yuan), deadline, contingency plan — every one required."""
+
+    responsible: str | None
+    measures: str | None
+    funds_yuan: float | None
+    deadline: date | None
+    contingency_plan: str | None
+
+
+FIVE_LABELS = {
+    "responsible": "整改责任人",
+    "measures": "整改措施",
+    "funds_yuan": "整改资金",
+    "deadline": "整改时限",
+    "contingency_plan": "应急预案（整改期间的防范措施）",
+}
+
+
+def check_five(plan: FiveImplementations, today: date) -> None:
+    """Refuse a rectification plan missing any of the five, with zero or negative funds, or a past deadline."""
+    missing = [
+        name
+        for name in FIVE_LABELS
+        if getattr(plan, name) is None or (isinstance(getattr(plan, name), str) and not getattr(plan, name).strip())
+    ]
+    if missing:
+        raise InvalidInput(
+            field=missing[0],
+            reason=f"整改须“五落实”，缺少：{'、'.join(FIVE_LABELS[m] for m in missing)}",
+            basis=[FIVE_BASIS],
+            details=[{"field": m, "problem": "必填"} for m in missing],
+        )
+    if plan.funds_yuan is not None and plan.funds_yuan < 0:
+        raise InvalidInput(field="funds_yuan", reason="整改资金不能为负", basis=[FIVE_BASIS])
+    if plan.deadline is not None and plan.deadline < today:
+        raise InvalidInput(field="deadline", reason="整改时限不能早于今天", basis=[FIVE_BASIS])
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    """One rung of the overdue ladder: taken when rectification is ``after_days`` past its deadline."""
+
+    action: str  # reminder / listed_supervision / interview / exposure
+    label: str
+    after_days: int
+
+
+def ladder_step(deadline: date, today: date, ladder: Sequence[LadderStep]) -> int:
+    """How many rungs are due (0: not overdue yet). Rungs must be in ascending order of ``after_days``."""
+    if any(b.after_days <= a.after_days for a, b in pairwise(ladder)):
+        raise InvalidInput(field="ladder", reason="督办阶梯的天数必须严格递增")
+    late = (today - deadline).days
+    return sum(1 for step in ladder if late >= step.after_days)
+
+
+def due_of(deadline: date, step: LadderStep) -> date:
+    return deadline + timedelta(days=step.after_days)
