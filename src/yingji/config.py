@@ -16,6 +16,9 @@ def default_data_dir() -> Path:
     return Path(base) / "yingji"
 
 
+READING_RETENTION_DAYS = 400  # a year of trends plus the 30-day supplementary-report window (decisions.md)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="YINGJI_", extra="ignore")
 
@@ -25,7 +28,7 @@ class Settings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     mqtt_broker: str | None = None  # host:port of an MQTT broker to take gateway batches from (yingji/readings/#)
-    reading_retention_days: int = 400  # per-minute readings older than this are deleted
+    reading_retention_days: int = READING_RETENTION_DAYS  # per-minute readings older than this are deleted
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()

@@ -7,11 +7,12 @@ import threading
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from yingji.config import READING_RETENTION_DAYS
 from yingji.core.clock import Clock
 from yingji.db.session import transaction
 from yingji.incidents.clocks import check_clocks
 from yingji.monitoring.engine import MonitoringEngine
-from yingji.monitoring.service import DEFAULT_RETENTION_DAYS, run_round
+from yingji.monitoring.service import run_round
 from yingji.notify.worker import deliver_due
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ class Worker:
         clock: Clock,
         interval: float = 30.0,
         monitor: MonitoringEngine | None = None,
-        retention_days: int = DEFAULT_RETENTION_DAYS,
+        retention_days: int = READING_RETENTION_DAYS,
     ) -> None:
         self._makers, self._clock, self._interval = makers, clock, interval
         self._retention_days = retention_days

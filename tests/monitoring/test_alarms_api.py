@@ -365,3 +365,25 @@ def test_a_stuck_alarm_survives_a_registry_change_and_a_restart(site: Site) -> N
     site.clock.advance(minutes=1)
     assert site.send([("CH4-01", site.now_ms(), 0.3)])["transitions"] == 0
     assert [a["id"] for a in site.alarms("active") if a["condition"] == "stuck"] == [stuck["id"]]
+
+
+def test_a_closed_alarm_can_be_neither_acknowledged_nor_shelved(site: Site) -> None:
+    alarm = raise_corner(site)
+    post(site, alarm["id"], "ack")
+    site.clock.advance(minutes=1)
+    site.send([("CH4-01", site.now_ms(), 0.5)])  # cleared after acknowledgement: closed
+    for action, body in (("ack", {}), ("shelve", {"hours": 1, "reason": "检修"})):
+        refused = post(site, alarm["id"], action, body)
+        assert refused.status_code == 409 and "关闭" in refused.json()["error"]["message"]
+
+
+def test_no_warning_proposal_where_no_plan_covers_the_site(site: Site, db_session: Any) -> None:
+    """A coal mine in 杭锦旗: no bundled plan with an accident-warning part covers coal mines there."""
+    from tests import factories
+
+    factories.mine(db_session, "甲煤矿二号井", "甲煤业有限公司", "150625", kind="coal_underground")
+    site.point(CORNER | {"code": "HJ-CH4", "mine": "甲煤矿二号井"})
+    site.send([("HJ-CH4", site.now_ms() + 1000, 1.2)])
+    [alarm] = [a for a in site.alarms("all", headers=site.gateway) if a["condition"] == "level"]
+    refused = post(site, alarm["id"], "propose-warning", {"level": 3}, headers=site.gateway)
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "alarm"

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from yingji.app import create_app
 from yingji.auth.actor import SYSTEM
-from yingji.core.clock import FixedClock
+from yingji.core.clock import FixedClock, to_ms
 from yingji.monitoring import demo, simulate
-from yingji.monitoring.engine import to_ms
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint
 from yingji.registry import demo as registry_demo
 

@@ -114,3 +114,13 @@ def test_cli_calendar_lists_the_six_plans(tmp_path: Path) -> None:
     assert len(rows) == 6 and {r["cadence"] for r in rows} == {"government-production-safety", "government-other"}
     text = run("plans", "calendar", "--division", "150602", tmp_path=tmp_path)
     assert text.returncode == 0 and text.stdout.count("\n") == 1 and "东政办发〔2024〕31号" in text.stdout
+
+
+def test_an_enterprise_registers_only_its_own_plans(client: TestClient, db_session: Session, divisions: int) -> None:
+    owner = factories.enterprise(db_session, "甲煤业有限公司", "150602")
+    factories.user(db_session, "jia_safety", Role.ENTERPRISE_REPORTER, organisation_id=owner.id)
+    client.headers.update({"Authorization": f"Bearer {factories.token_for(db_session, 'jia_safety')}"})
+    own = PLAN | {"holder_kind": "enterprise", "holder_name": "甲煤业有限公司", "plan_type": "on_site", "doc_no": None}
+    created = client.post("/api/plan-registry", json=own)
+    assert created.status_code == 201 and created.json()["cadence"] == "enterprise-on-site"
+    assert client.post("/api/plan-registry", json=PLAN).status_code == 403  # a government's plan

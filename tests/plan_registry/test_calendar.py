@@ -101,3 +101,11 @@ def test_add_months_lands_in_the_right_month(day: date, months: int) -> None:
     later = add_months(day, months)
     assert (later.year * 12 + later.month) - (day.year * 12 + day.month) == months
     assert later.day == day.day or later.day < day.day
+
+
+def test_a_gap_in_the_cadence_table_is_a_clear_data_error() -> None:
+    from yingji.core.errors import PlanInvalid
+
+    with pytest.raises(PlanInvalid) as refused:
+        cadence_for(facts("enterprise", "on_site"), [row for row in cadence_table() if "enterprise" not in row.holders])
+    assert "cadence.yaml" in refused.value.render()

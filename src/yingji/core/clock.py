@@ -35,6 +35,15 @@ class FixedClock:
         self._at += timedelta(**delta)
 
 
+def to_ms(moment: datetime) -> int:
+    """Unix milliseconds: the time unit of sensor readings and the threshold engine."""
+    return int(moment.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
 def to_local(at: datetime) -> datetime:
     """Return the time as shown to users (Asia/Shanghai); storage stays UTC."""
     return at.astimezone(LOCAL_TZ)

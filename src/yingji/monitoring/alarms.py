@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
@@ -23,6 +23,7 @@ from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, MonitorP
 from yingji.monitoring.points import point_rules
 from yingji.monitoring.policy import policy
 from yingji.monitoring.schema import KIND_LABELS
+from yingji.monitoring.tailings import colour_of
 from yingji.plans import loader
 from yingji.plans.schema import Sector
 from yingji.registry.enums import MineKind
@@ -48,9 +49,9 @@ def get(*, db_session: Session, actor: Actor, alarm_id: int) -> Alarm:
 
 def _for_update(db_session: Session, actor: Actor, alarm_id: int) -> Alarm:
     actor.require(Permission.ALARMS_HANDLE)
-    get(db_session=db_session, actor=actor, alarm_id=alarm_id)
     alarm = db_session.get(Alarm, alarm_id, with_for_update=True, populate_existing=True)
-    assert alarm is not None
+    if alarm is None or not _visible(actor, alarm):
+        raise NotFound(kind="报警", key=str(alarm_id))
     return alarm
 
 
@@ -238,11 +239,6 @@ def _escalation_text(alarm: Alarm, minutes: int) -> str:
     return f"【监测报警未确认】{alarm.level_name}报警（编号 {alarm.id}）已超过 {minutes} 分钟未确认，请立即处置。"
 
 
-def open_count(db_session: Session, site_key: str) -> int:
-    query = select(func.count()).select_from(Alarm).where(Alarm.site_key == site_key, Alarm.open_key.is_not(None))
-    return int(db_session.scalar(query) or 0)
-
-
 # --- proposing a warning ----------------------------------------------------------------------------------------------
 
 MINE_SECTOR = {
@@ -270,7 +266,8 @@ def _suggested_level(point: MonitorPoint, alarm: Alarm) -> int | None:
     rule = next((r for r in point_rules(point) if r.rule_id == alarm.rule_id), None)
     if rule is None or not rule.aggregation:
         return None
-    return 5 - rule.aggregation[max(alarm.peak_level, 1) - 1]  # 0–4 scale (4 red) → WarningLevel (1 red … 4 blue)
+    colour = colour_of(rule.aggregation[min(max(alarm.peak_level, 1), len(rule.aggregation)) - 1])
+    return int(colour) if colour else None
 
 
 def propose_warning(

@@ -40,11 +40,10 @@ def simulate(
     """向运行中的平台推送演示矿山、尾矿库的监测数据（含瓦斯上升、暴雨后浸润线抬升、传感器断线三段异常）。"""
     import httpx
 
-    from yingji.core.clock import SystemClock
+    from yingji.core.clock import SystemClock, to_ms
     from yingji.db.runtime import session_scope
     from yingji.monitoring import demo
     from yingji.monitoring import simulate as feed_module
-    from yingji.monitoring.engine import to_ms
 
     clock = SystemClock()
     with session_scope() as db_session:

@@ -16,13 +16,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yingji.core.clock import from_ms, to_ms
 from yingji.core.errors import InvalidInput
 from yingji.monitoring.alarm_store import AlarmChange
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, ReadingMinute, SiteKind
@@ -70,14 +70,6 @@ class Layout:
     offline_ms: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     table: RuleTable | None = None
     state: ChannelState | None = None
-
-
-def to_ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
-def from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.core.clock import Clock
+from yingji.core.clock import Clock, to_ms
 from yingji.core.errors import Forbidden, InvalidInput
 from yingji.db.session import transaction
 from yingji.monitoring import alarm_store, readings
-from yingji.monitoring.engine import MonitoringEngine, to_ms
+from yingji.monitoring.engine import MonitoringEngine
 
 MAX_BATCH = 200_000
 MAX_CODE = 40  # MonitorPoint.code

@@ -19,16 +19,16 @@ from yingji.core.errors import NotFound
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint
 from yingji.monitoring.points import point_rules
 from yingji.monitoring.schema import KIND_LABELS
+from yingji.monitoring.tailings import colour_of
 from yingji.registry.models import TailingsPond
-from yingji.rules.levels import WarningLevel
 from yingji.rules.thresholds import aggregate_item_level
 
 CROSS_ITEM_NOTE = "跨监测项目的汇总规则原文截断（regulations.md#L408），尾矿库颜色取各项目中最严重者"
 
 
 def _colour(level: int) -> str | None:
-    """0 (none) … 4 (red) → the colour's name."""
-    return WarningLevel(5 - level).label if level else None
+    colour = colour_of(level)
+    return colour.label if colour else None
 
 
 def pond_items(*, db_session: Session, actor: Actor, pond_id: int) -> dict[str, Any]:

@@ -185,20 +185,9 @@ def save(*, db_session: Session, clock: Clock, actor: Actor, data: PointIn) -> M
     return point
 
 
-POND_UNITS = {
-    SensorKind.PHREATIC_LINE: "m",
-    SensorKind.DRY_BEACH: "m",
-    SensorKind.FREEBOARD: "m",
-    SensorKind.POND_LEVEL: "m",
-    SensorKind.DAM_DISPLACEMENT: "mm",
-    SensorKind.LANDSLIDE: "mm",
-    SensorKind.RAINFALL: "mm",
-}
-
-
 def _unit(kind: SensorKind, location_class: str | None, is_pond: bool) -> str:
     if is_pond:
-        return POND_UNITS[kind]
+        return POND_ITEMS[kind].unit
     assert location_class is not None
     return rules_for(kind, location_class)[0].unit
 

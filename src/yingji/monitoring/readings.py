@@ -15,6 +15,7 @@ from sqlalchemy import Table, case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from yingji.core.clock import to_ms
 from yingji.monitoring.models import ReadingMinute
 
 MINUTE_MS = 60_000
@@ -71,15 +72,14 @@ def store(db_session: Session, rows: list[dict[str, Any]]) -> None:
 
 def prune(db_session: Session, *, now: datetime, retention_days: int) -> int:
     """Delete minutes older than the retention period; returns how many rows went."""
-    cutoff = int((now - timedelta(days=retention_days)).timestamp() * 1000) // MINUTE_MS
+    cutoff = to_ms(now - timedelta(days=retention_days)) // MINUTE_MS
     result = db_session.execute(delete(ReadingMinute).where(ReadingMinute.minute < cutoff))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 def series(db_session: Session, point_id: int, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """The stored minutes of one point in [since, until), oldest first, with the mean."""
-    low = int(since.timestamp() * 1000) // MINUTE_MS
-    high = int(until.timestamp() * 1000) // MINUTE_MS
+    low, high = to_ms(since) // MINUTE_MS, to_ms(until) // MINUTE_MS
     query = (
         select(ReadingMinute)
         .where(ReadingMinute.point_id == point_id, ReadingMinute.minute >= low, ReadingMinute.minute < high)

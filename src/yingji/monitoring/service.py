@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from yingji.core.clock import Clock
+from yingji.config import READING_RETENTION_DAYS
+from yingji.core.clock import Clock, to_ms
 from yingji.db.session import transaction
 from yingji.monitoring import alarm_store, alarms, readings
-from yingji.monitoring.engine import MonitoringEngine, to_ms
-
-DEFAULT_RETENTION_DAYS = 400  # a year of trends plus the 30-day supplementary-report window (decisions.md)
+from yingji.monitoring.engine import MonitoringEngine
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,7 @@ class RoundResult:
 
 
 def run_round(
-    *, db_session: Session, clock: Clock, engine: MonitoringEngine, retention_days: int = DEFAULT_RETENTION_DAYS
+    *, db_session: Session, clock: Clock, engine: MonitoringEngine, retention_days: int = READING_RETENTION_DAYS
 ) -> RoundResult:
     """One round, in one transaction; the engine's offline flags are taken back if the commit fails."""
     now = clock.now()

@@ -19,9 +19,8 @@ from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.core.clock import LOCAL_TZ, Clock
+from yingji.core.clock import LOCAL_TZ, Clock, from_ms, to_ms
 from yingji.monitoring.demo import DemoPoint, demo_sites, site_code, template
-from yingji.monitoring.engine import from_ms, to_ms
 from yingji.monitoring.models import MonitorPoint
 
 

@@ -23,17 +23,20 @@ MILDEST_FIRST = (WarningLevel.BLUE, WarningLevel.YELLOW, WarningLevel.ORANGE, Wa
 @dataclass(frozen=True)
 class PondItem:
     direction: str
+    unit: str
     derived: Mapping[WarningLevel, tuple[WarningLevel, float, str]] = field(default_factory=dict)
 
 
 POND_ITEMS: dict[SensorKind, PondItem] = {
-    SensorKind.PHREATIC_LINE: PondItem("low", {WarningLevel.ORANGE: (WarningLevel.RED, 1.1, "regulations.md#L411")}),
-    SensorKind.DRY_BEACH: PondItem("low"),
-    SensorKind.FREEBOARD: PondItem("low"),
-    SensorKind.POND_LEVEL: PondItem("high"),
-    SensorKind.DAM_DISPLACEMENT: PondItem("high"),
-    SensorKind.LANDSLIDE: PondItem("high", {WarningLevel.ORANGE: (WarningLevel.RED, 0.8, "regulations.md#L415")}),
-    SensorKind.RAINFALL: PondItem("high"),
+    SensorKind.PHREATIC_LINE: PondItem(
+        "low", "m", {WarningLevel.ORANGE: (WarningLevel.RED, 1.1, "regulations.md#L411")}
+    ),
+    SensorKind.DRY_BEACH: PondItem("low", "m"),
+    SensorKind.FREEBOARD: PondItem("low", "m"),
+    SensorKind.POND_LEVEL: PondItem("high", "m"),
+    SensorKind.DAM_DISPLACEMENT: PondItem("high", "mm"),
+    SensorKind.LANDSLIDE: PondItem("high", "mm", {WarningLevel.ORANGE: (WarningLevel.RED, 0.8, "regulations.md#L415")}),
+    SensorKind.RAINFALL: PondItem("high", "mm"),
 }
 
 
@@ -47,6 +50,11 @@ class PondRule:
     def aggregation_level(self, engine_level: int) -> int:
         """The 0 (none) … 4 (red) scale ``aggregate_item_level`` counts in."""
         return 0 if engine_level == 0 else 5 - int(self.colours[engine_level - 1])
+
+
+def colour_of(aggregation_level: int) -> WarningLevel | None:
+    """The inverse: 0 (none) … 4 (red) back to the warning colour (1 red … 4 blue)."""
+    return WarningLevel(5 - aggregation_level) if aggregation_level else None
 
 
 def pond_rule(kind: SensorKind, design: Mapping[WarningLevel, float], clear_margin: float = 0.0) -> PondRule:

@@ -13,6 +13,7 @@ from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.calendars.service import work_calendar
+from yingji.core import divisions
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yingji.plan_registry.models import ActivityKind, HolderKind, PlanActivity, PlanRecord, PlanType
@@ -20,7 +21,7 @@ from yingji.plan_registry.schema import ActivityIn, PlanRecordIn, cadence_table
 from yingji.plans import loader
 from yingji.plans.schema import PlanKind
 from yingji.registry.models import Division
-from yingji.rules.plan_calendar import Due, PlanFacts, plan_calendar
+from yingji.rules.plan_calendar import PlanFacts, plan_calendar
 
 
 def _audit(db_session: Session, clock: Clock, actor: Actor, action: str, record: PlanRecord, **detail: Any) -> None:
@@ -95,10 +96,6 @@ def _last(db_session: Session, plan_id: int, kind: ActivityKind) -> date | None:
     return found
 
 
-def _due(due: Due) -> dict[str, Any]:
-    return asdict(due)
-
-
 def calendar_row(db_session: Session, record: PlanRecord, today: date) -> dict[str, Any]:
     facts = PlanFacts(
         holder=record.holder_kind.value,
@@ -125,9 +122,9 @@ def calendar_row(db_session: Session, record: PlanRecord, today: date) -> dict[s
         "plan_type": record.plan_type.value,
         "issued_on": record.issued_on,
         "cadence": due.cadence.id,
-        "filing": _due(due.filing),
-        "next_drill": _due(due.next_drill),
-        "next_evaluation": _due(due.next_evaluation),
+        "filing": asdict(due.filing),
+        "next_drill": asdict(due.next_drill),
+        "next_evaluation": asdict(due.next_evaluation),
         "overdue": overdue,
         "basis": [b.as_dict() for b in due.cadence.basis],
     }
@@ -140,7 +137,7 @@ def calendar(
     actor.require(Permission.REGISTRY_READ)
     query = select(PlanRecord).where(actor.record_filter(PlanRecord.division_code, PlanRecord.organisation_id))
     if division is not None:
-        query = query.where(PlanRecord.division_code.startswith(division.rstrip("0") or division))
+        query = query.where(PlanRecord.division_code.startswith(divisions.stem(division), autoescape=True))
     today = to_local(clock.now()).date()
     rows = [calendar_row(db_session, r, today) for r in db_session.scalars(query.order_by(PlanRecord.id))]
     return [r for r in rows if r["overdue"]] if overdue_only else rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from itertools import pairwise
 
@@ -156,7 +156,3 @@ def ladder_step(deadline: date, today: date, ladder: Sequence[LadderStep]) -> in
         raise InvalidInput(field="ladder", reason="督办阶梯的天数必须严格递增")
     late = (today - deadline).days
     return sum(1 for step in ladder if late >= step.after_days)
-
-
-def due_of(deadline: date, step: LadderStep) -> date:
-    return deadline + timedelta(days=step.after_days)

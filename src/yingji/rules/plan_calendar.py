@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from yingji.core.errors import PlanInvalid
 from yingji.rules.basis import Basis
 from yingji.rules.calendar import WorkCalendar
 
@@ -70,7 +71,7 @@ def cadence_for(facts: PlanFacts, table: Sequence[Cadence]) -> Cadence:
             and (row.high_risk is None or row.high_risk == facts.high_risk)
         ):
             return row
-    raise LookupError(f"no cadence row for {facts}")
+    raise PlanInvalid(reason=f"cadence.yaml 没有适用于{facts.holder}/{facts.plan_type}预案的周期规则")
 
 
 def add_months(day: date, months: int) -> date:
