@@ -13,7 +13,11 @@ from yingji.auth.api import router as auth_router
 from yingji.core.clock import Clock, SystemClock
 from yingji.core.http import install_error_handlers
 from yingji.db.session import make_sessionmaker
+from yingji.hazards.api import router as hazards_router
+from yingji.hazards.schema import checklists, ladder
 from yingji.incidents.api import router as incidents_router
+from yingji.ledger.api import router as ledger_router
+from yingji.ledger.schema import campaigns, target_plans
 from yingji.monitoring.api import router as monitoring_router
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.schema import default_rules
@@ -21,6 +25,8 @@ from yingji.plan_registry.api import router as plan_registry_router
 from yingji.plans import loader
 from yingji.plans.api import router as plans_router
 from yingji.registry import api as registry_api
+from yingji.tips.api import router as tips_router
+from yingji.tips.schema import reward_rules
 from yingji.warnings.api import router as warnings_router
 
 
@@ -41,6 +47,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     install_error_handlers(app)
     loader.all_plans()  # fail at start, not on the first call, if a plan file is broken
     default_rules()  # likewise the threshold rules
+    checklists(), ladder(), campaigns(), target_plans(), reward_rules()  # and the prevention data files
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -63,4 +70,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     registry_api.install(app)
     app.include_router(incidents_router)
     app.include_router(warnings_router)
+    app.include_router(hazards_router)
+    app.include_router(tips_router)
+    app.include_router(ledger_router)
     return app

@@ -14,8 +14,10 @@ from yingji.auth.cli import app as users_app
 from yingji.auth.cli import audit_app
 from yingji.calendars.cli import app as calendar_app
 from yingji.core.errors import YingjiError
+from yingji.hazards.cli import app as hazards_app
 from yingji.incidents.cli import app as incidents_app
 from yingji.incidents.cli import worker
+from yingji.ledger.cli import app as ledger_app
 from yingji.monitoring.cli import app as monitoring_app
 from yingji.monitoring.cli import simulate
 from yingji.plan_registry.cli import calendar as plans_calendar
@@ -35,6 +37,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(warnings_app, name="warnings")
 app.add_typer(monitoring_app, name="monitoring")
+app.add_typer(hazards_app, name="hazards")
+app.add_typer(ledger_app, name="ledger")
 app.command("worker")(worker)
 app.command("assess")(assess)
 app.command("simulate")(simulate)
@@ -84,6 +88,12 @@ def serve(
             from yingji.plan_registry.service import register_bundled
 
             register_bundled(db_session=db_session, clock=SystemClock(), actor=SYSTEM)  # the six real plans
+            from yingji.ledger.service import load as load_ledger
+
+            load_ledger(db_session=db_session, clock=SystemClock(), actor=SYSTEM)  # campaign measures and targets
+            from yingji.hazards.demo import load as load_demo_hazards
+
+            load_demo_hazards(db_session=db_session, clock=SystemClock())  # only on a demo database without hazards
     from yingji.core.clock import SystemClock as RunClock
     from yingji.db.session import make_sessionmaker
     from yingji.worker import Worker

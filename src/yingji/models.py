@@ -4,6 +4,7 @@ from yingji.audit.models import AuditEntry, AuditHead
 from yingji.auth.models import ApiToken, LoginSession, User
 from yingji.calendars.models import ScheduleDay
 from yingji.db.outbox import OutboxItem
+from yingji.hazards.models import Hazard, HazardAttachment, HazardEvent
 from yingji.incidents.models import (
     Assessment,
     Dispatch,
@@ -15,6 +16,7 @@ from yingji.incidents.models import (
     Task,
     TimelineEvent,
 )
+from yingji.ledger.models import LedgerTask, Target, TargetValue, TaskProgress
 from yingji.monitoring.models import Alarm, AlarmEvent, AlarmGroup, MonitorPoint, ReadingMinute
 from yingji.plan_registry.models import PlanActivity, PlanRecord
 from yingji.registry.models import (
@@ -31,6 +33,7 @@ from yingji.registry.models import (
     TailingsPond,
     TransportResource,
 )
+from yingji.tips.models import Tip
 from yingji.warnings.models import EarlyWarning, WarningMessage, WarningTask
 
 __all__ = [
@@ -47,8 +50,12 @@ __all__ = [
     "EarlyWarning",
     "EndConditionCheck",
     "Expert",
+    "Hazard",
+    "HazardAttachment",
+    "HazardEvent",
     "HazardSource",
     "Incident",
+    "LedgerTask",
     "LoginSession",
     "MaterialStock",
     "Mine",
@@ -66,8 +73,12 @@ __all__ = [
     "ScheduleDay",
     "Shelter",
     "TailingsPond",
+    "Target",
+    "TargetValue",
     "Task",
+    "TaskProgress",
     "TimelineEvent",
+    "Tip",
     "TransportResource",
     "User",
     "WarningMessage",

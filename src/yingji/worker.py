@@ -1,4 +1,5 @@
-"""The background worker: report clocks (迟报), monitoring duties and outbox deliveries (`serve`, `yingji worker`)."""
+"""The background worker: report clocks (迟报), the hazard overdue ladder, monitoring duties and outbox deliveries
+(`serve`, `yingji worker`)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import threading
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from yingji.auth.actor import SYSTEM
 from yingji.config import READING_RETENTION_DAYS
 from yingji.core.clock import Clock
 from yingji.db.session import transaction
+from yingji.hazards.service import escalate_overdue
 from yingji.incidents.clocks import check_clocks
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.service import run_round
@@ -46,6 +49,10 @@ class Worker:
         """Return (obligations flagged late, deliveries sent, deliveries failed)."""
         with self._makers() as db_session, transaction(db_session):
             flagged = check_clocks(db_session=db_session, clock=self._clock)
+        with self._makers() as db_session, transaction(db_session):
+            escalated = escalate_overdue(db_session=db_session, clock=self._clock, actor=SYSTEM)
+        if escalated:
+            logger.info("hazard ladder: %s rung(s) taken", len(escalated))
         if self._monitor is not None:
             with self._makers() as db_session:
                 result = run_round(

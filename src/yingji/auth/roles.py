@@ -33,16 +33,34 @@ class Permission(StrEnum):
     AUDIT_READ = "audit.read"  # 查阅审计日志
     MONITORING_INGEST = "monitoring.ingest"  # 上传监测数据（企业网关）
     ALARMS_HANDLE = "alarms.handle"  # 确认、搁置、批注报警，提出预警建议
+    HAZARDS_REPORT = "hazards.report"  # 上报隐患、落实整改、申请验收
+    HAZARDS_SUPERVISE = "hazards.supervise"  # 确认、督办、验收销号隐患
+    TIPS_HANDLE = "tips.handle"  # 受理、核查、反馈举报
+    LEDGER_WRITE = "ledger.write"  # 督办任务进展、指标数据填报
 
 
 _READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
+_OFFICER = {
+    Permission.REGISTRY_WRITE,
+    Permission.ALARMS_HANDLE,
+    Permission.HAZARDS_REPORT,
+    Permission.HAZARDS_SUPERVISE,
+    Permission.TIPS_HANDLE,
+    Permission.LEDGER_WRITE,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ENTERPRISE_REPORTER: frozenset(
-        _READ | {Permission.REGISTRY_WRITE, Permission.MONITORING_INGEST, Permission.ALARMS_HANDLE}
+        _READ
+        | {
+            Permission.REGISTRY_WRITE,
+            Permission.MONITORING_INGEST,
+            Permission.ALARMS_HANDLE,
+            Permission.HAZARDS_REPORT,
+        }
     ),
-    Role.COUNTY_OFFICER: frozenset(_READ | {Permission.REGISTRY_WRITE, Permission.ALARMS_HANDLE}),
-    Role.CITY_OFFICER: frozenset(_READ | {Permission.REGISTRY_WRITE, Permission.ALARMS_HANDLE}),
+    Role.COUNTY_OFFICER: frozenset(_READ | _OFFICER),
+    Role.CITY_OFFICER: frozenset(_READ | _OFFICER),
     Role.HQ_COMMANDER: frozenset(_READ | {Permission.ALARMS_HANDLE}),
     Role.EXPERT: frozenset(_READ),
     Role.ADMIN: frozenset(Permission),
@@ -57,4 +75,8 @@ PERMISSION_LABELS = {
     Permission.AUDIT_READ: "查阅审计日志",
     Permission.MONITORING_INGEST: "上传监测数据",
     Permission.ALARMS_HANDLE: "处置监测报警",
+    Permission.HAZARDS_REPORT: "上报和整改隐患",
+    Permission.HAZARDS_SUPERVISE: "督办和验收销号隐患",
+    Permission.TIPS_HANDLE: "受理举报",
+    Permission.LEDGER_WRITE: "填报督办任务和指标",
 }

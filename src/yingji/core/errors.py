@@ -74,3 +74,7 @@ class OutOfJurisdiction(Forbidden):
 
 class Conflict(YingjiError):
     status, code, message = 409, "conflict", "与现有记录冲突：{reason}"
+
+
+class Unavailable(YingjiError):
+    status, code, message = 503, "unavailable", "暂不可用：{reason}"

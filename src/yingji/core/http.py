@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from yingji.core.errors import YingjiError
+from yingji.core.errors import InvalidInput, YingjiError
 from yingji.core.validation import invalid_input
 
 logger = logging.getLogger(__name__)
@@ -38,3 +38,15 @@ HTTP_TEXT = {
     404: ("not_found", "未找到该地址"),
     405: ("method_not_allowed", "该地址不支持此请求方法"),
 }
+
+
+async def read_bounded(request: Request, limit: int, what: str) -> bytes:
+    """The request body, refused (before and after reading) when it exceeds ``limit`` bytes."""
+    too_big = InvalidInput(field="body", reason=f"{what}超过 {limit // 1048576} MB")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_big
+    body = await request.body()
+    if len(body) > limit:
+        raise too_big
+    return body

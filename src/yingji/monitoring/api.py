@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, Field
 
 from yingji.auth.roles import Permission
 from yingji.core.errors import InvalidInput
+from yingji.core.http import read_bounded
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession, require
@@ -107,12 +108,7 @@ async def post_readings(
 ) -> dict[str, Any]:
     """企业网关批量上传读数（JSON 或 MessagePack）。逐条校验：合格的接收，不合格的列出原因；
     报警变化在答复前已持久化。"""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise InvalidInput(field="body", reason="数据包超过 16 MB，请分批上传")
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise InvalidInput(field="body", reason="数据包超过 16 MB，请分批上传")
+    body = await read_bounded(request, MAX_BODY, "数据包（请分批上传）")
     engine = monitoring_engine(request)
 
     def work() -> dict[str, Any]:  # decoding and the engine lock stay off the event loop

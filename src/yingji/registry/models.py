@@ -56,6 +56,8 @@ class Organisation(Located, Base):
     duty_phone: Mapped[str | None] = mapped_column(String(40))  # 24小时值班电话
     contact_person: Mapped[str | None] = mapped_column(String(40))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
+    principal_name: Mapped[str | None] = mapped_column(String(40))  # 主要负责人（重大隐患告知对象）
+    principal_phone: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(String(200))
 
 

@@ -35,6 +35,7 @@ Blank = BeforeValidator(_blank_to_none)
 Name = Annotated[str, Field(min_length=2, max_length=120, description="名称")]
 Ref = Annotated[Annotated[str, Field(min_length=2, max_length=120)] | None, Blank]
 Opt = Annotated[Annotated[str, Field(max_length=200)] | None, Blank]
+Person = Annotated[Annotated[str, Field(max_length=40)] | None, Blank]  # columns of 40 characters
 Phone = Annotated[Annotated[str, Field(pattern=r"^[0-9+\-（）() 转]{5,40}$")] | None, Blank]
 DivisionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$", description="行政区划代码（6位或乡级9位）")]
 Lon = Annotated[Annotated[float, Field(ge=73.0, le=136.0)] | None, Blank]
@@ -66,8 +67,10 @@ class OrganisationIn(Placed):
     credit_code: CreditCode = None
     sector: Annotated[EnterpriseSector | None, Blank] = None
     duty_phone: Phone = None
-    contact_person: Opt = None
+    contact_person: Person = None
     contact_phone: Phone = None
+    principal_name: Person = None
+    principal_phone: Phone = None
     address: Opt = None
 
 
@@ -80,7 +83,7 @@ class RescueTeamIn(Placed):
     unit_name: Opt = None
     organisation: Ref = None
     headcount: Count = None
-    contact_person: Opt = None
+    contact_person: Person = None
     phone: Phone = None
 
 
@@ -134,7 +137,7 @@ class DepotIn(Placed):
 
     name: Name
     level: ResourceLevel
-    contact_person: Opt = None
+    contact_person: Person = None
     phone: Phone = None
 
 
@@ -164,5 +167,5 @@ class TransportIn(Placed):
     vehicle_type: Annotated[str, Field(min_length=1, max_length=40)]
     quantity: Annotated[int, Field(ge=1)]
     unit_name: Opt = None
-    contact_person: Opt = None
+    contact_person: Person = None
     phone: Phone = None

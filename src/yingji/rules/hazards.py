@@ -156,3 +156,26 @@ def ladder_step(deadline: date, today: date, ladder: Sequence[LadderStep]) -> in
         raise InvalidInput(field="ladder", reason="督办阶梯的天数必须严格递增")
     late = (today - deadline).days
     return sum(1 for step in ladder if late >= step.after_days)
+
+
+class HazardGrade(StrEnum):
+    GENERAL = "general"  # 一般事故隐患
+    MAJOR = "major"  # 重大事故隐患
+
+
+def determine_grade(criteria: Sequence[str], applicable: frozenset[str], note: str | None) -> HazardGrade:
+    """Major exactly when a judging criterion applies: a code from the enterprise's checklist, or — where no
+    checklist covers its sector — a written basis. Unknown codes and criteria without a checklist are refused."""
+    unknown = [c for c in criteria if c not in applicable]
+    if unknown:
+        known = "；".join(sorted(applicable)[:3]) + ("……" if len(applicable) > 3 else "")
+        raise InvalidInput(
+            field="criteria",
+            reason=f"判定依据「{unknown[0]}」不在该企业适用的重大事故隐患判定标准中"
+            + (f"（如：{known}）" if known else ""),
+        )
+    if criteria:
+        return HazardGrade.MAJOR
+    if note and note.strip() and not applicable:
+        return HazardGrade.MAJOR
+    return HazardGrade.GENERAL

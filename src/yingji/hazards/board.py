@@ -1,0 +1,167 @@
+"""The hazard board: counts per county and sector, and 重大事故隐患动态清零 against the campaigns' milestones.
+
+A major hazard counts as open on a day when it was recorded on or before that day and not yet closed (销号) by
+its end; dismissed ones (核实不属实) never count. Zero-clearing is met at a past milestone when none was open.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission
+from yingji.core import divisions
+from yingji.core.clock import Clock, to_local
+from yingji.hazards.models import Hazard
+from yingji.ledger.schema import Campaign, campaigns
+from yingji.registry.enums import EnterpriseSector
+from yingji.registry.models import Division
+from yingji.rules.hazards import HazardGrade, HazardState
+
+SECTOR_LABELS = {
+    EnterpriseSector.COAL_MINE: "煤矿",
+    EnterpriseSector.NON_COAL_MINE: "非煤矿山",
+    EnterpriseSector.HAZARDOUS_CHEMICALS: "危险化学品",
+    EnterpriseSector.INDUSTRY_TRADE: "工贸",
+    EnterpriseSector.OTHER: "其他",
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """The columns the board needs from one hazard."""
+
+    division_code: str
+    sector: EnterpriseSector | None
+    state: HazardState
+    grade: HazardGrade
+    deadline: date | None
+    recorded_on: date
+    closed_on: date | None
+
+
+def facts(db_session: Session, actor: Actor, division: str | None) -> list[Fact]:
+    actor.require(Permission.REGISTRY_READ)
+    query = select(
+        Hazard.division_code,
+        Hazard.sector,
+        Hazard.state,
+        Hazard.grade,
+        Hazard.deadline,
+        Hazard.created_at,
+        Hazard.closed_at,
+    ).where(actor.record_filter(Hazard.division_code, Hazard.organisation_id))
+    if division is not None:
+        query = query.where(Hazard.division_code.startswith(divisions.stem(division), autoescape=True))
+    return [
+        Fact(code, sector, state, grade, deadline, _day(created), _day(closed) if closed else None)
+        for code, sector, state, grade, deadline, created, closed in db_session.execute(query)
+    ]
+
+
+def _day(moment: datetime) -> date:
+    return to_local(moment).date()
+
+
+def is_open(fact: Fact) -> bool:
+    return fact.state not in (HazardState.CLOSED, HazardState.DISMISSED)
+
+
+def is_overdue(fact: Fact, on: date) -> bool:
+    return fact.state is HazardState.RECTIFYING and fact.deadline is not None and fact.deadline < on
+
+
+def open_major_on(found: list[Fact], day: date) -> int:
+    return sum(
+        1
+        for f in found
+        if f.grade is HazardGrade.MAJOR
+        and f.state is not HazardState.DISMISSED
+        and f.recorded_on <= day
+        and (f.closed_on is None or f.closed_on > day)
+    )
+
+
+def _inside(campaign: Campaign, found: list[Fact]) -> list[Fact]:
+    return [f for f in found if divisions.contains(campaign.division_code, f.division_code)]
+
+
+def zero_clearing(campaign: Campaign, found: list[Fact], on: date) -> list[dict[str, Any]]:
+    """Each 动态清零 milestone: the open major hazards on its date (or today, before it) and whether it is met."""
+    inside = _inside(campaign, found)
+    rows = []
+    for milestone in (m for m in campaign.milestones if m.kind == "zero_clearing"):
+        as_of = min(milestone.due, on)
+        count = open_major_on(inside, as_of)
+        status = ("met" if count == 0 else "missed") if milestone.due <= on else "pending"
+        rows.append(
+            {
+                "due": milestone.due,
+                "text": milestone.text,
+                "as_of": as_of,
+                "open_major": count,
+                "status": status,
+                "status_label": {"met": "已清零", "missed": "未清零", "pending": "未到期"}[status],
+                "seed": milestone.seed,
+            }
+        )
+    return rows
+
+
+def visible_campaigns(actor: Actor) -> list[Campaign]:
+    """Campaigns of the actor's jurisdiction: those it covers and the one its own division lies in."""
+    if actor.organisation_id is not None:
+        return []
+    return [
+        c
+        for c in campaigns().values()
+        if actor.covers_division(c.division_code)
+        or (actor.division_code is not None and divisions.contains(c.division_code, actor.division_code))
+    ]
+
+
+def board(*, db_session: Session, clock: Clock, actor: Actor, division: str | None = None) -> dict[str, Any]:
+    on = to_local(clock.now()).date()
+    found = facts(db_session, actor, division)
+    groups: dict[tuple[str, str], Counter[str]] = {}
+    for f in found:
+        key = (f.division_code[:6], f.sector.value if f.sector else "other")
+        counter = groups.setdefault(key, Counter())
+        counter["total"] += 1
+        counter["open"] += is_open(f)
+        counter["overdue"] += is_overdue(f, on)
+        counter["closed"] += f.state is HazardState.CLOSED
+        counter["major_open"] += is_open(f) and f.grade is HazardGrade.MAJOR
+    query = select(Division.code, Division.name).where(Division.code.in_({k[0] for k in groups}))
+    names = {code: name for code, name in db_session.execute(query)}
+    rows = [
+        {
+            "division_code": code,
+            "division": names.get(code, code),
+            "sector": sector,
+            "sector_label": SECTOR_LABELS.get(EnterpriseSector(sector), sector),
+            **{k: counter[k] for k in ("total", "open", "overdue", "closed", "major_open")},
+        }
+        for (code, sector), counter in sorted(groups.items())
+    ]
+    totals = {k: sum(c[k] for c in groups.values()) for k in ("total", "open", "overdue", "closed", "major_open")}
+    return {
+        "as_of": on,
+        "rows": rows,
+        "totals": totals,
+        "zero_clearing": [
+            {
+                "campaign": c.id,
+                "title": c.title,
+                "milestones": zero_clearing(c, found, on),
+                "open_major_now": open_major_on(_inside(c, found), on),
+            }
+            for c in visible_campaigns(actor)
+        ],
+    }

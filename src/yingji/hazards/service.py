@@ -1,0 +1,493 @@
+"""The hazard closed loop on the database: report, confirm, 五落实, submit, accept (销号) or reject, and the ladder.
+
+Every step goes through rules.hazards.transition (which party may take it from which state), is written as an
+append-only HazardEvent and as an audit entry in the same transaction. Major hazards notify the enterprise's
+principal leader and the supervising body through the outbox (seed 004 notes F_004a (17): “隐患信息告知单位主要负责人”).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.audit import service as audit
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission
+from yingji.core import divisions
+from yingji.core.clock import Clock, to_local
+from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.db import outbox
+from yingji.hazards.models import Channel, Hazard, HazardAttachment, HazardEvent
+from yingji.hazards.schema import ConfirmIn, HazardIn, RectificationIn, StepIn, checklist_for, ladder
+from yingji.registry.enums import OrganisationKind
+from yingji.registry.models import Mine, Organisation
+from yingji.rules.hazards import (
+    FiveImplementations,
+    HazardAction,
+    HazardGrade,
+    HazardState,
+    Party,
+    check_five,
+    determine_grade,
+    ladder_step,
+    transition,
+)
+
+OPEN_STATES = (HazardState.REPORTED, HazardState.CONFIRMED, HazardState.RECTIFYING, HazardState.AWAITING_ACCEPTANCE)
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {  # content type → leading bytes the file must start with
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+    "application/pdf": b"%PDF-",
+}
+
+
+def today(clock: Clock) -> date:
+    return to_local(clock.now()).date()
+
+
+# --- events and notifications ---------------------------------------------------------------------------------------
+
+
+def _record(
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    hazard: Hazard,
+    action: str,
+    *,
+    before: HazardState | None = None,
+    note: str | None = None,
+    **detail: Any,
+) -> None:
+    after = hazard.state if before is not None else None
+    db_session.add(
+        HazardEvent(
+            hazard_id=hazard.id,
+            action=action,
+            from_state=before.value if before else None,
+            to_state=after.value if after else None,
+            note=note,
+            detail={k: str(v) for k, v in detail.items()},
+            actor=actor.username,
+            at=clock.now(),
+        )
+    )
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action=f"hazard.{action}",
+        target_kind="hazard",
+        target_key=str(hazard.id),
+        detail={k: str(v) for k, v in detail.items()} | ({"note": note} if note else {}),
+        before={"state": before.value} if before else None,
+        after={"state": after.value} if after else None,
+    )
+
+
+def _recipients(db_session: Session, hazard: Hazard) -> list[tuple[str, str | None]]:
+    """(who, phone) for the enterprise's principal leader and the supervising body; phone None when unregistered."""
+    enterprise = db_session.get(Organisation, hazard.organisation_id)
+    assert enterprise is not None
+    who: list[tuple[str, str | None]] = [
+        (f"{enterprise.name}主要负责人{enterprise.principal_name or ''}", enterprise.principal_phone)
+    ]
+    if hazard.supervising_org_id is not None:
+        body = db_session.get(Organisation, hazard.supervising_org_id)
+        if body is not None:
+            who.append((body.name, body.duty_phone))
+    return who
+
+
+def _notify(db_session: Session, clock: Clock, actor: Actor, hazard: Hazard, reason: str, text: str) -> None:
+    """Queue one SMS per recipient (same transaction); a recipient without a phone is recorded as not reached."""
+    missing = []
+    for who, phone in _recipients(db_session, hazard):
+        if not phone:
+            missing.append(who)
+            continue
+        outbox.enqueue(
+            db_session=db_session,
+            now=clock.now(),
+            topic="hazard",
+            key=f"hazard-{hazard.id}-{reason}",
+            channel="sms",
+            recipient=phone,
+            payload={"headline": text, "text": text, "sms_text": text, "hazard_id": hazard.id, "to": who},
+        )
+    if missing:
+        _record(
+            db_session, clock, actor, hazard, "notify_unreachable", note=f"未登记电话，未能通知：{'、'.join(missing)}"
+        )
+
+
+def _notify_major(db_session: Session, clock: Clock, actor: Actor, hazard: Hazard) -> None:
+    enterprise = db_session.get(Organisation, hazard.organisation_id)
+    name = enterprise.name if enterprise else str(hazard.organisation_id)
+    text = f"【重大事故隐患】{name}：{hazard.place}，{hazard.description[:60]}。请立即组织整改，落实“五落实”。"
+    _notify(db_session, clock, actor, hazard, "major", text)
+
+
+# --- scope ----------------------------------------------------------------------------------------------------------
+
+
+def _party(actor: Actor, hazard: Hazard) -> Party:
+    if actor.organisation_id is not None:
+        if actor.organisation_id == hazard.organisation_id and actor.has(Permission.HAZARDS_REPORT):
+            return Party.ENTERPRISE
+    elif actor.has(Permission.HAZARDS_SUPERVISE) and actor.covers_division(hazard.division_code):
+        return Party.SUPERVISOR
+    raise Forbidden(reason="无权处理该隐患（企业只能处理本企业隐患；监管部门只能处理辖区内隐患）")
+
+
+def visible(db_session: Session, actor: Actor, hazard_id: int, *, for_update: bool = False) -> Hazard:
+    actor.require(Permission.REGISTRY_READ)
+    hazard = db_session.get(Hazard, hazard_id, with_for_update=for_update)
+    if hazard is None or not actor.covers_record(
+        division_code=hazard.division_code, organisation_id=hazard.organisation_id
+    ):
+        raise NotFound(kind="隐患", key=str(hazard_id))
+    return hazard
+
+
+def _enterprise(db_session: Session, actor: Actor, data: HazardIn) -> Organisation:
+    if data.channel is Channel.SELF_CHECK:
+        if actor.organisation_id is None:
+            raise Forbidden(reason="企业自查隐患只能由企业账号上报；监管人员请选择“监管检查”")
+        if data.organisation_id not in (None, actor.organisation_id):
+            raise Forbidden(reason="企业账号只能上报本企业的隐患")
+        organisation_id: int | None = actor.organisation_id
+    else:
+        if actor.organisation_id is not None or not actor.has(Permission.HAZARDS_SUPERVISE):
+            raise Forbidden(reason="监管检查发现的隐患只能由负有监管职责的部门登记")
+        organisation_id = data.organisation_id
+    if organisation_id is None:
+        raise InvalidInput(field="organisation_id", reason="organisation_id：必须指明隐患所在企业")
+    enterprise = db_session.get(Organisation, organisation_id)
+    if enterprise is None or not actor.covers_record(
+        division_code=enterprise.division_code, organisation_id=enterprise.id
+    ):
+        raise InvalidInput(
+            field="organisation_id", reason=f"organisation_id：辖区内没有编号为 {organisation_id} 的单位"
+        )
+    if enterprise.kind is not OrganisationKind.ENTERPRISE:
+        raise InvalidInput(field="organisation_id", reason=f"organisation_id：「{enterprise.name}」不是企业")
+    return enterprise
+
+
+def _supervising_body(db_session: Session, enterprise: Organisation, mine: Mine | None) -> int | None:
+    """The mine's registered supervisor, else the emergency-management bureau of the enterprise's county."""
+    if mine is not None and mine.supervising_org_id is not None:
+        return mine.supervising_org_id
+    query = select(Organisation.id).where(
+        Organisation.kind == OrganisationKind.DEPARTMENT,
+        Organisation.division_code == enterprise.division_code[:6],
+        Organisation.name.endswith("应急管理局"),
+    )
+    return db_session.scalars(query.order_by(Organisation.id)).first()
+
+
+def _grade(enterprise: Organisation, criteria: list[str], note: str | None) -> HazardGrade:
+    checklist = checklist_for(enterprise.sector)
+    codes = frozenset(i.code for i in checklist.items) if checklist else frozenset()
+    return determine_grade(criteria, codes, note)
+
+
+# --- the loop -------------------------------------------------------------------------------------------------------
+
+
+def report(
+    *, db_session: Session, clock: Clock, actor: Actor, data: HazardIn, channel: Channel | None = None
+) -> Hazard:
+    """Record a hazard found by self-check or inspection (or, via tips, a verified public tip)."""
+    actor.require(Permission.HAZARDS_REPORT)
+    enterprise = _enterprise(db_session, actor, data) if channel is None else _tip_enterprise(db_session, data)
+    mine = None
+    if data.mine_id is not None:
+        mine = db_session.get(Mine, data.mine_id)
+        if mine is None or mine.enterprise_id != enterprise.id:
+            raise InvalidInput(
+                field="mine_id", reason=f"mine_id：「{enterprise.name}」没有编号为 {data.mine_id} 的矿山"
+            )
+    if data.found_on > today(clock):
+        raise InvalidInput(field="found_on", reason="found_on：发现日期不能晚于今天")
+    now = clock.now()
+    hazard = Hazard(
+        channel=channel or data.channel,
+        organisation_id=enterprise.id,
+        division_code=enterprise.division_code,
+        sector=enterprise.sector,
+        mine_id=mine.id if mine else None,
+        supervising_org_id=_supervising_body(db_session, enterprise, mine),
+        place=data.place,
+        description=data.description,
+        category=data.category,
+        grade=_grade(enterprise, data.criteria, data.grade_note),
+        criteria=list(data.criteria),
+        grade_note=data.grade_note,
+        state=HazardState.REPORTED,
+        found_on=data.found_on,
+        reported_by=actor.username,
+        created_at=now,
+        updated_at=now,
+    )
+    db_session.add(hazard)
+    db_session.flush()
+    _record(db_session, clock, actor, hazard, "report", channel=hazard.channel.value, grade=hazard.grade.value)
+    if hazard.grade is HazardGrade.MAJOR:
+        _notify_major(db_session, clock, actor, hazard)
+    return hazard
+
+
+def _tip_enterprise(db_session: Session, data: HazardIn) -> Organisation:
+    enterprise = db_session.get(Organisation, data.organisation_id) if data.organisation_id else None
+    if enterprise is None or enterprise.kind is not OrganisationKind.ENTERPRISE:
+        raise InvalidInput(field="organisation_id", reason="organisation_id：举报查实的隐患须指明被举报企业")
+    return enterprise
+
+
+def _step(
+    db_session: Session, clock: Clock, actor: Actor, hazard_id: int, action: HazardAction
+) -> tuple[Hazard, HazardState]:
+    hazard = visible(db_session, actor, hazard_id, for_update=True)
+    before = hazard.state
+    hazard.state = transition(before, action, _party(actor, hazard))
+    hazard.updated_at = clock.now()
+    return hazard, before
+
+
+def confirm(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, data: ConfirmIn) -> Hazard:
+    hazard, before = _step(db_session, clock, actor, hazard_id, HazardAction.CONFIRM)
+    was = hazard.grade
+    if data.criteria is not None:
+        if _party(actor, hazard) is not Party.SUPERVISOR:
+            raise Forbidden(reason="只有监管部门可以在确认时改定隐患等级")
+        enterprise = db_session.get(Organisation, hazard.organisation_id)
+        assert enterprise is not None
+        hazard.grade = _grade(enterprise, data.criteria, data.grade_note)
+        hazard.criteria, hazard.grade_note = list(data.criteria), data.grade_note
+    _record(db_session, clock, actor, hazard, "confirm", before=before, note=data.note, grade=hazard.grade.value)
+    if hazard.grade is HazardGrade.MAJOR and was is not HazardGrade.MAJOR:
+        _notify_major(db_session, clock, actor, hazard)
+    return hazard
+
+
+def rectify(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, data: RectificationIn) -> Hazard:
+    """落实整改：all five of 五落实, checked before the state changes (nothing is stored on refusal)."""
+    five = FiveImplementations(
+        responsible=data.responsible,
+        measures=data.measures,
+        funds_yuan=float(data.funds_yuan) if data.funds_yuan is not None else None,
+        deadline=data.deadline,
+        contingency_plan=data.contingency_plan,
+    )
+    check_five(five, today(clock))
+    hazard, before = _step(db_session, clock, actor, hazard_id, HazardAction.PLAN)
+    hazard.responsible, hazard.measures, hazard.deadline = data.responsible, data.measures, data.deadline
+    hazard.funds_yuan, hazard.contingency_plan = data.funds_yuan, data.contingency_plan
+    _record(db_session, clock, actor, hazard, "rectify", before=before, deadline=data.deadline)
+    return hazard
+
+
+def step(
+    *, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, action: HazardAction, data: StepIn
+) -> Hazard:
+    """dismiss / submit / accept / reject: the steps that carry only a note."""
+    if action in (HazardAction.CONFIRM, HazardAction.PLAN):
+        raise InvalidInput(field="action", reason="确认和落实整改有各自的接口")
+    if action in (HazardAction.DISMISS, HazardAction.REJECT) and not data.note:
+        raise InvalidInput(field="note", reason="note：核实不属实或验收不合格须写明理由")
+    hazard, before = _step(db_session, clock, actor, hazard_id, action)
+    if hazard.state in (HazardState.CLOSED, HazardState.DISMISSED):
+        hazard.closed_at = clock.now()
+    _record(db_session, clock, actor, hazard, action.value, before=before, note=data.note)
+    return hazard
+
+
+# --- overdue ladder -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Escalation:
+    hazard_id: int
+    action: str
+    label: str
+
+
+def escalate_overdue(*, db_session: Session, clock: Clock, actor: Actor) -> list[Escalation]:
+    """Take every ladder rung now due on hazards still being rectified past their deadline (each rung once)."""
+    steps = ladder()
+    on = today(clock)
+    query = select(Hazard).where(Hazard.state == HazardState.RECTIFYING, Hazard.deadline < on)
+    taken: list[Escalation] = []
+    for hazard in db_session.scalars(query.order_by(Hazard.id).with_for_update()):
+        assert hazard.deadline is not None
+        due = ladder_step(hazard.deadline, on, steps)
+        for rung in steps[hazard.escalation_rung : due]:
+            _record(
+                db_session, clock, actor, hazard, f"escalate_{rung.action}", note=rung.label, deadline=hazard.deadline
+            )
+            enterprise = db_session.get(Organisation, hazard.organisation_id)
+            name = enterprise.name if enterprise else ""
+            text = f"【隐患整改逾期·{rung.label}】{name}：{hazard.place}，整改时限 {hazard.deadline}，至今未完成验收。"
+            _notify(db_session, clock, actor, hazard, rung.action, text)
+            taken.append(Escalation(hazard.id, rung.action, rung.label))
+        if due > hazard.escalation_rung:
+            hazard.escalation_rung, hazard.updated_at = due, clock.now()
+    return taken
+
+
+# --- attachments ----------------------------------------------------------------------------------------------------
+
+
+def attach(
+    *,
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    hazard_id: int,
+    filename: str,
+    content_type: str,
+    data: bytes,
+) -> HazardAttachment:
+    hazard = visible(db_session, actor, hazard_id)
+    _party(actor, hazard)
+    if hazard.state in (HazardState.CLOSED, HazardState.DISMISSED):
+        raise InvalidInput(field="hazard_id", reason="已销号或核实不属实的隐患不能再添加附件")
+    name = filename.strip()
+    if not name or len(name) > 200 or any(c in name for c in "/\\\0"):
+        raise InvalidInput(field="filename", reason="filename：文件名须为 1–200 个字符且不含路径")
+    magic = ATTACHMENT_TYPES.get(content_type)
+    if magic is None:
+        raise InvalidInput(field="content_type", reason=f"content_type：只接受 {'、'.join(ATTACHMENT_TYPES)}")
+    if not data or len(data) > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(field="body", reason=f"附件须为 1 字节至 {MAX_ATTACHMENT_BYTES // 1048576} MiB")
+    if not data.startswith(magic):
+        raise InvalidInput(field="body", reason=f"文件内容不是 {content_type}")
+    digest = hashlib.sha256(data).hexdigest()
+    row = HazardAttachment(
+        hazard_id=hazard.id,
+        filename=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        data=data,
+        uploaded_by=actor.username,
+        created_at=clock.now(),
+    )
+    db_session.add(row)
+    db_session.flush()
+    _record(db_session, clock, actor, hazard, "attach", filename=name, sha256=digest, size=len(data))
+    return row
+
+
+def attachment(*, db_session: Session, actor: Actor, hazard_id: int, attachment_id: int) -> HazardAttachment:
+    visible(db_session, actor, hazard_id)
+    row = db_session.get(HazardAttachment, attachment_id)
+    if row is None or row.hazard_id != hazard_id:
+        raise NotFound(kind="附件", key=str(attachment_id))
+    return row
+
+
+# --- reads ----------------------------------------------------------------------------------------------------------
+
+
+def overdue(hazard: Hazard, on: date) -> bool:
+    return hazard.state is HazardState.RECTIFYING and hazard.deadline is not None and hazard.deadline < on
+
+
+def as_row(hazard: Hazard, on: date, enterprise_name: str | None = None) -> dict[str, Any]:
+    return {
+        "id": hazard.id,
+        "channel": hazard.channel.value,
+        "organisation_id": hazard.organisation_id,
+        "enterprise": enterprise_name,
+        "division_code": hazard.division_code,
+        "sector": hazard.sector.value if hazard.sector else None,
+        "place": hazard.place,
+        "category": hazard.category,
+        "grade": hazard.grade.value,
+        "state": hazard.state.value,
+        "found_on": hazard.found_on,
+        "deadline": hazard.deadline,
+        "overdue": overdue(hazard, on),
+        "escalation": [s.label for s in ladder()[: hazard.escalation_rung]],
+    }
+
+
+def list_(
+    *,
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    state: HazardState | None = None,
+    grade: HazardGrade | None = None,
+    division: str | None = None,
+    overdue_only: bool = False,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    actor.require(Permission.REGISTRY_READ)
+    query = (
+        select(Hazard, Organisation.name)
+        .join(Organisation, Organisation.id == Hazard.organisation_id)
+        .where(actor.record_filter(Hazard.division_code, Hazard.organisation_id))
+    )
+    if state is not None:
+        query = query.where(Hazard.state == state)
+    if grade is not None:
+        query = query.where(Hazard.grade == grade)
+    if division is not None:
+        query = query.where(Hazard.division_code.startswith(divisions.stem(division), autoescape=True))
+    on = today(clock)
+    if overdue_only:
+        query = query.where(Hazard.state == HazardState.RECTIFYING, Hazard.deadline < on)
+    rows = db_session.execute(query.order_by(Hazard.id.desc()).limit(limit))
+    return [as_row(h, on, name) for h, name in rows]
+
+
+def detail(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int) -> dict[str, Any]:
+    hazard = visible(db_session, actor, hazard_id)
+    enterprise = db_session.get(Organisation, hazard.organisation_id)
+    checklist = checklist_for(hazard.sector)
+    items = {i.code: i for i in checklist.items} if checklist else {}
+    events = db_session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id).order_by(HazardEvent.id))
+    files = db_session.execute(
+        select(HazardAttachment.id, HazardAttachment.filename, HazardAttachment.content_type, HazardAttachment.size)
+        .where(HazardAttachment.hazard_id == hazard.id)
+        .order_by(HazardAttachment.id)
+    )
+    return as_row(hazard, today(clock), enterprise.name if enterprise else None) | {
+        "description": hazard.description,
+        "criteria": [
+            {
+                "code": c,
+                "text": items[c].text if c in items else None,
+                "clause": items[c].clause if c in items else None,
+                "source": checklist.source if checklist else None,
+                "verified": items[c].confidence == "A" if c in items else False,
+            }
+            for c in hazard.criteria
+        ],
+        "grade_note": hazard.grade_note,
+        "five": {
+            "responsible": hazard.responsible,
+            "measures": hazard.measures,
+            "funds_yuan": f"{hazard.funds_yuan:.2f}" if hazard.funds_yuan is not None else None,
+            "deadline": hazard.deadline,
+            "contingency_plan": hazard.contingency_plan,
+        },
+        "supervising_org_id": hazard.supervising_org_id,
+        "reported_by": hazard.reported_by,
+        "closed_at": hazard.closed_at,
+        "events": [
+            {"action": e.action, "from": e.from_state, "to": e.to_state, "note": e.note, "actor": e.actor, "at": e.at}
+            for e in events
+        ],
+        "attachments": [{"id": i, "filename": f, "content_type": t, "size": s} for i, f, t, s in files],
+    }

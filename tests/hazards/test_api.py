@@ -1,0 +1,202 @@
+"""The hazard closed loop over HTTP: the three channels, grading by checklist, 五落实, 销号 by the supervisor only,
+scope, attachments and the major-hazard notification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests import factories
+from yingji.audit.models import AuditEntry
+from yingji.auth.roles import Role
+from yingji.db.outbox import OutboxItem
+
+pytestmark = pytest.mark.db
+
+COAL_MAJOR = {
+    "channel": "self_check",
+    "place": "3102综采工作面回风巷",
+    "description": "回风巷甲烷传感器位置不符合规定，瓦斯超限后未停止作业",
+    "category": "瓦斯",
+    "criteria": ["coal-02"],
+    "found_on": "2026-11-20",
+}
+FIVE = {
+    "responsible": "王矿长",
+    "measures": "调整传感器位置，完善瓦斯超限断电闭锁",
+    "funds_yuan": "85000",
+    "deadline": "2026-12-10",
+    "contingency_plan": "整改期间停止该工作面作业，撤出人员",
+}
+
+
+@pytest.fixture
+def site(client: TestClient, db_session: Session, divisions: int) -> dict[str, Any]:
+    """A Hangjin coal enterprise with its account, the banner's bureau, and officers inside and outside the banner."""
+    mine_owner = factories.enterprise(
+        db_session,
+        "杭锦旗示例煤业有限公司",
+        "150625",
+        sector="coal_mine",
+        principal_name="李总",
+        principal_phone="13800000001",
+    )
+    other = factories.enterprise(db_session, "东胜区示例工贸有限公司", "150602", sector="industry_trade")
+    bureau = factories.save(
+        db_session,
+        "organisations",
+        name="杭锦旗应急管理局",
+        kind="department",
+        division_code="150625",
+        duty_phone="0477-6911545",
+    )
+    factories.user(db_session, "coal_safety", Role.ENTERPRISE_REPORTER, organisation_id=mine_owner.id)
+    factories.user(db_session, "other_safety", Role.ENTERPRISE_REPORTER, organisation_id=other.id)
+    return {
+        "enterprise": {"Authorization": f"Bearer {factories.token_for(db_session, 'coal_safety')}"},
+        "other_enterprise": {"Authorization": f"Bearer {factories.token_for(db_session, 'other_safety')}"},
+        "officer": factories.bearer(db_session, "hangjin_duty", Role.COUNTY_OFFICER, "150625"),
+        "outsider": factories.bearer(db_session, "dongsheng_duty", Role.COUNTY_OFFICER, "150602"),
+        "expert": factories.bearer(db_session, "hangjin_expert", Role.EXPERT, "150625"),
+        "mine_owner": mine_owner,
+        "bureau": bureau,
+    }
+
+
+def _post(client: TestClient, path: str, headers: dict[str, str], body: dict[str, Any] | None = None) -> Any:
+    return client.post(path, json=body or {}, headers=headers)
+
+
+def test_major_hazard_closed_loop(client: TestClient, db_session: Session, site: dict[str, Any]) -> None:
+    created = _post(client, "/api/hazards", site["enterprise"], COAL_MAJOR)
+    assert created.status_code == 201, created.text
+    hazard = created.json()
+    hid = hazard["id"]
+    assert hazard["grade"] == "major" and hazard["state"] == "reported" and hazard["channel"] == "self_check"
+    assert hazard["criteria"][0]["text"] == "瓦斯超限作业" and hazard["criteria"][0]["verified"] is True
+    # notified: the principal leader and the banner bureau (its duty phone), in the same transaction
+    sent = db_session.scalars(select(OutboxItem).where(OutboxItem.topic == "hazard")).all()
+    assert sorted(i.recipient for i in sent) == ["0477-6911545", "13800000001"]
+
+    assert _post(client, f"/api/hazards/{hid}/confirm", site["officer"]).status_code == 200
+    missing = dict(FIVE, contingency_plan="  ")
+    refused = _post(client, f"/api/hazards/{hid}/rectification", site["enterprise"], missing)
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "contingency_plan"
+    assert refused.json()["error"]["basis"][0]["seed"] == "004#L7947-L7949"
+    assert client.get(f"/api/hazards/{hid}", headers=site["officer"]).json()["state"] == "confirmed"  # nothing stored
+
+    assert _post(client, f"/api/hazards/{hid}/rectification", site["enterprise"], FIVE).json()["state"] == "rectifying"
+    # the enterprise cannot accept its own work; acceptance and closing are the supervisor's
+    early = _post(client, f"/api/hazards/{hid}/accept", site["officer"])
+    assert early.status_code == 422 and early.json()["error"]["code"] == "rule_violation"
+    assert _post(client, f"/api/hazards/{hid}/submit", site["enterprise"]).json()["state"] == "awaiting_acceptance"
+    self_close = _post(client, f"/api/hazards/{hid}/accept", site["enterprise"])
+    assert self_close.status_code == 422 and "负有监管职责的部门" in self_close.json()["error"]["message"]
+    no_reason = _post(client, f"/api/hazards/{hid}/reject", site["officer"])
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["field"] == "note"
+    rejected = _post(client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "断电闭锁未试验"})
+    assert rejected.json()["state"] == "rectifying"
+    _post(client, f"/api/hazards/{hid}/submit", site["enterprise"])
+    closed = _post(client, f"/api/hazards/{hid}/accept", site["officer"], {"note": "现场验收合格"}).json()
+    assert closed["state"] == "closed" and closed["closed_at"] is not None
+    assert [e["action"] for e in closed["events"]] == [
+        "report",
+        "confirm",
+        "rectify",
+        "submit",
+        "reject",
+        "submit",
+        "accept",
+    ]
+    audited = db_session.scalars(
+        select(AuditEntry.action).where(AuditEntry.target_kind == "hazard", AuditEntry.target_key == str(hid))
+    ).all()
+    assert audited == [f"hazard.{e['action']}" for e in closed["events"]]
+    after = _post(client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "x"})
+    assert after.status_code == 422 and "流程已结束" in after.json()["error"]["message"]
+
+
+def test_grading_by_checklist(client: TestClient, site: dict[str, Any]) -> None:
+    general = _post(client, "/api/hazards", site["enterprise"], dict(COAL_MAJOR, criteria=[]))
+    assert general.json()["grade"] == "general"
+    wrong = _post(client, "/api/hazards", site["enterprise"], dict(COAL_MAJOR, criteria=["it-05"]))
+    assert wrong.status_code == 422 and wrong.json()["error"]["field"] == "criteria"
+    # the supervisor re-grades on confirmation; the enterprise may not
+    hid = general.json()["id"]
+    own = _post(client, f"/api/hazards/{hid}/confirm", site["enterprise"], {"criteria": ["coal-07"]})
+    assert own.status_code == 403
+    regraded = _post(client, f"/api/hazards/{hid}/confirm", site["officer"], {"criteria": ["coal-07"]})
+    assert regraded.json()["grade"] == "major" and regraded.json()["criteria"][0]["code"] == "coal-07"
+
+
+def test_channels_and_who_may_use_them(client: TestClient, site: dict[str, Any]) -> None:
+    inspection = dict(COAL_MAJOR, channel="inspection")
+    assert _post(client, "/api/hazards", site["enterprise"], inspection).status_code == 403
+    no_enterprise = _post(client, "/api/hazards", site["officer"], inspection)
+    assert no_enterprise.status_code == 422 and no_enterprise.json()["error"]["field"] == "organisation_id"
+    found = _post(client, "/api/hazards", site["officer"], dict(inspection, organisation_id=site["mine_owner"].id))
+    assert found.status_code == 201 and found.json()["channel"] == "inspection"
+    assert _post(client, "/api/hazards", site["officer"], COAL_MAJOR).status_code == 403  # 自查 is the enterprise's
+    elsewhere = _post(client, "/api/hazards", site["outsider"], dict(inspection, organisation_id=site["mine_owner"].id))
+    assert elsewhere.status_code == 422  # an enterprise outside the caller's jurisdiction does not exist for them
+    future = _post(client, "/api/hazards", site["enterprise"], dict(COAL_MAJOR, found_on="2026-11-24"))
+    assert future.status_code == 422 and future.json()["error"]["field"] == "found_on"
+    tip_channel = _post(client, "/api/hazards", site["enterprise"], dict(COAL_MAJOR, channel="tip"))
+    assert tip_channel.status_code == 422  # verified tips arrive through /api/tips only
+
+
+def test_scope(client: TestClient, site: dict[str, Any]) -> None:
+    hid = _post(client, "/api/hazards", site["enterprise"], COAL_MAJOR).json()["id"]
+    assert client.get(f"/api/hazards/{hid}", headers=site["other_enterprise"]).status_code == 404
+    assert client.get(f"/api/hazards/{hid}", headers=site["outsider"]).status_code == 404
+    assert client.get("/api/hazards", headers=site["other_enterprise"]).json() == []
+    assert [h["id"] for h in client.get("/api/hazards", headers=site["enterprise"]).json()] == [hid]
+    assert _post(client, f"/api/hazards/{hid}/confirm", site["outsider"]).status_code == 404
+    assert _post(client, f"/api/hazards/{hid}/confirm", site["expert"]).status_code == 403  # reads, never acts
+    assert client.get(f"/api/hazards/{hid}", headers=site["expert"]).status_code == 200
+    assert client.get("/api/hazards").status_code == 401
+
+
+def test_attachments(client: TestClient, site: dict[str, Any]) -> None:
+    hid = _post(client, "/api/hazards", site["enterprise"], COAL_MAJOR).json()["id"]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    url = f"/api/hazards/{hid}/attachments?filename=现场照片.png"
+    stored = client.post(url, content=png, headers=site["enterprise"] | {"Content-Type": "image/png"})
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["size"] == len(png)
+    fake = client.post(url, content=b"not a png", headers=site["enterprise"] | {"Content-Type": "image/png"})
+    assert fake.status_code == 422 and fake.json()["error"]["field"] == "body"
+    exe = client.post(url, content=b"MZ..", headers=site["enterprise"] | {"Content-Type": "application/x-msdownload"})
+    assert exe.status_code == 422 and exe.json()["error"]["field"] == "content_type"
+    path = client.post(
+        f"/api/hazards/{hid}/attachments?filename=../x.png",
+        content=png,
+        headers=site["enterprise"] | {"Content-Type": "image/png"},
+    )
+    assert path.status_code == 422 and path.json()["error"]["field"] == "filename"
+    got = client.get(f"/api/hazards/{hid}/attachments/{stored.json()['id']}", headers=site["officer"])
+    assert got.content == png and got.headers["content-type"] == "image/png"
+    assert (
+        client.get(f"/api/hazards/{hid}/attachments/{stored.json()['id']}", headers=site["outsider"]).status_code == 404
+    )
+    listed = client.get(f"/api/hazards/{hid}", headers=site["officer"]).json()["attachments"]
+    assert [a["filename"] for a in listed] == ["现场照片.png"]
+
+
+def test_checklists_and_board(client: TestClient, site: dict[str, Any]) -> None:
+    lists = {c["id"]: c for c in client.get("/api/hazards/checklists").json()}
+    assert len(lists["coal"]["items"]) == 17 and lists["coal"]["verified"] is True
+    assert lists["metal_nonmetal"]["verified"] is False
+    _post(client, "/api/hazards", site["enterprise"], COAL_MAJOR)
+    board = client.get("/api/hazards/board", headers=site["officer"]).json()
+    assert board["totals"] == {"total": 1, "open": 1, "overdue": 0, "closed": 0, "major_open": 1}
+    assert board["rows"][0]["division"] == "杭锦旗" and board["rows"][0]["sector_label"] == "煤矿"
+    milestones = board["zero_clearing"][0]["milestones"]
+    # every milestone is past on 2026-11-23 and the one hazard was recorded after them: all met
+    assert [m["due"] for m in milestones] == ["2024-04-30", "2025-04-30", "2026-04-30"]
+    assert {m["status"] for m in milestones} == {"met"}
+    assert client.get("/api/hazards/board", headers=site["outsider"]).json()["totals"]["total"] == 0

@@ -1,0 +1,95 @@
+"""The overdue ladder with a clock moved by hand: each rung once, on its day, notified, and stopped by submission."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests import factories
+from yingji.auth.actor import SYSTEM, Actor
+from yingji.auth.roles import Role
+from yingji.core.clock import FixedClock
+from yingji.db.outbox import OutboxItem
+from yingji.hazards import service
+from yingji.hazards.models import Channel
+from yingji.hazards.schema import ConfirmIn, HazardIn, RectificationIn, StepIn, ladder
+from yingji.rules.hazards import HazardAction
+
+pytestmark = pytest.mark.db
+
+
+def _rungs(db_session: Session, clock: FixedClock) -> list[str]:
+    return [e.action for e in service.escalate_overdue(db_session=db_session, clock=clock, actor=SYSTEM)]
+
+
+def test_ladder_takes_each_rung_once_on_its_day(db_session: Session, divisions: int) -> None:
+    owner = factories.enterprise(
+        db_session, "杭锦旗逾期测试化工有限公司", "150625", sector="hazardous_chemicals", principal_phone="13900000002"
+    )
+    enterprise = Actor(
+        username="chem", role=Role.ENTERPRISE_REPORTER, organisation_id=owner.id, organisation_division="150625"
+    )
+    officer = Actor(username="hj", role=Role.COUNTY_OFFICER, division_code="150625")
+    clock = FixedClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # 10:00 Beijing
+    hazard = service.report(
+        db_session=db_session,
+        clock=clock,
+        actor=enterprise,
+        data=HazardIn(
+            channel=Channel.SELF_CHECK,
+            place="储罐区",
+            description="储罐液位计失效",
+            category="设备设施",
+            found_on=date(2026, 11, 23),
+        ),
+    )
+    service.confirm(db_session=db_session, clock=clock, actor=officer, hazard_id=hazard.id, data=ConfirmIn())
+    service.rectify(
+        db_session=db_session,
+        clock=clock,
+        actor=enterprise,
+        hazard_id=hazard.id,
+        data=RectificationIn(
+            responsible="赵工",
+            measures="更换液位计",
+            funds_yuan=Decimal("12000"),
+            deadline=date(2026, 11, 30),
+            contingency_plan="人工巡检每2小时一次",
+        ),
+    )
+    steps = ladder()
+    assert [s.after_days for s in steps] == [1, 7, 15, 30]
+    clock.advance(days=7)  # 2026-11-30: the deadline day itself is not overdue
+    assert _rungs(db_session, clock) == []
+    clock.advance(days=1)  # 12-01: one day late
+    assert _rungs(db_session, clock) == ["reminder"]
+    assert _rungs(db_session, clock) == []  # a rung is taken once
+    clock.advance(days=16)  # 12-17: 17 days late — listed supervision and interview are both due now
+    assert _rungs(db_session, clock) == ["listed_supervision", "interview"]
+    sms = db_session.scalars(select(OutboxItem.key).where(OutboxItem.recipient == "13900000002")).all()
+    assert sorted(sms) == sorted(f"hazard-{hazard.id}-{r}" for r in ("reminder", "listed_supervision", "interview"))
+    service.step(
+        db_session=db_session,
+        clock=clock,
+        actor=enterprise,
+        hazard_id=hazard.id,
+        action=HazardAction.SUBMIT,
+        data=StepIn(),
+    )
+    clock.advance(days=30)
+    assert _rungs(db_session, clock) == []  # awaiting acceptance: the enterprise has done its part
+    service.step(
+        db_session=db_session,
+        clock=clock,
+        actor=officer,
+        hazard_id=hazard.id,
+        action=HazardAction.REJECT,
+        data=StepIn(note="仍未更换"),
+    )
+    assert _rungs(db_session, clock) == ["exposure"]  # back in rectification, 47 days late: the last rung
+    detail = service.detail(db_session=db_session, clock=clock, actor=officer, hazard_id=hazard.id)
+    assert detail["escalation"] == [s.label for s in steps] and detail["overdue"] is True
