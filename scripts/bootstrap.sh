@@ -18,3 +18,21 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"
+
+# The console's front-end packages: from the npm registry at setup, pinned by the lock file, served locally at run
+# time (the deployment network is closed: nothing loads from a CDN).
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q </dev/null
+  $sudo apt-get install -y -q --no-install-recommends "$@" </dev/null
+}
+WEB="$ROOT/src/yingji/web"
+web_stamp="$WEB/node_modules/.yingji-installed"
+web_wanted="$(sha256sum "$WEB/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "$web_stamp" ] || [ "$(cat "$web_stamp")" != "$web_wanted" ]; then
+  command -v npm >/dev/null || apt_install nodejs npm
+  (cd "$WEB" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error </dev/null)
+  echo "$web_wanted" > "$web_stamp"
+fi

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine, text
 
 from yingji import __version__
@@ -28,6 +27,9 @@ from yingji.registry import api as registry_api
 from yingji.tips.api import router as tips_router
 from yingji.tips.schema import reward_rules
 from yingji.warnings.api import router as warnings_router
+from yingji.web import assets as web_assets
+from yingji.web import mapdata as web_map
+from yingji.web import pages as web_pages
 
 
 def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
@@ -49,11 +51,6 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     default_rules()  # likewise the threshold rules
     checklists(), ladder(), campaigns(), target_plans(), reward_rules()  # and the prevention data files
 
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        # The console (web/) lands with its own issue; until then the root opens the API documentation.
-        return RedirectResponse("/api/docs")
-
     @app.get("/healthz", tags=["运维"])
     def healthz() -> dict[str, object]:
         """健康检查：数据库可连接、预案已加载。"""
@@ -73,4 +70,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.include_router(hazards_router)
     app.include_router(tips_router)
     app.include_router(ledger_router)
+    app.include_router(web_pages.router)
+    app.include_router(web_assets.router)
+    app.include_router(web_map.router)
     return app

@@ -128,10 +128,11 @@ def test_unknown_plan_detail_is_404(authed: TestClient) -> None:
     assert response.json()["error"] == {"code": "not_found", "message": "未找到预案：no-such-plan", "field": "plan"}
 
 
-def test_root_opens_the_api_documentation(client: TestClient) -> None:
+def test_root_is_the_console_and_asks_for_a_login(client: TestClient) -> None:
     response = client.get("/", follow_redirects=False)
-    assert response.status_code == 307
-    assert response.headers["location"] == "/api/docs"
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/"
+    assert "登录" in client.get("/login").text
+    assert client.get("/api/docs").status_code == 200
 
 
 @pytest.mark.parametrize(

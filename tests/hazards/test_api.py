@@ -98,7 +98,11 @@ def test_major_hazard_closed_loop(client: TestClient, db_session: Session, site:
     assert self_close.status_code == 422 and "负有监管职责的部门" in self_close.json()["error"]["message"]
     no_reason = _post(client, f"/api/hazards/{hid}/reject", site["officer"])
     assert no_reason.status_code == 422 and no_reason.json()["error"]["field"] == "note"
-    rejected = _post(client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "断电闭锁未试验"})
+    no_deadline = _post(client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "断电闭锁未试验"})
+    assert no_deadline.status_code == 422 and no_deadline.json()["error"]["field"] == "deadline"
+    rejected = _post(
+        client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "断电闭锁未试验", "deadline": "2026-12-20"}
+    )
     assert rejected.json()["state"] == "rectifying"
     _post(client, f"/api/hazards/{hid}/submit", site["enterprise"])
     closed = _post(client, f"/api/hazards/{hid}/accept", site["officer"], {"note": "现场验收合格"}).json()
@@ -116,7 +120,7 @@ def test_major_hazard_closed_loop(client: TestClient, db_session: Session, site:
         select(AuditEntry.action).where(AuditEntry.target_kind == "hazard", AuditEntry.target_key == str(hid))
     ).all()
     assert audited == [f"hazard.{e['action']}" for e in closed["events"]]
-    after = _post(client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "x"})
+    after = _post(client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "x", "deadline": "2026-12-31"})
     assert after.status_code == 422 and "流程已结束" in after.json()["error"]["message"]
 
 
@@ -131,6 +135,14 @@ def test_grading_by_checklist(client: TestClient, site: dict[str, Any]) -> None:
     assert own.status_code == 403
     regraded = _post(client, f"/api/hazards/{hid}/confirm", site["officer"], {"criteria": ["coal-07"]})
     assert regraded.json()["grade"] == "major" and regraded.json()["criteria"][0]["code"] == "coal-07"
+    # a major hazard is downgraded only with a written reason
+    major = _post(client, "/api/hazards", site["enterprise"], COAL_MAJOR).json()["id"]
+    quiet = _post(client, f"/api/hazards/{major}/confirm", site["officer"], {"criteria": []})
+    assert quiet.status_code == 422 and quiet.json()["error"]["field"] == "note"
+    reasoned = _post(
+        client, f"/api/hazards/{major}/confirm", site["officer"], {"criteria": [], "note": "复核：瓦斯未超限"}
+    )
+    assert reasoned.json()["grade"] == "general"
 
 
 def test_channels_and_who_may_use_them(client: TestClient, site: dict[str, Any]) -> None:
@@ -140,6 +152,14 @@ def test_channels_and_who_may_use_them(client: TestClient, site: dict[str, Any])
     assert no_enterprise.status_code == 422 and no_enterprise.json()["error"]["field"] == "organisation_id"
     found = _post(client, "/api/hazards", site["officer"], dict(inspection, organisation_id=site["mine_owner"].id))
     assert found.status_code == 201 and found.json()["channel"] == "inspection"
+    # an enterprise without an account: the supervisor carries the loop, submitting only with a written note
+    fid = found.json()["id"]
+    _post(client, f"/api/hazards/{fid}/confirm", site["officer"])
+    assert _post(client, f"/api/hazards/{fid}/rectification", site["officer"], FIVE).json()["state"] == "rectifying"
+    silent = _post(client, f"/api/hazards/{fid}/submit", site["officer"])
+    assert silent.status_code == 422 and silent.json()["error"]["field"] == "note"
+    on_behalf = _post(client, f"/api/hazards/{fid}/submit", site["officer"], {"note": "企业无账号，现场核实已整改"})
+    assert on_behalf.json()["state"] == "awaiting_acceptance"
     assert _post(client, "/api/hazards", site["officer"], COAL_MAJOR).status_code == 403  # 自查 is the enterprise's
     elsewhere = _post(client, "/api/hazards", site["outsider"], dict(inspection, organisation_id=site["mine_owner"].id))
     assert elsewhere.status_code == 422  # an enterprise outside the caller's jurisdiction does not exist for them

@@ -13,6 +13,7 @@ from tests import factories
 from yingji.auth.actor import SYSTEM, Actor
 from yingji.auth.roles import Role
 from yingji.core.clock import FixedClock
+from yingji.core.errors import InvalidInput
 from yingji.db.outbox import OutboxItem
 from yingji.hazards import service
 from yingji.hazards.models import Channel
@@ -71,7 +72,7 @@ def test_ladder_takes_each_rung_once_on_its_day(db_session: Session, divisions: 
     clock.advance(days=16)  # 12-17: 17 days late — listed supervision and interview are both due now
     assert _rungs(db_session, clock) == ["listed_supervision", "interview"]
     sms = db_session.scalars(select(OutboxItem.key).where(OutboxItem.recipient == "13900000002")).all()
-    assert sorted(sms) == sorted(f"hazard-{hazard.id}-{r}" for r in ("reminder", "listed_supervision", "interview"))
+    assert sorted(sms) == sorted(f"hazard-{hazard.id}-{r}" for r in ("reminder", "interview"))  # one per round
     service.step(
         db_session=db_session,
         clock=clock,
@@ -82,14 +83,27 @@ def test_ladder_takes_each_rung_once_on_its_day(db_session: Session, divisions: 
     )
     clock.advance(days=30)
     assert _rungs(db_session, clock) == []  # awaiting acceptance: the enterprise has done its part
+    no_deadline = StepIn(note="仍未更换")
+    with pytest.raises(InvalidInput) as refused:
+        service.step(
+            db_session=db_session,
+            clock=clock,
+            actor=officer,
+            hazard_id=hazard.id,
+            action=HazardAction.REJECT,
+            data=no_deadline,
+        )
+    assert refused.value.field == "deadline"
     service.step(
         db_session=db_session,
         clock=clock,
         actor=officer,
         hazard_id=hazard.id,
         action=HazardAction.REJECT,
-        data=StepIn(note="仍未更换"),
+        data=StepIn(note="仍未更换", deadline=date(2027, 1, 31)),  # on 2027-01-16, with a new deadline
     )
-    assert _rungs(db_session, clock) == ["exposure"]  # back in rectification, 47 days late: the last rung
+    assert _rungs(db_session, clock) == []  # the ladder starts afresh from the new deadline
+    clock.advance(days=30)  # 2027-02-15: 15 days past it
+    assert _rungs(db_session, clock) == ["reminder", "listed_supervision", "interview"]
     detail = service.detail(db_session=db_session, clock=clock, actor=officer, hazard_id=hazard.id)
-    assert detail["escalation"] == [s.label for s in steps] and detail["overdue"] is True
+    assert detail["escalation"] == [s.label for s in steps[:3]] and detail["overdue"] is True

@@ -66,6 +66,7 @@ def test_public_tip_through_the_whole_loop(client: TestClient, db_session: Sessi
             "verification": "现场核查属实：监控探头被遮挡",
             "organisation_id": people["mine"].id,
             "place": "3号采煤工作面",
+            "description": "3号采煤工作面瓦斯传感器被遮挡",
             "category": "监控系统",
             "criteria": ["coal-11"],
             "found_on": "2026-11-22",
@@ -76,6 +77,7 @@ def test_public_tip_through_the_whole_loop(client: TestClient, db_session: Sessi
     # the enterprise sees the hazard it must rectify, never the tip or who made it
     mine_view = client.get(f"/api/hazards/{hazard['id']}", headers=people["enterprise"])
     assert mine_view.status_code == 200 and "张三" not in mine_view.text and "13700000003" not in mine_view.text
+    assert TIP["description"] not in mine_view.text  # the tip's own words (which may describe the reporter) stay put
     assert client.get("/api/tips", headers=people["enterprise"]).status_code == 403
 
     too_early = client.post(f"/api/tips/{tip_id}/close", headers=people["handler"], json={})
@@ -134,3 +136,12 @@ def test_tip_scope_and_bad_input(client: TestClient, people: dict[str, Any]) -> 
     assert anonymous.status_code == 201
     listed = client.get("/api/tips", headers=people["handler"]).json()
     assert any(t["anonymous"] and t["reporter_name"] is None for t in listed)
+
+
+def test_public_form_refuses_a_huge_body(client: TestClient, people: dict[str, Any]) -> None:
+    huge = client.post(
+        "/api/tips/public", content=b'{"x":"' + b"a" * 70_000 + b'"}', headers={"Content-Type": "application/json"}
+    )
+    assert huge.status_code == 422 and huge.json()["error"]["field"] == "body"
+    broken = client.post("/api/tips/public", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert broken.status_code == 422

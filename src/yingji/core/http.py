@@ -42,7 +42,8 @@ HTTP_TEXT = {
 
 async def read_bounded(request: Request, limit: int, what: str) -> bytes:
     """The request body, refused (before and after reading) when it exceeds ``limit`` bytes."""
-    too_big = InvalidInput(field="body", reason=f"{what}超过 {limit // 1048576} MB")
+    size = f"{limit // 1048576} MB" if limit >= 1048576 else f"{limit // 1024} KB"
+    too_big = InvalidInput(field="body", reason=f"{what}超过 {size}")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_big

@@ -129,6 +129,7 @@ def visible_campaigns(actor: Actor) -> list[Campaign]:
 def board(*, db_session: Session, clock: Clock, actor: Actor, division: str | None = None) -> dict[str, Any]:
     on = to_local(clock.now()).date()
     found = facts(db_session, actor, division)
+    campaign_facts = found if division is None else facts(db_session, actor, None)  # 清零 is campaign-wide
     groups: dict[tuple[str, str], Counter[str]] = {}
     for f in found:
         key = (f.division_code[:6], f.sector.value if f.sector else "other")
@@ -159,8 +160,8 @@ def board(*, db_session: Session, clock: Clock, actor: Actor, division: str | No
             {
                 "campaign": c.id,
                 "title": c.title,
-                "milestones": zero_clearing(c, found, on),
-                "open_major_now": open_major_on(_inside(c, found), on),
+                "milestones": zero_clearing(c, campaign_facts, on),
+                "open_major_now": open_major_on(_inside(c, campaign_facts), on),
             }
             for c in visible_campaigns(actor)
         ],

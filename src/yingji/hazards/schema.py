@@ -143,6 +143,7 @@ class RectificationIn(YingjiModel):
 
 
 class StepIn(YingjiModel):
-    """核实不属实、申请验收、验收合格、验收不合格：附说明。"""
+    """核实不属实、申请验收、验收合格、验收不合格：附说明；验收不合格须重定整改时限。"""
 
     note: Annotated[str, Field(max_length=2000)] | None = None
+    deadline: date | None = None

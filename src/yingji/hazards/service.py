@@ -130,7 +130,7 @@ def _notify(db_session: Session, clock: Clock, actor: Actor, hazard: Hazard, rea
 def _notify_major(db_session: Session, clock: Clock, actor: Actor, hazard: Hazard) -> None:
     enterprise = db_session.get(Organisation, hazard.organisation_id)
     name = enterprise.name if enterprise else str(hazard.organisation_id)
-    text = f"【重大事故隐患】{name}：{hazard.place}，{hazard.description[:60]}。请立即组织整改，落实“五落实”。"
+    text = f"【重大事故隐患】{name}：{hazard.place}（{hazard.category}）。请立即组织整改，落实“五落实”。"
     _notify(db_session, clock, actor, hazard, "major", text)
 
 
@@ -148,7 +148,7 @@ def _party(actor: Actor, hazard: Hazard) -> Party:
 
 def visible(db_session: Session, actor: Actor, hazard_id: int, *, for_update: bool = False) -> Hazard:
     actor.require(Permission.REGISTRY_READ)
-    hazard = db_session.get(Hazard, hazard_id, with_for_update=for_update)
+    hazard = db_session.get(Hazard, hazard_id, with_for_update=for_update, populate_existing=for_update)
     if hazard is None or not actor.covers_record(
         division_code=hazard.division_code, organisation_id=hazard.organisation_id
     ):
@@ -207,7 +207,7 @@ def report(
 ) -> Hazard:
     """Record a hazard found by self-check or inspection (or, via tips, a verified public tip)."""
     actor.require(Permission.HAZARDS_REPORT)
-    enterprise = _enterprise(db_session, actor, data) if channel is None else _tip_enterprise(db_session, data)
+    enterprise = _enterprise(db_session, actor, data) if channel is None else _tip_enterprise(db_session, actor, data)
     mine = None
     if data.mine_id is not None:
         mine = db_session.get(Mine, data.mine_id)
@@ -245,9 +245,13 @@ def report(
     return hazard
 
 
-def _tip_enterprise(db_session: Session, data: HazardIn) -> Organisation:
+def _tip_enterprise(db_session: Session, actor: Actor, data: HazardIn) -> Organisation:
     enterprise = db_session.get(Organisation, data.organisation_id) if data.organisation_id else None
-    if enterprise is None or enterprise.kind is not OrganisationKind.ENTERPRISE:
+    if (
+        enterprise is None
+        or enterprise.kind is not OrganisationKind.ENTERPRISE
+        or not actor.covers_division(enterprise.division_code)
+    ):
         raise InvalidInput(field="organisation_id", reason="organisation_id：举报查实的隐患须指明被举报企业")
     return enterprise
 
@@ -272,7 +276,19 @@ def confirm(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, 
         assert enterprise is not None
         hazard.grade = _grade(enterprise, data.criteria, data.grade_note)
         hazard.criteria, hazard.grade_note = list(data.criteria), data.grade_note
-    _record(db_session, clock, actor, hazard, "confirm", before=before, note=data.note, grade=hazard.grade.value)
+        if was is HazardGrade.MAJOR and hazard.grade is not HazardGrade.MAJOR and not (data.note or "").strip():
+            raise InvalidInput(field="note", reason="note：将重大事故隐患改定为一般隐患须写明理由")
+    _record(
+        db_session,
+        clock,
+        actor,
+        hazard,
+        "confirm",
+        before=before,
+        note=data.note,
+        grade_from=was.value,
+        grade=hazard.grade.value,
+    )
     if hazard.grade is HazardGrade.MAJOR and was is not HazardGrade.MAJOR:
         _notify_major(db_session, clock, actor, hazard)
     return hazard
@@ -303,10 +319,16 @@ def step(
         raise InvalidInput(field="action", reason="确认和落实整改有各自的接口")
     if action in (HazardAction.DISMISS, HazardAction.REJECT) and not data.note:
         raise InvalidInput(field="note", reason="note：核实不属实或验收不合格须写明理由")
+    if action is HazardAction.REJECT and (data.deadline is None or data.deadline < today(clock)):
+        raise InvalidInput(field="deadline", reason="deadline：验收不合格须重新确定整改时限（不早于今天）")
     hazard, before = _step(db_session, clock, actor, hazard_id, action)
+    if action is HazardAction.SUBMIT and _party(actor, hazard) is Party.SUPERVISOR and not data.note:
+        raise InvalidInput(field="note", reason="note：监管部门代企业申请验收须写明情况")
+    if action is HazardAction.REJECT:  # a new deadline starts the overdue ladder afresh
+        hazard.deadline, hazard.escalation_rung = data.deadline, 0
     if hazard.state in (HazardState.CLOSED, HazardState.DISMISSED):
         hazard.closed_at = clock.now()
-    _record(db_session, clock, actor, hazard, action.value, before=before, note=data.note)
+    _record(db_session, clock, actor, hazard, action.value, before=before, note=data.note, deadline=hazard.deadline)
     return hazard
 
 
@@ -329,15 +351,18 @@ def escalate_overdue(*, db_session: Session, clock: Clock, actor: Actor) -> list
     for hazard in db_session.scalars(query.order_by(Hazard.id).with_for_update()):
         assert hazard.deadline is not None
         due = ladder_step(hazard.deadline, on, steps)
-        for rung in steps[hazard.escalation_rung : due]:
+        new = steps[hazard.escalation_rung : due]
+        for rung in new:
             _record(
                 db_session, clock, actor, hazard, f"escalate_{rung.action}", note=rung.label, deadline=hazard.deadline
             )
+            taken.append(Escalation(hazard.id, rung.action, rung.label))
+        if new:  # several rungs due at once (a worker outage): one message, at the highest
+            top = new[-1]
             enterprise = db_session.get(Organisation, hazard.organisation_id)
             name = enterprise.name if enterprise else ""
-            text = f"【隐患整改逾期·{rung.label}】{name}：{hazard.place}，整改时限 {hazard.deadline}，至今未完成验收。"
-            _notify(db_session, clock, actor, hazard, rung.action, text)
-            taken.append(Escalation(hazard.id, rung.action, rung.label))
+            text = f"【隐患整改逾期·{top.label}】{name}：{hazard.place}，整改时限 {hazard.deadline}，至今未完成验收。"
+            _notify(db_session, clock, actor, hazard, top.action, text)
         if due > hazard.escalation_rung:
             hazard.escalation_rung, hazard.updated_at = due, clock.now()
     return taken

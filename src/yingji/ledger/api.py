@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -55,7 +56,7 @@ def campaign_report(
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
-    on: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="报告期内任一日（默认今天）")] = None,
+    on: Annotated[date | None, Query(description="报告期内任一日（默认今天）")] = None,
     format: Annotated[Literal["html", "xlsx", "pdf", "json"], Query()] = "html",
 ) -> Response:
     """治本攻坚周进展表、月度报告：由隐患与任务数据生成，HTML、PDF 或电子表格。"""

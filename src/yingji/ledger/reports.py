@@ -99,11 +99,11 @@ def _major_rows(db_session: Session, actor: Actor, campaign: Campaign, on: date)
 
 
 def build(
-    *, db_session: Session, clock: Clock, actor: Actor, campaign_id: str, kind: str, on: str | None = None
+    *, db_session: Session, clock: Clock, actor: Actor, campaign_id: str, kind: str, on: date | None = None
 ) -> dict[str, Any]:
     campaign = _campaign(actor, campaign_id)
     today = to_local(clock.now()).date()
-    day = date.fromisoformat(on) if on else today
+    day = on or today
     if day > today:
         raise InvalidInput(field="on", reason="on：报告期不能晚于今天")
     start, end = period_of(kind, day)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 from sqlalchemy import func, select
@@ -27,8 +27,8 @@ class ProgressIn(YingjiModel):
 
     percent: int
     done: bool = False
-    milestones_done: list[int] = Field(default_factory=list)
-    note: str
+    milestones_done: Annotated[list[int], Field(max_length=100)] = Field(default_factory=list)
+    note: Annotated[str, Field(max_length=4000)]
     reported_on: date | None = None
 
 
@@ -36,8 +36,8 @@ class ValueIn(YingjiModel):
     """指标年度数据（统计口径来源必填）。"""
 
     year: int
-    value: float
-    source: str
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    source: Annotated[str, Field(max_length=200)]
 
 
 def load(*, db_session: Session, clock: Clock, actor: Actor) -> int:

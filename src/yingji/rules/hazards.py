@@ -58,7 +58,8 @@ TRANSITIONS: dict[HazardState, dict[HazardAction, tuple[HazardState, frozenset[P
         HazardAction.PLAN: (HazardState.RECTIFYING, frozenset({Party.ENTERPRISE, Party.SUPERVISOR})),
     },
     HazardState.RECTIFYING: {
-        HazardAction.SUBMIT: (HazardState.AWAITING_ACCEPTANCE, frozenset({Party.ENTERPRISE})),
+        # the supervisor may submit for an enterprise without an account (with a note; see hazards.service)
+        HazardAction.SUBMIT: (HazardState.AWAITING_ACCEPTANCE, frozenset({Party.ENTERPRISE, Party.SUPERVISOR})),
     },
     HazardState.AWAITING_ACCEPTANCE: {
         HazardAction.ACCEPT: (HazardState.CLOSED, frozenset({Party.SUPERVISOR})),
@@ -122,7 +123,8 @@ FIVE_LABELS = {
 
 
 def check_five(plan: FiveImplementations, today: date) -> None:
-    """Refuse a rectification plan missing any of the five, with zero or negative funds, or a past deadline."""
+    """Refuse a rectification plan missing any of the five, with negative funds (zero is allowed: measures that
+    cost nothing), or a past deadline."""
     missing = [
         name
         for name in FIVE_LABELS

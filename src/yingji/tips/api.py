@@ -4,22 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
+from yingji.core.http import read_bounded
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.rules.tips import TipState
 from yingji.tips import service
 
 router = APIRouter(prefix="/api/tips", tags=["举报"])
+PUBLIC_BODY_LIMIT = 64 * 1024  # an anonymous form: refuse huge bodies before parsing them
 
 
 @router.post("/public", status_code=201)
-def submit_public(body: service.TipIn, db_session: DbSession, clock: CurrentClock) -> dict[str, Any]:
-    """公众网上举报（无需登录，可匿名）。返回回执编号，凭编号查询办理结果。"""
-    with transaction(db_session):
-        tip = service.submit_public(db_session=db_session, clock=clock, data=body)
-        return {"tracking_code": tip.tracking_code, "state": tip.state.value}
+async def submit_public(request: Request, db_session: DbSession, clock: CurrentClock) -> dict[str, Any]:
+    """公众网上举报（无需登录，可匿名；JSON 请求体 ≤ 64 KB，字段见 TipIn）。返回回执编号，凭编号查询办理结果。"""
+    raw = await read_bounded(request, PUBLIC_BODY_LIMIT, "举报内容")
+    try:
+        body = service.TipIn.model_validate_json(raw)
+    except ValidationError as err:
+        raise RequestValidationError(err.errors()) from err
+
+    def work() -> dict[str, Any]:
+        with transaction(db_session):
+            tip = service.submit_public(db_session=db_session, clock=clock, data=body)
+            return {"tracking_code": tip.tracking_code, "state": tip.state.value}
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/public/{tracking_code}")

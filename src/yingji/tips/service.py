@@ -59,8 +59,9 @@ class VerifyIn(YingjiModel):
     verification: Long
     organisation_id: int | None = None
     place: Short | None = None
+    description: Long | None = None  # the hazard as the handler found it: the tip's own words never leave the tip
     category: Annotated[str, Field(min_length=2, max_length=60)] | None = None
-    criteria: list[str] = Field(default_factory=list)
+    criteria: Annotated[list[str], Field(max_length=20)] = Field(default_factory=list)
     grade_note: Annotated[str, Field(max_length=2000)] | None = None
     found_on: date | None = None
 
@@ -153,7 +154,7 @@ def record(*, db_session: Session, clock: Clock, actor: Actor, data: OfficerTipI
 
 def _handled(db_session: Session, actor: Actor, tip_id: int, *, for_update: bool = False) -> Tip:
     actor.require(Permission.TIPS_HANDLE)
-    tip = db_session.get(Tip, tip_id, with_for_update=for_update)
+    tip = db_session.get(Tip, tip_id, with_for_update=for_update, populate_existing=for_update)
     if tip is None or actor.organisation_id is not None or not actor.covers_division(tip.division_code):
         raise NotFound(kind="举报", key=str(tip_id))
     return tip
@@ -161,7 +162,7 @@ def _handled(db_session: Session, actor: Actor, tip_id: int, *, for_update: bool
 
 def _advance(db_session: Session, clock: Clock, actor: Actor, tip_id: int, action: TipAction) -> Tip:
     tip = _handled(db_session, actor, tip_id, for_update=True)
-    if action is not TipAction.ACCEPT and tip.handler != actor.username:
+    if action is not TipAction.ACCEPT and tip.handler != actor.username:  # checked on the locked, fresh row
         raise Forbidden(reason=f"该举报由 {tip.handler} 经办，只有经办人可以办理")
     tip.state = tip_transition(tip.state, action)
     tip.updated_at = clock.now()
@@ -182,10 +183,12 @@ def verify(*, db_session: Session, clock: Clock, actor: Actor, tip_id: int, data
     organisation_id = data.organisation_id or tip.organisation_id
     if data.substantiated and organisation_id is not None:
         _check_enterprise(db_session, actor, organisation_id)
-        missing = [f for f in ("place", "category", "found_on") if getattr(data, f) is None]
+        missing = [f for f in ("place", "description", "category", "found_on") if getattr(data, f) is None]
         if missing:
-            raise InvalidInput(field=missing[0], reason=f"{missing[0]}：举报属实须登记隐患的地点、类别、发现日期")
-        assert data.place is not None and data.category is not None and data.found_on is not None
+            raise InvalidInput(
+                field=missing[0], reason=f"{missing[0]}：举报属实须登记隐患的地点、核查所见情况、类别、发现日期"
+            )
+        assert data.place and data.description and data.category and data.found_on
         hazard = hazards.report(
             db_session=db_session,
             clock=clock,
@@ -195,7 +198,7 @@ def verify(*, db_session: Session, clock: Clock, actor: Actor, tip_id: int, data
                 channel=Channel.INSPECTION,  # the body's own channel is overridden by Channel.TIP
                 organisation_id=organisation_id,
                 place=data.place,
-                description=f"{tip.subject}：{tip.description}",
+                description=data.description,
                 category=data.category,
                 criteria=data.criteria,
                 grade_note=data.grade_note,
@@ -222,8 +225,10 @@ def answer(*, db_session: Session, clock: Clock, actor: Actor, tip_id: int, data
 
 
 def close(*, db_session: Session, clock: Clock, actor: Actor, tip_id: int, data: CloseIn) -> Tip:
-    tip = _handled(db_session, actor, tip_id)
+    tip = _handled(db_session, actor, tip_id, for_update=True)
     cap, basis = reward_cap(tip.division_code)
+    if data.reward_yuan > 0 and not basis:
+        raise InvalidInput(field="reward_yuan", reason="该区划未配置举报奖励规则，不能作出奖励决定")
     check_reward(data.reward_yuan, substantiated=bool(tip.substantiated), cap=cap, basis=basis)
     if data.reward_yuan > 0 and not (data.reward_note or "").strip():
         raise InvalidInput(field="reward_note", reason="reward_note：奖励须写明依据（适用的举报奖励办法条款）")
