@@ -70,7 +70,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.include_router(hazards_router)
     app.include_router(tips_router)
     app.include_router(ledger_router)
-    app.include_router(web_pages.router)
+    web_pages.install(app)
     app.include_router(web_assets.router)
     app.include_router(web_map.router)
     return app

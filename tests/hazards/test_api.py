@@ -117,7 +117,9 @@ def test_major_hazard_closed_loop(client: TestClient, db_session: Session, site:
         "accept",
     ]
     audited = db_session.scalars(
-        select(AuditEntry.action).where(AuditEntry.target_kind == "hazard", AuditEntry.target_key == str(hid))
+        select(AuditEntry.action)
+        .where(AuditEntry.target_kind == "hazard", AuditEntry.target_key == str(hid))
+        .order_by(AuditEntry.id)
     ).all()
     assert audited == [f"hazard.{e['action']}" for e in closed["events"]]
     after = _post(client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "x", "deadline": "2026-12-31"})
@@ -220,3 +222,26 @@ def test_checklists_and_board(client: TestClient, site: dict[str, Any]) -> None:
     assert [m["due"] for m in milestones] == ["2024-04-30", "2025-04-30", "2026-04-30"]
     assert {m["status"] for m in milestones} == {"met"}
     assert client.get("/api/hazards/board", headers=site["outsider"]).json()["totals"]["total"] == 0
+
+
+def test_error_paths(
+    client: TestClient, db_session: Session, site: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hid = _post(client, "/api/hazards", site["enterprise"], COAL_MAJOR).json()["id"]
+    assert _post(client, f"/api/hazards/{hid}/approve", site["officer"]).status_code == 404  # no such step
+    other = factories.mine(db_session, "东胜区示例矿", "东胜区示例工贸有限公司", "150602")
+    wrong_mine = _post(client, "/api/hazards", site["enterprise"], dict(COAL_MAJOR, mine_id=other.id))
+    assert wrong_mine.status_code == 422 and wrong_mine.json()["error"]["field"] == "mine_id"
+    dismissed = _post(client, f"/api/hazards/{hid}/dismiss", site["officer"], {"note": "核实不属实"})
+    assert dismissed.json()["state"] == "dismissed"
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+    late = client.post(
+        f"/api/hazards/{hid}/attachments?filename=a.png",
+        content=png,
+        headers=site["enterprise"] | {"Content-Type": "image/png"},
+    )
+    assert late.status_code == 422 and late.json()["error"]["field"] == "hazard_id"
+    # a PDF needs Chromium: without it the report answers 503 and names the other formats
+    monkeypatch.setenv("YINGJI_CHROMIUM", "/nonexistent/chromium")
+    pdf = client.get("/api/ledger/reports/hangjin-2024-2026/monthly?format=pdf", headers=site["officer"])
+    assert pdf.status_code == 503 and "Chromium" in pdf.json()["error"]["message"]

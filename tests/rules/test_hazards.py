@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from yingji.core.errors import InvalidInput, RuleViolation
 from yingji.rules.hazards import (
+    ACTION_LABELS,
     FiveImplementations,
     HazardAction,
     HazardState,
@@ -48,6 +49,7 @@ def test_every_other_step_is_refused_with_its_basis(state: HazardState, action: 
     with pytest.raises(RuleViolation) as refused:
         transition(state, action, party)
     assert refused.value.basis and refused.value.basis[0].seed == "004#L7947-L7949"
+    assert ACTION_LABELS[action] in refused.value.render() and action.value not in refused.value.render()
 
 
 def test_an_enterprise_cannot_close_its_own_hazard() -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from yingji.core.errors import InvalidInput, RuleViolation
 from yingji.rules.basis import Basis
-from yingji.rules.tips import TipAction, TipState, check_reward, tip_transition
+from yingji.rules.tips import TIP_ACTION_LABELS, TipAction, TipState, check_reward, tip_transition
 from yingji.tips.schema import reward_cap
 
 S, A = TipState, TipAction
@@ -38,7 +38,7 @@ def test_every_other_step_is_refused_with_its_basis(state: TipState, action: Tip
     with pytest.raises(RuleViolation) as refused:
         tip_transition(state, action)
     assert refused.value.basis and refused.value.basis[0].seed == "002#L272"
-    assert action.value in refused.value.render()
+    assert f"不能{TIP_ACTION_LABELS[action]}" in refused.value.render()  # named in Chinese
 
 
 def test_a_closed_tip_takes_no_step() -> None:

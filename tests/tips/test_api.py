@@ -99,7 +99,7 @@ def test_public_tip_through_the_whole_loop(client: TestClient, db_session: Sessi
     assert closed["state"] == "closed" and closed["reward_yuan"] == "300000.00"
     assert client.get(f"/api/tips/public/{code}").json()["state"] == "closed"
 
-    trail = db_session.scalars(select(AuditEntry).where(AuditEntry.target_kind == "tip")).all()
+    trail = db_session.scalars(select(AuditEntry).where(AuditEntry.target_kind == "tip").order_by(AuditEntry.id)).all()
     assert [a.action for a in trail] == ["tip.receive", "tip.accept", "tip.verify", "tip.answer", "tip.close"]
     assert all("张三" not in str(a.detail) and "13700000003" not in str(a.detail) for a in trail)
 
@@ -145,3 +145,19 @@ def test_public_form_refuses_a_huge_body(client: TestClient, people: dict[str, A
     assert huge.status_code == 422 and huge.json()["error"]["field"] == "body"
     broken = client.post("/api/tips/public", content=b"{not json", headers={"Content-Type": "application/json"})
     assert broken.status_code == 422
+
+
+def test_no_reward_where_no_rule_covers_the_division(
+    client: TestClient, db_session: Session, people: dict[str, Any]
+) -> None:
+    baotou = factories.bearer(db_session, "kdl_duty", Role.COUNTY_OFFICER, "150203")  # 昆都仑区: no reward rule
+    tip_id = client.post("/api/tips", headers=baotou, json=TIP | {"division_code": "150203"}).json()["id"]
+    client.post(
+        f"/api/tips/{tip_id}/verify", headers=baotou, json={"substantiated": True, "verification": "核查属实无企业"}
+    )
+    client.post(f"/api/tips/{tip_id}/answer", headers=baotou, json={"answer": "经核查属实，已处理。"})
+    refused = client.post(
+        f"/api/tips/{tip_id}/close", headers=baotou, json={"reward_yuan": "100", "reward_note": "奖励"}
+    )
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "reward_yuan"
+    assert client.post(f"/api/tips/{tip_id}/close", headers=baotou, json={}).json()["state"] == "closed"

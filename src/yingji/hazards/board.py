@@ -22,7 +22,7 @@ from yingji.hazards.models import Hazard
 from yingji.ledger.schema import Campaign, campaigns
 from yingji.registry.enums import EnterpriseSector
 from yingji.registry.models import Division
-from yingji.rules.hazards import HazardGrade, HazardState
+from yingji.rules.hazards import HazardGrade, HazardState, is_overdue
 
 SECTOR_LABELS = {
     EnterpriseSector.COAL_MINE: "煤矿",
@@ -71,10 +71,6 @@ def _day(moment: datetime) -> date:
 
 def is_open(fact: Fact) -> bool:
     return fact.state not in (HazardState.CLOSED, HazardState.DISMISSED)
-
-
-def is_overdue(fact: Fact, on: date) -> bool:
-    return fact.state is HazardState.RECTIFYING and fact.deadline is not None and fact.deadline < on
 
 
 def open_major_on(found: list[Fact], day: date) -> int:
@@ -136,7 +132,7 @@ def board(*, db_session: Session, clock: Clock, actor: Actor, division: str | No
         counter = groups.setdefault(key, Counter())
         counter["total"] += 1
         counter["open"] += is_open(f)
-        counter["overdue"] += is_overdue(f, on)
+        counter["overdue"] += is_overdue(f.state, f.deadline, on)
         counter["closed"] += f.state is HazardState.CLOSED
         counter["major_open"] += is_open(f) and f.grade is HazardGrade.MAJOR
     query = select(Division.code, Division.name).where(Division.code.in_({k[0] for k in groups}))

@@ -34,6 +34,7 @@ from yingji.rules.hazards import (
     Party,
     check_five,
     determine_grade,
+    is_overdue,
     ladder_step,
     transition,
 )
@@ -423,10 +424,6 @@ def attachment(*, db_session: Session, actor: Actor, hazard_id: int, attachment_
 # --- reads ----------------------------------------------------------------------------------------------------------
 
 
-def overdue(hazard: Hazard, on: date) -> bool:
-    return hazard.state is HazardState.RECTIFYING and hazard.deadline is not None and hazard.deadline < on
-
-
 def as_row(hazard: Hazard, on: date, enterprise_name: str | None = None) -> dict[str, Any]:
     return {
         "id": hazard.id,
@@ -441,7 +438,7 @@ def as_row(hazard: Hazard, on: date, enterprise_name: str | None = None) -> dict
         "state": hazard.state.value,
         "found_on": hazard.found_on,
         "deadline": hazard.deadline,
-        "overdue": overdue(hazard, on),
+        "overdue": is_overdue(hazard.state, hazard.deadline, on),
         "escalation": [s.label for s in ladder()[: hazard.escalation_rung]],
     }
 

@@ -33,7 +33,7 @@ from yingji.hazards.models import CHANNEL_LABELS, Hazard
 from yingji.ledger import service
 from yingji.ledger.schema import Campaign, ReportDuty, campaigns
 from yingji.registry.models import Organisation
-from yingji.rules.hazards import STATE_LABELS, HazardGrade, HazardState
+from yingji.rules.hazards import STATE_LABELS, HazardGrade, HazardState, is_overdue
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
@@ -90,9 +90,7 @@ def _major_rows(db_session: Session, actor: Actor, campaign: Campaign, on: date)
             "state": STATE_LABELS[h.state],
             "responsible": h.responsible or "",
             "deadline": h.deadline,
-            "overdue": board.is_overdue(
-                board.Fact(h.division_code, h.sector, h.state, h.grade, h.deadline, on, None), on
-            ),
+            "overdue": is_overdue(h.state, h.deadline, on),
         }
         for h, name in db_session.execute(query)
     ]
@@ -135,7 +133,7 @@ def build(
             "closed": len(closed),
             "open": len(open_now),
             "open_major": sum(f.grade is HazardGrade.MAJOR and f.state is not HazardState.DISMISSED for f in open_now),
-            "overdue": sum(board.is_overdue(f, as_of) for f in found),
+            "overdue": sum(is_overdue(f.state, f.deadline, as_of) for f in found),
             "rectification_rate": round(100 * len(closed_total) / len(real), 1) if real else None,
         },
         "zero_clearing": board.zero_clearing(campaign, found, as_of),

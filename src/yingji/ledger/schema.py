@@ -13,7 +13,7 @@ from pydantic import Field, ValidationError, model_validator
 from yingji.core.errors import PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
-from yingji.rules.kpi import Direction, KpiTarget
+from yingji.rules.kpi import Direction
 
 DATA = Path(__file__).parent / "data"
 M = TypeVar("M", bound=YingjiModel)
@@ -100,16 +100,6 @@ class TargetRow(Cited):
         if self.change_percent is not None and self.baseline_year is None:
             raise ValueError("相对变化率须有基期年份")
         return self
-
-    def kpi(self) -> KpiTarget:
-        return KpiTarget(
-            direction=self.direction,
-            target_year=self.target_year,
-            baseline_year=self.baseline_year,
-            baseline_value=self.baseline_value,
-            change_percent=self.change_percent,
-            target_value=self.target_value,
-        )
 
 
 class Project(Cited):

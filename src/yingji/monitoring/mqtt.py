@@ -61,6 +61,7 @@ class Subscriber:
         self._makers, self._clock, self._engine = makers, clock, engine
         self._host, self._port = host, port
         self._stopping = threading.Event()
+        self._subscribed = threading.Event()
         self.client = paho.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=client_id,
@@ -68,11 +69,16 @@ class Subscriber:
             manual_ack=True,
         )
         self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
 
     def start(self) -> None:
         self.client.connect(self._host, self._port, keepalive=30)
         self.client.loop_start()
+
+    def wait_subscribed(self, timeout: float) -> bool:
+        """Whether the broker has confirmed the subscription (batches published before it would not reach us)."""
+        return self._subscribed.wait(timeout)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -84,6 +90,10 @@ class Subscriber:
             logger.error("MQTT 连接失败：%s", reason)
             return
         client.subscribe(READINGS + "#", qos=1)
+
+    def _on_subscribe(self, _client: paho.Client, _userdata: Any, _mid: int, reasons: Any, _properties: Any) -> None:
+        if not any(r.is_failure for r in reasons):
+            self._subscribed.set()
 
     def _on_message(self, client: paho.Client, _userdata: Any, message: paho.MQTTMessage) -> None:
         """Never raises (an exception would end paho's network thread). A database failure is retried here with

@@ -69,6 +69,15 @@ TRANSITIONS: dict[HazardState, dict[HazardAction, tuple[HazardState, frozenset[P
     HazardState.DISMISSED: {},
 }
 
+ACTION_LABELS = {
+    HazardAction.CONFIRM: "确认",
+    HazardAction.DISMISS: "核实不属实",
+    HazardAction.PLAN: "落实整改",
+    HazardAction.SUBMIT: "申请验收",
+    HazardAction.ACCEPT: "验收销号",
+    HazardAction.REJECT: "验收不合格退回",
+}
+
 STATE_LABELS = {
     HazardState.REPORTED: "已上报",
     HazardState.CONFIRMED: "已确认",
@@ -83,17 +92,17 @@ def transition(state: HazardState, action: HazardAction, party: Party) -> Hazard
     """The next state, or RuleViolation naming why the step is not allowed here or not by this party."""
     allowed = TRANSITIONS[state]
     if action not in allowed:
-        steps = "、".join(a.value for a in allowed) or "无（流程已结束）"
+        steps = "、".join(ACTION_LABELS[a] for a in allowed) or "无（流程已结束）"
         raise RuleViolation(
             plan="隐患闭环管理",
-            rule=f"“{STATE_LABELS[state]}”的隐患不能执行 {action.value}；可执行：{steps}",
+            rule=f"“{STATE_LABELS[state]}”的隐患不能{ACTION_LABELS[action]}；可执行：{steps}",
             basis=[FIVE_BASIS],
         )
     target, parties = allowed[action]
     if party not in parties:
         raise RuleViolation(
             plan="隐患闭环管理",
-            rule=f"{action.value} 只能由{'、'.join(_PARTY_LABELS[p] for p in sorted(parties))}执行",
+            rule=f"{ACTION_LABELS[action]}只能由{'、'.join(_PARTY_LABELS[p] for p in sorted(parties))}执行",
             basis=[FIVE_BASIS],
         )
     return target
@@ -141,6 +150,11 @@ def check_five(plan: FiveImplementations, today: date) -> None:
         raise InvalidInput(field="funds_yuan", reason="整改资金不能为负", basis=[FIVE_BASIS])
     if plan.deadline is not None and plan.deadline < today:
         raise InvalidInput(field="deadline", reason="整改时限不能早于今天", basis=[FIVE_BASIS])
+
+
+def is_overdue(state: HazardState, deadline: date | None, on: date) -> bool:
+    """Still being rectified after its deadline day (the deadline day itself is in time)."""
+    return state is HazardState.RECTIFYING and deadline is not None and deadline < on
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,13 @@ TIP_TRANSITIONS: dict[TipState, dict[TipAction, TipState]] = {
     TipState.CLOSED: {},
 }
 
+TIP_ACTION_LABELS = {
+    TipAction.ACCEPT: "受理",
+    TipAction.VERIFY: "核查",
+    TipAction.ANSWER: "反馈",
+    TipAction.CLOSE: "销号",
+}
+
 TIP_STATE_LABELS = {
     TipState.RECEIVED: "待受理",
     TipState.ACCEPTED: "已受理",
@@ -57,10 +64,10 @@ TIP_STATE_LABELS = {
 def tip_transition(state: TipState, action: TipAction) -> TipState:
     allowed = TIP_TRANSITIONS[state]
     if action not in allowed:
-        steps = "、".join(a.value for a in allowed) or "无（已销号）"
+        steps = "、".join(TIP_ACTION_LABELS[a] for a in allowed) or "无（已销号）"
         raise RuleViolation(
             plan="举报受理",
-            rule=f"“{TIP_STATE_LABELS[state]}”的举报不能执行 {action.value}；可执行：{steps}",
+            rule=f"“{TIP_STATE_LABELS[state]}”的举报不能{TIP_ACTION_LABELS[action]}；可执行：{steps}",
             basis=[LOOP_BASIS],
         )
     return allowed[action]

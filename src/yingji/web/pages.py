@@ -10,9 +10,9 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
@@ -72,8 +72,32 @@ def _page(request: Request, actor: Actor, clock: Clock, template: str, **context
     return HTMLResponse(html)
 
 
-def _login_redirect(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+class LoginRequired(Exception):
+    """Raised by ``viewer`` for a page requested without a valid session: answered with the login page."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+def viewer(request: Request, db_session: DbSession, clock: CurrentClock) -> Actor:
+    actor = _actor(request, db_session, clock)
+    if actor is None:
+        raise LoginRequired(request.url.path)
+    return actor
+
+
+Viewer = Annotated[Actor, Depends(viewer)]
+
+
+async def _to_login(_request: Request, err: Exception) -> Response:
+    path = err.path if isinstance(err, LoginRequired) else "/"
+    return RedirectResponse(f"/login?next={path}", status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    app.add_exception_handler(LoginRequired, _to_login)
 
 
 def summary(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
@@ -103,10 +127,7 @@ def login_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, db_session: DbSession, clock: CurrentClock) -> Response:
-    actor = _actor(request, db_session, clock)
-    if actor is None:
-        return _login_redirect(request)
+def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     recent = incidents.list_(db_session=db_session, actor=actor, limit=10)
     unacked = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="unacked", limit=10)
     overdue = hazards.list_(db_session=db_session, clock=clock, actor=actor, overdue_only=True, limit=10)
@@ -124,10 +145,7 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock) -> Re
 
 
 @router.get("/console/hazards", response_class=HTMLResponse)
-def hazards_page(request: Request, db_session: DbSession, clock: CurrentClock) -> Response:
-    actor = _actor(request, db_session, clock)
-    if actor is None:
-        return _login_redirect(request)
+def hazards_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     return _page(
         request,
         actor,
@@ -139,19 +157,13 @@ def hazards_page(request: Request, db_session: DbSession, clock: CurrentClock) -
 
 
 @router.get("/console/plans", response_class=HTMLResponse)
-def plans_page(request: Request, db_session: DbSession, clock: CurrentClock) -> Response:
-    actor = _actor(request, db_session, clock)
-    if actor is None:
-        return _login_redirect(request)
+def plans_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     rows = plan_registry.calendar(db_session=db_session, clock=clock, actor=actor)
     return _page(request, actor, clock, "plans.html", rows=rows)
 
 
 @router.get("/console/ledger", response_class=HTMLResponse)
-def ledger_page(request: Request, db_session: DbSession, clock: CurrentClock) -> Response:
-    actor = _actor(request, db_session, clock)
-    if actor is None:
-        return _login_redirect(request)
+def ledger_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     return _page(
         request,
         actor,
@@ -164,27 +176,18 @@ def ledger_page(request: Request, db_session: DbSession, clock: CurrentClock) ->
 
 
 @router.get("/console/alarms", response_class=HTMLResponse)
-def alarms_page(request: Request, db_session: DbSession, clock: CurrentClock) -> Response:
-    actor = _actor(request, db_session, clock)
-    if actor is None:
-        return _login_redirect(request)
+def alarms_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     rows = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="open", limit=300)
     return _page(request, actor, clock, "alarms.html", rows=rows)
 
 
 @router.get("/console/warnings", response_class=HTMLResponse)
-def warnings_page(request: Request, db_session: DbSession, clock: CurrentClock) -> Response:
-    actor = _actor(request, db_session, clock)
-    if actor is None:
-        return _login_redirect(request)
+def warnings_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     return _page(request, actor, clock, "warnings.html", rows=warnings.list_(db_session=db_session, actor=actor))
 
 
 @router.get("/console/map", response_class=HTMLResponse)
-def map_page(request: Request, db_session: DbSession, clock: CurrentClock) -> Response:
-    actor = _actor(request, db_session, clock)
-    if actor is None:
-        return _login_redirect(request)
+def map_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     return _page(request, actor, clock, "map.html")
 
 

@@ -1,0 +1,27 @@
+"""Console plumbing without a browser: pages ask for a login, only whitelisted files are served."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+pytestmark = pytest.mark.db
+
+
+@pytest.mark.parametrize("path", ["/console/hazards", "/console/map", "/console/ledger"])
+def test_pages_send_strangers_to_the_login(client: TestClient, path: str) -> None:
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"/login?next={path}"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\\\evil.example", "https://evil.example"])
+def test_login_never_redirects_off_site(client: TestClient, target: str) -> None:
+    assert 'data-next="/"' in client.get("/login", params={"next": target}).text
+
+
+def test_only_whitelisted_files(client: TestClient) -> None:
+    assert client.get("/vendor/leaflet.js").status_code == 200
+    assert client.get("/vendor/package.json").status_code == 404
+    assert client.get("/vendor/geo/150600.geojson").json()["type"] == "FeatureCollection"
+    assert client.get("/vendor/geo/110000.geojson").status_code == 404
+    assert client.get("/static/pages.py").status_code == 404
