@@ -49,3 +49,17 @@ def actor(role: Role, division: str, name: str | None = None) -> Actor:
 def account(db_session: Session, role: Role, division: str, name: str) -> Actor:
     user = factories.user(db_session, name, role, division=division)
     return Actor(username=name, role=role, division_code=division, user_id=user.id)
+
+
+def jiuyuan_people(db_session: Session) -> dict[str, dict[str, str]]:
+    """九原区 with a mine and its contracted team, and bearer headers for each level of government and an outsider."""
+    team = factories.team(db_session, "九原矿山救护队", "150207", 109.95, 40.58)
+    factories.enterprise(db_session, "甲矿业公司", "150207")
+    factories.mine(db_session, "甲矿一号井", "甲矿业公司", "150207", lon=109.9, lat=40.6, contracted_team=team.name)
+    return {
+        "county": factories.bearer(db_session, "jiuyuan_duty", Role.COUNTY_OFFICER, "150207"),
+        "city": factories.bearer(db_session, "baotou_duty", Role.CITY_OFFICER, "150200"),
+        "commander": factories.bearer(db_session, "baotou_commander", Role.HQ_COMMANDER, "150200"),
+        "other": factories.bearer(db_session, "dongsheng_duty", Role.COUNTY_OFFICER, "150602"),
+        "expert": factories.bearer(db_session, "expert", Role.EXPERT, "150200"),
+    }

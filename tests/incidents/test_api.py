@@ -8,9 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests import factories
-from tests.factories.incidents import initial
-from yingji.auth.roles import Role
+from tests.factories.incidents import initial, jiuyuan_people
 from yingji.plans.loader import all_plans
 
 pytestmark = pytest.mark.db
@@ -18,16 +16,7 @@ pytestmark = pytest.mark.db
 
 @pytest.fixture
 def people(db_session: Session, divisions: int) -> dict[str, dict[str, str]]:
-    team = factories.team(db_session, "九原矿山救护队", "150207", 109.95, 40.58)
-    factories.enterprise(db_session, "甲矿业公司", "150207")
-    factories.mine(db_session, "甲矿一号井", "甲矿业公司", "150207", lon=109.9, lat=40.6, contracted_team=team.name)
-    return {
-        "county": factories.bearer(db_session, "jiuyuan_duty", Role.COUNTY_OFFICER, "150207"),
-        "city": factories.bearer(db_session, "baotou_duty", Role.CITY_OFFICER, "150200"),
-        "commander": factories.bearer(db_session, "baotou_commander", Role.HQ_COMMANDER, "150200"),
-        "other": factories.bearer(db_session, "dongsheng_duty", Role.COUNTY_OFFICER, "150602"),
-        "expert": factories.bearer(db_session, "expert", Role.EXPERT, "150200"),
-    }
+    return jiuyuan_people(db_session)
 
 
 def body(**changes: Any) -> dict[str, Any]:

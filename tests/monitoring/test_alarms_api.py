@@ -387,3 +387,15 @@ def test_no_warning_proposal_where_no_plan_covers_the_site(site: Site, db_sessio
     [alarm] = [a for a in site.alarms("all", headers=site.gateway) if a["condition"] == "level"]
     refused = post(site, alarm["id"], "propose-warning", {"level": 3}, headers=site.gateway)
     assert refused.status_code == 422 and refused.json()["error"]["field"] == "alarm"
+
+
+def test_the_default_trend_window_includes_the_minute_under_way(site: Site) -> None:
+    """The console's trend chart asks without a window: a reading of this very minute must be in it."""
+    site.point(CORNER)
+    site.send([("CH4-01", site.now_ms() + 1000, 0.3)])
+    point_id = site.client.get("/api/monitoring/points", headers=site.officer).json()[0]["id"]
+    answer = site.client.get(f"/api/monitoring/points/{point_id}/readings", headers=site.officer).json()
+    assert [m["last"] for m in answer["minutes"]] == [0.3]
+    site.clock.advance(hours=7)  # older than the default six hours: gone from the default window
+    answer = site.client.get(f"/api/monitoring/points/{point_id}/readings", headers=site.officer).json()
+    assert answer["minutes"] == []

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from yingji.core.clock import Clock
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
-from yingji.incidents import command, record, service, timeline
+from yingji.incidents import command, record, service, suggest, timeline
 from yingji.incidents.models import Incident, ResponseRecord, Task
 from yingji.incidents.schemas import (
     Acknowledge,
@@ -28,12 +28,9 @@ from yingji.incidents.schemas import (
     StartResponse,
     TaskUpdate,
 )
-from yingji.registry import nearest as nearest_service
-from yingji.registry.enums import ResourceKind, TeamKind
+from yingji.registry.enums import ResourceKind
 
 router = APIRouter(prefix="/api/incidents", tags=["事件与响应"])
-
-MINE_SECTORS = {"coal_mine", "non_coal_mine"}
 
 
 def detail(db_session: Session, incident: Incident, clock: Clock) -> dict[str, Any]:
@@ -333,25 +330,9 @@ def dispatch_suggestions(
 ) -> list[dict[str, Any]]:
     """建议调派：矿山事故先列协议救护队，再按距离列出专业矿山救护队；也可查专家（按专业）、物资储备库等。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
-    if incident.lon is None or incident.lat is None:
-        return []
-    team_kind = (
-        TeamKind.MINE_RESCUE
-        if incident.sector.value in MINE_SECTORS and kind in (None, ResourceKind.RESCUE_TEAM)
-        else None
-    )
     index = request.app.state.resource_index.get(db_session)
-    hits = nearest_service.nearest(
-        db_session=db_session,
-        actor=actor,
-        index=index,
-        lon=incident.lon,
-        lat=incident.lat,
-        kind=kind or (ResourceKind.RESCUE_TEAM if team_kind else None),
-        team_kind=team_kind,
-        specialty=specialty,
-        mine_id=incident.mine_id,
-        limit=limit,
+    hits = suggest.suggestions(
+        db_session=db_session, actor=actor, index=index, incident=incident, kind=kind, specialty=specialty, limit=limit
     )
     return [{**h.__dict__, "kind": h.kind.value} for h in hits]
 

@@ -34,7 +34,7 @@ FACT_LABELS = {
 }
 
 
-def _fact(key: str, value: object) -> str:
+def fact_text(key: str, value: object) -> str:
     if value is None:
         return "不详"
     if key == "conditions" and isinstance(value, list):
@@ -58,7 +58,7 @@ def render(*, db_session: Session, incident: Incident, clock: Clock) -> str:
     """Return the whole record: facts, assessments with basis, clocks, responses, timeline (times in 北京时间)."""
     now = clock.now()
     facts = incident.facts
-    fact_rows = [[escape(FACT_LABELS.get(k, k)), escape(_fact(k, v))] for k, v in facts.items()]
+    fact_rows = [[escape(FACT_LABELS.get(k, k)), escape(fact_text(k, v))] for k, v in facts.items()]
     assessed = []
     for a in service.assessments(db_session=db_session, incident=incident):
         title = loader.get(a.plan_id).metadata.title

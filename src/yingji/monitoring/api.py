@@ -84,9 +84,9 @@ def point_readings(
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
 ) -> dict[str, Any]:
-    """按分钟汇总的读数（最小、最大、平均、最后值）；默认最近 6 小时。"""
+    """按分钟汇总的读数（最小、最大、平均、最后值）；默认最近 6 小时，含正在进行的这一分钟。"""
     point = points.get(db_session=db_session, actor=actor, point_id=point_id)
-    end = until or clock.now()
+    end = until or clock.now() + timedelta(minutes=1)
     start = since or end - timedelta(hours=6)
     if start >= end or end - start > timedelta(days=31):
         raise InvalidInput(field="since", reason="查询区间须为正且不超过 31 天")

@@ -59,9 +59,13 @@ def _auto(name: str) -> str | None:
     return next((kind for words, kind in AUTO_FIELDS if any(w in name for w in words)), None)
 
 
+def user_fields(plan: Plan) -> list[str]:
+    """The plan's mandatory warning content a person writes (issuer, time, level and category are filled in)."""
+    return [f for f in _warning_part(plan).issue_fields if _auto(f) is None]
+
+
 def _missing_user_fields(plan: Plan, fields: dict[str, str]) -> list[str]:
-    required = _warning_part(plan).issue_fields
-    return [f for f in required if _auto(f) is None and not fields.get(f)]
+    return [f for f in user_fields(plan) if not fields.get(f)]
 
 
 # --- reads ----------------------------------------------------------------------------------------------------------

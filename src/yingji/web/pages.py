@@ -9,106 +9,60 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
-from yingji.auth.roles import ROLE_LABELS
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
-from yingji.deps import CurrentClock, DbSession, get_actor
+from yingji.deps import CurrentClock, DbSession
 from yingji.hazards import board as hazard_board
 from yingji.hazards import service as hazards
 from yingji.incidents import service as incidents
+from yingji.incidents import timeline
+from yingji.incidents.enums import IncidentStatus
 from yingji.ledger import service as ledger
 from yingji.monitoring import alarms
+from yingji.monitoring.models import MonitorPoint
 from yingji.plan_registry import service as plan_registry
-from yingji.rules.hazards import STATE_LABELS
 from yingji.warnings import service as warnings
 from yingji.warnings.models import WarningStatus
+from yingji.web import incident_pages, resource_pages, warning_pages
+from yingji.web.common import TEMPLATES, LoginRequired, Viewer, actor_or_none, page, to_login
+from yingji.web.warning_pages import COLOURS
 
 router = APIRouter(include_in_schema=False)
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
-)
-TEMPLATES.globals["HAZARD_STATES"] = {state.value: label for state, label in STATE_LABELS.items()}
 LIVE_INTERVAL_S = 5.0
-
-# (path, label, shown to enterprise accounts)
-NAVIGATION = (
-    ("/", "总览", True),
-    ("/console/hazards", "隐患", True),
-    ("/console/plans", "预案", True),
-    ("/console/ledger", "督办", False),
-    ("/console/alarms", "监测", True),
-    ("/console/warnings", "预警", True),
-    ("/console/map", "一张图", False),
-)
-
-
-def _actor(request: Request, db_session: Session, clock: Clock) -> Actor | None:
-    try:
-        return get_actor(request, db_session, clock)
-    except YingjiError:
-        return None
-
-
-def _page(request: Request, actor: Actor, clock: Clock, template: str, **context: Any) -> HTMLResponse:
-    nav = [(path, label) for path, label, enterprise in NAVIGATION if enterprise or actor.organisation_id is None]
-    html = TEMPLATES.get_template(template).render(
-        nav=nav,
-        here=request.url.path,
-        actor=actor,
-        role_label=ROLE_LABELS[actor.role],
-        big=request.query_params.get("screen") == "big",
-        now=to_local(clock.now()).strftime("%Y-%m-%d %H:%M"),
-        **context,
-    )
-    return HTMLResponse(html)
-
-
-class LoginRequired(Exception):
-    """Raised by ``viewer`` for a page requested without a valid session: answered with the login page."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
-        self.path = path
-
-
-def viewer(request: Request, db_session: DbSession, clock: CurrentClock) -> Actor:
-    actor = _actor(request, db_session, clock)
-    if actor is None:
-        raise LoginRequired(request.url.path)
-    return actor
-
-
-Viewer = Annotated[Actor, Depends(viewer)]
-
-
-async def _to_login(_request: Request, err: Exception) -> Response:
-    path = err.path if isinstance(err, LoginRequired) else "/"
-    return RedirectResponse(f"/login?next={path}", status_code=303)
 
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
-    app.add_exception_handler(LoginRequired, _to_login)
+    for pages in (incident_pages, warning_pages, resource_pages):
+        app.include_router(pages.router)
+    app.add_exception_handler(LoginRequired, to_login)
 
 
 def summary(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
     """The 总览 counts, also pushed live: each figure from the service that owns it, in the actor's scope."""
     board = hazard_board.board(db_session=db_session, clock=clock, actor=actor)
     open_alarms = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="unacked", limit=1000)
-    active = [i for i in incidents.list_(db_session=db_session, actor=actor) if i.status.value != "closed"]
+    active = [i for i in incidents.list_(db_session=db_session, actor=actor) if i.status is not IncidentStatus.ENDED]
+    now = clock.now()
+    overdue = [
+        o
+        for i in active
+        for o in incidents.obligations(db_session=db_session, incident=i)
+        if o.acknowledged_at is None and incidents.is_late(o, now)
+    ]
     in_force = warnings.list_(db_session=db_session, actor=actor, status=WarningStatus.ISSUED)
     plans_overdue = plan_registry.calendar(db_session=db_session, clock=clock, actor=actor, overdue_only=True)
     return {
         "incidents": len(active),
+        "clocks_overdue": len(overdue),
         "warnings": len(in_force),
         "alarms_unacked": len(open_alarms),
         "hazards_open": board["totals"]["open"],
@@ -120,7 +74,7 @@ def summary(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request) -> HTMLResponse:
+def loginpage(request: Request) -> HTMLResponse:
     target = request.query_params.get("next", "/")
     safe = target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
     return HTMLResponse(TEMPLATES.get_template("login.html").render(next=safe))
@@ -131,7 +85,7 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
     recent = incidents.list_(db_session=db_session, actor=actor, limit=10)
     unacked = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="unacked", limit=10)
     overdue = hazards.list_(db_session=db_session, clock=clock, actor=actor, overdue_only=True, limit=10)
-    return _page(
+    return page(
         request,
         actor,
         clock,
@@ -145,8 +99,8 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
 
 
 @router.get("/console/hazards", response_class=HTMLResponse)
-def hazards_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    return _page(
+def hazardspage(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+    return page(
         request,
         actor,
         clock,
@@ -157,14 +111,14 @@ def hazards_page(request: Request, db_session: DbSession, clock: CurrentClock, a
 
 
 @router.get("/console/plans", response_class=HTMLResponse)
-def plans_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def planspage(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     rows = plan_registry.calendar(db_session=db_session, clock=clock, actor=actor)
-    return _page(request, actor, clock, "plans.html", rows=rows)
+    return page(request, actor, clock, "plans.html", rows=rows)
 
 
 @router.get("/console/ledger", response_class=HTMLResponse)
-def ledger_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    return _page(
+def ledgerpage(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+    return page(
         request,
         actor,
         clock,
@@ -177,29 +131,46 @@ def ledger_page(request: Request, db_session: DbSession, clock: CurrentClock, ac
 
 @router.get("/console/alarms", response_class=HTMLResponse)
 def alarms_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    rows = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="open", limit=300)
-    return _page(request, actor, clock, "alarms.html", rows=rows)
-
-
-@router.get("/console/warnings", response_class=HTMLResponse)
-def warnings_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    return _page(request, actor, clock, "warnings.html", rows=warnings.list_(db_session=db_session, actor=actor))
+    site = request.query_params.get("site") or None
+    rows = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="open", site_key=site, limit=300)
+    ids = {a.point_id for a in rows}
+    points = {p.id: p for p in db_session.scalars(select(MonitorPoint).where(MonitorPoint.id.in_(ids)))}
+    return page(request, actor, clock, "alarms.html", rows=rows, points=points, site=site, colours=COLOURS)
 
 
 @router.get("/console/map", response_class=HTMLResponse)
-def map_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    return _page(request, actor, clock, "map.html")
+def mappage(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+    return page(request, actor, clock, "map.html")
+
+
+def incident_stamp(db_session: Session, clock: Clock, actor: Actor, incident_id: int) -> str | None:
+    """Changes whenever the incident room would show something new: a timeline event or a clock falling due."""
+    try:
+        incident = incidents.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    except YingjiError:
+        return None
+    events = timeline.events(db_session=db_session, incident=incident)
+    clocks = incidents.obligations(db_session=db_session, incident=incident)
+    late = sum(incidents.is_late(o, clock.now()) for o in clocks)
+    return f"{events[-1].seq if events else 0}:{late}"
 
 
 @router.get("/console/events")
 async def live(request: Request) -> Response:
-    """Server-sent events: the 总览 counts every few seconds, so new alarms and overdue items appear without reload."""
+    """Server-sent events: the 总览 counts every few seconds (and, for an incident room, the room's stamp), so new
+    reports, alarms and overdue clocks appear without reload."""
     app = request.app
+    room = request.query_params.get("incident", "")
 
     def snapshot() -> dict[str, Any] | None:
         with app.state.sessionmaker() as db_session:
-            actor = _actor(request, db_session, app.state.clock)
-            return None if actor is None else summary(db_session, app.state.clock, actor)
+            actor = actor_or_none(request, db_session, app.state.clock)
+            if actor is None:
+                return None
+            data = summary(db_session, app.state.clock, actor)
+            if room.isdigit():
+                data["incident_stamp"] = incident_stamp(db_session, app.state.clock, actor, int(room))
+            return data
 
     async def stream() -> AsyncIterator[str]:
         while not await request.is_disconnected():

@@ -1,21 +1,144 @@
-// 控制台的少量交互：登录、退出、报警确认、总览实时更新（SSE）。所有请求走同源 JSON API，会话 Cookie 认证。
+// 控制台的交互：登录退出、表单与按钮提交到同源 JSON API（会话 Cookie）、倒计时、SSE 实时更新、测点趋势图。
 (function () {
   "use strict";
 
-  async function post(url, body) {
+  async function request(method, url, body) {
     const response = await fetch(url, {
-      method: "POST",
+      method: method,
       headers: { "Content-Type": "application/json" },
       credentials: "same-origin",
-      body: JSON.stringify(body || {}),
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    const data = text ? JSON.parse(text) : {};
+    let data = {};
+    try { data = text ? JSON.parse(text) : {}; } catch (err) { data = {}; }
     if (!response.ok) {
-      throw new Error((data.error && data.error.message) || ("请求失败：" + response.status));
+      const error = data.error || {};
+      const field = error.field ? "（字段 " + error.field + "）" : "";
+      throw new Error((error.message || ("请求失败：" + response.status)) + field);
     }
     return data;
   }
+
+  function post(url, body) { return request("POST", url, body || {}); }
+
+  function toast(message, isError) {
+    let box = document.getElementById("toast");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "toast";
+      box.setAttribute("role", "status");
+      document.body.appendChild(box);
+    }
+    box.textContent = message;
+    box.className = isError ? "error" : "";
+    box.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { box.hidden = true; }, 8000);
+  }
+
+  // 表单字段 → JSON：数字、复选、多选、北京时间；“fields.名称” 写入嵌套对象；空值不提交（由服务端判定是否必填）。
+  function serialise(form) {
+    const body = {};
+    for (const el of form.elements) {
+      if (!el.name || el.matches(":disabled")) { continue; }
+      let value;
+      if (el.type === "checkbox") {
+        value = el.checked;
+      } else if (el.multiple) {
+        value = Array.from(el.selectedOptions).map((option) => option.value);
+      } else if (el.value === "") {
+        continue;
+      } else if (el.type === "number" || el.dataset.type === "number") {
+        value = Number(el.value);
+      } else if (el.type === "datetime-local") {
+        value = el.value + (el.value.length === 16 ? ":00" : "") + "+08:00";
+      } else {
+        value = el.value;
+      }
+      const dot = el.name.indexOf(".");
+      if (dot > 0) {
+        const outer = el.name.slice(0, dot);
+        body[outer] = body[outer] || {};
+        body[outer][el.name.slice(dot + 1)] = value;
+      } else {
+        body[el.name] = value;
+      }
+    }
+    if (form.hasAttribute("data-idempotent")) {
+      // 同一张表单重复提交（网络重试、双击）得到同一条记录
+      form.dataset.key = form.dataset.key || "web-" + Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+      body.client_key = form.dataset.key;
+    }
+    return body;
+  }
+
+  function after(target, data) {
+    const then = target.dataset.then;
+    if (then) {
+      window.location.assign(then.replace(/\{(\w+)\}/g, (_, key) => encodeURIComponent(data[key])));
+    } else {
+      window.location.reload();
+    }
+  }
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-api]");
+    if (!form) { return; }
+    event.preventDefault();
+    const error = form.querySelector(".error");
+    const button = form.querySelector("button[type=submit]");
+    if (button) { button.disabled = true; }
+    try {
+      const data = await request(form.dataset.method || "POST", form.dataset.api, serialise(form));
+      after(form, data);
+    } catch (err) {
+      if (error) { error.textContent = err.message; } else { toast(err.message, true); }
+      if (button) { button.disabled = false; }
+    }
+  });
+
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-api]");
+    if (!button) { return; }
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) { return; }
+    const body = button.dataset.body ? JSON.parse(button.dataset.body) : {};
+    if (button.dataset.with) {
+      const input = button.parentElement.querySelector('[name="' + button.dataset.with + '"]');
+      if (input) { body[button.dataset.with] = input.dataset.type === "number" ? Number(input.value) : input.value; }
+    }
+    button.disabled = true;
+    try {
+      after(button, await request(button.dataset.method || "POST", button.dataset.api, body));
+    } catch (err) {
+      toast(err.message, true);
+      button.disabled = false;
+    }
+  });
+
+  document.addEventListener("change", async (event) => {
+    const select = event.target.closest("select[data-api]");
+    if (!select) { return; }
+    try {
+      await request(select.dataset.method || "POST", select.dataset.api, { [select.name]: select.value });
+      toast("已保存");
+    } catch (err) {
+      toast(err.message, true);
+    }
+  });
+
+  // 按所选预案显示其必备内容；其余预案的字段不提交
+  document.querySelectorAll("select[data-switch]").forEach((select) => {
+    const show = () => {
+      document.querySelectorAll("fieldset[data-" + select.dataset.switch + "]").forEach((set) => {
+        const on = set.getAttribute("data-" + select.dataset.switch) === select.value;
+        set.hidden = !on;
+        set.disabled = !on;
+      });
+    };
+    select.addEventListener("change", show);
+    show();
+  });
 
   const form = document.getElementById("login-form");
   if (form) {
@@ -38,24 +161,51 @@
     });
   }
 
-  document.querySelectorAll("button[data-ack]").forEach((button) => {
-    button.addEventListener("click", async () => {
-      button.disabled = true;
-      try {
-        await post("/api/monitoring/alarms/" + button.dataset.ack + "/ack", {});
-        button.replaceWith(document.createTextNode("已确认"));
-      } catch (err) {
-        button.disabled = false;
-        alert(err.message);
-      }
-    });
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-ack]");
+    if (!button) { return; }
+    button.disabled = true;
+    try {
+      await post("/api/monitoring/alarms/" + button.dataset.ack + "/ack", {});
+      button.replaceWith(document.createTextNode("已确认"));
+    } catch (err) {
+      button.disabled = false;
+      toast(err.message, true);
+    }
   });
+
+  // 报告时限倒计时（每秒）
+  function tick() {
+    const now = Date.now();
+    document.querySelectorAll(".countdown[data-due]").forEach((node) => {
+      const left = Math.round((Date.parse(node.dataset.due) - now) / 1000);
+      const abs = Math.abs(left);
+      const text = (abs >= 3600 ? Math.floor(abs / 3600) + " 小时 " : "") + Math.floor((abs % 3600) / 60) + " 分 " + (abs % 60) + " 秒";
+      node.textContent = left >= 0 ? "剩余 " + text : "已超时 " + text;
+      node.classList.toggle("late", left < 0);
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  // 局部刷新：重新取本页，替换标注了 data-refresh 的区域（正在其中输入时推迟到下一次）
+  async function refresh(nodes) {
+    const html = await (await fetch(window.location.href, { credentials: "same-origin" })).text();
+    const fresh = new DOMParser().parseFromString(html, "text/html");
+    nodes.forEach((node) => {
+      const replacement = fresh.getElementById(node.id);
+      if (replacement) { node.replaceWith(document.importNode(replacement, true)); }
+    });
+    tick();
+  }
 
   function live() {
     const status = document.getElementById("live-status");
-    const source = new EventSource("/console/events");
-    source.addEventListener("open", () => { status.textContent = "已连接"; });
-    source.addEventListener("error", () => { status.textContent = "重连中"; });
+    const room = document.querySelector("[data-incident]");
+    const source = new EventSource("/console/events" + (room ? "?incident=" + room.dataset.incident : ""));
+    let last = null;
+    source.addEventListener("open", () => { if (status) { status.textContent = "已连接"; } });
+    source.addEventListener("error", () => { if (status) { status.textContent = "重连中"; } });
     source.addEventListener("logout", () => { source.close(); window.location.assign("/login"); });
     source.addEventListener("summary", (event) => {
       const data = JSON.parse(event.data);
@@ -66,8 +216,47 @@
           if (tile && key !== "hazards_open") { tile.classList.toggle("alert", Number(value) > 0); }
         });
       });
+      const stale = [];
+      let busy = false;
+      document.querySelectorAll("[data-refresh][id]").forEach((node) => {
+        const changed = last && node.dataset.refresh.split(",").some((key) => last[key] !== data[key]);
+        if (!changed) { return; }
+        if (node.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) {
+          busy = true;
+        } else {
+          stale.push(node);
+        }
+      });
+      if (!busy) { last = data; }
+      if (!last) { last = data; }
+      if (stale.length) { refresh(stale); }
     });
   }
 
-  window.yingji = { live: live, post: post };
+  // 测点趋势（ECharts，每分钟平均与最大值）
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-trend]");
+    if (!button || !window.echarts) { return; }
+    try {
+      const data = await request("GET", "/api/monitoring/points/" + button.dataset.trend + "/readings");
+      const chart = window.echarts.getInstanceByDom(document.getElementById("trend")) || window.echarts.init(document.getElementById("trend"));
+      document.getElementById("trend-title").textContent = "趋势：" + button.dataset.title + "（" + (data.unit || "") + "，最近 6 小时）";
+      chart.setOption({
+        animation: false,
+        tooltip: { trigger: "axis" },
+        legend: { data: ["平均", "最大"] },
+        xAxis: { type: "time" },
+        yAxis: { type: "value", scale: true, name: data.unit || "" },
+        series: [
+          { name: "平均", type: "line", showSymbol: false, data: data.minutes.map((m) => [m.minute, m.mean]) },
+          { name: "最大", type: "line", showSymbol: false, data: data.minutes.map((m) => [m.minute, m.max]) },
+        ],
+      }, true);
+      document.getElementById("trend").dataset.points = String(data.minutes.length);
+    } catch (err) {
+      toast(err.message, true);
+    }
+  });
+
+  window.yingji = { live: live, post: post, request: request };
 })();

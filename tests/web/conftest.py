@@ -1,0 +1,133 @@
+"""Fixtures for the browser tests: `yingji serve` on a free loopback port with a fresh demo database, and Debian's
+headless Chromium driven by Playwright (no browser download)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _require_chromium() -> str:
+    if CHROMIUM is None:
+        if os.environ.get("YINGJI_REQUIRE_CHROMIUM"):
+            pytest.fail("YINGJI_REQUIRE_CHROMIUM is set but chromium is not installed")
+        pytest.skip("chromium is not installed")
+    return CHROMIUM
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Server:
+    def __init__(self, url: str, password: str, env: dict[str, str]) -> None:
+        self.url, self.password, self.env = url, password, env
+
+    def token(self, username: str) -> dict[str, str]:
+        answer = httpx.post(f"{self.url}/api/auth/login", json={"username": username, "password": self.password})
+        return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+    def gateway_tokens(self) -> dict[int, str]:
+        """Register the demo measurement points (as `yingji simulate` does) and return a gateway token per
+        enterprise — run against the server's own database in a child process with the server's environment."""
+        script = (
+            "import json\n"
+            "from yingji.core.clock import SystemClock\n"
+            "from yingji.db.runtime import session_scope\n"
+            "from yingji.monitoring import demo\n"
+            "with session_scope() as s:\n"
+            "    demo.load_points(db_session=s, clock=SystemClock())\n"
+            "    print(json.dumps(demo.gateway_tokens(db_session=s, clock=SystemClock())))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=self.env, capture_output=True, text=True, timeout=120, check=True
+        )
+        return {int(k): v for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`yingji serve` with a fresh demo database; stopped (terminated, then killed) after the module."""
+    port = _free_port()
+    env = os.environ | {"XDG_DATA_HOME": str(tmp_path_factory.mktemp("data")), "YINGJI_DATABASE_URL": ""}
+    log = tmp_path_factory.mktemp("log") / "serve.log"
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "yingji", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"yingji serve exited: {log.read_text(encoding='utf-8')[-2000:]}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("yingji serve did not answer /healthz within 90 s")
+        found = re.search(r"只显示这一次）：(\S+)", log.read_text(encoding="utf-8"))
+        assert found, "the demo password was not printed"
+        yield Server(url, found.group(1), env)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = _require_chromium()
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def login(
+    browser: Browser,
+    server: Server,
+    username: str,
+    width: int = 1366,
+    height: int = 768,
+    start: str = "/console/hazards",
+) -> Page:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{server.url}{start}")
+    assert "/login" in page.url  # pages need a session
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", server.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}{start}")
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

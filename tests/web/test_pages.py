@@ -1,0 +1,184 @@
+"""Console pages over HTTP on both engines, without a browser: what each role sees, and every refusal (a record of
+another banner answers 404 exactly as a missing one does; bad search input is reported on the page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests import factories
+from tests.factories.incidents import initial, jiuyuan_people
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Role
+from yingji.core.clock import FixedClock
+from yingji.plans import loader
+from yingji.warnings import service as warnings
+from yingji.web import pages
+from yingji.web.warning_pages import composable_plans
+
+pytestmark = pytest.mark.db
+
+JIUYUAN = Actor(username="jiuyuan_duty", role=Role.COUNTY_OFFICER, division_code="150207")
+DONGSHENG = Actor(username="dongsheng_duty", role=Role.COUNTY_OFFICER, division_code="150602")
+
+
+@pytest.fixture
+def people(db_session: Session, divisions: int) -> dict[str, dict[str, str]]:
+    return jiuyuan_people(db_session)
+
+
+@pytest.fixture
+def incident(client: TestClient, people: dict[str, dict[str, str]]) -> dict[str, Any]:
+    report = initial(mine="甲矿一号井", lon=109.9, lat=40.6).model_dump(mode="json")
+    created = client.post("/api/incidents", json=report, headers=people["county"])
+    assert created.status_code == 201, created.text
+    answer: dict[str, Any] = created.json()
+    return answer
+
+
+def test_the_room_shows_assessment_basis_clocks_and_suggestions(
+    client: TestClient, people: dict[str, dict[str, str]], incident: dict[str, Any]
+) -> None:
+    page = client.get(f"/console/incidents/{incident['id']}", headers=people["city"])
+    assert page.status_code == 200
+    html = page.text
+    assert "某矿透水事故" in html and "较大事故" in html  # 1 dead + 2 trapped counted as deaths: 3 → 较大
+    basis = incident["assessments"][0]["basis"][0]
+    assert basis["seed"] in html  # the cited seed line is on the page
+    assert html.count('class="countdown"') == sum(
+        1 for o in incident["obligations"] if o["due_at"] and not o["acknowledged_at"]
+    )
+    assert "九原矿山救护队" in html and "协议救护队" in html  # the mine's contracted team comes first
+    assert 'id="start-response"' in html  # a command role may start; the plan decides whether it may
+
+
+def test_the_room_is_read_only_for_an_expert(
+    client: TestClient, people: dict[str, dict[str, str]], incident: dict[str, Any]
+) -> None:
+    html = client.get(f"/console/incidents/{incident['id']}", headers=people["expert"]).text
+    assert "某矿透水事故" in html
+    assert 'id="start-response"' not in html and "登记已报" not in html and "调派</button>" not in html
+
+
+@pytest.mark.parametrize(
+    "path", ["/console/incidents/{id}", "/console/incidents/999999", "/console/records/mines/999999"]
+)
+def test_another_banner_gets_the_same_404_as_a_missing_record(
+    client: TestClient, people: dict[str, dict[str, str]], incident: dict[str, Any], path: str
+) -> None:
+    page = client.get(path.format(id=incident["id"]), headers=people["other"])
+    assert page.status_code == 404
+    assert "未找到" in page.text and "某矿透水事故" not in page.text
+
+
+def test_unknown_registry_kind_is_404(client: TestClient, people: dict[str, dict[str, str]]) -> None:
+    page = client.get("/console/records/passwords/1", headers=people["county"])
+    assert page.status_code == 404 and "登记类别" in page.text
+
+
+def test_a_registry_record_in_scope(client: TestClient, people: dict[str, dict[str, str]]) -> None:
+    mines = client.get("/api/registry/mines", headers=people["county"]).json()
+    page = client.get(f"/console/records/mines/{mines[0]['id']}", headers=people["county"])
+    assert page.status_code == 200 and "甲矿一号井" in page.text and "协议救护队" in page.text
+    assert client.get(f"/console/records/mines/{mines[0]['id']}", headers=people["other"]).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/console/incidents", "/console/incidents/1", "/console/warnings/1", "/console/resources", "/console/alarms"],
+)
+def test_new_pages_need_a_session(client: TestClient, path: str) -> None:
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"/login?next={path}"
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ({"lon": "abc", "lat": "40"}, "须为数字"),
+        ({"lon": "109.9", "lat": ""}, "须为数字"),
+        ({"lon": "200", "lat": "40"}, "超出我国范围"),
+        ({"lon": "109.9", "lat": "40.6", "kind": "helicopter"}, "须从列表中选择"),
+    ],
+)
+def test_bad_nearest_search_is_reported_on_the_page(
+    client: TestClient, people: dict[str, dict[str, str]], query: dict[str, str], problem: str
+) -> None:
+    page = client.get("/console/resources", params=query, headers=people["county"])
+    assert page.status_code == 200 and problem in page.text and 'id="nearest"' not in page.text
+
+
+def test_nearest_search_lists_teams_in_scope_only(client: TestClient, people: dict[str, dict[str, str]]) -> None:
+    query = {"lon": "109.9", "lat": "40.6", "kind": "rescue_team"}
+    assert "九原矿山救护队" in client.get("/console/resources", params=query, headers=people["county"]).text
+    assert "九原矿山救护队" not in client.get("/console/resources", params=query, headers=people["other"]).text
+
+
+def test_composer_offers_the_plans_on_the_officers_line() -> None:
+    assert {p.id for p in composable_plans(DONGSHENG)} == {
+        "dongsheng-2024",
+        "ordos-noncoal-2024",
+        "ordos-industry-trade-2024",
+        "ordos-weather-2024",
+    }
+    assert {p.id for p in composable_plans(JIUYUAN)} == {"baotou-coal-2025", "baotou-noncoal-2025"}
+
+
+def test_the_composer_asks_only_what_a_person_writes() -> None:
+    # dongsheng-2024 warning content (seed: 发布机关、发布时间、可能引发的事故类型、预警级别、起始时间、影响范围 …)
+    assert warnings.user_fields(loader.get("dongsheng-2024")) == [
+        "起始时间",
+        "影响范围",
+        "建议或强制性防范措施",
+        "其它需要发布的信息",
+    ]
+
+
+def test_warning_page_lists_missing_fields_and_hides_drafts_from_other_banners(
+    client: TestClient, people: dict[str, dict[str, str]]
+) -> None:
+    draft = {
+        "kind": "accident",
+        "plan_id": "baotou-noncoal-2025",
+        "level": 3,
+        "category": "透水",
+        "title": "九原区非煤矿山透水黄色预警",
+        "division_codes": ["150207"],
+    }
+    created = client.post("/api/warnings/proposals", json=draft, headers=people["county"])
+    assert created.status_code == 201, created.text
+    path = f"/console/warnings/{created.json()['id']}"
+    html = client.get(path, headers=people["county"]).text
+    assert "可能影响范围（发布前须补全）" in html and 'id="issue"' in html
+    assert client.get(path, headers=people["other"]).status_code == 404
+    register = client.get("/console/warnings", headers=people["county"]).text
+    assert "九原区非煤矿山透水黄色预警" in register and 'data-plan="baotou-noncoal-2025"' in register
+
+
+def test_overview_counts_overdue_report_clocks(
+    db_session: Session, client: TestClient, people: dict[str, dict[str, str]], incident: dict[str, Any]
+) -> None:
+    clock = FixedClock(factories.CLOCK.now())
+    before = pages.summary(db_session, clock, JIUYUAN)
+    clock.advance(days=2)  # every phone and written report is now past its limit
+    after = pages.summary(db_session, clock, JIUYUAN)
+    assert after["clocks_overdue"] > before["clocks_overdue"]
+    assert after["incidents"] == 1
+    assert pages.summary(db_session, clock, DONGSHENG)["clocks_overdue"] == 0
+
+
+def test_the_room_stamp_moves_with_the_timeline_and_stays_in_scope(
+    db_session: Session, client: TestClient, people: dict[str, dict[str, str]], incident: dict[str, Any]
+) -> None:
+    stamp = pages.incident_stamp(db_session, factories.CLOCK, JIUYUAN, incident["id"])
+    assert stamp is not None
+    clock = next(o for o in incident["obligations"] if o["due_at"] and not o["acknowledged_at"])
+    acked = client.post(
+        f"/api/incidents/{incident['id']}/obligations/{clock['id']}/ack", json={}, headers=people["county"]
+    )
+    assert acked.status_code == 200
+    assert pages.incident_stamp(db_session, factories.CLOCK, JIUYUAN, incident["id"]) != stamp
+    assert pages.incident_stamp(db_session, factories.CLOCK, DONGSHENG, incident["id"]) is None

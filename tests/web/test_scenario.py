@@ -1,0 +1,174 @@
+"""The duty officer's night, end to end in a real browser (issue 8): a methane alarm at a 东胜区 demo coal mine arrives
+live, the district duty officer proposes and issues a yellow warning under the 东胜区 plan, files the 初报, sees the
+assessment and the reporting clocks; the duty officer may not start the response (the plan gives Ⅳ-level to the
+district HQ, dongsheng-2024 §response.authority), the HQ commander starts it, works the tasks, dispatches a team,
+confirms every end condition and ends it (谁启动谁终止). A user of another banner cannot open the incident.
+Screenshots of each step land in test-artifacts/scenario-*.png."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.web.conftest import Server, login, shot
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+LIVE_WAIT_MS = 30_000  # the console pushes every 5 s
+
+
+@pytest.fixture(scope="module")
+def methane_alarm(server: Server) -> dict[str, object]:
+    """Readings from the gateway of the 东胜区 demo mine: the upper-corner methane rises to 1.6 % (alarm at 1.0 %)."""
+    tokens = server.gateway_tokens()
+    officer = server.token("dongsheng_duty")
+    points = httpx.get(f"{server.url}/api/monitoring/points", headers=officer, timeout=30).json()
+    corner = next(p for p in points if p["code"].endswith("CH4-SYJ"))
+    registry = f"{server.url}/api/registry"
+    unit = httpx.get(f"{registry}/organisations/{corner['enterprise_id']}", headers=officer, timeout=30).json()
+    mine = httpx.get(f"{registry}/mines/{corner['mine_id']}", headers=officer, timeout=30).json()
+    return {
+        "point": corner,
+        "gateway": {"Authorization": f"Bearer {tokens[corner['enterprise_id']]}"},
+        "unit": unit["name"],
+        "mine": mine["name"],
+    }
+
+
+def _send(server: Server, alarm: dict[str, object], value: float) -> None:
+    """A few seconds at the normal 0.45 %, then the rise (the point was registered just now: nothing older counts)."""
+    point = alarm["point"]
+    assert isinstance(point, dict)
+    gateway = alarm["gateway"]
+    assert isinstance(gateway, dict)
+    now_ms = int(time.time() * 1000)
+    rows = [(now_ms - seconds * 1000, 0.45) for seconds in (3, 2, 1)] + [(now_ms, value)]
+    body = {"readings": [{"point": point["code"], "time": at, "value": v} for at, v in rows]}
+    answer = httpx.post(f"{server.url}/api/monitoring/readings", json=body, headers=gateway, timeout=30)
+    assert answer.status_code == 200, answer.text
+
+
+def _fill_missing_fields(page: Page) -> None:
+    for area in page.locator("#issue textarea").all():
+        area.fill("见预警正文：东胜区演示煤矿上隅角甲烷超限，立即撤人、停电、查明原因")
+
+
+def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dict[str, object]) -> None:
+    officer = login(browser, server, "dongsheng_duty", start="/console/alarms")
+    time.sleep(6)  # the page has had its first live update: the next one is compared with it
+    _send(server, methane_alarm, 1.6)
+    officer.wait_for_selector("#alarm-list tr[data-alarm]", timeout=LIVE_WAIT_MS)  # arrives without a reload
+    row = officer.locator("#alarm-list tr[data-alarm]").first
+    assert "上隅角" in row.inner_text()
+    row.locator("button[data-trend]").click()
+    officer.wait_for_selector("#trend[data-points]")
+    assert int(officer.get_attribute("#trend", "data-points") or "0") >= 1
+    shot(officer, "scenario-1-alarm")
+
+    # propose a yellow (Ⅲ) warning from the alarm, complete the plan's mandatory content and issue it
+    row.locator("select[name=level]").select_option("3")
+    row.locator("button.propose").click()
+    officer.wait_for_url("**/console/warnings/*")
+    assert "建议（待审定）" in officer.inner_text("#warning-status")
+    officer.click("#issue button[type=submit]")  # the plan's fields are still empty: refused, nothing issued
+    officer.wait_for_function("document.querySelector('#issue .error').textContent.length > 0")
+    assert "发布前须补全" in officer.inner_text("#issue .error")
+    _fill_missing_fields(officer)
+    officer.click("#issue button[type=submit]")
+    officer.wait_for_function("document.getElementById('warning-status').textContent === '已发布'")
+    assert "区指挥部办公室" in officer.inner_text("#warning-tasks")  # the plan's Ⅲ-level actions became tasks
+    shot(officer, "scenario-2-warning")
+
+    # file the 初报
+    officer.goto(f"{server.url}/console/incidents")
+    occurred = (datetime.now(BEIJING) - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M")
+    form = officer.locator("#initial-report")
+    form.locator("[name=title]").fill("东胜区演示煤矿瓦斯燃烧事故")
+    form.locator("[name=division_code]").select_option("150602")
+    form.locator("[name=sector]").select_option("coal_mine")
+    form.locator("[name=accident_type]").fill("瓦斯燃烧")
+    form.locator("[name=unit]").fill(str(methane_alarm["unit"]))
+    form.locator("[name=mine]").fill(str(methane_alarm["mine"]))
+    form.locator("[name=place]").fill("15201 工作面上隅角")
+    form.locator("[name=lon]").fill("109.96")
+    form.locator("[name=lat]").fill("39.82")
+    form.locator("[name=occurred_at]").fill(occurred)
+    form.locator("[name=source]").fill("企业调度室电话报告")
+    form.locator("[name=course]").fill("上隅角甲烷超限后发生局部燃烧，2 人烧伤")
+    form.locator("[name=measures]").fill("已停电撤人，矿山救护队已出动")
+    form.locator("[name=deaths]").fill("0")
+    form.locator("[name=serious_injuries]").fill("2")
+    form.locator("[name=direct_loss_yuan]").fill("300000")
+    form.locator("button[type=submit]").click()
+    officer.wait_for_function(
+        "/incidents\\/\\d+/.test(location.pathname) || document.querySelector('#initial-report .error').textContent"
+    )
+    assert "/console/incidents/" in officer.url, officer.inner_text("#initial-report .error")
+    officer.wait_for_load_state()
+    room_url = officer.url
+    assessment = officer.inner_text("#assessment")
+    assert "一般事故" in assessment and "4级" in assessment
+    assert "东胜区生产安全事故应急指挥部" in assessment  # the deciding body, with its cited basis below
+    assert officer.locator("#assessment details.basis li").count() >= 1
+    officer.wait_for_function("[...document.querySelectorAll('#clocks .countdown')].some(n => n.textContent)")
+    clocks = officer.inner_text("#clocks")
+    assert officer.evaluate("document.documentElement.scrollWidth <= 1366")  # the room fits the duty desk
+    assert "剩余" in clocks or "已超时" in clocks
+    shot(officer, "scenario-3-report")
+
+    # the duty officer cannot start a Ⅳ-level response: the plan gives it to the district HQ
+    officer.click("#start-response button[type=submit]")
+    officer.wait_for_function("document.querySelector('#start-response .error').textContent.length > 0")
+    assert "东胜区生产安全事故应急指挥部" in officer.inner_text("#start-response .error")
+
+    # the HQ commander starts it; the command opens with tasks by working group
+    commander = login(browser, server, "dongsheng_commander", start=room_url.removeprefix(server.url))
+    commander.click("#start-response button[type=submit]")
+    commander.wait_for_selector("#command .response")
+    assert "4级响应（进行中）" in commander.inner_text("#command")
+    groups = commander.locator("#command details.tasks")
+    assert groups.count() >= 2
+    first_task = commander.locator("#command select[name=status]").first
+    first_task.select_option("done")
+    commander.wait_for_selector("#toast:not([hidden])")
+    assert "已保存" in commander.inner_text("#toast")
+    shot(commander, "scenario-4-response")
+
+    # dispatch the nearest suggested resource
+    commander.locator("#dispatch button[data-api]").first.click()
+    commander.wait_for_function("!document.querySelector('#dispatch').innerText.includes('尚未调派')")
+
+    # confirm every end condition, then end the response (谁启动谁终止)
+    while commander.locator("#command .checklist button[data-api]").count():
+        before = commander.locator("#command .checklist li.done").count()
+        commander.locator("#command .checklist button[data-api]").first.click()
+        commander.wait_for_function(f"document.querySelectorAll('#command .checklist li.done').length > {before}")
+    commander.on("dialog", lambda dialog: dialog.accept())
+    commander.click("#command button.end-response")
+    commander.wait_for_function("document.querySelector('h1').innerText.includes('响应已结束')")
+    assert "4级响应（已于" in commander.inner_text("#command")
+    assert "评估" in commander.inner_text("#clocks")  # the post-event obligations opened
+    shot(commander, "scenario-5-ended")
+
+    # the duty officer's room follows without a reload (timeline, status)
+    officer.wait_for_function("document.querySelector('#timeline').innerText.includes('结束')", timeout=LIVE_WAIT_MS)
+
+    # the command hall's large screen
+    hall = login(
+        browser, server, "dongsheng_commander", width=1920, height=1080, start=room_url.removeprefix(server.url)
+    )
+    hall.goto(room_url + "?screen=big")
+    assert hall.evaluate("document.documentElement.scrollWidth <= 1920")
+    shot(hall, "scenario-6-big-screen")
+
+    # another banner cannot open it
+    stranger = login(browser, server, "hangjin_duty", start="/console/incidents")
+    assert "瓦斯燃烧" not in stranger.inner_text("#incident-list")
+    answer = stranger.goto(room_url)
+    assert answer is not None and answer.status == 404
+    assert "未找到事件" in stranger.inner_text("#page-error")
+    shot(stranger, "scenario-7-other-banner")
