@@ -57,6 +57,9 @@ def db_upgrade() -> None:
     typer.echo(f"数据库已是最新结构：{get_settings().resolved_database_url()}")
 
 
+MQTT_CONFIRM_S = 10.0
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="监听地址，默认 127.0.0.1")] = None,
@@ -125,7 +128,10 @@ def serve(
             port=int(broker_port),
         )
         subscriber.start()  # shares the server's engine: one owner of the monitoring state
-        typer.echo(f"已订阅 MQTT 代理 {broker}（主题 yingji/readings/#）")
+        if subscriber.wait_subscribed(MQTT_CONFIRM_S):
+            typer.echo(f"已订阅 MQTT 代理 {broker}（主题 yingji/readings/#）")
+        else:  # the client keeps reconnecting; say so rather than claim a subscription the broker has not confirmed
+            typer.echo(f"MQTT 代理 {broker} 在 {MQTT_CONFIRM_S:g} 秒内未确认订阅，将继续自动重连", err=True)
     typer.echo(f"应急平台：http://{host or settings.host}:{port or settings.port}  （API 文档 /api/docs）")
     typer.echo("演示监测数据：另开终端运行 yingji simulate（登记演示测点并推送读数）")
     uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")

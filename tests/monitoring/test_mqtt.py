@@ -98,3 +98,48 @@ def test_a_batch_over_mqtt_raises_the_alarm(site: Site, broker: mosquitto.Broker
         subscriber.stop()
     levels = [a for a in site.alarms() if a["condition"] == "level"]
     assert [(a["level_name"], a["active"]) for a in levels] == [("断电", True)]
+
+
+def _serve_says(tmp_path: Any, broker_address: str, expected: str) -> str:
+    """Start `yingji serve --mqtt …` (empty database, no demo) and return its output once `expected` appears."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {"XDG_DATA_HOME": str(tmp_path), "YINGJI_DATABASE_URL": ""}
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "yingji", "serve", "--no-demo", "--port", str(port), "--mqtt", broker_address]
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and process.poll() is None:
+            text = log.read_text(encoding="utf-8")
+            if expected in text:
+                time.sleep(1)
+                assert process.poll() is None, f"yingji serve stopped: {log.read_text(encoding='utf-8')[-2000:]}"
+                return text
+            time.sleep(0.3)
+        return log.read_text(encoding="utf-8")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_serve_reports_the_subscription_only_once_the_broker_confirms_it(
+    broker: mosquitto.Broker, tmp_path: Any
+) -> None:
+    said = _serve_says(tmp_path, f"127.0.0.1:{broker.port}", "已订阅 MQTT 代理")
+    assert "已订阅 MQTT 代理" in said, said[-2000:]
+
+
+def test_serve_says_when_no_broker_confirms(tmp_path: Any) -> None:
+    said = _serve_says(tmp_path, "127.0.0.1:9", "未确认订阅")  # nothing listens on the discard port
+    assert "未确认订阅" in said and "已订阅" not in said, said[-2000:]

@@ -73,7 +73,10 @@ class Subscriber:
         self.client.on_message = self._on_message
 
     def start(self) -> None:
-        self.client.connect(self._host, self._port, keepalive=30)
+        """Connect in the network thread, which retries until the broker answers: a broker that is down when the
+        platform starts must not stop the platform (readings over HTTP keep working meanwhile)."""
+        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
+        self.client.connect_async(self._host, self._port, keepalive=30)
         self.client.loop_start()
 
     def wait_subscribed(self, timeout: float) -> bool:
