@@ -6,6 +6,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import msgpack
@@ -100,7 +101,7 @@ def test_a_batch_over_mqtt_raises_the_alarm(site: Site, broker: mosquitto.Broker
     assert [(a["level_name"], a["active"]) for a in levels] == [("断电", True)]
 
 
-def _serve_says(tmp_path: Any, broker_address: str, expected: str) -> str:
+def _serve_says(tmp_path: Path, broker_address: str, expected: str) -> str:
     """Start `yingji serve --mqtt …` (empty database, no demo) and return its output once `expected` appears."""
     import socket
     import subprocess
@@ -134,12 +135,12 @@ def _serve_says(tmp_path: Any, broker_address: str, expected: str) -> str:
 
 
 def test_serve_reports_the_subscription_only_once_the_broker_confirms_it(
-    broker: mosquitto.Broker, tmp_path: Any
+    broker: mosquitto.Broker, tmp_path: Path
 ) -> None:
     said = _serve_says(tmp_path, f"127.0.0.1:{broker.port}", "已订阅 MQTT 代理")
     assert "已订阅 MQTT 代理" in said, said[-2000:]
 
 
-def test_serve_says_when_no_broker_confirms(tmp_path: Any) -> None:
+def test_serve_says_when_no_broker_confirms(tmp_path: Path) -> None:
     said = _serve_says(tmp_path, "127.0.0.1:9", "未确认订阅")  # nothing listens on the discard port
     assert "未确认订阅" in said and "已订阅" not in said, said[-2000:]

@@ -14,7 +14,9 @@ def test_pages_send_strangers_to_the_login(client: TestClient, path: str) -> Non
     assert response.status_code == 303 and response.headers["location"] == f"/login?next={path}"
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "/\\\\evil.example", "https://evil.example"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "/\\\\evil.example", "https://evil.example", "/\t/evil.example", "/\n/evil.example"]
+)
 def test_login_never_redirects_off_site(client: TestClient, target: str) -> None:
     assert 'data-next="/"' in client.get("/login", params={"next": target}).text
 
@@ -25,3 +27,9 @@ def test_only_whitelisted_files(client: TestClient) -> None:
     assert client.get("/vendor/geo/150600.geojson").json()["type"] == "FeatureCollection"
     assert client.get("/vendor/geo/110000.geojson").status_code == 404
     assert client.get("/static/pages.py").status_code == 404
+
+
+def test_the_login_redirect_keeps_the_query(client: TestClient) -> None:
+    response = client.get("/console/alarms", params={"site": "mine:7"}, follow_redirects=False)
+    assert response.headers["location"].startswith("/login?next=/console/alarms%3Fsite%3D")
+    assert 'data-next="/console/alarms?site=mine%3A7"' in client.get(response.headers["location"]).text

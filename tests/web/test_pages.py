@@ -49,7 +49,9 @@ def test_the_room_shows_assessment_basis_clocks_and_suggestions(
     basis = incident["assessments"][0]["basis"][0]
     assert basis["seed"] in html  # the cited seed line is on the page
     assert html.count('class="countdown"') == sum(
-        1 for o in incident["obligations"] if o["due_at"] and not o["acknowledged_at"]
+        1
+        for o in incident["obligations"]
+        if o["due_at"] and not o["acknowledged_at"] and not o["withdrawn_at"] and o["kind"] != "supplementary_window"
     )
     assert "九原矿山救护队" in html and "协议救护队" in html  # the mine's contracted team comes first
     assert 'id="start-response"' in html  # a command role may start; the plan decides whether it may
@@ -182,3 +184,11 @@ def test_the_room_stamp_moves_with_the_timeline_and_stays_in_scope(
     assert acked.status_code == 200
     assert pages.incident_stamp(db_session, factories.CLOCK, JIUYUAN, incident["id"]) != stamp
     assert pages.incident_stamp(db_session, factories.CLOCK, DONGSHENG, incident["id"]) is None
+
+
+def test_the_final_report_form_asks_what_the_plans_ask() -> None:
+    from yingji.incidents.service import final_report_fields
+
+    fields = final_report_fields(["dongsheng-2024", "ordos-noncoal-2024"])
+    assert {"事发原因", "经验教训", "整改措施"} <= set(fields)
+    assert len(fields) == len(set(fields))  # a name both plans ask for is asked once

@@ -59,7 +59,7 @@ def _fill_missing_fields(page: Page) -> None:
 
 def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dict[str, object]) -> None:
     officer = login(browser, server, "dongsheng_duty", start="/console/alarms")
-    time.sleep(6)  # the page has had its first live update: the next one is compared with it
+    officer.wait_for_function("document.documentElement.dataset.liveAt", timeout=LIVE_WAIT_MS)  # first update in
     _send(server, methane_alarm, 1.6)
     officer.wait_for_selector("#alarm-list tr[data-alarm]", timeout=LIVE_WAIT_MS)  # arrives without a reload
     row = officer.locator("#alarm-list tr[data-alarm]").first

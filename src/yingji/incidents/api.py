@@ -76,6 +76,7 @@ def detail(db_session: Session, incident: Incident, clock: Clock) -> dict[str, A
                 "acknowledged_at": o.acknowledged_at,
                 "acknowledged_by": o.acknowledged_by,
                 "late": service.is_late(o, now),
+                "withdrawn_at": o.withdrawn_at,
                 "basis": o.basis,
             }
             for o in service.obligations(db_session=db_session, incident=incident)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -147,14 +147,39 @@ def get(*, db_session: Session, actor: Actor, incident_id: int) -> Incident:
     return incident
 
 
-def list_(*, db_session: Session, actor: Actor, limit: int = 100) -> Sequence[Incident]:
+def _in_scope(actor: Actor) -> ColumnElement[bool]:
     actor.require(Permission.PLANS_READ)
-    query = select(Incident).order_by(Incident.id.desc()).limit(limit)
     if actor.organisation_id is not None:
-        query = query.where(Incident.enterprise_id == actor.organisation_id)
-    else:
-        query = query.where(actor.division_filter(Incident.division_code))
+        return Incident.enterprise_id == actor.organisation_id
+    return actor.division_filter(Incident.division_code)
+
+
+def list_(*, db_session: Session, actor: Actor, limit: int = 100) -> Sequence[Incident]:
+    query = select(Incident).where(_in_scope(actor)).order_by(Incident.id.desc()).limit(limit)
     return db_session.scalars(query).all()
+
+
+def active_count(*, db_session: Session, actor: Actor) -> int:
+    """Incidents in scope whose response has not ended (reported, or responding)."""
+    query = select(func.count()).select_from(Incident).where(_in_scope(actor), Incident.status != IncidentStatus.ENDED)
+    return db_session.scalar(query) or 0
+
+
+def overdue_count(*, db_session: Session, actor: Actor, now: datetime) -> int:
+    """Reporting clocks in scope past due and not yet met (迟报 in progress), counted in one query."""
+    query = (
+        select(func.count())
+        .select_from(Obligation)
+        .join(Incident, Incident.id == Obligation.incident_id)
+        .where(
+            _in_scope(actor),
+            Obligation.acknowledged_at.is_(None),
+            Obligation.withdrawn_at.is_(None),
+            Obligation.kind != ObligationKind.SUPPLEMENTARY_WINDOW,
+            Obligation.due_at < now,
+        )
+    )
+    return db_session.scalar(query) or 0
 
 
 def assessments(*, db_session: Session, incident: Incident) -> list[Assessment]:
@@ -410,6 +435,17 @@ def report_follow_up(
         after={"kind": report.kind.value, "facts": facts},
     )
     return row, True
+
+
+def final_report_fields(plan_ids: list[str]) -> list[str]:
+    """The 终报 content the applicable plans ask for, each name once, in plan order (for the console's form)."""
+    names: list[str] = []
+    for plan_id in plan_ids:
+        reporting = loader.get(plan_id).reporting
+        for content in reporting.contents if reporting is not None else []:
+            if content.kind is ReportKind.FINAL:
+                names += [name for name in content.fields if name not in names]
+    return names
 
 
 def _require_final_fields(incident: Incident, report: FollowUpReport) -> None:

@@ -86,11 +86,12 @@ def point_readings(
 ) -> dict[str, Any]:
     """按分钟汇总的读数（最小、最大、平均、最后值）；默认最近 6 小时，含正在进行的这一分钟。"""
     point = points.get(db_session=db_session, actor=actor, point_id=point_id)
-    end = until or clock.now() + timedelta(minutes=1)
+    end = until or clock.now()
     start = since or end - timedelta(hours=6)
     if start >= end or end - start > timedelta(days=31):
         raise InvalidInput(field="since", reason="查询区间须为正且不超过 31 天")
-    return {"point_id": point.id, "unit": point.unit, "minutes": readings.series(db_session, point.id, start, end)}
+    upto = end if until else end + timedelta(minutes=1)  # without an end: up to now, the minute under way included
+    return {"point_id": point.id, "unit": point.unit, "minutes": readings.series(db_session, point.id, start, upto)}
 
 
 @router.get("/ponds/{pond_id}/items")

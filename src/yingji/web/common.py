@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
@@ -16,6 +18,7 @@ from yingji.auth.roles import ROLE_LABELS
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
 from yingji.deps import CurrentClock, DbSession, get_actor
+from yingji.registry.models import Division
 from yingji.rules.hazards import STATE_LABELS
 
 TEMPLATES = Environment(
@@ -44,6 +47,7 @@ WORDS = {
 TEMPLATES.filters["zh"] = lambda value: WORDS.get(str(value), value)
 TEMPLATES.filters["iso"] = lambda value: "" if value is None else value.astimezone(UTC).isoformat()
 
+DIVISION_CHOICES = 400
 # (path, label, shown to enterprise accounts)
 NAVIGATION = (
     ("/", "总览", True),
@@ -90,6 +94,13 @@ def error_page(request: Request, actor: Actor, clock: Clock, err: YingjiError) -
     return page(request, actor, clock, "error.html", status_code=err.status, error=err)
 
 
+def divisions_in_scope(db_session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """The divisions an officer may report for (their own and below), as (code, name) for a select."""
+    query = select(Division.code, Division.name).order_by(Division.code).limit(DIVISION_CHOICES)
+    rows = db_session.execute(query.where(actor.division_filter(Division.code))).all()
+    return [(code, name) for code, name in rows]
+
+
 class LoginRequired(Exception):
     """Raised by ``viewer`` for a page requested without a valid session: answered with the login page."""
 
@@ -101,7 +112,8 @@ class LoginRequired(Exception):
 def viewer(request: Request, db_session: DbSession, clock: CurrentClock) -> Actor:
     actor = actor_or_none(request, db_session, clock)
     if actor is None:
-        raise LoginRequired(request.url.path)
+        query = request.url.query
+        raise LoginRequired(request.url.path + (f"?{query}" if query else ""))
     return actor
 
 
@@ -110,4 +122,4 @@ Viewer = Annotated[Actor, Depends(viewer)]
 
 async def to_login(_request: Request, err: Exception) -> Response:
     path = err.path if isinstance(err, LoginRequired) else "/"
-    return RedirectResponse(f"/login?next={path}", status_code=303)
+    return RedirectResponse(f"/login?{urlencode({'next': path}, safe='/')}", status_code=303)

@@ -19,14 +19,14 @@ from yingji.deps import CurrentClock, DbSession
 from yingji.incidents import service, suggest, timeline
 from yingji.incidents.api import detail
 from yingji.incidents.command import COMMAND_ROLES
-from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind, TaskSource, TaskStatus
+from yingji.incidents.enums import AccidentSector, ObligationKind, TaskSource, TaskStatus
 from yingji.incidents.models import Dispatch, EndConditionCheck, Incident, Task
 from yingji.incidents.record import FACT_LABELS, fact_text
 from yingji.plans import loader
 from yingji.plans.schema import Plan
-from yingji.registry.models import Division
+from yingji.registry.nearest import Hit, ResourceIndex
 from yingji.rules.levels import GRADE_LABELS, Grade
-from yingji.web.common import Viewer, error_page, page
+from yingji.web.common import Viewer, divisions_in_scope, error_page, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,11 +35,6 @@ SECTOR_LABELS = {
     AccidentSector.NON_COAL_MINE: "非煤矿山",
     AccidentSector.INDUSTRY_TRADE: "工贸",
     AccidentSector.OTHER: "其他生产安全事故",
-}
-STATUS_LABELS = {
-    IncidentStatus.REPORTED: "已报告",
-    IncidentStatus.RESPONDING: "应急响应中",
-    IncidentStatus.ENDED: "响应已结束",
 }
 OBLIGATION_LABELS = {
     ObligationKind.REPORT: "信息报告",
@@ -50,19 +45,12 @@ OBLIGATION_LABELS = {
 TASK_STATUS_LABELS = {TaskStatus.OPEN: "待办", TaskStatus.IN_PROGRESS: "进行中", TaskStatus.DONE: "已完成"}
 SOURCE_GROUPS = {TaskSource.LEVEL_ACTION: "响应级别行动", TaskSource.MEMBER_DUTY: "成员单位职责"}
 REPORT_KINDS = {"initial": "初报", "follow_up": "续报", "final": "终报"}
-DIVISION_CHOICES = 400
-
-
-def divisions_in_scope(db_session: Session, actor: Actor) -> list[tuple[str, str]]:
-    """The divisions an officer may report for (their own and below), as (code, name) for a select."""
-    query = select(Division.code, Division.name).order_by(Division.code).limit(DIVISION_CHOICES)
-    rows = db_session.execute(query.where(actor.division_filter(Division.code))).all()
-    return [(code, name) for code, name in rows]
 
 
 @router.get("/console/incidents", response_class=HTMLResponse)
 def incident_list(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     now = clock.now()
+    may_report = actor.role in service.REPORTING_ROLES and actor.organisation_id is None
     rows = []
     for incident in service.list_(db_session=db_session, actor=actor, limit=200):
         clocks = service.obligations(db_session=db_session, incident=incident)
@@ -73,9 +61,8 @@ def incident_list(request: Request, db_session: DbSession, clock: CurrentClock, 
         clock,
         "incidents.html",
         rows=rows,
-        statuses=STATUS_LABELS,
         sectors=SECTOR_LABELS,
-        divisions=divisions_in_scope(db_session, actor) if actor.organisation_id is None else [],
+        divisions=divisions_in_scope(db_session, actor) if may_report else [],
     )
 
 
@@ -108,20 +95,28 @@ def room_context(
         "facts": [(FACT_LABELS.get(k, k), fact_text(k, v)) for k, v in incident.facts.items()],
         "grade_label": lambda grade: GRADE_LABELS[Grade(grade)],
         "form_label": service.form_label,
-        "statuses": STATUS_LABELS,
         "sectors": SECTOR_LABELS,
         "obligation_labels": OBLIGATION_LABELS,
         "task_status": TASK_STATUS_LABELS,
         "report_kinds": REPORT_KINDS,
         "reports": service.reports(db_session=db_session, incident=incident),
+        "final_fields": service.final_report_fields(incident.plan_ids),
         "checks": checks,
         "task_groups": {r: _tasks_by_group([t for t in tasks if t.response_id == r]) for r in response_ids},
         "dispatches": list(dispatches),
-        "suggestions": suggest.suggestions(db_session=db_session, actor=actor, index=index, incident=incident),
+        "suggestions": _suggestions(db_session, actor, index, incident),
         "events": timeline.events(db_session=db_session, incident=incident),
         "startable": [p for p in incident.plan_ids if p not in responded],
         "may_command": actor.role in COMMAND_ROLES,
     }
+
+
+def _suggestions(db_session: Session, actor: Actor, index: ResourceIndex, incident: Incident) -> list[Hit]:
+    """Dispatch suggestions; a viewer who may not see the mine's contracted team still gets the room."""
+    try:
+        return suggest.suggestions(db_session=db_session, actor=actor, index=index, incident=incident)
+    except YingjiError:
+        return []
 
 
 @router.get("/console/incidents/{incident_id}", response_class=HTMLResponse)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+import re
+import zlib
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -24,7 +26,6 @@ from yingji.hazards import board as hazard_board
 from yingji.hazards import service as hazards
 from yingji.incidents import service as incidents
 from yingji.incidents import timeline
-from yingji.incidents.enums import IncidentStatus
 from yingji.ledger import service as ledger
 from yingji.monitoring import alarms
 from yingji.monitoring.models import MonitorPoint
@@ -37,6 +38,9 @@ from yingji.web.warning_pages import COLOURS
 
 router = APIRouter(include_in_schema=False)
 LIVE_INTERVAL_S = 5.0
+# A path on this site: one leading slash, no second slash or backslash after it, no control characters or spaces
+# (browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become "//evil.example").
+SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\\]*")
 
 
 def install(app: FastAPI) -> None:
@@ -50,33 +54,33 @@ def summary(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
     """The 总览 counts, also pushed live: each figure from the service that owns it, in the actor's scope."""
     board = hazard_board.board(db_session=db_session, clock=clock, actor=actor)
     open_alarms = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="unacked", limit=1000)
-    active = [i for i in incidents.list_(db_session=db_session, actor=actor) if i.status is not IncidentStatus.ENDED]
-    now = clock.now()
-    overdue = [
-        o
-        for i in active
-        for o in incidents.obligations(db_session=db_session, incident=i)
-        if o.acknowledged_at is None and incidents.is_late(o, now)
-    ]
-    in_force = warnings.list_(db_session=db_session, actor=actor, status=WarningStatus.ISSUED)
+    visible = warnings.list_(db_session=db_session, actor=actor)
+    in_force = [w for w in visible if w.status is WarningStatus.ISSUED]
     plans_overdue = plan_registry.calendar(db_session=db_session, clock=clock, actor=actor, overdue_only=True)
     return {
-        "incidents": len(active),
-        "clocks_overdue": len(overdue),
+        "incidents": incidents.active_count(db_session=db_session, actor=actor),
+        "clocks_overdue": incidents.overdue_count(db_session=db_session, actor=actor, now=clock.now()),
         "warnings": len(in_force),
         "alarms_unacked": len(open_alarms),
         "hazards_open": board["totals"]["open"],
         "hazards_overdue": board["totals"]["overdue"],
         "hazards_major_open": board["totals"]["major_open"],
         "plans_overdue": len(plans_overdue),
+        # lists redraw when what they show changes, not only their counts
+        "alarms_stamp": _stamp(f"{a.id}:{a.level}" for a in open_alarms),
+        "warnings_stamp": _stamp(f"{w.id}:{w.status.value}:{w.level}" for w in visible),
         "as_of": to_local(clock.now()).strftime("%H:%M:%S"),
     }
 
 
+def _stamp(parts: Iterable[str]) -> str:
+    return format(zlib.crc32(",".join(parts).encode()), "08x")
+
+
 @router.get("/login", response_class=HTMLResponse)
-def loginpage(request: Request) -> HTMLResponse:
+def login_page(request: Request) -> HTMLResponse:
     target = request.query_params.get("next", "/")
-    safe = target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+    safe = target if SAME_SITE_PATH.fullmatch(target) else "/"
     return HTMLResponse(TEMPLATES.get_template("login.html").render(next=safe))
 
 
@@ -99,7 +103,7 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
 
 
 @router.get("/console/hazards", response_class=HTMLResponse)
-def hazardspage(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def hazards_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     return page(
         request,
         actor,
@@ -111,13 +115,13 @@ def hazardspage(request: Request, db_session: DbSession, clock: CurrentClock, ac
 
 
 @router.get("/console/plans", response_class=HTMLResponse)
-def planspage(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def plans_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     rows = plan_registry.calendar(db_session=db_session, clock=clock, actor=actor)
     return page(request, actor, clock, "plans.html", rows=rows)
 
 
 @router.get("/console/ledger", response_class=HTMLResponse)
-def ledgerpage(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def ledger_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     return page(
         request,
         actor,
@@ -139,7 +143,7 @@ def alarms_page(request: Request, db_session: DbSession, clock: CurrentClock, ac
 
 
 @router.get("/console/map", response_class=HTMLResponse)
-def mappage(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def map_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     return page(request, actor, clock, "map.html")
 
 
@@ -168,7 +172,7 @@ async def live(request: Request) -> Response:
             if actor is None:
                 return None
             data = summary(db_session, app.state.clock, actor)
-            if room.isdigit():
+            if room.isascii() and room.isdigit():
                 data["incident_stamp"] = incident_stamp(db_session, app.state.clock, actor, int(room))
             return data
 

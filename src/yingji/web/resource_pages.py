@@ -3,12 +3,11 @@ search, and one page per registry record (the map's click-through)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
+from yingji.auth.actor import Actor
 from yingji.core.errors import NotFound, YingjiError
 from yingji.deps import CurrentClock, DbSession
 from yingji.registry import nearest
@@ -71,7 +70,7 @@ FIELD_LABELS = {
 LISTED = 300
 
 
-def _search(request: Request, db_session: Any, actor: Any) -> tuple[list[nearest.Hit], str | None]:
+def _search(request: Request, db_session: Session, actor: Actor) -> tuple[list[nearest.Hit], str | None]:
     """The nearest search from the query string; a bad value is reported on the page, not raised."""
     params = request.query_params
     if "lon" not in params:
@@ -79,7 +78,7 @@ def _search(request: Request, db_session: Any, actor: Any) -> tuple[list[nearest
     try:
         lon, lat = float(params["lon"]), float(params.get("lat", ""))
         kind = ResourceKind(params["kind"]) if params.get("kind") else None
-    except (ValueError, ValidationError):
+    except ValueError:
         return [], "经度、纬度须为数字，类型须从列表中选择"
     if not (73 <= lon <= 136 and 3 <= lat <= 54):
         return [], "经纬度超出我国范围（经度 73–136，纬度 3–54）"

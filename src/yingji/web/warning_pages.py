@@ -15,8 +15,7 @@ from yingji.plans.schema import Plan
 from yingji.rules.levels import WarningLevel
 from yingji.warnings import service
 from yingji.warnings.models import WarningStatus
-from yingji.web.common import Viewer, error_page, page
-from yingji.web.incident_pages import divisions_in_scope
+from yingji.web.common import Viewer, divisions_in_scope, error_page, page
 
 router = APIRouter(include_in_schema=False)
 

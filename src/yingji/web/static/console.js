@@ -15,7 +15,9 @@
     if (!response.ok) {
       const error = data.error || {};
       const field = error.field ? "（字段 " + error.field + "）" : "";
-      throw new Error((error.message || ("请求失败：" + response.status)) + field);
+      const failure = new Error((error.message || ("请求失败：" + response.status)) + field);
+      failure.status = response.status;
+      throw failure;
     }
     return data;
   }
@@ -94,6 +96,7 @@
       after(form, data);
     } catch (err) {
       if (error) { error.textContent = err.message; } else { toast(err.message, true); }
+      if (err.status === 409) { delete form.dataset.key; }  // the key was used for other content: a new one next time
       if (button) { button.disabled = false; }
     }
   });
@@ -121,24 +124,28 @@
     if (!select) { return; }
     try {
       await request(select.dataset.method || "POST", select.dataset.api, { [select.name]: select.value });
+      Array.from(select.options).forEach((option) => { option.defaultSelected = option.selected; });  // saved
       toast("已保存");
     } catch (err) {
       toast(err.message, true);
     }
   });
 
-  // 按所选预案显示其必备内容；其余预案的字段不提交
-  document.querySelectorAll("select[data-switch]").forEach((select) => {
-    const show = () => {
-      document.querySelectorAll("fieldset[data-" + select.dataset.switch + "]").forEach((set) => {
-        const on = set.getAttribute("data-" + select.dataset.switch) === select.value;
+  // 按所选预案显示其必备内容（或其响应级别）；其余预案的字段不提交
+  function applySwitches(root) {
+    root.querySelectorAll("select[data-switch]").forEach((select) => {
+      const name = "data-" + select.dataset.switch;
+      document.querySelectorAll("fieldset[" + name + "]").forEach((set) => {
+        const on = set.getAttribute(name) === select.value;
         set.hidden = !on;
         set.disabled = !on;
       });
-    };
-    select.addEventListener("change", show);
-    show();
+    });
+  }
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("select[data-switch]")) { applySwitches(document); }
   });
+  applySwitches(document);
 
   const form = document.getElementById("login-form");
   if (form) {
@@ -147,7 +154,8 @@
       const fields = new FormData(form);
       try {
         await post("/api/auth/login", { username: fields.get("username"), password: fields.get("password") });
-        window.location.assign(form.dataset.next || "/");
+        const next = new URL(form.dataset.next || "/", window.location.origin);
+        window.location.assign(next.origin === window.location.origin ? next.pathname + next.search : "/");
       } catch (err) {
         document.getElementById("login-error").textContent = err.message;
       }
@@ -188,22 +196,37 @@
   tick();
   setInterval(tick, 1000);
 
-  // 局部刷新：重新取本页，替换标注了 data-refresh 的区域（正在其中输入时推迟到下一次）
+  // 局部刷新：重新取本页，替换标注了 data-refresh 的区域；有人正在其中填写（焦点或已改动的输入）时推迟到下一次。
+  function editing(node) {
+    if (node.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) { return true; }
+    return Array.from(node.querySelectorAll("input, textarea, select")).some((el) => {
+      if (el.tagName === "SELECT") { return Array.from(el.options).some((o) => o.selected !== o.defaultSelected); }
+      if (el.type === "checkbox") { return el.checked !== el.defaultChecked; }
+      return el.type !== "hidden" && el.value !== el.defaultValue;
+    });
+  }
+
   async function refresh(nodes) {
     const html = await (await fetch(window.location.href, { credentials: "same-origin" })).text();
     const fresh = new DOMParser().parseFromString(html, "text/html");
     nodes.forEach((node) => {
       const replacement = fresh.getElementById(node.id);
-      if (replacement) { node.replaceWith(document.importNode(replacement, true)); }
+      if (!replacement) { return; }
+      const open = Array.from(node.querySelectorAll("details")).map((d) => d.open);  // keep what was unfolded
+      const incoming = document.importNode(replacement, true);
+      incoming.querySelectorAll("details").forEach((d, i) => { if (i < open.length) { d.open = open[i]; } });
+      node.replaceWith(incoming);
     });
+    applySwitches(document);
     tick();
   }
 
   function live() {
+    if (!document.querySelector("[data-refresh], [data-key]")) { return; }  // nothing on this page changes live
     const status = document.getElementById("live-status");
     const room = document.querySelector("[data-incident]");
     const source = new EventSource("/console/events" + (room ? "?incident=" + room.dataset.incident : ""));
-    let last = null;
+    const seen = {};  // per region: the values of its keys when it was last drawn
     source.addEventListener("open", () => { if (status) { status.textContent = "已连接"; } });
     source.addEventListener("error", () => { if (status) { status.textContent = "重连中"; } });
     source.addEventListener("logout", () => { source.close(); window.location.assign("/login"); });
@@ -217,19 +240,13 @@
         });
       });
       const stale = [];
-      let busy = false;
       document.querySelectorAll("[data-refresh][id]").forEach((node) => {
-        const changed = last && node.dataset.refresh.split(",").some((key) => last[key] !== data[key]);
-        if (!changed) { return; }
-        if (node.contains(document.activeElement) && document.activeElement.matches("input, textarea, select")) {
-          busy = true;
-        } else {
-          stale.push(node);
-        }
+        const now = node.dataset.refresh.split(",").map((key) => String(data[key])).join("|");
+        if (!(node.id in seen)) { seen[node.id] = now; return; }
+        if (seen[node.id] !== now && !editing(node)) { seen[node.id] = now; stale.push(node); }
       });
-      if (!busy) { last = data; }
-      if (!last) { last = data; }
       if (stale.length) { refresh(stale); }
+      document.documentElement.dataset.liveAt = data.as_of;  // for tests: the page has had a live update
     });
   }
 
