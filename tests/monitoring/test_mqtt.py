@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from tests.monitoring.conftest import CORNER, Site
 from tests.support import mosquitto
+from tests.support.serve import serve
 from yingji.monitoring.mqtt import Subscriber
 
 
@@ -103,35 +105,15 @@ def test_a_batch_over_mqtt_raises_the_alarm(site: Site, broker: mosquitto.Broker
 
 def _serve_says(tmp_path: Path, broker_address: str, expected: str) -> str:
     """Start `yingji serve --mqtt …` (empty database, no demo) and return its output once `expected` appears."""
-    import socket
-    import subprocess
-    import sys
-    import time
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = os.environ | {"XDG_DATA_HOME": str(tmp_path), "YINGJI_DATABASE_URL": ""}
-    log = tmp_path / "serve.log"
-    command = [sys.executable, "-m", "yingji", "serve", "--no-demo", "--port", str(port), "--mqtt", broker_address]
-    with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
+    with serve(tmp_path, tmp_path / "serve.log", "--no-demo", "--mqtt", broker_address) as served:
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and process.poll() is None:
-            text = log.read_text(encoding="utf-8")
-            if expected in text:
+        while time.monotonic() < deadline and served.process.poll() is None:
+            if expected in served.output():
                 time.sleep(1)
-                assert process.poll() is None, f"yingji serve stopped: {log.read_text(encoding='utf-8')[-2000:]}"
-                return text
+                assert served.process.poll() is None, f"yingji serve stopped: {served.output()[-2000:]}"
+                break
             time.sleep(0.3)
-        return log.read_text(encoding="utf-8")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        return served.output()
 
 
 def test_serve_reports_the_subscription_only_once_the_broker_confirms_it(

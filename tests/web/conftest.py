@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.support.serve import serve
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -28,13 +29,6 @@ def _require_chromium() -> str:
             pytest.fail("YINGJI_REQUIRE_CHROMIUM is set but chromium is not installed")
         pytest.skip("chromium is not installed")
     return CHROMIUM
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class Server:
@@ -65,39 +59,22 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`yingji serve` with a fresh demo database; stopped (terminated, then killed) after the module."""
-    port = _free_port()
-    env = os.environ | {"XDG_DATA_HOME": str(tmp_path_factory.mktemp("data")), "YINGJI_DATABASE_URL": ""}
-    log = tmp_path_factory.mktemp("log") / "serve.log"
-    with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "yingji", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
+    """`yingji serve` with a fresh demo database, for the whole module."""
+    with serve(tmp_path_factory.mktemp("data"), tmp_path_factory.mktemp("log") / "serve.log") as served:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"yingji serve exited: {log.read_text(encoding='utf-8')[-2000:]}")
+            if served.process.poll() is not None:
+                pytest.fail(f"yingji serve exited: {served.output()[-2000:]}")
             try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                if httpx.get(f"{served.url}/healthz", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.5)
         else:
             pytest.fail("yingji serve did not answer /healthz within 90 s")
-        found = re.search(r"只显示这一次）：(\S+)", log.read_text(encoding="utf-8"))
+        found = re.search(r"只显示这一次）：(\S+)", served.output())
         assert found, "the demo password was not printed"
-        yield Server(url, found.group(1), env)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        yield Server(served.url, found.group(1), served.env)
 
 
 @pytest.fixture(scope="module")

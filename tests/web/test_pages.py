@@ -102,7 +102,7 @@ def test_new_pages_need_a_session(client: TestClient, path: str) -> None:
     [
         ({"lon": "abc", "lat": "40"}, "须为数字"),
         ({"lon": "109.9", "lat": ""}, "须为数字"),
-        ({"lon": "200", "lat": "40"}, "超出我国范围"),
+        ({"lon": "200", "lat": "40"}, "坐标不在中国境内"),
         ({"lon": "109.9", "lat": "40.6", "kind": "helicopter"}, "须从列表中选择"),
     ],
 )
@@ -192,3 +192,39 @@ def test_the_final_report_form_asks_what_the_plans_ask() -> None:
     fields = final_report_fields(["dongsheng-2024", "ordos-noncoal-2024"])
     assert {"事发原因", "经验教训", "整改措施"} <= set(fields)
     assert len(fields) == len(set(fields))  # a name both plans ask for is asked once
+
+
+@pytest.mark.parametrize("hours", [0, 0.5, 1, 3, 48])
+def test_late_counts_in_sql_agree_with_is_late(
+    db_session: Session, client: TestClient, people: dict[str, dict[str, str]], incident: dict[str, Any], hours: float
+) -> None:
+    """The grouped count the lists use is `is_late` as SQL: one acknowledged on time, one late, the rest open."""
+    from yingji.incidents import service
+
+    clocks = [o for o in incident["obligations"] if o["due_at"] and o["kind"] == "report"]
+    base = f"/api/incidents/{incident['id']}/obligations"
+    assert client.post(f"{base}/{clocks[0]['id']}/ack", json={}, headers=people["county"]).status_code == 200
+    clock = FixedClock(factories.CLOCK.now())
+    clock.advance(hours=hours)
+    row = service.get(db_session=db_session, actor=JIUYUAN, incident_id=incident["id"])
+    expected = sum(service.is_late(o, clock.now()) for o in service.obligations(db_session=db_session, incident=row))
+    counted = service.late_counts(db_session=db_session, incident_ids=[row.id, 999_999], now=clock.now())
+    assert counted == {row.id: expected, 999_999: 0}
+
+
+def test_the_contracted_team_comes_first_from_another_division(
+    db_session: Session, client: TestClient, people: dict[str, dict[str, str]]
+) -> None:
+    """A mine in 九原区 contracted with a team registered in 白云鄂博矿区: outside the 九原 officer's registry view,
+    yet the room suggests it first (the mine's 协议救护队 before any nearer team)."""
+    far = factories.team(db_session, "白云矿山救护队", "150206", 109.97, 41.77)
+    factories.enterprise(db_session, "乙矿业公司", "150207")
+    factories.mine(db_session, "乙矿一号井", "乙矿业公司", "150207", lon=109.8, lat=40.6, contracted_team=far.name)
+    report = initial(client_key="report-0002", unit="乙矿业公司", mine="乙矿一号井", lon=109.8, lat=40.6)
+    created = client.post("/api/incidents", json=report.model_dump(mode="json"), headers=people["county"])
+    assert created.status_code == 201, created.text
+    page = client.get(f"/console/incidents/{created.json()['id']}", headers=people["county"])
+    assert page.status_code == 200
+    dispatch = page.text[page.text.index('id="dispatch"') :]
+    assert dispatch.index("白云矿山救护队") < dispatch.index("九原矿山救护队")  # 130 km away, still first
+    assert "协议救护队" in dispatch[: dispatch.index("九原矿山救护队")]

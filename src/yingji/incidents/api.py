@@ -113,22 +113,20 @@ def report_initial(
 @router.get("")
 def list_incidents(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> list[dict[str, Any]]:
     """管辖范围内的事件（新的在前），含迟报计数。"""
-    now = clock.now()
-    rows = []
-    for incident in service.list_(db_session=db_session, actor=actor):
-        obligations = service.obligations(db_session=db_session, incident=incident)
-        rows.append(
-            {
-                "id": incident.id,
-                "title": incident.title,
-                "division_code": incident.division_code,
-                "status": incident.status.value,
-                "occurred_at": incident.occurred_at,
-                "plan_ids": incident.plan_ids,
-                "late": sum(service.is_late(o, now) for o in obligations),
-            }
-        )
-    return rows
+    found = service.list_(db_session=db_session, actor=actor)
+    late = service.late_counts(db_session=db_session, incident_ids=[i.id for i in found], now=clock.now())
+    return [
+        {
+            "id": incident.id,
+            "title": incident.title,
+            "division_code": incident.division_code,
+            "status": incident.status.value,
+            "occurred_at": incident.occurred_at,
+            "plan_ids": incident.plan_ids,
+            "late": late[incident.id],
+        }
+        for incident in found
+    ]
 
 
 @router.get("/{incident_id}")

@@ -23,10 +23,10 @@ def list_incidents() -> None:
     """列出事件（新的在前），含迟报数。"""
     clock = SystemClock()
     with session_scope() as db_session:
-        for incident in service.list_(db_session=db_session, actor=cli_actor()):
-            late = sum(
-                service.is_late(o, clock.now()) for o in service.obligations(db_session=db_session, incident=incident)
-            )
+        found = service.list_(db_session=db_session, actor=cli_actor())
+        counts = service.late_counts(db_session=db_session, incident_ids=[i.id for i in found], now=clock.now())
+        for incident in found:
+            late = counts[incident.id]
             typer.echo(
                 f"{incident.id:>5} {incident.status.value:<10} {incident.title}{'  迟报 ' + str(late) if late else ''}"
             )

@@ -23,8 +23,9 @@ from yingji.incidents.schemas import AdjustResponse, DispatchIn, Handover, Relea
 from yingji.plans import loader
 from yingji.plans.schema import GovernmentLevel, Plan, ResponseLevel
 from yingji.registry import service as registry
+from yingji.registry.enums import ResourceKind
 from yingji.registry.models import Mine, RescueTeam
-from yingji.registry.specs import BY_NAME
+from yingji.registry.specs import BY_NAME, SPEC_OF_RESOURCE
 from yingji.rules.levels import Grade
 from yingji.rules.reporting import release_rule
 
@@ -538,20 +539,11 @@ def handover(*, db_session: Session, clock: Clock, actor: Actor, incident_id: in
     _audit(db_session, clock, actor, "incidents.handover", "incident", incident.id, None, data.model_dump())
 
 
-SPEC_OF_KIND = {
-    "rescue_team": "rescue_teams",
-    "expert": "experts",
-    "depot": "depots",
-    "shelter": "shelters",
-    "transport": "transport",
-}
-
-
 def dispatch(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: DispatchIn) -> Dispatch:
     """Record a dispatch of a resource the actor may see — or of the incident mine's contracted rescue team."""
     incident = _writable(db_session, actor, incident_id)
     try:
-        spec = BY_NAME[SPEC_OF_KIND[data.resource_kind]]
+        spec = BY_NAME[SPEC_OF_RESOURCE[ResourceKind(data.resource_kind)]]
         name = registry.get(db_session=db_session, actor=actor, spec=spec, row_id=data.resource_id).name  # type: ignore[attr-defined]
     except NotFound:
         mine = None if incident.mine_id is None else db_session.get(Mine, incident.mine_id)

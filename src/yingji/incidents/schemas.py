@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, Field, model_validator
 from yingji.core.schemas import YingjiModel
 from yingji.incidents.enums import AccidentSector, TaskStatus
 from yingji.plans.schema import ReportKind
+from yingji.registry.schemas import Latitude, Longitude
 from yingji.rules.levels import Condition
 
 Count = Annotated[int, Field(ge=0, le=100_000)]
@@ -41,8 +42,8 @@ class InitialReport(Casualties):
     unit: str | None = Field(default=None, max_length=120, description="事故发生单位（已登记企业名称）")
     mine: str | None = Field(default=None, max_length=120, description="事发矿山（已登记名称）")
     place: str = Field(min_length=2, max_length=200, description="地点")
-    lon: Annotated[float, Field(ge=73, le=136)] | None = None
-    lat: Annotated[float, Field(ge=3, le=54)] | None = None
+    lon: Longitude | None = None
+    lat: Latitude | None = None
     occurred_at: AwareDatetime = Field(description="事故发生时间")
     known_at: AwareDatetime | None = Field(
         default=None, description="现场人员知悉时间；报告时限由此起算，缺省为发生时间"

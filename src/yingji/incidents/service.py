@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -165,21 +165,38 @@ def active_count(*, db_session: Session, actor: Actor) -> int:
     return db_session.scalar(query) or 0
 
 
+def _late_sql(now: datetime) -> ColumnElement[bool]:
+    """`is_late` as SQL, for counting many clocks in one query."""
+    return and_(
+        Obligation.withdrawn_at.is_(None),
+        Obligation.kind != ObligationKind.SUPPLEMENTARY_WINDOW,
+        or_(
+            and_(Obligation.acknowledged_at.is_(None), Obligation.due_at < now),
+            Obligation.acknowledged_at > Obligation.due_at,
+        ),
+    )
+
+
 def overdue_count(*, db_session: Session, actor: Actor, now: datetime) -> int:
     """Reporting clocks in scope past due and not yet met (迟报 in progress), counted in one query."""
     query = (
         select(func.count())
         .select_from(Obligation)
         .join(Incident, Incident.id == Obligation.incident_id)
-        .where(
-            _in_scope(actor),
-            Obligation.acknowledged_at.is_(None),
-            Obligation.withdrawn_at.is_(None),
-            Obligation.kind != ObligationKind.SUPPLEMENTARY_WINDOW,
-            Obligation.due_at < now,
-        )
+        .where(_in_scope(actor), Obligation.acknowledged_at.is_(None), _late_sql(now))
     )
     return db_session.scalar(query) or 0
+
+
+def late_counts(*, db_session: Session, incident_ids: Sequence[int], now: datetime) -> dict[int, int]:
+    """迟报 per incident (late, met or not), for lists: one grouped query instead of one per incident."""
+    query = (
+        select(Obligation.incident_id, func.count())
+        .where(Obligation.incident_id.in_(incident_ids), _late_sql(now))
+        .group_by(Obligation.incident_id)
+    )
+    found = {incident_id: count for incident_id, count in db_session.execute(query)}
+    return {incident_id: found.get(incident_id, 0) for incident_id in incident_ids}
 
 
 def assessments(*, db_session: Session, incident: Incident) -> list[Assessment]:

@@ -20,6 +20,7 @@ from yingji.core import divisions
 from yingji.core.errors import InvalidInput, NotFound
 from yingji.registry import models as m
 from yingji.registry.enums import ResourceKind, TeamKind
+from yingji.registry.schemas import LAT_RANGE, LON_RANGE
 from yingji.registry.service import revision
 
 EARTH_RADIUS_KM = 6371.0088
@@ -137,8 +138,11 @@ def nearest(
 ) -> list[Hit]:
     """Rank resources by distance; a mine's contracted rescue team comes first whatever its distance."""
     actor.require(Permission.RESOURCES_READ)
-    if not (73 <= lon <= 136 and 3 <= lat <= 54):
-        raise InvalidInput(field="lon", reason="lon/lat：坐标不在中国境内（WGS-84）")
+    (west, east), (south, north) = LON_RANGE, LAT_RANGE
+    if not (west <= lon <= east and south <= lat <= north):
+        raise InvalidInput(
+            field="lon", reason=f"lon/lat：坐标不在中国境内（WGS-84，经度 {west:g}–{east:g}，纬度 {south:g}–{north:g}）"
+        )
     if not 1 <= limit <= 200:
         raise InvalidInput(field="limit", reason="limit：应在 1–200 之间")
     contracted_id = _contracted_team(db_session, actor, mine_id)

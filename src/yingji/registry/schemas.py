@@ -38,8 +38,11 @@ Opt = Annotated[Annotated[str, Field(max_length=200)] | None, Blank]
 Person = Annotated[Annotated[str, Field(max_length=40)] | None, Blank]  # columns of 40 characters
 Phone = Annotated[Annotated[str, Field(pattern=r"^[0-9+\-（）() 转]{5,40}$")] | None, Blank]
 DivisionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$", description="行政区划代码（6位或乡级9位）")]
-Lon = Annotated[Annotated[float, Field(ge=73.0, le=136.0)] | None, Blank]
-Lat = Annotated[Annotated[float, Field(ge=3.0, le=54.0)] | None, Blank]
+LON_RANGE, LAT_RANGE = (73.0, 136.0), (3.0, 54.0)  # China's extent (WGS-84): a wider value is a typing error
+Longitude = Annotated[float, Field(ge=LON_RANGE[0], le=LON_RANGE[1])]
+Latitude = Annotated[float, Field(ge=LAT_RANGE[0], le=LAT_RANGE[1])]
+Lon = Annotated[Longitude | None, Blank]
+Lat = Annotated[Latitude | None, Blank]
 Count = Annotated[Annotated[int, Field(ge=0, le=10_000_000_000)] | None, Blank]
 CreditCode = Annotated[Annotated[str, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] | None, Blank]
 

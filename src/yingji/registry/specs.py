@@ -12,7 +12,7 @@ from yingji.core.schemas import YingjiModel
 from yingji.db.base import Base
 from yingji.registry import models as m
 from yingji.registry import schemas as s
-from yingji.registry.enums import OrganisationKind
+from yingji.registry.enums import OrganisationKind, ResourceKind
 
 
 class Scope(StrEnum):
@@ -136,5 +136,13 @@ SPECS: tuple[EntitySpec, ...] = (
 )
 
 BY_NAME = {spec.name: spec for spec in SPECS}
+# what the nearest search and dispatch call each kind of resource → the registry entity that holds it
+SPEC_OF_RESOURCE = {
+    ResourceKind.RESCUE_TEAM: "rescue_teams",
+    ResourceKind.EXPERT: "experts",
+    ResourceKind.DEPOT: "depots",
+    ResourceKind.SHELTER: "shelters",
+    ResourceKind.TRANSPORT: "transport",
+}
 
 BY_MODEL = {spec.model: spec for spec in SPECS}

@@ -24,7 +24,6 @@ from yingji.incidents.models import Dispatch, EndConditionCheck, Incident, Task
 from yingji.incidents.record import FACT_LABELS, fact_text
 from yingji.plans import loader
 from yingji.plans.schema import Plan
-from yingji.registry.nearest import Hit, ResourceIndex
 from yingji.rules.levels import GRADE_LABELS, Grade
 from yingji.web.common import Viewer, divisions_in_scope, error_page, page
 
@@ -49,12 +48,10 @@ REPORT_KINDS = {"initial": "初报", "follow_up": "续报", "final": "终报"}
 
 @router.get("/console/incidents", response_class=HTMLResponse)
 def incident_list(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    now = clock.now()
     may_report = actor.role in service.REPORTING_ROLES and actor.organisation_id is None
-    rows = []
-    for incident in service.list_(db_session=db_session, actor=actor, limit=200):
-        clocks = service.obligations(db_session=db_session, incident=incident)
-        rows.append((incident, sum(service.is_late(o, now) for o in clocks)))
+    found = service.list_(db_session=db_session, actor=actor, limit=200)
+    late = service.late_counts(db_session=db_session, incident_ids=[i.id for i in found], now=clock.now())
+    rows = [(incident, late[incident.id]) for incident in found]
     return page(
         request,
         actor,
@@ -104,19 +101,11 @@ def room_context(
         "checks": checks,
         "task_groups": {r: _tasks_by_group([t for t in tasks if t.response_id == r]) for r in response_ids},
         "dispatches": list(dispatches),
-        "suggestions": _suggestions(db_session, actor, index, incident),
+        "suggestions": suggest.suggestions(db_session=db_session, actor=actor, index=index, incident=incident),
         "events": timeline.events(db_session=db_session, incident=incident),
         "startable": [p for p in incident.plan_ids if p not in responded],
         "may_command": actor.role in COMMAND_ROLES,
     }
-
-
-def _suggestions(db_session: Session, actor: Actor, index: ResourceIndex, incident: Incident) -> list[Hit]:
-    """Dispatch suggestions; a viewer who may not see the mine's contracted team still gets the room."""
-    try:
-        return suggest.suggestions(db_session=db_session, actor=actor, index=index, incident=incident)
-    except YingjiError:
-        return []
 
 
 @router.get("/console/incidents/{incident_id}", response_class=HTMLResponse)

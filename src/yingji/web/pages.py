@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
@@ -25,7 +25,7 @@ from yingji.deps import CurrentClock, DbSession
 from yingji.hazards import board as hazard_board
 from yingji.hazards import service as hazards
 from yingji.incidents import service as incidents
-from yingji.incidents import timeline
+from yingji.incidents.models import TimelineEvent
 from yingji.ledger import service as ledger
 from yingji.monitoring import alarms
 from yingji.monitoring.models import MonitorPoint
@@ -153,10 +153,9 @@ def incident_stamp(db_session: Session, clock: Clock, actor: Actor, incident_id:
         incident = incidents.get(db_session=db_session, actor=actor, incident_id=incident_id)
     except YingjiError:
         return None
-    events = timeline.events(db_session=db_session, incident=incident)
-    clocks = incidents.obligations(db_session=db_session, incident=incident)
-    late = sum(incidents.is_late(o, clock.now()) for o in clocks)
-    return f"{events[-1].seq if events else 0}:{late}"
+    last = db_session.scalar(select(func.max(TimelineEvent.seq)).where(TimelineEvent.incident_id == incident.id))
+    late = incidents.late_counts(db_session=db_session, incident_ids=[incident.id], now=clock.now())[incident.id]
+    return f"{last or 0}:{late}"
 
 
 @router.get("/console/events")

@@ -8,24 +8,17 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
-from yingji.core.errors import NotFound, YingjiError
+from yingji.core.errors import InvalidInput, NotFound, YingjiError
 from yingji.deps import CurrentClock, DbSession
 from yingji.registry import nearest
 from yingji.registry import service as registry
 from yingji.registry.enums import ResourceKind
-from yingji.registry.specs import BY_NAME
+from yingji.registry.specs import BY_NAME, SPEC_OF_RESOURCE
 from yingji.web.common import Viewer, error_page, page
 
 router = APIRouter(include_in_schema=False)
 
-RESOURCE_TABLES = ("rescue_teams", "experts", "depots", "shelters", "transport")
-KIND_LABELS = {
-    ResourceKind.RESCUE_TEAM: "救援队伍",
-    ResourceKind.EXPERT: "专家",
-    ResourceKind.DEPOT: "储备库",
-    ResourceKind.SHELTER: "避难场所",
-    ResourceKind.TRANSPORT: "运输保障",
-}
+KIND_LABELS = {kind: BY_NAME[entity].label for kind, entity in SPEC_OF_RESOURCE.items()}
 FIELD_LABELS = {
     "id": "编号",
     "name": "名称",
@@ -80,17 +73,18 @@ def _search(request: Request, db_session: Session, actor: Actor) -> tuple[list[n
         kind = ResourceKind(params["kind"]) if params.get("kind") else None
     except ValueError:
         return [], "经度、纬度须为数字，类型须从列表中选择"
-    if not (73 <= lon <= 136 and 3 <= lat <= 54):
-        return [], "经纬度超出我国范围（经度 73–136，纬度 3–54）"
     index = request.app.state.resource_index.get(db_session)
-    hits = nearest.nearest(db_session=db_session, actor=actor, index=index, lon=lon, lat=lat, kind=kind, limit=20)
+    try:
+        hits = nearest.nearest(db_session=db_session, actor=actor, index=index, lon=lon, lat=lat, kind=kind, limit=20)
+    except InvalidInput as err:  # the search's own rule (coordinates within China), in its own words
+        return [], err.render()
     return hits, None
 
 
 @router.get("/console/resources", response_class=HTMLResponse)
 def resources(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
     tables = {}
-    for name in RESOURCE_TABLES:
+    for name in SPEC_OF_RESOURCE.values():
         spec = BY_NAME[name]
         tables[name] = (spec.label, registry.list_(db_session=db_session, actor=actor, spec=spec, limit=LISTED))
     hits, problem = _search(request, db_session, actor)

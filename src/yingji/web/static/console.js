@@ -169,19 +169,6 @@
     });
   }
 
-  document.addEventListener("click", async (event) => {
-    const button = event.target.closest("button[data-ack]");
-    if (!button) { return; }
-    button.disabled = true;
-    try {
-      await post("/api/monitoring/alarms/" + button.dataset.ack + "/ack", {});
-      button.replaceWith(document.createTextNode("已确认"));
-    } catch (err) {
-      button.disabled = false;
-      toast(err.message, true);
-    }
-  });
-
   // 报告时限倒计时（每秒）
   function tick() {
     const now = Date.now();
