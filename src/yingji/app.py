@@ -23,6 +23,7 @@ from yingji.monitoring.schema import default_rules
 from yingji.plan_registry.api import router as plan_registry_router
 from yingji.plans import loader
 from yingji.plans.api import router as plans_router
+from yingji.property.api import router as property_router
 from yingji.registry import api as registry_api
 from yingji.tips.api import router as tips_router
 from yingji.tips.schema import reward_rules
@@ -70,6 +71,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.include_router(hazards_router)
     app.include_router(tips_router)
     app.include_router(ledger_router)
+    app.include_router(property_router)
     web_pages.install(app)
     app.include_router(web_assets.router)
     app.include_router(web_map.router)

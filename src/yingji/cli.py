@@ -22,6 +22,7 @@ from yingji.monitoring.cli import app as monitoring_app
 from yingji.monitoring.cli import simulate
 from yingji.plan_registry.cli import calendar as plans_calendar
 from yingji.plans.cli import app as plans_app
+from yingji.property.cli import app as property_app
 from yingji.registry.cli import app as registry_app
 from yingji.registry.cli import demo_app
 from yingji.warnings.cli import app as warnings_app
@@ -39,6 +40,7 @@ app.add_typer(warnings_app, name="warnings")
 app.add_typer(monitoring_app, name="monitoring")
 app.add_typer(hazards_app, name="hazards")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(property_app, name="property")
 app.command("worker")(worker)
 app.command("assess")(assess)
 app.command("simulate")(simulate)
@@ -97,6 +99,9 @@ def serve(
             from yingji.hazards.demo import load as load_demo_hazards
 
             load_demo_hazards(db_session=db_session, clock=SystemClock())  # only on a demo database without hazards
+            from yingji.property.demo import load as load_demo_property
+
+            load_demo_property(db_session=db_session, clock=SystemClock())  # only when no property company exists
     from yingji.core.clock import SystemClock as RunClock
     from yingji.db.session import make_sessionmaker
     from yingji.worker import Worker

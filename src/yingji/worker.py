@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,8 +18,10 @@ from yingji.incidents.clocks import check_clocks
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.service import run_round
 from yingji.notify.worker import deliver_due
+from yingji.property import complaints, duties, targets
 
 logger = logging.getLogger(__name__)
+TARGETS_EVERY = timedelta(minutes=10)
 
 
 class Worker:
@@ -35,6 +38,7 @@ class Worker:
         self._makers, self._clock, self._interval = makers, clock, interval
         self._retention_days = retention_days
         self._monitor = monitor  # the engine the server ingests with; None where another process owns it
+        self._targets_at: datetime | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.run_forever, name="yingji-worker", daemon=True)
 
@@ -53,6 +57,7 @@ class Worker:
             escalated = escalate_overdue(db_session=db_session, clock=self._clock, actor=SYSTEM)
         if escalated:
             logger.info("hazard ladder: %s rung(s) taken", len(escalated))
+        self._property_round()
         if self._monitor is not None:
             with self._makers() as db_session:
                 result = run_round(
@@ -62,6 +67,20 @@ class Worker:
                 logger.info("monitoring round %s", result)
         sent, failed = deliver_due(makers=self._makers, clock=self._clock)
         return flagged, sent, failed
+
+    def _property_round(self) -> None:
+        """Complaint clocks every round; this quarter's street duties and the computed targets every 10 minutes."""
+        with self._makers() as db_session, transaction(db_session):
+            changes = complaints.sweep(db_session=db_session, clock=self._clock)
+        if changes:
+            logger.info("property complaints: %s", changes)
+        now = self._clock.now()
+        if self._targets_at is not None and now - self._targets_at < TARGETS_EVERY:
+            return
+        with self._makers() as db_session, transaction(db_session):
+            duties.ensure(db_session=db_session, clock=self._clock)
+            targets.sync(db_session=db_session, clock=self._clock, actor=SYSTEM)
+        self._targets_at = now
 
     def run_forever(self) -> None:
         while not self._stop.is_set():

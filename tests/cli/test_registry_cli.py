@@ -29,7 +29,7 @@ def loaded(tmp_path: Path) -> Path:
 def test_demo_load_is_idempotent(loaded: Path) -> None:
     again = run("demo", "load", tmp_path=loaded)
     assert again.returncode == 0, again.stderr
-    assert "divisions 144" in again.stdout and "warnings 0" in again.stdout
+    assert "divisions 381" in again.stdout and "warnings 0" in again.stdout
 
 
 def test_warnings_cli(loaded: Path) -> None:

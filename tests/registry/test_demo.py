@@ -19,7 +19,7 @@ pytestmark = pytest.mark.db
 def test_demo_dataset_loads_real_and_marked_synthetic_rows(db_session: Session) -> None:
     """One load per engine (it is the slowest fixture), checked from several sides."""
     loaded = demo.load(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM)
-    assert loaded["divisions"] == 144
+    assert loaded["divisions"] == 381
     for entity in (
         "organisations",
         "rescue_teams",

@@ -12,6 +12,7 @@ class Role(StrEnum):
     HQ_COMMANDER = "hq_commander"  # 指挥部指挥员
     EXPERT = "expert"  # 专家（只读）
     ADMIN = "admin"  # 系统管理员
+    GRASSROOTS_OFFICER = "grassroots_officer"  # 街道（苏木乡镇）、社区（嘎查村）工作人员
 
 
 ROLE_LABELS = {
@@ -21,6 +22,7 @@ ROLE_LABELS = {
     Role.HQ_COMMANDER: "指挥部指挥员",
     Role.EXPERT: "专家（只读）",
     Role.ADMIN: "系统管理员",
+    Role.GRASSROOTS_OFFICER: "街道社区工作人员",
 }
 
 
@@ -37,6 +39,7 @@ class Permission(StrEnum):
     HAZARDS_SUPERVISE = "hazards.supervise"  # 确认、督办、验收销号隐患
     TIPS_HANDLE = "tips.handle"  # 受理、核查、反馈举报
     LEDGER_WRITE = "ledger.write"  # 督办任务进展、指标数据填报
+    PROPERTY_SUPERVISE = "property.supervise"  # 物业服务监管：小区登记、诉求办理、检查与信用
 
 
 _READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
@@ -47,6 +50,7 @@ _OFFICER = {
     Permission.HAZARDS_SUPERVISE,
     Permission.TIPS_HANDLE,
     Permission.LEDGER_WRITE,
+    Permission.PROPERTY_SUPERVISE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -64,6 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.HQ_COMMANDER: frozenset(_READ | {Permission.ALARMS_HANDLE}),
     Role.EXPERT: frozenset(_READ),
     Role.ADMIN: frozenset(Permission),
+    Role.GRASSROOTS_OFFICER: frozenset({Permission.REGISTRY_READ, Permission.PROPERTY_SUPERVISE}),
 }
 
 PERMISSION_LABELS = {
@@ -79,4 +84,5 @@ PERMISSION_LABELS = {
     Permission.HAZARDS_SUPERVISE: "督办和验收销号隐患",
     Permission.TIPS_HANDLE: "受理举报",
     Permission.LEDGER_WRITE: "填报督办任务和指标",
+    Permission.PROPERTY_SUPERVISE: "物业服务监管",
 }

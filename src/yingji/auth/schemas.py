@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from yingji.auth.roles import Role
+from yingji.core.divisions import CODE_PATTERN
 from yingji.core.schemas import YingjiModel
 
 
@@ -17,7 +18,7 @@ class UserCreate(YingjiModel):
     display_name: str = Field(min_length=1, max_length=64, description="姓名")
     password: str = Field(min_length=10, max_length=200, description="密码，至少10位")
     role: Role
-    division_code: str | None = Field(default=None, pattern=r"^\d{6}(\d{3})?$", description="管辖行政区划")
+    division_code: str | None = Field(default=None, pattern=CODE_PATTERN, description="管辖行政区划")
     organisation: str | None = Field(default=None, min_length=2, max_length=120, description="企业用户所属企业名称")
 
 

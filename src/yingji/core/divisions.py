@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
-CODE = re.compile(r"^\d{6}(\d{3})?$")
+# 6-digit GB/T 2260 codes; 9-digit statistical town codes; 12-digit village/community (村级) codes.
+CODE_PATTERN = r"^\d{6}(\d{3}){0,2}$"
+CODE = re.compile(CODE_PATTERN)
 
 
 def stem(code: str) -> str:
     """Return the prefix every descendant's code starts with: 150600 → 1506, 150000 → 15, 150602 → 150602.
 
-    Six-digit codes end in pairs of zeros at the levels they do not specify; nine-digit town codes are kept whole.
+    Six-digit codes end in pairs of zeros at the levels they do not specify; town and community codes are kept whole.
     """
     if len(code) != 6:
         return code

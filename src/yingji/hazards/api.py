@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 
+from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import NotFound
 from yingji.core.http import read_bounded
 from yingji.db.session import transaction
@@ -17,7 +18,7 @@ from yingji.hazards.schema import ConfirmIn, HazardIn, RectificationIn, StepIn, 
 from yingji.rules.hazards import HazardAction, HazardGrade, HazardState
 
 router = APIRouter(prefix="/api/hazards", tags=["隐患排查治理"])
-Division = Annotated[str | None, Query(pattern=r"^\d{6}(\d{3})?$")]
+Division = Annotated[str | None, Query(pattern=CODE_PATTERN)]
 
 
 @router.get("")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field, model_validator
 
+from yingji.core.divisions import CODE_PATTERN
 from yingji.core.schemas import YingjiModel
 from yingji.incidents.enums import AccidentSector, TaskStatus
 from yingji.plans.schema import ReportKind
@@ -36,7 +37,7 @@ class InitialReport(Casualties):
 
     client_key: ClientKey
     title: str = Field(min_length=4, max_length=200, description="事件名称")
-    division_code: str = Field(pattern=r"^\d{6}(\d{3})?$", description="事发地行政区划")
+    division_code: str = Field(pattern=CODE_PATTERN, description="事发地行政区划")
     sector: AccidentSector
     accident_type: str = Field(min_length=2, max_length=40, description="事故类别，如 透水、冒顶片帮、中毒窒息")
     unit: str | None = Field(default=None, max_length=120, description="事故发生单位（已登记企业名称）")

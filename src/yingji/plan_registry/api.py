@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from yingji.core.divisions import CODE_PATTERN
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.plan_registry import service
@@ -19,7 +20,7 @@ def plan_calendar(
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
-    division: Annotated[str | None, Query(pattern=r"^\d{6}(\d{3})?$")] = None,
+    division: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
     overdue: bool = False,
 ) -> list[dict[str, Any]]:
     """管辖范围内的预案及其备案期限、下次演练和评估日期、逾期项（overdue=true 只列逾期）。"""

@@ -10,6 +10,7 @@ from typing import Annotated
 import yaml
 from pydantic import Field, ValidationError
 
+from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.plan_registry.models import ActivityKind, HolderKind, PlanType
@@ -68,7 +69,7 @@ class PlanRecordIn(YingjiModel):
     doc_no: Annotated[str, Field(min_length=2, max_length=80)] | None = None
     holder_kind: HolderKind
     holder_name: Annotated[str, Field(min_length=2, max_length=120)]
-    division_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$")]
+    division_code: Annotated[str, Field(pattern=CODE_PATTERN)]
     plan_type: PlanType
     production_safety: bool = True
     high_risk: bool = Field(default=False, description="矿山、危险化学品、金属冶炼等高危单位（708号 第八条）")

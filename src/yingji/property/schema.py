@@ -108,11 +108,14 @@ class YearValue(Cited):
     value: Number | None = None
     full: bool = False
     within: list[str] = Field(default_factory=list)  # the divisions the year's goal names; empty: the whole division
+    within_codes: list[DivisionCode] = Field(default_factory=list)  # their codes, in the same order
 
     @model_validator(mode="after")
     def _one_goal(self) -> YearValue:
         if (self.value is None) == (not self.full):
             raise ValueError("value 与 full 须且只能给出其一")
+        if len(self.within_codes) != len(self.within):
+            raise ValueError("within_codes 须逐一给出 within 所列区划的代码")
         return self
 
 

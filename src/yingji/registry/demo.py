@@ -134,6 +134,8 @@ DEMO_USERS = (
     ("baotou_commander", "包头市指挥员", Role.HQ_COMMANDER, "150200"),
     ("ordos_commander", "鄂尔多斯市指挥员", Role.HQ_COMMANDER, "150600"),
     ("dongsheng_commander", "东胜区指挥员", Role.HQ_COMMANDER, "150602"),
+    ("jiaotong_street", "东胜区交通街道工作人员", Role.GRASSROOTS_OFFICER, "150602001"),
+    ("jinxiu_community", "交通街道锦秀社区工作人员", Role.GRASSROOTS_OFFICER, "150602001002"),
 )
 
 

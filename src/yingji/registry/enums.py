@@ -10,6 +10,7 @@ class DivisionLevel(StrEnum):
     CITY = "city"  # 地级（市、盟）
     COUNTY = "county"  # 县级（旗、县、区、县级市）
     TOWN = "town"  # 乡级（镇、苏木、街道）
+    COMMUNITY = "community"  # 村级（社区、嘎查村）
 
 
 class OrganisationKind(StrEnum):

@@ -23,11 +23,11 @@ from yingji.registry.enums import (
 
 
 class Division(Base):
-    """行政区划 (GB/T 2260; towns by their 9-digit statistical code)."""
+    """行政区划 (GB/T 2260; towns and communities by their 9- and 12-digit statistical codes)."""
 
     __tablename__ = "division"
 
-    code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
     level: Mapped[DivisionLevel] = mapped_column(str_enum(DivisionLevel))
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("division.code"), index=True)

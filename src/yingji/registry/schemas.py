@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, field_validator
 
+from yingji.core.divisions import CODE_PATTERN
 from yingji.core.schemas import YingjiModel
 from yingji.registry.enums import (
     EnterpriseSector,
@@ -37,7 +38,7 @@ Ref = Annotated[Annotated[str, Field(min_length=2, max_length=120)] | None, Blan
 Opt = Annotated[Annotated[str, Field(max_length=200)] | None, Blank]
 Person = Annotated[Annotated[str, Field(max_length=40)] | None, Blank]  # columns of 40 characters
 Phone = Annotated[Annotated[str, Field(pattern=r"^[0-9+\-（）() 转]{5,40}$")] | None, Blank]
-DivisionCode = Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$", description="行政区划代码（6位或乡级9位）")]
+DivisionCode = Annotated[str, Field(pattern=CODE_PATTERN, description="行政区划代码（6位、乡级9位或村级12位）")]
 LON_RANGE, LAT_RANGE = (73.0, 136.0), (3.0, 54.0)  # China's extent (WGS-84): a wider value is a typing error
 Longitude = Annotated[float, Field(ge=LON_RANGE[0], le=LON_RANGE[1])]
 Latitude = Annotated[float, Field(ge=LAT_RANGE[0], le=LAT_RANGE[1])]

@@ -20,6 +20,7 @@ from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
+from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import Forbidden, InvalidInput, NotFound
 from yingji.core.schemas import YingjiModel
 from yingji.hazards import service as hazards
@@ -40,7 +41,7 @@ MASK = "（保密）"
 class TipIn(YingjiModel):
     """举报：被举报单位或场所、事实；举报人可匿名（姓名、电话可不填）。"""
 
-    division_code: Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$")]
+    division_code: Annotated[str, Field(pattern=CODE_PATTERN)]
     subject: Short
     description: Long
     reporter_name: Name | None = None

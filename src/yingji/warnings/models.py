@@ -45,7 +45,7 @@ class EarlyWarning(Base):
     is_exercise: Mapped[bool] = mapped_column(default=False)
     expires_at: Mapped[datetime | None]
     issuer_body: Mapped[str | None] = mapped_column(String(200))
-    issuer_division: Mapped[str | None] = mapped_column(String(9))
+    issuer_division: Mapped[str | None] = mapped_column(String(12))
     issued_by: Mapped[str | None] = mapped_column(String(120))
     issued_at: Mapped[datetime | None]
     lifted_by: Mapped[str | None] = mapped_column(String(120))

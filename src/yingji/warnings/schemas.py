@@ -7,10 +7,11 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
+from yingji.core.divisions import CODE_PATTERN
 from yingji.core.schemas import YingjiModel
 from yingji.warnings.models import WarningKind
 
-Code = Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$")]
+Code = Annotated[str, Field(pattern=CODE_PATTERN)]
 # Text that XML 1.0 can carry (CAP is XML): no control characters except tab and line breaks.
 XML_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*$"
 Line = Annotated[str, Field(pattern=r"^[^\x00-\x1f\ufffe\uffff]*$")]

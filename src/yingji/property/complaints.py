@@ -1,0 +1,496 @@
+"""Complaints 诉求: owners file (web form or hotline entry), the programme's routes send each to the level whose
+remit it is, clocks run in working days, overdue ones climb a level, and the owner confirms or re-opens.
+
+The owner follows a complaint with its number and a query code shown once at filing (only its hash is stored); the
+same answer for an unknown number and a wrong code, so numbers leak nothing. Contact details are shown to officers
+handling the complaint only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yingji.audit import service as audit
+from yingji.auth.actor import Actor
+from yingji.calendars.service import work_calendar
+from yingji.core.clock import LOCAL_TZ, Clock, to_local
+from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.core.schemas import YingjiModel
+from yingji.property import settings
+from yingji.property.models import Complaint, ComplaintEvent, Compound, CreditEventRow
+from yingji.property.service import require
+from yingji.registry.models import Division
+from yingji.rules import property as rules
+from yingji.rules.property import ACTION_LABELS, LEVEL_LABELS, STATE_LABELS, ComplaintAction, ComplaintState, Level
+
+Text = Annotated[str, Field(min_length=5, max_length=4000)]
+Phone = Annotated[str, Field(pattern=r"^[0-9+\-（）() 转]{5,40}$")]
+OPEN_STATES = (ComplaintState.OPEN, ComplaintState.REOPENED, ComplaintState.RESPONDED)
+EVENT_LABELS = {
+    "filed": "受理",
+    "respond": "响应",
+    "resolve": "办结答复",
+    "confirm": "业主确认",
+    "reopen": "业主不满意重办",
+    "escalated": "超时升级",
+    "overdue": "超时督办",
+    "reroute": "改派",
+    "auto_close": "逾期未确认视为办结",
+}
+
+
+class ComplaintIn(YingjiModel):
+    """诉求：小区、类别、内容、联系电话（姓名可不填）。"""
+
+    compound_id: int
+    category: Annotated[str, Field(min_length=1, max_length=40)]
+    content: Text
+    owner_name: Annotated[str, Field(max_length=40)] | None = None
+    owner_phone: Phone
+
+
+class HotlineIn(ComplaintIn):
+    """热线登记：受理人员可直接按事权定级。"""
+
+    remit: str | None = None
+
+
+class RespondIn(YingjiModel):
+    note: Text
+
+
+class ResolveIn(YingjiModel):
+    answer: Text
+    substantiated: bool | None = None  # 对物业服务企业的投诉是否属实（属实计入信用）
+
+
+class RerouteIn(YingjiModel):
+    remit: Annotated[str, Field(min_length=2, max_length=30)]
+    reason: Text
+    department: Annotated[str, Field(max_length=100)] | None = None
+
+
+class OwnerCode(YingjiModel):
+    code: Annotated[str, Field(min_length=6, max_length=40)]
+
+
+class OwnerIn(OwnerCode):
+    action: Literal["confirm", "reopen"]
+    reason: Annotated[str, Field(max_length=2000)] = ""
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _event(db_session: Session, clock: Clock, complaint: Complaint, kind: str, actor: str, note: str) -> None:
+    db_session.add(
+        ComplaintEvent(
+            complaint_id=complaint.id, at=clock.now(), kind=kind, level=complaint.level, actor=actor, note=note
+        )
+    )
+
+
+def _audit(db_session: Session, clock: Clock, actor: str, complaint: Complaint, action: str, **detail: str) -> None:
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor,
+        action=f"property.complaint.{action}",
+        target_kind="property_complaint",
+        target_key=str(complaint.id),
+        detail={"number": complaint.number, "state": complaint.state.value, "level": complaint.level.value, **detail},
+    )
+
+
+def _place(db_session: Session, complaint: Complaint, start: datetime, remit: str) -> rules.Route:
+    """Route by remit under the compound's programme and start the clocks at ``start``."""
+    compound = db_session.get(Compound, complaint.compound_id)
+    assert compound is not None
+    programme = settings.programme_for(compound.division_code)
+    chosen, level = rules.route(settings.routes(programme), remit, settings.defaults().complaints.remit_aliases)
+    complaint.programme, complaint.remit, complaint.route_rule = programme.id, remit, chosen.rule_id
+    complaint.dispatcher = chosen.dispatcher
+    _set_level(db_session, complaint, level, start, chosen, compound.division_code)
+    return chosen
+
+
+def _set_level(
+    db_session: Session, complaint: Complaint, level: Level, start: datetime, chosen: rules.Route | None, place: str
+) -> None:
+    complaint.level = level
+    complaint.handler_division = rules.handler_division(level, place)
+    complaint.response_due, complaint.completion_due = rules.deadlines(
+        start, level, settings.defaults().limits(), work_calendar(db_session=db_session), chosen
+    )
+    complaint.overdue_since = None
+
+
+def file(
+    *, db_session: Session, clock: Clock, data: ComplaintIn, channel: str, actor: Actor | None = None
+) -> tuple[Complaint, str]:
+    """Accept a complaint and route it; returns it with the owner's query code (shown once)."""
+    compound = db_session.get(Compound, data.compound_id)
+    if compound is None or (actor is not None and not actor.covers_division(compound.division_code)):
+        raise InvalidInput(field="compound_id", reason="compound_id：没有这个小区")
+    if actor is not None:
+        require(actor, compound.division_code)
+    category = settings.defaults().category(data.category)
+    if category is None:
+        names = "、".join(c.name for c in settings.defaults().complaints.categories)
+        raise InvalidInput(field="category", reason=f"category：诉求类别须为 {names} 之一")
+    remit = data.remit if isinstance(data, HotlineIn) and data.remit else category.remit
+    now = clock.now()
+    code = secrets.token_urlsafe(9)
+    complaint = Complaint(
+        number=_number(db_session, now),
+        secret_hash=_hash(code),
+        channel=channel,
+        compound_id=compound.id,
+        company_id=compound.company_id,
+        category=category.name,
+        content=data.content,
+        owner_name=data.owner_name,
+        owner_phone=data.owner_phone,
+        state=ComplaintState.OPEN,
+        filed_at=now,
+        escalations=0,
+        updated_at=now,
+        department=None,
+    )
+    chosen = _place(db_session, complaint, now, remit)
+    db_session.add(complaint)
+    db_session.flush()
+    by = actor.username if actor else "public"
+    _event(
+        db_session,
+        clock,
+        complaint,
+        "filed",
+        by,
+        f"按事权“{remit}”分派至{chosen.handler}（{chosen.rule_id}，{chosen.seed}）",
+    )
+    _audit(db_session, clock, by, complaint, "file", channel=channel)
+    return complaint, code
+
+
+def _number(db_session: Session, now: datetime) -> str:
+    day = to_local(now).strftime("%Y%m%d")
+    while True:
+        number = f"WY{day}{secrets.randbelow(10**6):06d}"
+        if db_session.scalar(select(Complaint.id).where(Complaint.number == number)) is None:
+            return number
+
+
+def _handled(db_session: Session, actor: Actor, complaint_id: int) -> Complaint:
+    """A complaint the caller may act on: it is handled within their jurisdiction."""
+    require(actor)
+    found = db_session.get(Complaint, complaint_id)
+    if found is None or not visible(db_session, actor, found):
+        raise NotFound(kind="诉求", key=str(complaint_id))
+    if not actor.covers_division(found.handler_division):
+        raise Forbidden(reason=f"该诉求由{LEVEL_LABELS[found.level]}办理（{found.handler_division}），不在本账号管辖内")
+    return found
+
+
+def visible(db_session: Session, actor: Actor, complaint: Complaint) -> bool:
+    compound = db_session.get(Compound, complaint.compound_id)
+    return compound is not None and actor.covers_division(compound.division_code)
+
+
+def respond(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: int, data: RespondIn) -> Complaint:
+    complaint = _handled(db_session, actor, complaint_id)
+    complaint.state = rules.complaint_transition(complaint.state, ComplaintAction.RESPOND)
+    complaint.responded_at = complaint.updated_at = clock.now()
+    _event(db_session, clock, complaint, "respond", actor.username, data.note)
+    _audit(db_session, clock, actor.username, complaint, "respond")
+    return complaint
+
+
+def resolve(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: int, data: ResolveIn) -> Complaint:
+    """Answer the owner; a substantiated complaint about a company becomes a credit event (投诉处理)."""
+    complaint = _handled(db_session, actor, complaint_id)
+    complaint.state = rules.complaint_transition(complaint.state, ComplaintAction.RESOLVE)
+    complaint.resolved_at = complaint.updated_at = clock.now()
+    complaint.answer, complaint.substantiated = data.answer, data.substantiated
+    if data.substantiated and complaint.company_id is not None:
+        db_session.add(
+            CreditEventRow(
+                company_id=complaint.company_id,
+                on=to_local(clock.now()).date(),
+                input="complaint_handling",
+                points=settings.defaults().credit.auto.complaint_substantiated,
+                serious=False,
+                note=f"诉求 {complaint.number}（{complaint.category}）经核实属实",
+                source=f"complaint:{complaint.id}",
+                recorded_by=actor.username,
+                created_at=clock.now(),
+            )
+        )
+    _event(db_session, clock, complaint, "resolve", actor.username, data.answer)
+    _audit(db_session, clock, actor.username, complaint, "resolve", substantiated=str(data.substantiated))
+    return complaint
+
+
+def reroute(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: int, data: RerouteIn) -> Complaint:
+    """Re-grade an open complaint's remit (the handler finds it simpler or harder); clocks restart at the new level."""
+    complaint = _handled(db_session, actor, complaint_id)
+    if complaint.state not in OPEN_STATES:
+        raise InvalidInput(field="remit", reason=f"“{STATE_LABELS[complaint.state]}”的诉求不能改派")
+    chosen = _place(db_session, complaint, clock.now(), data.remit)
+    complaint.department = data.department if Level.DEPARTMENT in chosen.levels else None
+    complaint.updated_at = clock.now()
+    _event(
+        db_session,
+        clock,
+        complaint,
+        "reroute",
+        actor.username,
+        f"改按“{data.remit}”由{chosen.handler}办理：{data.reason}",
+    )
+    _audit(db_session, clock, actor.username, complaint, "reroute", remit=data.remit)
+    return complaint
+
+
+def owner_find(db_session: Session, number: str, code: str) -> Complaint:
+    found = db_session.scalar(select(Complaint).where(Complaint.number == number))
+    if found is None or not secrets.compare_digest(found.secret_hash, _hash(code)):
+        raise NotFound(kind="诉求", key=number)
+    return found
+
+
+def owner_act(*, db_session: Session, clock: Clock, number: str, data: OwnerIn) -> Complaint:
+    """The owner confirms the answer or asks for the complaint to be handled again (clocks restart)."""
+    complaint = owner_find(db_session, number, data.code)
+    action = ComplaintAction(data.action)
+    complaint.state = rules.complaint_transition(complaint.state, action)
+    now = clock.now()
+    complaint.updated_at = now
+    if action is ComplaintAction.CONFIRM:
+        complaint.closed_at = now
+    else:
+        if len(data.reason.strip()) < 2:
+            raise InvalidInput(field="reason", reason="reason：请说明不满意的原因")
+        compound = db_session.get(Compound, complaint.compound_id)
+        assert compound is not None
+        _set_level(db_session, complaint, complaint.level, now, None, compound.division_code)
+        complaint.resolved_at = None
+    _event(db_session, clock, complaint, action.value, "owner", data.reason or ACTION_LABELS[action])
+    _audit(db_session, clock, "owner", complaint, action.value)
+    return complaint
+
+
+def sweep(*, db_session: Session, clock: Clock) -> list[tuple[str, str]]:
+    """Escalate overdue complaints one level, flag those overdue at the top, close unconfirmed answers.
+
+    Returns (number, what happened) for each change.
+    """
+    now, changes = clock.now(), []
+    due = select(Complaint).where(
+        Complaint.state.in_(OPEN_STATES),
+        Complaint.overdue_since.is_(None),
+        (Complaint.completion_due < now)
+        | ((Complaint.response_due < now) & Complaint.state.in_((ComplaintState.OPEN, ComplaintState.REOPENED))),
+    )
+    for complaint in db_session.scalars(due.order_by(Complaint.id).with_for_update()):
+        which = rules.overdue(complaint.state, complaint.response_due, complaint.completion_due, now)
+        if which is None:
+            continue
+        label = "响应" if which == "response" else "办结"
+        upper = rules.ESCALATES_TO[complaint.level]
+        compound = db_session.get(Compound, complaint.compound_id)
+        assert compound is not None
+        if upper is None:
+            complaint.overdue_since = now
+            _event(db_session, clock, complaint, "overdue", "system", f"{label}超时，已在最高层级，列入超时督办")
+            changes.append((complaint.number, "overdue"))
+        else:
+            before = complaint.level
+            _set_level(db_session, complaint, upper, now, None, compound.division_code)
+            complaint.escalations += 1
+            note = f"{LEVEL_LABELS[before]}{label}超时，升级至{LEVEL_LABELS[upper]}（{complaint.handler_division}）办理"
+            _event(db_session, clock, complaint, "escalated", "system", note)
+            changes.append((complaint.number, f"escalated:{upper.value}"))
+        complaint.updated_at = now
+        _audit(db_session, clock, "system", complaint, "escalate", clock_run_out=which)
+    window = timedelta(days=settings.defaults().complaints.confirm_days)
+    unconfirmed = select(Complaint).where(
+        Complaint.state == ComplaintState.RESOLVED, Complaint.resolved_at < now - window
+    )
+    for complaint in db_session.scalars(unconfirmed.order_by(Complaint.id).with_for_update()):
+        complaint.state, complaint.closed_at, complaint.updated_at = ComplaintState.CLOSED, now, now
+        _event(
+            db_session, clock, complaint, "auto_close", "system", f"办结答复后 {window.days} 日内业主未确认也未要求重办"
+        )
+        _audit(db_session, clock, "system", complaint, "auto_close")
+        changes.append((complaint.number, "closed"))
+    return changes
+
+
+def listing(
+    *, db_session: Session, actor: Actor, state: str | None = None, mine: bool = False, overdue_only: bool = False
+) -> list[Complaint]:
+    """Complaints about compounds in the caller's jurisdiction; ``mine``: only those handled at the caller's level."""
+    require(actor)
+    query = select(Complaint).join(Compound, Compound.id == Complaint.compound_id)
+    query = query.where(actor.division_filter(Compound.division_code))
+    if state == "open":
+        query = query.where(Complaint.state.in_(OPEN_STATES))
+    elif state is not None:
+        query = query.where(Complaint.state == ComplaintState(state))
+    if mine and actor.division_code is not None:
+        query = query.where(Complaint.handler_division == actor.division_code)
+    if overdue_only:
+        query = query.where(Complaint.overdue_since.is_not(None) | (Complaint.escalations > 0))
+    return list(db_session.scalars(query.order_by(Complaint.filed_at.desc(), Complaint.id.desc()).limit(2000)))
+
+
+def get(db_session: Session, actor: Actor, complaint_id: int) -> Complaint:
+    require(actor)
+    found = db_session.get(Complaint, complaint_id)
+    if found is None or not visible(db_session, actor, found):
+        raise NotFound(kind="诉求", key=str(complaint_id))
+    return found
+
+
+def events(db_session: Session, complaint_id: int) -> list[ComplaintEvent]:
+    query = select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint_id).order_by(ComplaintEvent.id)
+    return list(db_session.scalars(query))
+
+
+def as_dict(db_session: Session, complaint: Complaint, *, officer: bool, now: datetime) -> dict[str, Any]:
+    """The complaint for an officer (with contact and events' actors) or for the owner (without)."""
+    compound = db_session.get(Compound, complaint.compound_id)
+    handler = db_session.get(Division, complaint.handler_division)
+    out: dict[str, Any] = {
+        "id": complaint.id if officer else None,
+        "number": complaint.number,
+        "compound": compound.name if compound else None,
+        "category": complaint.category,
+        "content": complaint.content,
+        "state": complaint.state.value,
+        "state_label": STATE_LABELS[complaint.state],
+        "level": complaint.level.value,
+        "level_label": LEVEL_LABELS[complaint.level],
+        "handler": handler.name if handler else complaint.handler_division,
+        "dispatcher": complaint.dispatcher,
+        "filed_at": complaint.filed_at.isoformat(),
+        "response_due": complaint.response_due.isoformat(),
+        "completion_due": complaint.completion_due.isoformat(),
+        "overdue": rules.overdue(complaint.state, complaint.response_due, complaint.completion_due, now),
+        "escalations": complaint.escalations,
+        "answer": complaint.answer,
+        "events": [
+            {
+                "at": e.at.isoformat(),
+                "kind": e.kind,
+                "label": EVENT_LABELS.get(e.kind, e.kind),
+                "level": LEVEL_LABELS[e.level],
+                "note": e.note,
+                **({"actor": e.actor} if officer else {}),
+            }
+            for e in events(db_session, complaint.id)
+        ],
+    }
+    if officer:
+        out.update(
+            compound_id=complaint.compound_id,
+            company_id=complaint.company_id,
+            programme=complaint.programme,
+            remit=complaint.remit,
+            route_rule=complaint.route_rule,
+            handler_division=complaint.handler_division,
+            department=complaint.department,
+            owner_name=complaint.owner_name,
+            owner_phone=complaint.owner_phone,
+            channel=complaint.channel,
+            substantiated=complaint.substantiated,
+            overdue_since=complaint.overdue_since.isoformat() if complaint.overdue_since else None,
+        )
+    else:
+        out.pop("id")
+    return out
+
+
+def public_compounds(db_session: Session, division_code: str) -> list[dict[str, Any]]:
+    """Compound names under a street or community, for the public form (names and places only)."""
+    if len(division_code) < 9:
+        raise InvalidInput(field="division", reason="division：请选择街道（苏木乡镇）或社区")
+    query = select(Compound.id, Compound.name, Compound.division_code).where(
+        Compound.division_code.startswith(division_code, autoescape=True)
+    )
+    return [{"id": i, "name": n, "division_code": d} for i, n, d in db_session.execute(query.order_by(Compound.name))]
+
+
+def monthly(*, db_session: Session, actor: Actor, month: str) -> dict[str, Any]:
+    """A month's complaint counts and rates per compound and per company, with the key compounds 重点小区 flagged.
+
+    Rate = complaints per 100 households (Baotou task 19 “诉求率和重点小区投诉监测”, 000#L300; thresholds are the
+    platform defaults, the seed giving none).
+    """
+    require(actor)
+    try:
+        start = datetime.strptime(month + "-01", "%Y-%m-%d").date()
+    except ValueError:
+        raise InvalidInput(field="month", reason="month：须为 YYYY-MM") from None
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    first = to_utc_start(start)
+    last = to_utc_start(end)
+    counts = dict(
+        db_session.execute(
+            select(Complaint.compound_id, func.count())
+            .where(Complaint.filed_at >= first, Complaint.filed_at < last)
+            .group_by(Complaint.compound_id)
+        ).all()
+    )
+    defaults = settings.defaults().complaints
+    places = db_session.scalars(select(Compound).where(actor.division_filter(Compound.division_code)))
+    rows: list[dict[str, Any]] = []
+    by_company: dict[int, dict[str, Any]] = {}
+    for place in sorted(places, key=lambda c: (c.division_code, c.name)):
+        n = counts.get(place.id, 0)
+        rate = rules.month_rate(n, place.households)
+        key = n >= defaults.key_compound_count or (n > 0 and rate >= defaults.key_compound_rate)
+        rows.append(
+            {
+                "compound_id": place.id,
+                "compound": place.name,
+                "division_code": place.division_code,
+                "company_id": place.company_id,
+                "households": place.households,
+                "complaints": n,
+                "rate": rate,
+                "key": key,
+            }
+        )
+        if place.company_id is not None:
+            agg = by_company.setdefault(
+                place.company_id, {"company_id": place.company_id, "households": 0, "complaints": 0, "key_compounds": 0}
+            )
+            agg["households"] += place.households
+            agg["complaints"] += n
+            agg["key_compounds"] += int(key)
+    companies = []
+    for agg in by_company.values():
+        agg["rate"] = rules.month_rate(agg["complaints"], agg["households"])
+        companies.append(agg)
+    return {
+        "month": month,
+        "thresholds": {"rate": defaults.key_compound_rate, "count": defaults.key_compound_count},
+        "basis": "包府办发〔2025〕59号任务19：建立诉求率和重点小区投诉监测机制，按月分析研判（000#L300）",
+        "compounds": rows,
+        "companies": sorted(companies, key=lambda a: -a["rate"]),
+    }
+
+
+def to_utc_start(day: date) -> datetime:
+    """Midnight Beijing time of a local date, as an aware datetime."""
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
