@@ -57,7 +57,6 @@ class Worker:
             escalated = escalate_overdue(db_session=db_session, clock=self._clock, actor=SYSTEM)
         if escalated:
             logger.info("hazard ladder: %s rung(s) taken", len(escalated))
-        self._property_round()
         if self._monitor is not None:
             with self._makers() as db_session:
                 result = run_round(
@@ -66,6 +65,10 @@ class Worker:
             if result.offline or result.escalated:
                 logger.info("monitoring round %s", result)
         sent, failed = deliver_due(makers=self._makers, clock=self._clock)
+        try:  # after the emergency duties, and never in their way
+            self._property_round()
+        except Exception:
+            logger.exception("property round failed")
         return flagged, sent, failed
 
     def _property_round(self) -> None:

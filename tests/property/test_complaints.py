@@ -4,7 +4,7 @@ with a fake clock, confirmation, re-opening, automatic closing, a substantiated 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,9 +14,13 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from tests.property.conftest import People, Places
-from yingji.core.clock import FixedClock
-from yingji.property import complaints
+from yingji.auth.roles import Role
+from yingji.core.clock import FixedClock, to_local
+from yingji.property import complaints, settings
 from yingji.property.models import Complaint, ComplaintEvent, CreditEventRow
+from yingji.rules import property as rules
+from yingji.rules.calendar import WorkCalendar
+from yingji.rules.property import Level
 
 pytestmark = pytest.mark.db
 
@@ -225,3 +229,34 @@ def test_monthly_rates_and_key_compounds(client: TestClient, people: People, pla
     sheet = client.get("/api/property/analysis/monthly.xlsx?month=2026-11", headers=people["dongsheng"])
     assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
     assert client.get("/api/property/analysis/monthly?month=2026-13", headers=people["dongsheng"]).status_code == 422
+
+
+def test_review_guards(client: TestClient, db_session: Session, people: People, places: Places) -> None:
+    """Re-grading to the same level cannot restart the clocks; reopen cycles count once in credit; the owner's
+    contact is for those who handle the complaint."""
+    made = _file(client, places["jinxiu"])
+    row = db_session.scalar(select(Complaint).where(Complaint.number == made["number"]))
+    assert row is not None
+    url = f"/api/property/complaints/{row.id}"
+    same = client.post(
+        f"{url}/reroute", json={"remit": "simple", "reason": "重新计时试试"}, headers=people["community"]
+    )
+    assert same.status_code == 422 and same.json()["error"]["field"] == "remit"
+    other = factories.bearer(db_session, "ds_city", Role.CITY_OFFICER, "150600")
+    assert client.get(url, headers=other).json()["owner_phone"] == complaints.MASK
+    assert client.get(url, headers=people["community"]).json()["owner_phone"] == "13800000001"
+    action = f"/api/property/public/complaints/{made['number']}/action"
+    for _ in range(3):
+        client.post(f"{url}/respond", json={"note": "已联系业主"}, headers=people["community"])
+        client.post(f"{url}/resolve", json={"answer": "已处理完毕", "substantiated": True}, headers=people["community"])
+        client.post(action, json={"code": made["code"], "action": "reopen", "reason": "仍未解决"})
+    events = db_session.scalars(select(CreditEventRow).where(CreditEventRow.source == f"complaint:{row.id}")).all()
+    assert len(events) == 1
+
+
+def test_clocks_count_beijing_days() -> None:
+    """Filed at 07:00 Beijing on Saturday 21 November (still Friday in UTC): three working days end on Wednesday."""
+    calendar = WorkCalendar()
+    start = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
+    _, completion = rules.deadlines(start, Level.COMMUNITY, settings.defaults().limits(), calendar)
+    assert to_local(completion).date() == date(2026, 11, 25)

@@ -262,3 +262,33 @@ def test_append_only_tables_refuse_changes(db_session: Session, table: str, row:
     ):
         with pytest.raises(DBAPIError), db_session.begin_nested():
             db_session.execute(text(statement))
+
+
+def test_grassroots_events_and_publication_order(
+    client: TestClient, db_session: Session, people: People, places: Places
+) -> None:
+    company = _company(db_session)
+    event = {
+        "company_id": company,
+        "on": "2026-11-01",
+        "input": "administrative_penalty",
+        "points": -30,
+        "serious": True,
+        "note": "社区认定严重失信",
+    }
+    assert client.post("/api/property/credit/events", json=event, headers=people["community"]).status_code == 403
+    opinion = {**event, "input": "street_community_opinion", "points": -2, "serious": False, "note": "社区意见"}
+    assert client.post("/api/property/credit/events", json=opinion, headers=people["community"]).status_code == 201
+    preview = f"/api/property/credit/companies/{company}/2026"
+    assert client.get(preview, headers=people["street"]).status_code == 403
+    assert client.get(preview, headers=people["dongsheng"]).json()["score"] == 78.0
+    publish = "/api/property/credit/publish"
+    assert client.post(publish, json={"year": 2022}, headers=people["dongsheng"]).status_code == 422
+    assert client.post(publish, json={"year": 2025}, headers=people["dongsheng"]).status_code == 200
+    earlier = client.post(publish, json={"year": 2024}, headers=people["dongsheng"])
+    assert earlier.status_code == 422 and "2025" in earlier.json()["error"]["message"]
+    sync = client.post("/api/property/targets/sync", headers=people["street"])
+    assert sync.status_code == 403
+    assert client.get("/api/property/targets", headers=people["street"]).json()[0]["programme"] == (
+        "dongsheng-property-2024"
+    )

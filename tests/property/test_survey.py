@@ -74,9 +74,37 @@ def test_bad_rows_are_reported_by_line_and_field_and_nothing_is_stored(
 
 
 def test_a_wrong_total_and_rows_after_it_are_refused(client: TestClient, people: People, places: Places) -> None:
-    response = client.post(URL, content=_csv(*GOOD, "合计,,,,10,420,,,,,,,,", GOOD[0]), headers=people["street"])
-    details = {(d["line"], d["field"]) for d in response.json()["error"]["details"]}
-    assert details == {(4, "buildings"), (5, "seq")}
+    wrong = client.post(URL, content=_csv(*GOOD, "合计,,,,10,420,,,,,,,,"), headers=people["street"])
+    assert [(d["line"], d["field"]) for d in wrong.json()["error"]["details"]] == [(4, "buildings")]
+    after = client.post(URL, content=_csv(*GOOD, "合计,,,,9,420,,,,,,,,", GOOD[0]), headers=people["street"])
+    assert [(d["line"], d["field"]) for d in after.json()["error"]["details"]] == [(5, "seq")]
+
+
+def test_duplicate_rows_and_quoted_line_breaks(client: TestClient, people: People, places: Places) -> None:
+    twice = client.post(URL, content=_csv(GOOD[0], GOOD[0]), headers=people["street"])
+    assert [(d["line"], d["field"]) for d in twice.json()["error"]["details"]] == [(3, "compound_name")]
+    spanning = '1,交通街道,健康社区,"健康\n家园",3,120,9000,1996,无物业,,,,,'
+    bad = "2,交通街道,健康社区,健康新村,三,120,9000,1996,无物业,,,,,"
+    response = client.post(URL, content=_csv(spanning, bad), headers=people["street"])
+    assert [(d["line"], d["field"]) for d in response.json()["error"]["details"]] == [(4, "buildings")]
+
+
+def test_reimporting_keeps_what_the_survey_does_not_carry(
+    client: TestClient, db_session: Session, people: People, places: Places
+) -> None:
+    exported = client.get("/api/property/survey/export.xlsx", headers=people["dongsheng"])
+    again = client.post(
+        "/api/property/survey/import?filename=s.xlsx", content=exported.content, headers=people["dongsheng"]
+    )
+    assert again.status_code == 200, again.text
+    assert (again.json()["created"], again.json()["updated"]) == (0, 3)
+    kept = db_session.scalar(select(Compound).where(Compound.name == "锦秀苑"))
+    assert kept is not None and kept.committee.value == "owners" and kept.committee_members == 5
+    baotou = client.get("/api/property/survey/export.xlsx", headers=people["baotou"])
+    names = {
+        r[3] for r in list(load_workbook(io.BytesIO(baotou.content)).worksheets[0].iter_rows(values_only=True))[1:-1]
+    }
+    assert names == set()  # the 东胜区 form holds no 昆都仑区 compound
 
 
 def test_rows_outside_the_jurisdiction_are_refused(client: TestClient, people: People, places: Places) -> None:

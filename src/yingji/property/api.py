@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import to_local
 from yingji.core.http import read_bounded
@@ -273,7 +274,7 @@ async def file_public(request: Request, db_session: DbSession, clock: CurrentClo
             return {
                 "number": row.number,
                 "code": code,
-                **complaints.as_dict(db_session, row, officer=False, now=clock.now()),
+                **complaints.as_dict(db_session, row, officer=None, now=clock.now()),
             }
 
     return await run_in_threadpool(work)
@@ -283,7 +284,7 @@ async def file_public(request: Request, db_session: DbSession, clock: CurrentClo
 def view_public(number: str, body: complaints.OwnerCode, db_session: DbSession, clock: CurrentClock) -> dict[str, Any]:
     """业主凭编号和查询码查看自己的诉求（编号或查询码不符一律答“未找到”）。"""
     row = complaints.owner_find(db_session, number, body.code)
-    return complaints.as_dict(db_session, row, officer=False, now=clock.now())
+    return complaints.as_dict(db_session, row, officer=None, now=clock.now())
 
 
 @router.post("/public/complaints/{number}/action")
@@ -291,7 +292,7 @@ def owner_action(number: str, body: complaints.OwnerIn, db_session: DbSession, c
     """业主确认办结（confirm）或不满意要求重办（reopen，须说明原因）。"""
     with transaction(db_session):
         row = complaints.owner_act(db_session=db_session, clock=clock, number=number, data=body)
-        return complaints.as_dict(db_session, row, officer=False, now=clock.now())
+        return complaints.as_dict(db_session, row, officer=None, now=clock.now())
 
 
 @router.get("/public/credit/{year}")
@@ -314,7 +315,7 @@ def list_complaints(
 ) -> list[dict[str, Any]]:
     """辖区小区的诉求；mine=true 只列本级办理的；overdue=true 只列升级过或超时督办的。"""
     rows = complaints.listing(db_session=db_session, actor=actor, state=state, mine=mine, overdue_only=overdue)
-    return [complaints.as_dict(db_session, r, officer=True, now=clock.now()) for r in rows]
+    return [complaints.as_dict(db_session, r, officer=actor, now=clock.now(), with_events=False) for r in rows]
 
 
 @router.post("/complaints", status_code=201)
@@ -324,13 +325,13 @@ def file_hotline(
     """热线登记诉求（受理人员可直接按事权定级）；返回的查询码由受理人员告知业主。"""
     with transaction(db_session):
         row, code = complaints.file(db_session=db_session, clock=clock, data=body, channel="hotline", actor=actor)
-        return {"code": code, **complaints.as_dict(db_session, row, officer=True, now=clock.now())}
+        return {"code": code, **complaints.as_dict(db_session, row, officer=actor, now=clock.now())}
 
 
 @router.get("/complaints/{complaint_id}")
 def get_complaint(complaint_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
     row = complaints.get(db_session, actor, complaint_id)
-    return complaints.as_dict(db_session, row, officer=True, now=clock.now())
+    return complaints.as_dict(db_session, row, officer=actor, now=clock.now())
 
 
 @router.post("/complaints/{complaint_id}/respond")
@@ -339,7 +340,7 @@ def respond(
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = complaints.respond(db_session=db_session, clock=clock, actor=actor, complaint_id=complaint_id, data=body)
-        return complaints.as_dict(db_session, row, officer=True, now=clock.now())
+        return complaints.as_dict(db_session, row, officer=actor, now=clock.now())
 
 
 @router.post("/complaints/{complaint_id}/resolve")
@@ -348,7 +349,7 @@ def resolve(
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = complaints.resolve(db_session=db_session, clock=clock, actor=actor, complaint_id=complaint_id, data=body)
-        return complaints.as_dict(db_session, row, officer=True, now=clock.now())
+        return complaints.as_dict(db_session, row, officer=actor, now=clock.now())
 
 
 @router.post("/complaints/{complaint_id}/reroute")
@@ -357,7 +358,7 @@ def reroute(
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = complaints.reroute(db_session=db_session, clock=clock, actor=actor, complaint_id=complaint_id, data=body)
-        return complaints.as_dict(db_session, row, officer=True, now=clock.now())
+        return complaints.as_dict(db_session, row, officer=actor, now=clock.now())
 
 
 @router.get("/analysis/monthly")
@@ -422,6 +423,7 @@ def preview(
 ) -> dict[str, Any]:
     """某企业某年度按现行方法的得分（未公布前的预览）和当年信用事件。"""
     service.company(db_session, actor, company_id)
+    credit.require_bureau(actor)  # events carry other streets' findings
     with transaction(db_session):
         result, method = credit.evaluate(db_session, clock, company_id, year)
     return {
@@ -455,6 +457,7 @@ def list_duties(
     db_session: DbSession, actor: CurrentActor, clock: CurrentClock, period: str | None = None
 ) -> list[dict[str, Any]]:
     """各街道的季度联合执法检查和联席会议任务及完成情况。"""
+    service.require(actor)
     with transaction(db_session):
         duties.ensure(db_session=db_session, clock=clock)
     return duties.listing(db_session=db_session, actor=actor, today=to_local(clock.now()).date(), period=period)
@@ -479,7 +482,8 @@ def list_targets(
     when = year or to_local(clock.now()).year
     out = []
     for programme in all_programmes().values():
-        if not actor.covers_division(programme.division_code):
+        inside = actor.division_code is not None and divisions.contains(programme.division_code, actor.division_code)
+        if not (actor.covers_division(programme.division_code) or inside):
             continue
         out.append(
             {
@@ -494,8 +498,10 @@ def list_targets(
 
 @router.post("/targets/sync")
 def sync_targets(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, int]:
-    """把按登记数据计算的本年度值写入督办台账（值有变化时追加一条）。"""
+    """把按登记数据计算的本年度值写入督办台账（值有变化时追加一条；旗县区以上住房主管部门）。"""
     service.require(actor)
+    actor.require(Permission.LEDGER_WRITE)
+    credit.require_bureau(actor)
     with transaction(db_session):
         return {
             "loaded": targets.load(db_session=db_session, clock=clock, actor=actor),

@@ -20,18 +20,21 @@ from sqlalchemy.orm import Session
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.calendars.service import work_calendar
+from yingji.core import divisions
 from yingji.core.clock import LOCAL_TZ, Clock, to_local
 from yingji.core.errors import Forbidden, InvalidInput, NotFound
 from yingji.core.schemas import YingjiModel
 from yingji.property import settings
 from yingji.property.models import Complaint, ComplaintEvent, Compound, CreditEventRow
-from yingji.property.service import require
+from yingji.property.service import credit_event, require
 from yingji.registry.models import Division
 from yingji.rules import property as rules
+from yingji.rules.calendar import WorkCalendar
 from yingji.rules.property import ACTION_LABELS, LEVEL_LABELS, STATE_LABELS, ComplaintAction, ComplaintState, Level
 
 Text = Annotated[str, Field(min_length=5, max_length=4000)]
 Phone = Annotated[str, Field(pattern=r"^[0-9+\-（）() 转]{5,40}$")]
+MASK = "（仅办理人员可见）"
 OPEN_STATES = (ComplaintState.OPEN, ComplaintState.REOPENED, ComplaintState.RESPONDED)
 EVENT_LABELS = {
     "filed": "受理",
@@ -118,20 +121,22 @@ def _place(db_session: Session, complaint: Complaint, start: datetime, remit: st
     programme = settings.programme_for(compound.division_code)
     chosen, level = rules.route(settings.routes(programme), remit, settings.defaults().complaints.remit_aliases)
     complaint.programme, complaint.remit, complaint.route_rule = programme.id, remit, chosen.rule_id
+    if complaint.id is not None and level is complaint.level:
+        raise InvalidInput(field="remit", reason=f"remit：改派后仍由{LEVEL_LABELS[level]}办理，时限不重新计算")
     complaint.dispatcher = chosen.dispatcher
-    _set_level(db_session, complaint, level, start, chosen, compound.division_code)
+    _set_level(complaint, level, start, chosen, compound.division_code, work_calendar(db_session=db_session))
     return chosen
 
 
 def _set_level(
-    db_session: Session, complaint: Complaint, level: Level, start: datetime, chosen: rules.Route | None, place: str
+    complaint: Complaint, level: Level, start: datetime, chosen: rules.Route | None, place: str, calendar: WorkCalendar
 ) -> None:
+    """Hand the complaint to ``level`` with fresh clocks from ``start`` (the 超时督办 flag is left as it is)."""
     complaint.level = level
     complaint.handler_division = rules.handler_division(level, place)
     complaint.response_due, complaint.completion_due = rules.deadlines(
-        start, level, settings.defaults().limits(), work_calendar(db_session=db_session), chosen
+        start, level, settings.defaults().limits(), calendar, chosen
     )
-    complaint.overdue_since = None
 
 
 def file(
@@ -193,7 +198,7 @@ def _number(db_session: Session, now: datetime) -> str:
 def _handled(db_session: Session, actor: Actor, complaint_id: int) -> Complaint:
     """A complaint the caller may act on: it is handled within their jurisdiction."""
     require(actor)
-    found = db_session.get(Complaint, complaint_id)
+    found = db_session.get(Complaint, complaint_id, with_for_update=True)  # one step at a time per complaint
     if found is None or not visible(db_session, actor, found):
         raise NotFound(kind="诉求", key=str(complaint_id))
     if not actor.covers_division(found.handler_division):
@@ -221,19 +226,19 @@ def resolve(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: in
     complaint.state = rules.complaint_transition(complaint.state, ComplaintAction.RESOLVE)
     complaint.resolved_at = complaint.updated_at = clock.now()
     complaint.answer, complaint.substantiated = data.answer, data.substantiated
-    if data.substantiated and complaint.company_id is not None:
-        db_session.add(
-            CreditEventRow(
-                company_id=complaint.company_id,
-                on=to_local(clock.now()).date(),
-                input="complaint_handling",
-                points=settings.defaults().credit.auto.complaint_substantiated,
-                serious=False,
-                note=f"诉求 {complaint.number}（{complaint.category}）经核实属实",
-                source=f"complaint:{complaint.id}",
-                recorded_by=actor.username,
-                created_at=clock.now(),
-            )
+    source = f"complaint:{complaint.id}"
+    counted = db_session.scalar(select(CreditEventRow.id).where(CreditEventRow.source == source).limit(1))
+    if data.substantiated and complaint.company_id is not None and counted is None:  # once per complaint
+        credit_event(
+            db_session,
+            clock,
+            actor,
+            company_id=complaint.company_id,
+            on=to_local(clock.now()).date(),
+            input="complaint_handling",
+            points=settings.defaults().credit.auto.complaint_substantiated,
+            note=f"诉求 {complaint.number}（{complaint.category}）经核实属实",
+            source=source,
         )
     _event(db_session, clock, complaint, "resolve", actor.username, data.answer)
     _audit(db_session, clock, actor.username, complaint, "resolve", substantiated=str(data.substantiated))
@@ -261,7 +266,7 @@ def reroute(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: in
 
 
 def owner_find(db_session: Session, number: str, code: str) -> Complaint:
-    found = db_session.scalar(select(Complaint).where(Complaint.number == number))
+    found = db_session.scalar(select(Complaint).where(Complaint.number == number).with_for_update())
     if found is None or not secrets.compare_digest(found.secret_hash, _hash(code)):
         raise NotFound(kind="诉求", key=number)
     return found
@@ -281,7 +286,8 @@ def owner_act(*, db_session: Session, clock: Clock, number: str, data: OwnerIn) 
             raise InvalidInput(field="reason", reason="reason：请说明不满意的原因")
         compound = db_session.get(Compound, complaint.compound_id)
         assert compound is not None
-        _set_level(db_session, complaint, complaint.level, now, None, compound.division_code)
+        _set_level(complaint, complaint.level, now, None, compound.division_code, work_calendar(db_session=db_session))
+        complaint.overdue_since = None  # handled afresh
         complaint.resolved_at = None
     _event(db_session, clock, complaint, action.value, "owner", data.reason or ACTION_LABELS[action])
     _audit(db_session, clock, "owner", complaint, action.value)
@@ -300,21 +306,24 @@ def sweep(*, db_session: Session, clock: Clock) -> list[tuple[str, str]]:
         (Complaint.completion_due < now)
         | ((Complaint.response_due < now) & Complaint.state.in_((ComplaintState.OPEN, ComplaintState.REOPENED))),
     )
+    calendar = work_calendar(db_session=db_session)
     for complaint in db_session.scalars(due.order_by(Complaint.id).with_for_update()):
         which = rules.overdue(complaint.state, complaint.response_due, complaint.completion_due, now)
         if which is None:
             continue
         label = "响应" if which == "response" else "办结"
-        upper = rules.ESCALATES_TO[complaint.level]
         compound = db_session.get(Compound, complaint.compound_id)
         assert compound is not None
+        upper = rules.ESCALATES_TO[complaint.level]
+        while upper is not None and rules.handler_division(upper, compound.division_code) == complaint.handler_division:
+            upper = rules.ESCALATES_TO[upper]  # a compound registered to its street: the street already handles it
         if upper is None:
             complaint.overdue_since = now
             _event(db_session, clock, complaint, "overdue", "system", f"{label}超时，已在最高层级，列入超时督办")
             changes.append((complaint.number, "overdue"))
         else:
             before = complaint.level
-            _set_level(db_session, complaint, upper, now, None, compound.division_code)
+            _set_level(complaint, upper, now, None, compound.division_code, calendar)
             complaint.escalations += 1
             note = f"{LEVEL_LABELS[before]}{label}超时，升级至{LEVEL_LABELS[upper]}（{complaint.handler_division}）办理"
             _event(db_session, clock, complaint, "escalated", "system", note)
@@ -366,9 +375,25 @@ def events(db_session: Session, complaint_id: int) -> list[ComplaintEvent]:
     return list(db_session.scalars(query))
 
 
-def as_dict(db_session: Session, complaint: Complaint, *, officer: bool, now: datetime) -> dict[str, Any]:
-    """The complaint for an officer (with contact and events' actors) or for the owner (without)."""
-    compound = db_session.get(Compound, complaint.compound_id)
+def handles_contact(actor: Actor, handler_division: str) -> bool:
+    """The owner's contact is for the handling body and the levels between it and its county — not for the city."""
+    if actor.is_unlimited:
+        return True
+    own = actor.division_code
+    return own is not None and len(divisions.stem(own)) >= 6 and handler_division.startswith(divisions.stem(own))
+
+
+def as_dict(
+    db_session: Session,
+    complaint: Complaint,
+    *,
+    officer: Actor | None,
+    now: datetime,
+    with_events: bool = True,
+) -> dict[str, Any]:
+    """The complaint for an officer (events' actors; the owner's contact only for those who handle it) or for the
+    owner (``officer`` None: neither)."""
+    compound = db_session.get(Compound, complaint.compound_id)  # identity map: one load per compound per request
     handler = db_session.get(Division, complaint.handler_division)
     out: dict[str, Any] = {
         "id": complaint.id if officer else None,
@@ -397,10 +422,11 @@ def as_dict(db_session: Session, complaint: Complaint, *, officer: bool, now: da
                 "note": e.note,
                 **({"actor": e.actor} if officer else {}),
             }
-            for e in events(db_session, complaint.id)
+            for e in (events(db_session, complaint.id) if with_events else [])
         ],
     }
     if officer:
+        handles = handles_contact(officer, complaint.handler_division)
         out.update(
             compound_id=complaint.compound_id,
             company_id=complaint.company_id,
@@ -409,8 +435,8 @@ def as_dict(db_session: Session, complaint: Complaint, *, officer: bool, now: da
             route_rule=complaint.route_rule,
             handler_division=complaint.handler_division,
             department=complaint.department,
-            owner_name=complaint.owner_name,
-            owner_phone=complaint.owner_phone,
+            owner_name=complaint.owner_name if handles else MASK,
+            owner_phone=complaint.owner_phone if handles else MASK,
             channel=complaint.channel,
             substantiated=complaint.substantiated,
             overdue_since=complaint.overdue_since.isoformat() if complaint.overdue_since else None,

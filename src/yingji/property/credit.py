@@ -8,16 +8,17 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from yingji.auth.actor import Actor
+from yingji.auth.actor import SYSTEM, Actor
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from yingji.core.schemas import YingjiModel
 from yingji.property import settings
 from yingji.property.models import CreditEventRow, CreditMethod, CreditResult, PropertyCompany
-from yingji.property.service import company, record, require, snapshot
+from yingji.property.schema import all_programmes
+from yingji.property.service import company, credit_event, record, require, snapshot
 from yingji.property.settings import INPUT_LABELS, MethodBody
 from yingji.rules import property as rules
 
@@ -28,6 +29,9 @@ CONSEQUENCE_LABELS = {
     "media_exposure": "通过媒体向社会曝光",
     "reward_in_lieu_of_subsidy": "落实“以奖代补”奖励政策",
 }
+
+
+GRASSROOTS_INPUTS = ("daily_inspection", "street_community_opinion")  # what a street or community itself observes
 
 
 class EventIn(YingjiModel):
@@ -45,7 +49,7 @@ class MethodIn(MethodBody):
     note: Annotated[str, Field(min_length=2, max_length=2000)]
 
 
-def _city_or_above(actor: Actor) -> None:
+def require_bureau(actor: Actor) -> None:
     """Methods and published results are the housing bureau's (county or above), not a street's."""
     if actor.division_code is not None and len(actor.division_code) > 6:
         raise Forbidden(reason="信用评价方法和结果由旗县区以上住房主管部门发布")
@@ -64,7 +68,7 @@ def ensure_default_method(*, db_session: Session, clock: Clock) -> CreditMethod:
             created_at=clock.now(),
         )
         db_session.add(found)
-        db_session.flush()
+        record(db_session, clock, SYSTEM, "property.credit.method", found, None)
     return found
 
 
@@ -76,7 +80,7 @@ def current_method(db_session: Session, clock: Clock) -> CreditMethod:
 def add_method(*, db_session: Session, clock: Clock, actor: Actor, data: MethodIn) -> CreditMethod:
     """Publish a new method version; older versions stay as they were (append-only)."""
     require(actor)
-    _city_or_above(actor)
+    require_bureau(actor)
     ensure_default_method(db_session=db_session, clock=clock)
     if db_session.scalar(select(CreditMethod.id).where(CreditMethod.version == data.version)) is not None:
         raise Conflict(field="version", reason=f"评价方法版本「{data.version}」已存在，版本不可修改")
@@ -103,20 +107,21 @@ def add_event(*, db_session: Session, clock: Clock, actor: Actor, data: EventIn)
         raise InvalidInput(field="on", reason="on：事件日期不能晚于今天")
     if _published(db_session, subject.id, data.on.year) is not None:
         raise RuleViolation(plan="信用评价", rule=f"{data.on.year} 年度结果已公布，不能再补录该年度事件")
-    row = CreditEventRow(
+    grassroots = actor.division_code is not None and len(actor.division_code) > 6
+    if grassroots and (data.input not in GRASSROOTS_INPUTS or data.serious):
+        raise Forbidden(reason="街道、社区只能记录“日常检查”和“街道（社区）意见”，且不能认定严重失信")
+    return credit_event(
+        db_session,
+        clock,
+        actor,
         company_id=subject.id,
         on=data.on,
         input=data.input,
         points=data.points,
-        serious=data.serious,
         note=data.note,
         source="manual",
-        recorded_by=actor.username,
-        created_at=clock.now(),
+        serious=data.serious,
     )
-    db_session.add(row)
-    record(db_session, clock, actor, "property.credit.event", row, None)
-    return row
 
 
 def _published(db_session: Session, company_id: int, year: int) -> CreditResult | None:
@@ -149,13 +154,24 @@ def history(db_session: Session, company_id: int) -> dict[int, rules.YearResult]
 def publish(*, db_session: Session, clock: Clock, actor: Actor, year: int) -> list[CreditResult]:
     """Score every company in the caller's jurisdiction for a finished year, publish, and apply the list rules."""
     require(actor)
-    _city_or_above(actor)
+    require_bureau(actor)
     if year >= to_local(clock.now()).year:
         raise RuleViolation(plan="信用评价", rule=f"{year} 年度尚未结束，不能公布年度结果")
+    first = min(min(p.years) for p in all_programmes().values()) - 1
+    if year < first:
+        raise InvalidInput(field="year", reason=f"year：信用评价从 {first} 年度起（方案实施前一年）")
     published: list[CreditResult] = []
     subjects = db_session.scalars(
         select(PropertyCompany).where(actor.division_filter(PropertyCompany.division_code)).order_by(PropertyCompany.id)
+    ).all()
+    later = db_session.scalar(
+        select(func.max(CreditResult.year)).where(CreditResult.company_id.in_([c.id for c in subjects]))
     )
+    if later is not None and later > year:
+        raise RuleViolation(
+            plan="信用评价",
+            rule=f"已公布 {later} 年度结果，不能再补公布更早的 {year} 年度（名单连续年度规则依赖公布顺序）",
+        )
     for subject in subjects:
         if _published(db_session, subject.id, year) is not None:
             continue

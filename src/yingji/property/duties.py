@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
@@ -16,9 +17,9 @@ from yingji.core.clock import Clock, to_local
 from yingji.core.errors import InvalidInput, NotFound
 from yingji.core.schemas import YingjiModel
 from yingji.property import settings
-from yingji.property.models import Compound, CreditEventRow, Duty, DutyRecord
+from yingji.property.models import Compound, Duty, DutyRecord
 from yingji.property.schema import all_programmes
-from yingji.property.service import record, require
+from yingji.property.service import credit_event, record, require
 from yingji.registry.enums import DivisionLevel
 from yingji.registry.models import Division
 
@@ -84,7 +85,11 @@ def ensure(*, db_session: Session, clock: Clock) -> int:
                 )
                 added += 1
     if added:
-        db_session.flush()
+        try:
+            with db_session.begin_nested():  # another process may have created the quarter's duties meanwhile
+                db_session.flush()
+        except IntegrityError:
+            return 0
     return added
 
 
@@ -164,19 +169,17 @@ def hold(*, db_session: Session, clock: Clock, actor: Actor, duty_id: int, data:
     for found in findings:
         if found["company_id"] is None:
             continue
-        db_session.add(
-            CreditEventRow(
-                company_id=found["company_id"],
-                on=data.held_on,
-                input="daily_inspection",
-                points=points[found["severity"]],
-                serious=False,
-                note=f"{ACTIVITY_LABELS[duty.activity]}（{duty.period}）发现{SEVERITY_LABELS[found['severity']]}问题："
-                f"{found['compound']}，{found['text']}",
-                source=f"inspection:{row.id}",
-                recorded_by=actor.username,
-                created_at=clock.now(),
-            )
+        credit_event(
+            db_session,
+            clock,
+            actor,
+            company_id=found["company_id"],
+            on=data.held_on,
+            input="daily_inspection",
+            points=points[found["severity"]],
+            note=f"{ACTIVITY_LABELS[duty.activity]}（{duty.period}）发现{SEVERITY_LABELS[found['severity']]}问题："
+            f"{found['compound']}，{found['text']}",
+            source=f"inspection:{row.id}",
         )
     db_session.flush()
     return row

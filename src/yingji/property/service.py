@@ -24,6 +24,8 @@ from yingji.property.models import (
     MANAGEMENT_LABELS,
     Compound,
     CountyProfile,
+    CreditEventRow,
+    CreditResult,
     DisclosureCheck,
     FundRequest,
     PropertyCompany,
@@ -101,6 +103,43 @@ def _level_of_place(db_session: Session, code: str) -> None:
         )
 
 
+def credit_event(
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    *,
+    company_id: int,
+    on: date,
+    input: str,
+    points: float,
+    note: str,
+    source: str,
+    serious: bool = False,
+) -> CreditEventRow:
+    """Record a credit event (audited). An event for a year whose results are published is dated today instead, so a
+    published year never changes after the fact."""
+    published = db_session.scalar(
+        select(CreditResult.id).where(CreditResult.company_id == company_id, CreditResult.year == on.year)
+    )
+    today = to_local(clock.now()).date()
+    if published is not None and on.year != today.year:
+        note, on = f"{note}（{on.isoformat()} 发生，该年度结果已公布，计入本年度）", today
+    row = CreditEventRow(
+        company_id=company_id,
+        on=on,
+        input=input,
+        points=points,
+        serious=serious,
+        note=note,
+        source=source,
+        recorded_by=actor.username,
+        created_at=clock.now(),
+    )
+    db_session.add(row)
+    record(db_session, clock, actor, "property.credit.event", row, None)
+    return row
+
+
 # --- companies --------------------------------------------------------------------------------------------------
 
 
@@ -108,6 +147,8 @@ def company_visible(actor: Actor, db_session: Session, company: PropertyCompany)
     """An officer sees companies registered in, or serving a compound in, their jurisdiction."""
     if actor.covers_division(company.division_code):
         return True
+    if actor.division_code is not None and divisions.contains(company.division_code, actor.division_code):
+        return True  # a street or community may name the companies registered in its county
     serving = select(Compound.id).where(
         Compound.company_id == company.id, actor.division_filter(Compound.division_code)
     )
@@ -117,8 +158,11 @@ def company_visible(actor: Actor, db_session: Session, company: PropertyCompany)
 def companies(*, db_session: Session, actor: Actor) -> list[PropertyCompany]:
     require(actor)
     serving = select(Compound.company_id).where(actor.division_filter(Compound.division_code))
+    above = [actor.division_code[:n] for n in (6,)] if actor.division_code and len(actor.division_code) > 6 else []
     query = select(PropertyCompany).where(
-        actor.division_filter(PropertyCompany.division_code) | PropertyCompany.id.in_(serving)
+        actor.division_filter(PropertyCompany.division_code)
+        | PropertyCompany.id.in_(serving)
+        | PropertyCompany.division_code.in_(above)
     )
     return list(db_session.scalars(query.order_by(PropertyCompany.name)))
 
@@ -142,6 +186,7 @@ def save_company(*, db_session: Session, clock: Clock, actor: Actor, data: Compa
     """Register a company, or update the one with the same credit code."""
     require(actor, data.division_code)
     _division(db_session, data.division_code)
+    settings.programme_for(data.division_code)
     row = db_session.scalar(select(PropertyCompany).where(PropertyCompany.credit_code == data.credit_code))
     clash = db_session.scalar(select(PropertyCompany).where(PropertyCompany.name == data.name))
     if clash is not None and clash is not row:
@@ -463,9 +508,7 @@ def company_names(db_session: Session, ids: set[int | None]) -> dict[int, str]:
     if not wanted:
         return {}
     return dict(
-        db_session.execute(
-            select(PropertyCompany.id, PropertyCompany.name).where(PropertyCompany.id.in_(wanted))
-        ).all()
+        db_session.execute(select(PropertyCompany.id, PropertyCompany.name).where(PropertyCompany.id.in_(wanted))).all()
     )
 
 

@@ -32,6 +32,7 @@ from yingji.registry.service import ImportReport, RowProblem
 
 MANAGEMENT_BY_LABEL = {label: key for key, label in MANAGEMENT_LABELS.items()}
 MAX_ROWS = 20_000
+TYPE_LABELS = {"int": "整数", "decimal": "数值", "date": "日期（YYYY-MM-DD）", "bool": "是/否", "text": "文本"}
 
 
 def survey_of(programme_id: str) -> tuple[Programme, Survey]:
@@ -46,19 +47,22 @@ def columns(db_session: Session, programme: Programme, survey: Survey) -> list[S
     return [*survey.columns, *added]
 
 
-def read_table(content: bytes, filename: str) -> list[list[str]]:
-    """The file's rows as text cells (xlsx: first sheet; csv: UTF-8, BOM allowed)."""
+def read_table(content: bytes, filename: str) -> list[tuple[int, list[str]]]:
+    """The file's rows as (line, text cells) (xlsx: first sheet, row numbers; csv: UTF-8, BOM allowed, the line a
+    record ends on, so a quoted cell spanning lines does not shift the numbers)."""
     if filename.lower().endswith(".xlsx"):
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         except Exception as err:  # openpyxl raises many kinds for a damaged file
             raise InvalidInput(field="file", reason=f"file：无法读取 xlsx 文件（{type(err).__name__}）") from err
-        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = sheet.iter_rows(values_only=True)
+        return [(n, ["" if v is None else str(v).strip() for v in row]) for n, row in enumerate(rows, start=1)]
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise InvalidInput(field="file", reason="file：CSV 须为 UTF-8 编码") from err
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text))
+    return [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
 
 
 def _header(cells: list[str], known: list[SurveyField | SurveyItem]) -> list[str | None]:
@@ -70,8 +74,8 @@ def _header(cells: list[str], known: list[SurveyField | SurveyItem]) -> list[str
     return keys
 
 
-def _rows(table: list[list[str]], keys: list[str | None]) -> Iterator[tuple[int, dict[str, str]]]:
-    for line, cells in enumerate(table[1:], start=2):
+def _rows(table: list[tuple[int, list[str]]], keys: list[str | None]) -> Iterator[tuple[int, dict[str, str]]]:
+    for line, cells in table[1:]:
         if not any(cells):
             continue
         yield line, {k: (cells[i] if i < len(cells) else "") for i, k in enumerate(keys) if k is not None}
@@ -89,13 +93,14 @@ def import_survey(
         raise InvalidInput(field="file", reason="file：文件是空的")
     if len(table) > MAX_ROWS:
         raise InvalidInput(field="file", reason=f"file：一次最多导入 {MAX_ROWS} 行")
-    keys = _header(table[0], known)
+    keys = _header(table[0][1], known)
     types = {c.key: c.type for c in known}
     added = {c.key for c in known if isinstance(c, SurveyItem)}
     report = ImportReport(entity="compounds")
     ready: list[tuple[int, CompoundIn]] = []
     totals: tuple[int, dict[str, str]] | None = None
     sums = {"buildings": 0, "households": 0}
+    seen: dict[tuple[str, str], int] = {}
     for line, row in _rows(table, keys):
         if totals is not None:
             report.problems.append(RowProblem(line, "seq", "“合计”行之后不能再有数据行"))
@@ -106,10 +111,14 @@ def import_survey(
         problems, data = _row(db_session, actor, programme, line, row, types, added)
         report.problems += problems
         if data is not None:
+            first = seen.setdefault((data.division_code, data.name), line)
+            if first != line:
+                report.problems.append(RowProblem(line, "compound_name", f"与第 {first} 行是同一社区的同名小区"))
+                continue
             ready.append((line, data))
             sums["buildings"] += data.buildings
             sums["households"] += data.households
-    if totals is not None:
+    if totals is not None and not report.problems:  # sums of rejected rows would only add noise
         line, row = totals
         for key, total in sums.items():
             given = row.get(key, "")
@@ -175,6 +184,12 @@ def _row(
         text = row.get(key, "")
         if not text:
             continue
+        if key in added:
+            try:
+                values[key] = service.coerce(kind, text, key)
+            except InvalidInput:
+                problems.append(RowProblem(line, key, f"「{text}」不是合法的{TYPE_LABELS.get(kind, kind)}"))
+            continue
         try:
             if kind == "int":
                 values[key] = int(Decimal(text)) if Decimal(text) == int(Decimal(text)) else _bad(text)
@@ -210,7 +225,7 @@ def _row(
         "committee_party_members": values.get("committee_party_members"),
         "fee_standard": values.get("fee_standard"),
         "collection_rate": values.get("collection_rate"),
-        "extra": {k: str(v) for k, v in values.items() if k in added},
+        "extra": {k: v for k, v in values.items() if k in added},
     }
     assert code is not None
     existing = db_session.scalar(select(Compound).where(Compound.division_code == code, Compound.name == body["name"]))
@@ -232,8 +247,11 @@ def _row(
             "committee_formed_on",
         ):
             body[key] = kept[key]
-        if existing.committee is not Committee.NONE and members:
+        if existing.committee is not Committee.NONE:  # the survey does not say which kind, nor always the members
             body["committee"] = existing.committee
+            body["committee_members"] = members or kept["committee_members"]
+            if body["committee_party_members"] is None:
+                body["committee_party_members"] = kept["committee_party_members"]
     try:
         data = CompoundIn.model_validate({k: v for k, v in body.items() if v is not None})
     except ValidationError as err:
@@ -285,7 +303,11 @@ def export(db_session: Session, actor: Actor, programme_id: str) -> bytes:
     sheet.title = survey.title[:31]
     sheet.append([c.label for c in known])
     names = dict(db_session.execute(select(Division.code, Division.name)).all())
-    places = service.compounds(db_session=db_session, actor=actor)
+    places = [
+        p
+        for p in service.compounds(db_session=db_session, actor=actor)
+        if divisions.contains(programme.division_code, p.division_code)
+    ]
     companies = service.company_names(db_session, {p.company_id for p in places})
     totals = {"buildings": 0, "households": 0}
     for seq, place in enumerate(places, start=1):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -64,6 +65,7 @@ class Counter:
     def __init__(self, db_session: Session, prefixes: list[str], year: int) -> None:
         self.db, self.prefixes, self.year = db_session, prefixes, year
         self._compounds: list[Compound] | None = None
+        self._by_level: dict[DivisionLevel, list[str]] = {}
 
     def _under(self, code: str) -> bool:
         return any(code.startswith(p) for p in self.prefixes)
@@ -110,12 +112,18 @@ class Counter:
             return sum(streets_with_meeting(self.db, p) for p in self.prefixes)
         raise ValueError(f"unknown quantity {quantity}")
 
-    def _companies(self) -> list[PropertyCompany]:
+    @cached_property
+    def _company_rows(self) -> list[PropertyCompany]:
         return [c for c in self.db.scalars(select(PropertyCompany)) if self._under(c.division_code)]
 
+    def _companies(self) -> list[PropertyCompany]:
+        return self._company_rows
+
     def _divisions(self, level: DivisionLevel) -> list[str]:
-        codes = self.db.scalars(select(Division.code).where(Division.level == level))
-        return [c for c in codes if self._under(c)]
+        if level not in self._by_level:
+            codes = self.db.scalars(select(Division.code).where(Division.level == level))
+            self._by_level[level] = [c for c in codes if self._under(c)]
+        return self._by_level[level]
 
     def _aa_companies(self) -> int:
         """Companies whose latest result published for a year up to ``year`` is AA or above."""
@@ -195,10 +203,13 @@ def load(*, db_session: Session, clock: Clock, actor: Actor) -> int:
 def compute(db_session: Session, programme: Programme, year: int) -> list[dict[str, Any]]:
     """Every target of a programme with its goal for ``year`` (where set) and the value the registry gives now."""
     out = []
+    counters: dict[tuple[str, ...], Counter] = {}  # one registry read per distinct area, not per target
     for target in programme.targets:
         goal = next((v for v in target.values if v.year == year), None)
         reach = goal or target.values[-1]
-        value = measure(Counter(db_session, _prefixes(programme, reach), year), target.measure)
+        prefixes = tuple(_prefixes(programme, reach))
+        counter = counters.setdefault(prefixes, Counter(db_session, list(prefixes), year))
+        value = measure(counter, target.measure)
         out.append(
             {
                 "target": target.id,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from yingji.core.clock import LOCAL_TZ
 from yingji.core.errors import InvalidInput, RuleViolation
 from yingji.rules.calendar import WorkCalendar
 
@@ -158,8 +159,9 @@ def deadlines(
     """
     hours = (chosen.response_hours if chosen else None) or limits.response_hours[level]
     days = (chosen.completion_days if chosen else None) or limits.completion_days[level]
-    last_day = calendar.add_working_days(start.date(), days).value
-    return start + timedelta(hours=hours), start + (last_day - start.date())
+    local = start.astimezone(LOCAL_TZ).date()  # working days are Beijing days, whatever the UTC date
+    last_day = calendar.add_working_days(local, days).value
+    return start + timedelta(hours=hours), start + (last_day - local)
 
 
 def overdue(state: ComplaintState, response_due: datetime, completion_due: datetime, now: datetime) -> str | None:

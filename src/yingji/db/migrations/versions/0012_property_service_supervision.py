@@ -454,8 +454,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    drop_append_only()
-    widen_division_codes("VARCHAR(9)")
+    drop_append_only()  # division columns stay 12 wide: community rows may exist and need them
 
     with op.batch_alter_table("property_complaint_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_property_complaint_event_complaint_id"))
