@@ -27,6 +27,8 @@ def test_only_whitelisted_files(client: TestClient) -> None:
     assert client.get("/vendor/geo/150600.geojson").json()["type"] == "FeatureCollection"
     assert client.get("/vendor/geo/110000.geojson").status_code == 404
     assert client.get("/static/pages.py").status_code == 404
+    owner = client.get("/static/owner.js")  # the owners' complaint pages: served without a session
+    assert owner.status_code == 200 and owner.headers["content-type"].startswith("text/javascript")
 
 
 def test_the_login_redirect_keeps_the_query(client: TestClient) -> None:

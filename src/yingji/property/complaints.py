@@ -35,6 +35,14 @@ from yingji.rules.property import ACTION_LABELS, LEVEL_LABELS, STATE_LABELS, Com
 Text = Annotated[str, Field(min_length=5, max_length=4000)]
 Phone = Annotated[str, Field(pattern=r"^[0-9+\-（）() 转]{5,40}$")]
 MASK = "（仅办理人员可见）"
+REMIT_LABELS = {
+    "simple": "简单",
+    "complex": "复杂",
+    "major_or_difficult": "重大疑难",
+    "street_or_community": "街道社区职责",
+    "functional_department": "职能部门职责",
+    "hard_to_resolve": "较难处理",
+}
 OPEN_STATES = (ComplaintState.OPEN, ComplaintState.REOPENED, ComplaintState.RESPONDED)
 EVENT_LABELS = {
     "filed": "受理",
@@ -181,7 +189,7 @@ def file(
         complaint,
         "filed",
         by,
-        f"按事权“{remit}”分派至{chosen.handler}（{chosen.rule_id}，{chosen.seed}）",
+        f"按事权（{REMIT_LABELS.get(remit, remit)}）分派至{chosen.handler}（依据 {chosen.seed}）",
     )
     _audit(db_session, clock, by, complaint, "file", channel=channel)
     return complaint, code
@@ -259,7 +267,7 @@ def reroute(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: in
         complaint,
         "reroute",
         actor.username,
-        f"改按“{data.remit}”由{chosen.handler}办理：{data.reason}",
+        f"改按事权（{REMIT_LABELS.get(data.remit, data.remit)}）由{chosen.handler}办理：{data.reason}",
     )
     _audit(db_session, clock, actor.username, complaint, "reroute", remit=data.remit)
     return complaint
@@ -325,7 +333,9 @@ def sweep(*, db_session: Session, clock: Clock) -> list[tuple[str, str]]:
             before = complaint.level
             _set_level(complaint, upper, now, None, compound.division_code, calendar)
             complaint.escalations += 1
-            note = f"{LEVEL_LABELS[before]}{label}超时，升级至{LEVEL_LABELS[upper]}（{complaint.handler_division}）办理"
+            division = db_session.get(Division, complaint.handler_division)
+            name = division.name if division else complaint.handler_division
+            note = f"{LEVEL_LABELS[before]}{label}超时，升级至{LEVEL_LABELS[upper]}（{name}）办理"
             _event(db_session, clock, complaint, "escalated", "system", note)
             changes.append((complaint.number, f"escalated:{upper.value}"))
         complaint.updated_at = now

@@ -90,12 +90,12 @@ def load(*, db_session: Session, clock: Clock) -> int:
             fee_standard=Decimal("1.20") if management == "professional" else Decimal("0.50"),
         )
         places.append(service.save_compound(db_session=db_session, clock=clock, actor=actor, data=place_data))
-    for place in places:
+    for index, place in enumerate(places):
         if place.company_id is None:
             continue
         actor = DONGSHENG if place.division_code.startswith("150602") else KUNDULUN
         owner = next(c for c in made if c.id == place.company_id)
-        signed = today - timedelta(days=45 if place.id % 2 else 10)
+        signed = today - timedelta(days=45 if index % 2 else 10)  # every other one past its 30 days
         contract = service.save_contract(
             db_session=db_session,
             clock=clock,
@@ -109,7 +109,7 @@ def load(*, db_session: Session, clock: Clock) -> int:
                 fee_standard=place.fee_standard or Decimal(1),
             ),
         )
-        if place.id % 3 == 0:
+        if index % 3 == 0:
             service.file_contract(
                 db_session=db_session,
                 clock=clock,

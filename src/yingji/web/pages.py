@@ -14,11 +14,12 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
 from yingji.deps import CurrentClock, DbSession
@@ -32,8 +33,15 @@ from yingji.monitoring.models import MonitorPoint
 from yingji.plan_registry import service as plan_registry
 from yingji.warnings import service as warnings
 from yingji.warnings.models import WarningStatus
-from yingji.web import incident_pages, resource_pages, warning_pages
-from yingji.web.common import TEMPLATES, LoginRequired, Viewer, actor_or_none, page, to_login
+from yingji.web import (
+    complaint_pages,
+    credit_pages,
+    incident_pages,
+    property_pages,
+    resource_pages,
+    warning_pages,
+)
+from yingji.web.common import LoginRequired, Viewer, actor_or_none, page, public_page, to_login
 from yingji.web.warning_pages import COLOURS
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +53,7 @@ SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\\]*")
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
-    for pages in (incident_pages, warning_pages, resource_pages):
+    for pages in (incident_pages, warning_pages, resource_pages, property_pages, complaint_pages, credit_pages):
         app.include_router(pages.router)
     app.add_exception_handler(LoginRequired, to_login)
 
@@ -81,11 +89,13 @@ def _stamp(parts: Iterable[str]) -> str:
 def login_page(request: Request) -> HTMLResponse:
     target = request.query_params.get("next", "/")
     safe = target if SAME_SITE_PATH.fullmatch(target) else "/"
-    return HTMLResponse(TEMPLATES.get_template("login.html").render(next=safe))
+    return public_page("login.html", next=safe)
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> Response:
+    if not actor.has(Permission.PLANS_READ) and actor.has(Permission.PROPERTY_SUPERVISE):
+        return RedirectResponse("/console/property", status_code=303)  # street and community accounts
     recent = incidents.list_(db_session=db_session, actor=actor, limit=10)
     unacked = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="unacked", limit=10)
     overdue = hazards.list_(db_session=db_session, clock=clock, actor=actor, overdue_only=True, limit=10)

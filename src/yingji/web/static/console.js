@@ -75,13 +75,27 @@
     return body;
   }
 
+  function fill(template, data) {
+    return template.replace(/\{(\w+)\}/g, (_, key) => encodeURIComponent(data[key]));
+  }
+
+  // data-show="区域 id"：不离开本页，把返回的字段写入该区域（[data-field] 的文字、a[data-href] 的链接）并显示——
+  // 用于只返回一次的内容（如热线登记的查询码）；data-then="/路径/{id}"：转到该页；都没有：重新载入本页。
   function after(target, data) {
-    const then = target.dataset.then;
-    if (then) {
-      window.location.assign(then.replace(/\{(\w+)\}/g, (_, key) => encodeURIComponent(data[key])));
+    const shown = target.dataset.show ? document.getElementById(target.dataset.show) : null;
+    if (shown) {
+      shown.querySelectorAll("[data-field]").forEach((node) => { node.textContent = data[node.dataset.field] ?? ""; });
+      shown.querySelectorAll("a[data-href]").forEach((node) => { node.href = fill(node.dataset.href, data); });
+      shown.hidden = false;
+      if (target.reset) { target.reset(); }
+      return true;
+    }
+    if (target.dataset.then) {
+      window.location.assign(fill(target.dataset.then, data));
     } else {
       window.location.reload();
     }
+    return false;
   }
 
   document.addEventListener("submit", async (event) => {
@@ -93,7 +107,7 @@
     if (button) { button.disabled = true; }
     try {
       const data = await request(form.dataset.method || "POST", form.dataset.api, serialise(form));
-      after(form, data);
+      if (after(form, data) && button) { button.disabled = false; }  // still on the page: ready for the next one
     } catch (err) {
       if (error) { error.textContent = err.message; } else { toast(err.message, true); }
       if (err.status === 409) { delete form.dataset.key; }  // the key was used for other content: a new one next time
