@@ -10,9 +10,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests import factories
 from tests.property.conftest import COMPANY, People, Places, compound
 from yingji.audit.models import AuditEntry
+from yingji.auth.actor import SYSTEM
+from yingji.core.errors import NotApplicable
+from yingji.property import service
 from yingji.property.models import Compound
+from yingji.property.schemas import CompanyIn
 
 pytestmark = pytest.mark.db
 
@@ -203,3 +208,28 @@ def test_disclosure_check_completeness(client: TestClient, people: People, place
     assert client.post(url, json=baotou, headers=people["kundulun"]).json()["complete"] is False
     assert client.post(url, json={**baotou, "core_shown": 12}, headers=people["kundulun"]).json()["complete"] is True
     assert client.post(url, json={**baotou, "core_shown": 13}, headers=people["kundulun"]).status_code == 422
+
+
+def test_more_error_paths(client: TestClient, people: People, places: Places) -> None:
+    county = client.put(
+        "/api/property/counties/150602001", json={"industry_party_committee_on": None}, headers=people["dongsheng"]
+    )
+    assert county.status_code == 422 and county.json()["error"]["field"] == "division_code"
+    decision = {"approve": False, "note": "不符合应急使用条件"}
+    missing = client.post("/api/property/fund-requests/999999/decision", json=decision, headers=people["dongsheng"])
+    assert missing.status_code == 404
+    assert client.get("/api/property/public/compounds?division=150602").status_code == 422
+    places_listed = client.get("/api/property/public/places").json()
+    assert {"code": "150602001002", "name": "锦秀社区", "parent": "150602001"} in places_listed
+    assert all(p["code"].startswith(("150602", "150203")) for p in places_listed)  # only where a programme applies
+    outside = {**COMPANY, "credit_code": "91150702MA0QC008XA", "name": "呼伦贝尔物业", "division_code": "150702"}
+    admin = client.post("/api/property/companies", json=outside, headers=people["dongsheng"])
+    assert admin.status_code == 403
+
+
+def test_a_company_where_no_programme_applies_is_refused(db_session: Session, divisions: int) -> None:
+    outside = CompanyIn.model_validate(
+        {**COMPANY, "credit_code": "91150702MA0QC008XA", "name": "呼伦贝尔物业", "division_code": "150702"}
+    )
+    with pytest.raises(NotApplicable):
+        service.save_company(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM, data=outside)

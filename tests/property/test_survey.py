@@ -149,3 +149,20 @@ def test_export_has_every_compound_in_scope_and_a_total(client: TestClient, peop
     assert rows[0][:4] == ("序号", "所在街道", "所在社区", "小区名称")
     assert {r[3] for r in rows[1:-1]} == {"锦秀苑", "航空家园"}
     assert rows[-1][0] == "合计" and rows[-1][5] == 400
+
+
+@pytest.mark.parametrize(
+    ("url", "content", "status", "field"),
+    [
+        ("/api/property/survey/import?filename=s.xlsx", b"not a workbook", 422, "file"),
+        (URL, "序号,所在街道\n".encode("gbk") + "1,交通街道\n".encode("gbk"), 422, "file"),
+        (URL, b"", 422, "file"),
+        ("/api/property/survey/import?filename=s.csv&programme=baotou-property-2025", b"x", 422, "programme"),
+        ("/api/property/survey/import?filename=s.csv&programme=nowhere-2030", b"x", 404, None),
+    ],
+)
+def test_unreadable_files_and_programmes_are_refused(
+    client: TestClient, people: People, places: Places, url: str, content: bytes, status: int, field: str | None
+) -> None:
+    response = client.post(url, content=content, headers=people["dongsheng"])
+    assert response.status_code == status and response.json()["error"]["field"] == field

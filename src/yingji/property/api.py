@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
-from openpyxl import Workbook
-from pydantic import ValidationError
 from sqlalchemy import select
 
 from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import to_local
-from yingji.core.http import read_bounded
+from yingji.core.http import read_bounded, read_model
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.property import complaints, credit, duties, service, settings, survey, targets
@@ -106,9 +102,7 @@ def get_compound(compound_id: int, db_session: DbSession, actor: CurrentActor, c
 
 
 @router.get("/survey")
-def survey_columns(
-    db_session: DbSession, actor: CurrentActor, programme: str = "dongsheng-property-2024"
-) -> dict[str, Any]:
+def survey_columns(db_session: DbSession, actor: CurrentActor, programme: str | None = None) -> dict[str, Any]:
     """统计表的列（附件1各项及新增统计项目）。"""
     service.require(actor)
     found, form = survey.survey_of(programme)
@@ -135,7 +129,7 @@ async def import_survey(
     clock: CurrentClock,
     actor: CurrentActor,
     filename: str = "survey.csv",
-    programme: str = "dongsheng-property-2024",
+    programme: str | None = None,
 ) -> dict[str, Any]:
     """导入统计表（请求体为 CSV 或 xlsx 文件内容，≤ 8 MB）；任一行不合格则全部不导入，并列出行号和字段。"""
     content = await read_bounded(request, SURVEY_LIMIT, "统计表文件")
@@ -156,7 +150,7 @@ async def import_survey(
 
 
 @router.get("/survey/export.xlsx")
-def export_survey(db_session: DbSession, actor: CurrentActor, programme: str = "dongsheng-property-2024") -> Response:
+def export_survey(db_session: DbSession, actor: CurrentActor, programme: str | None = None) -> Response:
     """导出统计表（本辖区全部小区，含合计行）。"""
     return _xlsx(survey.export(db_session, actor, programme), "物业管理基本情况统计表")
 
@@ -262,11 +256,7 @@ def public_places(db_session: DbSession) -> list[dict[str, str]]:
 @router.post("/public/complaints", status_code=201)
 async def file_public(request: Request, db_session: DbSession, clock: CurrentClock) -> dict[str, Any]:
     """业主提交诉求（无需登录）。返回诉求编号和查询码（只显示这一次），凭二者查询、确认或要求重办。"""
-    raw = await read_bounded(request, PUBLIC_BODY_LIMIT, "诉求内容")
-    try:
-        body = complaints.ComplaintIn.model_validate_json(raw)
-    except ValidationError as err:
-        raise RequestValidationError(err.errors()) from err
+    body = await read_model(request, complaints.ComplaintIn, PUBLIC_BODY_LIMIT, "诉求内容")
 
     def work() -> dict[str, Any]:
         with transaction(db_session):
@@ -371,24 +361,21 @@ def monthly(month: Month, db_session: DbSession, actor: CurrentActor) -> dict[st
 def monthly_xlsx(month: Month, db_session: DbSession, actor: CurrentActor) -> Response:
     report = complaints.monthly(db_session=db_session, actor=actor, month=month)
     names = service.company_names(db_session, {r["company_id"] for r in report["companies"]})
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "小区"
-    sheet.append(["小区", "区划代码", "户数", "诉求件数", "诉求率（件/百户）", "重点小区"])
-    for r in report["compounds"]:
-        sheet.append(
-            [r["compound"], r["division_code"], r["households"], r["complaints"], r["rate"], "是" if r["key"] else ""]
-        )
-    by_company = book.create_sheet("企业")
-    by_company.append(["物业服务企业", "服务户数", "诉求件数", "诉求率（件/百户）", "重点小区数"])
-    for r in report["companies"]:
-        by_company.append(
-            [names.get(r["company_id"], ""), r["households"], r["complaints"], r["rate"], r["key_compounds"]]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return _xlsx(out.getvalue(), f"物业诉求月度分析-{month}")
+    by_compound = [
+        [r["compound"], r["division_code"], r["households"], r["complaints"], r["rate"], "是" if r["key"] else ""]
+        for r in report["compounds"]
+    ]
+    by_company = [
+        [names.get(r["company_id"], ""), r["households"], r["complaints"], r["rate"], r["key_compounds"]]
+        for r in report["companies"]
+    ]
+    content = service.workbook(
+        [
+            ("小区", ["小区", "区划代码", "户数", "诉求件数", "诉求率（件/百户）", "重点小区"], by_compound),
+            ("企业", ["物业服务企业", "服务户数", "诉求件数", "诉求率（件/百户）", "重点小区数"], by_company),
+        ]
+    )
+    return _xlsx(content, f"物业诉求月度分析-{month}")
 
 
 # --- credit, duties, targets -----------------------------------------------------------------------------------
@@ -478,22 +465,7 @@ def list_targets(
     db_session: DbSession, actor: CurrentActor, clock: CurrentClock, year: int | None = None
 ) -> list[dict[str, Any]]:
     """两份方案的年度目标与按登记数据计算的当前值（本辖区可见的方案）。"""
-    service.require(actor)
-    when = year or to_local(clock.now()).year
-    out = []
-    for programme in all_programmes().values():
-        inside = actor.division_code is not None and divisions.contains(programme.division_code, actor.division_code)
-        if not (actor.covers_division(programme.division_code) or inside):
-            continue
-        out.append(
-            {
-                "programme": programme.id,
-                "title": programme.title,
-                "doc_no": programme.doc_no,
-                "rows": targets.compute(db_session, programme, when),
-            }
-        )
-    return out
+    return targets.visible(db_session, actor, year or to_local(clock.now()).year)
 
 
 @router.post("/targets/sync")

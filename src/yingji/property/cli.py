@@ -40,7 +40,7 @@ def targets(
 @app.command("import")
 def import_survey(
     path: Annotated[Path, typer.Argument(help="统计表文件（CSV 或 xlsx）", exists=True, dir_okay=False)],
-    programme: Annotated[str, typer.Option(help="方案")] = "dongsheng-property-2024",
+    programme: Annotated[str | None, typer.Option(help="方案（默认：唯一有统计表的方案）")] = None,
 ) -> None:
     """导入附件1统计表；任一行不合格则全部不导入，列出行号和字段。"""
     from yingji.auth.actor import SYSTEM

@@ -15,7 +15,7 @@ from yingji.auth.actor import SYSTEM, Actor
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from yingji.core.schemas import YingjiModel
-from yingji.property import settings
+from yingji.property import service, settings
 from yingji.property.models import CreditEventRow, CreditMethod, CreditResult, PropertyCompany
 from yingji.property.schema import all_programmes
 from yingji.property.service import company, credit_event, record, require, snapshot
@@ -51,8 +51,7 @@ class MethodIn(MethodBody):
 
 def require_bureau(actor: Actor) -> None:
     """Methods and published results are the housing bureau's (county or above), not a street's."""
-    if actor.division_code is not None and len(actor.division_code) > 6:
-        raise Forbidden(reason="信用评价方法和结果由旗县区以上住房主管部门发布")
+    service.require_bureau(actor, "信用评价方法和结果由旗县区以上住房主管部门发布")
 
 
 def ensure_default_method(*, db_session: Session, clock: Clock) -> CreditMethod:
@@ -107,8 +106,7 @@ def add_event(*, db_session: Session, clock: Clock, actor: Actor, data: EventIn)
         raise InvalidInput(field="on", reason="on：事件日期不能晚于今天")
     if _published(db_session, subject.id, data.on.year) is not None:
         raise RuleViolation(plan="信用评价", rule=f"{data.on.year} 年度结果已公布，不能再补录该年度事件")
-    grassroots = actor.division_code is not None and len(actor.division_code) > 6
-    if grassroots and (data.input not in GRASSROOTS_INPUTS or data.serious):
+    if service.is_grassroots(actor) and (data.input not in GRASSROOTS_INPUTS or data.serious):
         raise Forbidden(reason="街道、社区只能记录“日常检查”和“街道（社区）意见”，且不能认定严重失信")
     return credit_event(
         db_session,

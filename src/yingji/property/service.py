@@ -3,12 +3,15 @@ disclosure checks — each read limited to the caller's jurisdiction, each chang
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select
+from openpyxl import Workbook
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
@@ -45,7 +48,6 @@ from yingji.property.schemas import (
     SurveyItemIn,
 )
 from yingji.registry.models import Division
-from yingji.rules.property import Level
 
 
 def jsonable(value: Any) -> Any:
@@ -86,6 +88,17 @@ def require(actor: Actor, division_code: str | None = None) -> None:
         raise Forbidden(reason="企业账号不能办理物业服务监管事项")
     if division_code is not None and not actor.covers_division(division_code):
         raise OutOfJurisdiction(field="division_code", division=division_code)
+
+
+def is_grassroots(actor: Actor) -> bool:
+    """A street (9-digit) or community (12-digit) account, below the county's housing bureau."""
+    return actor.division_code is not None and len(actor.division_code) > 6
+
+
+def require_bureau(actor: Actor, reason: str) -> None:
+    """Some decisions are the county's or city's housing bureau's, not a street's or community's."""
+    if is_grassroots(actor):
+        raise Forbidden(reason=reason)
 
 
 def _division(db_session: Session, code: str, field: str = "division_code") -> Division:
@@ -158,7 +171,7 @@ def company_visible(actor: Actor, db_session: Session, company: PropertyCompany)
 def companies(*, db_session: Session, actor: Actor) -> list[PropertyCompany]:
     require(actor)
     serving = select(Compound.company_id).where(actor.division_filter(Compound.division_code))
-    above = [actor.division_code[:n] for n in (6,)] if actor.division_code and len(actor.division_code) > 6 else []
+    above = [actor.division_code[:6]] if actor.division_code and is_grassroots(actor) else []
     query = select(PropertyCompany).where(
         actor.division_filter(PropertyCompany.division_code)
         | PropertyCompany.id.in_(serving)
@@ -403,8 +416,7 @@ def decide_fund(*, db_session: Session, clock: Clock, actor: Actor, request_id: 
     if row is None:
         raise NotFound(kind="维修资金使用申请", key=str(request_id))
     place = compound(db_session, actor, row.compound_id)
-    if actor.division_code is not None and len(actor.division_code) > 6:
-        raise Forbidden(reason="维修资金使用由旗县区住房主管部门审核，街道、社区只能提出和转报")
+    require_bureau(actor, "维修资金使用由旗县区住房主管部门审核，街道、社区只能提出和转报")
     require(actor, place.division_code)
     if row.state != "submitted":
         raise RuleViolation(plan="维修资金使用", rule="该申请已审核")
@@ -512,18 +524,18 @@ def company_names(db_session: Session, ids: set[int | None]) -> dict[int, str]:
     )
 
 
-def count_compounds(db_session: Session, actor: Actor) -> int:
-    return (
-        db_session.scalar(
-            select(func.count()).select_from(Compound).where(actor.division_filter(Compound.division_code))
-        )
-        or 0
-    )
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[object]]]
 
 
-def handler_level_of(actor: Actor) -> Level | None:
-    """The level an officer's account sits at (community / street / county), for the console's default view."""
-    code = actor.division_code
-    if code is None:
-        return None
-    return {12: Level.COMMUNITY, 9: Level.STREET}.get(len(code), Level.COUNTY)
+def workbook(sheets: Sequence[Sheet]) -> bytes:
+    """An xlsx file of (title, header, rows) sheets — the registry and analysis exports."""
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -20,7 +20,6 @@ from yingji.rules import property as rules
 from yingji.rules.property import Level
 
 DEFAULTS = Path(__file__).parent / "defaults.yaml"
-Input = str
 
 
 class Category(YingjiModel):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from yingji.core.errors import InvalidInput
 from yingji.core.validation import chinese_problem, field_path
 from yingji.property import service, settings
 from yingji.property.models import MANAGEMENT_LABELS, Committee, Compound, SurveyItem
-from yingji.property.schema import Programme, Survey, SurveyField, load
+from yingji.property.schema import Programme, Survey, SurveyField, all_programmes, load
 from yingji.property.schemas import CompoundIn
 from yingji.registry.enums import DivisionLevel
 from yingji.registry.models import Division
@@ -35,7 +35,13 @@ MAX_ROWS = 20_000
 TYPE_LABELS = {"int": "整数", "decimal": "数值", "date": "日期（YYYY-MM-DD）", "bool": "是/否", "text": "文本"}
 
 
-def survey_of(programme_id: str) -> tuple[Programme, Survey]:
+def survey_of(programme_id: str | None) -> tuple[Programme, Survey]:
+    """A programme's survey form; without an id, the one programme that has a form."""
+    if programme_id is None:
+        with_form = [p.id for p in all_programmes().values() if p.survey is not None]
+        if len(with_form) != 1:
+            raise InvalidInput(field="programme", reason=f"programme：请指定方案（{'、'.join(with_form) or '无'}）")
+        programme_id = with_form[0]
     programme = load(programme_id)
     if programme.survey is None:
         raise InvalidInput(field="programme", reason=f"programme：{programme.title}没有统计表")
@@ -82,7 +88,7 @@ def _rows(table: list[tuple[int, list[str]]], keys: list[str | None]) -> Iterato
 
 
 def import_survey(
-    *, db_session: Session, clock: Clock, actor: Actor, programme_id: str, content: bytes, filename: str
+    *, db_session: Session, clock: Clock, actor: Actor, programme_id: str | None, content: bytes, filename: str
 ) -> ImportReport:
     """Validate every row, then store all (created or updated by community + name) or raise with every problem."""
     service.require(actor)
@@ -192,7 +198,10 @@ def _row(
             continue
         try:
             if kind == "int":
-                values[key] = int(Decimal(text)) if Decimal(text) == int(Decimal(text)) else _bad(text)
+                number = Decimal(text)
+                if number != number.to_integral_value():
+                    raise ValueError(text)
+                values[key] = int(number)
             elif kind == "decimal":
                 values[key] = Decimal(text.rstrip("%"))
             else:
@@ -269,10 +278,6 @@ def _row(
     return [], data
 
 
-def _bad(text: str) -> int:
-    raise ValueError(text)
-
-
 SURVEY_FIELD_OF = {
     "name": "compound_name",
     "area_m2": "area",
@@ -292,29 +297,25 @@ def _survey_field(path: str, error: Any) -> str:
     return SURVEY_FIELD_OF.get(path, path)
 
 
-def export(db_session: Session, actor: Actor, programme_id: str) -> bytes:
+def export(db_session: Session, actor: Actor, programme_id: str | None) -> bytes:
     """The survey as xlsx, one row per compound in the caller's jurisdiction, with a 合计 row."""
     service.require(actor)
     programme, survey = survey_of(programme_id)
     known = columns(db_session, programme, survey)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = survey.title[:31]
-    sheet.append([c.label for c in known])
-    names = dict(db_session.execute(select(Division.code, Division.name)).all())
     places = [
         p
         for p in service.compounds(db_session=db_session, actor=actor)
         if divisions.contains(programme.division_code, p.division_code)
     ]
+    codes = {p.division_code for p in places} | {p.division_code[:9] for p in places}
+    names = dict(db_session.execute(select(Division.code, Division.name).where(Division.code.in_(codes))).all())
     companies = service.company_names(db_session, {p.company_id for p in places})
-    totals = {"buildings": 0, "households": 0}
+    totals = {"buildings": sum(p.buildings for p in places), "households": sum(p.households for p in places)}
+    rows = []
     for seq, place in enumerate(places, start=1):
-        street = place.division_code[:9]
         cells = {
             "seq": seq,
-            "street": names.get(street, street),
+            "street": names.get(place.division_code[:9], place.division_code[:9]),
             "community": names.get(place.division_code, "") if len(place.division_code) == 12 else "",
             "compound_name": place.name,
             "buildings": place.buildings,
@@ -328,11 +329,7 @@ def export(db_session: Session, actor: Actor, programme_id: str) -> bytes:
             "fee_standard": float(place.fee_standard) if place.fee_standard is not None else None,
             "collection_rate": float(place.collection_rate) if place.collection_rate is not None else None,
         }
-        totals["buildings"] += place.buildings
-        totals["households"] += place.households
-        sheet.append([cells.get(c.key, place.extra.get(c.key)) for c in known])
+        rows.append([cells.get(c.key, place.extra.get(c.key)) for c in known])
     if survey.totals_row:
-        sheet.append([survey.totals_row.label if c.key == "seq" else totals.get(c.key) for c in known])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        rows.append([survey.totals_row.label if c.key == "seq" else totals.get(c.key) for c in known])
+    return service.workbook([(survey.title, [c.label for c in known], rows)])

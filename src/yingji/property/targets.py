@@ -22,6 +22,7 @@ from yingji.ledger.models import Target, TargetValue
 from yingji.property.duties import streets_with_meeting
 from yingji.property.models import Committee, Compound, CountyProfile, CreditResult, Management, PropertyCompany
 from yingji.property.schema import Programme, TargetMeasure, YearValue, all_programmes
+from yingji.property.service import require
 from yingji.registry.enums import DivisionLevel
 from yingji.registry.models import Division
 from yingji.rules.property import at_least
@@ -96,7 +97,7 @@ class Counter:
         if quantity in COMPOUND_SUMS:
             return sum(COMPOUND_SUMS[quantity](c) for c in self.compounds())
         if quantity in COMPANY_SUMS:
-            return float(sum(int(getattr(c, quantity)) for c in self._companies()))
+            return float(sum(int(getattr(c, quantity)) for c in self._companies))
         if quantity == "aa_or_above_companies":
             return self._aa_companies()
         if quantity == "counties":
@@ -113,11 +114,8 @@ class Counter:
         raise ValueError(f"unknown quantity {quantity}")
 
     @cached_property
-    def _company_rows(self) -> list[PropertyCompany]:
-        return [c for c in self.db.scalars(select(PropertyCompany)) if self._under(c.division_code)]
-
     def _companies(self) -> list[PropertyCompany]:
-        return self._company_rows
+        return [c for c in self.db.scalars(select(PropertyCompany)) if self._under(c.division_code)]
 
     def _divisions(self, level: DivisionLevel) -> list[str]:
         if level not in self._by_level:
@@ -131,7 +129,7 @@ class Counter:
         query = select(CreditResult).where(CreditResult.year <= self.year).order_by(CreditResult.year)
         for row in self.db.scalars(query):
             latest[row.company_id] = row
-        ours = {c.id for c in self._companies()}
+        ours = {c.id for c in self._companies}
         return sum(1 for cid, r in latest.items() if cid in ours and at_least(r.grade, "AA"))
 
 
@@ -187,16 +185,7 @@ def load(*, db_session: Session, clock: Clock, actor: Actor) -> int:
                 )
                 added += 1
     if added:
-        db_session.flush()
-        audit.record(
-            db_session=db_session,
-            clock=clock,
-            actor=actor.username,
-            action="property.targets.load",
-            target_kind="ledger",
-            target_key="property",
-            detail={"rows": str(added)},
-        )
+        _audit(db_session, clock, actor, "load", rows=str(added))
     return added
 
 
@@ -227,6 +216,18 @@ def compute(db_session: Session, programme: Programme, year: int) -> list[dict[s
     return out
 
 
+def visible(db_session: Session, actor: Actor, year: int) -> list[dict[str, Any]]:
+    """The targets of each programme the caller covers or works inside (a street sees its district's), computed."""
+    require(actor)
+    out = []
+    for programme in all_programmes().values():
+        inside = actor.division_code is not None and divisions.contains(programme.division_code, actor.division_code)
+        if actor.covers_division(programme.division_code) or inside:
+            rows = compute(db_session, programme, year)
+            out.append({"programme": programme.id, "title": programme.title, "doc_no": programme.doc_no, "rows": rows})
+    return out
+
+
 def sync(*, db_session: Session, clock: Clock, actor: Actor) -> int:
     """Append this year's computed value to each of this year's ledger targets whose value changed."""
     year = to_local(clock.now()).year
@@ -252,14 +253,18 @@ def sync(*, db_session: Session, clock: Clock, actor: Actor) -> int:
             )
             written += 1
     if written:
-        db_session.flush()
-        audit.record(
-            db_session=db_session,
-            clock=clock,
-            actor=actor.username,
-            action="property.targets.sync",
-            target_kind="ledger",
-            target_key="property",
-            detail={"values": str(written), "year": str(year)},
-        )
+        _audit(db_session, clock, actor, "sync", values=str(written), year=str(year))
     return written
+
+
+def _audit(db_session: Session, clock: Clock, actor: Actor, step: str, **detail: str) -> None:
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action=f"property.targets.{step}",
+        target_kind="ledger",
+        target_key="property",
+        detail=detail,
+    )

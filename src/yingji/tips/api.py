@@ -6,10 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 
-from yingji.core.http import read_bounded
+from yingji.core.http import read_model
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.rules.tips import TipState
@@ -22,11 +20,7 @@ PUBLIC_BODY_LIMIT = 64 * 1024  # an anonymous form: refuse huge bodies before pa
 @router.post("/public", status_code=201)
 async def submit_public(request: Request, db_session: DbSession, clock: CurrentClock) -> dict[str, Any]:
     """公众网上举报（无需登录，可匿名；JSON 请求体 ≤ 64 KB，字段见 TipIn）。返回回执编号，凭编号查询办理结果。"""
-    raw = await read_bounded(request, PUBLIC_BODY_LIMIT, "举报内容")
-    try:
-        body = service.TipIn.model_validate_json(raw)
-    except ValidationError as err:
-        raise RequestValidationError(err.errors()) from err
+    body = await read_model(request, service.TipIn, PUBLIC_BODY_LIMIT, "举报内容")
 
     def work() -> dict[str, Any]:
         with transaction(db_session):

@@ -22,8 +22,7 @@ from yingji.auth.actor import Actor
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import InvalidInput
 from yingji.deps import CurrentClock, DbSession
-from yingji.property import api as property_api
-from yingji.property import complaints, duties, service, settings
+from yingji.property import complaints, duties, service, settings, targets
 from yingji.property.models import (
     COMMITTEE_LABELS,
     MANAGEMENT_LABELS,
@@ -104,7 +103,7 @@ def overview_context(db_session: Session, clock: Clock, actor: Actor) -> dict[st
     year, results = latest_results(db_session, actor)
     period = duties.quarter(today)[0]
     return {
-        "programmes": property_api.list_targets(db_session=db_session, actor=actor, clock=clock),
+        "programmes": targets.visible(db_session, actor, to_local(clock.now()).year),
         "counts": {
             "compounds": len(places),
             "households": sum(p.households for p in places),
