@@ -17,14 +17,20 @@ from yingji.hazards.schema import checklists, ladder
 from yingji.incidents.api import router as incidents_router
 from yingji.ledger.api import router as ledger_router
 from yingji.ledger.schema import campaigns, target_plans
+from yingji.metrology.api import router as metrology_router
 from yingji.monitoring.api import router as monitoring_router
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.schema import default_rules
 from yingji.plan_registry.api import router as plan_registry_router
 from yingji.plans import loader
 from yingji.plans.api import router as plans_router
+from yingji.programmes.api import rehab_router
+from yingji.programmes.api import router as programmes_router
+from yingji.programmes.schema import programmes, rehab_rules
 from yingji.property.api import router as property_router
 from yingji.registry import api as registry_api
+from yingji.subsidies.api import router as subsidies_router
+from yingji.subsidies.schema import programmes as subsidy_programmes
 from yingji.tips.api import router as tips_router
 from yingji.tips.schema import reward_rules
 from yingji.warnings.api import router as warnings_router
@@ -51,6 +57,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     loader.all_plans()  # fail at start, not on the first call, if a plan file is broken
     default_rules()  # likewise the threshold rules
     checklists(), ladder(), campaigns(), target_plans(), reward_rules()  # and the prevention data files
+    programmes(), rehab_rules(), subsidy_programmes()  # and the administrative programmes
 
     @app.get("/healthz", tags=["运维"])
     def healthz() -> dict[str, object]:
@@ -72,6 +79,10 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.include_router(tips_router)
     app.include_router(ledger_router)
     app.include_router(property_router)
+    app.include_router(programmes_router)
+    app.include_router(rehab_router)
+    app.include_router(subsidies_router)
+    app.include_router(metrology_router)
     web_pages.install(app)
     app.include_router(web_assets.router)
     app.include_router(web_map.router)

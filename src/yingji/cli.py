@@ -18,13 +18,16 @@ from yingji.hazards.cli import app as hazards_app
 from yingji.incidents.cli import app as incidents_app
 from yingji.incidents.cli import worker
 from yingji.ledger.cli import app as ledger_app
+from yingji.metrology.cli import app as metrology_app
 from yingji.monitoring.cli import app as monitoring_app
 from yingji.monitoring.cli import simulate
 from yingji.plan_registry.cli import calendar as plans_calendar
 from yingji.plans.cli import app as plans_app
+from yingji.programmes.cli import app as programmes_app
 from yingji.property.cli import app as property_app
 from yingji.registry.cli import app as registry_app
 from yingji.registry.cli import demo_app
+from yingji.subsidies.cli import app as subsidies_app
 from yingji.warnings.cli import app as warnings_app
 
 app = typer.Typer(help="应急 Yingji：安全生产监管与应急管理平台", no_args_is_help=True)
@@ -41,6 +44,9 @@ app.add_typer(monitoring_app, name="monitoring")
 app.add_typer(hazards_app, name="hazards")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(property_app, name="property")
+app.add_typer(programmes_app, name="programmes")
+app.add_typer(subsidies_app, name="subsidies")
+app.add_typer(metrology_app, name="metrology")
 app.command("worker")(worker)
 app.command("assess")(assess)
 app.command("simulate")(simulate)
@@ -102,6 +108,12 @@ def serve(
             from yingji.property.demo import load as load_demo_property
 
             load_demo_property(db_session=db_session, clock=SystemClock())  # only when no property company exists
+            from yingji.metrology.demo import load as load_demo_metrology
+
+            load_demo_metrology(db_session=db_session, clock=SystemClock())  # only when no instrument exists
+            from yingji.programmes.demo import load as load_demo_programmes
+
+            load_demo_programmes(db_session=db_session, clock=SystemClock())  # only when no round exists
     from yingji.core.clock import SystemClock as RunClock
     from yingji.db.session import make_sessionmaker
     from yingji.worker import Worker

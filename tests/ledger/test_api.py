@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,13 @@ pytestmark = pytest.mark.db
 
 HANGJIN = "hangjin-2024-2026"
 HULUNBUIR = "hulunbuir-15th-fyp-mines"
+FIRE = "hangjin-fire-rescue-benefits-2024"  # 杭锦旗's second campaign: 10 measures, no due dates
+ORDOS_CITY = {  # the city's own campaigns (seed 003)
+    "ordos-carbon-metrology-2024-2030": 96,
+    "ordos-quality-city-2024": 28,
+    "ordos-air-quality-2024": 29,
+    "ordos-pollution-carbon-pilot-2024-2026": 20,
+}
 TODAY = date(2026, 11, 23)
 REPORT = f"/api/ledger/reports/{HANGJIN}"
 
@@ -46,6 +54,8 @@ def hulunbuir(client: TestClient, db_session: Session, loaded: int) -> TestClien
 
 
 def _tasks(client: TestClient, **params: str) -> dict[str, dict[str, Any]]:
+    """One programme's tasks by code (codes repeat across programmes); 杭锦旗's three-year campaign unless named."""
+    params.setdefault("programme", HANGJIN)
     response = client.get("/api/ledger/tasks", params=params)
     assert response.status_code == 200, response.text
     rows: list[dict[str, Any]] = response.json()
@@ -57,13 +67,17 @@ def _error_field(response: Any) -> Any:
 
 
 def test_load_is_idempotent(db_session: Session, loaded: int) -> None:
-    campaign = campaigns()[HANGJIN]
-    plan = target_plans()[HULUNBUIR]
-    assert loaded == len(campaign.measures) + len(plan.projects) + len(plan.targets) == 42 + 19 + 6
+    measures = sum(len(c.measures) for c in campaigns().values())
+    rows = sum(len(p.projects) + len(p.targets) for p in target_plans().values())
+    assert len(campaigns()[HANGJIN].measures) == 42 and len(target_plans()[HULUNBUIR].projects) == 19
+    # measures: 42 + 10 in 杭锦旗, 96 + 28 + 29 + 20 in the city; Hulunbuir's 19 projects; targets 6 + 58 + 10 + 25 + 53
+    assert loaded == measures + rows == (42 + 10 + 96 + 28 + 29 + 20) + 19 + (6 + 58 + 10 + 25 + 53)
     assert service.load(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM) == 0
 
 
 def test_a_hangjin_officer_lists_its_tasks_with_computed_status(hangjin: TestClient) -> None:
+    everything = hangjin.get("/api/ledger/tasks").json()
+    assert Counter(r["programme"] for r in everything) == {HANGJIN: 42, FIRE: 10}  # not the city's campaigns
     rows = _tasks(hangjin)
     assert len(rows) == 42 and {r["programme"] for r in rows.values()} == {HANGJIN}
     past_due = {m.code for m in campaigns()[HANGJIN].measures if m.due is not None and m.due < TODAY}
@@ -135,7 +149,8 @@ def test_another_county_sees_nothing_of_hangjin(hangjin: TestClient, db_session:
 
 def test_the_city_sees_its_banner_and_hulunbuir_only_its_own(hangjin: TestClient, db_session: Session) -> None:
     ordos = factories.bearer(db_session, "ordos_duty", Role.CITY_OFFICER, "150600")
-    assert len(hangjin.get("/api/ledger/tasks", headers=ordos).json()) == 42
+    seen = Counter(r["programme"] for r in hangjin.get("/api/ledger/tasks", headers=ordos).json())
+    assert seen == {HANGJIN: 42, FIRE: 10, **ORDOS_CITY}
     hulunbuir = factories.bearer(db_session, "hulunbuir_duty", Role.CITY_OFFICER, "150700")
     rows = hangjin.get("/api/ledger/tasks", headers=hulunbuir).json()
     assert len(rows) == 19 and {r["programme"] for r in rows} == {HULUNBUIR}
@@ -144,8 +159,8 @@ def test_the_city_sees_its_banner_and_hulunbuir_only_its_own(hangjin: TestClient
 def test_an_expert_reads_but_may_not_report(hangjin: TestClient, db_session: Session) -> None:
     expert = factories.bearer(db_session, "expert_wang", Role.EXPERT, "150625")
     rows = hangjin.get("/api/ledger/tasks", headers=expert).json()
-    assert len(rows) == 42
-    [task] = [r for r in rows if r["code"] == "2.5"]
+    assert Counter(r["programme"] for r in rows) == {HANGJIN: 42, FIRE: 10}
+    [task] = [r for r in rows if r["code"] == "2.5" and r["programme"] == HANGJIN]
     refused = hangjin.post(
         f"/api/ledger/tasks/{task['id']}/progress", headers=expert, json={"percent": 50, "note": "专家意见"}
     )

@@ -40,6 +40,9 @@ class Permission(StrEnum):
     TIPS_HANDLE = "tips.handle"  # 受理、核查、反馈举报
     LEDGER_WRITE = "ledger.write"  # 督办任务进展、指标数据填报
     PROPERTY_SUPERVISE = "property.supervise"  # 物业服务监管：小区登记、诉求办理、检查与信用
+    PROGRAMME_APPLY = "programme.apply"  # 申报评审类项目（本单位）
+    PROGRAMME_MANAGE = "programme.manage"  # 办理评审、认定、康复等行政事项（初审、复核、组建专家组、公示、决定）
+    PROGRAMME_SCORE = "programme.score"  # 专家评分、回避
 
 
 _READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
@@ -51,6 +54,7 @@ _OFFICER = {
     Permission.TIPS_HANDLE,
     Permission.LEDGER_WRITE,
     Permission.PROPERTY_SUPERVISE,
+    Permission.PROGRAMME_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -61,12 +65,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MONITORING_INGEST,
             Permission.ALARMS_HANDLE,
             Permission.HAZARDS_REPORT,
+            Permission.PROGRAMME_APPLY,
         }
     ),
     Role.COUNTY_OFFICER: frozenset(_READ | _OFFICER),
     Role.CITY_OFFICER: frozenset(_READ | _OFFICER),
     Role.HQ_COMMANDER: frozenset(_READ | {Permission.ALARMS_HANDLE}),
-    Role.EXPERT: frozenset(_READ),
+    Role.EXPERT: frozenset(_READ | {Permission.PROGRAMME_SCORE}),
     Role.ADMIN: frozenset(Permission),
     Role.GRASSROOTS_OFFICER: frozenset({Permission.REGISTRY_READ, Permission.PROPERTY_SUPERVISE}),
 }
@@ -85,4 +90,7 @@ PERMISSION_LABELS = {
     Permission.TIPS_HANDLE: "受理举报",
     Permission.LEDGER_WRITE: "填报督办任务和指标",
     Permission.PROPERTY_SUPERVISE: "物业服务监管",
+    Permission.PROGRAMME_APPLY: "申报评审项目",
+    Permission.PROGRAMME_MANAGE: "办理评审认定事项",
+    Permission.PROGRAMME_SCORE: "专家评分",
 }

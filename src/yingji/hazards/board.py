@@ -110,7 +110,7 @@ def zero_clearing(campaign: Campaign, found: list[Fact], on: date) -> list[dict[
     return rows
 
 
-def visible_campaigns(actor: Actor) -> list[Campaign]:
+def campaigns_in_scope(actor: Actor) -> list[Campaign]:
     """Campaigns of the actor's jurisdiction: those it covers and the one its own division lies in."""
     if actor.organisation_id is not None:
         return []
@@ -120,6 +120,11 @@ def visible_campaigns(actor: Actor) -> list[Campaign]:
         if actor.covers_division(c.division_code)
         or (actor.division_code is not None and divisions.contains(c.division_code, actor.division_code))
     ]
+
+
+def visible_campaigns(actor: Actor) -> list[Campaign]:
+    """The zero-clearing (动态清零) campaigns in scope: the others are ledger programmes, not hazard-board sections."""
+    return [c for c in campaigns_in_scope(actor) if any(m.kind == "zero_clearing" for m in c.milestones)]
 
 
 def board(*, db_session: Session, clock: Clock, actor: Actor, division: str | None = None) -> dict[str, Any]:

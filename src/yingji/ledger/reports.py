@@ -64,7 +64,7 @@ def due_of(duty: ReportDuty | None, start: date, end: date) -> date | None:
 def _campaign(actor: Actor, campaign_id: str) -> Campaign:
     actor.require(Permission.PLANS_READ)
     campaign = campaigns().get(campaign_id)
-    if campaign is None or campaign not in board.visible_campaigns(actor):
+    if campaign is None or campaign not in board.campaigns_in_scope(actor):
         raise NotFound(kind="专项行动", key=campaign_id)
     return campaign
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from yingji.auth.roles import Permission
-from yingji.core import divisions
+from yingji.core import divisions, xlsx
 from yingji.core.clock import to_local
 from yingji.core.http import read_bounded, read_model
 from yingji.db.session import transaction
@@ -24,14 +23,7 @@ from yingji.registry.models import Division
 router = APIRouter(prefix="/api/property", tags=["物业服务监管"])
 PUBLIC_BODY_LIMIT = 16 * 1024
 SURVEY_LIMIT = 8 * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-
-
-def _xlsx(content: bytes, name: str) -> Response:
-    return Response(
-        content, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.xlsx"}
-    )
 
 
 # --- registry ---------------------------------------------------------------------------------------------------
@@ -152,7 +144,7 @@ async def import_survey(
 @router.get("/survey/export.xlsx")
 def export_survey(db_session: DbSession, actor: CurrentActor, programme: str | None = None) -> Response:
     """导出统计表（本辖区全部小区，含合计行）。"""
-    return _xlsx(survey.export(db_session, actor, programme), "物业管理基本情况统计表")
+    return xlsx.response(survey.export(db_session, actor, programme), "物业管理基本情况统计表")
 
 
 @router.get("/contracts")
@@ -375,7 +367,7 @@ def monthly_xlsx(month: Month, db_session: DbSession, actor: CurrentActor) -> Re
             ("企业", ["物业服务企业", "服务户数", "诉求件数", "诉求率（件/百户）", "重点小区数"], by_company),
         ]
     )
-    return _xlsx(content, f"物业诉求月度分析-{month}")
+    return xlsx.response(content, f"物业诉求月度分析-{month}")
 
 
 # --- credit, duties, targets -----------------------------------------------------------------------------------

@@ -3,23 +3,22 @@ disclosure checks — each read limited to the caller's jurisdiction, each chang
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
+from yingji.audit.rows import record_change
+from yingji.audit.rows import snapshot as snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction, RuleViolation
+from yingji.core.xlsx import workbook as workbook
 from yingji.db.base import Base
 from yingji.property import settings
 from yingji.property.models import (
@@ -50,35 +49,10 @@ from yingji.property.schemas import (
 from yingji.registry.models import Division
 
 
-def jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-def snapshot(row: Base) -> dict[str, Any]:
-    """Every column of a row as JSON-safe values (for audit before/after and the API)."""
-    return {c.key: jsonable(getattr(row, c.key)) for c in row.__table__.columns}
-
-
 def record(
     db_session: Session, clock: Clock, actor: Actor, action: str, row: Base, before: dict[str, Any] | None
 ) -> None:
-    db_session.flush()
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action=action,
-        target_kind=row.__tablename__,
-        target_key=str(row.id),  # type: ignore[attr-defined]
-        before=before,
-        after=snapshot(row),
-    )
+    record_change(db_session, clock, actor.username, action, row, before)
 
 
 def require(actor: Actor, division_code: str | None = None) -> None:
@@ -522,20 +496,3 @@ def company_names(db_session: Session, ids: set[int | None]) -> dict[int, str]:
     return dict(
         db_session.execute(select(PropertyCompany.id, PropertyCompany.name).where(PropertyCompany.id.in_(wanted))).all()
     )
-
-
-Sheet = tuple[str, Sequence[str], Iterable[Sequence[object]]]
-
-
-def workbook(sheets: Sequence[Sheet]) -> bytes:
-    """An xlsx file of (title, header, rows) sheets — the registry and analysis exports."""
-    book = Workbook()
-    book.remove(book.worksheets[0])
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title[:31])
-        sheet.append(list(header))
-        for row in rows:
-            sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -139,7 +139,7 @@ def ledger_page(request: Request, db_session: DbSession, clock: CurrentClock, ac
         "ledger.html",
         tasks=ledger.tasks(db_session=db_session, clock=clock, actor=actor),
         targets=ledger.targets(db_session=db_session, actor=actor),
-        campaigns=hazard_board.visible_campaigns(actor),
+        campaigns=hazard_board.campaigns_in_scope(actor),
     )
 
 

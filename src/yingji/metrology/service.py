@@ -1,0 +1,391 @@
+"""The instrument registry on the database: register and edit instruments, record calibrations, list what is due.
+
+鄂府发〔2024〕64号 asks for a platform that tracks the verification and calibration results of the enterprises'
+carbon measuring instruments (003#L2, 四（三）10) with all instruments of 10 coal-chemical enterprises on it (003#L2,
+附件2 2025年 11). Reads are limited to the caller's jurisdiction (enterprise accounts: their own enterprise) and an
+out-of-scope read is 404; writes need ``registry.write`` and an out-of-scope write is 403. Every change is audited
+with before/after in the caller's transaction; calibration records are append-only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from yingji.audit import service as audit
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission
+from yingji.core import divisions
+from yingji.core.clock import Clock, to_local
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction
+from yingji.db.base import Base
+from yingji.metrology import rules
+from yingji.metrology.enums import (
+    DUE_LABELS,
+    METHOD_LABELS,
+    RESULT_LABELS,
+    STATUS_LABELS,
+    DueState,
+    InstrumentStatus,
+)
+from yingji.metrology.models import Calibration, Instrument
+from yingji.metrology.schemas import CalibrationIn, InstrumentIn, InstrumentUpdate
+from yingji.metrology.settings import defaults
+from yingji.registry.enums import OrganisationKind
+from yingji.registry.models import Organisation
+
+
+def today(clock: Clock) -> date:
+    return to_local(clock.now()).date()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def snapshot(row: Base) -> dict[str, Any]:
+    """Every column of a row as JSON-safe values (audit before/after)."""
+    return {c.key: _jsonable(getattr(row, c.key)) for c in row.__table__.columns}
+
+
+def _audit(
+    db_session: Session, clock: Clock, actor: Actor, action: str, row: Instrument | Calibration, before: Any
+) -> None:
+    db_session.flush()
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action=action,
+        target_kind=row.__tablename__,
+        target_key=str(row.id),
+        before=before,
+        after=snapshot(row),
+    )
+
+
+# --- scope ----------------------------------------------------------------------------------------------------------
+
+
+def visible(db_session: Session, actor: Actor, instrument_id: int) -> Instrument:
+    """Return an instrument the caller may read; a missing or hidden one is the same 404."""
+    actor.require(Permission.REGISTRY_READ)
+    row = db_session.get(Instrument, instrument_id)
+    if row is None or not actor.covers_record(division_code=row.division_code, organisation_id=row.organisation_id):
+        raise NotFound(kind="计量器具", key=str(instrument_id))
+    return row
+
+
+def writable(db_session: Session, actor: Actor, instrument_id: int) -> Instrument:
+    """Return an instrument the caller may change, locked for the transaction; another's is 403."""
+    actor.require(Permission.REGISTRY_WRITE)
+    row = db_session.get(Instrument, instrument_id, with_for_update=True, populate_existing=True)
+    if row is None:
+        raise NotFound(kind="计量器具", key=str(instrument_id))
+    if not actor.covers_record(division_code=row.division_code, organisation_id=row.organisation_id):
+        if actor.organisation_id is not None:
+            raise Forbidden(reason="企业账号只能登记和修改本企业的计量器具")
+        raise OutOfJurisdiction(field="instrument_id", division=row.division_code)
+    return row
+
+
+def enterprise_for(db_session: Session, actor: Actor, organisation_id: int | None) -> Organisation:
+    """Return the enterprise an instrument is registered to: an enterprise account's own, or one in scope."""
+    if actor.organisation_id is not None:
+        if organisation_id not in (None, actor.organisation_id):
+            raise Forbidden(reason="企业账号只能登记本企业的计量器具")
+        organisation_id = actor.organisation_id
+    if organisation_id is None:
+        raise InvalidInput(field="organisation_id", reason="organisation_id：须指明器具所属企业")
+    org = db_session.get(Organisation, organisation_id)
+    if org is None:
+        raise InvalidInput(field="organisation_id", reason=f"organisation_id：没有编号为 {organisation_id} 的单位")
+    if not actor.covers_record(division_code=org.division_code, organisation_id=org.id):
+        raise OutOfJurisdiction(field="organisation_id", division=org.division_code)
+    if org.kind is not OrganisationKind.ENTERPRISE:
+        raise InvalidInput(field="organisation_id", reason=f"organisation_id：「{org.name}」不是企业")
+    return org
+
+
+def find(db_session: Session, organisation_id: int, serial_no: str) -> Instrument | None:
+    query = select(Instrument).where(Instrument.organisation_id == organisation_id, Instrument.serial_no == serial_no)
+    return db_session.scalars(query).first()
+
+
+def _unique_serial(db_session: Session, organisation_id: int, serial_no: str, own_id: int | None = None) -> None:
+    existing = find(db_session, organisation_id, serial_no)
+    if existing is not None and existing.id != own_id:
+        raise Conflict(field="serial_no", reason=f"本企业已登记出厂编号为「{serial_no}」的器具（#{existing.id}）")
+
+
+# --- changes --------------------------------------------------------------------------------------------------------
+
+
+def create(*, db_session: Session, clock: Clock, actor: Actor, data: InstrumentIn) -> Instrument:
+    """Register an instrument of an enterprise; it has no valid calibration until one is recorded."""
+    actor.require(Permission.REGISTRY_WRITE)
+    org = enterprise_for(db_session, actor, data.organisation_id)
+    if data.status is InstrumentStatus.SCRAPPED:
+        raise InvalidInput(field="status", reason="status：新登记的器具不能为报废")
+    _unique_serial(db_session, org.id, data.serial_no)
+    now = clock.now()
+    row = Instrument(
+        **data.model_dump(exclude={"organisation_id"}),
+        organisation_id=org.id,
+        division_code=org.division_code,
+        last_calibrated_on=None,
+        last_result=None,
+        next_due_on=None,
+        created_at=now,
+        updated_at=now,
+    )
+    db_session.add(row)
+    _audit(db_session, clock, actor, "metrology.instrument.create", row, None)
+    return row
+
+
+def update(
+    *, db_session: Session, clock: Clock, actor: Actor, instrument_id: int, data: InstrumentUpdate
+) -> Instrument:
+    """Change an instrument's particulars or status; a new interval moves the current due date with it."""
+    row = writable(db_session, actor, instrument_id)
+    changes = data.model_dump(exclude_unset=True)
+    if row.status is InstrumentStatus.SCRAPPED:
+        raise Conflict(reason="已报废的计量器具不能再修改")
+    wanted = changes.get("status")
+    if wanted is not None:
+        refusal = rules.status_change_refusal(row.status, wanted, row.last_result)
+        if refusal is not None:
+            raise InvalidInput(field="status", reason=f"status：{refusal}")
+    if "serial_no" in changes:
+        _unique_serial(db_session, row.organisation_id, changes["serial_no"], own_id=row.id)
+    before = snapshot(row)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    if row.last_calibrated_on is not None and row.last_result is not None:
+        row.next_due_on = rules.next_due(row.last_calibrated_on, row.interval_months, row.last_result)
+    row.updated_at = clock.now()
+    _audit(db_session, clock, actor, "metrology.instrument.update", row, before)
+    return row
+
+
+def record_calibration(
+    *, db_session: Session, clock: Clock, actor: Actor, instrument_id: int, data: CalibrationIn
+) -> Calibration:
+    """Append a verification or calibration result; 不合格 suspends the instrument (停用) until one passes."""
+    instrument = writable(db_session, actor, instrument_id)
+    if instrument.status is InstrumentStatus.SCRAPPED:
+        raise Conflict(reason="已报废的计量器具不能再登记检定校准结果")
+    if data.calibrated_on > today(clock):
+        raise InvalidInput(field="calibrated_on", reason="calibrated_on：检定校准日期不能晚于今天")
+    latest = instrument.last_calibrated_on
+    if latest is not None and data.calibrated_on < latest:
+        raise InvalidInput(
+            field="calibrated_on", reason=f"calibrated_on：不能早于最近一次检定校准日期 {latest}（按时间顺序登记）"
+        )
+    duplicate = db_session.scalar(
+        select(Calibration.id).where(
+            Calibration.instrument_id == instrument.id, Calibration.certificate_no == data.certificate_no
+        )
+    )
+    if duplicate is not None:
+        raise Conflict(field="certificate_no", reason=f"该器具已登记证书编号「{data.certificate_no}」")
+    before = snapshot(instrument)
+    due = rules.next_due(data.calibrated_on, instrument.interval_months, data.result)
+    now = clock.now()
+    record = Calibration(
+        instrument_id=instrument.id,
+        calibrated_on=data.calibrated_on,
+        method=data.method,
+        body=data.body,
+        certificate_no=data.certificate_no,
+        result=data.result,
+        interval_months=instrument.interval_months,
+        next_due_on=due,
+        note=data.note,
+        recorded_by=actor.username,
+        recorded_at=now,
+    )
+    db_session.add(record)
+    instrument.status = rules.status_after(instrument.status, instrument.last_result, data.result)
+    instrument.last_calibrated_on, instrument.last_result, instrument.next_due_on = data.calibrated_on, data.result, due
+    instrument.updated_at = now
+    _audit(db_session, clock, actor, "metrology.calibration.record", record, None)
+    _audit(db_session, clock, actor, "metrology.instrument.calibrated", instrument, before)
+    return record
+
+
+# --- reads ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Filters:
+    """List filters; due_within and overdue look only at instruments in use (停用、报废 are not due)."""
+
+    organisation_id: int | None = None
+    division: str | None = None
+    status: InstrumentStatus | None = None
+    kind: str | None = None
+    carbon_only: bool = False
+    due_within: int | None = None  # next due on or before today + N days, overdue and never calibrated included
+    overdue: bool = False  # no valid calibration today: past the due date, or never calibrated
+
+
+def _query(actor: Actor, filters: Filters, on: date) -> Select[Instrument, str]:
+    query = (
+        select(Instrument, Organisation.name)
+        .join(Organisation, Organisation.id == Instrument.organisation_id)
+        .where(actor.record_filter(Instrument.division_code, Instrument.organisation_id))
+    )
+    if filters.organisation_id is not None:
+        query = query.where(Instrument.organisation_id == filters.organisation_id)
+    if filters.division is not None:
+        query = query.where(Instrument.division_code.startswith(divisions.stem(filters.division), autoescape=True))
+    if filters.status is not None:
+        query = query.where(Instrument.status == filters.status)
+    if filters.kind is not None:
+        query = query.where(Instrument.kind == filters.kind)
+    if filters.carbon_only:
+        query = query.where(Instrument.for_carbon_accounting.is_(True))
+    if filters.overdue:
+        query = query.where(
+            Instrument.status == InstrumentStatus.IN_USE,
+            or_(Instrument.next_due_on.is_(None), Instrument.next_due_on < on),
+        )
+    if filters.due_within is not None:
+        query = query.where(
+            Instrument.status == InstrumentStatus.IN_USE,
+            or_(Instrument.next_due_on.is_(None), Instrument.next_due_on <= on + timedelta(days=filters.due_within)),
+        )
+    return query
+
+
+def as_row(row: Instrument, organisation: str, on: date) -> dict[str, Any]:
+    """An instrument as the API, the CLI and the exports show it, with its due state on ``on``."""
+    state = rules.due_state(row.status, row.next_due_on, on, defaults().due_soon_days)
+    return {
+        "id": row.id,
+        "organisation_id": row.organisation_id,
+        "organisation": organisation,
+        "division_code": row.division_code,
+        "name": row.name,
+        "kind": row.kind,
+        "quantity": row.quantity,
+        "serial_no": row.serial_no,
+        "model": row.model,
+        "manufacturer": row.manufacturer,
+        "measuring_range": row.measuring_range,
+        "accuracy_class": row.accuracy_class,
+        "location": row.location,
+        "source_stream": row.source_stream,
+        "for_carbon_accounting": row.for_carbon_accounting,
+        "interval_months": row.interval_months,
+        "status": row.status.value,
+        "status_label": STATUS_LABELS[row.status],
+        "last_calibrated_on": row.last_calibrated_on,
+        "last_result": row.last_result.value if row.last_result else None,
+        "last_result_label": RESULT_LABELS[row.last_result] if row.last_result else None,
+        "next_due_on": row.next_due_on,
+        "days_to_due": (row.next_due_on - on).days if row.next_due_on else None,
+        "due_state": state.value,
+        "due_label": DUE_LABELS[state],
+    }
+
+
+def list_(
+    *, db_session: Session, clock: Clock, actor: Actor, filters: Filters, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Return the instruments in the caller's scope that pass the filters, by id (due lists: soonest first)."""
+    actor.require(Permission.REGISTRY_READ)
+    on = today(clock)
+    query = _query(actor, filters, on).order_by(Instrument.id)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = [as_row(i, name, on) for i, name in db_session.execute(query)]
+    if filters.overdue or filters.due_within is not None:
+        rows.sort(key=_soonest_first)
+    return rows
+
+
+def _soonest_first(row: dict[str, Any]) -> tuple[date, int]:
+    return row["next_due_on"] or date.min, row["id"]
+
+
+def calibration_row(row: Calibration) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "instrument_id": row.instrument_id,
+        "calibrated_on": row.calibrated_on,
+        "method": row.method.value,
+        "method_label": METHOD_LABELS[row.method],
+        "body": row.body,
+        "certificate_no": row.certificate_no,
+        "result": row.result.value,
+        "result_label": RESULT_LABELS[row.result],
+        "interval_months": row.interval_months,
+        "next_due_on": row.next_due_on,
+        "note": row.note,
+        "recorded_by": row.recorded_by,
+        "recorded_at": row.recorded_at,
+    }
+
+
+def calibrations(*, db_session: Session, actor: Actor, instrument_id: int) -> list[Calibration]:
+    visible(db_session, actor, instrument_id)
+    query = select(Calibration).where(Calibration.instrument_id == instrument_id)
+    return list(db_session.scalars(query.order_by(Calibration.calibrated_on, Calibration.id)))
+
+
+def detail(*, db_session: Session, clock: Clock, actor: Actor, instrument_id: int) -> dict[str, Any]:
+    row = visible(db_session, actor, instrument_id)
+    org = db_session.get(Organisation, row.organisation_id)
+    history = calibrations(db_session=db_session, actor=actor, instrument_id=instrument_id)
+    return as_row(row, org.name if org else "", today(clock)) | {"calibrations": [calibration_row(c) for c in history]}
+
+
+def overdue_report(*, db_session: Session, clock: Clock, actor: Actor, filters: Filters) -> dict[str, Any]:
+    """Return the instruments in use without a valid calibration, and per enterprise the count in each due state."""
+    everything = list_(db_session=db_session, clock=clock, actor=actor, filters=filters)
+    late = sorted(
+        (r for r in everything if r["due_state"] in (DueState.OVERDUE, DueState.UNCALIBRATED)), key=_soonest_first
+    )
+    per_org: dict[int, dict[str, Any]] = {}
+    for row in everything:
+        entry = per_org.setdefault(
+            row["organisation_id"],
+            {
+                "organisation_id": row["organisation_id"],
+                "organisation": row["organisation"],
+                "division_code": row["division_code"],
+                "total": 0,
+                "for_carbon_accounting": 0,
+                "status": Counter[str](),
+                "due": Counter[str](),
+            },
+        )
+        entry["total"] += 1
+        entry["for_carbon_accounting"] += int(row["for_carbon_accounting"])
+        entry["status"][row["status"]] += 1
+        entry["due"][row["due_state"]] += 1
+    organisations = [
+        e
+        | {"status": {s.value: e["status"][s.value] for s in InstrumentStatus}}
+        | {"due": {d.value: e["due"][d.value] for d in DueState}}
+        for e in sorted(per_org.values(), key=lambda e: (e["division_code"], e["organisation"]))
+    ]
+    return {
+        "as_of": today(clock),
+        "due_soon_days": defaults().due_soon_days,
+        "instruments": late,
+        "organisations": organisations,
+    }
