@@ -11,20 +11,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from enum import Enum
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from yingji.audit import service as audit
+from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction
-from yingji.db.base import Base
 from yingji.metrology import rules
 from yingji.metrology.enums import (
     DUE_LABELS,
@@ -45,33 +43,10 @@ def today(clock: Clock) -> date:
     return to_local(clock.now()).date()
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-def snapshot(row: Base) -> dict[str, Any]:
-    """Every column of a row as JSON-safe values (audit before/after)."""
-    return {c.key: _jsonable(getattr(row, c.key)) for c in row.__table__.columns}
-
-
 def _audit(
     db_session: Session, clock: Clock, actor: Actor, action: str, row: Instrument | Calibration, before: Any
 ) -> None:
-    db_session.flush()
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action=action,
-        target_kind=row.__tablename__,
-        target_key=str(row.id),
-        before=before,
-        after=snapshot(row),
-    )
+    record_change(db_session, clock, actor.username, action, row, before)
 
 
 # --- scope ----------------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import yingji.db.base
+from yingji.db import append_only
 
 revision = "0012"
 down_revision = "0011"
@@ -59,38 +60,6 @@ def widen_division_codes(sql_type: str) -> None:
         return
     for table, column in DIVISION_COLUMNS:
         op.execute(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {sql_type}")
-
-
-def append_only() -> None:
-    """Complaint steps, credit inputs, method versions, published results and survey items are never changed."""
-    postgres = op.get_bind().dialect.name == "postgresql"
-    for table in APPEND_ONLY:
-        if postgres:
-            op.execute(
-                f"CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
-                f"RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
-            )
-        else:
-            for verb in ("UPDATE", "DELETE"):
-                op.execute(
-                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-                )
-
-
-def drop_append_only() -> None:
-    postgres = op.get_bind().dialect.name == "postgresql"
-    for table in APPEND_ONLY:
-        if postgres:
-            op.execute(f"DROP TRIGGER {table}_no_change ON {table}")
-            op.execute(f"DROP FUNCTION {table}_append_only()")
-        else:
-            for verb in ("update", "delete"):
-                op.execute(f"DROP TRIGGER {table}_no_{verb}")
 
 
 def upgrade() -> None:
@@ -450,11 +419,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_property_complaint_event_complaint_id"), ["complaint_id"], unique=False)
 
     widen_division_codes("VARCHAR(12)")
-    append_only()
+    append_only.create(APPEND_ONLY)
 
 
 def downgrade() -> None:
-    drop_append_only()  # division columns stay 12 wide: community rows may exist and need them
+    append_only.drop(APPEND_ONLY)  # division columns stay 12 wide: community rows may exist and need them
 
     with op.batch_alter_table("property_complaint_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_property_complaint_event_complaint_id"))
