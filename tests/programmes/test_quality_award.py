@@ -354,5 +354,9 @@ def test_panels_keep_their_rules_and_experts_their_place(world: World) -> None:
     world.call(
         "expert2", "POST", f"/api/programmes/applications/{app_id}/scores", {"score": 75, "opinion": "较好"}, 201
     )
+    own = world.call("expert1", "GET", f"/api/programmes/applications/{app_id}")["scores_detail"]
+    assert [d["member"] for d in own] == ["专家1"]  # experts score independently: each sees only their own
+    assert len(world.call("city", "GET", f"/api/programmes/applications/{app_id}")["scores_detail"]) == 2
+    assert world.call("qing_firm", "GET", f"/api/programmes/applications/{app_id}")["scores_detail"] == []
     out = advance(world, "city", app_id, outcome="reject", reason="材料评审未进入现场评审")
     assert out["state"] == "rejected" and out["scores"] == {"material": 72.5}

@@ -10,7 +10,7 @@ class Role(StrEnum):
     COUNTY_OFFICER = "county_officer"  # 旗县区值班员
     CITY_OFFICER = "city_officer"  # 市级值班员
     HQ_COMMANDER = "hq_commander"  # 指挥部指挥员
-    EXPERT = "expert"  # 专家（只读）
+    EXPERT = "expert"  # 专家（查阅；评审项目中评分）
     ADMIN = "admin"  # 系统管理员
     GRASSROOTS_OFFICER = "grassroots_officer"  # 街道（苏木乡镇）、社区（嘎查村）工作人员
 
@@ -20,7 +20,7 @@ ROLE_LABELS = {
     Role.COUNTY_OFFICER: "旗县区值班员",
     Role.CITY_OFFICER: "市级值班员",
     Role.HQ_COMMANDER: "指挥部指挥员",
-    Role.EXPERT: "专家（只读）",
+    Role.EXPERT: "专家",
     Role.ADMIN: "系统管理员",
     Role.GRASSROOTS_OFFICER: "街道社区工作人员",
 }

@@ -142,7 +142,7 @@ def get_application(app_id: int, db_session: DbSession, actor: CurrentActor, clo
     out = service.as_dict(app, on)
     out["history"] = service.history(db_session, app.id)
     out["objections"] = [service.objection_dict(o, on) for o in service.objections(db_session, app.id)]
-    out["scores_detail"] = panels.scores_of(db_session, app.id) if not actor.organisation_id else []
+    out["scores_detail"] = panels.scores_of(db_session, actor, app.id)
     return out
 
 

@@ -269,13 +269,18 @@ def result(db_session: Session, round_id: int, panel: Panel, app_id: int) -> Res
     return Result(round(sum(float(scores[m.id]) for m in voting) / len(voting), 2), [])
 
 
-def scores_of(db_session: Session, app_id: int) -> list[dict[str, Any]]:
+def scores_of(db_session: Session, actor: Actor, app_id: int) -> list[dict[str, Any]]:
+    """The panel scores of an application: all of them for officers, an expert's own only (scoring is independent),
+    none for the applicant."""
+    if actor.organisation_id is not None:
+        return []
     rows = db_session.execute(
-        select(Score, PanelMember.name)
+        select(Score, PanelMember.name, PanelMember.username)
         .join(PanelMember, PanelMember.id == Score.member_id)
         .where(Score.application_id == app_id)
     )
-    return [{**snapshot(s), "member": name} for s, name in rows]
+    own_only = not actor.has(Permission.PROGRAMME_MANAGE)
+    return [{**snapshot(s), "member": name} for s, name, username in rows if not own_only or username == actor.username]
 
 
 # --- pools --------------------------------------------------------------------------------------------------------

