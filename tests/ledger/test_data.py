@@ -8,18 +8,16 @@ import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
 import pytest
 
+from tests.support.seeds import assert_quoted, cited_text, seed_lines, seeds_dir, squeeze
 from yingji.ledger.models import LedgerTask, Target
 from yingji.ledger.schema import Campaign, Cited, Measure, TargetPlan, TargetRow, campaigns, target_plans
 from yingji.registry.divisions import DIVISIONS_CSV
 from yingji.rules.kpi import Direction
 from yingji.tips.schema import reward_cap, reward_rules
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 HANGJIN = "hangjin-2024-2026"
 HULUNBUIR = "hulunbuir-15th-fyp-mines"
 CARBON = "ordos-carbon-metrology-2024-2030"
@@ -50,29 +48,9 @@ def _cited() -> list[tuple[str, Cited]]:
 CITED = _cited()
 
 
-@cache
-def _seed_lines(number: str) -> list[str]:
-    found = sorted(SEEDS.glob(f"{number}_*.txt"))
-    assert len(found) == 1, f"seed {number}: {found}"
-    return found[0].read_text(encoding="utf-8").splitlines()
-
-
-def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 @pytest.mark.parametrize("row", [row for _, row in CITED], ids=[name for name, _ in CITED])
 def test_the_quote_is_in_the_cited_seed_lines(row: Cited) -> None:
-    """The data files' convention: the cited lines joined with all whitespace removed contain the quote."""
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside this checkout")
-    number, _, lines = row.seed.partition("#L")
-    first, _, last = lines.partition("-L")
-    seed = _seed_lines(number)
-    start, end = int(first), int(last or first)
-    assert 1 <= start <= end <= len(seed), f"{row.seed}: the seed has {len(seed)} lines"
-    cited = _squeeze("".join(seed[start - 1 : end]))
-    assert _squeeze(row.quote) in cited, f"{row.seed}: {cited[:300]}"
+    assert_quoted(row.seed, row.quote)
 
 
 def test_the_rows_checked_are_all_the_rows() -> None:
@@ -161,14 +139,11 @@ def _targets(programme: str) -> dict[str, TargetRow]:
 
 def _seed_line(row: Cited) -> str:
     """The cited seed lines joined and squeezed (the Ordos documents are one physical line each)."""
-    number, _, lines = row.seed.partition("#L")
-    first, _, last = lines.partition("-L")
-    return _squeeze("".join(_seed_lines(number)[int(first) - 1 : int(last or first)]))
+    return cited_text(row.seed)
 
 
 def _needs_seeds() -> None:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside this checkout")
+    seeds_dir()
 
 
 @pytest.mark.parametrize(
@@ -221,7 +196,7 @@ CARBON_PER_YEAR = {2024: 24, 2025: 22, 2026: 14, 2027: 11, 2028: 9, 2029: 8, 203
 
 def _carbon_years() -> dict[int, tuple[int, str]]:
     """Annex 2 of seed 003 line 2, squeezed, split at its year headers “2024年(24个)”: year → (count, text)."""
-    line = _squeeze(_seed_lines("003")[1])
+    line = squeeze(seed_lines("003")[1])
     annex = line[line.index("工作任务清单(96个)") : line.index("注:年度具体任务根据实际情况动态调整")]
     heads = list(re.finditer(r"(20\d\d)年\((\d+)个\)", annex))
     ends = [h.start() for h in heads[1:]] + [len(annex)]
@@ -250,13 +225,13 @@ def test_carbon_tasks_sit_in_their_year_with_the_units_printed_after_their_block
     for i, m in enumerate(measures):
         year = int(m.code[:4])
         text = years[year][1].replace("市市场监督管理(", "市市场监督管理局(")  # 2026–2030 print “管理 (”
-        assert _squeeze(m.quote) in text and m.quote.startswith(m.code.split(".")[1] + "."), m.code
+        assert squeeze(m.quote) in text and m.quote.startswith(m.code.split(".")[1] + "."), m.code
         following = measures[i + 1] if i + 1 < len(measures) else None
         block = (m.section, m.lead, m.responsible)
         if following is not None and (following.section, following.lead, following.responsible) == block:
             continue
         units = (m.lead or "") + ("".join(m.responsible) or "/")
-        pattern = re.escape(_squeeze(m.quote)) + "[;。]" + re.escape(units) + r"(?=碳计量|\d+\.|$)"
+        pattern = re.escape(squeeze(m.quote)) + "[;。]" + re.escape(units) + r"(?=碳计量|\d+\.|$)"
         assert re.search(pattern, text), (m.code, units)
 
 
@@ -282,7 +257,7 @@ def test_carbon_kpi_series_one_row_per_year(series: str, values: dict[int, int])
     # each yearly value is quoted from that year's task of Annex 2, the task the campaign loads for the year
     measures = campaigns()[CARBON].measures
     for year, t in rows.items():
-        tasks = [m for m in measures if _squeeze(t.quote) in _squeeze(m.quote)]
+        tasks = [m for m in measures if squeeze(t.quote) in squeeze(m.quote)]
         assert tasks and all(m.due == date(year, 12, 31) for m in tasks), t.code
 
 
@@ -310,7 +285,7 @@ def test_carbon_work_targets_agree_with_the_yearly_drafting() -> None:
 def _unit_clause(row: Measure) -> str:
     """The first “(牵头单位:…)” or “(责任单位:…)” after the measure's quote in its seed line."""
     line = _seed_line(row)
-    start = line.index(_squeeze(row.quote))
+    start = line.index(squeeze(row.quote))
     found = re.compile(r"\((?:牵头|责任)单位:[^)]*\)").search(line, start)
     assert found is not None, row.code
     return found[0]

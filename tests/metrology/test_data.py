@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pytest
@@ -10,13 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests import factories
+from tests.support.seeds import assert_quoted
 from yingji.core.errors import PlanInvalid
 from yingji.metrology import demo, service
 from yingji.metrology.models import Calibration, Instrument
 from yingji.metrology.settings import DEFAULTS, Cited, defaults, parse
-from yingji.plans.citations import default_seeds_dir
-
-SPACE = re.compile(r"\s+")
 
 
 def test_the_defaults_file_is_valid() -> None:
@@ -28,12 +25,7 @@ def test_the_defaults_file_is_valid() -> None:
 
 @pytest.mark.parametrize("cited", defaults().basis, ids=[b.clause for b in defaults().basis])
 def test_each_citation_is_on_its_seed_line(cited: Cited) -> None:
-    seeds = default_seeds_dir()
-    if seeds is None:
-        pytest.skip("seed gazettes not found (set YINGJI_SEEDS_DIR)")
-    seed, line = cited.seed.split("#L")
-    text = next(seeds.glob(f"{seed}_*.txt")).read_text(encoding="utf-8").split("\n")[int(line) - 1]
-    assert SPACE.sub("", cited.quote) in SPACE.sub("", text)
+    assert_quoted(cited.seed, cited.quote)
 
 
 @pytest.mark.parametrize(

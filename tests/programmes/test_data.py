@@ -6,38 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
-from tests.ledger.test_data import SEEDS, _seed_lines, _squeeze
+from tests.support.seeds import assert_quoted, walk
 from yingji.programmes.schema import programme, programmes, rehab_rules
 
 
-def _cited(node: Any, path: str) -> list[tuple[str, Any]]:
-    """Every model in the tree that carries a seed and a quote."""
-    found: list[tuple[str, Any]] = []
-    if isinstance(node, BaseModel):
-        if isinstance(getattr(node, "seed", None), str) and isinstance(getattr(node, "quote", None), str):
-            found.append((path, node))
-        for name in type(node).model_fields:
-            found += _cited(getattr(node, name), f"{path}.{name}")
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            found += _cited(item, f"{path}[{getattr(item, 'code', index)}]")
-    return found
+def _cited(node: object) -> bool:
+    return isinstance(getattr(node, "seed", None), str) and isinstance(getattr(node, "quote", None), str)
 
 
-CITED = [row for p in programmes().values() for row in _cited(p, p.id)] + _cited(rehab_rules(), rehab_rules().id)
+CITED = [row for p in programmes().values() for row in walk(p, p.id, _cited)] + walk(
+    rehab_rules(), rehab_rules().id, _cited
+)
 
 
 @pytest.mark.parametrize("row", [r for _, r in CITED], ids=[name for name, _ in CITED])
 def test_the_quote_is_in_the_cited_seed_lines(row: Any) -> None:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside this checkout")
-    number, _, lines = row.seed.partition("#L")
-    first, _, last = lines.partition("-L")
-    seed = _seed_lines(number)
-    text = _squeeze("".join(seed[int(first) - 1 : int(last or first)]))
-    assert _squeeze(row.quote) in text
+    assert_quoted(row.seed, row.quote)
 
 
 def test_the_award_figures() -> None:

@@ -21,7 +21,7 @@ def institution(world: World, name: str = "包头市第四医院（测试）", *
 
 
 def sign(world: World, inst: int, year: int, expect: int = 201) -> Any:
-    body = {"year": year, "signed_on": f"{year}-01-05"}
+    body = {"year": year, "signed_on": f"{year - 1}-11-20"}  # signed late in the year before
     return world.call("city", "POST", f"/api/rehab/institutions/{inst}/agreements", body, expect)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.ledger.test_data import SEEDS, _seed_lines, _squeeze
+from tests.support.seeds import assert_quoted, cited_text, squeeze
 from yingji.core.errors import NotFound, PlanInvalid
 from yingji.ledger.schema import Cited
 from yingji.property.schema import (
@@ -37,16 +37,6 @@ CITED = [row for programme in all_programmes().values() for row in programme.cit
 TASKS = [(f"{p.id}/task/{t.code}", t) for p in all_programmes().values() for t in p.tasks]
 
 
-def _cited_text(seed: str) -> str:
-    """The cited lines joined with all whitespace removed (the data files' convention)."""
-    number, _, lines = seed.partition("#L")
-    first, _, last = lines.partition("-L")
-    text = _seed_lines(number)
-    start, end = int(first), int(last or first)
-    assert 1 <= start <= end <= len(text), f"{seed}: the seed has {len(text)} lines"
-    return _squeeze("".join(text[start - 1 : end]))
-
-
 def _rule(programme: str, rule_id: str) -> Rule:
     [rule] = [r for r in load(programme).rules if r.id == rule_id]
     return rule
@@ -69,18 +59,13 @@ def test_an_unknown_programme_is_not_found() -> None:
 
 @pytest.mark.parametrize("row", [row for _, row in CITED], ids=[name for name, _ in CITED])
 def test_the_quote_is_in_the_cited_seed_lines(row: Cited) -> None:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside this checkout")
-    cited = _cited_text(row.seed)
-    assert _squeeze(row.quote) in cited, f"{row.seed}: {cited[:300]}"
+    assert_quoted(row.seed, row.quote)
 
 
 @pytest.mark.parametrize("task", [task for _, task in TASKS], ids=[name for name, _ in TASKS])
 def test_the_task_text_is_verbatim_in_its_lines(task: Task) -> None:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside this checkout")
-    cited = _cited_text(task.seed)
-    assert _squeeze(task.title) in cited and _squeeze(task.text) in cited, task.seed
+    cited = cited_text(task.seed)
+    assert squeeze(task.title) in cited and squeeze(task.text) in cited, task.seed
 
 
 def _expected_rows(p: Programme) -> int:

@@ -4,74 +4,32 @@ seeds give are the ones loaded, and a broken file is refused naming the file and
 from __future__ import annotations
 
 import copy
-import re
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from tests.support.seeds import assert_quoted, squeeze, walk
 from yingji.rules.subsidies import BuildingKind, Grade, LandUse, Tenure
 from yingji.subsidies import schema
 from yingji.subsidies.schema import Cite, Programme, programmes
 
 D = Decimal
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-
-
-def _walk(node: object, path: str) -> list[tuple[str, Cite]]:
-    """Every Cite under ``node``, named by its path in the file."""
-    found: list[tuple[str, Cite]] = []
-    if isinstance(node, Cite):
-        found.append((path, node))
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            found += _walk(getattr(node, name), f"{path}.{name}")
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            found += _walk(item, f"{path}.{i}")
-    return found
-
-
-CITED = [row for p in programmes().values() for row in _walk(p, p.id)]
-
-
-@cache
-def _seed_lines(number: str) -> list[str]:
-    found = sorted(SEEDS.glob(f"{number}_*.txt"))
-    assert len(found) == 1, f"seed {number}: {found}"
-    return found[0].read_text(encoding="utf-8").splitlines()
-
-
-def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _cited_text(seed: str) -> str:
-    number, _, lines = seed.partition("#L")
-    first, _, last = lines.partition("-L")
-    text = _seed_lines(number)
-    start, end = int(first), int(last or first)
-    assert 1 <= start <= end <= len(text), f"{seed}: the seed has {len(text)} lines"
-    return _squeeze("".join(text[start - 1 : end]))
+CITED = [row for p in programmes().values() for row in walk(p, p.id, lambda node: isinstance(node, Cite))]
 
 
 @pytest.mark.parametrize("cite", [c for _, c in CITED], ids=[name for name, _ in CITED])
 def test_the_quote_is_in_the_cited_seed_lines(cite: Cite) -> None:
     """The data files' convention: the cited lines joined with all whitespace removed contain the quote."""
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds is not beside this checkout")
-    cited = _cited_text(cite.seed)
-    assert _squeeze(cite.quote) in cited, f"{cite.seed}: {cited[:300]}"
+    assert_quoted(cite.seed, cite.quote)
 
 
 @pytest.mark.parametrize("programme", list(programmes().values()), ids=list(programmes()))
 def test_the_programme_range_covers_every_citation(programme: Programme) -> None:
     first, _, last = programme.seed.partition("#L")[2].partition("-L")
-    for name, cite in _walk(programme, programme.id):
+    for name, cite in walk(programme, programme.id, lambda node: isinstance(node, Cite)):
         number, _, lines = cite.seed.partition("#L")
         start, _, end = lines.partition("-L")
         assert number == programme.seed[:3] and int(first) <= int(start) <= int(end or start) <= int(last), name
@@ -97,7 +55,7 @@ def test_each_figure_is_written_in_its_own_quote() -> None:
         for field in type(cite).model_fields:
             value = getattr(cite, field)
             if isinstance(value, Decimal | int) and not isinstance(value, bool):
-                assert any(s in _squeeze(cite.quote) for s in _spellings(value)), f"{name}.{field}={value}"
+                assert any(s in squeeze(cite.quote) for s in _spellings(value)), f"{name}.{field}={value}"
                 checked += 1
     assert checked == 34  # 11 in the Baotou file, 23 in the Hangjin one (9 land rates with 6 location classes)
 
@@ -105,7 +63,7 @@ def test_each_figure_is_written_in_its_own_quote() -> None:
 def test_the_approval_thresholds_are_in_the_route_quotes() -> None:
     renewal = programmes()["hangjin-pingfang-2024"].renewal
     assert renewal is not None
-    words = {r.id: "".join(_squeeze(c.quote) for c in r.cited) for r in renewal.approval.routes}
+    words = {r.id: "".join(squeeze(c.quote) for c in r.cited) for r in renewal.approval.routes}
     assert "500平方米以下" in words["self_build"] and "100万元以内" in words["self_build"]
     assert "500平方米以上" in words["construction_permit"] and "100万元以上" in words["construction_permit"]
 

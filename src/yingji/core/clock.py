@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -47,3 +47,8 @@ def from_ms(ms: int) -> datetime:
 def to_local(at: datetime) -> datetime:
     """Return the time as shown to users (Asia/Shanghai); storage stays UTC."""
     return at.astimezone(LOCAL_TZ)
+
+
+def local_today(clock: Clock) -> date:
+    """Today's date in Beijing: the day deadlines, notices and evaluation years are counted in."""
+    return to_local(clock.now()).date()

@@ -19,7 +19,7 @@ from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
-from yingji.core.clock import Clock, to_local
+from yingji.core.clock import Clock, local_today
 from yingji.core.errors import Forbidden, InvalidInput, NotFound
 from yingji.db import outbox
 from yingji.hazards.models import Channel, Hazard, HazardAttachment, HazardEvent
@@ -46,10 +46,6 @@ ATTACHMENT_TYPES = {  # content type → leading bytes the file must start with
     "image/png": b"\x89PNG\r\n\x1a\n",
     "application/pdf": b"%PDF-",
 }
-
-
-def today(clock: Clock) -> date:
-    return to_local(clock.now()).date()
 
 
 # --- events and notifications ---------------------------------------------------------------------------------------
@@ -216,7 +212,7 @@ def report(
             raise InvalidInput(
                 field="mine_id", reason=f"mine_id：「{enterprise.name}」没有编号为 {data.mine_id} 的矿山"
             )
-    if data.found_on > today(clock):
+    if data.found_on > local_today(clock):
         raise InvalidInput(field="found_on", reason="found_on：发现日期不能晚于今天")
     now = clock.now()
     hazard = Hazard(
@@ -304,7 +300,7 @@ def rectify(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, 
         deadline=data.deadline,
         contingency_plan=data.contingency_plan,
     )
-    check_five(five, today(clock))
+    check_five(five, local_today(clock))
     hazard, before = _step(db_session, clock, actor, hazard_id, HazardAction.PLAN)
     hazard.responsible, hazard.measures, hazard.deadline = data.responsible, data.measures, data.deadline
     hazard.funds_yuan, hazard.contingency_plan = data.funds_yuan, data.contingency_plan
@@ -320,7 +316,7 @@ def step(
         raise InvalidInput(field="action", reason="确认和落实整改有各自的接口")
     if action in (HazardAction.DISMISS, HazardAction.REJECT) and not data.note:
         raise InvalidInput(field="note", reason="note：核实不属实或验收不合格须写明理由")
-    if action is HazardAction.REJECT and (data.deadline is None or data.deadline < today(clock)):
+    if action is HazardAction.REJECT and (data.deadline is None or data.deadline < local_today(clock)):
         raise InvalidInput(field="deadline", reason="deadline：验收不合格须重新确定整改时限（不早于今天）")
     hazard, before = _step(db_session, clock, actor, hazard_id, action)
     if action is HazardAction.SUBMIT and _party(actor, hazard) is Party.SUPERVISOR and not data.note:
@@ -346,7 +342,7 @@ class Escalation:
 def escalate_overdue(*, db_session: Session, clock: Clock, actor: Actor) -> list[Escalation]:
     """Take every ladder rung now due on hazards still being rectified past their deadline (each rung once)."""
     steps = ladder()
-    on = today(clock)
+    on = local_today(clock)
     query = select(Hazard).where(Hazard.state == HazardState.RECTIFYING, Hazard.deadline < on)
     taken: list[Escalation] = []
     for hazard in db_session.scalars(query.order_by(Hazard.id).with_for_update()):
@@ -466,7 +462,7 @@ def list_(
         query = query.where(Hazard.grade == grade)
     if division is not None:
         query = query.where(Hazard.division_code.startswith(divisions.stem(division), autoescape=True))
-    on = today(clock)
+    on = local_today(clock)
     if overdue_only:
         query = query.where(Hazard.state == HazardState.RECTIFYING, Hazard.deadline < on)
     rows = db_session.execute(query.order_by(Hazard.id.desc()).limit(limit))
@@ -484,7 +480,7 @@ def detail(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int) -
         .where(HazardAttachment.hazard_id == hazard.id)
         .order_by(HazardAttachment.id)
     )
-    return as_row(hazard, today(clock), enterprise.name if enterprise else None) | {
+    return as_row(hazard, local_today(clock), enterprise.name if enterprise else None) | {
         "description": hazard.description,
         "criteria": [
             {

@@ -21,7 +21,7 @@ from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
-from yingji.core.clock import Clock, to_local
+from yingji.core.clock import Clock, local_today
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction
 from yingji.metrology import rules
 from yingji.metrology.enums import (
@@ -37,10 +37,6 @@ from yingji.metrology.schemas import CalibrationIn, InstrumentIn, InstrumentUpda
 from yingji.metrology.settings import defaults
 from yingji.registry.enums import OrganisationKind
 from yingji.registry.models import Organisation
-
-
-def today(clock: Clock) -> date:
-    return to_local(clock.now()).date()
 
 
 def _audit(
@@ -161,7 +157,7 @@ def record_calibration(
     instrument = writable(db_session, actor, instrument_id)
     if instrument.status is InstrumentStatus.SCRAPPED:
         raise Conflict(reason="已报废的计量器具不能再登记检定校准结果")
-    if data.calibrated_on > today(clock):
+    if data.calibrated_on > local_today(clock):
         raise InvalidInput(field="calibrated_on", reason="calibrated_on：检定校准日期不能晚于今天")
     latest = instrument.last_calibrated_on
     if latest is not None and data.calibrated_on < latest:
@@ -282,7 +278,7 @@ def list_(
 ) -> list[dict[str, Any]]:
     """Return the instruments in the caller's scope that pass the filters, by id (due lists: soonest first)."""
     actor.require(Permission.REGISTRY_READ)
-    on = today(clock)
+    on = local_today(clock)
     query = _query(actor, filters, on).order_by(Instrument.id)
     if limit is not None:
         query = query.limit(limit)
@@ -325,7 +321,9 @@ def detail(*, db_session: Session, clock: Clock, actor: Actor, instrument_id: in
     row = visible(db_session, actor, instrument_id)
     org = db_session.get(Organisation, row.organisation_id)
     history = calibrations(db_session=db_session, actor=actor, instrument_id=instrument_id)
-    return as_row(row, org.name if org else "", today(clock)) | {"calibrations": [calibration_row(c) for c in history]}
+    return as_row(row, org.name if org else "", local_today(clock)) | {
+        "calibrations": [calibration_row(c) for c in history]
+    }
 
 
 def overdue_report(*, db_session: Session, clock: Clock, actor: Actor, filters: Filters) -> dict[str, Any]:
@@ -359,7 +357,7 @@ def overdue_report(*, db_session: Session, clock: Clock, actor: Actor, filters: 
         for e in sorted(per_org.values(), key=lambda e: (e["division_code"], e["organisation"]))
     ]
     return {
-        "as_of": today(clock),
+        "as_of": local_today(clock),
         "due_soon_days": defaults().due_soon_days,
         "instruments": late,
         "organisations": organisations,

@@ -12,10 +12,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from openpyxl import load_workbook
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,32 +74,6 @@ RESULT_BY_TEXT = {label: r for r, label in RESULT_LABELS.items()} | {r.value: r 
 
 
 # --- reading --------------------------------------------------------------------------------------------------------
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def read_table(content: bytes, filename: str) -> list[tuple[int, list[str]]]:
-    """Return the file's rows as (line, text cells): xlsx (first sheet) or UTF-8 CSV (BOM allowed)."""
-    if filename.lower().endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as err:  # openpyxl raises many kinds for a damaged file
-            raise InvalidInput(field="file", reason=f"file：无法读取 xlsx 文件（{type(err).__name__}）") from err
-        return [(n, [_cell(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InvalidInput(field="file", reason="file：CSV 须为 UTF-8 编码") from err
-    reader = csv.reader(io.StringIO(text))
-    return [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
 
 
 def _header(cells: list[str]) -> list[str | None]:
@@ -298,7 +271,7 @@ def _apply(
 def import_table(*, db_session: Session, clock: Clock, actor: Actor, content: bytes, filename: str) -> ImportReport:
     """Apply every row or none: raise InvalidInput listing each bad row's line, field and problem."""
     actor.require(Permission.REGISTRY_WRITE)
-    table = read_table(content, filename)
+    table = xlsx.read_table(content, filename)
     if not table:
         raise InvalidInput(field="file", reason="file：文件是空的")
     if len(table) > MAX_ROWS:
@@ -387,7 +360,7 @@ def export_csv(*, db_session: Session, clock: Clock, actor: Actor, filters: serv
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    writer.writerows([xlsx.cell_text(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

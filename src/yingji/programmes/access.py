@@ -3,12 +3,19 @@ programme's own authority (the city), or a drawn expert — each refusal names t
 
 from __future__ import annotations
 
+import hashlib
+
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.errors import Forbidden, NotFound, OutOfJurisdiction
 from yingji.programmes.schema import Programme, Stage
 from yingji.rules.basis import Basis
+
+
+def person_key(id_number: str) -> str:
+    """A person's ID number is kept only as this key (for one title per person), never in clear."""
+    return hashlib.sha256(id_number.encode()).hexdigest()
 
 
 def basis(programme: Programme, clause: str, seed: str | None, quote: str | None) -> Basis:

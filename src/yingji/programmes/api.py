@@ -10,6 +10,7 @@ from pydantic import Field
 
 from yingji.audit.rows import snapshot
 from yingji.core import xlsx
+from yingji.core.clock import local_today
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
@@ -60,7 +61,7 @@ def open_round(body: s.RoundIn, db_session: DbSession, clock: CurrentClock, acto
 def get_round(round_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
     row, _ = service.get_round(db_session, actor, round_id)
     out = service.round_dict(row)
-    on = service.today(clock)
+    on = local_today(clock)
     apps = service.applications(db_session=db_session, actor=actor, round_id=row.id)
     out["applications"] = [service.as_dict(a, on) for a in apps]
     out["panels"] = panels.panels_of(db_session, row.id)
@@ -82,7 +83,7 @@ def select_winners(
     """决定本届名单：入选者进入公示，其余为未入选；不超过项目规定的名额。"""
     with transaction(db_session):
         rows = service.select_winners(db_session=db_session, clock=clock, actor=actor, round_id=round_id, data=body)
-        on = service.today(clock)
+        on = local_today(clock)
         return [service.as_dict(a, on) for a in rows]
 
 
@@ -113,7 +114,7 @@ def draw_panel(
 def export_round(round_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> Response:
     row, prog = service.get_round(db_session, actor, round_id)
     apps = service.applications(db_session=db_session, actor=actor, round_id=row.id)
-    return xlsx.response(exports.round_workbook(prog, row, apps, service.today(clock)), f"{row.title}")
+    return xlsx.response(exports.round_workbook(prog, row, apps, local_today(clock)), f"{row.title}")
 
 
 # --- applications -------------------------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def export_round(round_id: int, db_session: DbSession, actor: CurrentActor, cloc
 def list_applications(
     db_session: DbSession, actor: CurrentActor, clock: CurrentClock, round_id: int | None = None
 ) -> list[dict[str, Any]]:
-    on = service.today(clock)
+    on = local_today(clock)
     return [service.as_dict(a, on) for a in service.applications(db_session=db_session, actor=actor, round_id=round_id)]
 
 
@@ -132,13 +133,13 @@ def submit(body: s.ApplicationIn, db_session: DbSession, clock: CurrentClock, ac
     """申报：材料齐全、符合条件、无不得申报情形时受理，进入下一环节。"""
     with transaction(db_session):
         app = service.submit(db_session=db_session, clock=clock, actor=actor, data=body)
-        return service.as_dict(app, service.today(clock))
+        return service.as_dict(app, local_today(clock))
 
 
 @router.get("/applications/{app_id}")
 def get_application(app_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
     app, _ = service.get_application(db_session, actor, app_id)
-    on = service.today(clock)
+    on = local_today(clock)
     out = service.as_dict(app, on)
     out["history"] = service.history(db_session, app.id)
     out["objections"] = [service.objection_dict(o, on) for o in service.objections(db_session, app.id)]
@@ -161,7 +162,7 @@ def advance(
             reason=body.reason,
             expected_stage=body.expected_stage,
         )
-        return service.as_dict(app, service.today(clock))
+        return service.as_dict(app, local_today(clock))
 
 
 @router.post("/applications/{app_id}/resubmit")
@@ -170,7 +171,7 @@ def resubmit(
 ) -> dict[str, Any]:
     with transaction(db_session):
         app = service.resubmit(db_session=db_session, clock=clock, actor=actor, app_id=app_id, data=body)
-        return service.as_dict(app, service.today(clock))
+        return service.as_dict(app, local_today(clock))
 
 
 @router.post("/applications/{app_id}/withdraw")
@@ -179,7 +180,7 @@ def withdraw(
 ) -> dict[str, Any]:
     with transaction(db_session):
         app = service.withdraw(db_session=db_session, clock=clock, actor=actor, app_id=app_id, reason=body.reason)
-        return service.as_dict(app, service.today(clock))
+        return service.as_dict(app, local_today(clock))
 
 
 @router.post("/applications/{app_id}/objections", status_code=201)
@@ -189,7 +190,7 @@ def file_objection(
     """登记公示期间收到的异议。"""
     with transaction(db_session):
         row = service.file_objection(db_session=db_session, clock=clock, actor=actor, app_id=app_id, data=body)
-        return service.objection_dict(row, service.today(clock))
+        return service.objection_dict(row, local_today(clock))
 
 
 @router.post("/objections/{objection_id}/resolve")
@@ -201,7 +202,7 @@ def resolve_objection(
         row = service.resolve_objection(
             db_session=db_session, clock=clock, actor=actor, objection_id=objection_id, data=body
         )
-        return service.objection_dict(row, service.today(clock))
+        return service.objection_dict(row, local_today(clock))
 
 
 @router.post("/applications/{app_id}/scores", status_code=201)
@@ -239,7 +240,7 @@ def get_programme(programme_id: str, actor: CurrentActor) -> dict[str, Any]:
 def check(programme_id: str, body: CheckIn, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
     """申报前自查：按申报人填写的情况逐条对照申报条件和不得申报情形。"""
     return service.eligibility_preview(
-        actor=actor, programme_id=programme_id, facts=body.facts, events=body.events, on=service.today(clock)
+        actor=actor, programme_id=programme_id, facts=body.facts, events=body.events, on=local_today(clock)
     )
 
 
@@ -300,7 +301,7 @@ def get_title(title_id: int, db_session: DbSession, actor: CurrentActor, clock: 
     out["visits"] = titles.visits(db_session, title.id)
     out["evaluations"] = titles.evaluations(db_session, title.id)
     if prog.bearer is not None:
-        out["standing"] = titles.standing(db_session, title, prog, service.today(clock).year)
+        out["standing"] = titles.standing(db_session, title, prog, local_today(clock).year)
     return out
 
 
@@ -310,7 +311,7 @@ def standing(
 ) -> dict[str, Any]:
     """某年度是否发放传习补助经费、是否在整改期、可否向上推荐。"""
     title, prog = titles.get_title(db_session, actor, title_id)
-    return titles.standing(db_session, title, prog, year or service.today(clock).year)
+    return titles.standing(db_session, title, prog, year or local_today(clock).year)
 
 
 @router.post("/titles/{title_id}/revoke")

@@ -178,20 +178,24 @@ def panels_of(db_session: Session, round_id: int) -> list[dict[str, Any]]:
     return out
 
 
-def assigned_applications(db_session: Session, username: str, round_id: int) -> set[int]:
-    """Applications of a round an expert may read: on one of its panels and not recused from them."""
-    members = list(
-        db_session.scalars(
-            select(PanelMember.id)
-            .join(PanelRow, PanelRow.id == PanelMember.panel_id)
-            .where(PanelRow.round_id == round_id, PanelMember.username == username)
-        )
+def assigned_applications(db_session: Session, username: str, round_id: int | None = None) -> set[int]:
+    """Applications an expert may read (of one round, or of all): on one of its panels and not recused from every
+    seat the expert holds in that round."""
+    query = (
+        select(PanelMember.id, PanelRow.round_id)
+        .join(PanelRow, PanelRow.id == PanelMember.panel_id)
+        .where(PanelMember.username == username)
     )
-    if not members:
+    if round_id is not None:
+        query = query.where(PanelRow.round_id == round_id)
+    rows = list(db_session.execute(query))
+    if not rows:
         return set()
+    seats = Counter(r for _, r in rows)
+    members = [m for m, _ in rows]
     recused = Counter(db_session.scalars(select(Recusal.application_id).where(Recusal.member_id.in_(members))))
-    apps = set(db_session.scalars(select(Application.id).where(Application.round_id == round_id)))
-    return {a for a in apps if recused[a] < len(members)}
+    apps = db_session.execute(select(Application.id, Application.round_id).where(Application.round_id.in_(seats)))
+    return {a for a, r in apps if recused[a] < seats[r]}
 
 
 def _member_for(db_session: Session, actor: Actor, app: Application, panel_code: str) -> PanelMember:

@@ -16,14 +16,13 @@ from sqlalchemy.orm import Session
 from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.core.clock import Clock, to_local
+from yingji.core.clock import Clock, local_today
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction, RuleViolation
 from yingji.core.schemas import YingjiModel
-from yingji.programmes import panels
+from yingji.programmes import access, panels
 from yingji.programmes.models import Agreement, Alert, CaseState, Claim, Institution, PoolMember, RehabCase
 from yingji.programmes.schema import RehabRules, rehab_rules
 from yingji.programmes.schemas import DivisionCode, IdNumber, Name, PoolMemberIn, Short, Text
-from yingji.programmes.service import person_key
 from yingji.registry.models import Division
 from yingji.rules import rehab as rules
 from yingji.rules.basis import Basis
@@ -93,10 +92,6 @@ def _violation(
     return RuleViolation(field=field, plan=data.title, rule=rule, basis=[_basis(data, clause, seed, quote)])
 
 
-def _today(clock: Clock) -> date:
-    return to_local(clock.now()).date()
-
-
 def require(actor: Actor, division_code: str | None = None) -> None:
     """The social-insurance agency (an officer of the area, or an administrator)."""
     actor.require(Permission.PROGRAMME_MANAGE)
@@ -144,7 +139,7 @@ def institutions(db_session: Session, actor: Actor) -> list[dict[str, Any]]:
     rows = [
         i
         for i in db_session.scalars(select(Institution).order_by(Institution.id))
-        if actor.covers_division(i.division_code) or actor.division_code == rehab_rules().division_code
+        if actor.covers_division(i.division_code)
     ]
     out = []
     for row in rows:
@@ -161,9 +156,7 @@ def institutions(db_session: Session, actor: Actor) -> list[dict[str, Any]]:
 
 def _institution(db_session: Session, actor: Actor, institution_id: int) -> Institution:
     row = db_session.get(Institution, institution_id)
-    if row is None or not (
-        actor.covers_division(row.division_code) or actor.division_code == rehab_rules().division_code
-    ):
+    if row is None or not (actor.covers_division(row.division_code)):
         raise NotFound(field="institution_id", kind="协议机构", key=str(institution_id))
     return row
 
@@ -173,8 +166,8 @@ def sign(*, db_session: Session, clock: Clock, actor: Actor, institution_id: int
     rules_ = rehab_rules()
     inst = _institution(db_session, actor, institution_id)
     require(actor, inst.division_code)
-    if data.signed_on.year not in (data.year - 1, data.year):
-        raise InvalidInput(field="signed_on", reason="signed_on：协议须在协议年度或其上一年签订")
+    if data.signed_on.year not in (data.year - 1, data.year) or data.signed_on > local_today(clock):
+        raise InvalidInput(field="signed_on", reason="signed_on：协议须在协议年度或其上一年签订，且不晚于今天")
     if db_session.scalar(select(Agreement.id).where(Agreement.institution_id == inst.id, Agreement.year == data.year)):
         raise _violation(
             rules_,
@@ -206,7 +199,7 @@ def assess(*, db_session: Session, clock: Clock, actor: Actor, agreement_id: int
     require(actor, inst.division_code)
     if row.assessment is not None:
         raise Conflict(reason=f"{row.year}年度考核已记录")
-    if data.assessed_on > _today(clock) or data.assessed_on.year < row.year:
+    if data.assessed_on > local_today(clock) or data.assessed_on.year < row.year:
         raise InvalidInput(field="assessed_on", reason="assessed_on：考核日期须在协议年度内或之后、不晚于今天")
     before = snapshot(row)
     row.assessment, row.assessed_on, row.remarks = data.result, data.assessed_on, data.remarks
@@ -243,7 +236,7 @@ def open_case(*, db_session: Session, clock: Clock, actor: Actor, data: CaseIn) 
     _division(db_session, data.division_code)
     mode = rules_.mode(data.mode)
     inst = _institution(db_session, actor, data.institution_id)
-    on = _today(clock)
+    on = local_today(clock)
     if on.year not in _years(db_session, inst.id):
         a = rules_.agreement
         raise _violation(
@@ -260,7 +253,7 @@ def open_case(*, db_session: Session, clock: Clock, actor: Actor, data: CaseIn) 
         )
     row = RehabCase(
         worker_name=data.worker_name,
-        person_key=person_key(data.id_number),
+        person_key=access.person_key(data.id_number),
         employer=data.employer,
         division_code=data.division_code,
         injury_ref=data.injury_ref,
@@ -294,7 +287,7 @@ def pass_gate(*, db_session: Session, clock: Clock, actor: Actor, case_id: int, 
     mode = rules_.mode(case.mode)
     if case.state is not CaseState.PROPOSED:
         raise Conflict(reason="病例已办结前置程序")
-    on = _today(clock)
+    on = local_today(clock)
     if mode.gate == "expert":
         if data.pool_member_id is None:
             raise _violation(
@@ -348,7 +341,7 @@ def add_claim(
         raise InvalidInput(
             field="category", reason=f"category：须为 {'、'.join(c.code for c in rules_.claim_categories)}"
         )
-    if data.service_on > _today(clock):
+    if data.service_on > local_today(clock):
         raise InvalidInput(field="service_on", reason="service_on：服务日期不能晚于今天")
     facts = rules.CaseFacts(
         approved_on=case.approved_on,

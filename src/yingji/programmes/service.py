@@ -4,7 +4,6 @@ each step appended to the application's history and the audit log, each refusal 
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Any
 
@@ -16,7 +15,7 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.calendars.service import work_calendar
 from yingji.core import divisions
-from yingji.core.clock import Clock, to_local
+from yingji.core.clock import Clock, local_today
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from yingji.programmes import access, panels, titles
 from yingji.programmes.models import (
@@ -35,10 +34,6 @@ from yingji.programmes.schemas import ApplicationIn, EventIn, ObjectionIn, Resol
 from yingji.registry.models import Division, Organisation
 from yingji.rules import programmes as rules
 from yingji.rules.basis import Basis
-
-
-def today(clock: Clock) -> date:
-    return to_local(clock.now()).date()
 
 
 def violation(programme: Programme, rule: str, basis: list[Basis], field: str | None = None) -> RuleViolation:
@@ -112,7 +107,7 @@ def close_round(*, db_session: Session, clock: Clock, actor: Actor, round_id: in
     if pending:
         raise violation(prog, f"尚有{pending}件申报未办结，不能结束本届", [])
     before = snapshot(row)
-    row.closed_on = today(clock)
+    row.closed_on = local_today(clock)
     record_change(db_session, clock, actor.username, "programme.round.close", row, before)
     return row
 
@@ -124,10 +119,6 @@ def round_dict(row: Round) -> dict[str, Any]:
 
 
 # --- applications -------------------------------------------------------------------------------------------------
-
-
-def person_key(id_number: str) -> str:
-    return hashlib.sha256(id_number.encode()).hexdigest()
 
 
 def _mask(id_number: str) -> str:
@@ -196,7 +187,7 @@ def _check_subject(db_session: Session, prog: Programme, rnd: Round, app: Applic
         if one is not None and title.state in (TitleState.ACTIVE, TitleState.HONORARY):
             raise violation(
                 prog,
-                f"已是“{title.item_name}”的{prog.title.removesuffix('认定')}，不得申报另一项",
+                f"已获“{title.item_name}”{prog.title}，不得申报另一项",
                 [access.basis(prog, "一人一项", one.seed, one.quote)],
             )
 
@@ -215,7 +206,7 @@ def _subject(db_session: Session, actor: Actor, prog: Programme, data: Applicati
         raise InvalidInput(field="division_code", reason=f"division_code：行政区划代码「{data.division_code}」不存在")
     return {
         "subject_name": data.subject_name,
-        "person_key": person_key(data.person.id_number),
+        "person_key": access.person_key(data.person.id_number),
         "person_label": _mask(data.person.id_number),
         "division_code": data.division_code,
     }
@@ -223,7 +214,7 @@ def _subject(db_session: Session, actor: Actor, prog: Programme, data: Applicati
 
 def submit(*, db_session: Session, clock: Clock, actor: Actor, data: ApplicationIn) -> Application:
     rnd, prog = get_round(db_session, actor, data.round_id)
-    on = today(clock)
+    on = local_today(clock)
     first = prog.stages[0]
     subject = _subject(db_session, actor, prog, data)
     if not divisions.contains(prog.division_code, subject["division_code"]):
@@ -291,10 +282,8 @@ def get_application(
 def can_see(db_session: Session, actor: Actor, app: Application) -> bool:
     if actor.organisation_id is not None:
         return actor.has(Permission.PROGRAMME_APPLY) and app.organisation_id == actor.organisation_id
-    if actor.has(Permission.PROGRAMME_MANAGE) and actor.covers_division(app.division_code):
-        return True
-    if actor.has(Permission.PROGRAMME_MANAGE) and actor.division_code == programme(app.programme_id).division_code:
-        return True
+    if actor.has(Permission.PROGRAMME_MANAGE):
+        return actor.covers_division(app.division_code)
     if actor.has(Permission.PROGRAMME_SCORE):
         return app.id in panels.assigned_applications(db_session, actor.username, app.round_id)
     return False
@@ -309,7 +298,16 @@ def applications(
         query = query.where(Application.round_id == round_id)
     if programme_id is not None:
         query = query.where(Application.programme_id == programme_id)
-    return [a for a in db_session.scalars(query) if can_see(db_session, actor, a)]
+    # the same scope as can_see, as one query
+    if actor.organisation_id is not None:
+        if not actor.has(Permission.PROGRAMME_APPLY):
+            return []
+        query = query.where(Application.organisation_id == actor.organisation_id)
+    elif actor.has(Permission.PROGRAMME_MANAGE):
+        query = query.where(actor.division_filter(Application.division_code))
+    else:
+        query = query.where(Application.id.in_(panels.assigned_applications(db_session, actor.username, round_id)))
+    return list(db_session.scalars(query))
 
 
 def _enter(db_session: Session, prog: Programme, app: Application, stage: Stage, on: date) -> None:
@@ -336,7 +334,7 @@ def _move(
     """Apply a step: the new stage (or state), one history row and one audit entry, in the caller's transaction."""
     from_stage = app.stage
     if to is not None:
-        _enter(db_session, prog, app, to, today(clock))
+        _enter(db_session, prog, app, to, local_today(clock))
     if state is not None:
         app.state = state
     app.updated_at = clock.now()
@@ -369,7 +367,7 @@ def resubmit(*, db_session: Session, clock: Clock, actor: Actor, app_id: int, da
     before = snapshot(app)
     keep = {k: v for k, v in app.facts.items() if k in ("birth_year", "ethnicity")}
     app.facts, app.events, app.materials = {**data.facts, **keep}, _events(data.events), sorted(set(data.materials))
-    check_submission(prog, app, today(clock))
+    check_submission(prog, app, local_today(clock))
     _move(
         db_session,
         clock,
@@ -410,11 +408,11 @@ def advance(
     stage = _require_active(prog, app, expected_stage)
     access.require_stage_actor(actor, prog, stage, division_code=app.division_code, organisation_id=app.organisation_id)
     basis = [access.stage_basis(prog, stage)]
-    on = today(clock)
+    on = local_today(clock)
     if stage.kind == "select":
         raise violation(prog, f"“{stage.label}”须对本届全部候选一并决定", basis)
     if outcome != "pass" and stage.kind not in ("review", "panel"):
-        raise violation(prog, f"“{stage.label}”环节只能在期满后继续办理", basis)
+        raise violation(prog, f"“{stage.label}”环节不能退回或不予通过", basis)
     if outcome == "return" and not stage.can_return:
         raise violation(prog, f"“{stage.label}”环节不能退回修改", basis)
     before = snapshot(app)
@@ -584,8 +582,8 @@ def file_objection(*, db_session: Session, clock: Clock, actor: Actor, app_id: i
     if rule is None or stage.timer is None or app.period_ends_on is None:
         raise violation(prog, f"“{stage.label}”环节不受理异议", [access.stage_basis(prog, stage)])
     basis = [access.basis(prog, "异议", rule.seed, rule.quote)]
-    received = data.received_on or today(clock)
-    if received > today(clock):
+    received = data.received_on or local_today(clock)
+    if received > local_today(clock):
         raise InvalidInput(field="received_on", reason="received_on：收到日期不能晚于今天")
     if not app.stage_entered_on <= received <= app.period_ends_on:
         raise violation(
@@ -632,7 +630,7 @@ def resolve_objection(
     if row.state is not ObjectionState.OPEN:
         raise Conflict(reason="该异议已复核")
     before = snapshot(row)
-    on = today(clock)
+    on = local_today(clock)
     row.state = ObjectionState.UPHELD if data.upheld else ObjectionState.DISMISSED
     row.reply, row.replied_on, row.replied_by = data.reply, on, actor.username
     record_change(db_session, clock, actor.username, "programme.objection.resolve", row, before)

@@ -4,7 +4,6 @@ waiver, and whether the bearer may be recommended upward."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.core.clock import Clock, to_local
+from yingji.core.clock import Clock, local_today
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from yingji.programmes import access
 from yingji.programmes.models import TITLE_STATE_LABELS, Application, Evaluation, Round, Title, TitleState, Visit
@@ -61,18 +60,16 @@ def confer(db_session: Session, clock: Clock, actor: Actor, prog: Programme, app
 def can_see(actor: Actor, title: Title) -> bool:
     if actor.organisation_id is not None:
         return title.organisation_id == actor.organisation_id
-    if not actor.has(Permission.PROGRAMME_MANAGE):
-        return False
-    return (
-        actor.covers_division(title.division_code) or actor.division_code == programme(title.programme_id).division_code
-    )
+    return actor.has(Permission.PROGRAMME_MANAGE) and actor.covers_division(title.division_code)
 
 
 def titles(*, db_session: Session, actor: Actor, programme_id: str | None = None) -> list[Title]:
     query = select(Title).order_by(Title.id)
     if programme_id is not None:
         query = query.where(Title.programme_id == programme_id)
-    return [t for t in db_session.scalars(query) if can_see(actor, t)]
+    if actor.organisation_id is None and not actor.has(Permission.PROGRAMME_MANAGE):
+        return []
+    return list(db_session.scalars(query.where(actor.record_filter(Title.division_code, Title.organisation_id))))
 
 
 def get_title(db_session: Session, actor: Actor, title_id: int, *, lock: bool = False) -> tuple[Title, Programme]:
@@ -80,10 +77,6 @@ def get_title(db_session: Session, actor: Actor, title_id: int, *, lock: bool = 
     if title is None or not can_see(actor, title):
         raise NotFound(field="title_id", kind="获奖（认定）记录", key=str(title_id))
     return title, programme(title.programme_id)
-
-
-def _today(clock: Clock) -> date:
-    return to_local(clock.now()).date()
 
 
 def revoke(*, db_session: Session, clock: Clock, actor: Actor, title_id: int, data: RevokeIn) -> Title:
@@ -98,7 +91,7 @@ def revoke(*, db_session: Session, clock: Clock, actor: Actor, title_id: int, da
         )
     if title.state is not TitleState.ACTIVE:
         raise Conflict(reason=f"称号已{TITLE_STATE_LABELS[title.state]}")
-    if data.event_on > _today(clock):
+    if data.event_on > local_today(clock):
         raise InvalidInput(field="event_on", reason="event_on：事由发生日期不能晚于今天")
     basis = [access.basis(prog, ground.label, ground.seed, ground.quote)]
     if not rules.revocation_open(title.conferred_on, ground.within_years, data.event_on):
@@ -107,7 +100,7 @@ def revoke(*, db_session: Session, clock: Clock, actor: Actor, title_id: int, da
     before = snapshot(title)
     title.state, title.ended_on, title.end_ground, title.end_reason = (
         TitleState.REVOKED,
-        _today(clock),
+        local_today(clock),
         ground.code,
         data.reason,
     )
@@ -129,7 +122,7 @@ def end(*, db_session: Session, clock: Clock, actor: Actor, title_id: int, data:
     allowed = {TitleState.ACTIVE} | ({TitleState.HONORARY} if data.kind != "honorary" else set())
     if title.state not in allowed:
         raise Conflict(reason=f"称号已{TITLE_STATE_LABELS[title.state]}")
-    if not title.conferred_on <= data.on <= _today(clock):
+    if not title.conferred_on <= data.on <= local_today(clock):
         raise InvalidInput(field="on", reason="on：日期须在认定之后、不晚于今天")
     before = snapshot(title)
     title.state = TitleState(data.kind)
@@ -188,7 +181,7 @@ def evaluate(*, db_session: Session, clock: Clock, actor: Actor, title_id: int, 
         )
     if title.state is not TitleState.ACTIVE:
         raise Conflict(reason=f"称号已{TITLE_STATE_LABELS[title.state]}，不再评估")
-    on = _today(clock)
+    on = local_today(clock)
     if not title.conferred_on.year <= data.year <= on.year:
         raise InvalidInput(field="year", reason=f"year：评估年度须在 {title.conferred_on.year}–{on.year} 之间")
     if db_session.scalar(select(Evaluation.id).where(Evaluation.title_id == title.id, Evaluation.year == data.year)):
@@ -262,7 +255,7 @@ def record_visit(*, db_session: Session, clock: Clock, actor: Actor, visit_id: i
     actor.require(Permission.PROGRAMME_MANAGE)
     if visit.visited_on is not None:
         raise Conflict(reason="该次寻访已记录")
-    if not title.conferred_on <= data.visited_on <= _today(clock):
+    if not title.conferred_on <= data.visited_on <= local_today(clock):
         raise InvalidInput(field="visited_on", reason="visited_on：寻访日期须在获奖之后、不晚于今天")
     before = snapshot(visit)
     visit.visited_on, visit.visitor, visit.notes = data.visited_on, actor.username, data.notes
@@ -281,7 +274,7 @@ def title_dict(title: Title) -> dict[str, Any]:
 def record_past(*, db_session: Session, clock: Clock, actor: Actor, prog: Programme, data: PastTitleIn) -> Title:
     """登记往届获奖（认定）: the authority records a title conferred before the platform, from its own files."""
     access.require_authority(actor, prog)
-    if data.conferred_on > _today(clock):
+    if data.conferred_on > local_today(clock):
         raise InvalidInput(field="conferred_on", reason="conferred_on：授予日期不能晚于今天")
     if prog.subject == "enterprise":
         org = db_session.get(Organisation, data.organisation_id) if data.organisation_id is not None else None
@@ -291,7 +284,7 @@ def record_past(*, db_session: Session, clock: Clock, actor: Actor, prog: Progra
     else:
         if data.subject_name is None or data.division_code is None or data.id_number is None:
             raise InvalidInput(field="subject_name", reason="subject_name：须填写姓名、公民身份号码和所在旗县区")
-        key = hashlib.sha256(data.id_number.encode()).hexdigest()
+        key = access.person_key(data.id_number)
         subject = {"subject_name": data.subject_name, "person_key": key, "division_code": data.division_code}
     title = Title(
         programme_id=prog.id,

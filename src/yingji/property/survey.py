@@ -6,19 +6,16 @@ Every bad cell is reported with its line and field and nothing is stored (all or
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import load_workbook
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
-from yingji.core import divisions
+from yingji.core import divisions, xlsx
 from yingji.core.clock import Clock
 from yingji.core.errors import InvalidInput
 from yingji.core.validation import chinese_problem, field_path
@@ -53,24 +50,6 @@ def columns(db_session: Session, programme: Programme, survey: Survey) -> list[S
     return [*survey.columns, *added]
 
 
-def read_table(content: bytes, filename: str) -> list[tuple[int, list[str]]]:
-    """The file's rows as (line, text cells) (xlsx: first sheet, row numbers; csv: UTF-8, BOM allowed, the line a
-    record ends on, so a quoted cell spanning lines does not shift the numbers)."""
-    if filename.lower().endswith(".xlsx"):
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as err:  # openpyxl raises many kinds for a damaged file
-            raise InvalidInput(field="file", reason=f"file：无法读取 xlsx 文件（{type(err).__name__}）") from err
-        rows = sheet.iter_rows(values_only=True)
-        return [(n, ["" if v is None else str(v).strip() for v in row]) for n, row in enumerate(rows, start=1)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InvalidInput(field="file", reason="file：CSV 须为 UTF-8 编码") from err
-    reader = csv.reader(io.StringIO(text))
-    return [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
-
-
 def _header(cells: list[str], known: list[SurveyField | SurveyItem]) -> list[str | None]:
     by_name = {c.label: c.key for c in known} | {c.key: c.key for c in known}
     keys = [by_name.get(cell) for cell in cells]
@@ -94,7 +73,7 @@ def import_survey(
     service.require(actor)
     programme, survey = survey_of(programme_id)
     known = columns(db_session, programme, survey)
-    table = read_table(content, filename)
+    table = xlsx.read_table(content, filename)
     if not table:
         raise InvalidInput(field="file", reason="file：文件是空的")
     if len(table) > MAX_ROWS:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.core.clock import Clock, to_local
+from yingji.core.clock import Clock, local_today, to_local
 from yingji.core.errors import InvalidInput, YingjiError
 from yingji.deps import CurrentClock, DbSession
 from yingji.metrology import service as metrology
@@ -97,10 +97,6 @@ def when(value: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 TEMPLATES.filters["when"] = when
-
-
-def _today(clock: Clock) -> date:
-    return service.today(clock)
 
 
 def _may(check: Callable[[], object]) -> bool:
@@ -218,7 +214,7 @@ def stage_counts(prog: Programme, apps: list[Application]) -> list[tuple[str, in
 
 def overview_context(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
     progs = service.visible_programmes(actor)  # 403 without any programme permission
-    on = _today(clock)
+    on = local_today(clock)
     by_id = {p.id: p for p in progs}
     apps = service.applications(db_session=db_session, actor=actor)
     per_round: dict[int, list[Application]] = {}
@@ -272,7 +268,7 @@ def counties(db_session: Session, actor: Actor, prog: Programme) -> list[tuple[s
 
 def round_context(db_session: Session, clock: Clock, actor: Actor, round_id: int) -> dict[str, Any]:
     rnd, prog = service.get_round(db_session, actor, round_id)  # 404 out of scope
-    on = _today(clock)
+    on = local_today(clock)
     apps = service.applications(db_session=db_session, actor=actor, round_id=rnd.id)
     authority = is_authority(actor, prog)
     formed = panels.panels_of(db_session, rnd.id)
@@ -326,7 +322,7 @@ def _member(db_session: Session, actor: Actor, app: Application, stage: Stage) -
 def application_context(db_session: Session, clock: Clock, actor: Actor, app_id: int) -> dict[str, Any]:
     app, prog = service.get_application(db_session, actor, app_id)  # 404 out of scope
     rnd, _ = service.get_round(db_session, actor, app.round_id)
-    on = _today(clock)
+    on = local_today(clock)
     stage = prog.stage(app.stage)
     labels = {s.code: s.label for s in prog.stages}
     history = [
@@ -410,7 +406,7 @@ def _year(raw: str | None, on: date) -> int:
 
 def title_context(db_session: Session, clock: Clock, actor: Actor, title_id: int, year: str | None) -> dict[str, Any]:
     title, prog = titles.get_title(db_session, actor, title_id)  # 404 out of scope
-    on = _today(clock)
+    on = local_today(clock)
     shown_year = _year(year, on)
     bearer = prog.bearer
     authority = is_authority(actor, prog)
@@ -452,7 +448,7 @@ def title_context(db_session: Session, clock: Clock, actor: Actor, title_id: int
 def rehab_context(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
     rehab.require(actor)  # 403 for enterprise, expert and read-only accounts
     rules_ = rehab_rules()
-    on = _today(clock)
+    on = local_today(clock)
     found = rehab.institutions(db_session, actor)
     pool = panels.pool_members(db_session, rules_.pool.code)
     city = actor.is_unlimited or actor.division_code == rules_.division_code
@@ -527,7 +523,7 @@ def metrology_context(db_session: Session, clock: Clock, actor: Actor, show: str
         "due_soon_days": settings.due_soon_days,
         "basis": settings.basis,
         "may_write": actor.has(Permission.REGISTRY_WRITE),
-        "today": _today(clock).isoformat(),
+        "today": local_today(clock).isoformat(),
     }
 
 

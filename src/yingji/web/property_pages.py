@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
-from yingji.core.clock import Clock, to_local
+from yingji.core.clock import Clock, local_today, to_local
 from yingji.core.errors import InvalidInput
 from yingji.deps import CurrentClock, DbSession
 from yingji.property import complaints, duties, service, settings, targets
@@ -70,10 +69,6 @@ COMPOUND_FIELDS = (
 DIVISION = re.compile(r"\d{6}(\d{3}(\d{3})?)?")
 
 
-def _today(clock: Clock) -> date:
-    return to_local(clock.now()).date()
-
-
 def _shown(value: Any) -> Any:
     if value is None:
         return "—"
@@ -92,7 +87,7 @@ def by_street(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]
 
 def overview_context(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
     service.require(actor)
-    today, now = _today(clock), clock.now()
+    today, now = local_today(clock), clock.now()
     places = service.compounds(db_session=db_session, actor=actor)
     by_id = {p.id: p for p in places}
     management = Counter(p.management for p in places)
@@ -141,7 +136,7 @@ def compounds_context(db_session: Session, clock: Clock, actor: Actor, division:
         known = latest.get(contract.compound_id)
         if known is None or (contract.signed_on, contract.id) > (known.signed_on, known.id):
             latest[contract.compound_id] = contract
-    today = _today(clock)
+    today = local_today(clock)
     pending = complaints.listing(db_session=db_session, actor=actor, state="open")
     return {
         "rows": rows,
@@ -170,7 +165,7 @@ def _fields(db_session: Session, place: Compound, company: str | None) -> list[t
 
 def compound_context(db_session: Session, clock: Clock, actor: Actor, compound_id: int) -> dict[str, Any]:
     place = service.compound(db_session, actor, compound_id)  # 404 outside the jurisdiction, as when missing
-    today = _today(clock)
+    today = local_today(clock)
     contracts = service.contracts(db_session=db_session, actor=actor, compound_id=place.id)
     companies = service.company_names(db_session, {place.company_id} | {c.company_id for c in contracts})
     check = service.latest_disclosure(db_session, [place.id]).get(place.id)
