@@ -155,4 +155,4 @@ def test_refusals(
 def test_out_of_scope_report_is_refused(client: TestClient, people: dict[str, dict[str, str]]) -> None:
     response = client.post("/api/incidents", json=body(client_key="report-x-1"), headers=people["other"])
     assert response.status_code == 403
-    assert client.get("/api/incidents", headers=people["other"]).json() == []
+    assert client.get("/api/incidents", headers=people["other"]).json()["items"] == []

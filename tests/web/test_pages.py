@@ -153,7 +153,9 @@ def test_warning_page_lists_missing_fields_and_hides_drafts_from_other_banners(
     created = client.post("/api/warnings/proposals", json=draft, headers=people["county"])
     assert created.status_code == 201, created.text
     path = f"/console/warnings/{created.json()['id']}"
-    html = client.get(path, headers=people["county"]).text
+    html = client.get(path, headers=people["county"]).text  # yellow is the city's to issue (baotou-noncoal-2025)
+    assert 'id="issue"' not in html and "本账号不能发布" in html
+    html = client.get(path, headers=people["city"]).text
     assert "可能影响范围（发布前须补全）" in html and 'id="issue"' in html
     assert client.get(path, headers=people["other"]).status_code == 404
     register = client.get("/console/warnings", headers=people["county"]).text

@@ -78,7 +78,7 @@ class Actor:
         if self.organisation_id is not None:
             if self.organisation_division is None:
                 return false()
-            city = self.organisation_division[:4] + "00"
+            city = divisions.city_of(self.organisation_division)
             return column.startswith(divisions.stem(city), autoescape=True)
         return self.division_filter(column)
 

@@ -23,6 +23,11 @@ def roles_for(authority: Authority, level: GovernmentLevel) -> frozenset[Role]:
     return frozenset()  # Authority.HIGHER: a higher HQ decides, under its own plan
 
 
+def office_roles(level: GovernmentLevel) -> frozenset[Role]:
+    """Who staffs a level of government's duty office or HQ (issues its warnings, releases its information)."""
+    return roles_for(Authority.HQ_OFFICE, level)
+
+
 def may_act_for(actor: Actor, authority: Authority, *, plan_level: GovernmentLevel, jurisdiction: str) -> bool:
     """Return whether the actor may act for the plan's deciding body.
 

@@ -43,6 +43,9 @@ class Permission(StrEnum):
     PROGRAMME_APPLY = "programme.apply"  # 申报评审类项目（本单位）
     PROGRAMME_MANAGE = "programme.manage"  # 办理评审、认定、康复等行政事项（初审、复核、组建专家组、公示、决定）
     PROGRAMME_SCORE = "programme.score"  # 专家评分、回避
+    INCIDENTS_REPORT = "incidents.report"  # 提交事故初报、续报、终报
+    INCIDENTS_COMMAND = "incidents.command"  # 事故处置：登记报告、任务、调派、响应（须为预案规定的机关）
+    WARNINGS_MANAGE = "warnings.manage"  # 起草、发布、调整、解除预警（须为预案规定的发布机关）
 
 
 _READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
@@ -55,6 +58,9 @@ _OFFICER = {
     Permission.LEDGER_WRITE,
     Permission.PROPERTY_SUPERVISE,
     Permission.PROGRAMME_MANAGE,
+    Permission.INCIDENTS_REPORT,
+    Permission.INCIDENTS_COMMAND,
+    Permission.WARNINGS_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -66,11 +72,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ALARMS_HANDLE,
             Permission.HAZARDS_REPORT,
             Permission.PROGRAMME_APPLY,
+            Permission.INCIDENTS_REPORT,
         }
     ),
     Role.COUNTY_OFFICER: frozenset(_READ | _OFFICER),
     Role.CITY_OFFICER: frozenset(_READ | _OFFICER),
-    Role.HQ_COMMANDER: frozenset(_READ | {Permission.ALARMS_HANDLE}),
+    Role.HQ_COMMANDER: frozenset(
+        _READ
+        | {
+            Permission.ALARMS_HANDLE,
+            Permission.INCIDENTS_REPORT,
+            Permission.INCIDENTS_COMMAND,
+            Permission.WARNINGS_MANAGE,
+        }
+    ),
     Role.EXPERT: frozenset(_READ | {Permission.PROGRAMME_SCORE}),
     Role.ADMIN: frozenset(Permission),
     Role.GRASSROOTS_OFFICER: frozenset({Permission.REGISTRY_READ, Permission.PROPERTY_SUPERVISE}),
@@ -93,4 +108,7 @@ PERMISSION_LABELS = {
     Permission.PROGRAMME_APPLY: "申报评审项目",
     Permission.PROGRAMME_MANAGE: "办理评审认定事项",
     Permission.PROGRAMME_SCORE: "专家评分",
+    Permission.INCIDENTS_REPORT: "报告事故",
+    Permission.INCIDENTS_COMMAND: "事故处置",
+    Permission.WARNINGS_MANAGE: "起草和发布预警",
 }

@@ -25,3 +25,13 @@ def stem(code: str) -> str:
 def contains(outer: str, inner: str) -> bool:
     """Return whether division ``inner`` is ``outer`` or lies within it."""
     return inner.startswith(stem(outer))
+
+
+def city_of(code: str) -> str:
+    """Return the six-digit code of the city (地级) a division lies in: 150602 → 150600, 150602001 → 150600."""
+    return code[:4] + "00"
+
+
+def county_of(code: str) -> str:
+    """Return the six-digit code of the county (县级) a division lies in: 150602001002 → 150602."""
+    return code[:6]

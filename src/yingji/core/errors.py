@@ -16,9 +16,12 @@ class YingjiError(Exception):
     code: ClassVar[str] = "internal"
     message: ClassVar[str] = "系统内部错误，请联系管理员"
 
-    def __init__(self, *, field: str | None = None, basis: Sequence[Basis] = (), **params: object) -> None:
+    def __init__(
+        self, *, field: str | None = None, basis: Sequence[Basis] = (), subcode: str | None = None, **params: object
+    ) -> None:
         super().__init__(self.code)
         self.field = field
+        self.subcode = subcode  # stable and specific, e.g. "incident.start.not_decider": tests assert it, not wording
         self.basis = tuple(basis)
         self.params = params
 
@@ -32,6 +35,8 @@ class YingjiError(Exception):
     def as_dict(self) -> dict[str, Any]:
         """Return the JSON body both the API and the CLI print."""
         body: dict[str, Any] = {"code": self.code, "message": self.render(), "field": self.field}
+        if self.subcode:
+            body["subcode"] = self.subcode
         if self.basis:
             body["basis"] = [b.as_dict() for b in self.basis]
         details = self.params.get("details")
@@ -74,6 +79,12 @@ class OutOfJurisdiction(Forbidden):
 
 class Conflict(YingjiError):
     status, code, message = 409, "conflict", "与现有记录冲突：{reason}"
+
+
+class InvalidState(Conflict):
+    """A well-formed step from the right party that the object's present state does not allow (409)."""
+
+    status, code, message = 409, "invalid_state", "当前状态不允许此操作：{reason}"
 
 
 class Unavailable(YingjiError):

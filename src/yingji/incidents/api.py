@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from yingji.core.clock import Clock
+from yingji.core.paging import Page, Paging, paged
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
-from yingji.incidents import command, record, service, suggest, timeline
-from yingji.incidents.models import Incident, ResponseRecord, Task
+from yingji.incidents import command, reads, record, service, suggest, timeline
+from yingji.incidents.models import Incident, Task
 from yingji.incidents.schemas import (
     Acknowledge,
     AdjustResponse,
@@ -21,10 +20,15 @@ from yingji.incidents.schemas import (
     DispatchIn,
     FollowUpReport,
     Handover,
+    IncidentFilters,
+    IncidentRead,
+    IncidentSummary,
     InitialReport,
+    ObligationAck,
     PlanOverride,
     ReleaseIn,
     RescuersInZone,
+    ResponseStarted,
     StartResponse,
     TaskUpdate,
 )
@@ -33,109 +37,40 @@ from yingji.registry.enums import ResourceKind
 router = APIRouter(prefix="/api/incidents", tags=["事件与响应"])
 
 
-def detail(db_session: Session, incident: Incident, clock: Clock) -> dict[str, Any]:
-    """Return everything a duty officer needs on one screen, as JSON."""
-    now = clock.now()
-    responses = db_session.scalars(select(ResponseRecord).where(ResponseRecord.incident_id == incident.id)).all()
-    return {
-        "id": incident.id,
-        "title": incident.title,
-        "division_code": incident.division_code,
-        "sector": incident.sector.value,
-        "accident_type": incident.accident_type,
-        "status": incident.status.value,
-        "occurred_at": incident.occurred_at,
-        "known_at": incident.known_at,
-        "facts": incident.facts,
-        "plan_ids": incident.plan_ids,
-        "plan_override": incident.plan_override,
-        "assessments": [
-            {
-                "plan_id": a.plan_id,
-                "grade": a.grade,
-                "provisional": a.provisional,
-                "in_scope": a.in_scope,
-                "response_level": a.response_level,
-                "decided_by": a.decided_by,
-                "lead_body": a.lead_body,
-                "release_authority": a.release_authority,
-                "upgrade_to": a.upgrade_to,
-                "basis": a.basis,
-            }
-            for a in service.assessments(db_session=db_session, incident=incident)
-        ],
-        "obligations": [
-            {
-                "id": o.id,
-                "plan_id": o.plan_id,
-                "kind": o.kind.value,
-                "from": o.from_body,
-                "to": o.to_body,
-                "form": o.form,
-                "due_at": o.due_at,
-                "acknowledged_at": o.acknowledged_at,
-                "acknowledged_by": o.acknowledged_by,
-                "late": service.is_late(o, now),
-                "withdrawn_at": o.withdrawn_at,
-                "basis": o.basis,
-            }
-            for o in service.obligations(db_session=db_session, incident=incident)
-        ],
-        "responses": [
-            {
-                "id": r.id,
-                "plan_id": r.plan_id,
-                "level": r.level,
-                "decided_by": r.decided_by,
-                "started_by": r.started_by,
-                "started_at": r.started_at,
-                "has_onsite_hq": r.has_onsite_hq,
-                "ended_at": r.ended_at,
-                "ended_by": r.ended_by,
-            }
-            for r in responses
-        ],
-    }
-
-
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=IncidentRead)
 def report_initial(
     body: InitialReport, response: Response, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> IncidentRead:
     """初报：登记事件，按事发地和事故类别确定适用预案，逐一研判并开始计算报告时限。重复提交返回同一记录（200）。"""
     with transaction(db_session):
         incident, created = service.report_initial(db_session=db_session, clock=clock, actor=actor, report=body)
         if not created:
             response.status_code = 200
-        return detail(db_session, incident, clock)
+        return reads.read(db_session, clock, actor, incident)
 
 
-@router.get("")
-def list_incidents(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> list[dict[str, Any]]:
-    """管辖范围内的事件（新的在前），含迟报计数。"""
-    found = service.list_(db_session=db_session, actor=actor)
-    late = service.late_counts(db_session=db_session, incident_ids=[i.id for i in found], now=clock.now())
-    return [
-        {
-            "id": incident.id,
-            "title": incident.title,
-            "division_code": incident.division_code,
-            "status": incident.status.value,
-            "occurred_at": incident.occurred_at,
-            "plan_ids": incident.plan_ids,
-            "late": late[incident.id],
-        }
-        for incident in found
-    ]
+@router.get("", response_model=Page[IncidentSummary])
+def list_incidents(
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    paging: Paging,
+    filters: Annotated[IncidentFilters, Query()],
+) -> Page[IncidentSummary]:
+    """管辖范围内的事件（按事发时间新的在前，分页），可按状态、行政区划、类别、事发时间筛选，含迟报计数。"""
+    found, total = service.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
+    return paged(reads.summaries(db_session, clock, found), total, paging)
 
 
-@router.get("/{incident_id}")
-def get_incident(incident_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
-    """事件详情：事实、各预案研判及依据、报告时限（迟报）、响应。"""
-    return detail(db_session, service.get(db_session=db_session, actor=actor, incident_id=incident_id), clock)
+@router.get("/{incident_id}", response_model=IncidentRead)
+def get_incident(incident_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> IncidentRead:
+    """事件详情：事实、各预案研判及依据、报告时限（迟报）、响应，以及本账号可执行的操作。"""
+    return reads.read(
+        db_session, clock, actor, service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    )
 
 
-@router.post("/{incident_id}/reports", status_code=201)
+@router.post("/{incident_id}/reports", status_code=201, response_model=IncidentRead)
 def report_follow_up(
     incident_id: int,
     body: FollowUpReport,
@@ -143,7 +78,7 @@ def report_follow_up(
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
-) -> dict[str, Any]:
+) -> IncidentRead:
     """续报或终报；伤亡变化时重新研判，等级上升时提出升级建议。"""
     with transaction(db_session):
         row, created = service.report_follow_up(
@@ -151,22 +86,22 @@ def report_follow_up(
         )
         if not created:
             response.status_code = 200
-        return detail(db_session, db_session.get_one(Incident, row.incident_id), clock)
+        return reads.read(db_session, clock, actor, db_session.get_one(Incident, row.incident_id))
 
 
-@router.put("/{incident_id}/plans")
+@router.put("/{incident_id}/plans", response_model=IncidentRead)
 def override_plans(
     incident_id: int, body: PlanOverride, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> IncidentRead:
     """改变适用预案（须说明理由）。"""
     with transaction(db_session):
         incident = service.override_plans(
             db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, override=body
         )
-        return detail(db_session, incident, clock)
+        return reads.read(db_session, clock, actor, incident)
 
 
-@router.post("/{incident_id}/obligations/{obligation_id}/ack")
+@router.post("/{incident_id}/obligations/{obligation_id}/ack", response_model=ObligationAck)
 def acknowledge(
     incident_id: int,
     obligation_id: int,
@@ -174,7 +109,7 @@ def acknowledge(
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
-) -> dict[str, Any]:
+) -> ObligationAck:
     """登记一项报告义务已完成（谁、何时）；超过时限完成的标为迟报。"""
     with transaction(db_session):
         row = service.acknowledge(
@@ -185,17 +120,17 @@ def acknowledge(
             obligation_id=obligation_id,
             note=body.note,
         )
-        return {"id": row.id, "acknowledged_at": row.acknowledged_at, "late": service.is_late(row, clock.now())}
+        return ObligationAck(id=row.id, acknowledged_at=row.acknowledged_at, late=service.is_late(row, clock.now()))
 
 
-@router.post("/{incident_id}/responses", status_code=201)
+@router.post("/{incident_id}/responses", status_code=201, response_model=ResponseStarted)
 def start_response(
     incident_id: int, body: StartResponse, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> ResponseStarted:
     """启动应急响应（仅预案规定的决定机关）：成立指挥部、需要时成立现场指挥部，按预案生成任务。"""
     with transaction(db_session):
         row = command.start(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
-        return {"id": row.id, "level": row.level, "has_onsite_hq": row.has_onsite_hq, "decided_by": row.decided_by}
+        return ResponseStarted(id=row.id, level=row.level, has_onsite_hq=row.has_onsite_hq, decided_by=row.decided_by)
 
 
 @router.post("/{incident_id}/responses/{response_id}/adjust")

@@ -12,24 +12,22 @@ from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
-from yingji.auth.authority import may_act_for
-from yingji.auth.roles import Role
+from yingji.auth.policy import acts_for_office
+from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from yingji.incidents import service, timeline
+from yingji.incidents import policy, service, timeline
 from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource, TaskStatus
 from yingji.incidents.models import Dispatch, EndConditionCheck, Incident, Obligation, ResponseRecord, Task
 from yingji.incidents.schemas import AdjustResponse, DispatchIn, Handover, ReleaseIn, RescuersInZone, StartResponse
 from yingji.plans import loader
-from yingji.plans.schema import GovernmentLevel, Plan, ResponseLevel
+from yingji.plans.schema import Plan, ResponseLevel
 from yingji.registry import service as registry
 from yingji.registry.enums import ResourceKind
 from yingji.registry.models import Mine, RescueTeam
 from yingji.registry.specs import BY_NAME, SPEC_OF_RESOURCE
 from yingji.rules.levels import Grade
 from yingji.rules.reporting import release_rule
-
-COMMAND_ROLES = frozenset({Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.HQ_COMMANDER, Role.ADMIN})
 
 
 def _plan_of(incident: Incident, plan_id: str) -> Plan:
@@ -47,10 +45,10 @@ def _level(plan: Plan, number: int) -> ResponseLevel:
 
 def _require_authority(actor: Actor, plan: Plan, level: ResponseLevel) -> None:
     """403 unless the actor may act for the body the plan names as deciding this level."""
-    authority = plan.response.authority[level.level]
     meta = plan.metadata
-    if not may_act_for(actor, authority, plan_level=meta.government_level, jurisdiction=meta.jurisdiction):
+    if not policy.decides(actor, plan, level.level):
         raise Forbidden(
+            subcode="incident.response.not_decider",
             reason=f"{meta.title}规定{level.name}响应由“{level.decided_by.body}”决定，当前账号不能代表该机关",
             basis=[b.to_basis(rule="decided_by", plan=plan.id) for b in level.decided_by.basis],
         )
@@ -465,12 +463,6 @@ def _audit(
     )
 
 
-RELEASE_ROLES = {
-    GovernmentLevel.COUNTY: frozenset({Role.HQ_COMMANDER, Role.COUNTY_OFFICER}),
-    GovernmentLevel.CITY: frozenset({Role.HQ_COMMANDER, Role.CITY_OFFICER}),
-}
-
-
 def release(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: ReleaseIn) -> None:
     """Record an information release, made by an account of the body the plan names for the grade (信息发布)."""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
@@ -483,13 +475,10 @@ def release(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int
     rule = found.value
     if rule is None:
         raise RuleViolation(field="plan_id", plan=plan.metadata.title, rule=found.notes[0])
-    place = {
-        GovernmentLevel.COUNTY: incident.division_code[:6],
-        GovernmentLevel.CITY: incident.division_code[:4] + "00",
-    }
-    allowed = rule.level in RELEASE_ROLES and actor.role in RELEASE_ROLES[rule.level]
-    if not allowed or actor.division_code != place.get(rule.level):
-        raise Forbidden(reason=f"该等级事故的信息由“{rule.body}”发布", basis=found.basis)
+    if not acts_for_office(actor, rule.level, incident.division_code):
+        raise Forbidden(
+            reason=f"该等级事故的信息由“{rule.body}”发布", basis=found.basis, subcode="incident.release.not_body"
+        )
     timeline.record_event(
         db_session=db_session,
         clock=clock,
@@ -588,6 +577,6 @@ def dispatch(*, db_session: Session, clock: Clock, actor: Actor, incident_id: in
 
 def _writable(db_session: Session, actor: Actor, incident_id: int) -> Incident:
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
-    if actor.role not in COMMAND_ROLES:
-        raise Forbidden(reason="只有指挥和值班人员可以记录此项")
+    if not actor.has(Permission.INCIDENTS_COMMAND):
+        raise Forbidden(reason="只有指挥和值班人员可以记录此项", subcode="incident.command.role")
     return incident

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
+from sqlalchemy import ColumnElement
 
 from yingji.core.divisions import CODE_PATTERN
+from yingji.core.paging import Filters
 from yingji.core.schemas import YingjiModel
-from yingji.incidents.enums import AccidentSector, TaskStatus
+from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind, TaskStatus
+from yingji.incidents.policy import IncidentAction, ResponseAction
 from yingji.plans.schema import ReportKind
 from yingji.registry.schemas import Latitude, Longitude
 from yingji.rules.levels import Condition
@@ -126,3 +130,137 @@ class DispatchIn(YingjiModel):
 class ReleaseIn(YingjiModel):
     plan_id: str
     text: str = Field(min_length=4, max_length=4000, description="发布内容")
+
+
+# --- read models: what the API, the console and the CLI render -------------------------------------------------------
+
+
+class IncidentFilters(Filters):
+    """The filters a duty officer narrows the incident register by."""
+
+    status: IncidentStatus | None = None
+    division_code: str | None = Field(default=None, pattern=CODE_PATTERN)
+    sector: AccidentSector | None = None
+    occurred_from: AwareDatetime | None = None
+    occurred_to: AwareDatetime | None = None
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        from yingji.core.divisions import stem
+        from yingji.incidents.models import Incident
+
+        found: list[ColumnElement[bool]] = []
+        if self.status is not None:
+            found.append(Incident.status == self.status)
+        if self.division_code is not None:
+            found.append(Incident.division_code.startswith(stem(self.division_code), autoescape=True))
+        if self.sector is not None:
+            found.append(Incident.sector == self.sector)
+        if self.occurred_from is not None:
+            found.append(Incident.occurred_at >= self.occurred_from)
+        if self.occurred_to is not None:
+            found.append(Incident.occurred_at < self.occurred_to)
+        return found
+
+
+class PlanRef(YingjiModel):
+    id: str
+    title: str
+
+
+class AssessmentRead(YingjiModel):
+    plan_id: str
+    plan_title: str
+    grade: int | None
+    grade_label: str | None
+    provisional: bool
+    in_scope: bool
+    response_level: int | None
+    response_level_name: str | None
+    decided_by: str | None
+    lead_body: str | None
+    release_authority: str | None
+    upgrade_to: int | None
+    basis: list[dict[str, Any]]
+
+
+class ObligationRead(YingjiModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    id: int
+    plan_id: str
+    kind: ObligationKind
+    kind_label: str
+    from_body: str = Field(alias="from")
+    to_body: str = Field(alias="to")
+    form: str
+    form_label: str
+    due_at: datetime | None
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    late: bool
+    withdrawn_at: datetime | None
+    basis: list[dict[str, Any]]
+
+
+class ResponseRead(YingjiModel):
+    id: int
+    plan_id: str
+    plan_title: str
+    level: int
+    level_name: str
+    decided_by: str
+    started_by: str
+    started_at: datetime
+    has_onsite_hq: bool
+    ended_at: datetime | None
+    ended_by: str | None
+    allowed_actions: list[ResponseAction]
+
+
+class IncidentBase(YingjiModel):
+    """What every view of an incident names: codes with their words."""
+
+    id: int
+    title: str
+    division_code: str
+    division_name: str
+    sector: AccidentSector
+    sector_label: str
+    status: IncidentStatus
+    status_label: str
+    occurred_at: datetime
+    plan_ids: list[str]
+    plans: list[PlanRef]
+
+
+class IncidentSummary(IncidentBase):
+    """One row of the incident register."""
+
+    late: int = Field(description="迟报的报告义务数")
+
+
+class IncidentRead(IncidentBase):
+    """Everything a duty officer needs on one screen, with what this caller may do now."""
+
+    accident_type: str | None
+    known_at: datetime | None
+    facts: dict[str, Any]
+    plan_override: dict[str, Any] | None
+    assessments: list[AssessmentRead]
+    obligations: list[ObligationRead]
+    responses: list[ResponseRead]
+    allowed_actions: list[IncidentAction]
+    startable_levels: dict[str, list[int]] = Field(description="本账号可启动的预案及级别")
+
+
+class ObligationAck(YingjiModel):
+    id: int
+    acknowledged_at: datetime | None
+    late: bool
+
+
+class ResponseStarted(YingjiModel):
+    id: int
+    level: int
+    has_onsite_hq: bool
+    decided_by: str

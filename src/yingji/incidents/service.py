@@ -14,14 +14,15 @@ from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
-from yingji.auth.roles import Permission, Role
+from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction
-from yingji.incidents import timeline
+from yingji.core.paging import PageParams, paginate
+from yingji.incidents import policy, timeline
 from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind
 from yingji.incidents.models import Assessment, Incident, Obligation, Report
-from yingji.incidents.schemas import Casualties, FollowUpReport, InitialReport, PlanOverride
+from yingji.incidents.schemas import Casualties, FollowUpReport, IncidentFilters, InitialReport, PlanOverride
 from yingji.plans import loader
 from yingji.plans.schema import Plan, ReportKind, Sector
 from yingji.registry.models import Division, Mine, Organisation
@@ -37,24 +38,20 @@ PLAN_SECTOR = {
     AccidentSector.OTHER: Sector.ALL_PRODUCTION,
 }
 
-REPORTING_ROLES = frozenset(
-    {Role.ENTERPRISE_REPORTER, Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.HQ_COMMANDER, Role.ADMIN}
-)
-OFFICER_ROLES = frozenset({Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.HQ_COMMANDER, Role.ADMIN})
 CLOCK_SKEW = timedelta(minutes=5)
 
 
 def require_reporter(actor: Actor, report: Casualties) -> None:
     """Experts read only; social impact and special conditions are the officers' judgement, not the enterprise's."""
-    if actor.role not in REPORTING_ROLES:
-        raise Forbidden(reason="该角色不能提交事故报告")
+    if not actor.has(Permission.INCIDENTS_REPORT):
+        raise Forbidden(reason="该角色不能提交事故报告", subcode="incident.report.role")
     if actor.organisation_id is not None and (report.social_impact is not None or report.conditions):
         raise Forbidden(reason="社会影响和特殊情形由值班人员研判，企业报告不能填写")
 
 
 def require_officer(actor: Actor) -> None:
-    if actor.role not in OFFICER_ROLES:
-        raise Forbidden(reason="只有值班和指挥人员可以执行此项")
+    if not actor.has(Permission.INCIDENTS_COMMAND):
+        raise Forbidden(reason="只有值班和指挥人员可以执行此项", subcode="incident.command.role")
 
 
 def lock(db_session: Session, incident: Incident) -> Incident:
@@ -132,36 +129,27 @@ def rule_facts(stored: dict[str, Any]) -> AccidentFacts:
 # --- reads ----------------------------------------------------------------------------------------------------------
 
 
-def _visible(actor: Actor, incident: Incident) -> bool:
-    if actor.organisation_id is not None:
-        return incident.enterprise_id == actor.organisation_id
-    return actor.covers_division(incident.division_code)
-
-
 def get(*, db_session: Session, actor: Actor, incident_id: int) -> Incident:
-    """Return an incident the actor may see; others are NotFound."""
-    actor.require(Permission.PLANS_READ)
-    incident = db_session.get(Incident, incident_id)
-    if incident is None or not _visible(actor, incident):
+    """Return an incident the actor may see (the list's own scope filter); others are NotFound."""
+    incident = db_session.scalars(select(Incident).where(Incident.id == incident_id, policy.scope(actor))).first()
+    if incident is None:
         raise NotFound(kind="事件", key=str(incident_id))
     return incident
 
 
-def _in_scope(actor: Actor) -> ColumnElement[bool]:
-    actor.require(Permission.PLANS_READ)
-    if actor.organisation_id is not None:
-        return Incident.enterprise_id == actor.organisation_id
-    return actor.division_filter(Incident.division_code)
-
-
-def list_(*, db_session: Session, actor: Actor, limit: int = 100) -> Sequence[Incident]:
-    query = select(Incident).where(_in_scope(actor)).order_by(Incident.id.desc()).limit(limit)
-    return db_session.scalars(query).all()
+def list_(
+    *, db_session: Session, actor: Actor, params: PageParams, filters: IncidentFilters | None = None
+) -> tuple[list[Incident], int]:
+    """One page of the incidents in scope, newest first, with the total."""
+    query = select(Incident).where(policy.scope(actor), *(filters.clauses() if filters else ()))
+    return paginate(db_session, query, params, order_by=[Incident.occurred_at.desc(), Incident.id.desc()])
 
 
 def active_count(*, db_session: Session, actor: Actor) -> int:
     """Incidents in scope whose response has not ended (reported, or responding)."""
-    query = select(func.count()).select_from(Incident).where(_in_scope(actor), Incident.status != IncidentStatus.ENDED)
+    query = (
+        select(func.count()).select_from(Incident).where(policy.scope(actor), Incident.status != IncidentStatus.ENDED)
+    )
     return db_session.scalar(query) or 0
 
 
@@ -183,7 +171,7 @@ def overdue_count(*, db_session: Session, actor: Actor, now: datetime) -> int:
         select(func.count())
         .select_from(Obligation)
         .join(Incident, Incident.id == Obligation.incident_id)
-        .where(_in_scope(actor), Obligation.acknowledged_at.is_(None), _late_sql(now))
+        .where(policy.scope(actor), Obligation.acknowledged_at.is_(None), _late_sql(now))
     )
     return db_session.scalar(query) or 0
 
@@ -304,7 +292,7 @@ def _place_matches(db_session: Session, report: InitialReport, enterprise_id: in
             raise InvalidInput(field="division_code", reason=f"division_code：事发地应为矿山所在的{mine.division_code}")
     elif enterprise_id is not None:
         unit = db_session.get_one(Organisation, enterprise_id)
-        if not divisions.contains(unit.division_code[:4] + "00", report.division_code):
+        if not divisions.contains(divisions.city_of(unit.division_code), report.division_code):
             raise InvalidInput(field="division_code", reason="division_code：事发地不在该单位所在的市")
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.registry.enums import DivisionLevel
@@ -32,3 +34,24 @@ def load_divisions(*, db_session: Session, path: Path = DIVISIONS_CSV) -> int:
         else:
             existing.name = row["name"]
     return len(rows)
+
+
+def names(db_session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """code → name for the divisions a read model shows (one query; unknown codes are left out)."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    rows = db_session.execute(select(Division.code, Division.name).where(Division.code.in_(wanted))).all()
+    return {code: name for code, name in rows}
+
+
+def place_names(db_session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """code → “街道 · 社区” (or the street alone) for the division code of a place (a compound)."""
+    wanted = set(codes)
+    found = names(db_session, wanted | {c[:9] for c in wanted})
+
+    def label(code: str) -> str:
+        street = found.get(code[:9], code[:9])
+        return street if len(code) <= 9 else f"{street} · {found.get(code, code)}"
+
+    return {code: label(code) for code in wanted}

@@ -187,7 +187,7 @@ def _scope_mask(actor: Actor, index: ResourceIndex) -> NDArray[np.bool_]:
     if actor.is_unlimited:
         return np.ones(len(index), dtype=bool)
     if actor.organisation_id is not None:
-        scope = None if actor.organisation_division is None else actor.organisation_division[:4] + "00"
+        scope = None if actor.organisation_division is None else divisions.city_of(actor.organisation_division)
     else:
         scope = actor.division_code
     if scope is None:

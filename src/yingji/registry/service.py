@@ -159,7 +159,7 @@ def _write_check(db_session: Session, actor: Actor, spec: EntitySpec, values: Ma
     if actor.organisation_id is not None:
         if spec.owner_column is None or values.get(spec.owner_column) != actor.organisation_id:
             return "企业用户只能登记和修改本企业的矿山、尾矿库和危险源"
-        city = (actor.organisation_division or "")[:4] + "00"
+        city = divisions.city_of(actor.organisation_division or "")
         if division is None or not divisions.contains(city, division):
             return f"超出管辖范围：企业只能登记本市（{city}）范围内的场所"
         return None

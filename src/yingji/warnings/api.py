@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
 from yingji.auth.roles import Permission
 from yingji.core.errors import InvalidInput, NotFound
+from yingji.core.paging import Page, Paging, paged
 from yingji.db import outbox
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.plans import loader
 from yingji.rules import weather_thresholds
-from yingji.rules.levels import WarningLevel
 from yingji.rules.meteorological import network_sms_required, signer_for
-from yingji.warnings import cap, service
-from yingji.warnings.models import EarlyWarning, WarningStatus
+from yingji.warnings import cap, reads, service
 from yingji.warnings.schemas import (
     WarningChange,
     WarningCompletion,
     WarningDecision,
+    WarningDetail,
     WarningDraft,
+    WarningFilters,
+    WarningRead,
     WeatherAssessment,
 )
 
@@ -29,44 +31,19 @@ router = APIRouter(prefix="/api/warnings", tags=["预警"])
 CAP_TYPE = "application/cap+xml; charset=utf-8"
 
 
-def read(warning: EarlyWarning) -> dict[str, Any]:
-    return {
-        "id": warning.id,
-        "kind": warning.kind.value,
-        "plan_id": warning.plan_id,
-        "hazard": warning.hazard,
-        "category": warning.category,
-        "level": warning.level,
-        "colour": WarningLevel(warning.level).label,
-        "status": warning.status.value,
-        "title": warning.title,
-        "division_codes": warning.division_codes,
-        "fields": warning.fields,
-        "is_exercise": warning.is_exercise,
-        "issuer_body": warning.issuer_body,
-        "issued_at": warning.issued_at,
-        "lifted_at": warning.lifted_at,
-        "source": warning.source,
-    }
-
-
-@router.get("")
+@router.get("", response_model=Page[WarningRead])
 def list_warnings(
-    db_session: DbSession, actor: CurrentActor, status: WarningStatus | None = None
-) -> list[dict[str, Any]]:
-    """管辖范围内的预警（可按状态筛选）。"""
-    return [read(w) for w in service.list_(db_session=db_session, actor=actor, status=status)]
+    db_session: DbSession, actor: CurrentActor, paging: Paging, filters: Annotated[WarningFilters, Query()]
+) -> Page[WarningRead]:
+    """管辖范围内的预警（新的在前，分页），可按状态、级别、类别、发布时间筛选。"""
+    found, total = service.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
+    return paged(reads.read_all(db_session, actor, found), total, paging)
 
 
 @router.get("/feed.atom", response_class=Response)
 def feed(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> Response:
     """生效中预警的 Atom 订阅源（每条链接到其 CAP 报文）。"""
-    now = clock.now()
-    active = [
-        w
-        for w in service.list_(db_session=db_session, actor=actor, status=WarningStatus.ISSUED)
-        if w.expires_at is None or w.expires_at > now
-    ]
+    active = service.in_force(db_session=db_session, actor=actor, now=clock.now())
     # The feed links the messages actually published (the latest of each warning), parsed back from their XML.
     messages = [
         cap.parse(published[-1].xml.encode("utf-8"))
@@ -122,107 +99,88 @@ def assess_weather(body: WeatherAssessment, actor: CurrentActor) -> dict[str, An
 @router.get("/cap/{identifier}.xml", response_class=Response)
 def cap_by_identifier(identifier: str, db_session: DbSession, actor: CurrentActor) -> Response:
     """按标识符取 CAP 1.2 报文。"""
-    for warning in service.list_(db_session=db_session, actor=actor):
-        for message in service.messages(db_session=db_session, warning=warning):
-            if message.identifier == identifier:
-                return Response(message.xml, media_type=CAP_TYPE)
-    raise NotFound(kind="预警报文", key=identifier)
+    message = service.message_by_identifier(db_session=db_session, actor=actor, identifier=identifier)
+    if message is None:
+        raise NotFound(kind="预警报文", key=identifier)
+    return Response(message.xml, media_type=CAP_TYPE)
 
 
-@router.post("", status_code=201)
-def draft(body: WarningDraft, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+@router.post("", status_code=201, response_model=WarningRead)
+def draft(body: WarningDraft, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> WarningRead:
     """起草预警（按预案检查必备内容）。"""
     with transaction(db_session):
-        return read(service.create(db_session=db_session, clock=clock, actor=actor, data=body))
+        return reads.read(db_session, actor, service.create(db_session=db_session, clock=clock, actor=actor, data=body))
 
 
-@router.post("/proposals", status_code=201)
-def propose(body: WarningDraft, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+@router.post("/proposals", status_code=201, response_model=WarningRead)
+def propose(body: WarningDraft, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> WarningRead:
     """其他模块（监测报警、事故报告）提出预警建议，由有权机关审定后发布或否决。"""
     with transaction(db_session):
-        return read(service.create(db_session=db_session, clock=clock, actor=actor, data=body, proposed=True))
+        created = service.create(db_session=db_session, clock=clock, actor=actor, data=body, proposed=True)
+        return reads.read(db_session, actor, created)
 
 
-@router.get("/{warning_id}")
-def get_warning(warning_id: int, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+@router.get("/{warning_id}", response_model=WarningDetail)
+def get_warning(warning_id: int, db_session: DbSession, actor: CurrentActor) -> WarningDetail:
+    """一条预警：内容、CAP 报文、预警行动任务、推送记录（仅发布方），以及本账号可执行的操作。"""
     warning = service.get(db_session=db_session, actor=actor, warning_id=warning_id)
-    return read(warning) | {
-        "messages": [
-            {
-                "msg_type": m.msg_type,
-                "identifier": m.identifier,
-                "sent": m.sent,
-                "level": m.level,
-                "references": m.references,
-                "reason": m.reason,
-            }
-            for m in service.messages(db_session=db_session, warning=warning)
-        ],
-        "tasks": [
-            {"id": t.id, "level": t.level, "owner_unit": t.owner_unit, "title": t.title, "done": t.done}
-            for t in service.tasks(db_session=db_session, warning=warning)
-        ],
-        "deliveries": [
-            {
-                "id": d.id,
-                "key": d.key,
-                "channel": d.channel,
-                "recipient": d.recipient,
-                "status": d.status.value,
-                "attempts": d.attempts,
-                "last_error": d.last_error,
-            }
-            for d in service.deliveries(db_session=db_session, warning=warning)
-        ]
-        if service.may_manage(actor)  # recipients (webhook URLs, addresses) are for the issuing side only
-        else [],
-    }
+    return reads.detail(db_session, actor, warning)
 
 
-@router.post("/{warning_id}/issue")
+@router.post("/{warning_id}/issue", response_model=WarningRead)
 def issue(
     warning_id: int,
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
     body: WarningCompletion | None = None,
-) -> dict[str, Any]:
+) -> WarningRead:
     """发布（仅预案规定的发布机关）：可同时补全建议中缺少的内容；进入预警期，生成预警行动任务，经各渠道推送。"""
     with transaction(db_session):
         fields = {} if body is None else body.fields
-        return read(
-            service.issue(db_session=db_session, clock=clock, actor=actor, warning_id=warning_id, fields=fields)
+        return reads.read(
+            db_session,
+            actor,
+            service.issue(db_session=db_session, clock=clock, actor=actor, warning_id=warning_id, fields=fields),
         )
 
 
-@router.post("/{warning_id}/adjust")
+@router.post("/{warning_id}/adjust", response_model=WarningRead)
 def adjust(
     warning_id: int, body: WarningChange, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> WarningRead:
     """调整级别或内容（仅发布机关），发布 Update 报文。"""
     with transaction(db_session):
-        return read(service.adjust(db_session=db_session, clock=clock, actor=actor, warning_id=warning_id, change=body))
-
-
-@router.post("/{warning_id}/lift")
-def lift(
-    warning_id: int, body: WarningDecision, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
-    """解除（谁发布谁解除），发布 Cancel 报文。"""
-    with transaction(db_session):
-        return read(
-            service.lift(db_session=db_session, clock=clock, actor=actor, warning_id=warning_id, reason=body.reason)
+        return reads.read(
+            db_session,
+            actor,
+            service.adjust(db_session=db_session, clock=clock, actor=actor, warning_id=warning_id, change=body),
         )
 
 
-@router.post("/{warning_id}/reject")
+@router.post("/{warning_id}/lift", response_model=WarningRead)
+def lift(
+    warning_id: int, body: WarningDecision, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> WarningRead:
+    """解除（谁发布谁解除），发布 Cancel 报文。"""
+    with transaction(db_session):
+        return reads.read(
+            db_session,
+            actor,
+            service.lift(db_session=db_session, clock=clock, actor=actor, warning_id=warning_id, reason=body.reason),
+        )
+
+
+@router.post("/{warning_id}/reject", response_model=WarningRead)
 def reject(
     warning_id: int, body: WarningDecision, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> WarningRead:
     """否决预警建议。"""
     with transaction(db_session):
-        return read(
-            service.reject(db_session=db_session, clock=clock, actor=actor, warning_id=warning_id, reason=body.reason)
+        return reads.read(
+            db_session,
+            actor,
+            service.reject(db_session=db_session, clock=clock, actor=actor, warning_id=warning_id, reason=body.reason),
         )
 
 

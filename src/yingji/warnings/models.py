@@ -6,26 +6,26 @@ The table is ``EarlyWarning``, never ``Warning`` (a Python builtin).
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yingji.core.labels import LabelledEnum
 from yingji.db.base import Base, str_enum
 
 
-class WarningKind(StrEnum):
-    ACCIDENT = "accident"  # 事故预警
-    METEOROLOGICAL = "meteorological"  # 气象灾害预警
+class WarningKind(LabelledEnum):
+    ACCIDENT = "accident", "事故预警"
+    METEOROLOGICAL = "meteorological", "气象灾害预警"
 
 
-class WarningStatus(StrEnum):
-    PROPOSED = "proposed"  # 由监测报警或事故报告提出，待有权机关审定
-    DRAFT = "draft"  # 草稿
-    ISSUED = "issued"  # 已发布（预警期）
-    LIFTED = "lifted"  # 已解除
-    REJECTED = "rejected"  # 不予发布
+class WarningStatus(LabelledEnum):
+    PROPOSED = "proposed", "建议（待审定）"  # 由监测报警或事故报告提出，待有权机关审定
+    DRAFT = "draft", "草稿"
+    ISSUED = "issued", "已发布"  # 预警期
+    LIFTED = "lifted", "已解除"
+    REJECTED = "rejected", "不予发布"
 
 
 class EarlyWarning(Base):
@@ -54,6 +54,16 @@ class EarlyWarning(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime]
+
+
+class WarningArea(Base):
+    """One division a warning covers, with its jurisdiction stem: the rows scope filters run on in SQL."""
+
+    __tablename__ = "warning_area"
+
+    warning_id: Mapped[int] = mapped_column(ForeignKey("early_warning.id"), primary_key=True)
+    division_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    stem: Mapped[str] = mapped_column(String(12), index=True)
 
 
 class WarningMessage(Base):

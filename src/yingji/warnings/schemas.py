@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field
+from sqlalchemy import ColumnElement
 
 from yingji.core.divisions import CODE_PATTERN
+from yingji.core.paging import Filters
 from yingji.core.schemas import YingjiModel
-from yingji.warnings.models import WarningKind
+from yingji.warnings.models import WarningKind, WarningStatus
+from yingji.warnings.policy import WarningAction
 
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]
 # Text that XML 1.0 can carry (CAP is XML): no control characters except tab and line breaks.
@@ -64,3 +67,95 @@ class HazardObservationIn(YingjiModel):
 class WeatherAssessment(YingjiModel):
     plan_id: str = "ordos-weather-2024"
     observations: list[HazardObservationIn] = Field(min_length=1, max_length=9)
+
+
+# --- read models ---
+
+
+class WarningFilters(Filters):
+    status: WarningStatus | None = None
+    level: int | None = Field(default=None, ge=1, le=4, description="1 红 2 橙 3 黄 4 蓝")
+    kind: WarningKind | None = None
+    issued_from: AwareDatetime | None = None
+    issued_to: AwareDatetime | None = None
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        from yingji.warnings.models import EarlyWarning
+
+        found: list[ColumnElement[bool]] = []
+        if self.status is not None:
+            found.append(EarlyWarning.status == self.status)
+        if self.level is not None:
+            found.append(EarlyWarning.level == self.level)
+        if self.kind is not None:
+            found.append(EarlyWarning.kind == self.kind)
+        if self.issued_from is not None:
+            found.append(EarlyWarning.issued_at >= self.issued_from)
+        if self.issued_to is not None:
+            found.append(EarlyWarning.issued_at < self.issued_to)
+        return found
+
+
+class AreaRead(YingjiModel):
+    code: str
+    name: str
+
+
+class WarningRead(YingjiModel):
+    """A warning as people read it: colour and status in words, areas by name, and what the caller may do now."""
+
+    id: int
+    kind: WarningKind
+    kind_label: str
+    plan_id: str
+    plan_title: str
+    hazard: str | None
+    category: str
+    level: int
+    colour: str
+    status: WarningStatus
+    status_label: str
+    title: str
+    division_codes: list[str]
+    areas: list[AreaRead]
+    fields: dict[str, Any]
+    is_exercise: bool
+    issuer_body: str | None
+    issued_at: datetime | None
+    lifted_at: datetime | None
+    expires_at: datetime | None
+    source: str | None
+    allowed_actions: list[WarningAction]
+
+
+class MessageRead(YingjiModel):
+    msg_type: str
+    identifier: str
+    sent: datetime
+    level: int
+    references: str | None
+    reason: str | None
+
+
+class WarningTaskRead(YingjiModel):
+    id: int
+    level: int
+    owner_unit: str
+    title: str
+    done: bool
+
+
+class DeliveryRead(YingjiModel):
+    id: int
+    key: str
+    channel: str
+    recipient: str
+    status: str
+    attempts: int
+    last_error: str | None
+
+
+class WarningDetail(WarningRead):
+    messages: list[MessageRead]
+    tasks: list[WarningTaskRead]
+    deliveries: list[DeliveryRead] = Field(description="推送记录（仅发布方可见）")

@@ -9,30 +9,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
-from yingji.auth.roles import Permission, Role
+from yingji.auth.roles import Permission
+from yingji.core import divisions
 from yingji.core.clock import Clock, to_local
-from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from yingji.core.paging import PageParams, paginate
 from yingji.db import outbox
 from yingji.notify.channels import configured_recipients
 from yingji.plans import loader
-from yingji.plans.schema import GovernmentLevel, Plan, Warning, WarningLevelSpec
+from yingji.plans.schema import Plan, Warning, WarningLevelSpec
 from yingji.registry.models import Division
 from yingji.rules.levels import WarningLevel
 from yingji.rules.meteorological import hazard_level_allowed, network_sms_required
 from yingji.rules.warning_levels import actions_for, missing_fields
-from yingji.warnings import cap
-from yingji.warnings.models import EarlyWarning, WarningKind, WarningMessage, WarningStatus, WarningTask
-from yingji.warnings.schemas import WarningChange, WarningDraft
+from yingji.warnings import cap, policy
+from yingji.warnings.models import EarlyWarning, WarningArea, WarningKind, WarningMessage, WarningStatus, WarningTask
+from yingji.warnings.schemas import WarningChange, WarningDraft, WarningFilters
 
-ISSUING_ROLES = {
-    GovernmentLevel.COUNTY: frozenset({Role.HQ_COMMANDER, Role.COUNTY_OFFICER}),
-    GovernmentLevel.CITY: frozenset({Role.HQ_COMMANDER, Role.CITY_OFFICER}),
-}
 AUTO_FIELDS = (
     (("发布单位", "发布机关", "解除单位"), "issuer"),
     (("发布时间", "解除时间"), "time"),
@@ -71,37 +69,44 @@ def _missing_user_fields(plan: Plan, fields: dict[str, str]) -> list[str]:
 # --- reads ----------------------------------------------------------------------------------------------------------
 
 
-PUBLISHED = (WarningStatus.ISSUED, WarningStatus.LIFTED)
-
-
 def may_manage(actor: Actor) -> bool:
-    """Issuing-side roles see drafts, proposals and delivery details; everyone else sees published warnings only."""
-    return actor.role in ISSUING_ROLES[GovernmentLevel.COUNTY] | ISSUING_ROLES[GovernmentLevel.CITY] | {Role.ADMIN}
-
-
-def _visible(actor: Actor, warning: EarlyWarning) -> bool:
-    if not may_manage(actor) and warning.status not in PUBLISHED:
-        return False
-    if actor.organisation_id is not None:
-        city = (actor.organisation_division or "")[:4]
-        return bool(city) and any(code.startswith(city) for code in warning.division_codes)
-    return any(actor.covers_division(code) for code in warning.division_codes)
+    return policy.may_manage(actor)
 
 
 def get(*, db_session: Session, actor: Actor, warning_id: int) -> EarlyWarning:
-    actor.require(Permission.PLANS_READ)
-    warning = db_session.get(EarlyWarning, warning_id)
-    if warning is None or not _visible(actor, warning):
+    """A warning the actor may see — through the list's own scope filter; others are NotFound."""
+    found = db_session.scalars(select(EarlyWarning).where(EarlyWarning.id == warning_id, policy.scope(actor))).first()
+    if found is None:
         raise NotFound(kind="预警", key=str(warning_id))
-    return warning
+    return found
 
 
-def list_(*, db_session: Session, actor: Actor, status: WarningStatus | None = None) -> list[EarlyWarning]:
-    actor.require(Permission.PLANS_READ)
-    query = select(EarlyWarning).order_by(EarlyWarning.id.desc()).limit(500)
-    if status is not None:
-        query = query.where(EarlyWarning.status == status)
-    return [w for w in db_session.scalars(query) if _visible(actor, w)]
+def list_(
+    *, db_session: Session, actor: Actor, params: PageParams, filters: WarningFilters | None = None
+) -> tuple[list[EarlyWarning], int]:
+    """One page of the warnings in scope, newest first, with the total (scope applied in SQL before paging)."""
+    query = select(EarlyWarning).where(policy.scope(actor), *(filters.clauses() if filters else ()))
+    return paginate(db_session, query, params, order_by=[EarlyWarning.id.desc()])
+
+
+def in_force(*, db_session: Session, actor: Actor, now: datetime) -> list[EarlyWarning]:
+    """Every issued warning in scope not yet expired (the feed and the map: not paged, bounded by what is in force)."""
+    query = select(EarlyWarning).where(
+        policy.scope(actor),
+        EarlyWarning.status == WarningStatus.ISSUED,
+        or_(EarlyWarning.expires_at.is_(None), EarlyWarning.expires_at > now),
+    )
+    return list(db_session.scalars(query.order_by(EarlyWarning.id.desc())))
+
+
+def message_by_identifier(*, db_session: Session, actor: Actor, identifier: str) -> WarningMessage | None:
+    """A published CAP message by its identifier, if its warning is in the actor's scope."""
+    query = (
+        select(WarningMessage)
+        .join(EarlyWarning, EarlyWarning.id == WarningMessage.warning_id)
+        .where(WarningMessage.identifier == identifier, policy.scope(actor))
+    )
+    return db_session.scalars(query).first()
 
 
 def messages(*, db_session: Session, warning: EarlyWarning) -> list[WarningMessage]:
@@ -122,9 +127,8 @@ def create(
 ) -> EarlyWarning:
     """Record a draft (an officer's) or a proposal (from sensor alarms, accident reports) for a human to issue."""
     actor.require(Permission.PLANS_READ)
-    drafters = ISSUING_ROLES[GovernmentLevel.COUNTY] | ISSUING_ROLES[GovernmentLevel.CITY]
-    if not proposed and actor.role not in drafters:
-        raise Forbidden(reason="只有值班和指挥人员可以起草预警；其他模块请提交预警建议")
+    if not proposed and not policy.may_manage(actor):
+        raise Forbidden(reason="只有值班和指挥人员可以起草预警；其他模块请提交预警建议", subcode="warning.draft.role")
     plan = loader.all_plans().get(data.plan_id)
     if plan is None:
         raise InvalidInput(field="plan_id", reason=f"plan_id：未知预案「{data.plan_id}」")
@@ -166,6 +170,11 @@ def create(
     )
     db_session.add(warning)
     db_session.flush()
+    db_session.add_all(
+        WarningArea(warning_id=warning.id, division_code=code, stem=divisions.stem(code))
+        for code in dict.fromkeys(data.division_codes)
+    )
+    db_session.flush()
     _audit(db_session, clock, actor, "warnings.propose" if proposed else "warnings.draft", warning, None)
     return warning
 
@@ -173,8 +182,9 @@ def create(
 def _may_propose_for(actor: Actor, code: str) -> bool:
     """Officers act in their jurisdiction; an enterprise (or a gateway of one) may propose only for its own city."""
     if actor.organisation_id is not None:
-        city = (actor.organisation_division or "")[:4]
-        return bool(city) and code.startswith(city)
+        return actor.organisation_division is not None and divisions.contains(
+            divisions.city_of(actor.organisation_division), code
+        )
     return actor.covers_division(code)
 
 
@@ -198,15 +208,11 @@ def _check_kind(plan: Plan, data: WarningDraft) -> None:
 
 def _issuing_division(actor: Actor, spec: WarningLevelSpec, warning: EarlyWarning) -> str:
     """Return the division the actor issues for, or 403 saying which level of government must issue this colour."""
-    places = {
-        GovernmentLevel.COUNTY: {code[:6] for code in warning.division_codes},
-        GovernmentLevel.CITY: {code[:4] + "00" for code in warning.division_codes},
-    }
-    for level in spec.issuer_levels:
-        roles, where = ISSUING_ROLES.get(level), places.get(level, set())
-        if roles and actor.role in roles and len(where) == 1 and actor.division_code in where:
-            return actor.division_code
+    division = policy.issuing_division(actor, spec, warning.division_codes)
+    if division is not None:
+        return division
     raise Forbidden(
+        subcode="warning.issue.not_issuer",
         reason=f"{WarningLevel(spec.level).label}预警由“{'、'.join(spec.issuers)}”发布",
         basis=[b.to_basis(rule="issuer_for", plan=warning.plan_id) for b in spec.basis],
     )
@@ -224,9 +230,9 @@ def _require_issuer(actor: Actor, warning: EarlyWarning) -> None:
     """谁发布谁解除: only an account of the issuing body (same government, an issuing role) adjusts or lifts."""
     plan = loader.get(warning.plan_id)
     spec = _spec(plan, warning.level)
-    allowed = any(actor.role in ISSUING_ROLES.get(level, frozenset()) for level in spec.issuer_levels)
-    if not allowed or actor.division_code != warning.issuer_division:
+    if not policy.is_issuer(actor, spec, warning):
         raise Forbidden(
+            subcode="warning.lift.not_issuer",
             reason=f"谁发布谁解除：该预警由“{warning.issuer_body}”发布，只能由其调整或解除",
             basis=[_warning_part(plan).lifted_by_issuer.to_basis(rule="may_lift", plan=plan.id)],
         )
@@ -242,7 +248,9 @@ def issue(
     follow."""
     warning = _lock(db_session, get(db_session=db_session, actor=actor, warning_id=warning_id))
     if warning.status not in (WarningStatus.DRAFT, WarningStatus.PROPOSED):
-        raise Conflict(field="status", reason=f"预警当前状态为 {warning.status.value}，不能发布")
+        raise InvalidState(
+            field="status", reason=f"预警当前为“{warning.status.label}”，不能发布", subcode="warning.issue.state"
+        )
     if warning.expires_at is not None and warning.expires_at <= clock.now():
         raise InvalidInput(field="expires_at", reason="expires_at：该预警已过失效时间，不能发布")
     plan = loader.get(warning.plan_id)
@@ -267,7 +275,7 @@ def adjust(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int, 
     """Change level or content: a new Update message referencing the previous one; the issuer only."""
     warning = _lock(db_session, get(db_session=db_session, actor=actor, warning_id=warning_id))
     if warning.status is not WarningStatus.ISSUED:
-        raise Conflict(field="status", reason="只能调整已发布的预警")
+        raise InvalidState(field="status", reason="只能调整已发布的预警", subcode="warning.adjust.state")
     _require_issuer(actor, warning)
     plan = loader.get(warning.plan_id)
     before = warning.level
@@ -303,7 +311,7 @@ def lift(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int, re
     """谁发布谁解除: the issuer lifts; the warning period ends and a Cancel message is published."""
     warning = _lock(db_session, get(db_session=db_session, actor=actor, warning_id=warning_id))
     if warning.status is not WarningStatus.ISSUED:
-        raise Conflict(field="status", reason="只能解除已发布的预警")
+        raise InvalidState(field="status", reason="只能解除已发布的预警", subcode="warning.lift.state")
     _require_issuer(actor, warning)
     now = clock.now()
     warning.status, warning.lifted_by, warning.lifted_at = WarningStatus.LIFTED, actor.username, now
@@ -318,7 +326,7 @@ def lift(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int, re
 def reject(*, db_session: Session, clock: Clock, actor: Actor, warning_id: int, reason: str) -> EarlyWarning:
     warning = _lock(db_session, get(db_session=db_session, actor=actor, warning_id=warning_id))
     if warning.status not in (WarningStatus.PROPOSED, WarningStatus.DRAFT):
-        raise Conflict(field="status", reason="只能否决未发布的预警建议")
+        raise InvalidState(field="status", reason="只能否决未发布的预警建议", subcode="warning.reject.state")
     _issuing_division(actor, _spec(loader.get(warning.plan_id), warning.level), warning)
     warning.status, warning.note = WarningStatus.REJECTED, reason
     _audit(db_session, clock, actor, "warnings.reject", warning, {"reason": reason})

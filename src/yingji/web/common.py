@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
@@ -100,7 +100,14 @@ def page(
     here = request.url.path
     within = [path for path, _ in nav if here == path or (path != "/" and here.startswith(path))]
     section = max(within, key=len, default="")
+
+    def query_with(**changes: object) -> str:
+        """This page's query string with some parameters replaced (the pager's previous/next links)."""
+        params = dict(request.query_params) | {k: str(v) for k, v in changes.items()}
+        return urlencode(params)
+
     html = TEMPLATES.get_template(template).render(
+        query_with=query_with,
         nav=nav,
         here=here,
         section=section,
@@ -133,27 +140,6 @@ def guarded(
 def public_page(template: str, **context: Any) -> HTMLResponse:
     """A page for people without an account (login, the owners' complaint pages): no navigation, no session."""
     return HTMLResponse(TEMPLATES.get_template(template).render(**context))
-
-
-def division_names(db_session: Session, codes: Iterable[str]) -> dict[str, str]:
-    """code → name of the given divisions (unknown codes are left out)."""
-    wanted = set(codes)
-    if not wanted:
-        return {}
-    rows = db_session.execute(select(Division.code, Division.name).where(Division.code.in_(wanted))).all()
-    return {code: name for code, name in rows}
-
-
-def place_names(db_session: Session, codes: Iterable[str]) -> dict[str, str]:
-    """code → “街道 · 社区” (or the street alone) for the division code of a place (a compound)."""
-    wanted = set(codes)
-    names = division_names(db_session, wanted | {c[:9] for c in wanted})
-
-    def label(code: str) -> str:
-        street = names.get(code[:9], code[:9])
-        return street if len(code) <= 9 else f"{street} · {names.get(code, code)}"
-
-    return {code: label(code) for code in wanted}
 
 
 def divisions_in_scope(db_session: Session, actor: Actor) -> list[tuple[str, str]]:

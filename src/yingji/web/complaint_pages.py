@@ -19,9 +19,11 @@ from yingji.core.errors import InvalidInput
 from yingji.deps import CurrentClock, DbSession
 from yingji.property import complaints, service, settings
 from yingji.property.models import Complaint, Compound
+from yingji.registry.divisions import names as division_names
+from yingji.registry.divisions import place_names
 from yingji.rules import property as rules
 from yingji.rules.property import LEVEL_LABELS, STATE_LABELS, ComplaintState
-from yingji.web.common import Viewer, division_names, guarded, place_names, public_page
+from yingji.web.common import Viewer, guarded, public_page
 
 router = APIRouter(include_in_schema=False)
 

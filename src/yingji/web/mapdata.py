@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 
 from yingji.auth.actor import Actor
 from yingji.core import divisions
+from yingji.core.paging import MAX_LIMIT, PageParams
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.incidents import service as incidents
 from yingji.monitoring import alarms
@@ -18,7 +19,6 @@ from yingji.registry import service as registry
 from yingji.registry.models import Division
 from yingji.registry.specs import BY_NAME
 from yingji.warnings import service as warnings
-from yingji.warnings.models import WarningStatus
 from yingji.web.assets import CITY_SHAPES
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +39,7 @@ def cities(actor: Actor) -> list[str]:
     scope = actor.division_code or actor.organisation_division
     if scope is None:
         return []
-    city = scope[:4] + "00"
+    city = divisions.city_of(scope)
     return [city] if city in CITY_SHAPES else [c for c in CITY_SHAPES if divisions.contains(scope, c)]
 
 
@@ -58,7 +58,7 @@ def map_data(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) ->
     layers: dict[str, Any] = {}
     for key, label, entity in POINT_LAYERS:
         layers[key] = {"label": label, "points": _points(db_session, actor, entity)}
-    found = incidents.list_(db_session=db_session, actor=actor, limit=200)
+    found, _ = incidents.list_(db_session=db_session, actor=actor, params=PageParams(limit=MAX_LIMIT))
     layers["incidents"] = {
         "label": "事故",
         "points": [
@@ -81,7 +81,7 @@ def map_data(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) ->
         "label": "报警中的矿山",
         "points": [mines[m] | {"count": n} for m, n in sorted(by_mine.items()) if m in mines],
     }
-    in_force = warnings.list_(db_session=db_session, actor=actor, status=WarningStatus.ISSUED)
+    in_force = warnings.in_force(db_session=db_session, actor=actor, now=clock.now())
     drawn = cities(actor)
     names = db_session.execute(
         select(Division.code, Division.name).where(

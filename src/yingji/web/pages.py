@@ -22,9 +22,11 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
+from yingji.core.paging import MAX_LIMIT, PageParams
 from yingji.deps import CurrentClock, DbSession
 from yingji.hazards import board as hazard_board
 from yingji.hazards import service as hazards
+from yingji.incidents import reads as incident_reads
 from yingji.incidents import service as incidents
 from yingji.incidents.models import TimelineEvent
 from yingji.ledger import service as ledger
@@ -32,7 +34,6 @@ from yingji.monitoring import alarms
 from yingji.monitoring.models import MonitorPoint
 from yingji.plan_registry import service as plan_registry
 from yingji.warnings import service as warnings
-from yingji.warnings.models import WarningStatus
 from yingji.web import (
     complaint_pages,
     credit_pages,
@@ -71,8 +72,8 @@ def summary(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
     """The 总览 counts, also pushed live: each figure from the service that owns it, in the actor's scope."""
     board = hazard_board.board(db_session=db_session, clock=clock, actor=actor)
     open_alarms = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="unacked", limit=1000)
-    visible = warnings.list_(db_session=db_session, actor=actor)
-    in_force = [w for w in visible if w.status is WarningStatus.ISSUED]
+    visible, _ = warnings.list_(db_session=db_session, actor=actor, params=PageParams(limit=MAX_LIMIT))
+    in_force = warnings.in_force(db_session=db_session, actor=actor, now=clock.now())
     plans_overdue = plan_registry.calendar(db_session=db_session, clock=clock, actor=actor, overdue_only=True)
     return {
         "incidents": incidents.active_count(db_session=db_session, actor=actor),
@@ -105,7 +106,7 @@ def login_page(request: Request) -> HTMLResponse:
 def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> Response:
     if not actor.has(Permission.PLANS_READ) and actor.has(Permission.PROPERTY_SUPERVISE):
         return RedirectResponse("/console/property", status_code=303)  # street and community accounts
-    recent = incidents.list_(db_session=db_session, actor=actor, limit=10)
+    recent, _ = incidents.list_(db_session=db_session, actor=actor, params=PageParams(limit=10))
     unacked = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="unacked", limit=10)
     overdue = hazards.list_(db_session=db_session, clock=clock, actor=actor, overdue_only=True, limit=10)
     return page(
@@ -114,7 +115,7 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
         clock,
         "overview.html",
         counts=summary(db_session, clock, actor),
-        incidents=recent,
+        incidents=incident_reads.summaries(db_session, clock, recent),
         alarms=unacked,
         hazards=overdue,
         targets=ledger.targets(db_session=db_session, actor=actor) if actor.organisation_id is None else [],

@@ -31,7 +31,8 @@ from yingji.property.models import (
     ServiceContract,
     SurveyItem,
 )
-from yingji.web.common import Viewer, guarded, place_names
+from yingji.registry.divisions import place_names
+from yingji.web.common import Viewer, guarded
 from yingji.web.complaint_pages import late, table_context
 from yingji.web.credit_pages import latest_results
 

@@ -3,29 +3,25 @@ its CAP messages, tasks and deliveries, and the actions its status allows (issue
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from yingji.auth.actor import Actor
 from yingji.core import divisions
 from yingji.core.errors import YingjiError
+from yingji.core.paging import Paging, paged
 from yingji.deps import CurrentClock, DbSession
 from yingji.plans import loader
 from yingji.plans.schema import Plan
 from yingji.rules.levels import WarningLevel
-from yingji.warnings import service
-from yingji.warnings.models import WarningStatus
+from yingji.warnings import reads, service
+from yingji.warnings.schemas import WarningFilters
 from yingji.web.common import Viewer, divisions_in_scope, error_page, page
 
 router = APIRouter(include_in_schema=False)
 
-STATUS_LABELS = {
-    WarningStatus.PROPOSED: "建议（待审定）",
-    WarningStatus.DRAFT: "草稿",
-    WarningStatus.ISSUED: "已发布",
-    WarningStatus.LIFTED: "已解除",
-    WarningStatus.REJECTED: "不予发布",
-}
 COLOURS = {level.value: level.label for level in WarningLevel}
 
 
@@ -42,16 +38,24 @@ def composable_plans(actor: Actor) -> list[Plan]:
 
 
 @router.get("/console/warnings", response_class=HTMLResponse)
-def warning_register(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def warning_register(
+    request: Request,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: Viewer,
+    paging: Paging,
+    filters: Annotated[WarningFilters, Query()],
+) -> HTMLResponse:
     may_compose = service.may_manage(actor) and actor.organisation_id is None
     plans = composable_plans(actor) if may_compose else []
+    found, total = service.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
+    rows = paged(reads.read_all(db_session, actor, found), total, paging)
     return page(
         request,
         actor,
         clock,
         "warnings.html",
-        rows=service.list_(db_session=db_session, actor=actor),
-        statuses=STATUS_LABELS,
+        rows=rows,
         colours=COLOURS,
         plans=plans,
         user_fields={plan.id: service.user_fields(plan) for plan in plans},
@@ -75,8 +79,8 @@ def warning_detail(
         clock,
         "warning.html",
         warning=warning,
+        view=reads.read(db_session, actor, warning),
         plan=plan,
-        statuses=STATUS_LABELS,
         colours=COLOURS,
         missing=[f for f in service.user_fields(plan) if not warning.fields.get(f)],
         messages=service.messages(db_session=db_session, warning=warning),

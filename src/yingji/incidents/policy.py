@@ -1,0 +1,106 @@
+"""Who sees which incidents, and what the caller may do to one now — the one place the console, API and CLI ask.
+
+Built from the shared primitives (auth/policy.py): the deciding body of each response level is the plan's data
+(``plan.response.authority``), so 谁启动谁终止 and the level a body may start need no plan-specific code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import ColumnElement
+
+from yingji.auth.actor import Actor
+from yingji.auth.policy import allowed, may_act
+from yingji.auth.roles import Permission
+from yingji.core.labels import LabelledEnum
+from yingji.incidents.enums import IncidentStatus
+from yingji.incidents.models import Incident, ResponseRecord
+from yingji.plans import loader
+from yingji.plans.schema import Plan
+
+
+class IncidentAction(LabelledEnum):
+    FOLLOW_UP = "follow_up", "续报"
+    OVERRIDE_PLANS = "override_plans", "调整适用预案"
+    ACKNOWLEDGE = "acknowledge", "登记已报"
+    START_RESPONSE = "start_response", "启动响应"
+    DISPATCH = "dispatch", "调派"
+    RECORD = "record", "记录现场情况"
+    RELEASE = "release", "发布信息"
+
+
+class ResponseAction(LabelledEnum):
+    ADJUST = "adjust", "调整级别"
+    UPDATE_TASKS = "update_tasks", "更新任务"
+    CONFIRM_END_CONDITION = "confirm_end_condition", "确认结束条件"
+    END = "end", "宣布应急结束"
+
+
+def scope(actor: Actor) -> ColumnElement[bool]:
+    """The incidents an actor may read: an enterprise its own, everyone else those in its jurisdiction."""
+    actor.require(Permission.PLANS_READ)
+    if actor.organisation_id is not None:
+        return Incident.enterprise_id == actor.organisation_id
+    return actor.division_filter(Incident.division_code)
+
+
+def decides(actor: Actor, plan: Plan, level: int) -> bool:
+    """Whether the actor may act for the body ``plan`` names as deciding response ``level``."""
+    meta = plan.metadata
+    authority = plan.response.authority.get(level)
+    return authority is not None and may_act(actor, authority, meta.government_level, meta.jurisdiction)
+
+
+def startable_levels(actor: Actor, incident: Incident, responded: Collection[str]) -> dict[str, list[int]]:
+    """Per applicable plan without a response yet, the levels this actor's body may start (empty plans left out)."""
+    if not actor.has(Permission.INCIDENTS_COMMAND):
+        return {}
+    found: dict[str, list[int]] = {}
+    for plan_id in incident.plan_ids:
+        if plan_id in responded:
+            continue
+        plan = loader.get(plan_id)
+        levels = [lvl.level for lvl in plan.response.levels if decides(actor, plan, lvl.level)]
+        if levels:
+            found[plan_id] = levels
+    return found
+
+
+def incident_actions(actor: Actor, incident: Incident, startable: dict[str, list[int]]) -> list[IncidentAction]:
+    open_ = incident.status is not IncidentStatus.ENDED
+    officer = actor.has(Permission.INCIDENTS_COMMAND)
+    reporter = actor.has(Permission.INCIDENTS_REPORT)
+    return [
+        *allowed(actor, Permission.PLANS_READ, [(IncidentAction.FOLLOW_UP, reporter)]),
+        *allowed(
+            actor,
+            Permission.INCIDENTS_COMMAND,
+            [
+                (IncidentAction.OVERRIDE_PLANS, officer and open_),
+                (IncidentAction.ACKNOWLEDGE, officer),
+                (IncidentAction.START_RESPONSE, bool(startable)),
+                (IncidentAction.DISPATCH, open_),
+                (IncidentAction.RECORD, open_),
+                (IncidentAction.RELEASE, True),
+            ],
+        ),
+    ]
+
+
+def response_actions(actor: Actor, response: ResponseRecord) -> list[ResponseAction]:
+    """谁启动谁终止: adjusting and ending need the body that decides the level now (and, to end, the starter's)."""
+    if response.ended_at is not None:
+        return []
+    plan = loader.get(response.plan_id)
+    current = decides(actor, plan, response.level)
+    return allowed(
+        actor,
+        Permission.INCIDENTS_COMMAND,
+        [
+            (ResponseAction.ADJUST, current),
+            (ResponseAction.UPDATE_TASKS, True),
+            (ResponseAction.CONFIRM_END_CONDITION, True),
+            (ResponseAction.END, current and decides(actor, plan, response.started_level)),
+        ],
+    )

@@ -1,0 +1,141 @@
+"""Incident read models: codes with their names, and the caller's allowed actions — for the API, console and CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.auth.actor import Actor
+from yingji.core.clock import Clock
+from yingji.incidents import policy, service
+from yingji.incidents.models import Incident, ResponseRecord
+from yingji.incidents.schemas import (
+    AssessmentRead,
+    IncidentRead,
+    IncidentSummary,
+    ObligationRead,
+    PlanRef,
+    ResponseRead,
+)
+from yingji.plans import loader
+from yingji.registry import divisions
+from yingji.rules.levels import Grade
+
+
+def _plans(plan_ids: Sequence[str]) -> list[PlanRef]:
+    return [PlanRef(id=p, title=loader.get(p).metadata.title) for p in plan_ids]
+
+
+def _level_name(plan_id: str, level: int | None) -> str | None:
+    if level is None:
+        return None
+    found = next((lvl for lvl in loader.get(plan_id).response.levels if lvl.level == level), None)
+    return found.name if found else f"{level}级"
+
+
+def summaries(db_session: Session, clock: Clock, incidents: Sequence[Incident]) -> list[IncidentSummary]:
+    """Register rows: one query for the late counts and one for the division names of the whole page."""
+    late = service.late_counts(db_session=db_session, incident_ids=[i.id for i in incidents], now=clock.now())
+    names = divisions.names(db_session, (i.division_code for i in incidents))
+    return [
+        IncidentSummary(
+            id=i.id,
+            title=i.title,
+            division_code=i.division_code,
+            division_name=names.get(i.division_code, i.division_code),
+            sector=i.sector,
+            sector_label=i.sector.label,
+            status=i.status,
+            status_label=i.status.label,
+            occurred_at=i.occurred_at,
+            plan_ids=list(i.plan_ids),
+            plans=_plans(i.plan_ids),
+            late=late[i.id],
+        )
+        for i in incidents
+    ]
+
+
+def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) -> IncidentRead:
+    now = clock.now()
+    responses = db_session.scalars(
+        select(ResponseRecord).where(ResponseRecord.incident_id == incident.id).order_by(ResponseRecord.id)
+    ).all()
+    startable = policy.startable_levels(actor, incident, {r.plan_id for r in responses})
+    return IncidentRead(
+        id=incident.id,
+        title=incident.title,
+        division_code=incident.division_code,
+        division_name=divisions.names(db_session, [incident.division_code]).get(
+            incident.division_code, incident.division_code
+        ),
+        sector=incident.sector,
+        sector_label=incident.sector.label,
+        accident_type=incident.accident_type,
+        status=incident.status,
+        status_label=incident.status.label,
+        occurred_at=incident.occurred_at,
+        known_at=incident.known_at,
+        facts=dict(incident.facts),
+        plan_ids=list(incident.plan_ids),
+        plans=_plans(incident.plan_ids),
+        plan_override=incident.plan_override,
+        assessments=[
+            AssessmentRead(
+                plan_id=a.plan_id,
+                plan_title=loader.get(a.plan_id).metadata.title,
+                grade=a.grade,
+                grade_label=None if a.grade is None else Grade(a.grade).label,
+                provisional=a.provisional,
+                in_scope=a.in_scope,
+                response_level=a.response_level,
+                response_level_name=_level_name(a.plan_id, a.response_level),
+                decided_by=a.decided_by,
+                lead_body=a.lead_body,
+                release_authority=a.release_authority,
+                upgrade_to=a.upgrade_to,
+                basis=list(a.basis),
+            )
+            for a in service.assessments(db_session=db_session, incident=incident)
+        ],
+        obligations=[
+            ObligationRead(
+                id=o.id,
+                plan_id=o.plan_id,
+                kind=o.kind,
+                kind_label=o.kind.label,
+                from_body=o.from_body,
+                to_body=o.to_body,
+                form=o.form,
+                form_label=service.form_label(o.form),
+                due_at=o.due_at,
+                acknowledged_at=o.acknowledged_at,
+                acknowledged_by=o.acknowledged_by,
+                late=service.is_late(o, now),
+                withdrawn_at=o.withdrawn_at,
+                basis=list(o.basis),
+            )
+            for o in service.obligations(db_session=db_session, incident=incident)
+        ],
+        responses=[
+            ResponseRead(
+                id=r.id,
+                plan_id=r.plan_id,
+                plan_title=loader.get(r.plan_id).metadata.title,
+                level=r.level,
+                level_name=_level_name(r.plan_id, r.level) or "",
+                decided_by=r.decided_by,
+                started_by=r.started_by,
+                started_at=r.started_at,
+                has_onsite_hq=r.has_onsite_hq,
+                ended_at=r.ended_at,
+                ended_by=r.ended_by,
+                allowed_actions=policy.response_actions(actor, r),
+            )
+            for r in responses
+        ],
+        allowed_actions=policy.incident_actions(actor, incident, startable),
+        startable_levels=startable,
+    )
