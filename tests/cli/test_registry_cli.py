@@ -33,8 +33,10 @@ def test_demo_load_is_idempotent(loaded: Path) -> None:
 
 
 def test_warnings_cli(loaded: Path) -> None:
-    listed = json.loads(run("warnings", "list", "--json", tmp_path=loaded).stdout)
-    assert {w["kind"] for w in listed} == {"accident", "meteorological"}
+    page = json.loads(run("warnings", "list", "--json", tmp_path=loaded).stdout)
+    listed = page["items"]
+    assert page["total"] == len(listed) and {w["kind"] for w in listed} == {"accident", "meteorological"}
+    assert all(w["areas"] and w["status_label"] for w in listed)
     shown = json.loads(run("warnings", "show", str(listed[0]["id"]), tmp_path=loaded).stdout)
     assert shown["status"] == "issued" and shown["messages"]
     xml = run("warnings", "cap", str(listed[0]["id"]), tmp_path=loaded).stdout

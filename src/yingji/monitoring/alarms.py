@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
@@ -17,12 +17,14 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, InvalidInput, NotFound
+from yingji.core.paging import PageParams, paginate
 from yingji.db import outbox
+from yingji.monitoring import access
 from yingji.monitoring.alarm_store import ENGINE_ACTOR, add_event, close
 from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, MonitorPoint, SiteKind
 from yingji.monitoring.points import point_rules
 from yingji.monitoring.policy import policy
-from yingji.monitoring.schema import KIND_LABELS
+from yingji.monitoring.schemas import ALARM_STATES
 from yingji.monitoring.tailings import colour_of
 from yingji.plans import loader
 from yingji.plans.schema import Sector
@@ -35,43 +37,29 @@ from yingji.warnings.schemas import WarningDraft
 # --- people ---------------------------------------------------------------------------------------------------------
 
 
-def _visible(actor: Actor, alarm: Alarm) -> bool:
-    return actor.covers_record(division_code=alarm.division_code, organisation_id=alarm.enterprise_id)
-
-
 def get(*, db_session: Session, actor: Actor, alarm_id: int) -> Alarm:
-    actor.require(Permission.REGISTRY_READ)
-    alarm = db_session.get(Alarm, alarm_id)
-    if alarm is None or not _visible(actor, alarm):
+    found = db_session.scalars(select(Alarm).where(Alarm.id == alarm_id, access.scope(actor))).first()
+    if found is None:
         raise NotFound(kind="报警", key=str(alarm_id))
-    return alarm
+    return found
 
 
 def _for_update(db_session: Session, actor: Actor, alarm_id: int) -> Alarm:
     actor.require(Permission.ALARMS_HANDLE)
-    alarm = db_session.get(Alarm, alarm_id, with_for_update=True, populate_existing=True)
-    if alarm is None or not _visible(actor, alarm):
+    query = select(Alarm).where(Alarm.id == alarm_id, access.scope(actor)).with_for_update()
+    alarm = db_session.scalars(query.execution_options(populate_existing=True)).first()
+    if alarm is None:
         raise NotFound(kind="报警", key=str(alarm_id))
     return alarm
 
 
-STATES = ("open", "active", "unacked", "shelved", "closed", "all")
+STATES = ALARM_STATES
 
 
-def list_(
-    *,
-    db_session: Session,
-    actor: Actor,
-    clock: Clock,
-    state: str = "open",
-    site_key: str | None = None,
-    limit: int = 200,
-) -> list[Alarm]:
-    """Alarms in the caller's scope, newest first; ``open`` hides shelved ones (they are listed under ``shelved``)."""
-    actor.require(Permission.REGISTRY_READ)
+def _query(actor: Actor, clock: Clock, state: str, site_key: str | None) -> Select[Any]:
     if state not in STATES:
         raise InvalidInput(field="state", reason=f"state 只能是 {'、'.join(STATES)}")
-    query = select(Alarm).where(actor.record_filter(Alarm.division_code, Alarm.enterprise_id))
+    query = select(Alarm).where(access.scope(actor))
     now = clock.now()
     shelved = Alarm.shelved_until.is_not(None) & (Alarm.shelved_until > now)
     conditions = {
@@ -85,7 +73,42 @@ def list_(
         query = query.where(conditions[state])
     if site_key is not None:
         query = query.where(Alarm.site_key == site_key)
-    return list(db_session.scalars(query.order_by(Alarm.raised_at.desc(), Alarm.id.desc()).limit(limit)))
+    return query
+
+
+def list_(
+    *,
+    db_session: Session,
+    actor: Actor,
+    clock: Clock,
+    params: PageParams,
+    state: str = "open",
+    site_key: str | None = None,
+) -> tuple[list[Alarm], int]:
+    """One page of the alarms in scope, newest first, with the total; ``open`` hides shelved ones."""
+    query = _query(actor, clock, state, site_key)
+    return paginate(db_session, query, params, order_by=[Alarm.raised_at.desc(), Alarm.id.desc()])
+
+
+def count(*, db_session: Session, actor: Actor, clock: Clock, state: str = "open") -> int:
+    query = _query(actor, clock, state, None)
+    return db_session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def stamp(*, db_session: Session, actor: Actor, clock: Clock) -> str:
+    """Changes whenever the open alarms in scope change (one more, one closed, a level moved): live pages redraw."""
+    query = _query(actor, clock, "open", None).with_only_columns(
+        func.count(), func.max(Alarm.id), func.sum(Alarm.level), func.max(Alarm.active_since)
+    )
+    return ":".join(str(v) for v in db_session.execute(query).one())
+
+
+def open_by_site(*, db_session: Session, actor: Actor, clock: Clock) -> dict[str, int]:
+    """Open alarms per site (mine:7 → 3), for the map: one grouped query, no cap."""
+    rows = db_session.execute(
+        _query(actor, clock, "open", None).with_only_columns(Alarm.site_key, func.count()).group_by(Alarm.site_key)
+    ).all()
+    return {site: n for site, n in rows}
 
 
 def events(*, db_session: Session, alarm: Alarm) -> list[AlarmEvent]:
@@ -288,7 +311,7 @@ def propose_warning(
     plan = next((p for p in loader.for_place(alarm.division_code, sector) if p.warning is not None), None)
     if plan is None:
         raise InvalidInput(field="alarm", reason="该地没有规定事故预警的适用预案，无法提出预警建议")
-    kind_label = KIND_LABELS[point.kind]
+    kind_label = point.kind.label
     warning = warnings_service.create(
         db_session=db_session,
         clock=clock,

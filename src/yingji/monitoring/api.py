@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,13 +12,14 @@ from pydantic import AwareDatetime, Field
 from yingji.auth.roles import Permission
 from yingji.core.errors import InvalidInput
 from yingji.core.http import read_bounded
+from yingji.core.paging import Page, Paging, paged
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession, require
-from yingji.monitoring import alarms, ingest, items, points, readings
+from yingji.monitoring import alarms, ingest, items, points, readings, reads
 from yingji.monitoring.engine import MonitoringEngine
-from yingji.monitoring.models import Alarm
 from yingji.monitoring.schema import SensorKind, find_rules, rule_by_id
+from yingji.monitoring.schemas import AlarmDetail, AlarmFilters, AlarmRead, WarningProposed
 
 router = APIRouter(prefix="/api/monitoring", tags=["监测预警"], dependencies=[Depends(require(Permission.PLANS_READ))])
 MAX_BODY = 16 * 1024 * 1024
@@ -122,57 +123,26 @@ async def post_readings(
 # --- alarms ---------------------------------------------------------------------------------------------------------
 
 
-def _alarm(alarm: Alarm, now: datetime) -> dict[str, Any]:
-    shelved = alarm.shelved_until is not None and alarm.shelved_until > now
-    return {
-        "id": alarm.id,
-        "point_id": alarm.point_id,
-        "rule_id": alarm.rule_id,
-        "condition": alarm.condition.value,
-        "site": alarm.site_key,
-        "division_code": alarm.division_code,
-        "level": alarm.level,
-        "peak_level": alarm.peak_level,
-        "level_name": alarm.level_name,
-        "value": alarm.value,
-        "active": alarm.active,
-        "acknowledged": alarm.acked_at is not None,
-        "open": alarm.open_key is not None,
-        "shelved_until": alarm.shelved_until if shelved else None,
-        "raised_at": alarm.raised_at,
-        "cleared_at": alarm.cleared_at,
-        "acked_at": alarm.acked_at,
-        "acked_by": alarm.acked_by,
-        "closed_at": alarm.closed_at,
-        "group_id": alarm.group_id,
-        "escalation_step": alarm.escalation_step,
-        "raise_count": alarm.raise_count,
-        "warning_id": alarm.warning_id,
-    }
-
-
-@router.get("/alarms")
+@router.get("/alarms", response_model=Page[AlarmRead])
 def list_alarms(
     db_session: DbSession,
     actor: CurrentActor,
     clock: CurrentClock,
-    state: Annotated[str, Query(max_length=10)] = "open",
-    site: Annotated[str | None, Query(max_length=30)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[dict[str, Any]]:
-    """报警列表：open（未关闭且未搁置）、active、unacked、shelved、closed、all。"""
-    found = alarms.list_(db_session=db_session, actor=actor, clock=clock, state=state, site_key=site, limit=limit)
-    return [_alarm(a, clock.now()) for a in found]
+    paging: Paging,
+    filters: Annotated[AlarmFilters, Query()],
+) -> Page[AlarmRead]:
+    """报警列表（新的在前，分页）：open（未关闭且未搁置）、active、unacked、shelved、closed、all；可按场所筛选。"""
+    found, total = alarms.list_(
+        db_session=db_session, actor=actor, clock=clock, params=paging, state=filters.state, site_key=filters.site
+    )
+    return paged(reads.read_all(db_session, actor, found, clock.now()), total, paging)
 
 
-@router.get("/alarms/{alarm_id}")
-def get_alarm(alarm_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
+@router.get("/alarms/{alarm_id}", response_model=AlarmDetail)
+def get_alarm(alarm_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> AlarmDetail:
+    """一条报警：企业、场所、测点、当前与峰值级别、处置记录，以及本账号可执行的操作。"""
     alarm = alarms.get(db_session=db_session, actor=actor, alarm_id=alarm_id)
-    history = [
-        {"at": e.at, "kind": e.kind, "actor": e.actor, "level": e.level, "value": e.value, "text": e.text}
-        for e in alarms.events(db_session=db_session, alarm=alarm)
-    ]
-    return _alarm(alarm, clock.now()) | {"events": history}
+    return reads.detail(db_session, actor, alarm, clock.now())
 
 
 class AckIn(YingjiModel):
@@ -193,52 +163,53 @@ class ProposeIn(YingjiModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
-@router.post("/alarms/{alarm_id}/ack")
-def ack_alarm(
-    alarm_id: int, body: AckIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+@router.post("/alarms/{alarm_id}/ack", response_model=AlarmRead)
+def ack_alarm(alarm_id: int, body: AckIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> AlarmRead:
     """确认报警；已恢复的报警确认后关闭。"""
     with transaction(db_session):
         alarm = alarms.acknowledge(
             db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id, comment=body.comment
         )
-        return _alarm(alarm, clock.now())
+        return reads.read(db_session, actor, alarm, clock.now())
 
 
-@router.post("/alarms/{alarm_id}/comments")
+@router.post("/alarms/{alarm_id}/comments", response_model=AlarmRead)
 def comment_alarm(
     alarm_id: int, body: CommentIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> AlarmRead:
     with transaction(db_session):
         alarm = alarms.comment(db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id, text=body.text)
-        return _alarm(alarm, clock.now())
+        return reads.read(db_session, actor, alarm, clock.now())
 
 
-@router.post("/alarms/{alarm_id}/shelve")
+@router.post("/alarms/{alarm_id}/shelve", response_model=AlarmRead)
 def shelve_alarm(
     alarm_id: int, body: ShelveIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> AlarmRead:
     """搁置（有期限）：期间不在实时列表显示、不升级通知，到期自动恢复。"""
     with transaction(db_session):
         alarm = alarms.shelve(
             db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id, hours=body.hours, reason=body.reason
         )
-        return _alarm(alarm, clock.now())
+        return reads.read(db_session, actor, alarm, clock.now())
 
 
-@router.post("/alarms/{alarm_id}/unshelve")
-def unshelve_alarm(alarm_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+@router.post("/alarms/{alarm_id}/unshelve", response_model=AlarmRead)
+def unshelve_alarm(alarm_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> AlarmRead:
     with transaction(db_session):
-        return _alarm(alarms.unshelve(db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id), clock.now())
+        alarm = alarms.unshelve(db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id)
+        return reads.read(db_session, actor, alarm, clock.now())
 
 
-@router.post("/alarms/{alarm_id}/propose-warning", status_code=201)
+@router.post("/alarms/{alarm_id}/propose-warning", status_code=201, response_model=WarningProposed)
 def propose_warning(
     alarm_id: int, body: ProposeIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> WarningProposed:
     """一键提出预警建议，交有权机关在预警模块审定发布。"""
     with transaction(db_session):
         warning = alarms.propose_warning(
             db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id, level=body.level, note=body.note
         )
-        return {"warning_id": warning.id, "plan_id": warning.plan_id, "level": warning.level, "status": warning.status}
+        return WarningProposed(
+            warning_id=warning.id, plan_id=warning.plan_id, level=warning.level, status=warning.status.value
+        )

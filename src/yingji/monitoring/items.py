@@ -18,7 +18,6 @@ from yingji.auth.roles import Permission
 from yingji.core.errors import NotFound
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint
 from yingji.monitoring.points import point_rules
-from yingji.monitoring.schema import KIND_LABELS
 from yingji.monitoring.tailings import colour_of
 from yingji.registry.models import TailingsPond
 from yingji.rules.thresholds import aggregate_item_level
@@ -55,9 +54,7 @@ def pond_items(*, db_session: Session, actor: Actor, pond_id: int) -> dict[str, 
     for point in points:
         scale = point_rules(point)[0].aggregation
         level = scale[active[point.id] - 1] if active.get(point.id) else 0
-        item = items.setdefault(
-            point.kind.value, {"kind": point.kind.value, "label": KIND_LABELS[point.kind], "points": []}
-        )
+        item = items.setdefault(point.kind.value, {"kind": point.kind.value, "label": point.kind.label, "points": []})
         item["points"].append(
             {"id": point.id, "code": point.code, "name": point.name, "colour": _colour(level), "level": level}
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -20,13 +19,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yingji.core.labels import LabelledEnum
 from yingji.db.base import Base, str_enum
 from yingji.monitoring.schema import SensorKind
 
 
-class SiteKind(StrEnum):
-    MINE = "mine"  # 矿山
-    POND = "pond"  # 尾矿库
+class SiteKind(LabelledEnum):
+    MINE = "mine", "矿山"
+    POND = "pond", "尾矿库"
 
 
 class MonitorPoint(Base):
@@ -61,11 +61,11 @@ class MonitorPoint(Base):
     created_at: Mapped[datetime]
 
 
-class AlarmCondition(StrEnum):
-    LEVEL = "level"  # 超限
-    OFFLINE = "offline"  # 无数据（断线）
-    STUCK = "stuck"  # 数值不变（疑似故障）
-    RATE = "rate"  # 上升速率超限
+class AlarmCondition(LabelledEnum):
+    LEVEL = "level", "超限"
+    OFFLINE = "offline", "无数据"  # 断线
+    STUCK = "stuck", "数值不变"  # 疑似故障
+    RATE = "rate", "上升速率超限"
 
 
 class Alarm(Base):

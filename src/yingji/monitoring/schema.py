@@ -6,7 +6,6 @@ bundled row ships ``verified: false`` and confidence B or C; an operator confirm
 
 from __future__ import annotations
 
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,6 +14,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from yingji.core.errors import InvalidInput, NotFound, PlanInvalid
+from yingji.core.labels import LabelledEnum
 from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
 from yingji.rules.thresholds import LevelSpec, RuleTable, check_spec
@@ -22,43 +22,24 @@ from yingji.rules.thresholds import LevelSpec, RuleTable, check_spec
 DATA_FILE = Path(__file__).parent / "data" / "thresholds.yaml"
 
 
-class SensorKind(StrEnum):
+class SensorKind(LabelledEnum):
     """Measured quantity; tailings-pond kinds follow GB 50863 §5.5.2 (regulations.md#L398)."""
 
-    CH4 = "CH4"
-    CO = "CO"
-    O2 = "O2"
-    CO2 = "CO2"
-    WIND = "WIND"
-    TEMP = "TEMP"
-    DUST = "DUST"
-    GROUND_PRESSURE = "GROUND_PRESSURE"
-    PHREATIC_LINE = "PHREATIC_LINE"
-    DRY_BEACH = "DRY_BEACH"
-    POND_LEVEL = "POND_LEVEL"
-    DAM_DISPLACEMENT = "DAM_DISPLACEMENT"
-    RAINFALL = "RAINFALL"
-    FREEBOARD = "FREEBOARD"
-    LANDSLIDE = "LANDSLIDE"
-
-
-KIND_LABELS = {
-    SensorKind.CH4: "瓦斯",
-    SensorKind.CO: "一氧化碳",
-    SensorKind.O2: "氧气",
-    SensorKind.CO2: "二氧化碳",
-    SensorKind.WIND: "风速",
-    SensorKind.TEMP: "温度",
-    SensorKind.DUST: "粉尘",
-    SensorKind.GROUND_PRESSURE: "矿压",
-    SensorKind.PHREATIC_LINE: "浸润线",
-    SensorKind.DRY_BEACH: "干滩长度",
-    SensorKind.POND_LEVEL: "库水位",
-    SensorKind.DAM_DISPLACEMENT: "坝体位移",
-    SensorKind.RAINFALL: "降雨量",
-    SensorKind.FREEBOARD: "安全超高",
-    SensorKind.LANDSLIDE: "滑坡体位移",
-}
+    CH4 = "CH4", "瓦斯"
+    CO = "CO", "一氧化碳"
+    O2 = "O2", "氧气"
+    CO2 = "CO2", "二氧化碳"
+    WIND = "WIND", "风速"
+    TEMP = "TEMP", "温度"
+    DUST = "DUST", "粉尘"
+    GROUND_PRESSURE = "GROUND_PRESSURE", "矿压"
+    PHREATIC_LINE = "PHREATIC_LINE", "浸润线"
+    DRY_BEACH = "DRY_BEACH", "干滩长度"
+    POND_LEVEL = "POND_LEVEL", "库水位"
+    DAM_DISPLACEMENT = "DAM_DISPLACEMENT", "坝体位移"
+    RAINFALL = "RAINFALL", "降雨量"
+    FREEBOARD = "FREEBOARD", "安全超高"
+    LANDSLIDE = "LANDSLIDE", "滑坡体位移"
 
 
 class RuleBasis(YingjiModel):

@@ -3,7 +3,6 @@ teams, depots, shelters and incidents, sites with open alarms, and the areas und
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter
@@ -74,8 +73,8 @@ def map_data(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) ->
             if i.lon is not None and i.lat is not None
         ],
     }
-    open_alarms = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="open", limit=1000)
-    by_mine = Counter(int(a.site_key.split(":")[1]) for a in open_alarms if a.site_key.startswith("mine:"))
+    per_site = alarms.open_by_site(db_session=db_session, actor=actor, clock=clock)
+    by_mine = {int(site.split(":")[1]): n for site, n in per_site.items() if site.startswith("mine:")}
     mines = {m["id"]: m for m in layers["mines"]["points"]}
     layers["alarms"] = {
         "label": "报警中的矿山",

@@ -22,7 +22,7 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
-from yingji.core.paging import MAX_LIMIT, PageParams
+from yingji.core.paging import MAX_LIMIT, PageParams, Paging, paged
 from yingji.deps import CurrentClock, DbSession
 from yingji.hazards import board as hazard_board
 from yingji.hazards import service as hazards
@@ -31,7 +31,7 @@ from yingji.incidents import service as incidents
 from yingji.incidents.models import TimelineEvent
 from yingji.ledger import service as ledger
 from yingji.monitoring import alarms
-from yingji.monitoring.models import MonitorPoint
+from yingji.monitoring import reads as alarm_reads
 from yingji.plan_registry import service as plan_registry
 from yingji.warnings import service as warnings
 from yingji.web import (
@@ -71,7 +71,6 @@ def install(app: FastAPI) -> None:
 def summary(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
     """The 总览 counts, also pushed live: each figure from the service that owns it, in the actor's scope."""
     board = hazard_board.board(db_session=db_session, clock=clock, actor=actor)
-    open_alarms = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="unacked", limit=1000)
     visible, _ = warnings.list_(db_session=db_session, actor=actor, params=PageParams(limit=MAX_LIMIT))
     in_force = warnings.in_force(db_session=db_session, actor=actor, now=clock.now())
     plans_overdue = plan_registry.calendar(db_session=db_session, clock=clock, actor=actor, overdue_only=True)
@@ -79,13 +78,13 @@ def summary(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
         "incidents": incidents.active_count(db_session=db_session, actor=actor),
         "clocks_overdue": incidents.overdue_count(db_session=db_session, actor=actor, now=clock.now()),
         "warnings": len(in_force),
-        "alarms_unacked": len(open_alarms),
+        "alarms_unacked": alarms.count(db_session=db_session, actor=actor, clock=clock, state="unacked"),
         "hazards_open": board["totals"]["open"],
         "hazards_overdue": board["totals"]["overdue"],
         "hazards_major_open": board["totals"]["major_open"],
         "plans_overdue": len(plans_overdue),
         # lists redraw when what they show changes, not only their counts
-        "alarms_stamp": _stamp(f"{a.id}:{a.level}" for a in open_alarms),
+        "alarms_stamp": alarms.stamp(db_session=db_session, actor=actor, clock=clock),
         "warnings_stamp": _stamp(f"{w.id}:{w.status.value}:{w.level}" for w in visible),
         "as_of": to_local(clock.now()).strftime("%H:%M:%S"),
     }
@@ -107,7 +106,9 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
     if not actor.has(Permission.PLANS_READ) and actor.has(Permission.PROPERTY_SUPERVISE):
         return RedirectResponse("/console/property", status_code=303)  # street and community accounts
     recent, _ = incidents.list_(db_session=db_session, actor=actor, params=PageParams(limit=10))
-    unacked = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="unacked", limit=10)
+    unacked, _ = alarms.list_(
+        db_session=db_session, actor=actor, clock=clock, state="unacked", params=PageParams(limit=10)
+    )
     overdue = hazards.list_(db_session=db_session, clock=clock, actor=actor, overdue_only=True, limit=10)
     return page(
         request,
@@ -116,7 +117,7 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
         "overview.html",
         counts=summary(db_session, clock, actor),
         incidents=incident_reads.summaries(db_session, clock, recent),
-        alarms=unacked,
+        alarms=alarm_reads.read_all(db_session, actor, unacked, clock.now()),
         hazards=overdue,
         targets=ledger.targets(db_session=db_session, actor=actor) if actor.organisation_id is None else [],
     )
@@ -154,12 +155,16 @@ def ledger_page(request: Request, db_session: DbSession, clock: CurrentClock, ac
 
 
 @router.get("/console/alarms", response_class=HTMLResponse)
-def alarms_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def alarms_page(
+    request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
+) -> HTMLResponse:
     site = request.query_params.get("site") or None
-    rows = alarms.list_(db_session=db_session, actor=actor, clock=clock, state="open", site_key=site, limit=300)
-    ids = {a.point_id for a in rows}
-    points = {p.id: p for p in db_session.scalars(select(MonitorPoint).where(MonitorPoint.id.in_(ids)))}
-    return page(request, actor, clock, "alarms.html", rows=rows, points=points, site=site, colours=COLOURS)
+    found, total = alarms.list_(
+        db_session=db_session, actor=actor, clock=clock, state="open", site_key=site, params=paging
+    )
+    rows = paged(alarm_reads.read_all(db_session, actor, found, clock.now()), total, paging)
+    site_name = rows.items[0].site_name if site and rows.items else site
+    return page(request, actor, clock, "alarms.html", rows=rows, site=site, site_name=site_name, colours=COLOURS)
 
 
 @router.get("/console/map", response_class=HTMLResponse)

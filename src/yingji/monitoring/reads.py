@@ -1,0 +1,96 @@
+"""Alarm read models, built a page at a time (one query per kind of name, never one per row)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.auth.actor import Actor
+from yingji.monitoring import access, alarms
+from yingji.monitoring.models import Alarm, MonitorPoint
+from yingji.monitoring.schemas import AlarmDetail, AlarmEventRead, AlarmRead
+from yingji.registry import divisions
+from yingji.registry.models import Mine, Organisation, TailingsPond
+
+
+def _names(
+    db_session: Session, model: type[Mine] | type[TailingsPond] | type[Organisation], ids: set[int]
+) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = db_session.execute(select(model.id, model.name).where(model.id.in_(ids))).all()
+    return {row_id: name for row_id, name in rows}
+
+
+def read_all(db_session: Session, actor: Actor, found: Sequence[Alarm], now: datetime) -> list[AlarmRead]:
+    points = {
+        p.id: p
+        for p in db_session.scalars(select(MonitorPoint).where(MonitorPoint.id.in_({a.point_id for a in found})))
+    }
+    sites = {
+        kind: {int(a.site_key.split(":")[1]) for a in found if a.site_key.startswith(f"{kind}:")}
+        for kind in ("mine", "pond")
+    }
+    site_names = {
+        **{f"mine:{i}": n for i, n in _names(db_session, Mine, sites["mine"]).items()},
+        **{f"pond:{i}": n for i, n in _names(db_session, TailingsPond, sites["pond"]).items()},
+    }
+    enterprises = _names(db_session, Organisation, {a.enterprise_id for a in found})
+    places = divisions.names(db_session, {a.division_code for a in found})
+    rows = []
+    for a in found:
+        point = points[a.point_id]
+        rows.append(
+            AlarmRead(
+                id=a.id,
+                point_id=a.point_id,
+                point_code=point.code,
+                point_name=point.name,
+                kind=point.kind.value,
+                kind_label=point.kind.label,
+                unit=point.unit,
+                rule_id=a.rule_id,
+                condition=a.condition,
+                condition_label=a.condition.label,
+                site=a.site_key,
+                site_name=site_names.get(a.site_key, a.site_key),
+                enterprise_id=a.enterprise_id,
+                enterprise_name=enterprises.get(a.enterprise_id, ""),
+                division_code=a.division_code,
+                division_name=places.get(a.division_code, a.division_code),
+                level=a.level,
+                peak_level=a.peak_level,
+                level_name=a.level_name,
+                value=a.value,
+                active=a.active,
+                acknowledged=a.acked_at is not None,
+                open=a.open_key is not None,
+                shelved_until=a.shelved_until if access.is_shelved(a, now) else None,
+                raised_at=a.raised_at,
+                cleared_at=a.cleared_at,
+                acked_at=a.acked_at,
+                acked_by=a.acked_by,
+                closed_at=a.closed_at,
+                group_id=a.group_id,
+                escalation_step=a.escalation_step,
+                raise_count=a.raise_count,
+                warning_id=a.warning_id,
+                allowed_actions=access.actions(actor, a, now),
+            )
+        )
+    return rows
+
+
+def read(db_session: Session, actor: Actor, alarm: Alarm, now: datetime) -> AlarmRead:
+    return read_all(db_session, actor, [alarm], now)[0]
+
+
+def detail(db_session: Session, actor: Actor, alarm: Alarm, now: datetime) -> AlarmDetail:
+    history = [
+        AlarmEventRead(at=e.at, kind=e.kind, actor=e.actor, level=e.level, value=e.value, text=e.text)
+        for e in alarms.events(db_session=db_session, alarm=alarm)
+    ]
+    return AlarmDetail(**read(db_session, actor, alarm, now).model_dump(), events=history)
