@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from yingji.audit import anchor, keys
 from yingji.audit import service as audit
 from yingji.audit.chain import entry_hash
 from yingji.audit.models import AuditEntry, AuditHead
+from yingji.auth.roles import Role
 from yingji.config import get_settings
 from yingji.db import migrate
 from yingji.db.session import make_engine, make_sessionmaker, transaction
@@ -272,3 +274,13 @@ def test_checkpoints_follow_commits_not_rollbacks(tmp_path: Path) -> None:
     assert result.ok and result.checkpoint == 2
     assert anchor.write_head(makers, saved) is None  # the worker's round: nothing new
     engine.dispose()
+
+
+def test_the_api_reports_the_signed_part(client: TestClient, db_session: Session) -> None:
+    factories.user(db_session, "root_admin", Role.ADMIN)
+    headers = {"Authorization": f"Bearer {factories.token_for(db_session, 'root_admin')}"}
+    append(db_session, 2)
+    body = client.get("/api/audit/verify", headers=headers).json()
+    assert (body["ok"], body["keyed_from"], body["checkpoint"]) == (True, 1, None)
+    assert body["notes"] and "尚无检查点文件" in body["notes"][0]
+    assert {e["key_id"] for e in client.get("/api/audit", headers=headers).json()} != {None}
