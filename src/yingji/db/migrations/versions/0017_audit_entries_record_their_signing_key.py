@@ -3,7 +3,7 @@
 ADD COLUMN keeps the table, so the append-only triggers stay in place on both engines.
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0020
 Create Date: 2026-11-24
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
