@@ -24,6 +24,22 @@ def _postgres_required() -> bool:
     return os.environ.get("YINGJI_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """In-process code keeps its per-install files (the audit key) in a temporary data directory, not in ~."""
+    from yingji.config import get_settings
+
+    previous = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg"))
+    get_settings.cache_clear()
+    yield
+    if previous is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = previous
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[postgres.PostgresServer | None]:
     try:

@@ -10,8 +10,8 @@ import typer
 from typer._click.exceptions import ClickException  # typer vendors click; its usage errors are these
 
 from yingji.assess.cli import assess
+from yingji.audit.cli import app as audit_app
 from yingji.auth.cli import app as users_app
-from yingji.auth.cli import audit_app
 from yingji.calendars.cli import app as calendar_app
 from yingji.core.errors import YingjiError
 from yingji.hazards.cli import app as hazards_app
@@ -63,6 +63,18 @@ def db_upgrade() -> None:
 
     engine()
     typer.echo(f"数据库已是最新结构：{get_settings().resolved_database_url()}")
+    _audit_key()
+
+
+def _audit_key() -> None:
+    """Create the audit key file at install (first start or upgrade); a lost one stops here with the remedy."""
+    from yingji.audit import keys
+    from yingji.db.runtime import session_scope
+
+    with session_scope() as db_session:
+        _keyring, created = keys.ensure(db_session)
+    if created:
+        typer.echo(f"已创建审计签名密钥文件（请与数据库分开备份）：{keys.default_path()}")
 
 
 MQTT_CONFIRM_S = 10.0
@@ -85,6 +97,7 @@ def serve(
 
     settings = get_settings()
     setup_logging(settings.log_level)
+    _audit_key()
     if demo:
         from yingji.auth.actor import SYSTEM
         from yingji.core.clock import SystemClock
@@ -119,15 +132,21 @@ def serve(
     from yingji.worker import Worker
 
     application = create_app(engine())
+    from yingji.audit import anchor
+
+    anchor.attach(application.state.sessionmaker)  # checkpoint the audit chain after each commit that appended
     from yingji.rules.thresholds import warm_up
 
     warm_up()  # load (or, once per machine, compile) the threshold kernel now, not inside the first gateway batch
     # statutory clocks, monitoring duties and deliveries run while the platform runs, on the server's own engine
+    worker_makers = make_sessionmaker(engine())
+    anchor.attach(worker_makers)
     background = Worker(
-        make_sessionmaker(engine()),
+        worker_makers,
         RunClock(),
         monitor=application.state.monitor,
         retention_days=settings.reading_retention_days,
+        audit_checkpoint=settings.resolved_audit_checkpoint_file(),
     )
     background.start()
     broker = mqtt or settings.mqtt_broker

@@ -29,9 +29,22 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     mqtt_broker: str | None = None  # host:port of an MQTT broker to take gateway batches from (yingji/readings/#)
     reading_retention_days: int = READING_RETENTION_DAYS  # per-minute readings older than this are deleted
+    audit_key_file: Path | None = None  # HMAC keys of the audit chain; outside the database (decisions.md)
+    audit_checkpoint_file: Path | None = None  # the signed chain head, written after appends
+    public_url: str | None = None  # how recipients reach this platform, e.g. https://yingji.example.gov.cn
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()
+
+    def resolved_audit_key_file(self) -> Path:
+        return self.audit_key_file or self.resolved_data_dir() / "audit.key"
+
+    def resolved_audit_checkpoint_file(self) -> Path:
+        return self.audit_checkpoint_file or self.resolved_data_dir() / "audit-checkpoint.json"
+
+    def resolved_public_url(self) -> str:
+        """The base URL put into delivery payloads (receipts); defaults to the address serve listens on."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def resolved_database_url(self) -> str:
         """Return the configured URL, or the embedded SQLite file in the data directory."""

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from yingji.audit import anchor
 from yingji.auth.actor import SYSTEM
 from yingji.config import READING_RETENTION_DAYS
 from yingji.core.clock import Clock
@@ -34,8 +36,10 @@ class Worker:
         interval: float = 30.0,
         monitor: MonitoringEngine | None = None,
         retention_days: int = READING_RETENTION_DAYS,
+        audit_checkpoint: Path | None = None,
     ) -> None:
         self._makers, self._clock, self._interval = makers, clock, interval
+        self._audit_checkpoint = audit_checkpoint  # also catches entries committed by other processes
         self._retention_days = retention_days
         self._monitor = monitor  # the engine the server ingests with; None where another process owns it
         self._targets_at: datetime | None = None
@@ -69,6 +73,11 @@ class Worker:
             self._property_round()
         except Exception:
             logger.exception("property round failed")
+        if self._audit_checkpoint is not None:
+            try:
+                anchor.write_head(self._makers, self._audit_checkpoint)
+            except Exception:
+                logger.exception("audit checkpoint failed")
         return flagged, sent, failed
 
     def _property_round(self) -> None:

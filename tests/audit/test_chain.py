@@ -58,7 +58,7 @@ def test_edited_entry_is_found(db_session: Session) -> None:
     with triggers_off(db_session):
         db_session.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3"))
     result = audit.verify(db_session=db_session)
-    assert result.problems == ("第 3 条内容被修改（哈希不符）",)
+    assert result.problems == ("第 3 条内容被修改或伪造（签名不符）",)
 
 
 def test_deleted_middle_entry_is_found(db_session: Session) -> None:

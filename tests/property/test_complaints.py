@@ -215,17 +215,42 @@ def test_hotline_entry_and_reroute_to_a_department(
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "remit"
 
 
-def test_monthly_rates_and_key_compounds(client: TestClient, people: People, places: Places) -> None:
-    for phone in range(6):  # 6 complaints over 200 households = 3 per 100: the key-compound threshold
-        _file(client, places["jinxiu"], phone=f"1380000010{phone}")
-    _file(client, places["hangkong"])
+@pytest.mark.parametrize(
+    ("accepted", "rate", "key"),
+    [
+        (0, 0.0, False),  # ten anonymous web complaints nobody took up: not a key compound (issue 21)
+        (5, 2.5, False),
+        (6, 3.0, True),  # 6 accepted over 200 households = 3 per 100: the key-compound threshold
+        (10, 5.0, True),
+    ],
+)
+def test_monthly_rates_and_key_compounds_count_accepted_complaints(
+    client: TestClient, db_session: Session, people: People, places: Places, accepted: int, rate: float, key: bool
+) -> None:
+    numbers = [_file(client, places["jinxiu"], phone=f"138000001{n:02d}")["number"] for n in range(10)]
+    for number in numbers[:accepted]:  # the community takes them up
+        row = db_session.scalar(select(Complaint).where(Complaint.number == number))
+        assert row is not None
+        url = f"/api/property/complaints/{row.id}/respond"
+        assert client.post(url, json={"note": "已联系业主"}, headers=people["community"]).status_code == 200
+    hotline = {"compound_id": places["hangkong"], "category": "环境卫生", "content": "楼道堆放杂物无人清理"}
+    entered = client.post(
+        "/api/property/complaints", json=hotline | {"owner_phone": "13800000009"}, headers=people["street"]
+    )
+    assert entered.status_code == 201  # entered by an officer: accepted as it is filed
     report = client.get("/api/property/analysis/monthly?month=2026-11", headers=people["dongsheng"]).json()
     rows = {r["compound"]: r for r in report["compounds"]}
-    assert (rows["锦秀苑"]["rate"], rows["锦秀苑"]["key"]) == (3.0, True)
+    assert (rows["锦秀苑"]["complaints"], rows["锦秀苑"]["unaccepted"]) == (accepted, 10 - accepted)
+    assert (rows["锦秀苑"]["rate"], rows["锦秀苑"]["key"]) == (rate, key)
     assert (rows["航空家园"]["rate"], rows["航空家园"]["key"]) == (0.5, False)
-    assert report["companies"][0]["complaints"] == 7
+    assert report["companies"][0]["complaints"] == accepted + 1
+    assert report["companies"][0]["key_compounds"] == int(key)
+
+
+def test_monthly_analysis_scope_export_and_month(client: TestClient, people: People, places: Places) -> None:
+    _file(client, places["yucai"])
     street = client.get("/api/property/analysis/monthly?month=2026-11", headers=people["other_street"]).json()
-    assert {r["compound"] for r in street["compounds"]} == {"育才小区"}
+    assert [(r["compound"], r["complaints"], r["unaccepted"]) for r in street["compounds"]] == [("育才小区", 0, 1)]
     sheet = client.get("/api/property/analysis/monthly.xlsx?month=2026-11", headers=people["dongsheng"])
     assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
     assert client.get("/api/property/analysis/monthly?month=2026-13", headers=people["dongsheng"]).status_code == 422

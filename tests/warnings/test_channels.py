@@ -84,3 +84,14 @@ def test_sms_without_a_gateway_is_a_visible_failure(monkeypatch: pytest.MonkeyPa
 def test_unreachable_webhook_is_a_delivery_error() -> None:
     with pytest.raises(DeliveryError):
         webhook(item("webhook", "http://127.0.0.1:9/closed"))
+
+
+def test_the_sms_gateway_gets_the_receipt_url(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A gateway's delivery report can confirm receipt: the request names the item and where to confirm."""
+    monkeypatch.setenv("YINGJI_SMS_GATEWAY", f"{server}/sms")
+    sent = item("sms", "全网短信")
+    sent.payload = sent.payload | {"ack_token": "t0ken"}
+    sms(sent)
+    ((_path, body, _key),) = Recorder.received
+    assert body["delivery_id"] == 1 and body["receipt_method"] == "POST"
+    assert body["receipt_url"].endswith("/api/warnings/deliveries/1/ack?token=t0ken")

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from yingji.audit import service
+from yingji.audit import anchor, keys, service
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.errors import Forbidden
@@ -41,6 +41,7 @@ def list_entries(
             "before": e.before,
             "after": e.after,
             "hash": e.hash,
+            "key_id": e.key_id,
         }
         for e in service.list_(db_session=db_session, target_kind=target_kind, limit=limit)
     ]
@@ -48,6 +49,13 @@ def list_entries(
 
 @router.get("/verify")
 def verify(db_session: DbSession) -> dict[str, Any]:
-    """校验哈希链：被修改或删除的条目会列在 problems 中。"""
-    result = service.verify(db_session=db_session)
-    return {"ok": result.ok, "entries": result.entries, "problems": list(result.problems)}
+    """校验签名哈希链并与检查点比对：被修改、伪造或删除的条目与回滚会列在 problems 中。"""
+    result = service.verify(db_session=db_session, key_file=keys.default_path(), checkpoint_file=anchor.default_path())
+    return {
+        "ok": result.ok,
+        "entries": result.entries,
+        "problems": list(result.problems),
+        "keyed_from": result.keyed_from,
+        "checkpoint": result.checkpoint,
+        "notes": list(result.notes),
+    }

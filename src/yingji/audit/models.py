@@ -27,7 +27,8 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 with key key_id; plain SHA-256 before keying
+    key_id: Mapped[str | None] = mapped_column(String(16))  # None: an entry from before the chain was keyed
 
 
 class AuditHead(Base):

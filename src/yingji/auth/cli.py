@@ -1,4 +1,4 @@
-"""``yingji users``: add, list, disable accounts and issue machine tokens; ``yingji audit verify``."""
+"""``yingji users``: add, list, disable accounts and issue machine tokens."""
 
 from __future__ import annotations
 
@@ -9,27 +9,20 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from yingji.audit import service as audit
 from yingji.auth import service
 from yingji.auth.actor import Actor
 from yingji.auth.roles import ROLE_LABELS, Role
 from yingji.auth.schemas import UserCreate
 from yingji.core.clock import SystemClock
-from yingji.core.errors import YingjiError
 from yingji.core.validation import invalid_input
 from yingji.db.runtime import session_scope
 
 app = typer.Typer(help="账号", no_args_is_help=True)
-audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
 
 
 def cli_actor() -> Actor:
     """The local operator: an unlimited administrator named after the OS account (it runs on the server)."""
     return Actor(username=f"cli:{getpass.getuser()}", role=Role.ADMIN)
-
-
-class AuditBroken(YingjiError):
-    status, code, message = 500, "audit_chain_broken", "审计日志链校验失败：{reason}"
 
 
 @app.command("add")
@@ -101,15 +94,3 @@ def token(
             db_session=db_session, clock=SystemClock(), actor=cli_actor(), username=username, name=name
         )
     typer.echo(issued)
-
-
-@audit_app.command("verify")
-def verify() -> None:
-    """校验审计日志哈希链：发现被修改或删除的条目时以非零状态退出。"""
-    with session_scope() as db_session:
-        result = audit.verify(db_session=db_session)
-    if not result.ok:
-        for problem in result.problems:
-            typer.echo(problem, err=True)
-        raise AuditBroken(reason=f"{len(result.problems)} 处问题")
-    typer.echo(f"审计日志完整：{result.entries} 条")

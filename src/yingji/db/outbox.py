@@ -7,6 +7,7 @@ that honours the key (and every built-in file drop) sees it once.
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -19,6 +20,7 @@ from yingji.db.base import Base, str_enum
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
+MAX_ID = 2**63 - 1  # larger ids cannot be in the table (and overflow PostgreSQL's bigint)
 
 
 class DeliveryStatus(StrEnum):
@@ -116,32 +118,54 @@ def claim(*, db_session: Session, now: datetime, limit: int = 20) -> list[Outbox
 
 
 def record_sent(*, db_session: Session, item_id: int, now: datetime) -> None:
-    item = db_session.get_one(OutboxItem, item_id)
-    if item.status is DeliveryStatus.SENDING:  # an acknowledgement that arrived first is never overwritten
-        item.status, item.sent_at, item.last_error = DeliveryStatus.SENT, now, None
-    db_session.flush()
+    """Mark a delivered item sent; one acknowledged meanwhile (the recipient answered before the call returned)
+    stays acknowledged. Conditional UPDATEs, not read-then-write, so a receipt committed in between is never lost."""
+    db_session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id, OutboxItem.status == DeliveryStatus.SENDING)
+        .values(status=DeliveryStatus.SENT, sent_at=now, last_error=None)
+    )
+    db_session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id, OutboxItem.status == DeliveryStatus.ACKNOWLEDGED, OutboxItem.sent_at.is_(None))
+        .values(sent_at=now, last_error=None)
+    )
 
 
 def record_failure(*, db_session: Session, item_id: int, now: datetime, error: str) -> None:
-    """Back off exponentially (30 s, 1 min, 2 min … capped at 30 min); give up after MAX_ATTEMPTS."""
-    item = db_session.get_one(OutboxItem, item_id)
-    if item.status is not DeliveryStatus.SENDING:
+    """Back off exponentially (30 s, 1 min, 2 min … capped at 30 min); give up after MAX_ATTEMPTS.
+
+    Only a row still being sent changes: a receipt that arrived during a call that then failed proves delivery.
+    """
+    attempts = db_session.scalar(select(OutboxItem.attempts).where(OutboxItem.id == item_id))
+    if attempts is None:
         return
-    item.last_error = error[:2000]
-    if item.attempts >= MAX_ATTEMPTS:
-        item.status = DeliveryStatus.FAILED
+    values: dict[str, Any] = {"last_error": error[:2000]}
+    if attempts >= MAX_ATTEMPTS:
+        values["status"] = DeliveryStatus.FAILED
     else:
-        item.status = DeliveryStatus.QUEUED
-        item.next_attempt_at = now + min(timedelta(seconds=30 * 2 ** (item.attempts - 1)), timedelta(minutes=30))
-    db_session.flush()
+        values["status"] = DeliveryStatus.QUEUED
+        values["next_attempt_at"] = now + min(timedelta(seconds=30 * 2 ** (attempts - 1)), timedelta(minutes=30))
+    db_session.execute(
+        update(OutboxItem).where(OutboxItem.id == item_id, OutboxItem.status == DeliveryStatus.SENDING).values(values)
+    )
 
 
 def acknowledge(*, db_session: Session, item_id: int, token: str, now: datetime) -> OutboxItem | None:
-    """Record the recipient's receipt: only with the item's own token, and only once it was sent."""
-    item = db_session.get(OutboxItem, item_id)
-    if item is None or not secrets.compare_digest(str(item.payload.get("ack_token", "")), token):
+    """Record the recipient's receipt: only with the item's own token, once it has been handed to a channel.
+
+    The token compares as bytes (any text a caller sends is comparable); an unknown id and a wrong token both
+    return None. A receipt may arrive while the delivering call is still running (status ``sending``) or after a
+    call we counted as failed: the token is only ever in what was sent, so it proves delivery.
+    """
+    item = db_session.get(OutboxItem, item_id) if 0 < item_id <= MAX_ID else None
+    expected = str(item.payload.get("ack_token", "")) if item is not None else ""
+    if item is None or not hmac.compare_digest(expected.encode(), token.encode("utf-8", "surrogatepass")):
         return None
-    if item.status is DeliveryStatus.SENT:
-        item.status, item.acknowledged_at = DeliveryStatus.ACKNOWLEDGED, now
-        db_session.flush()
+    db_session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id, OutboxItem.attempts > 0, OutboxItem.status != DeliveryStatus.ACKNOWLEDGED)
+        .values(status=DeliveryStatus.ACKNOWLEDGED, acknowledged_at=now)
+    )
+    db_session.refresh(item)
     return item

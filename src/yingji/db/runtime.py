@@ -7,8 +7,9 @@ from contextlib import contextmanager
 from functools import cache
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from yingji.audit import anchor
 from yingji.config import get_settings
 from yingji.db import migrate
 from yingji.db.session import make_engine, make_sessionmaker, transaction
@@ -22,8 +23,15 @@ def engine() -> Engine:
     return created
 
 
+@cache
+def _makers() -> sessionmaker[Session]:
+    makers = make_sessionmaker(engine())
+    anchor.attach(makers)  # a command's audit entries are checkpointed after its commit, like the server's
+    return makers
+
+
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """One session, one transaction: committed on success, rolled back on any error."""
-    with make_sessionmaker(engine())() as session, transaction(session):
+    with _makers()() as session, transaction(session):
         yield session

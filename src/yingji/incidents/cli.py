@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from yingji.audit import anchor
 from yingji.auth.cli import cli_actor
 from yingji.core.clock import SystemClock
 from yingji.core.paging import PageParams
@@ -48,7 +49,9 @@ def worker(
     once: Annotated[bool, typer.Option(help="只检查一次")] = False,
 ) -> None:
     """运行报告时限检查与预警推送（serve 已内置；多进程部署时可单独运行）。"""
-    runner = Worker(make_sessionmaker(engine()), SystemClock(), interval)
+    makers = make_sessionmaker(engine())
+    anchor.attach(makers)
+    runner = Worker(makers, SystemClock(), interval, audit_checkpoint=anchor.default_path())
     if once:
         flagged, sent, failed = runner.run_once()
         typer.echo(f"标记迟报 {flagged} 项；推送成功 {sent} 条，失败 {failed} 条")

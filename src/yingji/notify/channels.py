@@ -9,10 +9,14 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
+from yingji.config import get_settings
 from yingji.db.outbox import OutboxItem
+
+RECEIPT_TOPICS = ("warning",)  # topics with a receipt endpoint (POST /api/warnings/deliveries/{id}/ack)
 
 
 class DeliveryError(Exception):
@@ -25,11 +29,23 @@ def idempotency_key(item: OutboxItem) -> str:
     return f"yingji-{item.key}-{hashlib.sha256(composite.encode('utf-8')).hexdigest()[:16]}"
 
 
+def receipt(item: OutboxItem) -> dict[str, Any]:
+    """What a recipient needs to confirm receipt: the item's id and a URL (with its token) to POST to, no login."""
+    if item.topic not in RECEIPT_TOPICS or "ack_token" not in item.payload:
+        return {}
+    token = quote(str(item.payload["ack_token"]), safe="")
+    url = f"{get_settings().resolved_public_url()}/api/warnings/deliveries/{item.id}/ack?token={token}"
+    return {"delivery_id": item.id, "receipt_url": url, "receipt_method": "POST"}
+
+
 def webhook(item: OutboxItem) -> None:
-    """POST the payload as JSON to the recipient URL."""
+    """POST the payload as JSON to the recipient URL, with the receipt URL the recipient confirms on."""
     try:
         response = httpx.post(
-            item.recipient, json=item.payload, timeout=10.0, headers={"Idempotency-Key": idempotency_key(item)}
+            item.recipient,
+            json=item.payload | receipt(item),
+            timeout=10.0,
+            headers={"Idempotency-Key": idempotency_key(item)},
         )
     except httpx.HTTPError as err:
         raise DeliveryError(f"webhook {type(err).__name__}") from err
@@ -43,6 +59,7 @@ def sms(item: OutboxItem) -> None:
     if not gateway:
         raise DeliveryError("未配置短信网关（YINGJI_SMS_GATEWAY）")
     body = {"to": item.recipient, "text": item.payload.get("sms_text", ""), "id": idempotency_key(item)}
+    body |= receipt(item)  # a gateway's delivery report confirms on the receipt URL
     try:
         response = httpx.post(gateway, json=body, timeout=10.0, headers={"Idempotency-Key": idempotency_key(item)})
     except httpx.HTTPError as err:
@@ -60,7 +77,10 @@ def email(item: OutboxItem) -> None:
     message["To"] = item.recipient
     message["Subject"] = " ".join(str(item.payload.get("headline", "预警信息")).split())  # no CR/LF in a header
     message["Message-ID"] = f"<{idempotency_key(item)}@yingji>"
-    message.set_content(str(item.payload.get("text", "")))
+    text, confirm = str(item.payload.get("text", "")), receipt(item)
+    if confirm:
+        text += f"\n\n收到后请确认（以 POST 请求此地址，无需登录）：{confirm['receipt_url']}"
+    message.set_content(text)
     try:
         with smtplib.SMTP(host, int(os.environ.get("YINGJI_SMTP_PORT", "25")), timeout=10) as client:
             client.send_message(message)

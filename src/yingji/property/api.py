@@ -354,7 +354,15 @@ def monthly_xlsx(month: Month, db_session: DbSession, actor: CurrentActor) -> Re
     report = complaints.monthly(db_session=db_session, actor=actor, month=month)
     names = service.company_names(db_session, {r["company_id"] for r in report["companies"]})
     by_compound = [
-        [r["compound"], r["division_code"], r["households"], r["complaints"], r["rate"], "是" if r["key"] else ""]
+        [
+            r["compound"],
+            r["division_code"],
+            r["households"],
+            r["complaints"],
+            r["unaccepted"],
+            r["rate"],
+            "是" if r["key"] else "",
+        ]
         for r in report["compounds"]
     ]
     by_company = [
@@ -363,7 +371,7 @@ def monthly_xlsx(month: Month, db_session: DbSession, actor: CurrentActor) -> Re
     ]
     content = service.workbook(
         [
-            ("小区", ["小区", "区划代码", "户数", "诉求件数", "诉求率（件/百户）", "重点小区"], by_compound),
+            ("小区", ["小区", "区划代码", "户数", "诉求件数", "未受理", "诉求率（件/百户）", "重点小区"], by_compound),
             ("企业", ["物业服务企业", "服务户数", "诉求件数", "诉求率（件/百户）", "重点小区数"], by_company),
         ]
     )

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
@@ -470,7 +470,9 @@ def monthly(*, db_session: Session, actor: Actor, month: str) -> dict[str, Any]:
     """A month's complaint counts and rates per compound and per company, with the key compounds 重点小区 flagged.
 
     Rate = complaints per 100 households (Baotou task 19 “诉求率和重点小区投诉监测”, 000#L300; thresholds are the
-    platform defaults, the seed giving none).
+    platform defaults, the seed giving none). Rates and key compounds count accepted complaints only: entered by an
+    officer (hotline) or responded to by the handling level; anonymous web filings nobody has taken up are shown
+    apart (``unaccepted``), so a burst of them cannot make a compound key (decisions.md).
     """
     require(actor)
     try:
@@ -480,13 +482,15 @@ def monthly(*, db_session: Session, actor: Actor, month: str) -> dict[str, Any]:
     end = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
     first = to_utc_start(start)
     last = to_utc_start(end)
-    counts = dict(
-        db_session.execute(
-            select(Complaint.compound_id, func.count())
-            .where(Complaint.filed_at >= first, Complaint.filed_at < last)
-            .group_by(Complaint.compound_id)
-        ).all()
-    )
+    accepted = accepted_clause().label("accepted")
+    counts: dict[int, int] = {}
+    pending: dict[int, int] = {}
+    for compound_id, is_accepted, n in db_session.execute(
+        select(Complaint.compound_id, accepted, func.count())
+        .where(Complaint.filed_at >= first, Complaint.filed_at < last)
+        .group_by(Complaint.compound_id, accepted)
+    ):
+        (counts if is_accepted else pending)[compound_id] = n
     defaults = settings.defaults().complaints
     places = db_session.scalars(select(Compound).where(actor.division_filter(Compound.division_code)))
     rows: list[dict[str, Any]] = []
@@ -503,6 +507,7 @@ def monthly(*, db_session: Session, actor: Actor, month: str) -> dict[str, Any]:
                 "company_id": place.company_id,
                 "households": place.households,
                 "complaints": n,
+                "unaccepted": pending.get(place.id, 0),
                 "rate": rate,
                 "key": key,
             }
@@ -521,10 +526,16 @@ def monthly(*, db_session: Session, actor: Actor, month: str) -> dict[str, Any]:
     return {
         "month": month,
         "thresholds": {"rate": defaults.key_compound_rate, "count": defaults.key_compound_count},
+        "counted": "已受理的诉求（热线登记或办理层级已响应）；未受理的公众诉求单列，不计入诉求率和重点小区",
         "basis": "包府办发〔2025〕59号任务19：建立诉求率和重点小区投诉监测机制，按月分析研判（000#L300）",
         "compounds": rows,
         "companies": sorted(companies, key=lambda a: -a["rate"]),
     }
+
+
+def accepted_clause() -> ColumnElement[bool]:
+    """A complaint counts in statistics once accepted: an officer entered it, or the handling level responded."""
+    return (Complaint.channel == "hotline") | Complaint.responded_at.is_not(None)
 
 
 def to_utc_start(day: date) -> datetime:
