@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     mqtt_broker: str | None = None  # host:port of an MQTT broker to take gateway batches from (yingji/readings/#)
     reading_retention_days: int = READING_RETENTION_DAYS  # per-minute readings older than this are deleted
+    # TLS-terminating proxies (addresses or networks, comma-separated) whose X-Forwarded-Proto/-For are believed:
+    # behind them the session cookie is Secure. Empty: forwarded headers are ignored.
+    trusted_proxies: str = ""
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()
