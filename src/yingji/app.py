@@ -1,23 +1,29 @@
-"""create_app(): mounts the domain routers and installs the one error handler."""
+"""create_app(): mounts the domain routers, installs the one error handler and the request guard."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from yingji import __version__
 from yingji.assess.api import router as assess_router
 from yingji.audit.api import router as audit_router
 from yingji.auth.api import router as auth_router
 from yingji.core.clock import Clock, SystemClock
+from yingji.core.guard import BodyLimit, GuardPolicy, RequestGuard
 from yingji.core.http import install_error_handlers
 from yingji.db.session import make_sessionmaker
+from yingji.deps import SESSION_COOKIE
+from yingji.hazards import service as hazards_service
 from yingji.hazards.api import router as hazards_router
 from yingji.hazards.schema import checklists, ladder
 from yingji.incidents.api import router as incidents_router
 from yingji.ledger.api import router as ledger_router
 from yingji.ledger.schema import campaigns, target_plans
+from yingji.metrology import api as metrology_api
 from yingji.metrology.api import router as metrology_router
+from yingji.monitoring import api as monitoring_api
 from yingji.monitoring.api import router as monitoring_router
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.schema import default_rules
@@ -27,10 +33,12 @@ from yingji.plans.api import router as plans_router
 from yingji.programmes.api import rehab_router
 from yingji.programmes.api import router as programmes_router
 from yingji.programmes.schema import programmes, rehab_rules
+from yingji.property import api as property_api
 from yingji.property.api import router as property_router
 from yingji.registry import api as registry_api
 from yingji.subsidies.api import router as subsidies_router
 from yingji.subsidies.schema import programmes as subsidy_programmes
+from yingji.tips import api as tips_api
 from yingji.tips.api import router as tips_router
 from yingji.tips.schema import reward_rules
 from yingji.warnings.api import router as warnings_router
@@ -38,9 +46,30 @@ from yingji.web import assets as web_assets
 from yingji.web import mapdata as web_map
 from yingji.web import pages as web_pages
 
+SMALL_JSON = 1024 * 1024  # every route not listed below
+BATCH = monitoring_api.MAX_BODY  # data batches: gateway readings, registry bundles, gridded weather data
+# Route classes by method and path; the uploads keep the figures their handlers check (read_bounded/read_model).
+GUARD = GuardPolicy(
+    limits=(
+        BodyLimit("POST", r"/api/monitoring/readings", BATCH, "每批数据包"),
+        BodyLimit("POST", r"/api/registry/import", BATCH, "每批导入数据"),
+        BodyLimit("POST", r"/api/warnings/weather/assess", BATCH, "监测与预报数据"),
+        BodyLimit("POST", r"/api/hazards/[0-9]+/attachments", hazards_service.MAX_ATTACHMENT_BYTES, "附件"),
+        BodyLimit("POST", r"/api/property/survey/import", property_api.SURVEY_LIMIT, "统计表文件"),
+        BodyLimit("POST", r"/api/metrology/import", metrology_api.IMPORT_LIMIT, "台账文件"),
+        BodyLimit("POST", r"/api/tips/public", tips_api.PUBLIC_BODY_LIMIT, "举报内容"),
+        BodyLimit("POST", r"/api/property/public/complaints", property_api.PUBLIC_BODY_LIMIT, "诉求内容"),
+    ),
+    default=BodyLimit("*", ".*", SMALL_JSON, "请求内容"),
+    open_writes=(r"/api/auth/login", r"/api/tips/public", r"/api/property/public/.+"),
+    login_path="/api/auth/login",
+    session_cookie=SESSION_COOKIE,
+)
 
-def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
-    """Build the API around an engine the caller created (and migrated); tests pass a fixed clock."""
+
+def create_app(engine: Engine, *, clock: Clock | None = None, trusted_proxies: str = "") -> FastAPI:
+    """Build the API around an engine the caller created (and migrated); tests pass a fixed clock.
+    ``trusted_proxies`` (addresses or networks, comma-separated) may set the scheme by X-Forwarded-Proto."""
     app = FastAPI(
         title="应急 Yingji",
         version=__version__,
@@ -54,6 +83,9 @@ def create_app(engine: Engine, *, clock: Clock | None = None) -> FastAPI:
     app.state.clock = clock or SystemClock()
     app.state.monitor = MonitoringEngine()  # loaded from the database on first use
     install_error_handlers(app)
+    app.add_middleware(RequestGuard, policy=GUARD)
+    if trusted_proxies:  # outermost: the guard and the login see the scheme the browser used
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted_proxies)
     loader.all_plans()  # fail at start, not on the first call, if a plan file is broken
     default_rules()  # likewise the threshold rules
     checklists(), ladder(), campaigns(), target_plans(), reward_rules()  # and the prevention data files

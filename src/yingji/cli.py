@@ -131,7 +131,7 @@ def serve(
     from yingji.db.session import make_sessionmaker
     from yingji.worker import Worker
 
-    application = create_app(engine())
+    application = create_app(engine(), trusted_proxies=settings.trusted_proxies)
     from yingji.audit import anchor
 
     anchor.attach(application.state.sessionmaker)  # checkpoint the audit chain after each commit that appended
@@ -170,7 +170,10 @@ def serve(
             typer.echo(f"MQTT 代理 {broker} 在 {MQTT_CONFIRM_S:g} 秒内未确认订阅，将继续自动重连", err=True)
     typer.echo(f"应急平台：http://{host or settings.host}:{port or settings.port}  （API 文档 /api/docs）")
     typer.echo("演示监测数据：另开终端运行 yingji simulate（登记演示测点并推送读数）")
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+    # forwarded headers only from YINGJI_TRUSTED_PROXIES (create_app), not uvicorn's implicit loopback trust
+    uvicorn.run(
+        application, host=host or settings.host, port=port or settings.port, log_level="info", proxy_headers=False
+    )
 
 
 def main() -> None:

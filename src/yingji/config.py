@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     audit_key_file: Path | None = None  # HMAC keys of the audit chain; outside the database (decisions.md)
     audit_checkpoint_file: Path | None = None  # the signed chain head, written after appends
     public_url: str | None = None  # how recipients reach this platform, e.g. https://yingji.example.gov.cn
+    # TLS-terminating proxies (addresses or networks, comma-separated) whose X-Forwarded-Proto/-For are believed:
+    # behind them the session cookie is Secure. Empty: forwarded headers are ignored.
+    trusted_proxies: str = ""
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()

@@ -199,4 +199,4 @@ def test_out_of_range_numbers_and_long_codes_are_refused_per_row(site: Site) -> 
 def test_a_body_declared_over_16_mb_is_refused_before_reading(site: Site) -> None:
     headers = site.gateway | {"content-type": "application/json", "content-length": str(17 * 1024 * 1024)}
     response = site.client.post("/api/monitoring/readings", content=b"{}", headers=headers)
-    assert response.status_code == 422 and "16 MB" in response.json()["error"]["message"]
+    assert response.status_code == 413 and "16 MB" in response.json()["error"]["message"]

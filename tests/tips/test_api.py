@@ -142,7 +142,7 @@ def test_public_form_refuses_a_huge_body(client: TestClient, people: dict[str, A
     huge = client.post(
         "/api/tips/public", content=b'{"x":"' + b"a" * 70_000 + b'"}', headers={"Content-Type": "application/json"}
     )
-    assert huge.status_code == 422 and huge.json()["error"]["field"] == "body"
+    assert huge.status_code == 413 and huge.json()["error"]["field"] == "body"
     broken = client.post("/api/tips/public", content=b"{not json", headers={"Content-Type": "application/json"})
     assert broken.status_code == 422
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.support.serve import serve
 
@@ -103,6 +104,22 @@ def login(
     page.click("button[type=submit]")
     page.wait_for_url(f"{server.url}{start}")
     return page
+
+
+def wait_until(page: Page, expression: str, timeout: float = 30000) -> None:
+    """Poll ``expression`` over the DevTools protocol until it is true (``timeout`` in ms, as Playwright's):
+    page.wait_for_function evaluates its predicate inside the page, which the console's Content-Security-Policy
+    refuses (no 'unsafe-eval')."""
+    deadline = time.monotonic() + timeout / 1000
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError as err:  # the page is navigating or not drawn yet: look again
+            last = err
+        page.wait_for_timeout(100)
+    raise AssertionError(f"not true within {timeout / 1000:g} s: {expression} ({last})")
 
 
 def shot(page: Page, name: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Browser
 
-from tests.web.conftest import Server, login, shot
+from tests.web.conftest import Server, login, shot, wait_until
 
 
 def test_banner_duty_officer_sees_the_overdue_major_hazard_live(browser: Browser, server: Server) -> None:
@@ -17,7 +17,7 @@ def test_banner_duty_officer_sees_the_overdue_major_hazard_live(browser: Browser
     assert "挂牌督办" in page.inner_text("#hazard-list")  # the worker's ladder
     shot(page, "hazards-1366")
     page.goto(f"{server.url}/")
-    page.wait_for_function("document.getElementById('live-status').textContent === '已连接'")
+    wait_until(page, "document.getElementById('live-status').textContent === '已连接'")
     open_before = int(page.inner_text('[data-key="hazards_open"]'))
     # a colleague records an inspection finding through the API; the open tile follows without a reload
     token = httpx.post(
@@ -38,7 +38,8 @@ def test_banner_duty_officer_sees_the_overdue_major_hazard_live(browser: Browser
         },
     )
     assert created.status_code == 201, created.text
-    page.wait_for_function(
+    wait_until(
+        page,
         f"Number(document.querySelector('[data-key=\"hazards_open\"]').textContent) === {open_before + 1}",
         timeout=20000,
     )
@@ -87,10 +88,10 @@ def test_warning_composer_draft_issue_lift(browser: Browser, server: Server) -> 
     page.wait_for_url("**/console/warnings/*")
     assert page.inner_text("#warning-status") == "草稿"
     page.click("#issue button[type=submit]")
-    page.wait_for_function("document.getElementById('warning-status').textContent === '已发布'")
+    wait_until(page, "document.getElementById('warning-status').textContent === '已发布'")
     page.fill("#lift [name=reason]", "大风过程结束")
     page.click("#lift button[type=submit]")
-    page.wait_for_function("document.getElementById('warning-status').textContent === '已解除'")
+    wait_until(page, "document.getElementById('warning-status').textContent === '已解除'")
     assert page.evaluate("document.documentElement.scrollWidth <= 1366")
     shot(page, "warning-lifted-1366")
 
@@ -122,11 +123,11 @@ def test_owner_files_a_complaint_the_community_answers_and_the_owner_confirms(br
     assert "13900000001" in officer.inner_text("#complaint-record")  # the handler sees the contact
     officer.fill("#respond [name=note]", "已联系业主，安排物业当日清理")
     officer.click("#respond button[type=submit]")
-    officer.wait_for_function("document.getElementById('complaint-state').textContent === '办理中'")
+    wait_until(officer, "document.getElementById('complaint-state').textContent === '办理中'")
     officer.fill("#resolve [name=answer]", "杂物已清理，楼道恢复通行")
     officer.select_option("#resolve [name=substantiated]", "true")
     officer.click("#resolve button[type=submit]")
-    officer.wait_for_function("document.getElementById('complaint-state').textContent === '待确认'")
+    wait_until(officer, "document.getElementById('complaint-state').textContent === '待确认'")
     assert officer.evaluate("document.documentElement.scrollWidth <= 1366")
     shot(officer, "property-complaint-answered")
 
@@ -138,6 +139,6 @@ def test_owner_files_a_complaint_the_community_answers_and_the_owner_confirms(br
     assert "杂物已清理" in owner.inner_text("#track-answer")
     assert "13900000001" not in owner.inner_text("#track-result")
     owner.click("#confirm")
-    owner.wait_for_function("document.getElementById('track-state').textContent === '已办结'")
+    wait_until(owner, "document.getElementById('track-state').textContent === '已办结'")
     assert owner.locator("#owner-actions").is_hidden()
     shot(owner, "property-owner-confirmed")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from tests import factories
 from tests.programmes.conftest import World, _make
 from tests.programmes.test_quality_award import advance, apply, open_round, panel, score_all, to_scoring
-from tests.web.conftest import Server, login, shot
+from tests.web.conftest import Server, login, shot, wait_until
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Role
 from yingji.metrology import service as metrology
@@ -518,7 +518,7 @@ def test_the_county_passes_its_review_in_the_browser(browser: Browser, server: S
     assert county.inner_text("#app-stage") == "旗县区初审"
     county.fill("#advance textarea[name=reason]", "经核实符合申报条件，同意推荐")
     county.click("#advance button[value=pass]")
-    county.wait_for_function("document.getElementById('app-stage').textContent === '资格审查'")
+    wait_until(county, "document.getElementById('app-stage').textContent === '资格审查'")
     history = county.inner_text("#history")
     assert "旗县区初审 → 资格审查" in history and "kun_pages" in history and "同意推荐" in history
     county.locator("#history details.basis").last.click()
@@ -544,7 +544,7 @@ def test_the_county_passes_its_review_in_the_browser(browser: Browser, server: S
     assert "符合申报条件" in firm.inner_text("#self-check [data-result]")
     firm.uncheck("#self-check input[name='facts.chief_quality_officer']")
     firm.click("#self-check button[data-self-check]")
-    firm.wait_for_function("document.querySelector('#self-check [data-result]').textContent.includes('不符合')")
+    wait_until(firm, "document.querySelector('#self-check [data-result]').textContent.includes('不符合')")
     assert "000#L103" in firm.inner_text("#self-check [data-result]")
     firm.goto(f"{server.url}/console/subsidies")
     firm.fill("#calc-tech-acceptance input[name=contract_amount_yuan]", "300000")

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.web.conftest import Server, login, shot
+from tests.web.conftest import Server, login, shot, wait_until
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 LIVE_WAIT_MS = 30_000  # the console pushes every 5 s
@@ -59,7 +59,7 @@ def _fill_missing_fields(page: Page) -> None:
 
 def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dict[str, object]) -> None:
     officer = login(browser, server, "dongsheng_duty", start="/console/alarms")
-    officer.wait_for_function("document.documentElement.dataset.liveAt", timeout=LIVE_WAIT_MS)  # first update in
+    wait_until(officer, "document.documentElement.dataset.liveAt", timeout=LIVE_WAIT_MS)  # first update in
     _send(server, methane_alarm, 1.6)
     officer.wait_for_selector("#alarm-list tr[data-alarm]", timeout=LIVE_WAIT_MS)  # arrives without a reload
     row = officer.locator("#alarm-list tr[data-alarm]").first
@@ -75,11 +75,11 @@ def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dic
     officer.wait_for_url("**/console/warnings/*")
     assert "建议（待审定）" in officer.inner_text("#warning-status")
     officer.click("#issue button[type=submit]")  # the plan's fields are still empty: refused, nothing issued
-    officer.wait_for_function("document.querySelector('#issue .error').textContent.length > 0")
+    wait_until(officer, "document.querySelector('#issue .error').textContent.length > 0")
     assert "发布前须补全" in officer.inner_text("#issue .error")
     _fill_missing_fields(officer)
     officer.click("#issue button[type=submit]")
-    officer.wait_for_function("document.getElementById('warning-status').textContent === '已发布'")
+    wait_until(officer, "document.getElementById('warning-status').textContent === '已发布'")
     assert "区指挥部办公室" in officer.inner_text("#warning-tasks")  # the plan's Ⅲ-level actions became tasks
     shot(officer, "scenario-2-warning")
 
@@ -104,8 +104,9 @@ def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dic
     form.locator("[name=serious_injuries]").fill("2")
     form.locator("[name=direct_loss_yuan]").fill("300000")
     form.locator("button[type=submit]").click()
-    officer.wait_for_function(
-        "/incidents\\/\\d+/.test(location.pathname) || document.querySelector('#initial-report .error').textContent"
+    wait_until(
+        officer,
+        "/incidents\\/\\d+/.test(location.pathname) || document.querySelector('#initial-report .error').textContent",
     )
     assert "/console/incidents/" in officer.url, officer.inner_text("#initial-report .error")
     officer.wait_for_load_state()
@@ -114,7 +115,7 @@ def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dic
     assert "一般事故" in assessment and "四级" in assessment
     assert "东胜区生产安全事故应急指挥部" in assessment  # the deciding body, with its cited basis below
     assert officer.locator("#assessment details.basis li").count() >= 1
-    officer.wait_for_function("[...document.querySelectorAll('#clocks .countdown')].some(n => n.textContent)")
+    wait_until(officer, "[...document.querySelectorAll('#clocks .countdown')].some(n => n.textContent)")
     clocks = officer.inner_text("#clocks")
     assert officer.evaluate("document.documentElement.scrollWidth <= 1366")  # the room fits the duty desk
     assert "剩余" in clocks or "已超时" in clocks
@@ -140,22 +141,22 @@ def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dic
 
     # dispatch the nearest suggested resource
     commander.locator("#dispatch button[data-api]").first.click()
-    commander.wait_for_function("!document.querySelector('#dispatch').innerText.includes('尚未调派')")
+    wait_until(commander, "!document.querySelector('#dispatch').innerText.includes('尚未调派')")
 
     # confirm every end condition, then end the response (谁启动谁终止)
     while commander.locator("#command .checklist button[data-api]").count():
         before = commander.locator("#command .checklist li.done").count()
         commander.locator("#command .checklist button[data-api]").first.click()
-        commander.wait_for_function(f"document.querySelectorAll('#command .checklist li.done').length > {before}")
+        wait_until(commander, f"document.querySelectorAll('#command .checklist li.done').length > {before}")
     commander.on("dialog", lambda dialog: dialog.accept())
     commander.click("#command button.end-response")
-    commander.wait_for_function("document.querySelector('h1').innerText.includes('响应已结束')")
+    wait_until(commander, "document.querySelector('h1').innerText.includes('响应已结束')")
     assert "四级响应（已于" in commander.inner_text("#command")
     assert "评估" in commander.inner_text("#clocks")  # the post-event obligations opened
     shot(commander, "scenario-5-ended")
 
     # the duty officer's room follows without a reload (timeline, status)
-    officer.wait_for_function("document.querySelector('#timeline').innerText.includes('结束')", timeout=LIVE_WAIT_MS)
+    wait_until(officer, "document.querySelector('#timeline').innerText.includes('结束')", timeout=LIVE_WAIT_MS)
 
     # the command hall's large screen
     hall = login(

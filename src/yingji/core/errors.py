@@ -77,6 +77,10 @@ class OutOfJurisdiction(Forbidden):
     status, code, message = 403, "out_of_jurisdiction", "超出管辖范围：{division}"
 
 
+class CrossSiteRequest(Forbidden):
+    status, code, message = 403, "cross_site_request", "拒绝跨站请求：{reason}"
+
+
 class Conflict(YingjiError):
     status, code, message = 409, "conflict", "与现有记录冲突：{reason}"
 
@@ -85,6 +89,10 @@ class InvalidState(Conflict):
     """A well-formed step from the right party that the object's present state does not allow (409)."""
 
     status, code, message = 409, "invalid_state", "当前状态不允许此操作：{reason}"
+
+
+class PayloadTooLarge(YingjiError):
+    status, code, message = 413, "payload_too_large", "请求体过大：{what}不得超过 {size}"
 
 
 class Unavailable(YingjiError):

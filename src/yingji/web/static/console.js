@@ -277,4 +277,5 @@
   });
 
   window.yingji = { live: live, post: post, request: request };
+  live();  // here rather than in an inline script, which the Content-Security-Policy refuses
 })();
