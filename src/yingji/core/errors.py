@@ -49,6 +49,12 @@ class InvalidInput(YingjiError):
     status, code, message = 422, "invalid_input", "输入不合法：{reason}"
 
 
+class TooLarge(InvalidInput):
+    """An uploaded table beyond a size cap (rows, columns, cells, unpacked bytes): refused before it is read whole."""
+
+    status, code, message = 413, "too_large", "内容超出上限：{reason}"
+
+
 class PlanInvalid(YingjiError):
     status, code, message = 422, "plan_invalid", "预案文件不合法：{reason}"
 

@@ -6,7 +6,6 @@ Reporting duties (period, due day, recipient) come from the campaign file's ``re
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -19,7 +18,6 @@ from typing import Any
 
 from fastapi import Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +26,7 @@ from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import InvalidInput, NotFound, Unavailable
+from yingji.core.xlsx import workbook
 from yingji.hazards import board
 from yingji.hazards.models import CHANNEL_LABELS, Hazard
 from yingji.ledger import service
@@ -152,14 +151,8 @@ def html(report: dict[str, Any]) -> str:
 
 
 def xlsx(report: dict[str, Any]) -> bytes:
-    book = Workbook()
-    summary = book.active
-    assert summary is not None
-    summary.title = "汇总"
-    summary.append([report["campaign"]["title"], report["kind_label"]])
+    """The report as a workbook (summary, zero-clearing milestones, major hazards, tasks) through the shared writer."""
     period = report["period"]
-    summary.append(["报告期", f"{period['start']} 至 {period['end']}", "统计截至", str(period["as_of"])])
-    summary.append(["报送期限", str(report["due"] or "—"), "报送对象", (report["duty"] or {}).get("to") or "—"])
     labels = {
         "new": "本期新增隐患",
         "new_major": "其中重大隐患",
@@ -169,34 +162,39 @@ def xlsx(report: dict[str, Any]) -> bytes:
         "overdue": "整改逾期",
         "rectification_rate": "累计整改率（%）",
     }
-    for key, label in labels.items():
-        summary.append([label, report["hazards"][key]])
-    zero = book.create_sheet("动态清零")
-    zero.append(["节点", "目标", "统计日", "在办重大隐患", "状态"])
-    for m in report["zero_clearing"]:
-        zero.append([str(m["due"]), m["text"], str(m["as_of"]), m["open_major"], m["status_label"]])
-    major = book.create_sheet("重大隐患")
-    major.append(["编号", "企业", "地点", "来源", "状态", "整改责任人", "整改时限", "逾期"])
-    for h in report["major"]:
-        major.append(
-            [
-                h["id"],
-                h["enterprise"],
-                h["place"],
-                h["channel"],
-                h["state"],
-                h["responsible"],
-                str(h["deadline"] or ""),
-                "是" if h["overdue"] else "",
-            ]
-        )
-    tasks = book.create_sheet("督办任务")
-    tasks.append(["编号", "任务", "牵头单位", "期限", "状态"])
-    for t in report["tasks"]["overdue"] + report["tasks"]["due_soon"]:
-        tasks.append([t["code"], t["title"], t["lead"] or "", str(t["due"] or ""), t["status_label"]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    summary = [
+        ["报告期", f"{period['start']} 至 {period['end']}", "统计截至", str(period["as_of"])],
+        ["报送期限", str(report["due"] or "—"), "报送对象", (report["duty"] or {}).get("to") or "—"],
+        *([label, report["hazards"][key]] for key, label in labels.items()),
+    ]
+    zero = [
+        [str(m["due"]), m["text"], str(m["as_of"]), m["open_major"], m["status_label"]] for m in report["zero_clearing"]
+    ]
+    major = [
+        [
+            h["id"],
+            h["enterprise"],
+            h["place"],
+            h["channel"],
+            h["state"],
+            h["responsible"],
+            str(h["deadline"] or ""),
+            "是" if h["overdue"] else "",
+        ]
+        for h in report["major"]
+    ]
+    tasks = [
+        [t["code"], t["title"], t["lead"] or "", str(t["due"] or ""), t["status_label"]]
+        for t in report["tasks"]["overdue"] + report["tasks"]["due_soon"]
+    ]
+    return workbook(
+        [
+            ("汇总", [report["campaign"]["title"], report["kind_label"]], summary),
+            ("动态清零", ["节点", "目标", "统计日", "在办重大隐患", "状态"], zero),
+            ("重大隐患", ["编号", "企业", "地点", "来源", "状态", "整改责任人", "整改时限", "逾期"], major),
+            ("督办任务", ["编号", "任务", "牵头单位", "期限", "状态"], tasks),
+        ]
+    )
 
 
 def chromium() -> str | None:

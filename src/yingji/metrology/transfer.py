@@ -9,8 +9,6 @@ and updates it; re-importing an exported file changes nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -271,11 +269,9 @@ def _apply(
 def import_table(*, db_session: Session, clock: Clock, actor: Actor, content: bytes, filename: str) -> ImportReport:
     """Apply every row or none: raise InvalidInput listing each bad row's line, field and problem."""
     actor.require(Permission.REGISTRY_WRITE)
-    table = xlsx.read_table(content, filename)
+    table = xlsx.read_table(content, filename, max_rows=MAX_ROWS)
     if not table:
         raise InvalidInput(field="file", reason="file：文件是空的")
-    if len(table) > MAX_ROWS:
-        raise InvalidInput(field="file", reason=f"file：一次最多导入 {MAX_ROWS} 行")
     keys = _header(table[0][1])
     report = ImportReport(entity="instruments")
     seen: dict[tuple[int, str], int] = {}
@@ -357,11 +353,7 @@ def table(
 def export_csv(*, db_session: Session, clock: Clock, actor: Actor, filters: service.Filters) -> bytes:
     """The registry as UTF-8 CSV with a BOM (so spreadsheet programs read the Chinese)."""
     header, rows = table(db_session=db_session, clock=clock, actor=actor, filters=filters)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([xlsx.cell_text(v) for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return xlsx.csv_text(header, rows).encode("utf-8-sig")
 
 
 def export_xlsx(*, db_session: Session, clock: Clock, actor: Actor, filters: service.Filters) -> bytes:

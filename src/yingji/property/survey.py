@@ -73,11 +73,9 @@ def import_survey(
     service.require(actor)
     programme, survey = survey_of(programme_id)
     known = columns(db_session, programme, survey)
-    table = xlsx.read_table(content, filename)
+    table = xlsx.read_table(content, filename, max_rows=MAX_ROWS)
     if not table:
         raise InvalidInput(field="file", reason="file：文件是空的")
-    if len(table) > MAX_ROWS:
-        raise InvalidInput(field="file", reason=f"file：一次最多导入 {MAX_ROWS} 行")
     keys = _header(table[0][1], known)
     types = {c.key: c.type for c in known}
     added = {c.key for c in known if isinstance(c, SurveyItem)}

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from yingji.auth.cli import cli_actor
+from yingji.core import xlsx
 from yingji.core.clock import SystemClock
 from yingji.core.errors import InvalidInput, NotFound
 from yingji.db.runtime import session_scope
@@ -23,7 +24,11 @@ demo_app = typer.Typer(help="演示数据", no_args_is_help=True)
 def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     """Return (line number, row) pairs; line 1 is the header. Accepts UTF-8 with or without BOM (Excel)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [(index + 2, row) for index, row in enumerate(csv.DictReader(handle))]
+        rows = enumerate(csv.DictReader(handle))
+        return [
+            (index + 2, {k: xlsx.csv_cell_in(v) if isinstance(v, str) else v for k, v in row.items()})
+            for index, row in rows
+        ]
 
 
 @app.command("import")
@@ -84,11 +89,9 @@ def export_files(
 
 
 def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    cells = [[("、".join(v) if isinstance(v, list) else v) for v in (row.get(c) for c in columns)] for row in rows]
     with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM so Excel opens Chinese text correctly
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "、".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        handle.write(xlsx.csv_text(columns, cells))
 
 
 @demo_app.command("load")
