@@ -40,6 +40,8 @@ def test_cells_are_read_as_text_with_their_line_numbers() -> None:
     rows = s.row(1, HEADER) + s.row(3, ["", 12]) + "<row/>" + '<row r="7"><c r="B7" t="b"><v>1</v></c></row>'
     table, _ = _read(s.xlsx(s.worksheet(rows)))
     assert table == [(1, HEADER), (3, ["", "12"]), (7, ["", "True"])]  # the blank row 4 is not returned
+    escaped, _ = _read(s.xlsx(s.worksheet(s.row(1, HEADER) + s.row(2, ["'=1+1", "'普通"]))))
+    assert escaped[1] == (2, ["=1+1", "'普通"])  # a CSV export saved as xlsx by a spreadsheet program
     exported = xlsx.workbook([("表", HEADER, [["甲", 3], [None, None], ["乙", date(2026, 1, 31)]])])
     assert _read(exported)[0] == [(1, HEADER), (2, ["甲", "3"]), (4, ["乙", "2026-01-31"])]
 

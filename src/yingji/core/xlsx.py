@@ -1,11 +1,11 @@
 """Spreadsheets in and out.
 
-Out: every xlsx and CSV export goes through ``workbook`` or ``csv_text``, which write text that a spreadsheet program
-would run as a formula (starting with = + - @, tab or CR) as text — an xlsx string cell with the quotePrefix style, a
-CSV cell with a leading apostrophe — and drop control characters an xlsx cannot hold; numbers, dates and booleans stay
-typed. In: ``read_table`` streams an uploaded xlsx (first sheet) or UTF-8 CSV into numbered rows of text cells, and
-stops at the caps (rows, columns, cells, unpacked size) with 413 before reading further; the declared sheet dimension
-is ignored and blank rows are never materialised.
+Out: every xlsx and CSV export goes through ``workbook`` or ``csv_text``. Text that a spreadsheet program would run
+as a formula (starting with = + - @, tab or CR) is written as text: an xlsx string cell with the quotePrefix style, a
+CSV cell behind an apostrophe that import removes again. Control characters an xlsx cannot hold are dropped;
+numbers, dates and booleans stay typed. In: ``read_table`` streams an uploaded xlsx (first sheet) or UTF-8 CSV into
+numbered rows of text cells and stops at the caps (rows, columns, cells, unpacked size) with 413 before reading
+further; the declared sheet dimension is ignored and blank rows are never materialised.
 """
 
 from __future__ import annotations
@@ -129,8 +129,9 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def csv_cell_in(value: str) -> str:
-    """An imported CSV cell without the apostrophe ``csv_text`` put before formula-looking text."""
+def unescape(value: str) -> str:
+    """An imported cell without the apostrophe ``csv_text`` put before formula-looking text (kept by a spreadsheet
+    program that opened the CSV and saved it as xlsx)."""
     return value[1:] if value.startswith("'") and looks_like_formula(value[1:]) else value
 
 
@@ -176,7 +177,7 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(lines())
     try:
         for record in reader:
-            cells = [csv_cell_in(cell.strip()).strip() for cell in record]
+            cells = [unescape(cell.strip()).strip() for cell in record]
             while cells and not cells[-1]:
                 cells.pop()
             if cells:
@@ -391,7 +392,7 @@ class _SheetRows(_Part):
         elif tag == RPH:
             self.phonetic -= 1
         elif tag == CELL:
-            text = self._cell()
+            text = unescape(self._cell()).strip()
             if text:
                 if self.column > self.max_columns:
                     raise TooLarge(field="file", reason=f"file：第 {self.line} 行超过 {self.max_columns} 列的上限")

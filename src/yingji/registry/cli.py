@@ -26,7 +26,7 @@ def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = enumerate(csv.DictReader(handle))
         return [
-            (index + 2, {k: xlsx.csv_cell_in(v) if isinstance(v, str) else v for k, v in row.items()})
+            (index + 2, {k: xlsx.unescape(v) if isinstance(v, str) else v for k, v in row.items()})
             for index, row in rows
         ]
 
