@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import Engine, text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -13,6 +13,7 @@ from yingji.auth.api import router as auth_router
 from yingji.core.clock import Clock, SystemClock
 from yingji.core.guard import BodyLimit, GuardPolicy, RequestGuard
 from yingji.core.http import install_error_handlers
+from yingji.core.inputs import refuse_control_characters
 from yingji.db.session import make_sessionmaker
 from yingji.deps import SESSION_COOKIE
 from yingji.hazards import service as hazards_service
@@ -77,6 +78,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None, trusted_proxies: s
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
         redoc_url=None,
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)

@@ -126,6 +126,13 @@ def test_zip_bombs_are_refused_without_unpacking_them() -> None:
     assert peak < 10
 
 
+def test_a_csv_cell_with_a_control_character_is_refused_by_line_and_column() -> None:
+    """(An xlsx cannot hold one at all: its XML is refused as damaged.)"""
+    with pytest.raises(InvalidInput) as caught:
+        xlsx.read_table("名称,数量\n甲,1\n乙\x0b丙,2\n".encode(), "t.csv", max_rows=10)
+    assert caught.value.status == 422 and "第 3 行第 1 列含有不允许的控制字符（U+000B）" in caught.value.render()
+
+
 @pytest.mark.parametrize(
     "content",
     [b"PK\x03\x04 not a zip", s.xlsx(f"<worksheet {s.NS}>" + "<a>" * 40), s.xlsx("<worksheet>unclosed")],

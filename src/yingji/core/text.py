@@ -1,4 +1,4 @@
-"""Text hygiene shared by input validation and exports: characters XML 1.0 forbids (an xlsx cannot hold them) or that
+"""Text hygiene shared by input checks and exports: characters XML 1.0 forbids (an xlsx cannot hold them) or that
 only mean something to a terminal are refused at input and removed at export, for data stored before the rule."""
 
 from __future__ import annotations
@@ -7,16 +7,25 @@ import re
 
 # C0 controls other than tab, line feed and carriage return; DEL; lone surrogates; the two non-characters.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+PROBLEM = "含有不允许的控制字符（{char}）"
 
 
 def first_control(text: str) -> str | None:
-    """The first refused character in ``text``, or None."""
+    """The first refused character in ``text`` as U+XXXX, or None."""
     found = CONTROL.search(text)
-    return None if found is None else found.group()
+    return None if found is None else f"U+{ord(found.group()):04X}"
 
 
-def describe(char: str) -> str:
-    return f"U+{ord(char):04X}"
+def controls(value: object, where: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
+    """(location, first refused character) of every string in parsed JSON-like data: keys, values, items."""
+    if isinstance(value, str):
+        char = first_control(value)
+        return [] if char is None else [(where, char)]
+    if isinstance(value, dict):
+        return [hit for k, v in value.items() for hit in controls(k, where) + controls(v, (*where, str(k)))]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [hit for i, item in enumerate(value) for hit in controls(item, (*where, i))]
+    return []
 
 
 def clean(text: str) -> str:

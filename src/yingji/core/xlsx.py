@@ -146,7 +146,7 @@ def read_table(
     """The file's non-blank rows as (line, text cells), the first being the header: xlsx (first sheet) or UTF-8 CSV
     (BOM allowed). A CSV row's number is the line its record ends on, so a quoted cell spanning lines does not shift
     the numbers. More than ``max_rows`` rows after the header, a filled cell beyond ``max_columns`` or more than
-    ``max_cells`` cells is refused (413) as soon as it is met."""
+    ``max_cells`` cells is refused (413) as soon as it is met; a cell holding a control character is refused (422)."""
     rows = _xlsx_rows(content, max_columns) if filename.lower().endswith(".xlsx") else _csv_rows(content)
     table: list[tuple[int, list[str]]] = []
     cells = 0
@@ -158,6 +158,10 @@ def read_table(
         cells += len(values)
         if cells > max_cells:
             raise TooLarge(field="file", reason=f"file：超过 {max_cells} 个单元格的上限")
+        for column, value in enumerate(values, start=1):
+            if (char := text.first_control(value)) is not None:
+                problem = text.PROBLEM.format(char=char)
+                raise InvalidInput(field="file", reason=f"file：第 {line} 行第 {column} 列{problem}")
         table.append((line, values))
     return table
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from yingji.auth.cli import cli_actor
-from yingji.core import xlsx
+from yingji.core import text, xlsx
 from yingji.core.clock import SystemClock
 from yingji.core.errors import InvalidInput, NotFound
 from yingji.db.runtime import session_scope
@@ -31,6 +31,17 @@ def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
         ]
 
 
+def _refuse_control_characters(path: Path, rows: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    """Imported text holds no control characters (as API bodies): the first one is reported by line and field."""
+    for line, row in rows:
+        for where, char in text.controls(row):
+            field = ".".join(str(part) for part in where) or "file"
+            place = f"第 {line} 行 " if line else ""
+            problem = text.PROBLEM.format(char=char)
+            raise InvalidInput(field=field, reason=f"{path.name} {place}{field}：{problem}")
+    return rows
+
+
 @app.command("import")
 def import_files(
     files: Annotated[list[Path], typer.Argument(help="CSV 文件（文件名即类别，如 mines.csv）或 JSON 汇总文件")],
@@ -45,6 +56,7 @@ def import_files(
                 raise NotFound(kind="文件", key=str(path))
             if path.suffix.lower() == ".json":
                 bundle = json.loads(path.read_text(encoding="utf-8"))
+                _refuse_control_characters(path, [(0, bundle)])
                 reports += service.import_bundle(
                     db_session=db_session, clock=clock, actor=actor, bundle=bundle, partial=partial, source=path.name
                 )
@@ -58,7 +70,7 @@ def import_files(
                     clock=clock,
                     actor=actor,
                     spec=spec,
-                    rows=read_csv(path),
+                    rows=_refuse_control_characters(path, read_csv(path)),
                     partial=partial,
                     source=path.name,
                 )
