@@ -10,11 +10,12 @@ from yingji import __version__
 from yingji.assess.api import router as assess_router
 from yingji.audit.api import router as audit_router
 from yingji.auth.api import router as auth_router
+from yingji.config import Settings, get_settings
 from yingji.core.clock import Clock, SystemClock
 from yingji.core.guard import BodyLimit, GuardPolicy, RequestGuard
 from yingji.core.http import install_error_handlers
 from yingji.core.inputs import refuse_control_characters
-from yingji.db.session import make_sessionmaker
+from yingji.db.session import make_sessionmaker, reading
 from yingji.deps import SESSION_COOKIE
 from yingji.hazards import service as hazards_service
 from yingji.hazards.api import router as hazards_router
@@ -68,7 +69,9 @@ GUARD = GuardPolicy(
 )
 
 
-def create_app(engine: Engine, *, clock: Clock | None = None, trusted_proxies: str = "") -> FastAPI:
+def create_app(
+    engine: Engine, *, clock: Clock | None = None, trusted_proxies: str = "", settings: Settings | None = None
+) -> FastAPI:
     """Build the API around an engine the caller created (and migrated); tests pass a fixed clock.
     ``trusted_proxies`` (addresses or networks, comma-separated) may set the scheme by X-Forwarded-Proto."""
     app = FastAPI(
@@ -83,6 +86,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None, trusted_proxies: s
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
+    app.state.settings = settings or get_settings()  # throttling figures; tests pass their own
     app.state.monitor = MonitoringEngine()  # loaded from the database on first use
     install_error_handlers(app)
     app.add_middleware(RequestGuard, policy=GUARD)
@@ -96,7 +100,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None, trusted_proxies: s
     @app.get("/healthz", tags=["运维"])
     def healthz() -> dict[str, object]:
         """健康检查：数据库可连接、预案已加载。"""
-        with app.state.sessionmaker() as db_session:
+        with reading(app.state.sessionmaker) as db_session:
             db_session.execute(text("SELECT 1"))
         return {"status": "ok", "database": engine.dialect.name, "plans": len(loader.all_plans())}
 

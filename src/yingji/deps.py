@@ -11,14 +11,17 @@ from sqlalchemy.orm import Session
 from yingji.auth import service as auth_service
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
+from yingji.config import Settings
 from yingji.core.clock import Clock
 from yingji.core.errors import Unauthorized
+from yingji.db.session import reading
 
 SESSION_COOKIE = "yingji_session"
 
 
 def get_db_session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessionmaker() as session:
+    """The request's session: reads (authentication included) take no write lock; transaction() takes it."""
+    with reading(request.app.state.sessionmaker) as session:
         yield session
 
 
@@ -27,8 +30,19 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server sees it (a proxy's own, unless the proxy setting says otherwise)."""
+    return request.client.host if request.client else "unknown"
+
+
 DbSession = Annotated[Session, Depends(get_db_session)]
 CurrentClock = Annotated[Clock, Depends(get_clock)]
+CurrentSettings = Annotated[Settings, Depends(get_app_settings)]
 
 
 def _token(request: Request) -> str | None:

@@ -103,3 +103,15 @@ class PayloadTooLarge(YingjiError):
 
 class Unavailable(YingjiError):
     status, code, message = 503, "unavailable", "暂不可用：{reason}"
+
+
+class TooManyRequests(YingjiError):
+    """Throttled (logins, anonymous forms): answered with Retry-After = ``retry_after`` seconds."""
+
+    status, code, message = 429, "too_many_requests", "{reason}，请在 {retry_after} 秒后重试"
+
+
+class Busy(Unavailable):
+    """Overloaded for a moment (the database lock, the password checks): try again shortly (Retry-After)."""
+
+    code, message = "busy", "系统繁忙（{reason}），请在 {retry_after} 秒后重试"

@@ -9,13 +9,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
-from yingji.core.errors import InvalidInput, YingjiError
+from yingji.core.errors import Busy, InvalidInput, YingjiError
 from yingji.core.validation import invalid_input
+from yingji.db.session import is_lock_contention
 
 logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+BUSY_RETRY_AFTER_S = 2  # a write waits busy_timeout (5 s) for the lock before this answer; a retry soon after may pass
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -23,7 +26,17 @@ def install_error_handlers(app: FastAPI) -> None:
     async def yingji_error(_request: Request, err: YingjiError) -> JSONResponse:
         if err.status >= 500:
             logger.error("internal error code=%s", err.code)
-        return JSONResponse(err.as_dict(), status_code=err.status)
+        retry_after = err.params.get("retry_after")
+        headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
+        return JSONResponse(err.as_dict(), status_code=err.status, headers=headers)
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(request: Request, err: OperationalError) -> JSONResponse:
+        # Lock contention is the server being busy, not broken: 503 with Retry-After; anything else stays a 500.
+        if not is_lock_contention(err):
+            raise err
+        logger.warning("database busy: %s %s", request.method, request.url.path)
+        return await yingji_error(request, Busy(reason="数据库正被其他操作占用", retry_after=BUSY_RETRY_AFTER_S))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, err: RequestValidationError) -> JSONResponse:

@@ -23,6 +23,7 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
 from yingji.core.paging import MAX_LIMIT, PageParams, Paging, paged
+from yingji.db.session import reading
 from yingji.deps import CurrentClock, DbSession
 from yingji.hazards import board as hazard_board
 from yingji.hazards import service as hazards
@@ -191,7 +192,7 @@ async def live(request: Request) -> Response:
     room = request.query_params.get("incident", "")
 
     def snapshot() -> dict[str, Any] | None:
-        with app.state.sessionmaker() as db_session:
+        with reading(app.state.sessionmaker) as db_session:
             actor = actor_or_none(request, db_session, app.state.clock)
             if actor is None:
                 return None
