@@ -35,6 +35,19 @@ class Settings(BaseSettings):
     # TLS-terminating proxies (addresses or networks, comma-separated) whose X-Forwarded-Proto/-For are believed:
     # behind them the session cookie is Secure. Empty: forwarded headers are ignored.
     trusted_proxies: str = ""
+    # Login throttling (docs/decisions.md): so many failed logins within the window, per account and per client
+    # address, lock further attempts out for login_lockout_s, doubling with each later failure up to the maximum.
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    login_failure_window_s: int = 900
+    login_lockout_s: int = 60
+    login_lockout_max_s: int = 900
+    # Anonymous public forms (tips, owners' complaints): submissions allowed per client address and per target
+    # (a compound; a tip's division and subject) within each window.
+    public_form_per_address: int = 5
+    public_form_address_window_s: int = 3600
+    public_form_per_target: int = 5
+    public_form_target_window_s: int = 86400
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()

@@ -69,6 +69,7 @@ from yingji.registry.models import (
     TailingsPond,
     TransportResource,
 )
+from yingji.throttle.models import ThrottleEvent
 from yingji.tips.models import Tip
 from yingji.warnings.models import EarlyWarning, WarningMessage, WarningTask
 
@@ -144,6 +145,7 @@ __all__ = [
     "TargetValue",
     "Task",
     "TaskProgress",
+    "ThrottleEvent",
     "TimelineEvent",
     "Tip",
     "Title",

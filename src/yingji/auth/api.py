@@ -9,7 +9,15 @@ from yingji.auth.models import User
 from yingji.auth.roles import Permission
 from yingji.auth.schemas import LoginRead, LoginRequest, TokenRead, UserCreate, UserRead
 from yingji.db.session import transaction
-from yingji.deps import SESSION_COOKIE, CurrentActor, CurrentClock, DbSession, require
+from yingji.deps import (
+    SESSION_COOKIE,
+    CurrentActor,
+    CurrentClock,
+    CurrentSettings,
+    DbSession,
+    client_address,
+    require,
+)
 
 router = APIRouter(prefix="/api", tags=["账号"])
 
@@ -20,13 +28,25 @@ def _read(user: User) -> UserRead:
 
 @router.post("/auth/login", response_model=LoginRead)
 def login(
-    body: LoginRequest, request: Request, response: Response, db_session: DbSession, clock: CurrentClock
+    body: LoginRequest,
+    request: Request,
+    response: Response,
+    db_session: DbSession,
+    clock: CurrentClock,
+    settings: CurrentSettings,
 ) -> LoginRead:
-    """登录，返回会话令牌并设置会话 Cookie。"""
+    """登录，返回会话令牌并设置会话 Cookie。连续登录失败过多时（按账号、按来源地址）暂时锁定，答 429 并给出
+    Retry-After。"""
+    user_id = service.check_login(
+        db_session=db_session,
+        clock=clock,
+        username=body.username,
+        password=body.password,
+        address=client_address(request),
+        settings=settings,
+    )
     with transaction(db_session):
-        token, session, user = service.login(
-            db_session=db_session, clock=clock, username=body.username, password=body.password
-        )
+        token, session, user = service.open_session(db_session=db_session, clock=clock, user_id=user_id)
     response.set_cookie(
         SESSION_COOKIE,
         token,

@@ -16,7 +16,9 @@ class UserCreate(YingjiModel):
 
     username: str = Field(pattern=r"^[a-z0-9_.-]{3,64}$", description="登录名（小写字母、数字、_.-）")
     display_name: str = Field(min_length=1, max_length=64, description="姓名")
-    password: str = Field(min_length=10, max_length=200, description="密码，至少10位")
+    password: str = Field(
+        min_length=10, max_length=200, description="密码：至少10位，至少两类字符，不含登录名，不是常见密码"
+    )
     role: Role
     division_code: str | None = Field(default=None, pattern=CODE_PATTERN, description="管辖行政区划")
     organisation: str | None = Field(default=None, min_length=2, max_length=120, description="企业用户所属企业名称")

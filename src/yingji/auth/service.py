@@ -13,19 +13,25 @@ from sqlalchemy.orm import Session
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.models import ApiToken, LoginSession, User
-from yingji.auth.passwords import hash_password, verify_password
+from yingji.auth.passwords import check_policy, hash_password, verify_password
 from yingji.auth.roles import Permission, Role
 from yingji.auth.schemas import UserCreate
+from yingji.config import Settings, get_settings
 from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction, Unauthorized
+from yingji.db.session import end_reading, transaction
 from yingji.registry.enums import OrganisationKind
 from yingji.registry.models import Division, Organisation
+from yingji.rules.throttle import Limit
+from yingji.throttle import service as throttle
 
 SESSION_HOURS = 12
 TOKEN_DAYS = 365
 SESSION_PREFIX = "yjs_"
 TOKEN_PREFIX = "yjt_"
 _DUMMY_HASH = hash_password("not-a-real-password")  # keeps a missing user as slow as a wrong password
+ACCOUNT_FAILURES, ADDRESS_FAILURES = "login.account", "login.address"  # throttle scopes of failed logins
+LOCKED_OUT = "登录失败次数过多，已暂时锁定"
 
 
 def _digest(token: str) -> str:
@@ -84,6 +90,7 @@ def create_user(*, db_session: Session, clock: Clock, actor: Actor, data: UserCr
         raise OutOfJurisdiction(field="division_code", division=division_code)
     if db_session.scalars(select(User).where(User.username == data.username)).first() is not None:
         raise Conflict(field="username", reason=f"登录名「{data.username}」已存在")
+    check_policy(data.password, data.username)
     user = User(
         username=data.username,
         display_name=data.display_name,
@@ -159,10 +166,9 @@ def disable_user(*, db_session: Session, clock: Clock, actor: Actor, username: s
 
 
 def set_password(*, db_session: Session, clock: Clock, actor: Actor, username: str, password: str) -> User:
-    """Replace a password (at least 10 characters) and end the user's sessions."""
+    """Replace a password (under the password policy) and end the user's sessions."""
     actor.require(Permission.USERS_MANAGE)
-    if len(password) < 10:
-        raise InvalidInput(field="password", reason="password：密码至少10位")
+    check_policy(password, username)
     user = _visible_user(db_session, actor, username)
     user.password_hash = hash_password(password)
     _revoke_all(db_session, user, clock)  # a reset means the old credentials may be known to someone else
@@ -183,12 +189,57 @@ def set_password(*, db_session: Session, clock: Clock, actor: Actor, username: s
     return user
 
 
-def login(*, db_session: Session, clock: Clock, username: str, password: str) -> tuple[str, LoginSession, User]:
-    """Check the password and open a session; the same error for unknown user and wrong password."""
+def login_limits(settings: Settings) -> tuple[Limit, Limit]:
+    """The failed-login limits per account and per client address."""
+    window = timedelta(seconds=settings.login_failure_window_s)
+    lockout, longest = timedelta(seconds=settings.login_lockout_s), timedelta(seconds=settings.login_lockout_max_s)
+    return (
+        Limit(settings.login_failures_per_account, window, lockout, longest),
+        Limit(settings.login_failures_per_address, window, lockout, longest),
+    )
+
+
+def check_login(
+    *,
+    db_session: Session,
+    clock: Clock,
+    username: str,
+    password: str,
+    address: str | None = None,
+    settings: Settings | None = None,
+) -> int:
+    """Return the user id the password opens; the same 401 for unknown user, wrong password and disabled account.
+
+    While the account or the client address is locked out the answer is 429 without checking anything. The argon2
+    check (slow on purpose) runs outside any transaction, and a failure is committed in its own short transaction
+    before the refusal, which therefore cannot roll it back.
+    """
+    account_limit, address_limit = login_limits(settings or get_settings())
+    now = clock.now()
+    guards = [(ACCOUNT_FAILURES, username.strip().lower(), account_limit)]
+    if address:
+        guards.append((ADDRESS_FAILURES, address, address_limit))
+    for scope, key, limit in guards:
+        throttle.check(db_session, scope=scope, key=key, limit=limit, now=now, reason=LOCKED_OUT)
     user = db_session.scalars(select(User).where(User.username == username)).first()
-    valid = verify_password(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not valid or not user.is_active:
+    user_id, active = (user.id, user.is_active) if user else (None, False)
+    password_hash = user.password_hash if user else _DUMMY_HASH
+    end_reading(db_session)
+    valid = verify_password(password_hash, password)
+    if user_id is None or not valid or not active:
+        with transaction(db_session):
+            for scope, key, limit in guards:
+                throttle.record(db_session, scope=scope, key=key, limit=limit, at=now)
         raise Unauthorized(reason="用户名或密码错误，或账号已停用")
+    return user_id
+
+
+def open_session(*, db_session: Session, clock: Clock, user_id: int) -> tuple[str, LoginSession, User]:
+    """Open a session for a checked login and clear the account's failed logins; the caller commits."""
+    user = db_session.get_one(User, user_id)
+    if not user.is_active:  # disabled while the password was being checked
+        raise Unauthorized(reason="用户名或密码错误，或账号已停用")
+    throttle.clear(db_session, scope=ACCOUNT_FAILURES, key=user.username)
     token = SESSION_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     session = LoginSession(
@@ -197,9 +248,30 @@ def login(*, db_session: Session, clock: Clock, username: str, password: str) ->
     db_session.add(session)
     db_session.flush()
     audit.record(
-        db_session=db_session, clock=clock, actor=username, action="auth.login", target_kind="user", target_key=username
+        db_session=db_session,
+        clock=clock,
+        actor=user.username,
+        action="auth.login",
+        target_kind="user",
+        target_key=user.username,
     )
     return token, session, user
+
+
+def login(
+    *,
+    db_session: Session,
+    clock: Clock,
+    username: str,
+    password: str,
+    address: str | None = None,
+    settings: Settings | None = None,
+) -> tuple[str, LoginSession, User]:
+    """check_login, then open_session (the caller commits the session)."""
+    user_id = check_login(
+        db_session=db_session, clock=clock, username=username, password=password, address=address, settings=settings
+    )
+    return open_session(db_session=db_session, clock=clock, user_id=user_id)
 
 
 def logout(*, db_session: Session, clock: Clock, token: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from functools import cache
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from yingji.auth import service as auth_service
 from yingji.auth.actor import SYSTEM
 from yingji.auth.models import User
+from yingji.auth.passwords import random_password
 from yingji.auth.roles import Role
 from yingji.auth.schemas import UserCreate
 from yingji.core.clock import Clock
@@ -114,7 +114,7 @@ def gateway_tokens(*, db_session: Session, clock: Clock) -> dict[int, str]:
             data = UserCreate(
                 username=username,
                 display_name=f"{organisation.name}监测网关",
-                password=secrets.token_urlsafe(24),  # never used: gateways authenticate with tokens
+                password=random_password([username]),  # never used: gateways authenticate with tokens
                 role=Role.ENTERPRISE_REPORTER,
                 organisation=organisation.name,
             )

@@ -13,12 +13,13 @@ from yingji.core import divisions, xlsx
 from yingji.core.clock import to_local
 from yingji.core.http import read_bounded, read_model
 from yingji.db.session import transaction
-from yingji.deps import CurrentActor, CurrentClock, DbSession
+from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession, client_address
 from yingji.property import complaints, credit, duties, service, settings, survey, targets
 from yingji.property import schemas as s
 from yingji.property.models import CreditMethod
 from yingji.property.schema import all_programmes
 from yingji.registry.models import Division
+from yingji.throttle import service as throttle
 
 router = APIRouter(prefix="/api/property", tags=["物业服务监管"])
 PUBLIC_BODY_LIMIT = 16 * 1024
@@ -246,12 +247,25 @@ def public_places(db_session: DbSession) -> list[dict[str, str]]:
 
 
 @router.post("/public/complaints", status_code=201)
-async def file_public(request: Request, db_session: DbSession, clock: CurrentClock) -> dict[str, Any]:
-    """业主提交诉求（无需登录）。返回诉求编号和查询码（只显示这一次），凭二者查询、确认或要求重办。"""
+async def file_public(
+    request: Request, db_session: DbSession, clock: CurrentClock, app_settings: CurrentSettings
+) -> dict[str, Any]:
+    """业主提交诉求（无需登录）。返回诉求编号和查询码（只显示这一次），凭二者查询、确认或要求重办。
+    同一来源、同一小区在一定时间内的网上提交次数有上限（超出答 429，并给出 Retry-After）。"""
     body = await read_model(request, complaints.ComplaintIn, PUBLIC_BODY_LIMIT, "诉求内容")
+    address = client_address(request)
 
     def work() -> dict[str, Any]:
         with transaction(db_session):
+            throttle.admit(
+                db_session,
+                form="complaint",
+                address=address,
+                target=str(body.compound_id),
+                limits=throttle.form_limits(app_settings),
+                now=clock.now(),
+                what="小区",
+            )
             row, code = complaints.file(db_session=db_session, clock=clock, data=body, channel="web")
             return {
                 "number": row.number,

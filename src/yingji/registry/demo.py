@@ -5,7 +5,6 @@ the seed annexes, and clearly marked synthetic enterprises, mines, ponds and res
 from __future__ import annotations
 
 import csv
-import secrets
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from yingji.auth import service as auth_service
 from yingji.auth.actor import SYSTEM as SYSTEM_ADMIN
 from yingji.auth.actor import Actor
 from yingji.auth.models import User
+from yingji.auth.passwords import random_password
 from yingji.auth.roles import Role
 from yingji.auth.schemas import UserCreate
 from yingji.core.clock import Clock
@@ -141,7 +141,7 @@ DEMO_USERS = (
 
 def ensure_demo_users(*, db_session: Session, clock: Clock) -> tuple[str, list[str]]:
     """Create the demo accounts with one fresh random password (never a fixed default); returns it once."""
-    password = secrets.token_urlsafe(12)
+    password = random_password(username for username, *_ in DEMO_USERS)
     created = []
     for username, display_name, role, division in DEMO_USERS:
         if db_session.scalars(select(User).where(User.username == username)).first() is None:

@@ -9,8 +9,9 @@ from fastapi.concurrency import run_in_threadpool
 
 from yingji.core.http import read_model
 from yingji.db.session import transaction
-from yingji.deps import CurrentActor, CurrentClock, DbSession
+from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession, client_address
 from yingji.rules.tips import TipState
+from yingji.throttle import service as throttle
 from yingji.tips import service
 
 router = APIRouter(prefix="/api/tips", tags=["举报"])
@@ -18,12 +19,25 @@ PUBLIC_BODY_LIMIT = 64 * 1024  # an anonymous form: refuse huge bodies before pa
 
 
 @router.post("/public", status_code=201)
-async def submit_public(request: Request, db_session: DbSession, clock: CurrentClock) -> dict[str, Any]:
-    """公众网上举报（无需登录，可匿名；JSON 请求体 ≤ 64 KB，字段见 TipIn）。返回回执编号，凭编号查询办理结果。"""
+async def submit_public(
+    request: Request, db_session: DbSession, clock: CurrentClock, settings: CurrentSettings
+) -> dict[str, Any]:
+    """公众网上举报（无需登录，可匿名；JSON 请求体 ≤ 64 KB，字段见 TipIn）。返回回执编号，凭编号查询办理结果。
+    同一来源、同一被举报对象在一定时间内的提交次数有上限（超出答 429，并给出 Retry-After）。"""
     body = await read_model(request, service.TipIn, PUBLIC_BODY_LIMIT, "举报内容")
+    address = client_address(request)
 
     def work() -> dict[str, Any]:
         with transaction(db_session):
+            throttle.admit(
+                db_session,
+                form="tip",
+                address=address,
+                target=service.target_key(body),
+                limits=throttle.form_limits(settings),
+                now=clock.now(),
+                what="被举报对象",
+            )
             tip = service.submit_public(db_session=db_session, clock=clock, data=body)
             return {"tracking_code": tip.tracking_code, "state": tip.state.value}
 

@@ -108,6 +108,11 @@ def _new(db_session: Session, clock: Clock, data: TipIn, channel: TipChannel, st
     return tip
 
 
+def target_key(data: TipIn) -> str:
+    """What a tip is about, for the public form's rate limit: its division and subject, spacing and case ignored."""
+    return f"{data.division_code}:{''.join(data.subject.split()).casefold()}"
+
+
 def submit_public(*, db_session: Session, clock: Clock, data: TipIn) -> Tip:
     """The public web form: no account; the receipt code lets the reporter follow the answer."""
     tip = _new(db_session, clock, data, TipChannel.WEB, TipState.RECEIVED)
