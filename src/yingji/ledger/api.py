@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from yingji.db.session import transaction
+from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.ledger import reports, service
 
@@ -61,4 +61,5 @@ def campaign_report(
 ) -> Response:
     """治本攻坚周进展表、月度报告：由隐患与任务数据生成，HTML、PDF 或电子表格。"""
     report = reports.build(db_session=db_session, clock=clock, actor=actor, campaign_id=campaign_id, kind=kind, on=on)
+    end_reading(db_session)  # printing a PDF takes seconds: hold no transaction meanwhile
     return reports.render(report, format)
