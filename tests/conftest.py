@@ -106,8 +106,12 @@ def client(engine: Engine, db_session: Session) -> Iterator[Any]:
 
     from tests import factories
     from yingji.app import create_app
+    from yingji.config import Settings
 
-    app = create_app(engine, clock=factories.CLOCK)
+    # the public forms' rate limit has its own tests (tests/tips, tests/property); elsewhere tests file freely
+    app = create_app(
+        engine, clock=factories.CLOCK, settings=Settings(public_form_per_address=0, public_form_per_target=0)
+    )
     app.state.sessionmaker = sessionmaker(
         bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )

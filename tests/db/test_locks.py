@@ -117,6 +117,16 @@ def test_a_request_session_writes_only_inside_transaction(db_session: Session) -
         assert session.scalar(select(ThrottleEvent.key).where(ThrottleEvent.scope == "test")) == "k"
 
 
+def test_a_nested_transaction_is_part_of_the_outer_one(db_session: Session) -> None:
+    maker = sessionmaker(bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False)
+    with reading(maker) as session:
+        with pytest.raises(RuntimeError, match="late"), transaction(session):
+            with transaction(session):
+                session.add(ThrottleEvent(scope="test", key="inner", at=factories.CLOCK.now()))
+            raise RuntimeError("late")
+        assert session.scalar(select(ThrottleEvent.key).where(ThrottleEvent.scope == "test")) is None
+
+
 def test_sqlite_reads_are_query_only(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite's query_only pragma")

@@ -85,7 +85,10 @@ def transaction(session: Session) -> Iterator[Session]:
     In a request session the reads done before end first, and the write transaction begins here — on SQLite with
     BEGIN IMMEDIATE, so it waits for the lock now rather than failing later — and ends at the commit.
     """
-    if not session.info.get(_READ_FIRST) or session.info.get(_WRITING):
+    if session.info.get(_WRITING):  # nested in a request's transaction(): one unit, the outer one commits
+        yield session
+        return
+    if not session.info.get(_READ_FIRST):
         try:
             yield session
             session.commit()
