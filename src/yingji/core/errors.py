@@ -44,6 +44,10 @@ class YingjiError(Exception):
             body["details"] = details
         return {"error": body}
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the body (e.g. Retry-After)."""
+        return {}
+
 
 class InvalidInput(YingjiError):
     status, code, message = 422, "invalid_input", "输入不合法：{reason}"
@@ -103,3 +107,8 @@ class PayloadTooLarge(YingjiError):
 
 class Unavailable(YingjiError):
     status, code, message = 503, "unavailable", "暂不可用：{reason}"
+
+    def headers(self) -> dict[str, str]:
+        """Retry-After when the raiser knows when to try again (``retry_after_s=…``)."""
+        seconds = self.params.get("retry_after_s")
+        return {"Retry-After": str(seconds)} if isinstance(seconds, int) else {}

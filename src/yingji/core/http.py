@@ -23,7 +23,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def yingji_error(_request: Request, err: YingjiError) -> JSONResponse:
         if err.status >= 500:
             logger.error("internal error code=%s", err.code)
-        return JSONResponse(err.as_dict(), status_code=err.status)
+        return JSONResponse(err.as_dict(), status_code=err.status, headers=err.headers())
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, err: RequestValidationError) -> JSONResponse:
