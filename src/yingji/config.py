@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # TLS-terminating proxies (addresses or networks, comma-separated) whose X-Forwarded-Proto/-For are believed:
     # behind them the session cookie is Secure. Empty: forwarded headers are ignored.
     trusted_proxies: str = ""
+    worker_interval_s: float = 30.0  # how often serve's worker runs its round (clocks, no-data check, deliveries)
+    engine_poll_s: float = 2.0  # how often serve checks (or tries to take) ownership of the monitoring engine
+    advertise_url: str | None = None  # this process's own address, named by the others while it owns the engine
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()
