@@ -120,11 +120,10 @@ def send(served: Served, database: Database, value: float) -> httpx.Response:
 
 
 def alarms(served: Served, database: Database, condition: str) -> list[dict[str, Any]]:
-    response = httpx.get(
-        f"{served.url}/api/monitoring/alarms", params={"state": "all"}, headers=database.officer, timeout=30
-    )
+    params: dict[str, str | int] = {"state": "all", "limit": 500}
+    response = httpx.get(f"{served.url}/api/monitoring/alarms", params=params, headers=database.officer, timeout=30)
     assert response.status_code == 200, response.text
-    return [a for a in response.json() if a["condition"] == condition]
+    return [a for a in response.json()["items"] if a["condition"] == condition]
 
 
 def test_a_second_server_serves_reads_refuses_ingest_judges_no_silence_and_takes_over_from_a_killed_owner(

@@ -24,6 +24,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Protocol
 
@@ -183,14 +184,15 @@ class AdvisoryLock:
         return str(name) if name else None
 
     def release(self) -> None:
-        """Close the connection: the server drops its session locks with it."""
+        """Unlock at once (the server would drop the lock only once it notices the closed connection), then close."""
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.invalidate()  # never back to a pool, never reused
-                connection.close()
-            except SQLAlchemyError:
-                pass
+        if connection is None:
+            return
+        with suppress(SQLAlchemyError):  # a broken connection: the server drops its locks with it
+            connection.execute(text("SELECT pg_advisory_unlock_all()"))
+        with suppress(SQLAlchemyError):
+            connection.invalidate()  # never back to a pool, never reused
+            connection.close()
 
 
 class EngineOwnership:
