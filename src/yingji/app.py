@@ -99,10 +99,12 @@ def create_app(
 
     @app.get("/healthz", tags=["运维"])
     def healthz() -> dict[str, object]:
-        """健康检查：数据库可连接、预案已加载。"""
+        """健康检查：数据库可连接、预案已加载、本进程是否负责监测引擎。"""
         with reading(app.state.sessionmaker) as db_session:
             db_session.execute(text("SELECT 1"))
-        return {"status": "ok", "database": engine.dialect.name, "plans": len(loader.all_plans())}
+        owner = app.state.monitor.owns()
+        plans = len(loader.all_plans())
+        return {"status": "ok", "database": engine.dialect.name, "plans": plans, "engine_owner": owner}
 
     app.include_router(auth_router)
     app.include_router(audit_router)

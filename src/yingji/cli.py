@@ -138,42 +138,67 @@ def serve(
     from yingji.rules.thresholds import warm_up
 
     warm_up()  # load (or, once per machine, compile) the threshold kernel now, not inside the first gateway batch
+    from yingji.monitoring.ownership import EngineOwnership, describe_process
+
+    address = f"http://{host or settings.host}:{port or settings.port}"
+    me = describe_process(settings.advertise_url or address)
+    ownership = EngineOwnership.for_database(settings.resolved_database_url(), me=me, poll_s=settings.engine_poll_s)
+    application.state.monitor.ownership = ownership
+    owned, _ = ownership.check()
+    if owned:
+        typer.echo("本进程负责监测引擎：接收监测数据（HTTP、MQTT）并执行无数据巡检")
+    else:
+        typer.echo(
+            f"监测引擎由另一进程负责：{ownership.holder()}。本进程提供 API 与控制台，监测数据答复 503；"
+            "负责进程停止后本进程自动接管",
+            err=True,
+        )
     # statutory clocks, monitoring duties and deliveries run while the platform runs, on the server's own engine
     worker_makers = make_sessionmaker(engine())
     anchor.attach(worker_makers)
     background = Worker(
         worker_makers,
         RunClock(),
+        interval=settings.worker_interval_s,
         monitor=application.state.monitor,
         retention_days=settings.reading_retention_days,
         audit_checkpoint=settings.resolved_audit_checkpoint_file(),
     )
     background.start()
     broker = mqtt or settings.mqtt_broker
+    subscription = None
     if broker:
-        from yingji.monitoring.mqtt import Subscriber
+        from yingji.monitoring.mqtt import OwnerSubscription, Subscriber
 
         broker_host, _, broker_port = broker.rpartition(":")
         if not broker_port.isdigit():
             raise typer.BadParameter("MQTT 代理须写成 host:port，如 127.0.0.1:1883", param_hint="--mqtt")
-        subscriber = Subscriber(
-            makers=application.state.sessionmaker,
-            clock=RunClock(),
-            engine=application.state.monitor,
-            host=broker_host or "127.0.0.1",
-            port=int(broker_port),
+        subscription = OwnerSubscription(
+            lambda: Subscriber(
+                makers=application.state.sessionmaker,
+                clock=RunClock(),
+                engine=application.state.monitor,  # shares the server's engine: one owner of the monitoring state
+                host=broker_host or "127.0.0.1",
+                port=int(broker_port),
+            )
         )
-        subscriber.start()  # shares the server's engine: one owner of the monitoring state
-        if subscriber.wait_subscribed(MQTT_CONFIRM_S):
+        subscription.follow(owned)
+        if subscription.current is None:
+            typer.echo(f"暂不订阅 MQTT 代理 {broker}：接管监测引擎后自动订阅")
+        elif subscription.current.wait_subscribed(MQTT_CONFIRM_S):
             typer.echo(f"已订阅 MQTT 代理 {broker}（主题 yingji/readings/#）")
         else:  # the client keeps reconnecting; say so rather than claim a subscription the broker has not confirmed
             typer.echo(f"MQTT 代理 {broker} 在 {MQTT_CONFIRM_S:g} 秒内未确认订阅，将继续自动重连", err=True)
-    typer.echo(f"应急平台：http://{host or settings.host}:{port or settings.port}  （API 文档 /api/docs）")
+    ownership.watch(on_change=subscription.follow if subscription is not None else None)
+    typer.echo(f"应急平台：{address}  （API 文档 /api/docs）")
     typer.echo("演示监测数据：另开终端运行 yingji simulate（登记演示测点并推送读数）")
-    # forwarded headers only from YINGJI_TRUSTED_PROXIES (create_app), not uvicorn's implicit loopback trust
-    uvicorn.run(
-        application, host=host or settings.host, port=port or settings.port, log_level="info", proxy_headers=False
-    )
+    try:
+        # forwarded headers only from YINGJI_TRUSTED_PROXIES (create_app), not uvicorn's implicit loopback trust
+        uvicorn.run(
+            application, host=host or settings.host, port=port or settings.port, log_level="info", proxy_headers=False
+        )
+    finally:
+        ownership.stop()  # a successor takes over at once
 
 
 def main() -> None:

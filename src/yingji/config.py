@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     public_form_address_window_s: int = 3600
     public_form_per_target: int = 5
     public_form_target_window_s: int = 86400
+    worker_interval_s: float = 30.0  # how often serve's worker runs its round (clocks, no-data check, deliveries)
+    engine_poll_s: float = 2.0  # how often serve checks (or tries to take) ownership of the monitoring engine
+    advertise_url: str | None = None  # this process's own address, named by the others while it owns the engine
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()

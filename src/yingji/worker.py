@@ -41,7 +41,7 @@ class Worker:
         self._makers, self._clock, self._interval = makers, clock, interval
         self._audit_checkpoint = audit_checkpoint  # also catches entries committed by other processes
         self._retention_days = retention_days
-        self._monitor = monitor  # the engine the server ingests with; None where another process owns it
+        self._monitor = monitor  # the engine the server ingests with; its round runs only while this process owns it
         self._targets_at: datetime | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.run_forever, name="yingji-worker", daemon=True)
@@ -61,7 +61,7 @@ class Worker:
             escalated = escalate_overdue(db_session=db_session, clock=self._clock, actor=SYSTEM)
         if escalated:
             logger.info("hazard ladder: %s rung(s) taken", len(escalated))
-        if self._monitor is not None:
+        if self._monitor is not None and self._monitor.owns():  # the no-data check needs the owner's engine state
             with self._makers() as db_session:
                 result = run_round(
                     db_session=db_session, clock=self._clock, engine=self._monitor, retention_days=self._retention_days

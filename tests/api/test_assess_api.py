@@ -22,7 +22,7 @@ def post(client: TestClient, **body: Any) -> Any:
 def test_health_reports_database_and_plans(client: TestClient, engine: Engine) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": engine.dialect.name, "plans": 6}
+    assert response.json() == {"status": "ok", "database": engine.dialect.name, "plans": 6, "engine_owner": True}
 
 
 def test_docs_and_openapi_are_served(client: TestClient) -> None:

@@ -19,6 +19,7 @@ from tests.monitoring.conftest import CORNER, Site
 from tests.support import mosquitto
 from tests.support.serve import serve
 from yingji.monitoring.mqtt import Subscriber
+from yingji.monitoring.ownership import EngineOwnership, FileLock
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +127,42 @@ def test_serve_reports_the_subscription_only_once_the_broker_confirms_it(
 def test_serve_says_when_no_broker_confirms(tmp_path: Path) -> None:
     said = _serve_says(tmp_path, "127.0.0.1:9", "未确认订阅")  # nothing listens on the discard port
     assert "未确认订阅" in said and "已订阅" not in said, said[-2000:]
+
+
+def test_a_batch_reaching_a_process_without_the_engine_waits_unacknowledged(
+    site: Site, broker: mosquitto.Broker, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    site.point(CORNER)
+    holder = EngineOwnership(FileLock(tmp_path / "engine.lock", "owner-process"), poll_s=0.3)
+    ours = EngineOwnership(FileLock(tmp_path / "engine.lock", "this-process"), poll_s=0.3)
+    assert holder.check()[0] and not ours.check()[0]
+    site.app.state.monitor.ownership = ours  # e.g. the engine was lost while the message was in flight
+    subscriber = Subscriber(
+        makers=site.app.state.sessionmaker,
+        clock=site.clock,
+        engine=site.app.state.monitor,
+        host="127.0.0.1",
+        port=broker.port,
+        client_id="yingji-test-owner",
+    )
+    subscriber.start()
+    gateway = Gateway(broker.port)
+    try:
+        assert subscriber.wait_subscribed(30), "the broker never confirmed the subscription"
+        token = site.gateway["Authorization"].removeprefix("Bearer ")
+        body = {"token": token, "points": ["CH4-01"], "times": [site.now_ms() + 1000], "values": [0.3]}
+        gateway.client.publish("yingji/readings/jia", msgpack.packb(body), qos=1).wait_for_publish(timeout=10)
+        deadline = time.monotonic() + 60
+        while "监测消息暂不能处理" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "监测消息暂不能处理" in caplog.text and gateway.answers == []  # refused, neither answered nor acked
+        holder.stop()
+        assert ours.check() == (True, True)
+        with gateway.arrived:
+            assert gateway.arrived.wait_for(lambda: gateway.answers, timeout=60), "the batch was never retried"
+        assert gateway.answers[0]["accepted"] == 1
+    finally:
+        gateway.close()
+        subscriber.stop()
+        holder.stop()
+        ours.stop()

@@ -33,7 +33,8 @@ def free_port() -> int:
 
 @contextmanager
 def serve(data_dir: Path, log: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[Served]:
-    """Start the server (terminated, then killed if it lingers, when the block ends); ``env`` adds settings."""
+    """Start the server (terminated, then killed if it lingers, when the block ends); ``env`` adds or overrides
+    variables (e.g. YINGJI_DATABASE_URL for a database other than the data directory's SQLite file)."""
     port = free_port()
     env = os.environ | {"XDG_DATA_HOME": str(data_dir), "YINGJI_DATABASE_URL": ""} | (env or {})
     command = [sys.executable, "-m", "yingji", "serve", "--host", "127.0.0.1", "--port", str(port), *options]

@@ -32,6 +32,11 @@ class YingjiError(Exception):
         except (KeyError, IndexError):
             return self.message
 
+    def headers(self) -> dict[str, str]:
+        """Retry-After when the raiser knows when to try again (``retry_after=`` seconds)."""
+        seconds = self.params.get("retry_after")
+        return {"Retry-After": str(seconds)} if isinstance(seconds, int) else {}
+
     def as_dict(self) -> dict[str, Any]:
         """Return the JSON body both the API and the CLI print."""
         body: dict[str, Any] = {"code": self.code, "message": self.render(), "field": self.field}

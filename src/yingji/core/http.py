@@ -26,9 +26,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def yingji_error(_request: Request, err: YingjiError) -> JSONResponse:
         if err.status >= 500:
             logger.error("internal error code=%s", err.code)
-        retry_after = err.params.get("retry_after")
-        headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
-        return JSONResponse(err.as_dict(), status_code=err.status, headers=headers)
+        return JSONResponse(err.as_dict(), status_code=err.status, headers=err.headers())
 
     @app.exception_handler(OperationalError)
     async def database_busy(request: Request, err: OperationalError) -> JSONResponse:

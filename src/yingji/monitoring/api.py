@@ -109,9 +109,10 @@ async def post_readings(
     request: Request, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """企业网关批量上传读数（JSON 或 MessagePack）。逐条校验：合格的接收，不合格的列出原因；
-    报警变化在答复前已持久化。"""
-    body = await read_bounded(request, MAX_BODY, "数据包（请分批上传）")
+    报警变化在答复前已持久化。只有负责监测引擎的进程接收，其他进程答复 503 并指明负责进程。"""
     engine = monitoring_engine(request)
+    engine.require_owner()  # before reading the body
+    body = await read_bounded(request, MAX_BODY, "数据包（请分批上传）")
 
     def work() -> dict[str, Any]:  # decoding and the engine lock stay off the event loop
         batch = ingest.decode(ingest.parse(body, request.headers.get("content-type", "")))

@@ -1,11 +1,13 @@
 """The live engine: every active point's channels, their state arrays, and one lock around evaluate-and-persist.
 
-One process owns the engine (the server; ``yingji monitoring mqtt`` when run alone). A batch is evaluated, its
-transitions and per-minute readings are written in one transaction, and only then is the sender answered; if the
-write fails the touched channels' state is restored, so the engine never runs ahead of the database. State is rebuilt
-from the database on start (open alarms give levels and flags, the last stored reading gives last value and time), so a
-restart neither loses an alarm nor raises it twice. A point never heard from counts as heard at its registration:
-readings from before it are refused, and it goes offline N polling cycles after registration if nothing comes.
+One process per database owns the engine (``yingji serve``, under the lock in ownership.py); elsewhere it refuses
+ingest and its worker skips the no-data check, and a takeover rebuilds the state from the database. A batch is
+evaluated, its transitions and per-minute readings are written in one transaction, and only then is the sender
+answered; if the write fails the touched channels' state is restored, so the engine never runs ahead of the
+database. State is rebuilt from the database on start (open alarms give levels and flags, the last stored reading
+gives last value and time), so a restart neither loses an alarm nor raises it twice. A point never heard from counts
+as heard at its registration: readings from before it are refused, and it goes offline N polling cycles after
+registration if nothing comes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from yingji.core.clock import from_ms, to_ms
 from yingji.core.errors import InvalidInput
 from yingji.monitoring.alarm_store import AlarmChange
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, ReadingMinute, SiteKind
+from yingji.monitoring.ownership import EngineOwnership
 from yingji.monitoring.points import PointRule, mine_point_rules, pond_point_rule
 from yingji.registry.service import revision
 from yingji.rules import thresholds
@@ -86,6 +89,17 @@ class MonitoringEngine:
         self.config = config
         self.layout = Layout()
         self._lock = threading.Lock()
+        self.ownership: EngineOwnership | None = None  # None: owned outright (tests, benchmarks); serve sets it
+        self._generation = 0  # the ownership generation the layout was loaded under
+
+    def owns(self) -> bool:
+        """Whether this process may ingest and run the engine's duties (the no-data check)."""
+        return self.ownership is None or self.ownership.owns()
+
+    def require_owner(self) -> None:
+        """Raise EngineNotOwned (503) when another process owns the engine of this database."""
+        if self.ownership is not None:
+            self.ownership.require()
 
     @contextmanager
     def locked(self) -> Iterator[MonitoringEngine]:
@@ -95,11 +109,15 @@ class MonitoringEngine:
     # --- loading ----------------------------------------------------------------------------------------------------
 
     def ensure_current(self, db_session: Session, now_ms: int) -> Layout:
-        """Reload when the registry changed since the last load (points added, changed, retired)."""
+        """Reload when the registry changed since the last load (points added, changed, retired), or from scratch when
+        ownership was (re)acquired since: the state held before may be stale. Raises EngineNotOwned for a non-owner."""
+        self.require_owner()
+        generation = 0 if self.ownership is None else self.ownership.generation
         current = revision(db_session=db_session)
-        if self.layout.state is None or current != self.layout.revision:
-            previous = self.layout
+        if self.layout.state is None or current != self.layout.revision or generation != self._generation:
+            previous = self.layout if generation == self._generation else Layout()
             self.layout = _load(db_session, now_ms, current, self.config)
+            self._generation = generation
             _carry_over(previous, self.layout)
             # A million points are millions of long-lived objects; without this every full collection walks them
             # all and stalls a batch for hundreds of milliseconds (bench/monitoring p99).

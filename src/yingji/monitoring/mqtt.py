@@ -5,7 +5,9 @@ A message is the HTTP body plus the gateway's API token: ``{"token": "yjt_…", 
 "values": […]}`` (or ``readings``), as JSON or MessagePack. The token gives the same scope check as HTTP (broker ACLs
 are defence in depth, not the check). Messages are acknowledged to the broker (QoS 1, manual PUBACK) only after the
 batch is committed; a transient failure leaves the message unacknowledged so the broker delivers it again. The
-result, or the error, is published to ``yingji/acks/<gateway>``.
+result, or the error, is published to ``yingji/acks/<gateway>``. Only the process owning the engine subscribes (all
+use one client id and a persistent session); it unsubscribes when it loses the engine, leaving its unacknowledged
+messages to the next owner.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import paho.mqtt.client as paho
@@ -22,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from yingji.auth import service as auth_service
 from yingji.core.clock import Clock
-from yingji.core.errors import Unauthorized, YingjiError
+from yingji.core.errors import Unauthorized, Unavailable, YingjiError
 from yingji.monitoring import ingest
 from yingji.monitoring.engine import MonitoringEngine
 
@@ -108,6 +111,8 @@ class Subscriber:
             try:
                 reply = handle(bytes(message.payload), makers=self._makers, clock=self._clock, engine=self._engine)
                 break
+            except Unavailable as err:  # e.g. this process just lost the engine: the broker redelivers to the owner
+                logger.warning("监测消息暂不能处理，%s 秒后重试（%s）：%s", delay, message.topic, err.render())
             except YingjiError as err:
                 reply = err.as_dict()  # permanent: answered and acknowledged, never redelivered forever
                 break
@@ -122,3 +127,23 @@ class Subscriber:
             delay = min(delay * 2, RETRY_MAX_S)
         client.publish(ACKS + gateway, json.dumps(reply, ensure_ascii=False), qos=1)
         client.ack(message.mid, message.qos)
+
+
+class OwnerSubscription:
+    """The subscription of a server that may or may not own the engine: subscribed only while it does, so one process
+    per database takes the gateways' batches (the others would share the client id and knock each other off)."""
+
+    def __init__(self, make: Callable[[], Subscriber]) -> None:
+        self._make = make
+        self.current: Subscriber | None = None
+
+    def follow(self, owned: bool) -> None:
+        """Subscribe with a fresh client when ownership is gained; disconnect when it is lost."""
+        if owned and self.current is None:
+            self.current = self._make()
+            self.current.start()
+            logger.warning("已接管监测引擎：订阅 MQTT 代理")
+        elif not owned and self.current is not None:
+            self.current.stop()  # its unacknowledged messages go to the next owner's persistent session
+            self.current = None
+            logger.warning("已不负责监测引擎：断开 MQTT 订阅")
