@@ -104,7 +104,12 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 @contextmanager
 def two_servers(database: Database, tmp_path: Path) -> Iterator[tuple[Served, Served]]:
     """Start two servers on the database at once (start-up is the slow part) and return (owner, other)."""
-    env = SERVE_ENV | {"YINGJI_DATABASE_URL": database.url}
+    # several processes on one database share its audit key and checkpoint (README: several API processes)
+    env = SERVE_ENV | {
+        "YINGJI_DATABASE_URL": database.url,
+        "YINGJI_AUDIT_KEY_FILE": str(tmp_path / "audit.key"),
+        "YINGJI_AUDIT_CHECKPOINT_FILE": str(tmp_path / "audit.checkpoint"),
+    }
     with (
         serve(tmp_path / "a", tmp_path / "a.log", "--no-demo", env=env) as first,
         serve(tmp_path / "b", tmp_path / "b.log", "--no-demo", env=env) as second,
