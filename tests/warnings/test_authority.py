@@ -19,8 +19,9 @@ from yingji.core.clock import FixedClock
 from yingji.core.errors import Forbidden, YingjiError
 from yingji.db.outbox import OutboxItem
 from yingji.plans import loader
-from yingji.warnings import service
+from yingji.warnings import policy, service
 from yingji.warnings.models import WarningStatus
+from yingji.warnings.policy import WarningAction
 from yingji.warnings.schemas import WarningDraft
 
 pytestmark = pytest.mark.db
@@ -146,6 +147,10 @@ def test_only_the_meteorological_authority_makes_and_issues_weather_warnings(
         assert made.value.status == 403
     # A proposal (from an alarm or a report) may come from anyone in scope; issuing it is the met bureau's alone.
     proposal = service.create(db_session=db_session, clock=clock, actor=ORDOS_MET, data=data, proposed=True)
+    weather = loader.get("ordos-weather-2024").warning
+    assert weather is not None
+    offered = policy.actions(who, weather.levels[2], proposal)  # Ⅲ级（黄色）
+    assert (WarningAction.ISSUE in offered) is allowed  # the page offers 发布 only to the met bureau
     if allowed:
         issued = service.issue(db_session=db_session, clock=clock, actor=who, warning_id=proposal.id)
         assert issued.status is WarningStatus.ISSUED and issued.issued_by == who.username
