@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from tests.factories.incidents import initial, jiuyuan_people
+from tests.factories.incidents import T0, initial, jiuyuan_people
 from yingji.plans.loader import all_plans
 
 pytestmark = pytest.mark.db
@@ -17,6 +17,9 @@ pytestmark = pytest.mark.db
 @pytest.fixture
 def people(db_session: Session, divisions: int) -> dict[str, dict[str, str]]:
     return jiuyuan_people(db_session)
+
+
+RECEIPT = {"received_at": T0.isoformat(), "received_by": "王值班"}
 
 
 def body(**changes: Any) -> dict[str, Any]:
@@ -34,8 +37,10 @@ def test_full_flow(client: TestClient, people: dict[str, dict[str, str]]) -> Non
     base = f"/api/incidents/{incident['id']}"
 
     phone = next(o for o in incident["obligations"] if o["to"] == "国家矿山安全监察局内蒙古局")
-    acked = client.post(f"{base}/obligations/{phone['id']}/ack", json={}, headers=people["county"])
+    acked = client.post(f"{base}/obligations/{phone['id']}/ack", json=RECEIPT, headers=people["county"])
     assert acked.status_code == 200 and acked.json()["late"] is False
+    # the state bureau has no account here: the mine's county registers it, recorded as such (000#L520)
+    assert acked.json()["acknowledged_as"] == "sender_superior" and acked.json()["received_by"] == "王值班"
 
     suggestions = client.get(f"{base}/dispatch/suggestions", headers=people["city"]).json()
     assert suggestions[0]["name"] == "九原矿山救护队" and suggestions[0]["is_contracted"]
@@ -123,7 +128,8 @@ REFUSALS = [
     ("county", "POST", "/releases", {"plan_id": "baotou-noncoal-2025", "text": "通报内容"}, 403, "forbidden"),
     ("other", "POST", "/releases", {"plan_id": "baotou-noncoal-2025", "text": "通报内容"}, 404, "not_found"),
     ("county", "PUT", "/plans", {"plan_ids": ["ordos-weather-2024"], "reason": "测试理由"}, 422, "invalid_input"),
-    ("county", "POST", "/obligations/999999/ack", {}, 404, "not_found"),
+    ("county", "POST", "/obligations/999999/ack", RECEIPT, 404, "not_found"),
+    ("county", "POST", "/obligations/999999/ack", {}, 422, "invalid_input"),
     ("county", "POST", "/reports", {"client_key": "report-0009", "deaths": -1}, 422, "invalid_input"),
     ("county", "POST", "/reports", {"client_key": "report-0009", "kind": "initial"}, 422, "invalid_input"),
 ]

@@ -22,7 +22,14 @@ from yingji.incidents import command, service, timeline
 from yingji.incidents.clocks import check_clocks
 from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource
 from yingji.incidents.models import Incident, Obligation, Task
-from yingji.incidents.schemas import AdjustResponse, FollowUpReport, PlanOverride, ReleaseIn, StartResponse
+from yingji.incidents.schemas import (
+    Acknowledge,
+    AdjustResponse,
+    FollowUpReport,
+    PlanOverride,
+    ReleaseIn,
+    StartResponse,
+)
 from yingji.plans.loader import all_plans
 from yingji.registry.divisions import load_divisions
 from yingji.worker import Worker
@@ -144,7 +151,7 @@ def test_dongsheng_late_phone_report(db_session: Session, divisions: int) -> Non
         actor=DONGSHENG_OFFICER,
         incident_id=incident.id,
         obligation_id=phone.id,
-        note="电话已报",
+        receipt=Acknowledge(received_at=c.now(), received_by="东胜区值班员", note="电话已报"),
     )
     assert service.is_late(met, c.now())
     summaries = [e.summary for e in timeline.events(db_session=db_session, incident=incident)]
@@ -503,10 +510,15 @@ def test_read_only_and_enterprise_limits(db_session: Session, divisions: int) ->
     incident, _ = service.report_initial(
         db_session=db_session, clock=c, actor=reporter, report=initial(mine="甲矿一号井")
     )
-    first = service.obligations(db_session=db_session, incident=incident)[0]
+    to_county = hop(db_session, incident, "事发地旗县级应急管理局（矿山安全监管局）")
     with pytest.raises(Forbidden):  # receipt is confirmed by the receiving duty officer
         service.acknowledge(
-            db_session=db_session, clock=c, actor=reporter, incident_id=incident.id, obligation_id=first.id, note=None
+            db_session=db_session,
+            clock=c,
+            actor=reporter,
+            incident_id=incident.id,
+            obligation_id=to_county.id,
+            receipt=Acknowledge(received_at=c.now(), received_by="甲矿"),
         )
 
 

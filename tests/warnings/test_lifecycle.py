@@ -27,6 +27,7 @@ BAOTOU_CITY = actor(Role.CITY_OFFICER, "150200", "baotou_duty")
 BAIYUN_COUNTY = actor(Role.COUNTY_OFFICER, "150206", "baiyun_duty")  # 白云鄂博矿区
 GUYANG_COUNTY = actor(Role.COUNTY_OFFICER, "150222", "guyang_duty")
 ORDOS_CITY = actor(Role.CITY_OFFICER, "150600", "ordos_duty")
+ORDOS_MET = actor(Role.MET_OFFICER, "150600", "ordos_met")  # 鄂尔多斯市气象局 (003#L6 3.3.2)
 
 POND_FIELDS = {
     "可能影响范围": "尾矿库下游2公里",
@@ -186,10 +187,10 @@ def test_levels_a_hazard_does_not_have_are_refused(
         }
     )
     if allowed:
-        assert service.create(db_session=db_session, clock=clock(), actor=ORDOS_CITY, data=data).level == level
+        assert service.create(db_session=db_session, clock=clock(), actor=ORDOS_MET, data=data).level == level
     else:
         with pytest.raises(InvalidInput):
-            service.create(db_session=db_session, clock=clock(), actor=ORDOS_CITY, data=data)
+            service.create(db_session=db_session, clock=clock(), actor=ORDOS_MET, data=data)
 
 
 def test_rainstorm_goes_to_network_wide_sms(
@@ -209,8 +210,8 @@ def test_rainstorm_goes_to_network_wide_sms(
             "fields": {"起始时间": "2026-11-23 18:00", "可能影响范围": "全市", "预警时效": "24小时"},
         }
     )
-    warning = service.create(db_session=db_session, clock=clock(), actor=ORDOS_CITY, data=data)
-    service.issue(db_session=db_session, clock=clock(), actor=ORDOS_CITY, warning_id=warning.id)
+    warning = service.create(db_session=db_session, clock=clock(), actor=ORDOS_MET, data=data)
+    service.issue(db_session=db_session, clock=clock(), actor=ORDOS_MET, warning_id=warning.id)
     channels = {(d.channel, d.recipient) for d in service.deliveries(db_session=db_session, warning=warning)}
     assert ("sms", service.NETWORK_SMS) in channels and ("file", str(tmp_path / "broadcast")) in channels
     assert all(d.status is DeliveryStatus.QUEUED for d in service.deliveries(db_session=db_session, warning=warning))
@@ -354,8 +355,8 @@ def test_exercises_never_go_to_network_sms(db_session: Session, divisions: int) 
             "fields": {"起始时间": "2026-11-23 18:00", "可能影响范围": "全市", "预警时效": "24小时"},
         }
     )
-    warning = service.create(db_session=db_session, clock=clock(), actor=ORDOS_CITY, data=data)
-    service.issue(db_session=db_session, clock=clock(), actor=ORDOS_CITY, warning_id=warning.id)
+    warning = service.create(db_session=db_session, clock=clock(), actor=ORDOS_MET, data=data)
+    service.issue(db_session=db_session, clock=clock(), actor=ORDOS_MET, warning_id=warning.id)
     assert all(d.channel != "sms" for d in service.deliveries(db_session=db_session, warning=warning))
     (alert,) = service.messages(db_session=db_session, warning=warning)
     assert "<status>Exercise</status>" in alert.xml

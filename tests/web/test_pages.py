@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests import factories
-from tests.factories.incidents import initial, jiuyuan_people
+from tests.factories.incidents import T0, initial, jiuyuan_people
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Role
 from yingji.core.clock import FixedClock
@@ -23,6 +23,9 @@ pytestmark = pytest.mark.db
 
 JIUYUAN = Actor(username="jiuyuan_duty", role=Role.COUNTY_OFFICER, division_code="150207")
 DONGSHENG = Actor(username="dongsheng_duty", role=Role.COUNTY_OFFICER, division_code="150602")
+ORDOS_MET = Actor(username="ordos_met", role=Role.MET_OFFICER, division_code="150600")
+COUNTY_BUREAU = "事发地旗县级应急管理局（矿山安全监管局）"
+RECEIPT = {"received_at": T0.isoformat(), "received_by": "王值班"}
 
 
 @pytest.fixture
@@ -57,12 +60,29 @@ def test_the_room_shows_assessment_basis_clocks_and_suggestions(
     assert 'id="start-response"' in html  # a command role may start; the plan decides whether it may
 
 
+def test_the_room_offers_each_account_only_the_receipts_it_may_record(
+    client: TestClient, people: dict[str, dict[str, str]], incident: dict[str, Any]
+) -> None:
+    """The county confirms what reaches the county; the city may confirm it too, as its superior (000#L520-L522)."""
+    forms = 'class="form inline receipt"'
+    county = client.get(f"/console/incidents/{incident['id']}", headers=people["county"]).text
+    city = client.get(f"/console/incidents/{incident['id']}", headers=people["city"]).text
+    to_county = [o for o in incident["obligations"] if o["to"] == COUNTY_BUREAU]
+    to_city = [o for o in incident["obligations"] if o["to"] == "包头市应急管理局（矿山安全监管局）"]
+    assert to_county and to_city
+    for o in to_county:
+        assert f"/obligations/{o['id']}/ack" in county and f"/obligations/{o['id']}/ack" in city
+    for o in to_city:
+        assert f"/obligations/{o['id']}/ack" not in county and f"/obligations/{o['id']}/ack" in city
+    assert forms in county and "接收机关的上级代为确认" in city and 'name="received_by"' in city
+
+
 def test_the_room_is_read_only_for_an_expert(
     client: TestClient, people: dict[str, dict[str, str]], incident: dict[str, Any]
 ) -> None:
     html = client.get(f"/console/incidents/{incident['id']}", headers=people["expert"]).text
     assert "某矿透水事故" in html
-    assert 'id="start-response"' not in html and "登记已报" not in html and "调派</button>" not in html
+    assert 'id="start-response"' not in html and "登记接报" not in html and "调派</button>" not in html
 
 
 @pytest.mark.parametrize(
@@ -124,9 +144,9 @@ def test_composer_offers_the_plans_on_the_officers_line() -> None:
         "dongsheng-2024",
         "ordos-noncoal-2024",
         "ordos-industry-trade-2024",
-        "ordos-weather-2024",
-    }
+    }  # weather warnings are made by the meteorological authority only (003#L6 3.3.2)
     assert {p.id for p in composable_plans(JIUYUAN)} == {"baotou-coal-2025", "baotou-noncoal-2025"}
+    assert {p.id for p in composable_plans(ORDOS_MET)} == {"ordos-weather-2024"}
 
 
 def test_the_composer_asks_only_what_a_person_writes() -> None:
@@ -179,9 +199,9 @@ def test_the_room_stamp_moves_with_the_timeline_and_stays_in_scope(
 ) -> None:
     stamp = pages.incident_stamp(db_session, factories.CLOCK, JIUYUAN, incident["id"])
     assert stamp is not None
-    clock = next(o for o in incident["obligations"] if o["due_at"] and not o["acknowledged_at"])
+    clock = next(o for o in incident["obligations"] if o["to"] == COUNTY_BUREAU and not o["acknowledged_at"])
     acked = client.post(
-        f"/api/incidents/{incident['id']}/obligations/{clock['id']}/ack", json={}, headers=people["county"]
+        f"/api/incidents/{incident['id']}/obligations/{clock['id']}/ack", json=RECEIPT, headers=people["county"]
     )
     assert acked.status_code == 200
     assert pages.incident_stamp(db_session, factories.CLOCK, JIUYUAN, incident["id"]) != stamp
@@ -203,9 +223,9 @@ def test_late_counts_in_sql_agree_with_is_late(
     """The grouped count the lists use is `is_late` as SQL: one acknowledged on time, one late, the rest open."""
     from yingji.incidents import service
 
-    clocks = [o for o in incident["obligations"] if o["due_at"] and o["kind"] == "report"]
+    clocks = [o for o in incident["obligations"] if o["due_at"] and o["to"] == COUNTY_BUREAU]
     base = f"/api/incidents/{incident['id']}/obligations"
-    assert client.post(f"{base}/{clocks[0]['id']}/ack", json={}, headers=people["county"]).status_code == 200
+    assert client.post(f"{base}/{clocks[0]['id']}/ack", json=RECEIPT, headers=people["county"]).status_code == 200
     clock = FixedClock(factories.CLOCK.now())
     clock.advance(hours=hours)
     row = service.get(db_session=db_session, actor=JIUYUAN, incident_id=incident["id"])

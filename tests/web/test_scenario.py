@@ -121,6 +121,18 @@ def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dic
     assert "剩余" in clocks or "已超时" in clocks
     shot(officer, "scenario-3-report")
 
+    # the district bureau records the unit's phone report as received: when it arrived and who took it
+    phone = (
+        officer.locator("#clocks tr", has_text="单位负责人").filter(has_text="东胜区应急管理局").filter(has_text="电话")
+    )
+    phone.locator("[name=received_by]").fill("王值班")
+    phone.locator("button[type=submit]").click()
+    officer.wait_for_function(
+        "[...document.querySelectorAll('#clocks tr')].some(r => r.innerText.includes('王值班')"
+        " && r.innerText.includes('接收机关确认'))"
+    )
+    assert officer.evaluate("document.documentElement.scrollWidth <= 1366")
+
     # the duty officer is not offered 启动响应: the plan gives the Ⅳ-level response to the district HQ
     assert officer.locator("#start-response").count() == 0
     assert "启动响应" not in officer.inner_text("#command")

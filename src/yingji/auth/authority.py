@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from yingji.auth.actor import Actor
-from yingji.auth.roles import Role
-from yingji.plans.schema import Authority, GovernmentLevel
+from yingji.auth.roles import Permission, Role
+from yingji.plans.schema import Authority, GovernmentLevel, IssuingAuthority
 
 OFFICER_OF_LEVEL = {GovernmentLevel.CITY: Role.CITY_OFFICER, GovernmentLevel.COUNTY: Role.COUNTY_OFFICER}
 
@@ -26,6 +26,24 @@ def roles_for(authority: Authority, level: GovernmentLevel) -> frozenset[Role]:
 def office_roles(level: GovernmentLevel) -> frozenset[Role]:
     """Who staffs a level of government's duty office or HQ (issues its warnings, releases its information)."""
     return roles_for(Authority.HQ_OFFICE, level)
+
+
+# Making a warning needs the permission of the kind of body its colour comes from.
+MAKES_WARNINGS = {
+    IssuingAuthority.GOVERNMENT: Permission.WARNINGS_MANAGE,
+    IssuingAuthority.METEOROLOGICAL: Permission.METEOROLOGICAL_WARNINGS,
+}
+
+
+def may_issue_as(actor: Actor, authority: IssuingAuthority, level: GovernmentLevel) -> bool:
+    """Return whether the actor's role may speak for an issuing body of this kind at that level (place apart).
+
+    Governments issue through their duty offices and HQs; the meteorological authority only through the accounts its
+    permission is given to — 其它任何组织、个人不得制作和向社会发布 (003#L6 3.3.2).
+    """
+    if authority is IssuingAuthority.GOVERNMENT:
+        return actor.role in office_roles(level)
+    return actor.has(MAKES_WARNINGS[authority])
 
 
 def may_act_for(actor: Actor, authority: Authority, *, plan_level: GovernmentLevel, jurisdiction: str) -> bool:

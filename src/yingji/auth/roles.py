@@ -13,6 +13,7 @@ class Role(StrEnum):
     EXPERT = "expert"  # 专家（查阅；评审项目中评分）
     ADMIN = "admin"  # 系统管理员
     GRASSROOTS_OFFICER = "grassroots_officer"  # 街道（苏木乡镇）、社区（嘎查村）工作人员
+    MET_OFFICER = "met_officer"  # 气象部门值班员（本级气象主管部门）
 
 
 ROLE_LABELS = {
@@ -23,6 +24,7 @@ ROLE_LABELS = {
     Role.EXPERT: "专家",
     Role.ADMIN: "系统管理员",
     Role.GRASSROOTS_OFFICER: "街道社区工作人员",
+    Role.MET_OFFICER: "气象部门值班员",
 }
 
 
@@ -46,6 +48,7 @@ class Permission(StrEnum):
     INCIDENTS_REPORT = "incidents.report"  # 提交事故初报、续报、终报
     INCIDENTS_COMMAND = "incidents.command"  # 事故处置：登记报告、任务、调派、响应（须为预案规定的机关）
     WARNINGS_MANAGE = "warnings.manage"  # 起草、发布、调整、解除预警（须为预案规定的发布机关）
+    METEOROLOGICAL_WARNINGS = "warnings.meteorological"  # 制作、发布、调整、解除本级气象灾害预警（气象主管部门）
 
 
 _READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
@@ -87,8 +90,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.EXPERT: frozenset(_READ | {Permission.PROGRAMME_SCORE}),
-    Role.ADMIN: frozenset(Permission),
+    # An administrator runs the system; it does not speak for the meteorological authority (003#L6 3.3.2).
+    Role.ADMIN: frozenset(Permission) - {Permission.METEOROLOGICAL_WARNINGS},
     Role.GRASSROOTS_OFFICER: frozenset({Permission.REGISTRY_READ, Permission.PROPERTY_SUPERVISE}),
+    Role.MET_OFFICER: frozenset(_READ | {Permission.METEOROLOGICAL_WARNINGS}),
 }
 
 PERMISSION_LABELS = {
@@ -111,4 +116,5 @@ PERMISSION_LABELS = {
     Permission.INCIDENTS_REPORT: "报告事故",
     Permission.INCIDENTS_COMMAND: "事故处置",
     Permission.WARNINGS_MANAGE: "起草和发布预警",
+    Permission.METEOROLOGICAL_WARNINGS: "制作发布气象灾害预警",
 }

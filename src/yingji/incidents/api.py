@@ -110,7 +110,8 @@ def acknowledge(
     clock: CurrentClock,
     actor: CurrentActor,
 ) -> ObligationAck:
-    """登记一项报告义务已完成（谁、何时）；超过时限完成的标为迟报。"""
+    """接报登记：由接收机关（或其上级代为）登记报告实际送达的时间和接报人；接收机关不在本平台时由报送机关登记。
+    送达晚于时限的标为迟报。"""
     with transaction(db_session):
         row = service.acknowledge(
             db_session=db_session,
@@ -118,9 +119,9 @@ def acknowledge(
             actor=actor,
             incident_id=incident_id,
             obligation_id=obligation_id,
-            note=body.note,
+            receipt=body,
         )
-        return ObligationAck(id=row.id, acknowledged_at=row.acknowledged_at, late=service.is_late(row, clock.now()))
+        return reads.ack(row, clock.now())
 
 
 @router.post("/{incident_id}/responses", status_code=201, response_model=ResponseStarted)

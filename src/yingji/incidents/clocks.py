@@ -46,7 +46,7 @@ def check_clocks(*, db_session: Session, clock: Clock) -> int:
             incident=incident,
             actor="system",
             kind="obligation.overdue",
-            summary=f"迟报：{obligation.from_body}→{obligation.to_body} 已超过时限",
+            summary=f"迟报：{obligation.from_body}→{obligation.to_body or '（预案未规定报送对象）'} 已超过时限",
             data={
                 "obligation_id": obligation.id,
                 "due_at": obligation.due_at.isoformat() if obligation.due_at else None,

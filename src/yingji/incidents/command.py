@@ -278,16 +278,22 @@ def update_task(
 def confirm_condition(
     *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, response_id: int, condition: str
 ) -> EndConditionCheck:
-    """Confirm one of the plan's end conditions (the on-site HQ's confirmation), with who and when."""
+    """Confirm one of the plan's end conditions, with who and when: only the responding HQ (the commanders and duty
+    officers of the plan's own government) confirms — another level's account neither helps nor hinders its end."""
     response = get_response(db_session=db_session, actor=actor, incident_id=incident_id, response_id=response_id)
     plan = loader.get(response.plan_id)
+    if not policy.confirms_end_conditions(actor, plan):
+        raise Forbidden(
+            reason=f"应急结束条件由负责该响应的“{plan.headquarters.name}”确认",
+            subcode="incident.end_condition.not_hq",
+            basis=[b.to_basis(rule="end_conditions", plan=plan.id) for b in plan.end_conditions.basis],
+        )
     if condition not in plan.end_conditions.all_of:
         raise InvalidInput(
             field="condition",
             reason=f"condition：不是{plan.metadata.title}的应急结束条件",
             details=[{"field": "condition", "problem": c} for c in plan.end_conditions.all_of],
         )
-    _writable(db_session, actor, incident_id)
     if response.ended_at is not None:
         raise Conflict(field="response_id", reason="该响应已结束")
     existing = db_session.scalars(
@@ -386,7 +392,7 @@ def _post_event_obligations(
             plan_id=plan.id,
             kind=ObligationKind.EVALUATION_REPORT,
             from_body=plan.headquarters.office,
-            to_body="、".join(post.evaluation_report_to) or "上一级人民政府",
+            to_body="、".join(post.evaluation_report_to),  # empty where the plan names no recipient (东胜区)
             form="document",
             due_at=due,
             window_minutes=None,

@@ -25,6 +25,16 @@ class ObligationKind(LabelledEnum):
     POST_EVENT = "post_event", "后期处置"
 
 
+class ReceiptRole(LabelledEnum):
+    """In what capacity an account recorded that a report was received (recorded as such)."""
+
+    RECEIVER = "receiver", "接收机关确认"
+    SUPERIOR = "superior", "接收机关的上级代为确认"
+    SENDER = "sender", "报送机关登记（接收机关不在本平台或预案未规定）"
+    SENDER_SUPERIOR = "sender_superior", "报送机关的上级登记（接收机关不在本平台或预案未规定）"
+    RESPONSIBLE = "responsible", "负责的指挥部确认"
+
+
 class TaskStatus(LabelledEnum):
     OPEN = "open", "待办"
     IN_PROGRESS = "in_progress", "进行中"

@@ -92,8 +92,11 @@ class Obligation(Base):
     form: Mapped[str] = mapped_column(String(16))  # any / phone / written / document
     due_at: Mapped[datetime | None] = mapped_column(index=True)  # None: the plan sets no time (“及时”)
     window_minutes: Mapped[int | None]
-    acknowledged_at: Mapped[datetime | None]
-    acknowledged_by: Mapped[str | None] = mapped_column(String(120))
+    acknowledged_at: Mapped[datetime | None]  # when the receipt was recorded
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120))  # the account that recorded it
+    acknowledged_as: Mapped[str | None] = mapped_column(String(24))  # ReceiptRole: receiver, superior …
+    received_at: Mapped[datetime | None]  # when the report actually arrived (entered): 迟报 is judged on this
+    received_by: Mapped[str | None] = mapped_column(String(60))  # who took it (接报人)
     overdue_flagged_at: Mapped[datetime | None]  # set once by the clock checker: 迟报
     withdrawn_at: Mapped[datetime | None]  # no longer required (grade fell, or the plan no longer applies)
     basis: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

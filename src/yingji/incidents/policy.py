@@ -17,13 +17,13 @@ from yingji.core.labels import LabelledEnum
 from yingji.incidents.enums import IncidentStatus
 from yingji.incidents.models import Incident, ResponseRecord
 from yingji.plans import loader
-from yingji.plans.schema import Plan
+from yingji.plans.schema import Authority, Plan
 
 
 class IncidentAction(LabelledEnum):
     FOLLOW_UP = "follow_up", "续报"
     OVERRIDE_PLANS = "override_plans", "调整适用预案"
-    ACKNOWLEDGE = "acknowledge", "登记已报"
+    ACKNOWLEDGE = "acknowledge", "登记接报"
     START_RESPONSE = "start_response", "启动响应"
     DISPATCH = "dispatch", "调派"
     RECORD = "record", "记录现场情况"
@@ -52,6 +52,13 @@ def decides(actor: Actor, plan: Plan, level: int) -> bool:
     return authority is not None and may_act(actor, authority, meta.government_level, meta.jurisdiction)
 
 
+def confirms_end_conditions(actor: Actor, plan: Plan) -> bool:
+    """Whether the actor speaks for the HQ responding under this plan — its commanders and the duty officers of that
+    government, who staff its office: only they confirm its end conditions (not another level's accounts)."""
+    meta = plan.metadata
+    return may_act(actor, Authority.HQ_OFFICE, meta.government_level, meta.jurisdiction)
+
+
 def startable_levels(actor: Actor, incident: Incident, responded: Collection[str]) -> dict[str, list[int]]:
     """Per applicable plan without a response yet, the levels this actor's body may start (empty plans left out)."""
     if not actor.has(Permission.INCIDENTS_COMMAND):
@@ -67,18 +74,24 @@ def startable_levels(actor: Actor, incident: Incident, responded: Collection[str
     return found
 
 
-def incident_actions(actor: Actor, incident: Incident, startable: dict[str, list[int]]) -> list[IncidentAction]:
+def incident_actions(
+    actor: Actor, incident: Incident, startable: dict[str, list[int]], *, receivable: bool
+) -> list[IncidentAction]:
+    """``receivable``: some open obligation is this caller's to record (as receiver, superior … — see receipts)."""
     open_ = incident.status is not IncidentStatus.ENDED
     officer = actor.has(Permission.INCIDENTS_COMMAND)
     reporter = actor.has(Permission.INCIDENTS_REPORT)
     return [
-        *allowed(actor, Permission.PLANS_READ, [(IncidentAction.FOLLOW_UP, reporter)]),
+        *allowed(
+            actor,
+            Permission.PLANS_READ,
+            [(IncidentAction.FOLLOW_UP, reporter), (IncidentAction.ACKNOWLEDGE, receivable)],
+        ),
         *allowed(
             actor,
             Permission.INCIDENTS_COMMAND,
             [
                 (IncidentAction.OVERRIDE_PLANS, officer and open_),
-                (IncidentAction.ACKNOWLEDGE, officer),
                 (IncidentAction.START_RESPONSE, bool(startable)),
                 (IncidentAction.DISPATCH, open_),
                 (IncidentAction.RECORD, open_),
@@ -100,7 +113,7 @@ def response_actions(actor: Actor, response: ResponseRecord) -> list[ResponseAct
         [
             (ResponseAction.ADJUST, current),
             (ResponseAction.UPDATE_TASKS, True),
-            (ResponseAction.CONFIRM_END_CONDITION, True),
+            (ResponseAction.CONFIRM_END_CONDITION, confirms_end_conditions(actor, plan)),
             (ResponseAction.END, current and decides(actor, plan, response.started_level)),
         ],
     )

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock
-from yingji.incidents import policy, service
-from yingji.incidents.models import Incident, ResponseRecord
+from yingji.incidents import policy, receipts, service
+from yingji.incidents.enums import ReceiptRole
+from yingji.incidents.models import Incident, Obligation, ResponseRecord
 from yingji.incidents.schemas import (
     AssessmentRead,
     IncidentRead,
     IncidentSummary,
+    ObligationAck,
     ObligationRead,
     PlanRef,
     ResponseRead,
@@ -64,6 +67,14 @@ def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) ->
         select(ResponseRecord).where(ResponseRecord.incident_id == incident.id).order_by(ResponseRecord.id)
     ).all()
     startable = policy.startable_levels(actor, incident, {r.plan_id for r in responses})
+    obligations = service.obligations(db_session=db_session, incident=incident)
+    record_as = {
+        o.id: role
+        for o in obligations
+        if o.acknowledged_at is None
+        and o.withdrawn_at is None
+        and (role := receipts.receipt_role(actor, incident, o)) is not None
+    }
     return IncidentRead(
         id=incident.id,
         title=incident.title,
@@ -113,11 +124,16 @@ def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) ->
                 due_at=o.due_at,
                 acknowledged_at=o.acknowledged_at,
                 acknowledged_by=o.acknowledged_by,
+                acknowledged_as=_capacity(o),
+                acknowledged_as_label=None if (capacity := _capacity(o)) is None else capacity.label,
+                received_at=o.received_at,
+                received_by=o.received_by,
                 late=service.is_late(o, now),
                 withdrawn_at=o.withdrawn_at,
+                record_as=record_as.get(o.id),
                 basis=list(o.basis),
             )
-            for o in service.obligations(db_session=db_session, incident=incident)
+            for o in obligations
         ],
         responses=[
             ResponseRead(
@@ -136,6 +152,23 @@ def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) ->
             )
             for r in responses
         ],
-        allowed_actions=policy.incident_actions(actor, incident, startable),
+        allowed_actions=policy.incident_actions(actor, incident, startable, receivable=bool(record_as)),
         startable_levels=startable,
+    )
+
+
+def _capacity(obligation: Obligation) -> ReceiptRole | None:
+    return None if obligation.acknowledged_as is None else ReceiptRole(obligation.acknowledged_as)
+
+
+def ack(obligation: Obligation, now: datetime) -> ObligationAck:
+    """The answer to a receipt: what was recorded, and whether the report came late."""
+    return ObligationAck(
+        id=obligation.id,
+        acknowledged_at=obligation.acknowledged_at,
+        acknowledged_by=obligation.acknowledged_by,
+        acknowledged_as=_capacity(obligation),
+        received_at=obligation.received_at,
+        received_by=obligation.received_by,
+        late=service.is_late(obligation, now),
     )

@@ -79,7 +79,7 @@ def render(*, db_session: Session, incident: Incident, clock: Clock) -> str:
             escape(o.to_body),
             escape(o.form),
             _time(o.due_at),
-            _time(o.acknowledged_at),
+            _time(o.received_at) + (escape(f"（接报人：{o.received_by}）") if o.received_by else ""),
             '<span class="late">迟报</span>' if service.is_late(o, now) else "",
         ]
         for o in service.obligations(db_session=db_session, incident=incident)
@@ -103,7 +103,7 @@ def render(*, db_session: Session, incident: Incident, clock: Clock) -> str:
         + "<h2>二、预案研判</h2>"
         + _table(["预案", "事故等级", "响应级别", "决定机关", "信息发布", "依据"], assessed)
         + "<h2>三、信息报告时限</h2>"
-        + _table(["报告人", "接报机关", "方式", "时限", "完成时间", ""], clocks)
+        + _table(["报告人", "接报机关", "方式", "时限", "接报时间", ""], clocks)
         + "<h2>四、应急响应</h2>"
         + _table(["预案", "级别", "决定机关", "启动", "结束"], responses)
         + "<h2>五、时间线</h2>"

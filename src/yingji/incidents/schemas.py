@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.paging import Filters
 from yingji.core.schemas import YingjiModel
-from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind, TaskStatus
+from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind, ReceiptRole, TaskStatus
 from yingji.incidents.policy import IncidentAction, ResponseAction
 from yingji.plans.schema import ReportKind
 from yingji.registry.schemas import Latitude, Longitude
@@ -103,6 +103,10 @@ class ConfirmCondition(YingjiModel):
 
 
 class Acknowledge(YingjiModel):
+    """接报登记：报告实际送达的时间和接报人；由接收机关（或其上级代为）登记。"""
+
+    received_at: AwareDatetime = Field(description="接报时间（报告实际送达的时间，不晚于当前时间）")
+    received_by: str = Field(min_length=1, max_length=60, description="接报人")
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -195,10 +199,15 @@ class ObligationRead(YingjiModel):
     form: str
     form_label: str
     due_at: datetime | None
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None
+    acknowledged_at: datetime | None = Field(description="登记时间")
+    acknowledged_by: str | None = Field(description="登记账号")
+    acknowledged_as: ReceiptRole | None = Field(description="登记身份：接收机关、其上级代为确认、报送机关登记……")
+    acknowledged_as_label: str | None
+    received_at: datetime | None = Field(description="接报时间（报告实际送达）；迟报据此判断")
+    received_by: str | None = Field(description="接报人")
     late: bool
     withdrawn_at: datetime | None
+    record_as: ReceiptRole | None = Field(description="本账号可以何种身份登记接报；为空表示不能登记")
     basis: list[dict[str, Any]]
 
 
@@ -256,6 +265,10 @@ class IncidentRead(IncidentBase):
 class ObligationAck(YingjiModel):
     id: int
     acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    acknowledged_as: ReceiptRole | None
+    received_at: datetime | None
+    received_by: str | None
     late: bool
 
 

@@ -16,13 +16,20 @@ from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
-from yingji.core.clock import Clock
-from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction
+from yingji.core.clock import Clock, to_local
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, OutOfJurisdiction
 from yingji.core.paging import PageParams, paginate
-from yingji.incidents import policy, timeline
+from yingji.incidents import policy, receipts, timeline
 from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind
 from yingji.incidents.models import Assessment, Incident, Obligation, Report
-from yingji.incidents.schemas import Casualties, FollowUpReport, IncidentFilters, InitialReport, PlanOverride
+from yingji.incidents.schemas import (
+    Acknowledge,
+    Casualties,
+    FollowUpReport,
+    IncidentFilters,
+    InitialReport,
+    PlanOverride,
+)
 from yingji.plans import loader
 from yingji.plans.schema import Plan, ReportKind, Sector
 from yingji.registry.models import Division, Mine, Organisation
@@ -160,7 +167,7 @@ def _late_sql(now: datetime) -> ColumnElement[bool]:
         Obligation.kind != ObligationKind.SUPPLEMENTARY_WINDOW,
         or_(
             and_(Obligation.acknowledged_at.is_(None), Obligation.due_at < now),
-            Obligation.acknowledged_at > Obligation.due_at,
+            Obligation.received_at > Obligation.due_at,
         ),
     )
 
@@ -206,13 +213,14 @@ def reports(*, db_session: Session, incident: Incident) -> list[Report]:
 
 
 def is_late(obligation: Obligation, now: datetime) -> bool:
-    """迟报: acknowledged after its due time, or still open past it."""
+    """迟报: received after its due time (the time entered, not when it was recorded), or still open past it."""
     if obligation.due_at is None or obligation.withdrawn_at is not None:
         return False
     if obligation.kind is ObligationKind.SUPPLEMENTARY_WINDOW:
         return False
-    done = obligation.acknowledged_at
-    return (done or now) > obligation.due_at
+    if obligation.acknowledged_at is not None:
+        return (obligation.received_at or obligation.acknowledged_at) > obligation.due_at
+    return now > obligation.due_at
 
 
 # --- intake ---------------------------------------------------------------------------------------------------------
@@ -280,19 +288,33 @@ def _resolve_enterprise(db_session: Session, actor: Actor, report: InitialReport
         enterprise_id = enterprise_id or mine.enterprise_id
     if actor.organisation_id is not None and enterprise_id != actor.organisation_id:
         raise Forbidden(reason="企业用户只能报告本企业的事故")
-    _place_matches(db_session, report, enterprise_id, mine_id)
+    _place_matches(db_session, actor, report, enterprise_id, mine_id)
     return enterprise_id, mine_id
 
 
-def _place_matches(db_session: Session, report: InitialReport, enterprise_id: int | None, mine_id: int | None) -> None:
-    """The place decides the plans and who sees the incident, so it must be where the mine (or unit) is."""
+def _place_matches(
+    db_session: Session, actor: Actor, report: InitialReport, enterprise_id: int | None, mine_id: int | None
+) -> None:
+    """The place decides the plans and who sees the incident, so it must be where the mine (or unit) is.
+
+    An enterprise files only in a county where its unit or one of its mines is: it cannot put an incident into
+    another county's jurisdiction. An officer may place a unit's accident anywhere in the unit's city (work away
+    from its seat), since the officer answers for the place.
+    """
+    county = divisions.county_of(report.division_code)
     if mine_id is not None:
         mine = db_session.get_one(Mine, mine_id)
-        if report.division_code[:6] != mine.division_code[:6]:
+        if county != divisions.county_of(mine.division_code):
             raise InvalidInput(field="division_code", reason=f"division_code：事发地应为矿山所在的{mine.division_code}")
     elif enterprise_id is not None:
         unit = db_session.get_one(Organisation, enterprise_id)
-        if not divisions.contains(divisions.city_of(unit.division_code), report.division_code):
+        if actor.organisation_id is not None:
+            mines = db_session.scalars(select(Mine.division_code).where(Mine.enterprise_id == enterprise_id))
+            if county not in {divisions.county_of(code) for code in (unit.division_code, *mines)}:
+                raise InvalidInput(
+                    field="division_code", reason="division_code：企业只能在本单位或其矿山所在的旗县区报告事故"
+                )
+        elif not divisions.contains(divisions.city_of(unit.division_code), report.division_code):
             raise InvalidInput(field="division_code", reason="division_code：事发地不在该单位所在的市")
 
 
@@ -673,20 +695,33 @@ def _open_obligations(
 
 
 def acknowledge(
-    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, obligation_id: int, note: str | None
+    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, obligation_id: int, receipt: Acknowledge
 ) -> Obligation:
-    """Record that a report was received (by the receiving duty officer: who, when); after its due time it is 迟报."""
-    require_officer(actor)
+    """Record that a report was received: when it arrived (entered) and who took it, by the receiving body or its
+    superior (recorded as such — see ``receipts``); received after its due time it is 迟报."""
     incident = lock(db_session, get(db_session=db_session, actor=actor, incident_id=incident_id))
     obligation = db_session.get(Obligation, obligation_id)
     if obligation is None or obligation.incident_id != incident.id:
         raise NotFound(kind="报告义务", key=str(obligation_id))
+    capacity = receipts.receipt_role(actor, incident, obligation)
+    if capacity is None:
+        if obligation.kind is ObligationKind.SUPPLEMENTARY_WINDOW:
+            raise InvalidState(
+                field="obligation_id", reason="伤亡补报期到期即止，无需登记", subcode="incident.receipt.window"
+            )
+        raise Forbidden(reason=receipts.who_records(obligation), subcode="incident.receipt.not_receiver")
     if obligation.acknowledged_at is not None:
         return obligation
     if obligation.withdrawn_at is not None:
         raise Conflict(field="obligation_id", reason="该报告义务已不再需要（等级下降或预案变更）")
     now = clock.now()
+    if receipt.received_at > now:
+        raise InvalidInput(field="received_at", reason="received_at：接报时间不能晚于当前时间")
+    if receipt.received_at < incident.occurred_at:
+        raise InvalidInput(field="received_at", reason="received_at：接报时间不能早于事故发生时间")
     obligation.acknowledged_at, obligation.acknowledged_by = now, actor.username
+    obligation.acknowledged_as = capacity.value
+    obligation.received_at, obligation.received_by = receipt.received_at, receipt.received_by
     db_session.flush()
     late = is_late(obligation, now)
     timeline.record_event(
@@ -695,9 +730,17 @@ def acknowledge(
         incident=incident,
         actor=actor.username,
         kind="obligation.met",
-        summary=f"{obligation.from_body}→{obligation.to_body}（{form_label(obligation.form)}）已完成"
+        summary=f"{obligation.from_body}→{obligation.to_body or '（未规定）'}（{form_label(obligation.form)}）已完成："
+        f"{receipt.received_by} {to_local(receipt.received_at):%m-%d %H:%M} 接报（{capacity.label}）"
         f"{'，迟报' if late else ''}",
-        data={"obligation_id": obligation.id, "late": late, "note": note},
+        data={
+            "obligation_id": obligation.id,
+            "late": late,
+            "note": receipt.note,
+            "received_at": receipt.received_at.isoformat(),
+            "received_by": receipt.received_by,
+            "acknowledged_as": capacity.value,
+        },
     )
     audit.record(
         db_session=db_session,
@@ -706,7 +749,14 @@ def acknowledge(
         action="incidents.obligation",
         target_kind="obligation",
         target_key=str(obligation.id),
-        after={"acknowledged_at": now.isoformat(), "late": late, "note": note},
+        after={
+            "acknowledged_at": now.isoformat(),
+            "acknowledged_as": capacity.value,
+            "received_at": receipt.received_at.isoformat(),
+            "received_by": receipt.received_by,
+            "late": late,
+            "note": receipt.note,
+        },
     )
     return obligation
 

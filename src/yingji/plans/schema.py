@@ -267,6 +267,13 @@ class Response(YingjiModel):
 # --- warnings -------------------------------------------------------------------------------------------------------
 
 
+class IssuingAuthority(StrEnum):
+    """Which kind of body makes and issues a colour of warning; the account layer says who may act for it."""
+
+    GOVERNMENT = "government"  # 人民政府及其指挥部（指挥员、本级值班员）
+    METEOROLOGICAL = "meteorological"  # 气象主管部门：其它任何组织不得制作和发布（003#L6 3.3.2）
+
+
 class WarningLevelSpec(YingjiModel):
     level: WarningLevel
     name: Text
@@ -275,8 +282,23 @@ class WarningLevelSpec(YingjiModel):
     issuer_levels: list[GovernmentLevel] = Field(
         min_length=1, description="发布机关所在的政府层级（旗县区、市、自治区）：据此确定可代表其发布的账号"
     )
+    issuer_authority: IssuingAuthority = Field(
+        default=IssuingAuthority.GOVERNMENT,
+        description="制作并发布该级预警的机关类别；government 以发布地的人民政府署名，其他类别以所列唯一机关署名",
+    )
+    issuer_authority_basis: SeedRef | None = None
     actions: list[Text] = Field(default_factory=list, description="该级新增的预警行动（累加）")
     basis: list[SeedRef] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _named_issuer_outside_government(self) -> WarningLevelSpec:
+        if self.issuer_authority is IssuingAuthority.GOVERNMENT:
+            return self
+        if self.issuer_authority_basis is None:
+            raise ValueError("issuer_authority 不是 government 时须给出 issuer_authority_basis")
+        if len(self.issuers) != 1:
+            raise ValueError("issuer_authority 不是 government 时 issuers 须只列一个机关（发布单位即以其署名）")
+        return self
 
 
 class Warning(YingjiModel):
@@ -349,9 +371,23 @@ class ReportContent(Cited):
     fields: list[Text] = Field(min_length=1)
 
 
+class BodyLevel(StrEnum):
+    """Where a body of the reporting chain stands: inside the accident unit or at a level of government."""
+
+    UNIT = "unit"  # 事故单位（现场人员、单位负责人）
+    COUNTY = "county"  # 旗县区
+    CITY = "city"  # 盟市
+    REGION = "region"  # 自治区
+    NATION = "nation"  # 国家（含国家矿山安全监察局及其派出机构）
+
+
 class Reporting(YingjiModel):
     first_reporter: Body = Field(description="链条起点，通常为事故现场有关人员")
     steps: list[ReportStep] = Field(min_length=1)
+    body_levels: dict[Body, BodyLevel] = Field(
+        min_length=1,
+        description="链条上（及总结评估报告接收方）每个机关所在的层级：据此确定由哪一级的账号确认接收",
+    )
     skip_level: CitedText | None = Field(default=None, description="越级上报")
     contents: list[ReportContent] = Field(default_factory=list)
     prohibited: CitedText | None = Field(default=None, description="不得迟报、漏报、谎报、瞒报")
@@ -363,6 +399,14 @@ class Reporting(YingjiModel):
             if step.from_body not in reached:
                 raise ValueError(f"steps[{index}] 的 from「{step.from_body}」此前没有收到报告（链条断开）")
             reached.update(step.to)
+        return self
+
+    @model_validator(mode="after")
+    def _every_body_has_a_level(self) -> Reporting:
+        named = [self.first_reporter] + [b for step in self.steps for b in (step.from_body, *step.to)]
+        missing = [b for b in dict.fromkeys(named) if b not in self.body_levels]
+        if missing:
+            raise ValueError(f"body_levels 缺少：{'、'.join(missing)}")
         return self
 
 
@@ -579,6 +623,15 @@ class Plan(YingjiModel):
                     raise ValueError(f"事故类预案必须包含 {part}")
         if self.metadata.kind is PlanKind.METEOROLOGICAL and self.meteorological is None:
             raise ValueError("气象灾害预案必须包含 meteorological")
+        return self
+
+    @model_validator(mode="after")
+    def _evaluation_recipients_have_levels(self) -> Plan:
+        if self.reporting is None:
+            return self
+        missing = [b for b in self.post_event.evaluation_report_to if b not in self.reporting.body_levels]
+        if missing:
+            raise ValueError(f"reporting.body_levels 缺少总结评估报告接收方：{'、'.join(missing)}")
         return self
 
     @model_validator(mode="after")

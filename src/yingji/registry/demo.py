@@ -134,6 +134,7 @@ DEMO_USERS = (
     ("baotou_commander", "包头市指挥员", Role.HQ_COMMANDER, "150200"),
     ("ordos_commander", "鄂尔多斯市指挥员", Role.HQ_COMMANDER, "150600"),
     ("dongsheng_commander", "东胜区指挥员", Role.HQ_COMMANDER, "150602"),
+    ("ordos_met", "鄂尔多斯市气象局值班员", Role.MET_OFFICER, "150600"),
     ("jiaotong_street", "东胜区交通街道工作人员", Role.GRASSROOTS_OFFICER, "150602001"),
     ("jinxiu_community", "交通街道锦秀社区工作人员", Role.GRASSROOTS_OFFICER, "150602001002"),
 )
@@ -154,7 +155,8 @@ def ensure_demo_users(*, db_session: Session, clock: Clock) -> tuple[str, list[s
 
 
 def issue_demo_warnings(*, db_session: Session, clock: Clock) -> list[int]:
-    """One warning in force of each kind, issued by the bodies the plans name (a city for yellow)."""
+    """One warning in force of each kind, issued by the bodies the plans name (a city for yellow, the city's
+    meteorological bureau for the weather warning)."""
     from yingji.warnings import service as warnings
     from yingji.warnings.models import EarlyWarning
     from yingji.warnings.schemas import WarningDraft
@@ -163,7 +165,7 @@ def issue_demo_warnings(*, db_session: Session, clock: Clock) -> list[int]:
         return []  # already has warnings: never add demo ones on top
 
     baotou = Actor(username="demo:baotou_duty", role=Role.CITY_OFFICER, division_code="150200")
-    ordos = Actor(username="demo:ordos_duty", role=Role.CITY_OFFICER, division_code="150600")
+    ordos_met = Actor(username="demo:ordos_met", role=Role.MET_OFFICER, division_code="150600")
     drafts = [
         (
             baotou,
@@ -186,7 +188,7 @@ def issue_demo_warnings(*, db_session: Session, clock: Clock) -> list[int]:
             ),
         ),
         (
-            ordos,
+            ordos_met,
             WarningDraft.model_validate(
                 {
                     "kind": "meteorological",

@@ -9,12 +9,12 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, false, literal, or_, true
 
 from yingji.auth.actor import Actor
-from yingji.auth.authority import office_roles
+from yingji.auth.authority import MAKES_WARNINGS, may_issue_as
 from yingji.auth.policy import allowed, place_of_level
 from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.labels import LabelledEnum
-from yingji.plans.schema import WarningLevelSpec
+from yingji.plans.schema import Plan, WarningLevelSpec
 from yingji.warnings.models import EarlyWarning, WarningArea, WarningStatus
 
 PUBLISHED = (WarningStatus.ISSUED, WarningStatus.LIFTED)
@@ -30,7 +30,14 @@ class WarningAction(LabelledEnum):
 
 def may_manage(actor: Actor) -> bool:
     """The issuing side sees drafts, proposals and delivery details; everyone else the published warnings."""
-    return actor.has(Permission.WARNINGS_MANAGE)
+    return any(actor.has(permission) for permission in MAKES_WARNINGS.values())
+
+
+def may_draft(actor: Actor, plan: Plan) -> bool:
+    """Whether the actor may make (draft) a warning under the plan: an account of the kind of body its colours come
+    from, at any level (a county office drafts what the city issues); others may only propose one (003#L6 3.3.2)."""
+    levels = plan.warning.levels if plan.warning is not None else []
+    return any(actor.has(MAKES_WARNINGS[spec.issuer_authority]) for spec in levels)
 
 
 def _overlaps(code: str) -> ColumnElement[bool]:
@@ -61,14 +68,14 @@ def issuing_division(actor: Actor, spec: WarningLevelSpec, area_codes: list[str]
     """The division whose government the actor issues this colour for, or None: one government, an office role."""
     for level in spec.issuer_levels:
         places = {place_of_level(level, code) for code in area_codes}
-        if actor.role in office_roles(level) and len(places) == 1 and actor.division_code in places:
+        if may_issue_as(actor, spec.issuer_authority, level) and len(places) == 1 and actor.division_code in places:
             return actor.division_code
     return None
 
 
 def is_issuer(actor: Actor, spec: WarningLevelSpec, warning: EarlyWarning) -> bool:
     """谁发布谁解除: an office account of the very government that issued."""
-    roles = any(actor.role in office_roles(level) for level in spec.issuer_levels)
+    roles = any(may_issue_as(actor, spec.issuer_authority, level) for level in spec.issuer_levels)
     return roles and actor.division_code == warning.issuer_division
 
 
@@ -79,7 +86,7 @@ def actions(actor: Actor, spec: WarningLevelSpec | None, warning: EarlyWarning) 
     in_force = warning.status is WarningStatus.ISSUED and is_issuer(actor, spec, warning)
     return allowed(
         actor,
-        Permission.WARNINGS_MANAGE,
+        MAKES_WARNINGS[spec.issuer_authority],
         [
             (WarningAction.ISSUE, may_issue),
             (WarningAction.REJECT, may_issue),

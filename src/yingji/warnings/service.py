@@ -22,7 +22,7 @@ from yingji.core.paging import PageParams, paginate
 from yingji.db import outbox
 from yingji.notify.channels import configured_recipients
 from yingji.plans import loader
-from yingji.plans.schema import Plan, Warning, WarningLevelSpec
+from yingji.plans.schema import IssuingAuthority, Plan, Warning, WarningLevelSpec
 from yingji.registry.models import Division
 from yingji.rules.levels import WarningLevel
 from yingji.rules.meteorological import hazard_level_allowed, network_sms_required
@@ -71,6 +71,10 @@ def _missing_user_fields(plan: Plan, fields: dict[str, str]) -> list[str]:
 
 def may_manage(actor: Actor) -> bool:
     return policy.may_manage(actor)
+
+
+def may_draft(actor: Actor, plan: Plan) -> bool:
+    return policy.may_draft(actor, plan)
 
 
 def get(*, db_session: Session, actor: Actor, warning_id: int) -> EarlyWarning:
@@ -133,6 +137,8 @@ def create(
     if plan is None:
         raise InvalidInput(field="plan_id", reason=f"plan_id：未知预案「{data.plan_id}」")
     _spec(plan, data.level)
+    if not proposed and not policy.may_draft(actor, plan):
+        raise _not_the_issuing_authority(plan)
     _check_kind(plan, data)
     for code in data.division_codes:
         if db_session.get(Division, code) is None:
@@ -179,6 +185,18 @@ def create(
     return warning
 
 
+def _not_the_issuing_authority(plan: Plan) -> Forbidden:
+    """制作: the plan's warnings come from another kind of body (weather warnings: the meteorological authority)."""
+    levels = _warning_part(plan).levels
+    issuers = "、".join(dict.fromkeys(issuer for spec in levels for issuer in spec.issuers))
+    cited = [spec.issuer_authority_basis for spec in levels if spec.issuer_authority_basis is not None]
+    return Forbidden(
+        subcode="warning.draft.not_issuer",
+        reason=f"{plan.metadata.title}的预警由“{issuers}”制作和发布",
+        basis=[b.to_basis(rule="issuer_for", plan=plan.id) for b in dict.fromkeys(cited)],
+    )
+
+
 def _may_propose_for(actor: Actor, code: str) -> bool:
     """Officers act in their jurisdiction; an enterprise (or a gateway of one) may propose only for its own city."""
     if actor.organisation_id is not None:
@@ -211,19 +229,20 @@ def _issuing_division(actor: Actor, spec: WarningLevelSpec, warning: EarlyWarnin
     division = policy.issuing_division(actor, spec, warning.division_codes)
     if division is not None:
         return division
+    cited = (*spec.basis, *([spec.issuer_authority_basis] if spec.issuer_authority_basis else []))
     raise Forbidden(
         subcode="warning.issue.not_issuer",
         reason=f"{WarningLevel(spec.level).label}预警由“{'、'.join(spec.issuers)}”发布",
-        basis=[b.to_basis(rule="issuer_for", plan=warning.plan_id) for b in spec.basis],
+        basis=[b.to_basis(rule="issuer_for", plan=warning.plan_id) for b in cited],
     )
 
 
 def _issuer_body(db_session: Session, spec: WarningLevelSpec, division: str) -> str:
-    """The body that issued: the plan's only issuer, or the government of the issuing account's division."""
-    if len(spec.issuers) == 1:
-        return spec.issuers[0]
-    place = db_session.get(Division, division)
-    return f"{place.name}人民政府" if place is not None else spec.issuers[0]
+    """The body that signs as 发布单位: the government of the issuing division, or the one body another kind of
+    issuer names (鄂尔多斯市气象局) — never the plan's place-relative wording “事发地旗县级人民政府” (000#L484)."""
+    if spec.issuer_authority is IssuingAuthority.GOVERNMENT:
+        return f"{db_session.get_one(Division, division).name}人民政府"
+    return spec.issuers[0]
 
 
 def _require_issuer(actor: Actor, warning: EarlyWarning) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.core.clock import Clock
+from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
 from yingji.core.paging import Paging, paged
 from yingji.deps import CurrentClock, DbSession
@@ -89,6 +89,7 @@ def room_context(
         "suggestions": suggest.suggestions(db_session=db_session, actor=actor, index=index, incident=incident),
         "events": timeline.events(db_session=db_session, incident=incident),
         "actions": [a.value for a in data.allowed_actions],
+        "now_local": to_local(clock.now()).strftime("%Y-%m-%dT%H:%M"),  # the receipt form's default 接报时间
     }
 
 

@@ -26,7 +26,8 @@ COLOURS = {level.value: level.label for level in WarningLevel}
 
 
 def composable_plans(actor: Actor) -> list[Plan]:
-    """Plans with a warning part on the actor's line of government: their own, above them or below them."""
+    """Plans with a warning part on the actor's line of government (their own, above them or below them) whose
+    warnings the actor's kind of body makes: weather warnings are the meteorological authority's (003#L6 3.3.2)."""
     own = actor.division_code
 
     def on_line(code: str) -> bool:
@@ -34,7 +35,11 @@ def composable_plans(actor: Actor) -> list[Plan]:
             return True
         return own is not None and (divisions.contains(code, own) or divisions.contains(own, code))
 
-    return [p for p in loader.all_plans().values() if p.warning is not None and on_line(p.metadata.jurisdiction)]
+    return [
+        p
+        for p in loader.all_plans().values()
+        if p.warning is not None and on_line(p.metadata.jurisdiction) and service.may_draft(actor, p)
+    ]
 
 
 @router.get("/console/warnings", response_class=HTMLResponse)
