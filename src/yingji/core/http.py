@@ -7,10 +7,11 @@ from typing import TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from yingji.core.errors import Busy, InvalidInput, NotFound, YingjiError
 from yingji.core.validation import invalid_input
@@ -46,6 +47,12 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(missing.as_dict(), status_code=missing.status)
         wrapped = invalid_input(errors)
         return JSONResponse(wrapped.as_dict(), status_code=wrapped.status)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, _err: ClientDisconnect) -> Response:
+        # The sender hung up while its body was being read: nothing to answer and nothing went wrong here.
+        logger.info("client disconnected before its request body arrived: %s %s", request.method, request.url.path)
+        return Response(status_code=400)
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, err: HTTPException) -> JSONResponse:
