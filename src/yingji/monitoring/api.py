@@ -105,7 +105,7 @@ def pond_items(pond_id: RowId, db_session: DbSession, actor: CurrentActor) -> di
 # --- ingest ---------------------------------------------------------------------------------------------------------
 
 
-@router.post("/readings")
+@router.post("/readings", openapi_extra={"requestBody": ingest.OPENAPI_BODY})
 async def post_readings(
     request: Request, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
