@@ -7,12 +7,13 @@ from typing import TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
-from yingji.core.errors import Busy, InvalidInput, YingjiError
+from yingji.core.errors import Busy, InvalidInput, NotFound, YingjiError
 from yingji.core.validation import invalid_input
 from yingji.db.session import is_lock_contention
 
@@ -38,8 +39,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, err: RequestValidationError) -> JSONResponse:
-        wrapped = invalid_input(err.errors())
+        errors = err.errors()
+        if errors and all(tuple(e["loc"])[:1] == ("path",) and e["type"] in OUT_OF_RANGE for e in errors):
+            # an id (or year) that cannot exist names nothing: the same 404 as an unknown one
+            name, value = str(errors[0]["loc"][-1]), str(errors[0]["input"])[:40]
+            missing = NotFound(field=name, kind="记录", key=f"{name}={value}")
+            return JSONResponse(missing.as_dict(), status_code=missing.status)
+        wrapped = invalid_input(errors)
         return JSONResponse(wrapped.as_dict(), status_code=wrapped.status)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, _err: ClientDisconnect) -> Response:
+        # The sender hung up while its body was being read: nothing to answer and nothing went wrong here.
+        logger.info("client disconnected before its request body arrived: %s %s", request.method, request.url.path)
+        return Response(status_code=400)
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, err: HTTPException) -> JSONResponse:
@@ -48,6 +61,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": {"code": code, "message": message, "field": None}}, status_code=err.status_code)
 
 
+OUT_OF_RANGE = frozenset({"greater_than_equal", "less_than_equal", "greater_than", "less_than"})
 HTTP_TEXT = {
     404: ("not_found", "未找到该地址"),
     405: ("method_not_allowed", "该地址不支持此请求方法"),

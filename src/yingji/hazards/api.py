@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import NotFound
 from yingji.core.http import read_bounded
+from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.hazards import board as hazard_board
@@ -63,13 +64,13 @@ def report_hazard(body: HazardIn, db_session: DbSession, clock: CurrentClock, ac
 
 
 @router.get("/{hazard_id}")
-def get_hazard(hazard_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+def get_hazard(hazard_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
     return service.detail(db_session=db_session, clock=clock, actor=actor, hazard_id=hazard_id)
 
 
 @router.post("/{hazard_id}/confirm")
 def confirm(
-    hazard_id: int, body: ConfirmIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    hazard_id: RowId, body: ConfirmIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """确认隐患（监管部门可同时改定等级）。"""
     with transaction(db_session):
@@ -79,7 +80,7 @@ def confirm(
 
 @router.post("/{hazard_id}/rectification")
 def rectify(
-    hazard_id: int, body: RectificationIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    hazard_id: RowId, body: RectificationIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """落实整改“五落实”：责任人、措施、资金、时限、预案，缺一不可。"""
     with transaction(db_session):
@@ -89,7 +90,7 @@ def rectify(
 
 @router.post("/{hazard_id}/attachments", status_code=201)
 async def add_attachment(
-    hazard_id: int,
+    hazard_id: RowId,
     filename: Annotated[str, Query(min_length=1, max_length=200)],
     request: Request,
     db_session: DbSession,
@@ -113,7 +114,7 @@ async def add_attachment(
 
 
 @router.get("/{hazard_id}/attachments/{attachment_id}")
-def get_attachment(hazard_id: int, attachment_id: int, db_session: DbSession, actor: CurrentActor) -> Response:
+def get_attachment(hazard_id: RowId, attachment_id: RowId, db_session: DbSession, actor: CurrentActor) -> Response:
     row = service.attachment(db_session=db_session, actor=actor, hazard_id=hazard_id, attachment_id=attachment_id)
     disposition = f"attachment; filename*=UTF-8''{quote(row.filename, safe='')}"
     return Response(row.data, media_type=row.content_type, headers={"Content-Disposition": disposition})
@@ -130,7 +131,7 @@ STEPS = {
 # last: the generic step route must not shadow /attachments
 @router.post("/{hazard_id}/{step}")
 def take_step(
-    hazard_id: int,
+    hazard_id: RowId,
     step: str,
     body: StepIn,
     db_session: DbSession,

@@ -14,6 +14,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from yingji.core.errors import PlanInvalid
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.hazards.models import Channel
 from yingji.plans.loader import validation_details
@@ -114,8 +115,8 @@ class HazardIn(YingjiModel):
     """上报隐患。企业账号只能自查上报本企业；监管人员的检查发现须指明企业。"""
 
     channel: Literal[Channel.SELF_CHECK, Channel.INSPECTION]
-    organisation_id: int | None = None
-    mine_id: int | None = None
+    organisation_id: RowId | None = None
+    mine_id: RowId | None = None
     place: Short
     description: Text
     category: Annotated[str, Field(min_length=2, max_length=60)]

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from yingji.core.paging import Page, Paging, paged
+from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.incidents import command, reads, record, service, suggest, timeline
@@ -63,7 +64,7 @@ def list_incidents(
 
 
 @router.get("/{incident_id}", response_model=IncidentRead)
-def get_incident(incident_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> IncidentRead:
+def get_incident(incident_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> IncidentRead:
     """事件详情：事实、各预案研判及依据、报告时限（迟报）、响应，以及本账号可执行的操作。"""
     return reads.read(
         db_session, clock, actor, service.get(db_session=db_session, actor=actor, incident_id=incident_id)
@@ -72,7 +73,7 @@ def get_incident(incident_id: int, db_session: DbSession, clock: CurrentClock, a
 
 @router.post("/{incident_id}/reports", status_code=201, response_model=IncidentRead)
 def report_follow_up(
-    incident_id: int,
+    incident_id: RowId,
     body: FollowUpReport,
     response: Response,
     db_session: DbSession,
@@ -91,7 +92,7 @@ def report_follow_up(
 
 @router.put("/{incident_id}/plans", response_model=IncidentRead)
 def override_plans(
-    incident_id: int, body: PlanOverride, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    incident_id: RowId, body: PlanOverride, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> IncidentRead:
     """改变适用预案（须说明理由）。"""
     with transaction(db_session):
@@ -103,8 +104,8 @@ def override_plans(
 
 @router.post("/{incident_id}/obligations/{obligation_id}/ack", response_model=ObligationAck)
 def acknowledge(
-    incident_id: int,
-    obligation_id: int,
+    incident_id: RowId,
+    obligation_id: RowId,
     body: Acknowledge,
     db_session: DbSession,
     clock: CurrentClock,
@@ -126,7 +127,7 @@ def acknowledge(
 
 @router.post("/{incident_id}/responses", status_code=201, response_model=ResponseStarted)
 def start_response(
-    incident_id: int, body: StartResponse, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    incident_id: RowId, body: StartResponse, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> ResponseStarted:
     """启动应急响应（仅预案规定的决定机关）：成立指挥部、需要时成立现场指挥部，按预案生成任务。"""
     with transaction(db_session):
@@ -136,8 +137,8 @@ def start_response(
 
 @router.post("/{incident_id}/responses/{response_id}/adjust")
 def adjust_response(
-    incident_id: int,
-    response_id: int,
+    incident_id: RowId,
+    response_id: RowId,
     body: AdjustResponse,
     db_session: DbSession,
     clock: CurrentClock,
@@ -153,8 +154,8 @@ def adjust_response(
 
 @router.post("/{incident_id}/responses/{response_id}/end-conditions", status_code=201)
 def confirm_condition(
-    incident_id: int,
-    response_id: int,
+    incident_id: RowId,
+    response_id: RowId,
     body: ConfirmCondition,
     db_session: DbSession,
     clock: CurrentClock,
@@ -175,7 +176,7 @@ def confirm_condition(
 
 @router.post("/{incident_id}/responses/{response_id}/end")
 def end_response(
-    incident_id: int, response_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    incident_id: RowId, response_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """宣布应急响应结束（谁启动谁终止；全部结束条件须已确认），并开启后期处置义务。"""
     with transaction(db_session):
@@ -186,7 +187,7 @@ def end_response(
 
 
 @router.get("/{incident_id}/tasks")
-def list_tasks(incident_id: int, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
+def list_tasks(incident_id: RowId, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
     """按预案生成的任务（责任单位、来源、状态）。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
     tasks = db_session.scalars(select(Task).where(Task.incident_id == incident.id).order_by(Task.id))
@@ -207,7 +208,12 @@ def list_tasks(incident_id: int, db_session: DbSession, actor: CurrentActor) -> 
 
 @router.patch("/{incident_id}/tasks/{task_id}")
 def update_task(
-    incident_id: int, task_id: int, body: TaskUpdate, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    incident_id: RowId,
+    task_id: RowId,
+    body: TaskUpdate,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
 ) -> dict[str, Any]:
     """更新任务状态或备注。"""
     with transaction(db_session):
@@ -225,7 +231,7 @@ def update_task(
 
 @router.post("/{incident_id}/rescuers", status_code=201)
 def rescuers(
-    incident_id: int, body: RescuersInZone, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    incident_id: RowId, body: RescuersInZone, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, str]:
     """登记进入危险区域的救援人员数。"""
     with transaction(db_session):
@@ -235,7 +241,7 @@ def rescuers(
 
 @router.post("/{incident_id}/handover", status_code=201)
 def handover(
-    incident_id: int, body: Handover, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    incident_id: RowId, body: Handover, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, str]:
     """登记指挥权移交（如 事故发生单位 → 现场指挥部）。"""
     with transaction(db_session):
@@ -245,7 +251,7 @@ def handover(
 
 @router.post("/{incident_id}/releases", status_code=201)
 def release(
-    incident_id: int, body: ReleaseIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    incident_id: RowId, body: ReleaseIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, str]:
     """信息发布：须由预案为该等级规定的发布机关进行。"""
     with transaction(db_session):
@@ -255,7 +261,7 @@ def release(
 
 @router.get("/{incident_id}/dispatch/suggestions")
 def dispatch_suggestions(
-    incident_id: int,
+    incident_id: RowId,
     request: Request,
     db_session: DbSession,
     actor: CurrentActor,
@@ -274,7 +280,7 @@ def dispatch_suggestions(
 
 @router.post("/{incident_id}/dispatches", status_code=201)
 def dispatch(
-    incident_id: int, body: DispatchIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    incident_id: RowId, body: DispatchIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """登记调派的资源；调派记入时间线。"""
     with transaction(db_session):
@@ -283,7 +289,7 @@ def dispatch(
 
 
 @router.get("/{incident_id}/reports")
-def list_reports(incident_id: int, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
+def list_reports(incident_id: RowId, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
     """全部信息报告（初报、续报、终报）的内容与伤亡数字。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
     return [
@@ -300,7 +306,7 @@ def list_reports(incident_id: int, db_session: DbSession, actor: CurrentActor) -
 
 
 @router.get("/{incident_id}/timeline")
-def get_timeline(incident_id: int, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
+def get_timeline(incident_id: RowId, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
     """时间线（按顺序，只增不改），可作为 JSON 导出归档。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
     return [
@@ -310,7 +316,7 @@ def get_timeline(incident_id: int, db_session: DbSession, actor: CurrentActor) -
 
 
 @router.get("/{incident_id}/record", response_class=HTMLResponse)
-def printable_record(incident_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> str:
+def printable_record(incident_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> str:
     """可打印的中文事件记录（HTML，浏览器可另存为 PDF 归档）。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
     return record.render(db_session=db_session, incident=incident, clock=clock)

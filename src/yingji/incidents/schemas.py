@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement
 
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.paging import Filters
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind, ReceiptRole, TaskStatus
 from yingji.incidents.policy import IncidentAction, ResponseAction
@@ -127,7 +128,7 @@ class Handover(YingjiModel):
 
 class DispatchIn(YingjiModel):
     resource_kind: str = Field(pattern=r"^(rescue_team|expert|depot|shelter|transport)$")
-    resource_id: int = Field(gt=0)
+    resource_id: RowId
     note: str | None = Field(default=None, max_length=500)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.ledger import reports, service
@@ -28,7 +29,7 @@ def list_tasks(
 
 @router.post("/tasks/{task_id}/progress", status_code=201)
 def add_progress(
-    task_id: int, body: service.ProgressIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    task_id: RowId, body: service.ProgressIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         return service.report_progress(db_session=db_session, clock=clock, actor=actor, task_id=task_id, data=body)
@@ -42,7 +43,7 @@ def list_targets(db_session: DbSession, actor: CurrentActor, programme: str | No
 
 @router.post("/targets/{target_id}/values", status_code=201)
 def add_value(
-    target_id: int, body: service.ValueIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    target_id: RowId, body: service.ValueIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """填报指标年度数据（同一年再次填报即更正，历史保留）。"""
     with transaction(db_session):

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from yingji.auth.roles import Permission
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.http import read_bounded
+from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession, require
 from yingji.metrology import service, transfer
@@ -28,7 +29,7 @@ EXPORT_NAME = "碳计量器具台账"
 
 
 def filters(
-    organisation_id: Annotated[int | None, Query(description="企业（单位编号）")] = None,
+    organisation_id: Annotated[RowId | None, Query(description="企业（单位编号）")] = None,
     division: Annotated[str | None, Query(pattern=CODE_PATTERN, description="行政区划代码（含下级）")] = None,
     status: Annotated[InstrumentStatus | None, Query(description="状态")] = None,
     kind: Annotated[str | None, Query(max_length=40, description="器具类别")] = None,
@@ -91,7 +92,7 @@ def create_instrument(
 
 @router.get("/instruments/{instrument_id}", dependencies=READ)
 def get_instrument(
-    instrument_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    instrument_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """器具详情与全部检定校准记录。"""
     return service.detail(db_session=db_session, clock=clock, actor=actor, instrument_id=instrument_id)
@@ -99,7 +100,7 @@ def get_instrument(
 
 @router.patch("/instruments/{instrument_id}", dependencies=WRITE)
 def update_instrument(
-    instrument_id: int, body: InstrumentUpdate, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    instrument_id: RowId, body: InstrumentUpdate, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """修改器具信息或状态（报废不可恢复；检定校准不合格的器具须检定校准合格后才能恢复在用）。"""
     with transaction(db_session):
@@ -108,14 +109,14 @@ def update_instrument(
 
 
 @router.get("/instruments/{instrument_id}/calibrations", dependencies=READ)
-def list_calibrations(instrument_id: int, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
+def list_calibrations(instrument_id: RowId, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
     rows = service.calibrations(db_session=db_session, actor=actor, instrument_id=instrument_id)
     return [service.calibration_row(r) for r in rows]
 
 
 @router.post("/instruments/{instrument_id}/calibrations", status_code=201, dependencies=WRITE)
 def record_calibration(
-    instrument_id: int, body: CalibrationIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    instrument_id: RowId, body: CalibrationIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """登记检定校准结果（只增不改）；下次检定校准日期 = 检定校准日期 + 周期；不合格即停用。"""
     with transaction(db_session):

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.metrology.enums import CalibrationMethod, CalibrationResult, InstrumentStatus
 from yingji.metrology.settings import defaults
@@ -31,7 +32,7 @@ def _known_kind(value: str | None) -> str | None:
 class InstrumentIn(YingjiModel):
     """登记一台碳计量器具。企业账号可省略 organisation_id（即本企业）。"""
 
-    organisation_id: int | None = Field(default=None, description="所属企业（登记库中的单位编号）")
+    organisation_id: RowId | None = Field(default=None, description="所属企业（登记库中的单位编号）")
     name: Name
     kind: Annotated[str, Field(description="器具类别（见 /api/metrology/kinds）")]
     quantity: Quantity

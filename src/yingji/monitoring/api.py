@@ -13,6 +13,7 @@ from yingji.auth.roles import Permission
 from yingji.core.errors import InvalidInput
 from yingji.core.http import read_bounded
 from yingji.core.paging import Page, Paging, paged
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession, require
@@ -72,13 +73,13 @@ def list_points(
 
 
 @router.get("/points/{point_id}")
-def get_point(point_id: int, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def get_point(point_id: RowId, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     return _point(points.get(db_session=db_session, actor=actor, point_id=point_id))
 
 
 @router.get("/points/{point_id}/readings")
 def point_readings(
-    point_id: int,
+    point_id: RowId,
     db_session: DbSession,
     actor: CurrentActor,
     clock: CurrentClock,
@@ -96,7 +97,7 @@ def point_readings(
 
 
 @router.get("/ponds/{pond_id}/items")
-def pond_items(pond_id: int, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def pond_items(pond_id: RowId, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     """尾矿库各监测项目的预警颜色（项目内：4 蓝计 1 黄，3 黄计 1 橙，2 橙计 1 红）。"""
     return items.pond_items(db_session=db_session, actor=actor, pond_id=pond_id)
 
@@ -104,7 +105,7 @@ def pond_items(pond_id: int, db_session: DbSession, actor: CurrentActor) -> dict
 # --- ingest ---------------------------------------------------------------------------------------------------------
 
 
-@router.post("/readings")
+@router.post("/readings", openapi_extra={"requestBody": ingest.OPENAPI_BODY})
 async def post_readings(
     request: Request, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
@@ -140,7 +141,7 @@ def list_alarms(
 
 
 @router.get("/alarms/{alarm_id}", response_model=AlarmDetail)
-def get_alarm(alarm_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> AlarmDetail:
+def get_alarm(alarm_id: RowId, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> AlarmDetail:
     """一条报警：企业、场所、测点、当前与峰值级别、处置记录，以及本账号可执行的操作。"""
     alarm = alarms.get(db_session=db_session, actor=actor, alarm_id=alarm_id)
     return reads.detail(db_session, actor, alarm, clock.now())
@@ -165,7 +166,9 @@ class ProposeIn(YingjiModel):
 
 
 @router.post("/alarms/{alarm_id}/ack", response_model=AlarmRead)
-def ack_alarm(alarm_id: int, body: AckIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> AlarmRead:
+def ack_alarm(
+    alarm_id: RowId, body: AckIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> AlarmRead:
     """确认报警；已恢复的报警确认后关闭。"""
     with transaction(db_session):
         alarm = alarms.acknowledge(
@@ -176,7 +179,7 @@ def ack_alarm(alarm_id: int, body: AckIn, db_session: DbSession, clock: CurrentC
 
 @router.post("/alarms/{alarm_id}/comments", response_model=AlarmRead)
 def comment_alarm(
-    alarm_id: int, body: CommentIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    alarm_id: RowId, body: CommentIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> AlarmRead:
     with transaction(db_session):
         alarm = alarms.comment(db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id, text=body.text)
@@ -185,7 +188,7 @@ def comment_alarm(
 
 @router.post("/alarms/{alarm_id}/shelve", response_model=AlarmRead)
 def shelve_alarm(
-    alarm_id: int, body: ShelveIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    alarm_id: RowId, body: ShelveIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> AlarmRead:
     """搁置（有期限）：期间不在实时列表显示、不升级通知，到期自动恢复。"""
     with transaction(db_session):
@@ -196,7 +199,7 @@ def shelve_alarm(
 
 
 @router.post("/alarms/{alarm_id}/unshelve", response_model=AlarmRead)
-def unshelve_alarm(alarm_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> AlarmRead:
+def unshelve_alarm(alarm_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> AlarmRead:
     with transaction(db_session):
         alarm = alarms.unshelve(db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id)
         return reads.read(db_session, actor, alarm, clock.now())
@@ -204,7 +207,7 @@ def unshelve_alarm(alarm_id: int, db_session: DbSession, clock: CurrentClock, ac
 
 @router.post("/alarms/{alarm_id}/propose-warning", status_code=201, response_model=WarningProposed)
 def propose_warning(
-    alarm_id: int, body: ProposeIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    alarm_id: RowId, body: ProposeIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> WarningProposed:
     """一键提出预警建议，交有权机关在预警模块审定发布。"""
     with transaction(db_session):

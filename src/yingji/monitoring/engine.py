@@ -30,6 +30,7 @@ from yingji.monitoring.alarm_store import AlarmChange
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, ReadingMinute, SiteKind
 from yingji.monitoring.ownership import EngineOwnership
 from yingji.monitoring.points import PointRule, mine_point_rules, pond_point_rule
+from yingji.monitoring.schema import SensorKind, sensor_ranges
 from yingji.registry.service import revision
 from yingji.rules import thresholds
 from yingji.rules.thresholds import ChannelState, Condition, RuleTable, Transitions
@@ -56,6 +57,7 @@ class PointSlot:
     site_key: str
     enterprise_id: int
     division_code: str
+    kind: SensorKind
 
 
 @dataclass
@@ -71,6 +73,8 @@ class Layout:
     channel_slot: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     channel_rules: list[PointRule] = field(default_factory=list)
     offline_ms: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    low: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0, np.float64))  # per slot: physical range
+    high: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0, np.float64))
     table: RuleTable | None = None
     state: ChannelState | None = None
 
@@ -131,6 +135,14 @@ class MonitoringEngine:
         """Slot index per reading (-1: no such point of this enterprise)."""
         by_code = self.layout.by_code
         return np.fromiter((by_code.get((enterprise_id, code), -1) for code in codes), np.int64, count=len(codes))
+
+    def out_of_range(self, slots: NDArray[np.int64], value: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Readings of known points (slot ≥ 0) outside their kind's physical range."""
+        if self.layout.low.size == 0:
+            return np.zeros(slots.size, np.bool_)
+        known = np.maximum(slots, 0)
+        inside = (value >= self.layout.low[known]) & (value <= self.layout.high[known])
+        return (slots >= 0) & ~inside
 
     def evaluate(self, slots: NDArray[np.int64], time_ms: NDArray[np.int64], value: NDArray[np.float64]) -> Evaluation:
         """Run the kernel over readings of known points; one reading feeds every channel of its point."""
@@ -250,6 +262,7 @@ def _load(db_session: Session, now_ms: int, current_revision: int, config: thres
                 f"mine:{point.mine_id}" if point.mine_id is not None else f"pond:{point.pond_id}",
                 point.enterprise_id,
                 point.division_code,
+                point.kind,
             )
         )
         layout.by_code[(point.enterprise_id, point.code)] = slot
@@ -270,6 +283,9 @@ def _load(db_session: Session, now_ms: int, current_revision: int, config: thres
     layout.point_id = np.array([slot.point_id for slot in layout.slots], np.int64)
     layout.channel_slot = np.array(channel_slot, np.int64)
     layout.offline_ms = np.array(offline, np.int64)
+    ranges = sensor_ranges()
+    layout.low = np.array([ranges[slot.kind].low for slot in layout.slots], np.float64)
+    layout.high = np.array([ranges[slot.kind].high for slot in layout.slots], np.float64)
     layout.table = RuleTable.build(specs) if specs else RuleTable.build([thresholds.LevelSpec(levels=[(1.0, 1.0)])])
     layout.state = ChannelState.new(np.array(channel_rule, np.int32), now_ms)
     # never heard from: counts as heard at registration

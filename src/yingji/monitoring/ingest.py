@@ -13,6 +13,7 @@ unknown to it, so the refusal reveals nothing.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,15 +30,56 @@ from yingji.core.errors import Forbidden, InvalidInput
 from yingji.db.session import transaction
 from yingji.monitoring import alarm_store, readings
 from yingji.monitoring.engine import MonitoringEngine
+from yingji.monitoring.points import CODE_PATTERN
+from yingji.monitoring.schema import SensorKind, sensor_ranges
 
 MAX_BATCH = 200_000
 MAX_CODE = 40  # MonitorPoint.code
+CODE = re.compile(CODE_PATTERN)
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 MAX_REJECTIONS_LISTED = 1000
 FUTURE_SKEW_MS = 5 * 60_000  # gateway clocks may run a little fast
 MAX_AGE_MS = 7 * 24 * 3600_000  # older backlog is refused rather than silently stored out of order
 JSON_TYPES = ("application/json",)
 MSGPACK_TYPES = ("application/msgpack", "application/x-msgpack", "application/vnd.msgpack")
+
+_ROW = {
+    "type": "object",
+    "required": ["point", "time", "value"],
+    "properties": {
+        "point": {"type": "string", "pattern": CODE_PATTERN},
+        "time": {"oneOf": [{"type": "integer"}, {"type": "string", "format": "date-time"}]},
+        "value": {"type": "number"},
+    },
+}
+OPENAPI_BODY = {  # the two shapes above, for the API documentation (the body is read and checked here, row by row)
+    "required": True,
+    "content": {
+        media: {
+            "schema": {
+                "oneOf": [
+                    {
+                        "title": "按列（网关）",
+                        "type": "object",
+                        "required": ["points", "times", "values"],
+                        "properties": {
+                            "points": {"type": "array", "items": {"type": "string", "pattern": CODE_PATTERN}},
+                            "times": {"type": "array", "items": {"type": "integer"}},
+                            "values": {"type": "array", "items": {"type": "number"}},
+                        },
+                    },
+                    {
+                        "title": "按行",
+                        "type": "object",
+                        "required": ["readings"],
+                        "properties": {"readings": {"type": "array", "items": _ROW}},
+                    },
+                ]
+            }
+        }
+        for media in JSON_TYPES
+    },
+}
 
 
 @dataclass
@@ -96,8 +138,8 @@ def _fast_columns(points: list[Any], times: list[Any], values: list[Any]) -> Bat
     # Exact element types first (numpy would quietly turn 1 into "1" or True into 1); map/set run at C speed.
     if set(map(type, points)) != {str} or set(map(type, times)) != {int} or not set(map(type, values)) <= {int, float}:
         return None
-    if not all(0 < len(code) <= MAX_CODE for code in points):
-        return None
+    if not "".join(points).isascii() or not all(0 < len(code) <= MAX_CODE for code in points):
+        return None  # the per-row path names a code that could never have been registered
     stamp = np.asarray(times)
     number = np.asarray(values)
     if stamp.dtype.kind != "i" or number.dtype.kind not in "if":
@@ -127,8 +169,9 @@ def _row(row: Any) -> tuple[str, int, float, tuple[str, str] | None]:
     if not isinstance(row, dict):
         return "", 0, 0.0, ("(行)", "每条读数须为 {point, time, value} 对象")
     code, stamp, number = row.get("point"), row.get("time"), row.get("value")
-    if not isinstance(code, str) or not 0 < len(code) <= MAX_CODE:
-        return "", 0, 0.0, ("point", f"测点编号须为 1–{MAX_CODE} 个字符的字符串")
+    if not isinstance(code, str) or CODE.fullmatch(code) is None:
+        reason = f"测点编号须为 1–{MAX_CODE} 个字母、数字或 _ . -（与登记时一致）"
+        return _echo(code), 0, 0.0, ("point", reason)
     millis = _millis(stamp)
     if millis is None:
         return code, 0, 0.0, ("time", "时间须为毫秒时间戳（64 位整数）或带时区的 ISO-8601 字符串")
@@ -136,6 +179,14 @@ def _row(row: Any) -> tuple[str, int, float, tuple[str, str] | None]:
     if value is None:
         return code, millis, 0.0, ("value", "数值必须是有限数")
     return code, millis, value, None
+
+
+def _echo(code: Any) -> str:
+    """A refused code as the answer can carry it: bounded, and a lone surrogate escaped rather than unencodable."""
+    if not isinstance(code, str):
+        return ""
+    shown = code[:MAX_CODE] + ("…" if len(code) > MAX_CODE else "")
+    return shown.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _number(number: Any) -> float | None:
@@ -160,6 +211,11 @@ def _millis(stamp: Any) -> int | None:
             return None
         return to_ms(moment) if moment.tzinfo is not None else None
     return None
+
+
+def _out_of_range(kind: SensorKind) -> str:
+    bounds = sensor_ranges()[kind]
+    return f"超出{kind.label}传感器的物理量程 {bounds.low:g}–{bounds.high:g} {bounds.unit}（传感器或网关故障）"
 
 
 @dataclass(frozen=True)
@@ -199,6 +255,8 @@ def ingest(*, db_session: Session, clock: Clock, actor: Actor, engine: Monitorin
         for mask, name, reason in checks:
             for row in np.flatnonzero(mask).tolist():
                 problems.setdefault(row, (name, reason))
+        for row in np.flatnonzero(engine.out_of_range(slots, batch.value)).tolist():
+            problems.setdefault(row, ("value", _out_of_range(engine.layout.slots[slots[row]].kind)))
         usable = np.ones(len(batch.codes), np.bool_)
         usable[list(problems)] = False
         rows = np.flatnonzero(usable)

@@ -30,6 +30,7 @@ from yingji.registry.service import bump_revision
 from yingji.rules.levels import WarningLevel
 from yingji.rules.thresholds import LevelSpec
 
+CODE_PATTERN = r"^[A-Za-z0-9_.\-]{1,40}$"  # MonitorPoint.code; the ingest refuses any other code per row
 COAL_POLLING_MAX_S = 30  # GB 50581 §3.1.4: 最大巡检周期 ≤ 30 s (regulations.md#L287)
 COAL_KINDS = frozenset({MineKind.COAL_UNDERGROUND, MineKind.COAL_OPEN_PIT})
 COLOURS = {
@@ -43,7 +44,7 @@ COLOURS = {
 class PointIn(YingjiModel):
     """测点登记：矿山测点按种类和地点类别套用阈值规则；尾矿库测点填写设计单位给出的各色预警值。"""
 
-    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]{1,40}$", description="测点编号（企业内唯一，网关按此上传）")]
+    code: Annotated[str, Field(pattern=CODE_PATTERN, description="测点编号（企业内唯一，网关按此上传）")]
     name: Annotated[str, Field(min_length=2, max_length=120)]
     kind: SensorKind
     mine: Annotated[str, Field(min_length=2, max_length=120)] | None = None

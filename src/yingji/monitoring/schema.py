@@ -20,6 +20,7 @@ from yingji.plans.loader import validation_details
 from yingji.rules.thresholds import LevelSpec, RuleTable, check_spec
 
 DATA_FILE = Path(__file__).parent / "data" / "thresholds.yaml"
+RANGES_FILE = Path(__file__).parent / "data" / "sensor_ranges.yaml"
 
 
 class SensorKind(LabelledEnum):
@@ -116,10 +117,59 @@ def parse_rules(raw: object, source: str) -> list[ThresholdRule]:
     return rules
 
 
+class SensorRange(YingjiModel):
+    """The physical range of a kind's readings (物理量程): outside it a value is a fault, not a measurement."""
+
+    kind: SensorKind
+    unit: Annotated[str, Field(min_length=1, max_length=16)]
+    low: Annotated[float, Field(allow_inf_nan=False)]
+    high: Annotated[float, Field(allow_inf_nan=False)]
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SensorRange:
+        if not self.low < self.high:
+            raise ValueError("low 必须小于 high")
+        return self
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+
+@cache
+def sensor_ranges() -> dict[SensorKind, SensorRange]:
+    """The bundled range of every sensor kind, validated once per process."""
+    raw = yaml.safe_load(RANGES_FILE.read_text(encoding="utf-8"))
+    if not isinstance(raw, list):
+        raise PlanInvalid(reason=f"{RANGES_FILE.name}：顶层必须是列表")
+    try:
+        rows = [SensorRange.model_validate(row) for row in raw]
+    except ValidationError as err:
+        raise PlanInvalid(reason=f"{RANGES_FILE.name} 不合法", details=validation_details(err)) from err
+    ranges = {row.kind: row for row in rows}
+    if len(ranges) != len(rows) or set(ranges) != set(SensorKind):
+        raise PlanInvalid(reason=f"{RANGES_FILE.name}：每种传感器须有且只有一行量程")
+    return ranges
+
+
+def check_in_range(rules: list[ThresholdRule]) -> None:
+    """Each rule speaks its kind's unit and its levels lie inside the kind's physical range."""
+    ranges = sensor_ranges()
+    for rule in rules:
+        bounds = ranges[rule.kind]
+        if rule.unit != bounds.unit:
+            raise PlanInvalid(reason=f"规则 {rule.id} 的单位 {rule.unit} 与量程表的 {bounds.unit} 不一致")
+        values = [v for level in rule.levels for v in (level.raise_at, level.clear_at)]
+        if not all(bounds.contains(v) for v in values):
+            raise PlanInvalid(reason=f"规则 {rule.id} 的阈值超出 {rule.kind.value} 的量程 {bounds.low}–{bounds.high}")
+
+
 @cache
 def default_rules() -> tuple[ThresholdRule, ...]:
-    """The bundled defaults, validated once per process."""
-    return tuple(parse_rules(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")), DATA_FILE.name))
+    """The bundled defaults, validated once per process (and against the sensor ranges)."""
+    rules = parse_rules(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")), DATA_FILE.name)
+    check_in_range(rules)
+    return tuple(rules)
 
 
 def find_rules(

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from yingji.core.divisions import CODE_PATTERN
+from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.plan_registry import service
@@ -37,13 +38,13 @@ def register_plan(
 
 
 @router.get("/{plan_id}")
-def get_plan(plan_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+def get_plan(plan_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
     return service.get(db_session=db_session, clock=clock, actor=actor, plan_id=plan_id)
 
 
 @router.post("/{plan_id}/activities", status_code=201)
 def add_activity(
-    plan_id: int, body: ActivityIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    plan_id: RowId, body: ActivityIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """登记备案、演练、评估或修订情形（只增不改）。"""
     with transaction(db_session):

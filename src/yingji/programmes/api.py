@@ -11,6 +11,7 @@ from pydantic import Field
 from yingji.audit.rows import snapshot
 from yingji.core import xlsx
 from yingji.core.clock import local_today
+from yingji.core.params import RowId, Year
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
@@ -58,7 +59,7 @@ def open_round(body: s.RoundIn, db_session: DbSession, clock: CurrentClock, acto
 
 
 @router.get("/rounds/{round_id}")
-def get_round(round_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
+def get_round(round_id: RowId, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
     row, _ = service.get_round(db_session, actor, round_id)
     out = service.round_dict(row)
     on = local_today(clock)
@@ -69,7 +70,7 @@ def get_round(round_id: int, db_session: DbSession, actor: CurrentActor, clock: 
 
 
 @router.post("/rounds/{round_id}/close")
-def close_round(round_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+def close_round(round_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
     with transaction(db_session):
         return service.round_dict(
             service.close_round(db_session=db_session, clock=clock, actor=actor, round_id=round_id)
@@ -78,7 +79,7 @@ def close_round(round_id: int, db_session: DbSession, clock: CurrentClock, actor
 
 @router.post("/rounds/{round_id}/select")
 def select_winners(
-    round_id: int, body: s.SelectIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    round_id: RowId, body: s.SelectIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> list[dict[str, Any]]:
     """决定本届名单：入选者进入公示，其余为未入选；不超过项目规定的名额。"""
     with transaction(db_session):
@@ -89,7 +90,7 @@ def select_winners(
 
 @router.post("/rounds/{round_id}/panels", status_code=201)
 def form_panel(
-    round_id: int, body: s.PanelIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    round_id: RowId, body: s.PanelIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """组建（指定）专家组，按组成规则检查。"""
     with transaction(db_session):
@@ -100,7 +101,7 @@ def form_panel(
 
 @router.post("/rounds/{round_id}/draw", status_code=201)
 def draw_panel(
-    round_id: int, body: s.DrawIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    round_id: RowId, body: s.DrawIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """从专家库随机抽选专家组（系统随机源），按组成规则检查。"""
     with transaction(db_session):
@@ -111,7 +112,7 @@ def draw_panel(
 
 
 @router.get("/rounds/{round_id}/export.xlsx")
-def export_round(round_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> Response:
+def export_round(round_id: RowId, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> Response:
     row, prog = service.get_round(db_session, actor, round_id)
     apps = service.applications(db_session=db_session, actor=actor, round_id=row.id)
     return xlsx.response(exports.round_workbook(prog, row, apps, local_today(clock)), f"{row.title}")
@@ -122,7 +123,7 @@ def export_round(round_id: int, db_session: DbSession, actor: CurrentActor, cloc
 
 @router.get("/applications")
 def list_applications(
-    db_session: DbSession, actor: CurrentActor, clock: CurrentClock, round_id: int | None = None
+    db_session: DbSession, actor: CurrentActor, clock: CurrentClock, round_id: RowId | None = None
 ) -> list[dict[str, Any]]:
     on = local_today(clock)
     return [service.as_dict(a, on) for a in service.applications(db_session=db_session, actor=actor, round_id=round_id)]
@@ -137,7 +138,7 @@ def submit(body: s.ApplicationIn, db_session: DbSession, clock: CurrentClock, ac
 
 
 @router.get("/applications/{app_id}")
-def get_application(app_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
+def get_application(app_id: RowId, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
     app, _ = service.get_application(db_session, actor, app_id)
     on = local_today(clock)
     out = service.as_dict(app, on)
@@ -149,7 +150,7 @@ def get_application(app_id: int, db_session: DbSession, actor: CurrentActor, clo
 
 @router.post("/applications/{app_id}/advance")
 def advance(
-    app_id: int, body: s.AdvanceIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    app_id: RowId, body: s.AdvanceIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """办理当前环节：通过、退回修改或不予通过（由该环节规定的办理人）。"""
     with transaction(db_session):
@@ -167,7 +168,7 @@ def advance(
 
 @router.post("/applications/{app_id}/resubmit")
 def resubmit(
-    app_id: int, body: s.ResubmitIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    app_id: RowId, body: s.ResubmitIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         app = service.resubmit(db_session=db_session, clock=clock, actor=actor, app_id=app_id, data=body)
@@ -176,7 +177,7 @@ def resubmit(
 
 @router.post("/applications/{app_id}/withdraw")
 def withdraw(
-    app_id: int, body: NoteIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    app_id: RowId, body: NoteIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         app = service.withdraw(db_session=db_session, clock=clock, actor=actor, app_id=app_id, reason=body.reason)
@@ -185,7 +186,7 @@ def withdraw(
 
 @router.post("/applications/{app_id}/objections", status_code=201)
 def file_objection(
-    app_id: int, body: s.ObjectionIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    app_id: RowId, body: s.ObjectionIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """登记公示期间收到的异议。"""
     with transaction(db_session):
@@ -195,7 +196,7 @@ def file_objection(
 
 @router.post("/objections/{objection_id}/resolve")
 def resolve_objection(
-    objection_id: int, body: s.ResolveIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    objection_id: RowId, body: s.ResolveIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """复核异议并书面答复；异议成立则取消资格。"""
     with transaction(db_session):
@@ -207,7 +208,7 @@ def resolve_objection(
 
 @router.post("/applications/{app_id}/scores", status_code=201)
 def score(
-    app_id: int, body: s.ScoreIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    app_id: RowId, body: s.ScoreIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """专家评分（百分制）及评审意见。"""
     with transaction(db_session):
@@ -218,7 +219,7 @@ def score(
 
 @router.post("/applications/{app_id}/recusals", status_code=201)
 def recuse(
-    app_id: int, body: NoteIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    app_id: RowId, body: NoteIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """专家申明与申报人有利害关系，主动回避。"""
     with transaction(db_session):
@@ -295,7 +296,7 @@ def record_past_title(
 
 
 @router.get("/titles/{title_id}")
-def get_title(title_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
+def get_title(title_id: RowId, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
     title, prog = titles.get_title(db_session, actor, title_id)
     out = titles.title_dict(title)
     out["visits"] = titles.visits(db_session, title.id)
@@ -307,7 +308,7 @@ def get_title(title_id: int, db_session: DbSession, actor: CurrentActor, clock: 
 
 @router.get("/titles/{title_id}/standing")
 def standing(
-    title_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock, year: int | None = None
+    title_id: RowId, db_session: DbSession, actor: CurrentActor, clock: CurrentClock, year: Year | None = None
 ) -> dict[str, Any]:
     """某年度是否发放传习补助经费、是否在整改期、可否向上推荐。"""
     title, prog = titles.get_title(db_session, actor, title_id)
@@ -316,7 +317,7 @@ def standing(
 
 @router.post("/titles/{title_id}/revoke")
 def revoke(
-    title_id: int, body: s.RevokeIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    title_id: RowId, body: s.RevokeIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         return titles.title_dict(
@@ -326,7 +327,7 @@ def revoke(
 
 @router.post("/titles/{title_id}/end")
 def end_title(
-    title_id: int, body: s.EndIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    title_id: RowId, body: s.EndIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """荣誉传承人、去世、自愿放弃。"""
     with transaction(db_session):
@@ -337,7 +338,7 @@ def end_title(
 
 @router.post("/titles/{title_id}/evaluations", status_code=201)
 def evaluate(
-    title_id: int, body: s.EvaluationIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    title_id: RowId, body: s.EvaluationIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """年度传承活动评估结果。"""
     with transaction(db_session):
@@ -348,7 +349,7 @@ def evaluate(
 
 @router.post("/visits/{visit_id}")
 def record_visit(
-    visit_id: int, body: s.VisitIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    visit_id: RowId, body: s.VisitIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = titles.record_visit(db_session=db_session, clock=clock, actor=actor, visit_id=visit_id, data=body)
@@ -379,7 +380,7 @@ def add_institution(
 
 @rehab_router.post("/institutions/{institution_id}/agreements", status_code=201)
 def sign(
-    institution_id: int, body: rehab.AgreementIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    institution_id: RowId, body: rehab.AgreementIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """签订年度康复服务协议（上一年度考核通过方可续签）。"""
     with transaction(db_session):
@@ -389,7 +390,7 @@ def sign(
 
 @rehab_router.post("/agreements/{agreement_id}/assessment")
 def assess(
-    agreement_id: int, body: rehab.AssessmentIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    agreement_id: RowId, body: rehab.AssessmentIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = rehab.assess(db_session=db_session, clock=clock, actor=actor, agreement_id=agreement_id, data=body)
@@ -425,13 +426,13 @@ def open_case(body: rehab.CaseIn, db_session: DbSession, clock: CurrentClock, ac
 
 
 @rehab_router.get("/cases/{case_id}")
-def get_case(case_id: int, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def get_case(case_id: RowId, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     return rehab.case_dict(db_session, rehab.get_case(db_session, actor, case_id))
 
 
 @rehab_router.post("/cases/{case_id}/gate")
 def pass_gate(
-    case_id: int, body: rehab.GateIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    case_id: RowId, body: rehab.GateIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """经办机构备案或康复专家评估（按康复模式）。"""
     with transaction(db_session):
@@ -441,7 +442,7 @@ def pass_gate(
 
 @rehab_router.post("/cases/{case_id}/end")
 def end_case(
-    case_id: int, body: rehab.EndCaseIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    case_id: RowId, body: rehab.EndCaseIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         case = rehab.end_case(db_session=db_session, clock=clock, actor=actor, case_id=case_id, data=body)
@@ -450,7 +451,7 @@ def end_case(
 
 @rehab_router.post("/cases/{case_id}/claims", status_code=201)
 def add_claim(
-    case_id: int, body: rehab.ClaimIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    case_id: RowId, body: rehab.ClaimIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """上传一笔康复费用：判定基金是否支付，并按监测规则预警。"""
     with transaction(db_session):
@@ -465,7 +466,7 @@ def list_alerts(db_session: DbSession, actor: CurrentActor, all: bool = False) -
 
 @rehab_router.post("/alerts/{alert_id}/close")
 def close_alert(
-    alert_id: int, body: NoteIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    alert_id: RowId, body: NoteIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = rehab.close_alert(db_session=db_session, clock=clock, actor=actor, alert_id=alert_id, note=body.reason)

@@ -18,6 +18,7 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, local_today
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction, RuleViolation
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.programmes import access, panels
 from yingji.programmes.models import Agreement, Alert, CaseState, Claim, Institution, PoolMember, RehabCase
@@ -57,13 +58,13 @@ class CaseIn(YingjiModel):
     injured_parts: list[Short] = Field(min_length=1, max_length=20)
     department: Short | None = None
     mode: Short
-    institution_id: int
+    institution_id: RowId
 
 
 class GateIn(YingjiModel):
     approve: bool
     opinion: Text
-    pool_member_id: int | None = None  # the evaluating pool expert (expert gates)
+    pool_member_id: RowId | None = None  # the evaluating pool expert (expert gates)
 
 
 class EndCaseIn(YingjiModel):

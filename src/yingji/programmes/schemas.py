@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from yingji.core.divisions import CODE_PATTERN
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -51,9 +52,9 @@ class PersonIn(YingjiModel):
 
 
 class ApplicationIn(YingjiModel):
-    round_id: int
+    round_id: RowId
     subject_name: Name | None = None  # enterprises: taken from the registry
-    organisation_id: int | None = None
+    organisation_id: RowId | None = None
     person: PersonIn | None = None
     division_code: DivisionCode | None = None
     category: Short | None = None
@@ -82,7 +83,7 @@ class AdvanceIn(YingjiModel):
 
 
 class SelectIn(YingjiModel):
-    winners: list[int] = Field(default_factory=list, max_length=200)
+    winners: list[RowId] = Field(default_factory=list, max_length=200)
     reason: Text
 
 
@@ -100,7 +101,7 @@ class ResolveIn(YingjiModel):
 
 
 class MemberIn(YingjiModel):
-    expert_id: int
+    expert_id: RowId
     username: Short | None = None
     leader: bool = False
 
@@ -112,7 +113,7 @@ class PanelIn(YingjiModel):
 
 class DrawIn(YingjiModel):
     panel: Key
-    exclude: list[int] = Field(default_factory=list, max_length=200)
+    exclude: list[RowId] = Field(default_factory=list, max_length=200)
 
 
 class RecusalIn(YingjiModel):
@@ -126,7 +127,7 @@ class ScoreIn(YingjiModel):
 
 
 class PoolMemberIn(YingjiModel):
-    expert_id: int
+    expert_id: RowId
     username: Short | None = None
     categories: list[Short] = Field(default_factory=list, max_length=10)
     qualifications: list[Key] = Field(default_factory=list, max_length=10)
@@ -160,7 +161,7 @@ class VisitIn(YingjiModel):
 class PastTitleIn(YingjiModel):
     """A title conferred before the platform (for the re-application gap and revocation windows)."""
 
-    organisation_id: int | None = None
+    organisation_id: RowId | None = None
     subject_name: Name | None = None
     division_code: DivisionCode | None = None
     round_number: Annotated[int, Field(ge=1, le=1000)]

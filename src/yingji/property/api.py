@@ -12,6 +12,7 @@ from yingji.auth.roles import Permission
 from yingji.core import divisions, xlsx
 from yingji.core.clock import to_local
 from yingji.core.http import read_bounded, read_model
+from yingji.core.params import RowId, Year
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession, client_address
 from yingji.property import complaints, credit, duties, service, settings, survey, targets
@@ -43,7 +44,7 @@ def save_company(body: s.CompanyIn, db_session: DbSession, clock: CurrentClock, 
 
 
 @router.get("/companies/{company_id}")
-def get_company(company_id: int, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def get_company(company_id: RowId, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     row = service.company(db_session, actor, company_id)
     out = service.snapshot(row)
     out["results"] = [
@@ -55,7 +56,7 @@ def get_company(company_id: int, db_session: DbSession, actor: CurrentActor) -> 
 
 @router.get("/companies/{company_id}/standing")
 def standing(
-    company_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock, year: int | None = None
+    company_id: RowId, db_session: DbSession, actor: CurrentActor, clock: CurrentClock, year: Year | None = None
 ) -> dict[str, Any]:
     """企业当年可否参加评优、能否享受“以奖代补”（依据最近一次公布的信用评价结果与名单规则）。"""
     return credit.standing(db_session, actor, company_id, year or to_local(clock.now()).year)
@@ -63,7 +64,7 @@ def standing(
 
 @router.get("/compounds")
 def list_compounds(
-    db_session: DbSession, actor: CurrentActor, division: str | None = None, company_id: int | None = None
+    db_session: DbSession, actor: CurrentActor, division: str | None = None, company_id: RowId | None = None
 ) -> list[dict[str, Any]]:
     rows = service.compounds(db_session=db_session, actor=actor, division_code=division, company_id=company_id)
     names = service.company_names(db_session, {r.company_id for r in rows})
@@ -81,7 +82,7 @@ def save_compound(
 
 
 @router.get("/compounds/{compound_id}")
-def get_compound(compound_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
+def get_compound(compound_id: RowId, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
     row = service.compound(db_session, actor, compound_id)
     out = service.compound_dict(row, service.company_names(db_session, {row.company_id}).get(row.company_id or 0))
     today = to_local(clock.now()).date()
@@ -166,7 +167,7 @@ def add_contract(body: s.ContractIn, db_session: DbSession, clock: CurrentClock,
 
 @router.post("/contracts/{contract_id}/filing")
 def file_contract(
-    contract_id: int, body: s.FilingIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    contract_id: RowId, body: s.FilingIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = service.file_contract(db_session=db_session, clock=clock, actor=actor, contract_id=contract_id, data=body)
@@ -188,7 +189,7 @@ def request_fund(
 
 @router.post("/fund-requests/{request_id}/decision")
 def decide_fund(
-    request_id: int, body: s.DecisionIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    request_id: RowId, body: s.DecisionIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = service.decide_fund(db_session=db_session, clock=clock, actor=actor, request_id=request_id, data=body)
@@ -292,7 +293,7 @@ def owner_action(number: str, body: complaints.OwnerIn, db_session: DbSession, c
 
 
 @router.get("/public/credit/{year}")
-def public_credit(year: int, db_session: DbSession) -> list[dict[str, Any]]:
+def public_credit(year: Year, db_session: DbSession) -> list[dict[str, Any]]:
     """向社会公布的物业服务企业信用等级和红黑榜。"""
     return credit.public_results(db_session, year)
 
@@ -325,14 +326,16 @@ def file_hotline(
 
 
 @router.get("/complaints/{complaint_id}")
-def get_complaint(complaint_id: int, db_session: DbSession, actor: CurrentActor, clock: CurrentClock) -> dict[str, Any]:
+def get_complaint(
+    complaint_id: RowId, db_session: DbSession, actor: CurrentActor, clock: CurrentClock
+) -> dict[str, Any]:
     row = complaints.get(db_session, actor, complaint_id)
     return complaints.as_dict(db_session, row, officer=actor, now=clock.now())
 
 
 @router.post("/complaints/{complaint_id}/respond")
 def respond(
-    complaint_id: int, body: complaints.RespondIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    complaint_id: RowId, body: complaints.RespondIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = complaints.respond(db_session=db_session, clock=clock, actor=actor, complaint_id=complaint_id, data=body)
@@ -341,7 +344,7 @@ def respond(
 
 @router.post("/complaints/{complaint_id}/resolve")
 def resolve(
-    complaint_id: int, body: complaints.ResolveIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    complaint_id: RowId, body: complaints.ResolveIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = complaints.resolve(db_session=db_session, clock=clock, actor=actor, complaint_id=complaint_id, data=body)
@@ -350,7 +353,7 @@ def resolve(
 
 @router.post("/complaints/{complaint_id}/reroute")
 def reroute(
-    complaint_id: int, body: complaints.RerouteIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    complaint_id: RowId, body: complaints.RerouteIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         row = complaints.reroute(db_session=db_session, clock=clock, actor=actor, complaint_id=complaint_id, data=body)
@@ -420,7 +423,7 @@ def add_event(body: credit.EventIn, db_session: DbSession, clock: CurrentClock, 
 
 @router.get("/credit/companies/{company_id}/{year}")
 def preview(
-    company_id: int, year: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    company_id: RowId, year: Year, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """某企业某年度按现行方法的得分（未公布前的预览）和当年信用事件。"""
     service.company(db_session, actor, company_id)
@@ -449,7 +452,7 @@ def publish(body: s.YearIn, db_session: DbSession, clock: CurrentClock, actor: C
 
 
 @router.get("/credit/results")
-def results(db_session: DbSession, actor: CurrentActor, year: int | None = None) -> list[dict[str, Any]]:
+def results(db_session: DbSession, actor: CurrentActor, year: Year | None = None) -> list[dict[str, Any]]:
     return [credit.as_dict(r) for r in credit.results(db_session=db_session, actor=actor, year=year)]
 
 
@@ -466,7 +469,7 @@ def list_duties(
 
 @router.post("/duties/{duty_id}/records", status_code=201)
 def hold_duty(
-    duty_id: int, body: duties.DutyRecordIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    duty_id: RowId, body: duties.DutyRecordIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     with transaction(db_session):
         return service.snapshot(
@@ -476,7 +479,7 @@ def hold_duty(
 
 @router.get("/targets")
 def list_targets(
-    db_session: DbSession, actor: CurrentActor, clock: CurrentClock, year: int | None = None
+    db_session: DbSession, actor: CurrentActor, clock: CurrentClock, year: Year | None = None
 ) -> list[dict[str, Any]]:
     """两份方案的年度目标与按登记数据计算的当前值（本辖区可见的方案）。"""
     return targets.visible(db_session, actor, year or to_local(clock.now()).year)

@@ -23,6 +23,7 @@ from yingji.calendars.service import work_calendar
 from yingji.core import divisions
 from yingji.core.clock import LOCAL_TZ, Clock, to_local
 from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.property import settings
 from yingji.property.models import Complaint, ComplaintEvent, Compound, CreditEventRow
@@ -60,7 +61,7 @@ EVENT_LABELS = {
 class ComplaintIn(YingjiModel):
     """诉求：小区、类别、内容、联系电话（姓名可不填）。"""
 
-    compound_id: int
+    compound_id: RowId
     category: Annotated[str, Field(min_length=1, max_length=40)]
     content: Text
     owner_name: Annotated[str, Field(max_length=40)] | None = None

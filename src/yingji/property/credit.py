@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import SYSTEM, Actor
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.property import service, settings
 from yingji.property.models import CreditEventRow, CreditMethod, CreditResult, PropertyCompany
@@ -37,7 +38,7 @@ GRASSROOTS_INPUTS = ("daily_inspection", "street_community_opinion")  # what a s
 class EventIn(YingjiModel):
     """信用事件：来源（合同履行、投诉处理、日常检查、街道社区意见、行政处罚）、日期、分值（扣分为负）。"""
 
-    company_id: int
+    company_id: RowId
     on: date
     input: Annotated[str, Field(max_length=40)]
     points: Annotated[float, Field(allow_inf_nan=False)]

@@ -15,6 +15,7 @@ from yingji.auth.actor import Actor
 from yingji.core import divisions
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import InvalidInput, NotFound
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.property import settings
 from yingji.property.models import Compound, Duty, DutyRecord
@@ -28,7 +29,7 @@ SEVERITY_LABELS = {"minor": "轻微", "general": "一般", "serious": "严重"}
 
 
 class FindingIn(YingjiModel):
-    compound_id: int
+    compound_id: RowId
     severity: Literal["minor", "general", "serious"]
     text: Annotated[str, Field(min_length=2, max_length=1000)]
 

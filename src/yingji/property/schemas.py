@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from yingji.core.divisions import CODE_PATTERN
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.property.models import Committee, ContractKind, Management
 
@@ -103,7 +104,7 @@ class CompoundIn(YingjiModel):
 class ContractIn(YingjiModel):
     """物业服务合同：小区、企业、类别、期限、收费标准。"""
 
-    compound_id: int
+    compound_id: RowId
     company: Name
     kind: ContractKind = ContractKind.REGULAR
     signed_on: date
@@ -125,7 +126,7 @@ class FilingIn(YingjiModel):
 class FundRequestIn(YingjiModel):
     """专项维修资金使用申请（应急维修：电梯、消防隐患等）。"""
 
-    compound_id: int
+    compound_id: RowId
     item: Literal["lift", "fire", "roof", "pipe", "other"]
     emergency: bool = True
     amount_yuan: Money
@@ -146,7 +147,7 @@ class CountyIn(YingjiModel):
 class DisclosureIn(YingjiModel):
     """“12+N”公示检查：公开的核心信息类数与各列明事项是否公开。"""
 
-    compound_id: int
+    compound_id: RowId
     checked_on: date
     core_shown: Annotated[int, Field(ge=0, le=50)]
     items: dict[str, bool] = Field(default_factory=dict)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
 from sqlalchemy import select
 
 from yingji.auth.roles import Permission
+from yingji.core.params import MAX_ROW_ID, RowId
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession, require
@@ -71,7 +72,7 @@ def nearest(
     kind: ResourceKind | None = None,
     team_kind: Annotated[TeamKind | None, Query(description="救援队伍类型；地下非煤矿山事故须 mine_rescue")] = None,
     specialty: Annotated[str | None, Query(max_length=20, description="专家专业")] = None,
-    mine_id: Annotated[int | None, Query(description="事发矿山：其协议救护队排在首位")] = None,
+    mine_id: Annotated[RowId | None, Query(description="事发矿山：其协议救护队排在首位")] = None,
     limit: Annotated[int, Query()] = 10,
 ) -> list[dict[str, Any]]:
     """按距离查找最近的应急资源（大圆距离，估算车程）。"""
@@ -101,14 +102,14 @@ def _entity_routes(spec: EntitySpec) -> None:
         actor: CurrentActor,
         division_code: str | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
     ) -> list[dict[str, Any]]:
         rows = service.list_(
             db_session=db_session, actor=actor, spec=spec, division_code=division_code, limit=limit, offset=offset
         )
         return [service.to_row(db_session, spec, r) for r in rows]
 
-    def get_row(row_id: int, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+    def get_row(row_id: RowId, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
         return service.to_row(
             db_session, spec, service.get(db_session=db_session, actor=actor, spec=spec, row_id=row_id)
         )

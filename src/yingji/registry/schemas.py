@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, field_validator
 
 from yingji.core.divisions import CODE_PATTERN
+from yingji.core.params import MAX_INTEGER
 from yingji.core.schemas import YingjiModel
 from yingji.registry.enums import (
     EnterpriseSector,
@@ -44,7 +45,7 @@ Longitude = Annotated[float, Field(ge=LON_RANGE[0], le=LON_RANGE[1])]
 Latitude = Annotated[float, Field(ge=LAT_RANGE[0], le=LAT_RANGE[1])]
 Lon = Annotated[Longitude | None, Blank]
 Lat = Annotated[Latitude | None, Blank]
-Count = Annotated[Annotated[int, Field(ge=0, le=10_000_000_000)] | None, Blank]
+Count = Annotated[Annotated[int, Field(ge=0, le=MAX_INTEGER)] | None, Blank]
 CreditCode = Annotated[Annotated[str, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] | None, Blank]
 
 
@@ -150,7 +151,7 @@ class MaterialIn(YingjiModel):
 
     depot: Annotated[str, Field(min_length=2, max_length=120, description="储备库名称")]
     item: Annotated[str, Field(min_length=1, max_length=80)]
-    quantity: Annotated[int, Field(ge=0)]
+    quantity: Annotated[int, Field(ge=0, le=MAX_INTEGER)]
     unit: Annotated[str, Field(min_length=1, max_length=16)]
     expires_on: Annotated[date | None, Blank] = None
     is_synthetic: bool = False
@@ -161,7 +162,7 @@ class ShelterIn(Placed):
 
     name: Name
     kind: ShelterKind
-    capacity: Annotated[int, Field(ge=1, description="可容纳人数")]
+    capacity: Annotated[int, Field(ge=1, le=MAX_INTEGER, description="可容纳人数")]
 
 
 class TransportIn(Placed):
@@ -169,7 +170,7 @@ class TransportIn(Placed):
 
     name: Name
     vehicle_type: Annotated[str, Field(min_length=1, max_length=40)]
-    quantity: Annotated[int, Field(ge=1)]
+    quantity: Annotated[int, Field(ge=1, le=MAX_INTEGER)]
     unit_name: Opt = None
     contact_person: Person = None
     phone: Phone = None

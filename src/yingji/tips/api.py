@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from yingji.core.http import read_model
+from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession, client_address
 from yingji.rules.tips import TipState
@@ -67,12 +68,12 @@ def record_tip(
 
 
 @router.get("/{tip_id}")
-def get_tip(tip_id: int, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+def get_tip(tip_id: RowId, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
     return service.get(db_session=db_session, actor=actor, tip_id=tip_id)
 
 
 @router.post("/{tip_id}/accept")
-def accept(tip_id: int, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+def accept(tip_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
     """受理（受理人成为经办人）。"""
     with transaction(db_session):
         return service.as_dict(service.accept(db_session=db_session, clock=clock, actor=actor, tip_id=tip_id), actor)
@@ -80,7 +81,7 @@ def accept(tip_id: int, db_session: DbSession, clock: CurrentClock, actor: Curre
 
 @router.post("/{tip_id}/verify")
 def verify(
-    tip_id: int, body: service.VerifyIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    tip_id: RowId, body: service.VerifyIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """核查：属实的企业隐患同时登记为隐患（群众举报查实）。"""
     with transaction(db_session):
@@ -90,7 +91,7 @@ def verify(
 
 @router.post("/{tip_id}/answer")
 def answer(
-    tip_id: int, body: service.AnswerIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    tip_id: RowId, body: service.AnswerIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """向举报人反馈（公众凭回执编号可见）。"""
     with transaction(db_session):
@@ -100,7 +101,7 @@ def answer(
 
 @router.post("/{tip_id}/close")
 def close(
-    tip_id: int, body: service.CloseIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    tip_id: RowId, body: service.CloseIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> dict[str, Any]:
     """销号并作出奖励决定（上限按适用的举报奖励规则）。"""
     with transaction(db_session):

@@ -22,6 +22,7 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.hazards import service as hazards
 from yingji.hazards.models import Channel
@@ -50,7 +51,7 @@ class TipIn(YingjiModel):
 
 class OfficerTipIn(TipIn):
     channel: TipChannel = TipChannel.HOTLINE
-    organisation_id: int | None = None
+    organisation_id: RowId | None = None
 
 
 class VerifyIn(YingjiModel):
@@ -58,7 +59,7 @@ class VerifyIn(YingjiModel):
 
     substantiated: bool
     verification: Long
-    organisation_id: int | None = None
+    organisation_id: RowId | None = None
     place: Short | None = None
     description: Long | None = None  # the hazard as the handler found it: the tip's own words never leave the tip
     category: Annotated[str, Field(min_length=2, max_length=60)] | None = None

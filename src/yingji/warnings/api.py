@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from yingji.auth.roles import Permission
 from yingji.core.errors import InvalidInput, NotFound
 from yingji.core.paging import Page, Paging, paged
+from yingji.core.params import RowId
 from yingji.db import outbox
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
@@ -121,7 +122,7 @@ def propose(body: WarningDraft, db_session: DbSession, clock: CurrentClock, acto
 
 
 @router.get("/{warning_id}", response_model=WarningDetail)
-def get_warning(warning_id: int, db_session: DbSession, actor: CurrentActor) -> WarningDetail:
+def get_warning(warning_id: RowId, db_session: DbSession, actor: CurrentActor) -> WarningDetail:
     """一条预警：内容、CAP 报文、预警行动任务、推送记录（仅发布方），以及本账号可执行的操作。"""
     warning = service.get(db_session=db_session, actor=actor, warning_id=warning_id)
     return reads.detail(db_session, actor, warning)
@@ -129,7 +130,7 @@ def get_warning(warning_id: int, db_session: DbSession, actor: CurrentActor) -> 
 
 @router.post("/{warning_id}/issue", response_model=WarningRead)
 def issue(
-    warning_id: int,
+    warning_id: RowId,
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
@@ -147,7 +148,7 @@ def issue(
 
 @router.post("/{warning_id}/adjust", response_model=WarningRead)
 def adjust(
-    warning_id: int, body: WarningChange, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    warning_id: RowId, body: WarningChange, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> WarningRead:
     """调整级别或内容（仅发布机关），发布 Update 报文。"""
     with transaction(db_session):
@@ -160,7 +161,7 @@ def adjust(
 
 @router.post("/{warning_id}/lift", response_model=WarningRead)
 def lift(
-    warning_id: int, body: WarningDecision, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    warning_id: RowId, body: WarningDecision, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> WarningRead:
     """解除（谁发布谁解除），发布 Cancel 报文。"""
     with transaction(db_session):
@@ -173,7 +174,7 @@ def lift(
 
 @router.post("/{warning_id}/reject", response_model=WarningRead)
 def reject(
-    warning_id: int, body: WarningDecision, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    warning_id: RowId, body: WarningDecision, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
 ) -> WarningRead:
     """否决预警建议。"""
     with transaction(db_session):
@@ -185,7 +186,7 @@ def reject(
 
 
 @router.get("/{warning_id}/cap", response_class=Response)
-def latest_cap(warning_id: int, db_session: DbSession, actor: CurrentActor) -> Response:
+def latest_cap(warning_id: RowId, db_session: DbSession, actor: CurrentActor) -> Response:
     """最新一条 CAP 1.2 报文。"""
     warning = service.get(db_session=db_session, actor=actor, warning_id=warning_id)
     published = service.messages(db_session=db_session, warning=warning)
@@ -195,7 +196,7 @@ def latest_cap(warning_id: int, db_session: DbSession, actor: CurrentActor) -> R
 
 
 @router.post("/deliveries/{item_id}/ack")
-def acknowledge_delivery(item_id: int, token: str, db_session: DbSession, clock: CurrentClock) -> dict[str, str]:
+def acknowledge_delivery(item_id: RowId, token: str, db_session: DbSession, clock: CurrentClock) -> dict[str, str]:
     """接收方回执：凭推送内容中的 ack_token 确认收到（无需登录；令牌错误与记录不存在同样返回 404）。"""
     with transaction(db_session):
         item = outbox.acknowledge(db_session=db_session, item_id=item_id, token=token, now=clock.now())

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import InvalidInput
+from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.property import complaints, service, settings
 from yingji.property.models import Complaint, Compound
@@ -131,7 +132,7 @@ def complaint_list(request: Request, db_session: DbSession, clock: CurrentClock,
 
 @router.get("/console/property/complaints/{complaint_id}", response_class=HTMLResponse)
 def complaint_page(
-    complaint_id: int, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+    complaint_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
 ) -> HTMLResponse:
     return guarded(
         request,

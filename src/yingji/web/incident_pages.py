@@ -17,6 +17,7 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
 from yingji.core.paging import Paging, paged
+from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.incidents import reads, service, suggest, timeline
 from yingji.incidents.enums import AccidentSector, TaskSource, TaskStatus
@@ -95,7 +96,7 @@ def room_context(
 
 @router.get("/console/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_room(
-    incident_id: int, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+    incident_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
 ) -> HTMLResponse:
     try:
         incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)

@@ -23,6 +23,7 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
 from yingji.core.paging import MAX_LIMIT, PageParams, Paging, paged
+from yingji.core.params import MAX_ROW_ID
 from yingji.db.session import reading
 from yingji.deps import CurrentClock, DbSession
 from yingji.hazards import board as hazard_board
@@ -184,6 +185,14 @@ def incident_stamp(db_session: Session, clock: Clock, actor: Actor, incident_id:
     return f"{last or 0}:{late}"
 
 
+def room_id(raw: str) -> int | None:
+    """The incident room a live stream follows, if ``raw`` can be an incident id (else the stream has no room)."""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ROW_ID))):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ROW_ID else None
+
+
 @router.get("/console/events")
 async def live(request: Request) -> Response:
     """Server-sent events: the 总览 counts every few seconds (and, for an incident room, the room's stamp), so new
@@ -197,8 +206,8 @@ async def live(request: Request) -> Response:
             if actor is None:
                 return None
             data = summary(db_session, app.state.clock, actor)
-            if room.isascii() and room.isdigit():
-                data["incident_stamp"] = incident_stamp(db_session, app.state.clock, actor, int(room))
+            if (incident_id := room_id(room)) is not None:
+                data["incident_stamp"] = incident_stamp(db_session, app.state.clock, actor, incident_id)
             return data
 
     async def stream() -> AsyncIterator[str]:

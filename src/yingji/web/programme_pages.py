@@ -25,6 +25,7 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, local_today, to_local
 from yingji.core.errors import InvalidInput, YingjiError
+from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.metrology import service as metrology
 from yingji.metrology.enums import (
@@ -537,7 +538,7 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
 
 @router.get("/console/programmes/rounds/{round_id}", response_class=HTMLResponse)
 def round_page(
-    round_id: int, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+    round_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
 ) -> HTMLResponse:
     return guarded(
         request, actor, clock, "programmes_round.html", lambda: round_context(db_session, clock, actor, round_id)
@@ -546,7 +547,7 @@ def round_page(
 
 @router.get("/console/programmes/applications/{app_id}", response_class=HTMLResponse)
 def application_page(
-    app_id: int, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+    app_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
 ) -> HTMLResponse:
     return guarded(
         request,
@@ -559,7 +560,7 @@ def application_page(
 
 @router.get("/console/programmes/titles/{title_id}", response_class=HTMLResponse)
 def title_page(
-    title_id: int, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+    title_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
 ) -> HTMLResponse:
     year = request.query_params.get("year")
     return guarded(

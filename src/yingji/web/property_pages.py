@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock, local_today, to_local
 from yingji.core.errors import InvalidInput
+from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.property import complaints, duties, service, settings, targets
 from yingji.property.models import (
@@ -208,7 +209,7 @@ def compound_list(request: Request, db_session: DbSession, clock: CurrentClock, 
 
 @router.get("/console/property/compounds/{compound_id}", response_class=HTMLResponse)
 def compound_page(
-    compound_id: int, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+    compound_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
 ) -> HTMLResponse:
     return guarded(
         request,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.core.errors import InvalidInput, NotFound, YingjiError
+from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.registry import nearest
 from yingji.registry import service as registry
@@ -103,7 +104,7 @@ def resources(request: Request, db_session: DbSession, clock: CurrentClock, acto
 
 @router.get("/console/records/{entity}/{row_id}", response_class=HTMLResponse)
 def record(
-    entity: str, row_id: int, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+    entity: str, row_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
 ) -> HTMLResponse:
     try:
         spec = BY_NAME.get(entity)

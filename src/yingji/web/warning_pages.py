@@ -12,6 +12,7 @@ from yingji.auth.actor import Actor
 from yingji.core import divisions
 from yingji.core.errors import YingjiError
 from yingji.core.paging import Paging, paged
+from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.plans import loader
 from yingji.plans.schema import Plan
@@ -70,7 +71,7 @@ def warning_register(
 
 @router.get("/console/warnings/{warning_id}", response_class=HTMLResponse)
 def warning_detail(
-    warning_id: int, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+    warning_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
 ) -> HTMLResponse:
     try:
         warning = service.get(db_session=db_session, actor=actor, warning_id=warning_id)
