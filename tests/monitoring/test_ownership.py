@@ -19,6 +19,7 @@ from tests.monitoring.conftest import CORNER, Site
 from tests.support import postgres
 from tests.support.serve import Served, serve
 from yingji.auth.roles import Role
+from yingji.config import get_settings
 from yingji.db import migrate
 from yingji.db.session import make_engine, make_sessionmaker
 from yingji.monitoring.engine import MonitoringEngine
@@ -104,11 +105,13 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 @contextmanager
 def two_servers(database: Database, tmp_path: Path) -> Iterator[tuple[Served, Served]]:
     """Start two servers on the database at once (start-up is the slow part) and return (owner, other)."""
-    # several processes on one database share its audit key and checkpoint (README: several API processes)
+    # Several processes on one database share its audit key and checkpoint (README: several API processes) — here
+    # those of this test session, which prepared the database.
+    settings = get_settings()
     env = SERVE_ENV | {
         "YINGJI_DATABASE_URL": database.url,
-        "YINGJI_AUDIT_KEY_FILE": str(tmp_path / "audit.key"),
-        "YINGJI_AUDIT_CHECKPOINT_FILE": str(tmp_path / "audit.checkpoint"),
+        "YINGJI_AUDIT_KEY_FILE": str(settings.resolved_audit_key_file()),
+        "YINGJI_AUDIT_CHECKPOINT_FILE": str(settings.resolved_audit_checkpoint_file()),
     }
     with (
         serve(tmp_path / "a", tmp_path / "a.log", "--no-demo", env=env) as first,
