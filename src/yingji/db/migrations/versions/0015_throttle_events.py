@@ -1,7 +1,7 @@
 """throttle events: failed logins and anonymous submissions
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0017
 Create Date: 2026-11-24
 
 Login throttling per account and per client address, and the rate limit of the anonymous public forms (issue 21):
@@ -16,7 +16,7 @@ from alembic import op
 import yingji.db.base
 
 revision = "0015"
-down_revision = "0014"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
