@@ -107,7 +107,9 @@ def test_the_six_real_plans_are_registered_with_their_dates(officer: TestClient,
     weather = everything["鄂府办发〔2024〕108号"]  # not a production-safety plan: drills every 3 years
     assert weather.cadence == "government-other" and weather.issued_on.isoformat() == "2024-11-27"
     assert weather.plan_type_label == "专项应急预案" and weather.division_name == "鄂尔多斯市"
-    assert weather.next_drill.on is not None and weather.next_drill.on.isoformat() == "2027-11-27"  # 国办发〔2024〕5号 第三十二条 (regulations.md#L167)
+    assert (
+        weather.next_drill.on is not None and weather.next_drill.on.isoformat() == "2027-11-27"
+    )  # 国办发〔2024〕5号 第三十二条 (regulations.md#L167)
 
 
 def test_cli_calendar_lists_the_six_plans(tmp_path: Path) -> None:
@@ -117,7 +119,10 @@ def test_cli_calendar_lists_the_six_plans(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = json.loads(result.stdout)
     rows = page["items"]
-    assert page["total"] == len(rows) == 6 and {r["cadence"] for r in rows} == {"government-production-safety", "government-other"}
+    assert page["total"] == len(rows) == 6 and {r["cadence"] for r in rows} == {
+        "government-production-safety",
+        "government-other",
+    }
     text = run("plans", "calendar", "--division", "150602", tmp_path=tmp_path)
     assert text.returncode == 0 and text.stdout.count("\n") == 2 and "东政办发〔2024〕31号" in text.stdout
     assert text.stdout.splitlines()[-1] == "共 1 条，显示第 1–1 条"
