@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
@@ -23,7 +23,7 @@ from yingji.rules.hazards import HazardAction
 
 router = APIRouter(prefix="/api/hazards", tags=["隐患排查治理"])
 Division = Annotated[str | None, Query(pattern=CODE_PATTERN)]
-ATTACHMENT_CONTENT = {t: {} for t in service.ATTACHMENT_TYPES}
+ATTACHMENT_CONTENT: dict[str, dict[str, Any]] = {t: {} for t in service.ATTACHMENT_TYPES}
 
 
 @router.get("", response_model=Page[HazardRead])
