@@ -79,7 +79,7 @@ def test_unknown_counts_are_provisional(authed: TestClient) -> None:
 
 def test_plans_list_and_detail(authed: TestClient) -> None:
     listed = authed.get("/api/plans").json()
-    assert len(listed) == 6
+    assert listed["total"] == len(listed["items"]) == 6
     detail = authed.get("/api/plans/ordos-weather-2024").json()
     assert len(detail["meteorological"]["hazards"]) == 9
 

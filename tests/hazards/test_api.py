@@ -91,11 +91,12 @@ def test_major_hazard_closed_loop(client: TestClient, db_session: Session, site:
 
     assert _post(client, f"/api/hazards/{hid}/rectification", site["enterprise"], FIVE).json()["state"] == "rectifying"
     # the enterprise cannot accept its own work; acceptance and closing are the supervisor's
-    early = _post(client, f"/api/hazards/{hid}/accept", site["officer"])
-    assert early.status_code == 422 and early.json()["error"]["code"] == "rule_violation"
+    early = _post(client, f"/api/hazards/{hid}/accept", site["officer"])  # the right party, the wrong state
+    assert early.status_code == 409 and early.json()["error"]["subcode"] == "hazard.accept.state"
     assert _post(client, f"/api/hazards/{hid}/submit", site["enterprise"]).json()["state"] == "awaiting_acceptance"
     self_close = _post(client, f"/api/hazards/{hid}/accept", site["enterprise"])
-    assert self_close.status_code == 422 and "负有监管职责的部门" in self_close.json()["error"]["message"]
+    assert self_close.status_code == 403 and "负有监管职责的部门" in self_close.json()["error"]["message"]
+    assert self_close.json()["error"]["subcode"] == "hazard.accept.not_supervisor"
     no_reason = _post(client, f"/api/hazards/{hid}/reject", site["officer"])
     assert no_reason.status_code == 422 and no_reason.json()["error"]["field"] == "note"
     no_deadline = _post(client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "断电闭锁未试验"})
@@ -123,7 +124,8 @@ def test_major_hazard_closed_loop(client: TestClient, db_session: Session, site:
     ).all()
     assert audited == [f"hazard.{e['action']}" for e in closed["events"]]
     after = _post(client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "x", "deadline": "2026-12-31"})
-    assert after.status_code == 422 and "流程已结束" in after.json()["error"]["message"]
+    assert after.status_code == 409 and "流程已结束" in after.json()["error"]["message"]
+    assert after.json()["error"]["subcode"] == "hazard.reject.state" and closed["allowed_actions"] == []
 
 
 def test_grading_by_checklist(client: TestClient, site: dict[str, Any]) -> None:
@@ -134,7 +136,7 @@ def test_grading_by_checklist(client: TestClient, site: dict[str, Any]) -> None:
     # the supervisor re-grades on confirmation; the enterprise may not
     hid = general.json()["id"]
     own = _post(client, f"/api/hazards/{hid}/confirm", site["enterprise"], {"criteria": ["coal-07"]})
-    assert own.status_code == 403
+    assert own.status_code == 403 and own.json()["error"]["subcode"] == "hazard.confirm.not_supervisor"
     regraded = _post(client, f"/api/hazards/{hid}/confirm", site["officer"], {"criteria": ["coal-07"]})
     assert regraded.json()["grade"] == "major" and regraded.json()["criteria"][0]["code"] == "coal-07"
     # a major hazard is downgraded only with a written reason
@@ -175,8 +177,8 @@ def test_scope(client: TestClient, site: dict[str, Any]) -> None:
     hid = _post(client, "/api/hazards", site["enterprise"], COAL_MAJOR).json()["id"]
     assert client.get(f"/api/hazards/{hid}", headers=site["other_enterprise"]).status_code == 404
     assert client.get(f"/api/hazards/{hid}", headers=site["outsider"]).status_code == 404
-    assert client.get("/api/hazards", headers=site["other_enterprise"]).json() == []
-    assert [h["id"] for h in client.get("/api/hazards", headers=site["enterprise"]).json()] == [hid]
+    assert client.get("/api/hazards", headers=site["other_enterprise"]).json()["items"] == []
+    assert [h["id"] for h in client.get("/api/hazards", headers=site["enterprise"]).json()["items"]] == [hid]
     assert _post(client, f"/api/hazards/{hid}/confirm", site["outsider"]).status_code == 404
     assert _post(client, f"/api/hazards/{hid}/confirm", site["expert"]).status_code == 403  # reads, never acts
     assert client.get(f"/api/hazards/{hid}", headers=site["expert"]).status_code == 200
@@ -210,7 +212,7 @@ def test_attachments(client: TestClient, site: dict[str, Any]) -> None:
 
 
 def test_checklists_and_board(client: TestClient, site: dict[str, Any]) -> None:
-    lists = {c["id"]: c for c in client.get("/api/hazards/checklists").json()}
+    lists = {c["id"]: c for c in client.get("/api/hazards/checklists").json()["items"]}
     assert len(lists["coal"]["items"]) == 17 and lists["coal"]["verified"] is True
     assert lists["metal_nonmetal"]["verified"] is False
     _post(client, "/api/hazards", site["enterprise"], COAL_MAJOR)
@@ -240,7 +242,8 @@ def test_error_paths(
         content=png,
         headers=site["enterprise"] | {"Content-Type": "image/png"},
     )
-    assert late.status_code == 422 and late.json()["error"]["field"] == "hazard_id"
+    assert late.status_code == 409 and late.json()["error"]["field"] == "hazard_id"
+    assert late.json()["error"]["subcode"] == "hazard.attach.state"
     # a PDF needs Chromium: without it the report answers 503 and names the other formats
     monkeypatch.setenv("YINGJI_CHROMIUM", "/nonexistent/chromium")
     pdf = client.get("/api/ledger/reports/hangjin-2024-2026/monthly?format=pdf", headers=site["officer"])

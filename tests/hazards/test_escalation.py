@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from tests import factories
 from yingji.auth.actor import SYSTEM, Actor
 from yingji.auth.roles import Role
-from yingji.core.clock import FixedClock
+from yingji.core.clock import FixedClock, local_today
 from yingji.core.errors import InvalidInput
 from yingji.db.outbox import OutboxItem
-from yingji.hazards import service
+from yingji.hazards import reads, service
 from yingji.hazards.models import Channel
 from yingji.hazards.schema import ConfirmIn, HazardIn, RectificationIn, StepIn, ladder
 from yingji.rules.hazards import HazardAction
@@ -105,5 +105,6 @@ def test_ladder_takes_each_rung_once_on_its_day(db_session: Session, divisions: 
     assert _rungs(db_session, clock) == []  # the ladder starts afresh from the new deadline
     clock.advance(days=30)  # 2027-02-15: 15 days past it
     assert _rungs(db_session, clock) == ["reminder", "listed_supervision", "interview"]
-    detail = service.detail(db_session=db_session, clock=clock, actor=officer, hazard_id=hazard.id)
-    assert detail["escalation"] == [s.label for s in steps[:3]] and detail["overdue"] is True
+    hazard = service.visible(db_session, officer, hazard.id)
+    detail = reads.detail(db_session, officer, hazard, local_today(clock))
+    assert detail.escalation == [s.label for s in steps[:3]] and detail.overdue is True

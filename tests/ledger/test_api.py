@@ -35,6 +35,8 @@ ORDOS_CITY = {  # the city's own campaigns (seed 003)
 TODAY = date(2026, 11, 23)
 REPORT = f"/api/ledger/reports/{HANGJIN}"
 
+ALL = {"limit": 500}
+
 
 @pytest.fixture
 def loaded(db_session: Session, divisions: int) -> int:
@@ -56,9 +58,11 @@ def hulunbuir(client: TestClient, db_session: Session, loaded: int) -> TestClien
 def _tasks(client: TestClient, **params: str) -> dict[str, dict[str, Any]]:
     """One programme's tasks by code (codes repeat across programmes); 杭锦旗's three-year campaign unless named."""
     params.setdefault("programme", HANGJIN)
+    params.setdefault("limit", "500")
     response = client.get("/api/ledger/tasks", params=params)
     assert response.status_code == 200, response.text
-    rows: list[dict[str, Any]] = response.json()
+    rows: list[dict[str, Any]] = response.json()["items"]
+    assert response.json()["total"] == len(rows)
     return {r["code"]: r for r in rows}
 
 
@@ -76,7 +80,7 @@ def test_load_is_idempotent(db_session: Session, loaded: int) -> None:
 
 
 def test_a_hangjin_officer_lists_its_tasks_with_computed_status(hangjin: TestClient) -> None:
-    everything = hangjin.get("/api/ledger/tasks").json()
+    everything = hangjin.get("/api/ledger/tasks", params=ALL).json()["items"]
     assert Counter(r["programme"] for r in everything) == {HANGJIN: 42, FIRE: 10}  # not the city's campaigns
     rows = _tasks(hangjin)
     assert len(rows) == 42 and {r["programme"] for r in rows.values()} == {HANGJIN}
@@ -122,7 +126,7 @@ def test_progress_is_validated_then_recorded_until_done(hangjin: TestClient) -> 
     assert done.status_code == 201, done.text
     assert done.json()["status"] == "done" and all(m["done"] and not m["overdue"] for m in done.json()["milestones"])
     after = hangjin.post(url, json={"percent": 100, "note": "补充说明"})
-    assert after.status_code == 422 and _error_field(after) == "task_id"
+    assert after.status_code == 409 and after.json()["error"]["subcode"] == "ledger.progress.done"
     assert _tasks(hangjin)["4.18"]["status"] == "done"
     assert _tasks(hangjin, status="done").keys() == {"4.18"}
 
@@ -137,8 +141,8 @@ def test_a_task_without_due_moves_to_in_progress(hangjin: TestClient) -> None:
 def test_another_county_sees_nothing_of_hangjin(hangjin: TestClient, db_session: Session) -> None:
     task_id = _tasks(hangjin)["2.5"]["id"]
     dongsheng = factories.bearer(db_session, "dongsheng_duty", Role.COUNTY_OFFICER, "150602")
-    assert hangjin.get("/api/ledger/tasks", headers=dongsheng).json() == []
-    assert hangjin.get("/api/ledger/targets", headers=dongsheng).json() == []
+    assert hangjin.get("/api/ledger/tasks", headers=dongsheng).json()["items"] == []
+    assert hangjin.get("/api/ledger/targets", headers=dongsheng).json()["total"] == 0
     progress = {"percent": 50, "note": "越权填报"}
     response = hangjin.post(f"/api/ledger/tasks/{task_id}/progress", headers=dongsheng, json=progress)
     assert response.status_code == 404
@@ -149,16 +153,16 @@ def test_another_county_sees_nothing_of_hangjin(hangjin: TestClient, db_session:
 
 def test_the_city_sees_its_banner_and_hulunbuir_only_its_own(hangjin: TestClient, db_session: Session) -> None:
     ordos = factories.bearer(db_session, "ordos_duty", Role.CITY_OFFICER, "150600")
-    seen = Counter(r["programme"] for r in hangjin.get("/api/ledger/tasks", headers=ordos).json())
+    seen = Counter(r["programme"] for r in hangjin.get("/api/ledger/tasks", params=ALL, headers=ordos).json()["items"])
     assert seen == {HANGJIN: 42, FIRE: 10, **ORDOS_CITY}
     hulunbuir = factories.bearer(db_session, "hulunbuir_duty", Role.CITY_OFFICER, "150700")
-    rows = hangjin.get("/api/ledger/tasks", headers=hulunbuir).json()
+    rows = hangjin.get("/api/ledger/tasks", params=ALL, headers=hulunbuir).json()["items"]
     assert len(rows) == 19 and {r["programme"] for r in rows} == {HULUNBUIR}
 
 
 def test_an_expert_reads_but_may_not_report(hangjin: TestClient, db_session: Session) -> None:
     expert = factories.bearer(db_session, "expert_wang", Role.EXPERT, "150625")
-    rows = hangjin.get("/api/ledger/tasks", headers=expert).json()
+    rows = hangjin.get("/api/ledger/tasks", params=ALL, headers=expert).json()["items"]
     assert Counter(r["programme"] for r in rows) == {HANGJIN: 42, FIRE: 10}
     [task] = [r for r in rows if r["code"] == "2.5" and r["programme"] == HANGJIN]
     refused = hangjin.post(
@@ -171,9 +175,10 @@ def test_an_expert_reads_but_may_not_report(hangjin: TestClient, db_session: Ses
 
 
 def _targets(client: TestClient) -> dict[str, dict[str, Any]]:
-    response = client.get("/api/ledger/targets")
+    response = client.get("/api/ledger/targets", params=ALL)
     assert response.status_code == 200, response.text
-    return {r["code"]: r for r in response.json()}
+    assert response.json()["total"] == len(response.json()["items"])
+    return {r["code"]: r for r in response.json()["items"]}
 
 
 def test_hulunbuir_accident_values_give_the_goal_and_the_status(hulunbuir: TestClient) -> None:

@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 from tests import factories
 from yingji.auth.actor import SYSTEM
 from yingji.auth.roles import Role
+from yingji.core.clock import local_today
+from yingji.core.paging import PageParams
+from yingji.plan_registry.reads import read_all
 from yingji.plan_registry.service import calendar, register_bundled
 
 PLAN = {
@@ -57,7 +60,7 @@ def test_register_file_drill_and_calendar(officer: TestClient) -> None:
         f"/api/plan-registry/{plan_id}/activities", json={"kind": "drill", "on": "2027-01-01", "detail": "实战演练"}
     )
     assert future.status_code == 422 and future.json()["error"]["field"] == "on"
-    assert officer.get("/api/plan-registry", params={"overdue": "true"}).json() == []
+    assert officer.get("/api/plan-registry", params={"overdue": "true"}).json()["items"] == []
 
 
 @pytest.mark.parametrize(
@@ -79,10 +82,10 @@ def test_registration_errors(officer: TestClient, change: dict[str, str], status
 def test_duplicate_doc_no_and_scope(officer: TestClient, db_session: Session) -> None:
     assert officer.post("/api/plan-registry", json=PLAN).status_code == 201
     assert officer.post("/api/plan-registry", json=PLAN).status_code == 409
-    plan_id = officer.get("/api/plan-registry").json()[0]["id"]
+    plan_id = officer.get("/api/plan-registry").json()["items"][0]["id"]
     outsider = factories.bearer(db_session, "hangjin_duty", Role.COUNTY_OFFICER, "150625")
     assert officer.get(f"/api/plan-registry/{plan_id}", headers=outsider).status_code == 404
-    assert officer.get("/api/plan-registry", headers=outsider).json() == []
+    assert officer.get("/api/plan-registry", headers=outsider).json()["items"] == []
     expert = factories.bearer(db_session, "expert_li", Role.EXPERT, "150602")
     refused = officer.post(
         f"/api/plan-registry/{plan_id}/activities",
@@ -95,14 +98,18 @@ def test_duplicate_doc_no_and_scope(officer: TestClient, db_session: Session) ->
 def test_the_six_real_plans_are_registered_with_their_dates(officer: TestClient, db_session: Session) -> None:
     assert register_bundled(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM) == 6
     assert register_bundled(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM) == 0
-    rows = officer.get("/api/plan-registry").json()  # 东胜区 sees its own plan
+    rows = officer.get("/api/plan-registry").json()["items"]  # 东胜区 sees its own plan
     [dongsheng] = [r for r in rows if r["doc_no"] == "东政办发〔2024〕31号"]
     assert dongsheng["cadence"] == "government-production-safety"
-    everything = {r["doc_no"]: r for r in calendar(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM)}
-    assert len(everything) == 6
+    found, total = calendar(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM, params=PageParams())
+    everything = {r.doc_no: r for r in read_all(db_session, SYSTEM, found, local_today(factories.CLOCK))}
+    assert len(everything) == total == 6
     weather = everything["鄂府办发〔2024〕108号"]  # not a production-safety plan: drills every 3 years
-    assert weather["cadence"] == "government-other" and weather["issued_on"].isoformat() == "2024-11-27"
-    assert weather["next_drill"]["on"].isoformat() == "2027-11-27"  # 国办发〔2024〕5号 第三十二条 (regulations.md#L167)
+    assert weather.cadence == "government-other" and weather.issued_on.isoformat() == "2024-11-27"
+    assert weather.plan_type_label == "专项应急预案" and weather.division_name == "鄂尔多斯市"
+    assert (
+        weather.next_drill.on is not None and weather.next_drill.on.isoformat() == "2027-11-27"
+    )  # 国办发〔2024〕5号 第三十二条 (regulations.md#L167)
 
 
 def test_cli_calendar_lists_the_six_plans(tmp_path: Path) -> None:
@@ -110,10 +117,15 @@ def test_cli_calendar_lists_the_six_plans(tmp_path: Path) -> None:
 
     result = run("plans", "calendar", "--json", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
-    rows = json.loads(result.stdout)
-    assert len(rows) == 6 and {r["cadence"] for r in rows} == {"government-production-safety", "government-other"}
+    page = json.loads(result.stdout)
+    rows = page["items"]
+    assert page["total"] == len(rows) == 6 and {r["cadence"] for r in rows} == {
+        "government-production-safety",
+        "government-other",
+    }
     text = run("plans", "calendar", "--division", "150602", tmp_path=tmp_path)
-    assert text.returncode == 0 and text.stdout.count("\n") == 1 and "东政办发〔2024〕31号" in text.stdout
+    assert text.returncode == 0 and text.stdout.count("\n") == 2 and "东政办发〔2024〕31号" in text.stdout
+    assert text.stdout.splitlines()[-1] == "共 1 条，显示第 1–1 条"
 
 
 def test_an_enterprise_registers_only_its_own_plans(client: TestClient, db_session: Session, divisions: int) -> None:

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yingji.core.errors import InvalidInput, RuleViolation
+from yingji.core.errors import Forbidden, InvalidInput, InvalidState
 from yingji.rules.hazards import (
-    ACTION_LABELS,
     FiveImplementations,
     HazardAction,
     HazardState,
@@ -42,20 +41,26 @@ def test_legal_steps(state: HazardState, action: HazardAction, party: Party) -> 
 
 
 ILLEGAL = [(s, a, p) for s in S for a in A for p in P if (s, a, p) not in LEGAL]
+SUPERVISOR_ONLY = {A.DISMISS, A.ACCEPT, A.REJECT}  # the enterprise never takes these, in any state
 
 
 @pytest.mark.parametrize(("state", "action", "party"), ILLEGAL, ids=str)
 def test_every_other_step_is_refused_with_its_basis(state: HazardState, action: HazardAction, party: Party) -> None:
-    with pytest.raises(RuleViolation) as refused:
+    """The wrong party is 403 whatever the state; the right party in the wrong state is 409."""
+    wrong_party = party is P.ENTERPRISE and action in SUPERVISOR_ONLY
+    with pytest.raises(Forbidden if wrong_party else InvalidState) as refused:
         transition(state, action, party)
+    assert refused.value.status == (403 if wrong_party else 409)
+    reason = "not_supervisor" if wrong_party else "state"
+    assert refused.value.subcode == f"hazard.{action.value}.{reason}"
     assert refused.value.basis and refused.value.basis[0].seed == "004#L7947-L7949"
-    assert ACTION_LABELS[action] in refused.value.render() and action.value not in refused.value.render()
+    assert action.label in refused.value.render() and action.value not in refused.value.render()
 
 
 def test_an_enterprise_cannot_close_its_own_hazard() -> None:
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(Forbidden) as refused:
         transition(S.AWAITING_ACCEPTANCE, A.ACCEPT, P.ENTERPRISE)
-    assert "负有监管职责的部门" in refused.value.render()
+    assert "负有监管职责的部门" in refused.value.render() and refused.value.subcode == "hazard.accept.not_supervisor"
 
 
 FULL = FiveImplementations(

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yingji.core.errors import InvalidInput, RuleViolation
+from yingji.core.errors import InvalidInput, InvalidState
 from yingji.rules.basis import Basis
-from yingji.rules.tips import TIP_ACTION_LABELS, TipAction, TipState, check_reward, tip_transition
+from yingji.rules.tips import TipAction, TipState, check_reward, tip_transition
 from yingji.tips.schema import reward_cap
 
 S, A = TipState, TipAction
@@ -35,14 +35,15 @@ def test_legal_steps(state: TipState, action: TipAction) -> None:
 
 @pytest.mark.parametrize(("state", "action"), ILLEGAL, ids=str)
 def test_every_other_step_is_refused_with_its_basis(state: TipState, action: TipAction) -> None:
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(InvalidState) as refused:
         tip_transition(state, action)
+    assert refused.value.status == 409 and refused.value.subcode == f"tip.{action.value}.state"
     assert refused.value.basis and refused.value.basis[0].seed == "002#L272"
-    assert f"不能{TIP_ACTION_LABELS[action]}" in refused.value.render()  # named in Chinese
+    assert f"不能{action.label}" in refused.value.render()  # named in Chinese
 
 
 def test_a_closed_tip_takes_no_step() -> None:
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(InvalidState) as refused:
         tip_transition(S.CLOSED, A.CLOSE)
     assert "已销号" in refused.value.render()
 

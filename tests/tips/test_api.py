@@ -44,7 +44,7 @@ def test_public_tip_through_the_whole_loop(client: TestClient, db_session: Sessi
     receipt = client.post("/api/tips/public", json=TIP)
     assert receipt.status_code == 201 and receipt.json()["state"] == "received"
     code = receipt.json()["tracking_code"]
-    tip_id = client.get("/api/tips", headers=people["handler"]).json()[0]["id"]
+    tip_id = client.get("/api/tips", headers=people["handler"]).json()["items"][0]["id"]
     before = client.get(f"/api/tips/{tip_id}", headers=people["handler"]).json()
     assert before["reporter_name"] == "（保密）"  # nobody handles it yet: nobody sees who reported
 
@@ -57,6 +57,7 @@ def test_public_tip_through_the_whole_loop(client: TestClient, db_session: Sessi
         f"/api/tips/{tip_id}/verify", headers=people["colleague"], json={"substantiated": True, "verification": "x" * 5}
     )
     assert taken.status_code == 403  # only the handler works the tip
+    assert taken.json()["error"]["subcode"] == "tip.verify.not_handler"
 
     verified = client.post(
         f"/api/tips/{tip_id}/verify",
@@ -81,7 +82,7 @@ def test_public_tip_through_the_whole_loop(client: TestClient, db_session: Sessi
     assert client.get("/api/tips", headers=people["enterprise"]).status_code == 403
 
     too_early = client.post(f"/api/tips/{tip_id}/close", headers=people["handler"], json={})
-    assert too_early.status_code == 422 and too_early.json()["error"]["code"] == "rule_violation"
+    assert too_early.status_code == 409 and too_early.json()["error"]["subcode"] == "tip.close.state"
     client.post(f"/api/tips/{tip_id}/answer", headers=people["handler"], json={"answer": "经核查属实，已责令整改。"})
     assert client.get(f"/api/tips/public/{code}").json()["answer"] == "经核查属实，已责令整改。"
 
@@ -123,7 +124,7 @@ def test_unsubstantiated_tip_gets_no_reward(client: TestClient, people: dict[str
 def test_tip_scope_and_bad_input(client: TestClient, people: dict[str, Any]) -> None:
     tip_id = client.post("/api/tips", headers=people["handler"], json=TIP).json()["id"]
     assert client.get(f"/api/tips/{tip_id}", headers=people["hangjin"]).status_code == 404
-    assert client.get("/api/tips", headers=people["hangjin"]).json() == []
+    assert client.get("/api/tips", headers=people["hangjin"]).json()["items"] == []
     assert client.get("/api/tips", headers=people["expert"]).status_code == 403
     outside = client.post("/api/tips", headers=people["hangjin"], json=TIP)
     assert outside.status_code == 403
@@ -134,7 +135,7 @@ def test_tip_scope_and_bad_input(client: TestClient, people: dict[str, Any]) -> 
     assert client.get("/api/tips/public/0000000000000000").status_code == 404
     anonymous = client.post("/api/tips/public", json={k: TIP[k] for k in ("division_code", "subject", "description")})
     assert anonymous.status_code == 201
-    listed = client.get("/api/tips", headers=people["handler"]).json()
+    listed = client.get("/api/tips", headers=people["handler"]).json()["items"]
     assert any(t["anonymous"] and t["reporter_name"] is None for t in listed)
 
 

@@ -24,7 +24,7 @@ def test_banner_duty_officer_sees_the_overdue_major_hazard_live(browser: Browser
         f"{server.url}/api/auth/login", json={"username": "hangjin_duty", "password": server.password}
     ).json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
-    hazards = httpx.get(f"{server.url}/api/hazards", headers=headers).json()
+    hazards = httpx.get(f"{server.url}/api/hazards", headers=headers).json()["items"]
     created = httpx.post(
         f"{server.url}/api/hazards",
         headers=headers,

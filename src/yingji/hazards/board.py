@@ -9,28 +9,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
-from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import Clock, to_local
+from yingji.hazards import policy
 from yingji.hazards.models import Hazard
+from yingji.hazards.schemas import BoardRead, BoardRow, Counts, MilestoneRead, MilestoneStatus, ZeroClearingRead
 from yingji.ledger.schema import Campaign, campaigns
+from yingji.registry import divisions as division_names
 from yingji.registry.enums import EnterpriseSector
-from yingji.registry.models import Division
 from yingji.rules.hazards import HazardGrade, HazardState, is_overdue
-
-SECTOR_LABELS = {
-    EnterpriseSector.COAL_MINE: "煤矿",
-    EnterpriseSector.NON_COAL_MINE: "非煤矿山",
-    EnterpriseSector.HAZARDOUS_CHEMICALS: "危险化学品",
-    EnterpriseSector.INDUSTRY_TRADE: "工贸",
-    EnterpriseSector.OTHER: "其他",
-}
 
 
 @dataclass(frozen=True)
@@ -47,7 +39,6 @@ class Fact:
 
 
 def facts(db_session: Session, actor: Actor, division: str | None) -> list[Fact]:
-    actor.require(Permission.REGISTRY_READ)
     query = select(
         Hazard.division_code,
         Hazard.sector,
@@ -56,7 +47,7 @@ def facts(db_session: Session, actor: Actor, division: str | None) -> list[Fact]
         Hazard.deadline,
         Hazard.created_at,
         Hazard.closed_at,
-    ).where(actor.record_filter(Hazard.division_code, Hazard.organisation_id))
+    ).where(policy.scope(actor))
     if division is not None:
         query = query.where(Hazard.division_code.startswith(divisions.stem(division), autoescape=True))
     return [
@@ -88,24 +79,27 @@ def _inside(campaign: Campaign, found: list[Fact]) -> list[Fact]:
     return [f for f in found if divisions.contains(campaign.division_code, f.division_code)]
 
 
-def zero_clearing(campaign: Campaign, found: list[Fact], on: date) -> list[dict[str, Any]]:
+def zero_clearing(campaign: Campaign, found: list[Fact], on: date) -> list[MilestoneRead]:
     """Each 动态清零 milestone: the open major hazards on its date (or today, before it) and whether it is met."""
     inside = _inside(campaign, found)
     rows = []
     for milestone in (m for m in campaign.milestones if m.kind == "zero_clearing"):
         as_of = min(milestone.due, on)
         count = open_major_on(inside, as_of)
-        status = ("met" if count == 0 else "missed") if milestone.due <= on else "pending"
+        if milestone.due > on:
+            status = MilestoneStatus.PENDING
+        else:
+            status = MilestoneStatus.MET if count == 0 else MilestoneStatus.MISSED
         rows.append(
-            {
-                "due": milestone.due,
-                "text": milestone.text,
-                "as_of": as_of,
-                "open_major": count,
-                "status": status,
-                "status_label": {"met": "已清零", "missed": "未清零", "pending": "未到期"}[status],
-                "seed": milestone.seed,
-            }
+            MilestoneRead(
+                due=milestone.due,
+                text=milestone.text,
+                as_of=as_of,
+                open_major=count,
+                status=status,
+                status_label=status.label,
+                seed=milestone.seed,
+            )
         )
     return rows
 
@@ -127,43 +121,44 @@ def visible_campaigns(actor: Actor) -> list[Campaign]:
     return [c for c in campaigns_in_scope(actor) if any(m.kind == "zero_clearing" for m in c.milestones)]
 
 
-def board(*, db_session: Session, clock: Clock, actor: Actor, division: str | None = None) -> dict[str, Any]:
+COUNTS = ("total", "open", "overdue", "closed", "major_open")
+
+
+def board(*, db_session: Session, clock: Clock, actor: Actor, division: str | None = None) -> BoardRead:
     on = to_local(clock.now()).date()
     found = facts(db_session, actor, division)
     campaign_facts = found if division is None else facts(db_session, actor, None)  # 清零 is campaign-wide
-    groups: dict[tuple[str, str], Counter[str]] = {}
+    groups: dict[tuple[str, EnterpriseSector], Counter[str]] = {}
     for f in found:
-        key = (f.division_code[:6], f.sector.value if f.sector else "other")
+        key = (divisions.county_of(f.division_code), f.sector or EnterpriseSector.OTHER)
         counter = groups.setdefault(key, Counter())
         counter["total"] += 1
         counter["open"] += is_open(f)
         counter["overdue"] += is_overdue(f.state, f.deadline, on)
         counter["closed"] += f.state is HazardState.CLOSED
         counter["major_open"] += is_open(f) and f.grade is HazardGrade.MAJOR
-    query = select(Division.code, Division.name).where(Division.code.in_({k[0] for k in groups}))
-    names = {code: name for code, name in db_session.execute(query)}
+    names = division_names.names(db_session, (k[0] for k in groups))
     rows = [
-        {
-            "division_code": code,
-            "division": names.get(code, code),
-            "sector": sector,
-            "sector_label": SECTOR_LABELS.get(EnterpriseSector(sector), sector),
-            **{k: counter[k] for k in ("total", "open", "overdue", "closed", "major_open")},
-        }
+        BoardRow(
+            division_code=code,
+            division=names.get(code, code),
+            sector=sector.value,
+            sector_label=sector.label,
+            **{k: counter[k] for k in COUNTS},
+        )
         for (code, sector), counter in sorted(groups.items())
     ]
-    totals = {k: sum(c[k] for c in groups.values()) for k in ("total", "open", "overdue", "closed", "major_open")}
-    return {
-        "as_of": on,
-        "rows": rows,
-        "totals": totals,
-        "zero_clearing": [
-            {
-                "campaign": c.id,
-                "title": c.title,
-                "milestones": zero_clearing(c, campaign_facts, on),
-                "open_major_now": open_major_on(_inside(c, campaign_facts), on),
-            }
+    return BoardRead(
+        as_of=on,
+        rows=rows,
+        totals=Counts(**{k: sum(c[k] for c in groups.values()) for k in COUNTS}),
+        zero_clearing=[
+            ZeroClearingRead(
+                campaign=c.id,
+                title=c.title,
+                milestones=zero_clearing(c, campaign_facts, on),
+                open_major_now=open_major_on(_inside(c, campaign_facts), on),
+            )
             for c in visible_campaigns(actor)
         ],
-    }
+    )

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yingji.core.labels import LabelledEnum
 from yingji.db.base import Base, str_enum
 from yingji.registry.enums import EnterpriseSector
 from yingji.rules.hazards import HazardGrade, HazardState
 
 
-class Channel(StrEnum):
-    SELF_CHECK = "self_check"  # 企业自查上报
-    INSPECTION = "inspection"  # 督导检查发现
-    TIP = "tip"  # 群众举报查实
-
-
-CHANNEL_LABELS = {Channel.SELF_CHECK: "企业自查", Channel.INSPECTION: "监管检查", Channel.TIP: "群众举报"}
+class Channel(LabelledEnum):
+    SELF_CHECK = "self_check", "企业自查"  # 企业自查上报
+    INSPECTION = "inspection", "监管检查"  # 督导检查发现
+    TIP = "tip", "群众举报"  # 群众举报查实
 
 
 class Hazard(Base):

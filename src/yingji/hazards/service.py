@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -20,10 +19,13 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import Clock, local_today
-from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from yingji.core.paging import PageParams, paginate
 from yingji.db import outbox
+from yingji.hazards import policy
 from yingji.hazards.models import Channel, Hazard, HazardAttachment, HazardEvent
 from yingji.hazards.schema import ConfirmIn, HazardIn, RectificationIn, StepIn, checklist_for, ladder
+from yingji.hazards.schemas import HazardFilters
 from yingji.registry.enums import OrganisationKind
 from yingji.registry.models import Mine, Organisation
 from yingji.rules.hazards import (
@@ -34,7 +36,6 @@ from yingji.rules.hazards import (
     Party,
     check_five,
     determine_grade,
-    is_overdue,
     ladder_step,
     transition,
 )
@@ -134,21 +135,13 @@ def _notify_major(db_session: Session, clock: Clock, actor: Actor, hazard: Hazar
 # --- scope ----------------------------------------------------------------------------------------------------------
 
 
-def _party(actor: Actor, hazard: Hazard) -> Party:
-    if actor.organisation_id is not None:
-        if actor.organisation_id == hazard.organisation_id and actor.has(Permission.HAZARDS_REPORT):
-            return Party.ENTERPRISE
-    elif actor.has(Permission.HAZARDS_SUPERVISE) and actor.covers_division(hazard.division_code):
-        return Party.SUPERVISOR
-    raise Forbidden(reason="无权处理该隐患（企业只能处理本企业隐患；监管部门只能处理辖区内隐患）")
-
-
 def visible(db_session: Session, actor: Actor, hazard_id: int, *, for_update: bool = False) -> Hazard:
-    actor.require(Permission.REGISTRY_READ)
-    hazard = db_session.get(Hazard, hazard_id, with_for_update=for_update, populate_existing=for_update)
-    if hazard is None or not actor.covers_record(
-        division_code=hazard.division_code, organisation_id=hazard.organisation_id
-    ):
+    """A hazard through the list's own scope filter; others are NotFound."""
+    query = select(Hazard).where(Hazard.id == hazard_id, policy.scope(actor))
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    hazard = db_session.scalars(query).first()
+    if hazard is None:
         raise NotFound(kind="隐患", key=str(hazard_id))
     return hazard
 
@@ -184,7 +177,7 @@ def _supervising_body(db_session: Session, enterprise: Organisation, mine: Mine 
         return mine.supervising_org_id
     query = select(Organisation.id).where(
         Organisation.kind == OrganisationKind.DEPARTMENT,
-        Organisation.division_code == enterprise.division_code[:6],
+        Organisation.division_code == divisions.county_of(enterprise.division_code),
         Organisation.name.endswith("应急管理局"),
     )
     return db_session.scalars(query.order_by(Organisation.id)).first()
@@ -258,7 +251,7 @@ def _step(
 ) -> tuple[Hazard, HazardState]:
     hazard = visible(db_session, actor, hazard_id, for_update=True)
     before = hazard.state
-    hazard.state = transition(before, action, _party(actor, hazard))
+    hazard.state = transition(before, action, policy.require_party(actor, hazard))
     hazard.updated_at = clock.now()
     return hazard, before
 
@@ -267,8 +260,8 @@ def confirm(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, 
     hazard, before = _step(db_session, clock, actor, hazard_id, HazardAction.CONFIRM)
     was = hazard.grade
     if data.criteria is not None:
-        if _party(actor, hazard) is not Party.SUPERVISOR:
-            raise Forbidden(reason="只有监管部门可以在确认时改定隐患等级")
+        if not policy.may_regrade(actor, hazard):
+            raise Forbidden(subcode="hazard.confirm.not_supervisor", reason="只有监管部门可以在确认时改定隐患等级")
         enterprise = db_session.get(Organisation, hazard.organisation_id)
         assert enterprise is not None
         hazard.grade = _grade(enterprise, data.criteria, data.grade_note)
@@ -319,7 +312,7 @@ def step(
     if action is HazardAction.REJECT and (data.deadline is None or data.deadline < local_today(clock)):
         raise InvalidInput(field="deadline", reason="deadline：验收不合格须重新确定整改时限（不早于今天）")
     hazard, before = _step(db_session, clock, actor, hazard_id, action)
-    if action is HazardAction.SUBMIT and _party(actor, hazard) is Party.SUPERVISOR and not data.note:
+    if action is HazardAction.SUBMIT and policy.party(actor, hazard) is Party.SUPERVISOR and not data.note:
         raise InvalidInput(field="note", reason="note：监管部门代企业申请验收须写明情况")
     if action is HazardAction.REJECT:  # a new deadline starts the overdue ladder afresh
         hazard.deadline, hazard.escalation_rung = data.deadline, 0
@@ -379,9 +372,11 @@ def attach(
     data: bytes,
 ) -> HazardAttachment:
     hazard = visible(db_session, actor, hazard_id)
-    _party(actor, hazard)
+    policy.require_party(actor, hazard)
     if hazard.state in (HazardState.CLOSED, HazardState.DISMISSED):
-        raise InvalidInput(field="hazard_id", reason="已销号或核实不属实的隐患不能再添加附件")
+        raise InvalidState(
+            field="hazard_id", subcode="hazard.attach.state", reason="已销号或核实不属实的隐患不能再添加附件"
+        )
     name = filename.strip()
     if not name or len(name) > 200 or any(c in name for c in "/\\\0"):
         raise InvalidInput(field="filename", reason="filename：文件名须为 1–200 个字符且不含路径")
@@ -420,92 +415,10 @@ def attachment(*, db_session: Session, actor: Actor, hazard_id: int, attachment_
 # --- reads ----------------------------------------------------------------------------------------------------------
 
 
-def as_row(hazard: Hazard, on: date, enterprise_name: str | None = None) -> dict[str, Any]:
-    return {
-        "id": hazard.id,
-        "channel": hazard.channel.value,
-        "organisation_id": hazard.organisation_id,
-        "enterprise": enterprise_name,
-        "division_code": hazard.division_code,
-        "sector": hazard.sector.value if hazard.sector else None,
-        "place": hazard.place,
-        "category": hazard.category,
-        "grade": hazard.grade.value,
-        "state": hazard.state.value,
-        "found_on": hazard.found_on,
-        "deadline": hazard.deadline,
-        "overdue": is_overdue(hazard.state, hazard.deadline, on),
-        "escalation": [s.label for s in ladder()[: hazard.escalation_rung]],
-    }
-
-
 def list_(
-    *,
-    db_session: Session,
-    clock: Clock,
-    actor: Actor,
-    state: HazardState | None = None,
-    grade: HazardGrade | None = None,
-    division: str | None = None,
-    overdue_only: bool = False,
-    limit: int = 500,
-) -> list[dict[str, Any]]:
-    actor.require(Permission.REGISTRY_READ)
-    query = (
-        select(Hazard, Organisation.name)
-        .join(Organisation, Organisation.id == Hazard.organisation_id)
-        .where(actor.record_filter(Hazard.division_code, Hazard.organisation_id))
-    )
-    if state is not None:
-        query = query.where(Hazard.state == state)
-    if grade is not None:
-        query = query.where(Hazard.grade == grade)
-    if division is not None:
-        query = query.where(Hazard.division_code.startswith(divisions.stem(division), autoescape=True))
-    on = local_today(clock)
-    if overdue_only:
-        query = query.where(Hazard.state == HazardState.RECTIFYING, Hazard.deadline < on)
-    rows = db_session.execute(query.order_by(Hazard.id.desc()).limit(limit))
-    return [as_row(h, on, name) for h, name in rows]
-
-
-def detail(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int) -> dict[str, Any]:
-    hazard = visible(db_session, actor, hazard_id)
-    enterprise = db_session.get(Organisation, hazard.organisation_id)
-    checklist = checklist_for(hazard.sector)
-    items = {i.code: i for i in checklist.items} if checklist else {}
-    events = db_session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id).order_by(HazardEvent.id))
-    files = db_session.execute(
-        select(HazardAttachment.id, HazardAttachment.filename, HazardAttachment.content_type, HazardAttachment.size)
-        .where(HazardAttachment.hazard_id == hazard.id)
-        .order_by(HazardAttachment.id)
-    )
-    return as_row(hazard, local_today(clock), enterprise.name if enterprise else None) | {
-        "description": hazard.description,
-        "criteria": [
-            {
-                "code": c,
-                "text": items[c].text if c in items else None,
-                "clause": items[c].clause if c in items else None,
-                "source": checklist.source if checklist else None,
-                "verified": items[c].confidence == "A" if c in items else False,
-            }
-            for c in hazard.criteria
-        ],
-        "grade_note": hazard.grade_note,
-        "five": {
-            "responsible": hazard.responsible,
-            "measures": hazard.measures,
-            "funds_yuan": f"{hazard.funds_yuan:.2f}" if hazard.funds_yuan is not None else None,
-            "deadline": hazard.deadline,
-            "contingency_plan": hazard.contingency_plan,
-        },
-        "supervising_org_id": hazard.supervising_org_id,
-        "reported_by": hazard.reported_by,
-        "closed_at": hazard.closed_at,
-        "events": [
-            {"action": e.action, "from": e.from_state, "to": e.to_state, "note": e.note, "actor": e.actor, "at": e.at}
-            for e in events
-        ],
-        "attachments": [{"id": i, "filename": f, "content_type": t, "size": s} for i, f, t, s in files],
-    }
+    *, db_session: Session, clock: Clock, actor: Actor, params: PageParams, filters: HazardFilters | None = None
+) -> tuple[list[Hazard], int]:
+    """One page of the hazards in scope, newest first, with the total (scope and filters in SQL)."""
+    clauses = filters.clauses(local_today(clock)) if filters else []
+    query = select(Hazard).where(policy.scope(actor), *clauses)
+    return paginate(db_session, query, params, order_by=[Hazard.id.desc()])

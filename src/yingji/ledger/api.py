@@ -3,54 +3,74 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from yingji.core.clock import local_today
+from yingji.core.paging import Page, Paging, paged
 from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
-from yingji.ledger import reports, service
+from yingji.ledger import reads, reports, service
+from yingji.ledger.schemas import CampaignReport, TargetFilters, TargetRead, TaskFilters, TaskRead
 
 router = APIRouter(prefix="/api/ledger", tags=["督查督办"])
 
 
-@router.get("/tasks")
+@router.get("/tasks", response_model=Page[TaskRead])
 def list_tasks(
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
-    programme: str | None = None,
-    status: Literal["done", "overdue", "due_soon", "in_progress", "not_started"] | None = None,
-) -> list[dict[str, Any]]:
-    """督办任务（措施、重点工程）及其计算出的状态：已完成、逾期、临近期限、推进中、未报进展。"""
-    return service.tasks(db_session=db_session, clock=clock, actor=actor, programme=programme, status=status)
+    paging: Paging,
+    filters: Annotated[TaskFilters, Query()],
+) -> Page[TaskRead]:
+    """督办任务（措施、重点工程）及其计算出的状态：已完成、逾期、临近期限、推进中、未报进展（分页，可按状态、方案、区划、期限筛选）。"""
+    found, total = service.tasks(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
+    return paged(reads.tasks(db_session, actor, found, local_today(clock)), total, paging)
 
 
-@router.post("/tasks/{task_id}/progress", status_code=201)
+@router.post("/tasks/{task_id}/progress", status_code=201, response_model=TaskRead)
 def add_progress(
     task_id: RowId, body: service.ProgressIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> TaskRead:
+    """报送进展（只增不改；报完成后不再接收）。"""
     with transaction(db_session):
-        return service.report_progress(db_session=db_session, clock=clock, actor=actor, task_id=task_id, data=body)
+        task = service.report_progress(db_session=db_session, clock=clock, actor=actor, task_id=task_id, data=body)
+        return reads.tasks(db_session, actor, [task], local_today(clock))[0]
 
 
-@router.get("/targets")
-def list_targets(db_session: DbSession, actor: CurrentActor, programme: str | None = None) -> list[dict[str, Any]]:
-    """指标：基期、方向、目标年、目标值及由已填数据计算的状态。"""
-    return service.targets(db_session=db_session, actor=actor, programme=programme)
+@router.get("/targets", response_model=Page[TargetRead])
+def list_targets(
+    db_session: DbSession, actor: CurrentActor, paging: Paging, filters: Annotated[TargetFilters, Query()]
+) -> Page[TargetRead]:
+    """指标：基期、方向、目标年、目标值及由已填数据计算的状态（分页，可按规划、区划筛选）。"""
+    found, total = service.targets(db_session=db_session, actor=actor, params=paging, filters=filters)
+    return paged(reads.targets(db_session, actor, found), total, paging)
 
 
-@router.post("/targets/{target_id}/values", status_code=201)
+@router.post("/targets/{target_id}/values", status_code=201, response_model=TargetRead)
 def add_value(
     target_id: RowId, body: service.ValueIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> TargetRead:
     """填报指标年度数据（同一年再次填报即更正，历史保留）。"""
     with transaction(db_session):
-        return service.record_value(db_session=db_session, clock=clock, actor=actor, target_id=target_id, data=body)
+        target = service.record_value(db_session=db_session, clock=clock, actor=actor, target_id=target_id, data=body)
+        return reads.targets(db_session, actor, [target])[0]
 
 
-@router.get("/reports/{campaign_id}/{kind}")
+@router.get(
+    "/reports/{campaign_id}/{kind}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "报告：HTML（默认）、PDF、电子表格，或 JSON（format=json）",
+            "model": CampaignReport,
+            "content": {"text/html": {}, "application/pdf": {}, reports.XLSX_TYPE: {}},
+        }
+    },
+)
 def campaign_report(
     campaign_id: str,
     kind: Literal["weekly", "monthly"],

@@ -6,7 +6,6 @@ Reporting duties (period, due day, recipient) come from the campaign file's ``re
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -28,16 +27,28 @@ from yingji.core.clock import Clock, to_local
 from yingji.core.errors import InvalidInput, NotFound, Unavailable
 from yingji.core.xlsx import workbook
 from yingji.hazards import board
-from yingji.hazards.models import CHANNEL_LABELS, Hazard
-from yingji.ledger import service
+from yingji.hazards import policy as hazard_policy
+from yingji.hazards.models import Hazard
+from yingji.ledger import reads, service
 from yingji.ledger.schema import Campaign, ReportDuty, campaigns
+from yingji.ledger.schemas import (
+    CampaignRef,
+    CampaignReport,
+    DutyRead,
+    HazardFigures,
+    MajorHazardRow,
+    PeriodRead,
+    ReportKind,
+    TaskFigures,
+    TaskStatus,
+)
 from yingji.registry.models import Organisation
-from yingji.rules.hazards import STATE_LABELS, HazardGrade, HazardState, is_overdue
+from yingji.rules.hazards import HazardGrade, HazardState, is_overdue
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
 )
-KIND_LABELS = {"weekly": "周进展表", "monthly": "月度报告"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TIMEOUT_S = 60
 
 
@@ -68,12 +79,12 @@ def _campaign(actor: Actor, campaign_id: str) -> Campaign:
     return campaign
 
 
-def _major_rows(db_session: Session, actor: Actor, campaign: Campaign, on: date) -> list[dict[str, Any]]:
+def _major_rows(db_session: Session, actor: Actor, campaign: Campaign, on: date) -> list[MajorHazardRow]:
     query = (
         select(Hazard, Organisation.name)
         .join(Organisation, Organisation.id == Hazard.organisation_id)
         .where(
-            actor.record_filter(Hazard.division_code, Hazard.organisation_id),
+            hazard_policy.scope(actor),
             Hazard.division_code.startswith(divisions.stem(campaign.division_code), autoescape=True),
             Hazard.grade == HazardGrade.MAJOR,
             Hazard.state.not_in([HazardState.CLOSED, HazardState.DISMISSED]),
@@ -81,23 +92,23 @@ def _major_rows(db_session: Session, actor: Actor, campaign: Campaign, on: date)
         .order_by(Hazard.id)
     )
     return [
-        {
-            "id": h.id,
-            "enterprise": name,
-            "place": h.place,
-            "channel": CHANNEL_LABELS[h.channel],
-            "state": STATE_LABELS[h.state],
-            "responsible": h.responsible or "",
-            "deadline": h.deadline,
-            "overdue": is_overdue(h.state, h.deadline, on),
-        }
+        MajorHazardRow(
+            id=h.id,
+            enterprise=name,
+            place=h.place,
+            channel=h.channel.label,
+            state=h.state.label,
+            responsible=h.responsible or "",
+            deadline=h.deadline,
+            overdue=is_overdue(h.state, h.deadline, on),
+        )
         for h, name in db_session.execute(query)
     ]
 
 
 def build(
     *, db_session: Session, clock: Clock, actor: Actor, campaign_id: str, kind: str, on: date | None = None
-) -> dict[str, Any]:
+) -> CampaignReport:
     campaign = _campaign(actor, campaign_id)
     today = to_local(clock.now()).date()
     day = on or today
@@ -114,36 +125,37 @@ def build(
     real = [f for f in found if f.state is not HazardState.DISMISSED and f.recorded_on <= as_of]
     closed_total = [f for f in real if f.closed_on is not None and f.closed_on <= as_of]
     duty = next((d for d in campaign.reports if d.cadence == kind), None)
-    tasks = service.tasks(db_session=db_session, clock=clock, actor=actor, programme=campaign.id)
+    rows = service.all_tasks(db_session=db_session, clock=clock, actor=actor, programme=campaign.id)
+    tasks = reads.tasks(db_session, actor, rows, today)
     by_status: dict[str, int] = {}
     for t in tasks:
-        by_status[t["status_label"]] = by_status.get(t["status_label"], 0) + 1
-    return {
-        "campaign": {"id": campaign.id, "title": campaign.title, "doc_no": campaign.doc_no, "issuer": campaign.issuer},
-        "kind": kind,
-        "kind_label": KIND_LABELS[kind],
-        "duty": None if duty is None else {"label": duty.label, "to": duty.to, "seed": duty.seed},
-        "period": {"start": start, "end": end, "as_of": as_of},
-        "due": due_of(duty, start, end),
-        "generated_at": to_local(clock.now()).strftime("%Y-%m-%d %H:%M"),
-        "hazards": {
-            "new": len(new),
-            "new_major": sum(f.grade is HazardGrade.MAJOR for f in new),
-            "closed": len(closed),
-            "open": len(open_now),
-            "open_major": sum(f.grade is HazardGrade.MAJOR and f.state is not HazardState.DISMISSED for f in open_now),
-            "overdue": sum(is_overdue(f.state, f.deadline, as_of) for f in found),
-            "rectification_rate": round(100 * len(closed_total) / len(real), 1) if real else None,
-        },
-        "zero_clearing": board.zero_clearing(campaign, found, as_of),
-        "major": _major_rows(db_session, actor, campaign, today),
-        "tasks": {
-            "total": len(tasks),
-            "by_status": by_status,
-            "overdue": [t for t in tasks if t["status"] == "overdue"],
-            "due_soon": [t for t in tasks if t["status"] == "due_soon"],
-        },
-    }
+        by_status[t.status_label] = by_status.get(t.status_label, 0) + 1
+    return CampaignReport(
+        campaign=CampaignRef(id=campaign.id, title=campaign.title, doc_no=campaign.doc_no, issuer=campaign.issuer),
+        kind=ReportKind(kind),
+        kind_label=ReportKind(kind).label,
+        duty=None if duty is None else DutyRead(label=duty.label, to=duty.to, seed=duty.seed),
+        period=PeriodRead(start=start, end=end, as_of=as_of),
+        due=due_of(duty, start, end),
+        generated_at=to_local(clock.now()).strftime("%Y-%m-%d %H:%M"),
+        hazards=HazardFigures(
+            new=len(new),
+            new_major=sum(f.grade is HazardGrade.MAJOR for f in new),
+            closed=len(closed),
+            open=len(open_now),
+            open_major=sum(f.grade is HazardGrade.MAJOR and f.state is not HazardState.DISMISSED for f in open_now),
+            overdue=sum(is_overdue(f.state, f.deadline, as_of) for f in found),
+            rectification_rate=round(100 * len(closed_total) / len(real), 1) if real else None,
+        ),
+        zero_clearing=board.zero_clearing(campaign, found, as_of),
+        major=_major_rows(db_session, actor, campaign, today),
+        tasks=TaskFigures(
+            total=len(tasks),
+            by_status=by_status,
+            overdue=[t for t in tasks if t.status is TaskStatus.OVERDUE],
+            due_soon=[t for t in tasks if t.status is TaskStatus.DUE_SOON],
+        ),
+    )
 
 
 def html(report: dict[str, Any]) -> str:
@@ -226,18 +238,19 @@ def pdf(report: dict[str, Any]) -> bytes:
         return target.read_bytes()
 
 
-def render(report: dict[str, Any], fmt: str) -> Response:
-    name = f"{report['campaign']['id']}-{report['kind']}-{report['period']['start']}"
+def render(built: CampaignReport, fmt: str) -> Response:
+    name = f"{built.campaign.id}-{built.kind.value}-{built.period.start}"
+    if fmt == "json":
+        return Response(built.model_dump_json(), media_type="application/json")
+    report = built.model_dump()
     if fmt == "xlsx":
         return Response(
             xlsx(report),
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            media_type=XLSX_TYPE,
             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
         )
     if fmt == "pdf":
         return Response(
             pdf(report), media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}.pdf"'}
         )
-    if fmt == "json":
-        return Response(json.dumps(report, ensure_ascii=False, default=str), media_type="application/json")
     return Response(html(report), media_type="text/html; charset=utf-8")

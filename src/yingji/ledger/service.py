@@ -6,18 +6,21 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
-from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from yingji.core.paging import MAX_LIMIT, PageParams, paginate
 from yingji.core.schemas import YingjiModel
+from yingji.ledger import policy
 from yingji.ledger.models import LedgerTask, Target, TargetValue, TaskProgress
 from yingji.ledger.schema import campaigns, target_plans
-from yingji.rules.kpi import KpiTarget, kpi_status
+from yingji.ledger.schemas import TargetFilters, TaskFilters, TaskStatus
+from yingji.rules.kpi import KpiResult, KpiTarget, kpi_status
 
 DUE_SOON = timedelta(days=30)
 
@@ -120,14 +123,10 @@ def load(*, db_session: Session, clock: Clock, actor: Actor) -> int:
     return added
 
 
-def _readable(actor: Actor, division_code: str) -> bool:
-    return actor.organisation_id is None and actor.covers_division(division_code)
-
-
 def _writable(actor: Actor, division_code: str) -> None:
     actor.require(Permission.LEDGER_WRITE)
-    if not actor.covers_division(division_code):
-        raise Forbidden(reason="只能填报本辖区的督办任务和指标")
+    if not policy.may_write(actor, division_code):
+        raise Forbidden(subcode="ledger.write.out_of_scope", reason="只能填报本辖区的督办任务和指标")
 
 
 # --- tasks ----------------------------------------------------------------------------------------------------------
@@ -140,80 +139,76 @@ def _latest_progress(db_session: Session, task_ids: list[int]) -> dict[int, Task
     return {p.task_id: p for p in db_session.scalars(select(TaskProgress).where(TaskProgress.id.in_(newest)))}
 
 
-def task_status(task: LedgerTask, latest: TaskProgress | None, on: date) -> str:
+def latest_progress(db_session: Session, task_ids: list[int]) -> dict[int, TaskProgress]:
+    return _latest_progress(db_session, task_ids)
+
+
+def task_status(task: LedgerTask, latest: TaskProgress | None, on: date) -> TaskStatus:
+    """The status of one task (``_status_clause`` says the same in SQL, for filtering before paging)."""
     if latest is not None and latest.done:
-        return "done"
+        return TaskStatus.DONE
     if task.due is not None and task.due < on:
-        return "overdue"
+        return TaskStatus.OVERDUE
     if task.due is not None and task.due - on <= DUE_SOON:
-        return "due_soon"
-    return "in_progress" if latest is not None else "not_started"
+        return TaskStatus.DUE_SOON
+    return TaskStatus.IN_PROGRESS if latest is not None else TaskStatus.NOT_STARTED
 
 
-TASK_STATUS_LABELS = {
-    "done": "已完成",
-    "overdue": "逾期未完成",
-    "due_soon": "临近期限",
-    "in_progress": "推进中",
-    "not_started": "未报进展",
-}
-
-
-def _task_row(task: LedgerTask, latest: TaskProgress | None, on: date) -> dict[str, Any]:
-    done_steps = set(latest.milestones_done) if latest else set()
-    status = task_status(task, latest, on)
-    return {
-        "id": task.id,
-        "programme": task.programme,
-        "code": task.code,
-        "section": task.section,
-        "title": task.title,
-        "lead": task.lead,
-        "responsible": task.responsible,
-        "due": task.due,
-        "status": status,
-        "status_label": TASK_STATUS_LABELS[status],
-        "percent": latest.percent if latest else 0,
-        "last_report": latest.reported_on if latest else None,
-        "milestones": [
-            {
-                "due": m["due"],
-                "text": m["text"],
-                "done": i in done_steps or status == "done",
-                "overdue": i not in done_steps and status != "done" and date.fromisoformat(m["due"]) < on,
-            }
-            for i, m in enumerate(task.milestones)
-        ],
-        "seed": task.seed,
-    }
+def _status_clause(status: TaskStatus, latest: Any, on: date) -> ColumnElement[bool]:
+    """``task_status`` as a WHERE clause over the task and its newest progress report (``latest``, outer-joined)."""
+    done = and_(latest.c.id.is_not(None), latest.c.done.is_(True))
+    open_ = not_(done)
+    later = or_(LedgerTask.due.is_(None), LedgerTask.due > on + DUE_SOON)
+    match status:
+        case TaskStatus.DONE:
+            return done
+        case TaskStatus.OVERDUE:
+            return and_(open_, LedgerTask.due < on)
+        case TaskStatus.DUE_SOON:
+            return and_(open_, LedgerTask.due >= on, LedgerTask.due <= on + DUE_SOON)
+        case TaskStatus.IN_PROGRESS:
+            return and_(open_, later, latest.c.id.is_not(None))
+        case TaskStatus.NOT_STARTED:
+            return and_(later, latest.c.id.is_(None))
 
 
 def tasks(
-    *, db_session: Session, clock: Clock, actor: Actor, programme: str | None = None, status: str | None = None
-) -> list[dict[str, Any]]:
-    actor.require(Permission.PLANS_READ)
-    query = select(LedgerTask).order_by(LedgerTask.programme, LedgerTask.id)
-    if programme is not None:
-        query = query.where(LedgerTask.programme == programme)
-    found = [t for t in db_session.scalars(query) if _readable(actor, t.division_code)]
-    latest = _latest_progress(db_session, [t.id for t in found])
-    on = to_local(clock.now()).date()
-    rows = [_task_row(t, latest.get(t.id), on) for t in found]
-    return [r for r in rows if status is None or r["status"] == status]
+    *, db_session: Session, clock: Clock, actor: Actor, params: PageParams, filters: TaskFilters | None = None
+) -> tuple[list[LedgerTask], int]:
+    """One page of the tasks in scope (by programme, then as loaded), with the total; status filtered in SQL."""
+    filters = filters or TaskFilters()
+    query = select(LedgerTask).where(policy.task_scope(actor), *filters.clauses())
+    if filters.status is not None:
+        newest = select(func.max(TaskProgress.id)).group_by(TaskProgress.task_id)
+        latest = select(TaskProgress).where(TaskProgress.id.in_(newest)).subquery()
+        query = query.outerjoin(latest, latest.c.task_id == LedgerTask.id).where(
+            _status_clause(filters.status, latest, to_local(clock.now()).date())
+        )
+    return paginate(db_session, query, params, order_by=[LedgerTask.programme, LedgerTask.id])
 
 
-def _task(db_session: Session, actor: Actor, task_id: int) -> LedgerTask:
-    actor.require(Permission.PLANS_READ)
-    task = db_session.get(LedgerTask, task_id)
-    if task is None or not _readable(actor, task.division_code):
+def all_tasks(*, db_session: Session, clock: Clock, actor: Actor, programme: str) -> list[LedgerTask]:
+    """Every task of one programme in scope (a report covers them all; a programme has dozens, not thousands)."""
+    found, _ = tasks(
+        db_session=db_session,
+        clock=clock,
+        actor=actor,
+        params=PageParams(limit=MAX_LIMIT),
+        filters=TaskFilters(programme=programme),
+    )
+    return found
+
+
+def get_task(*, db_session: Session, actor: Actor, task_id: int) -> LedgerTask:
+    """A task through the list's own scope filter; others are NotFound."""
+    task = db_session.scalars(select(LedgerTask).where(LedgerTask.id == task_id, policy.task_scope(actor))).first()
+    if task is None:
         raise NotFound(kind="督办任务", key=str(task_id))
     return task
 
 
-def report_progress(
-    *, db_session: Session, clock: Clock, actor: Actor, task_id: int, data: ProgressIn
-) -> dict[str, Any]:
-    task = _task(db_session, actor, task_id)
+def report_progress(*, db_session: Session, clock: Clock, actor: Actor, task_id: int, data: ProgressIn) -> LedgerTask:
+    task = get_task(db_session=db_session, actor=actor, task_id=task_id)
     _writable(actor, task.division_code)
     on = to_local(clock.now()).date()
     reported_on = data.reported_on or on
@@ -230,7 +225,7 @@ def report_progress(
         raise InvalidInput(field="note", reason="note：进展说明必填")
     previous = _latest_progress(db_session, [task.id]).get(task.id)
     if previous is not None and previous.done:
-        raise InvalidInput(field="task_id", reason="任务已报完成，不再接收进展")
+        raise InvalidState(field="task_id", subcode="ledger.progress.done", reason="任务已报完成，不再接收进展")
     done_steps = sorted(set(data.milestones_done) | set(previous.milestones_done if previous else []))
     row = TaskProgress(
         task_id=task.id,
@@ -253,13 +248,13 @@ def report_progress(
         target_key=str(task.id),
         detail={"percent": str(data.percent), "done": str(data.done)},
     )
-    return _task_row(task, row, on)
+    return task
 
 
 # --- targets --------------------------------------------------------------------------------------------------------
 
 
-def _values(db_session: Session, target_ids: list[int]) -> dict[int, dict[int, float]]:
+def values(db_session: Session, target_ids: list[int]) -> dict[int, dict[int, float]]:
     """Per target, per year: the newest value entered (a later row corrects an earlier one)."""
     out: dict[int, dict[int, float]] = {}
     if not target_ids:
@@ -270,7 +265,7 @@ def _values(db_session: Session, target_ids: list[int]) -> dict[int, dict[int, f
     return out
 
 
-def _target_row(target: Target, values: dict[int, float]) -> dict[str, Any]:
+def kpi_of(target: Target, entered: dict[int, float]) -> KpiResult:
     kpi = KpiTarget(
         direction=target.direction,
         target_year=target.target_year,
@@ -279,46 +274,26 @@ def _target_row(target: Target, values: dict[int, float]) -> dict[str, Any]:
         change_percent=target.change_percent,
         target_value=target.target_value,
     )
-    result = kpi_status(kpi, values)
-    return {
-        "id": target.id,
-        "programme": target.programme,
-        "code": target.code,
-        "name": target.name,
-        "unit": target.unit,
-        "kind": target.kind,
-        "direction": target.direction.value,
-        "baseline_year": target.baseline_year,
-        "baseline_value": target.baseline_value,
-        "change_percent": target.change_percent,
-        "target_value": target.target_value,
-        "target_year": target.target_year,
-        "goal": result.goal,
-        "latest_year": result.latest_year,
-        "latest_value": result.latest_value,
-        "expected_now": result.expected_now,
-        "status": result.status.value,
-        "status_label": result.label,
-        "values": {str(y): v for y, v in sorted(values.items())},
-        "seed": target.seed,
-    }
+    return kpi_status(kpi, entered)
 
 
-def targets(*, db_session: Session, actor: Actor, programme: str | None = None) -> list[dict[str, Any]]:
-    actor.require(Permission.PLANS_READ)
-    query = select(Target).order_by(Target.programme, Target.id)
-    if programme is not None:
-        query = query.where(Target.programme == programme)
-    found = [t for t in db_session.scalars(query) if _readable(actor, t.division_code)]
-    values = _values(db_session, [t.id for t in found])
-    return [_target_row(t, values.get(t.id, {})) for t in found]
+def targets(
+    *, db_session: Session, actor: Actor, params: PageParams, filters: TargetFilters | None = None
+) -> tuple[list[Target], int]:
+    """One page of the targets in scope (by plan, then as loaded), with the total."""
+    query = select(Target).where(policy.target_scope(actor), *(filters.clauses() if filters else ()))
+    return paginate(db_session, query, params, order_by=[Target.programme, Target.id])
 
 
-def record_value(*, db_session: Session, clock: Clock, actor: Actor, target_id: int, data: ValueIn) -> dict[str, Any]:
-    actor.require(Permission.PLANS_READ)
-    target = db_session.get(Target, target_id)
-    if target is None or not _readable(actor, target.division_code):
+def get_target(*, db_session: Session, actor: Actor, target_id: int) -> Target:
+    target = db_session.scalars(select(Target).where(Target.id == target_id, policy.target_scope(actor))).first()
+    if target is None:
         raise NotFound(kind="指标", key=str(target_id))
+    return target
+
+
+def record_value(*, db_session: Session, clock: Clock, actor: Actor, target_id: int, data: ValueIn) -> Target:
+    target = get_target(db_session=db_session, actor=actor, target_id=target_id)
     _writable(actor, target.division_code)
     this_year = to_local(clock.now()).year
     first = target.baseline_year or target.target_year - 10
@@ -348,4 +323,4 @@ def record_value(*, db_session: Session, clock: Clock, actor: Actor, target_id: 
         target_key=str(target.id),
         detail={"year": str(data.year), "value": str(data.value), "source": data.source},
     )
-    return _target_row(target, _values(db_session, [target.id]).get(target.id, {}))
+    return target

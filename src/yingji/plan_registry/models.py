@@ -3,34 +3,34 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yingji.core.labels import LabelledEnum
 from yingji.db.base import Base, str_enum
 
 
-class HolderKind(StrEnum):
-    GOVERNMENT = "government"  # 人民政府
-    DEPARTMENT = "department"  # 政府部门
-    ENTERPRISE = "enterprise"  # 企业
+class HolderKind(LabelledEnum):
+    GOVERNMENT = "government", "人民政府"
+    DEPARTMENT = "department", "政府部门"
+    ENTERPRISE = "enterprise", "企业"
 
 
-class PlanType(StrEnum):
-    OVERALL = "overall"  # 总体应急预案
-    SPECIAL = "special"  # 专项应急预案
-    DEPARTMENT = "department"  # 部门应急预案
-    COMPREHENSIVE = "comprehensive"  # 企业综合应急预案
-    ENTERPRISE_SPECIAL = "enterprise_special"  # 企业专项应急预案
-    ON_SITE = "on_site"  # 现场处置方案
+class PlanType(LabelledEnum):
+    OVERALL = "overall", "总体应急预案"
+    SPECIAL = "special", "专项应急预案"
+    DEPARTMENT = "department", "部门应急预案"
+    COMPREHENSIVE = "comprehensive", "企业综合应急预案"
+    ENTERPRISE_SPECIAL = "enterprise_special", "企业专项应急预案"
+    ON_SITE = "on_site", "现场处置方案"
 
 
-class ActivityKind(StrEnum):
-    FILING = "filing"  # 备案
-    DRILL = "drill"  # 演练
-    EVALUATION = "evaluation"  # 评估
-    REVISION_TRIGGER = "revision_trigger"  # 修订情形
+class ActivityKind(LabelledEnum):
+    FILING = "filing", "备案"
+    DRILL = "drill", "演练"
+    EVALUATION = "evaluation", "评估"
+    REVISION_TRIGGER = "revision_trigger", "修订情形"
 
 
 class PlanRecord(Base):

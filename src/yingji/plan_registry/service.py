@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -13,15 +12,18 @@ from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.calendars.service import work_calendar
-from yingji.core import divisions
 from yingji.core.clock import Clock, to_local
-from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from yingji.core.paging import PageParams, paginate
+from yingji.plan_registry import policy
 from yingji.plan_registry.models import ActivityKind, HolderKind, PlanActivity, PlanRecord, PlanType
 from yingji.plan_registry.schema import ActivityIn, PlanRecordIn, cadence_table
+from yingji.plan_registry.schemas import PlanRecordFilters
 from yingji.plans import loader
 from yingji.plans.schema import PlanKind
 from yingji.registry.models import Division
-from yingji.rules.plan_calendar import PlanFacts, plan_calendar
+from yingji.rules.calendar import WorkCalendar
+from yingji.rules.plan_calendar import PlanCalendar, PlanFacts, plan_calendar
 
 
 def _audit(db_session: Session, clock: Clock, actor: Actor, action: str, record: PlanRecord, **detail: Any) -> None:
@@ -36,19 +38,13 @@ def _audit(db_session: Session, clock: Clock, actor: Actor, action: str, record:
     )
 
 
-def _may_write(actor: Actor, record: PlanRecord | PlanRecordIn, organisation_id: int | None) -> bool:
-    if actor.organisation_id is not None:  # an enterprise registers and maintains only its own plans
-        return record.holder_kind is HolderKind.ENTERPRISE and organisation_id == actor.organisation_id
-    return actor.covers_division(record.division_code)
-
-
 def register(*, db_session: Session, clock: Clock, actor: Actor, data: PlanRecordIn) -> PlanRecord:
     actor.require(Permission.REGISTRY_WRITE)
     if db_session.get(Division, data.division_code) is None:
         raise InvalidInput(field="division_code", reason=f"行政区划代码「{data.division_code}」不存在")
     organisation_id = actor.organisation_id if data.holder_kind is HolderKind.ENTERPRISE else None
-    if not _may_write(actor, data, organisation_id):
-        raise Forbidden(reason="只能登记本辖区（企业账号：本企业）的预案")
+    if not policy.may_write(actor, data, organisation_id):
+        raise Forbidden(subcode="plan_record.register.out_of_scope", reason="只能登记本辖区（企业账号：本企业）的预案")
     if data.issued_on > to_local(clock.now()).date():
         raise InvalidInput(field="issued_on", reason="印发日期不能晚于今天")
     if data.doc_no and db_session.scalars(select(PlanRecord).where(PlanRecord.doc_no == data.doc_no)).first():
@@ -60,28 +56,30 @@ def register(*, db_session: Session, clock: Clock, actor: Actor, data: PlanRecor
     return record
 
 
-def _visible(db_session: Session, actor: Actor, plan_id: int) -> PlanRecord:
-    actor.require(Permission.REGISTRY_READ)
-    record = db_session.get(PlanRecord, plan_id)
-    if record is None or not actor.covers_record(
-        division_code=record.division_code, organisation_id=record.organisation_id
-    ):
+def visible(db_session: Session, actor: Actor, plan_id: int) -> PlanRecord:
+    """A registered plan through the list's own scope filter; others are NotFound."""
+    record = db_session.scalars(select(PlanRecord).where(PlanRecord.id == plan_id, policy.scope(actor))).first()
+    if record is None:
         raise NotFound(kind="预案", key=str(plan_id))
     return record
 
 
 def record_activity(*, db_session: Session, clock: Clock, actor: Actor, plan_id: int, data: ActivityIn) -> PlanActivity:
     """备案、演练、评估、修订情形: dated facts, never edited; a filing also sets the plan's filing date."""
-    record = _visible(db_session, actor, plan_id)
+    record = visible(db_session, actor, plan_id)
     actor.require(Permission.REGISTRY_WRITE)
-    if not _may_write(actor, record, record.organisation_id):
-        raise Forbidden(reason="只能维护本辖区（企业账号：本企业）的预案")
+    if not policy.may_write(actor, record, record.organisation_id):
+        raise Forbidden(subcode="plan_record.activity.out_of_scope", reason="只能维护本辖区（企业账号：本企业）的预案")
     today = to_local(clock.now()).date()
     if not record.issued_on <= data.on <= today:
         raise InvalidInput(field="on", reason=f"日期须在印发日期 {record.issued_on} 与今天之间")
+    if not policy.may_record(record, data.kind):
+        raise InvalidState(
+            field="kind",
+            subcode="plan_record.filing.already_filed",
+            reason=f"该预案已于 {record.filed_on} 备案；修订后重新备案请登记新版本",
+        )
     if data.kind is ActivityKind.FILING:
-        if record.filed_on is not None:
-            raise Conflict(reason=f"该预案已于 {record.filed_on} 备案；修订后重新备案请登记新版本")
         record.filed_on, record.filed_with = data.on, data.detail
     activity = PlanActivity(plan_id=record.id, **data.model_dump(), actor=actor.username, created_at=clock.now())
     db_session.add(activity)
@@ -90,13 +88,21 @@ def record_activity(*, db_session: Session, clock: Clock, actor: Actor, plan_id:
     return activity
 
 
-def _last(db_session: Session, plan_id: int, kind: ActivityKind) -> date | None:
-    query = select(func.max(PlanActivity.on)).where(PlanActivity.plan_id == plan_id, PlanActivity.kind == kind)
-    found: date | None = db_session.scalar(query)
-    return found
+def last_activities(db_session: Session, plan_ids: list[int]) -> dict[tuple[int, ActivityKind], date]:
+    """(plan, kind) → the latest date of that activity, for a page of plans in one query."""
+    if not plan_ids:
+        return {}
+    query = (
+        select(PlanActivity.plan_id, PlanActivity.kind, func.max(PlanActivity.on))
+        .where(PlanActivity.plan_id.in_(plan_ids))
+        .group_by(PlanActivity.plan_id, PlanActivity.kind)
+    )
+    return {(plan_id, kind): on for plan_id, kind, on in db_session.execute(query)}
 
 
-def calendar_row(db_session: Session, record: PlanRecord, today: date) -> dict[str, Any]:
+def calendar_of(
+    record: PlanRecord, last: dict[tuple[int, ActivityKind], date], work: WorkCalendar, today: date
+) -> PlanCalendar:
     facts = PlanFacts(
         holder=record.holder_kind.value,
         plan_type=record.plan_type.value,
@@ -104,55 +110,56 @@ def calendar_row(db_session: Session, record: PlanRecord, today: date) -> dict[s
         high_risk=record.high_risk,
         issued_on=record.issued_on,
         filed_on=record.filed_on,
-        last_drill_on=_last(db_session, record.id, ActivityKind.DRILL),
-        last_evaluation_on=_last(db_session, record.id, ActivityKind.EVALUATION),
+        last_drill_on=last.get((record.id, ActivityKind.DRILL)),
+        last_evaluation_on=last.get((record.id, ActivityKind.EVALUATION)),
     )
-    due = plan_calendar(facts, cadence_table(), work_calendar(db_session=db_session), today)
-    overdue = [
+    return plan_calendar(facts, cadence_table(), work, today)
+
+
+def overdue_items(due: PlanCalendar) -> list[str]:
+    return [
         name
         for name, item in (("备案", due.filing), ("演练", due.next_drill), ("评估", due.next_evaluation))
         if item.overdue
     ]
-    return {
-        "id": record.id,
-        "title": record.title,
-        "doc_no": record.doc_no,
-        "holder": record.holder_name,
-        "division_code": record.division_code,
-        "plan_type": record.plan_type.value,
-        "issued_on": record.issued_on,
-        "cadence": due.cadence.id,
-        "filing": asdict(due.filing),
-        "next_drill": asdict(due.next_drill),
-        "next_evaluation": asdict(due.next_evaluation),
-        "overdue": overdue,
-        "basis": [b.as_dict() for b in due.cadence.basis],
-    }
 
 
 def calendar(
-    *, db_session: Session, clock: Clock, actor: Actor, division: str | None = None, overdue_only: bool = False
-) -> list[dict[str, Any]]:
-    """Every visible plan with its filing, next drill and next evaluation dates and overdue flags."""
-    actor.require(Permission.REGISTRY_READ)
-    query = select(PlanRecord).where(actor.record_filter(PlanRecord.division_code, PlanRecord.organisation_id))
-    if division is not None:
-        query = query.where(PlanRecord.division_code.startswith(divisions.stem(division), autoescape=True))
-    today = to_local(clock.now()).date()
-    rows = [calendar_row(db_session, r, today) for r in db_session.scalars(query.order_by(PlanRecord.id))]
-    return [r for r in rows if r["overdue"]] if overdue_only else rows
+    *,
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    params: PageParams,
+    filters: PlanRecordFilters | None = None,
+) -> tuple[list[PlanRecord], int]:
+    """One page of the visible plans (in registration order) with the total. ``overdue`` depends on each plan's
+    calendar, so that filter computes the calendar of every plan in scope before slicing (plans number hundreds)."""
+    filters = filters or PlanRecordFilters()
+    query = select(PlanRecord).where(policy.scope(actor), *filters.clauses())
+    if not filters.overdue:
+        return paginate(db_session, query, params, order_by=[PlanRecord.id])
+    records = list(db_session.scalars(query.order_by(PlanRecord.id)))
+    last = last_activities(db_session, [r.id for r in records])
+    work, today = work_calendar(db_session=db_session), to_local(clock.now()).date()
+    late = [r for r in records if overdue_items(calendar_of(r, last, work, today))]
+    return late[params.offset : params.offset + params.limit], len(late)
 
 
-def get(*, db_session: Session, clock: Clock, actor: Actor, plan_id: int) -> dict[str, Any]:
-    record = _visible(db_session, actor, plan_id)
-    activities = db_session.scalars(
-        select(PlanActivity).where(PlanActivity.plan_id == record.id).order_by(PlanActivity.on, PlanActivity.id)
+def overdue_count(*, db_session: Session, clock: Clock, actor: Actor) -> int:
+    """How many visible plans have an overdue filing, drill or evaluation (the overview's tile)."""
+    _, total = calendar(
+        db_session=db_session,
+        clock=clock,
+        actor=actor,
+        params=PageParams(limit=1),
+        filters=PlanRecordFilters(overdue=True),
     )
-    return calendar_row(db_session, record, to_local(clock.now()).date()) | {
-        "activities": [
-            {"kind": a.kind.value, "on": a.on, "detail": a.detail, "note": a.note, "actor": a.actor} for a in activities
-        ]
-    }
+    return total
+
+
+def activities(db_session: Session, record: PlanRecord) -> list[PlanActivity]:
+    query = select(PlanActivity).where(PlanActivity.plan_id == record.id).order_by(PlanActivity.on, PlanActivity.id)
+    return list(db_session.scalars(query))
 
 
 def register_bundled(*, db_session: Session, clock: Clock, actor: Actor) -> int:

@@ -10,26 +10,9 @@ import typer
 
 from yingji.core.errors import PlanInvalid
 from yingji.plans import citations, loader
-from yingji.plans.schema import Plan
+from yingji.plans.reads import summary
 
 app = typer.Typer(help="应急预案（数据文件）", no_args_is_help=True)
-
-
-def summary(plan: Plan) -> dict[str, object]:
-    """Return the one-line facts a registry listing shows."""
-    meta = plan.metadata
-    return {
-        "id": plan.id,
-        "title": meta.title,
-        "doc_no": meta.doc_no,
-        "issuer": meta.issuer,
-        "issued_on": meta.issued_on.isoformat(),
-        "jurisdiction": meta.jurisdiction,
-        "jurisdiction_name": meta.jurisdiction_name,
-        "kind": meta.kind.value,
-        "sectors": [s.value for s in meta.sectors],
-        "response_levels": len(plan.response.levels),
-    }
 
 
 @app.command("list")
@@ -37,10 +20,11 @@ def list_plans(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON
     """列出内置的全部预案。"""
     rows = [summary(p) for p in loader.all_plans().values()]
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False, indent=2))
         return
     for row in rows:
-        typer.echo(f"{row['id']:<28} {row['doc_no']:<20} {row['title']}")
+        typer.echo(f"{row.id:<28} {row.doc_no or '':<20} {row.title}  {row.jurisdiction_name} · {row.kind_label}")
+    typer.echo(f"共 {len(rows)} 条")
 
 
 @app.command("show")
@@ -54,8 +38,9 @@ def show(
         typer.echo(json.dumps(plan.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2))
         return
     row = summary(plan)
-    for key, value in row.items():
-        typer.echo(f"{key}: {value}")
+    typer.echo(f"{row.title}（{row.doc_no}）")
+    typer.echo(f"发布：{row.issuer}，{row.issued_on}；适用：{row.jurisdiction_name}（{row.jurisdiction}）")
+    typer.echo(f"类别：{row.kind_label}；行业：{'、'.join(s.label for s in row.sector_labels)}")
     for level in plan.response.levels:
         typer.echo(f"响应{level.name}: 决定 {level.decided_by.body}；牵头 {level.lead_body.body}")
 

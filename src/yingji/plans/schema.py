@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from yingji.core.labels import LabelledEnum
 from yingji.core.schemas import YingjiModel
 from yingji.rules.basis import Basis
 from yingji.rules.levels import Condition, Grade, WarningLevel
@@ -60,19 +61,19 @@ class CitedText(Cited):
 # --- metadata -------------------------------------------------------------------------------------------------------
 
 
-class PlanKind(StrEnum):
-    ACCIDENT = "accident"  # 生产安全事故应急预案
-    METEOROLOGICAL = "meteorological"  # 气象灾害应急预案
+class PlanKind(LabelledEnum):
+    ACCIDENT = "accident", "生产安全事故应急预案"
+    METEOROLOGICAL = "meteorological", "气象灾害应急预案"
 
 
-class Sector(StrEnum):
+class Sector(LabelledEnum):
     """Which accidents a plan covers; the incident intake chooses plans by division and sector."""
 
-    COAL_MINE = "coal_mine"  # 煤矿
-    NON_COAL_MINE = "non_coal_mine"  # 非煤矿山（含尾矿库）
-    INDUSTRY_TRADE = "industry_trade"  # 工贸行业
-    ALL_PRODUCTION = "all_production"  # 各类生产安全事故（区级综合预案）
-    WEATHER = "weather"  # 气象灾害
+    COAL_MINE = "coal_mine", "煤矿"
+    NON_COAL_MINE = "non_coal_mine", "非煤矿山"  # 含尾矿库
+    INDUSTRY_TRADE = "industry_trade", "工贸行业"
+    ALL_PRODUCTION = "all_production", "各类生产安全事故"  # 区级综合预案
+    WEATHER = "weather", "气象灾害"
 
 
 class GovernmentLevel(StrEnum):

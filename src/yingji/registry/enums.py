@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from yingji.core.labels import LabelledEnum
+
 
 class DivisionLevel(StrEnum):
     PROVINCE = "province"  # 省级
@@ -21,12 +23,12 @@ class OrganisationKind(StrEnum):
     OTHER = "other"  # 其他（事业单位、社会组织等）
 
 
-class EnterpriseSector(StrEnum):
-    COAL_MINE = "coal_mine"  # 煤矿
-    NON_COAL_MINE = "non_coal_mine"  # 非煤矿山
-    HAZARDOUS_CHEMICALS = "hazardous_chemicals"  # 危险化学品
-    INDUSTRY_TRADE = "industry_trade"  # 工贸
-    OTHER = "other"
+class EnterpriseSector(LabelledEnum):
+    COAL_MINE = "coal_mine", "煤矿"
+    NON_COAL_MINE = "non_coal_mine", "非煤矿山"
+    HAZARDOUS_CHEMICALS = "hazardous_chemicals", "危险化学品"
+    INDUSTRY_TRADE = "industry_trade", "工贸"
+    OTHER = "other", "其他"
 
 
 class MineKind(StrEnum):

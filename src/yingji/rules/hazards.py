@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from itertools import pairwise
 
-from yingji.core.errors import InvalidInput, RuleViolation
+from yingji.core.errors import Forbidden, InvalidInput, InvalidState
+from yingji.core.labels import LabelledEnum
 from yingji.rules.basis import Basis
 
 FIVE_BASIS = Basis(
@@ -25,27 +25,27 @@ FIVE_BASIS = Basis(
 )
 
 
-class HazardState(StrEnum):
-    REPORTED = "reported"  # 已上报
-    CONFIRMED = "confirmed"  # 已确认
-    RECTIFYING = "rectifying"  # 整改中
-    AWAITING_ACCEPTANCE = "awaiting_acceptance"  # 待验收
-    CLOSED = "closed"  # 已销号
-    DISMISSED = "dismissed"  # 核实不属实
+class HazardState(LabelledEnum):
+    REPORTED = "reported", "已上报"
+    CONFIRMED = "confirmed", "已确认"
+    RECTIFYING = "rectifying", "整改中"
+    AWAITING_ACCEPTANCE = "awaiting_acceptance", "待验收"
+    CLOSED = "closed", "已销号"
+    DISMISSED = "dismissed", "核实不属实"
 
 
-class HazardAction(StrEnum):
-    CONFIRM = "confirm"  # 确认
-    DISMISS = "dismiss"  # 核实不属实
-    PLAN = "plan"  # 落实整改（五落实）
-    SUBMIT = "submit"  # 整改完成，申请验收
-    ACCEPT = "accept"  # 验收合格，销号
-    REJECT = "reject"  # 验收不合格，退回整改
+class HazardAction(LabelledEnum):
+    CONFIRM = "confirm", "确认"
+    DISMISS = "dismiss", "核实不属实"
+    PLAN = "plan", "落实整改"  # 五落实
+    SUBMIT = "submit", "申请验收"  # 整改完成
+    ACCEPT = "accept", "验收销号"
+    REJECT = "reject", "验收不合格退回"
 
 
-class Party(StrEnum):
-    ENTERPRISE = "enterprise"  # the enterprise that must rectify
-    SUPERVISOR = "supervisor"  # the supervising department (officers in scope)
+class Party(LabelledEnum):
+    ENTERPRISE = "enterprise", "企业"  # the enterprise that must rectify
+    SUPERVISOR = "supervisor", "负有监管职责的部门"  # the supervising department (officers in scope)
 
 
 # state → action → (next state, who may act)
@@ -69,46 +69,49 @@ TRANSITIONS: dict[HazardState, dict[HazardAction, tuple[HazardState, frozenset[P
     HazardState.DISMISSED: {},
 }
 
-ACTION_LABELS = {
-    HazardAction.CONFIRM: "确认",
-    HazardAction.DISMISS: "核实不属实",
-    HazardAction.PLAN: "落实整改",
-    HazardAction.SUBMIT: "申请验收",
-    HazardAction.ACCEPT: "验收销号",
-    HazardAction.REJECT: "验收不合格退回",
-}
 
-STATE_LABELS = {
-    HazardState.REPORTED: "已上报",
-    HazardState.CONFIRMED: "已确认",
-    HazardState.RECTIFYING: "整改中",
-    HazardState.AWAITING_ACCEPTANCE: "待验收",
-    HazardState.CLOSED: "已销号",
-    HazardState.DISMISSED: "核实不属实",
-}
+def may_take(state: HazardState, action: HazardAction, party: Party) -> bool:
+    step = TRANSITIONS[state].get(action)
+    return step is not None and party in step[1]
+
+
+def steps(state: HazardState, party: Party) -> list[HazardAction]:
+    """The steps ``party`` may take on a hazard in ``state`` now, in workflow order."""
+    return [action for action, (_, parties) in TRANSITIONS[state].items() if party in parties]
+
+
+def parties_of(action: HazardAction) -> frozenset[Party]:
+    """Every party that takes ``action`` in some state."""
+    return frozenset(p for moves in TRANSITIONS.values() if action in moves for p in moves[action][1])
 
 
 def transition(state: HazardState, action: HazardAction, party: Party) -> HazardState:
-    """The next state, or RuleViolation naming why the step is not allowed here or not by this party."""
-    allowed = TRANSITIONS[state]
-    if action not in allowed:
-        steps = "、".join(ACTION_LABELS[a] for a in allowed) or "无（流程已结束）"
-        raise RuleViolation(
-            plan="隐患闭环管理",
-            rule=f"“{STATE_LABELS[state]}”的隐患不能{ACTION_LABELS[action]}；可执行：{steps}",
-            basis=[FIVE_BASIS],
-        )
-    target, parties = allowed[action]
+    """The next state; Forbidden (403) when this party never takes the step, InvalidState (409) when the hazard's
+    state does not allow it now."""
+    parties = parties_of(action)
     if party not in parties:
-        raise RuleViolation(
-            plan="隐患闭环管理",
-            rule=f"{ACTION_LABELS[action]}只能由{'、'.join(_PARTY_LABELS[p] for p in sorted(parties))}执行",
+        who = (
+            "supervisor"
+            if parties == {Party.SUPERVISOR}
+            else "enterprise"
+            if parties == {Party.ENTERPRISE}
+            else "party"
+        )
+        raise Forbidden(
+            subcode=f"hazard.{action.value}.not_{who}",
+            reason=f"{action.label}只能由{'、'.join(p.label for p in sorted(parties))}执行",
             basis=[FIVE_BASIS],
         )
-    return target
-
-
-_PARTY_LABELS = {Party.ENTERPRISE: "企业", Party.SUPERVISOR: "负有监管职责的部门"}
+    allowed = TRANSITIONS[state]
+    if action not in allowed or party not in allowed[action][1]:
+        options = "、".join(a.label for a in steps(state, party)) or "无（流程已结束）"
+        raise InvalidState(
+            field="state",
+            subcode=f"hazard.{action.value}.state",
+            reason=f"“{state.label}”的隐患不能{action.label}；可执行：{options}",
+            basis=[FIVE_BASIS],
+        )
+    return allowed[action][0]
 
 
 @dataclass(frozen=True)
@@ -174,9 +177,9 @@ def ladder_step(deadline: date, today: date, ladder: Sequence[LadderStep]) -> in
     return sum(1 for step in ladder if late >= step.after_days)
 
 
-class HazardGrade(StrEnum):
-    GENERAL = "general"  # 一般事故隐患
-    MAJOR = "major"  # 重大事故隐患
+class HazardGrade(LabelledEnum):
+    GENERAL = "general", "一般"  # 一般事故隐患
+    MAJOR = "major", "重大"  # 重大事故隐患
 
 
 def determine_grade(criteria: Sequence[str], applicable: frozenset[str], note: str | None) -> HazardGrade:

@@ -11,33 +11,24 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 from yingji.core.errors import InvalidInput
+from yingji.core.labels import LabelledEnum
 
 
-class Direction(StrEnum):
-    DECREASE = "decrease"  # 下降（相对基期）
-    INCREASE = "increase"  # 提高（相对基期）
-    AT_MOST = "at_most"  # 不高于
-    AT_LEAST = "at_least"  # 不低于
+class Direction(LabelledEnum):
+    DECREASE = "decrease", "下降"  # 相对基期
+    INCREASE = "increase", "提高"  # 相对基期
+    AT_MOST = "at_most", "不高于"
+    AT_LEAST = "at_least", "不低于"
 
 
-class KpiStatus(StrEnum):
-    NO_DATA = "no_data"  # 尚无数据
-    ACHIEVED = "achieved"  # 已达成（目标年）
-    ON_TRACK = "on_track"  # 进度正常
-    BEHIND = "behind"  # 进度滞后
-    MISSED = "missed"  # 未达成（目标年已过）
-
-
-STATUS_LABELS = {
-    KpiStatus.NO_DATA: "尚无数据",
-    KpiStatus.ACHIEVED: "已达成",
-    KpiStatus.ON_TRACK: "进度正常",
-    KpiStatus.BEHIND: "进度滞后",
-    KpiStatus.MISSED: "未达成",
-}
+class KpiStatus(LabelledEnum):
+    NO_DATA = "no_data", "尚无数据"
+    ACHIEVED = "achieved", "已达成"  # 目标年
+    ON_TRACK = "on_track", "进度正常"
+    BEHIND = "behind", "进度滞后"
+    MISSED = "missed", "未达成"  # 目标年已过
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,7 +51,7 @@ class KpiResult:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return self.status.label
 
 
 def _good(value: float, goal: float, direction: Direction) -> bool:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from enum import StrEnum
 
-from yingji.core.errors import InvalidInput, RuleViolation
+from yingji.core.errors import InvalidInput, InvalidState
+from yingji.core.labels import LabelledEnum
 from yingji.rules.basis import Basis
 
 LOOP_BASIS = Basis(
@@ -22,19 +22,19 @@ LOOP_BASIS = Basis(
 )
 
 
-class TipState(StrEnum):
-    RECEIVED = "received"  # 已收到（公众网上提交，待受理）
-    ACCEPTED = "accepted"  # 已受理
-    VERIFIED = "verified"  # 已核查
-    ANSWERED = "answered"  # 已反馈
-    CLOSED = "closed"  # 已销号
+class TipState(LabelledEnum):
+    RECEIVED = "received", "待受理"  # 已收到（公众网上提交）
+    ACCEPTED = "accepted", "已受理"
+    VERIFIED = "verified", "已核查"
+    ANSWERED = "answered", "已反馈"
+    CLOSED = "closed", "已销号"
 
 
-class TipAction(StrEnum):
-    ACCEPT = "accept"  # 受理（受理人即经办人）
-    VERIFY = "verify"  # 核查（属实/不属实）
-    ANSWER = "answer"  # 向举报人反馈
-    CLOSE = "close"  # 销号（含奖励决定）
+class TipAction(LabelledEnum):
+    ACCEPT = "accept", "受理"  # 受理人即经办人
+    VERIFY = "verify", "核查"  # 属实/不属实
+    ANSWER = "answer", "反馈"  # 向举报人反馈
+    CLOSE = "close", "销号"  # 含奖励决定
 
 
 TIP_TRANSITIONS: dict[TipState, dict[TipAction, TipState]] = {
@@ -45,29 +45,15 @@ TIP_TRANSITIONS: dict[TipState, dict[TipAction, TipState]] = {
     TipState.CLOSED: {},
 }
 
-TIP_ACTION_LABELS = {
-    TipAction.ACCEPT: "受理",
-    TipAction.VERIFY: "核查",
-    TipAction.ANSWER: "反馈",
-    TipAction.CLOSE: "销号",
-}
-
-TIP_STATE_LABELS = {
-    TipState.RECEIVED: "待受理",
-    TipState.ACCEPTED: "已受理",
-    TipState.VERIFIED: "已核查",
-    TipState.ANSWERED: "已反馈",
-    TipState.CLOSED: "已销号",
-}
-
 
 def tip_transition(state: TipState, action: TipAction) -> TipState:
     allowed = TIP_TRANSITIONS[state]
     if action not in allowed:
-        steps = "、".join(TIP_ACTION_LABELS[a] for a in allowed) or "无（已销号）"
-        raise RuleViolation(
-            plan="举报受理",
-            rule=f"“{TIP_STATE_LABELS[state]}”的举报不能{TIP_ACTION_LABELS[action]}；可执行：{steps}",
+        steps = "、".join(a.label for a in allowed) or "无（已销号）"
+        raise InvalidState(
+            field="state",
+            subcode=f"tip.{action.value}.state",
+            reason=f"“{state.label}”的举报不能{action.label}；可执行：{steps}",
             basis=[LOOP_BASIS],
         )
     return allowed[action]

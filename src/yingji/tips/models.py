@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yingji.core.labels import LabelledEnum
 from yingji.db.base import Base, str_enum
 from yingji.rules.tips import TipState
 
 
-class TipChannel(StrEnum):
-    HOTLINE = "hotline"  # 举报电话（如12350、0477-6911545）
-    WEB = "web"  # 网上举报（公众表单）
-    WECHAT = "wechat"  # 微信小程序
-    LETTER = "letter"  # 来信
-    VISIT = "visit"  # 来访
+class TipChannel(LabelledEnum):
+    HOTLINE = "hotline", "举报电话"  # 如12350、0477-6911545
+    WEB = "web", "网上举报"  # 公众表单
+    WECHAT = "wechat", "微信小程序"
+    LETTER = "letter", "来信"
+    VISIT = "visit", "来访"
 
 
 class Tip(Base):

@@ -22,6 +22,7 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.core.paging import PageParams, paginate
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.hazards import service as hazards
@@ -29,14 +30,15 @@ from yingji.hazards.models import Channel
 from yingji.hazards.schema import ConfirmIn, HazardIn
 from yingji.registry.models import Division, Organisation
 from yingji.rules.tips import TipAction, TipState, check_reward, tip_transition
+from yingji.tips import policy
 from yingji.tips.models import Tip, TipChannel
 from yingji.tips.schema import reward_cap
+from yingji.tips.schemas import TipFilters
 
 Short = Annotated[str, Field(min_length=2, max_length=200)]
 Long = Annotated[str, Field(min_length=5, max_length=4000)]
 Name = Annotated[str, Field(max_length=40)]
 PhoneText = Annotated[str, Field(pattern=r"^[0-9+\-（）() 转]{5,40}$")]
-MASK = "（保密）"
 
 
 class TipIn(YingjiModel):
@@ -130,11 +132,11 @@ def submit_public(*, db_session: Session, clock: Clock, data: TipIn) -> Tip:
     return tip
 
 
-def public_status(*, db_session: Session, tracking_code: str) -> dict[str, Any]:
+def by_tracking_code(*, db_session: Session, tracking_code: str) -> Tip:
     tip = db_session.scalars(select(Tip).where(Tip.tracking_code == tracking_code)).first()
     if tip is None:
         raise NotFound(kind="举报", key=tracking_code)
-    return {"state": tip.state.value, "received_at": tip.received_at, "answer": tip.answer}
+    return tip
 
 
 def _check_enterprise(db_session: Session, actor: Actor, organisation_id: int | None) -> None:
@@ -159,18 +161,23 @@ def record(*, db_session: Session, clock: Clock, actor: Actor, data: OfficerTipI
     return tip
 
 
-def _handled(db_session: Session, actor: Actor, tip_id: int, *, for_update: bool = False) -> Tip:
-    actor.require(Permission.TIPS_HANDLE)
-    tip = db_session.get(Tip, tip_id, with_for_update=for_update, populate_existing=for_update)
-    if tip is None or actor.organisation_id is not None or not actor.covers_division(tip.division_code):
+def get(*, db_session: Session, actor: Actor, tip_id: int, for_update: bool = False) -> Tip:
+    """A tip through the list's own scope filter; others are NotFound."""
+    query = select(Tip).where(Tip.id == tip_id, policy.scope(actor))
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    tip = db_session.scalars(query).first()
+    if tip is None:
         raise NotFound(kind="举报", key=str(tip_id))
     return tip
 
 
 def _advance(db_session: Session, clock: Clock, actor: Actor, tip_id: int, action: TipAction) -> Tip:
-    tip = _handled(db_session, actor, tip_id, for_update=True)
-    if action is not TipAction.ACCEPT and tip.handler != actor.username:  # checked on the locked, fresh row
-        raise Forbidden(reason=f"该举报由 {tip.handler} 经办，只有经办人可以办理")
+    tip = get(db_session=db_session, actor=actor, tip_id=tip_id, for_update=True)
+    if not policy.may_take(actor, tip, action):  # checked on the locked, fresh row
+        raise Forbidden(
+            subcode=f"tip.{action.value}.not_handler", reason=f"该举报由 {tip.handler} 经办，只有经办人可以办理"
+        )
     tip.state = tip_transition(tip.state, action)
     tip.updated_at = clock.now()
     return tip
@@ -232,7 +239,7 @@ def answer(*, db_session: Session, clock: Clock, actor: Actor, tip_id: int, data
 
 
 def close(*, db_session: Session, clock: Clock, actor: Actor, tip_id: int, data: CloseIn) -> Tip:
-    tip = _handled(db_session, actor, tip_id, for_update=True)
+    tip = get(db_session=db_session, actor=actor, tip_id=tip_id, for_update=True)
     cap, basis = reward_cap(tip.division_code)
     if data.reward_yuan > 0 and not basis:
         raise InvalidInput(field="reward_yuan", reason="该区划未配置举报奖励规则，不能作出奖励决定")
@@ -245,42 +252,9 @@ def close(*, db_session: Session, clock: Clock, actor: Actor, tip_id: int, data:
     return tip
 
 
-def as_dict(tip: Tip, actor: Actor) -> dict[str, Any]:
-    """The tip as this actor may see it: the reporter only for the handler."""
-    own = tip.handler is not None and tip.handler == actor.username
-    anonymous = tip.reporter_name is None and tip.reporter_phone is None
-    return {
-        "id": tip.id,
-        "channel": tip.channel.value,
-        "division_code": tip.division_code,
-        "organisation_id": tip.organisation_id,
-        "subject": tip.subject,
-        "description": tip.description,
-        "reporter_name": tip.reporter_name if own else (None if anonymous else MASK),
-        "reporter_phone": tip.reporter_phone if own else (None if anonymous else MASK),
-        "anonymous": anonymous,
-        "state": tip.state.value,
-        "handler": tip.handler,
-        "substantiated": tip.substantiated,
-        "verification": tip.verification,
-        "hazard_id": tip.hazard_id,
-        "answer": tip.answer,
-        "reward_yuan": f"{tip.reward_yuan:.2f}" if tip.reward_yuan is not None else None,
-        "reward_note": tip.reward_note,
-        "received_at": tip.received_at,
-        "closed_at": tip.closed_at,
-    }
-
-
-def get(*, db_session: Session, actor: Actor, tip_id: int) -> dict[str, Any]:
-    return as_dict(_handled(db_session, actor, tip_id), actor)
-
-
-def list_(*, db_session: Session, actor: Actor, state: TipState | None = None) -> list[dict[str, Any]]:
-    actor.require(Permission.TIPS_HANDLE)
-    if actor.organisation_id is not None:
-        return []
-    query = select(Tip).where(actor.division_filter(Tip.division_code)).order_by(Tip.id.desc()).limit(500)
-    if state is not None:
-        query = query.where(Tip.state == state)
-    return [as_dict(t, actor) for t in db_session.scalars(query)]
+def list_(
+    *, db_session: Session, actor: Actor, params: PageParams, filters: TipFilters | None = None
+) -> tuple[list[Tip], int]:
+    """One page of the tips in scope, newest first, with the total."""
+    query = select(Tip).where(policy.scope(actor), *(filters.clauses() if filters else ()))
+    return paginate(db_session, query, params, order_by=[Tip.id.desc()])

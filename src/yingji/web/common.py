@@ -21,13 +21,11 @@ from yingji.core.errors import YingjiError
 from yingji.deps import CurrentClock, DbSession, get_actor
 from yingji.registry.models import Division
 from yingji.registry.schemas import LAT_RANGE, LON_RANGE
-from yingji.rules.hazards import STATE_LABELS
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
 )
 TEMPLATES.globals["LON_RANGE"], TEMPLATES.globals["LAT_RANGE"] = LON_RANGE, LAT_RANGE
-TEMPLATES.globals["HAZARD_STATES"] = {state.value: label for state, label in STATE_LABELS.items()}
 TEMPLATES.filters["local"] = lambda value, fmt="%m-%d %H:%M": "—" if value is None else to_local(value).strftime(fmt)
 # stored English vocabulary → the Chinese the console shows (unknown values pass through unchanged)
 WORDS = {

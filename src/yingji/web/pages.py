@@ -11,30 +11,37 @@ import json
 import re
 import zlib
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.core.clock import Clock, to_local
+from yingji.core.clock import Clock, local_today, to_local
 from yingji.core.errors import YingjiError
 from yingji.core.paging import MAX_LIMIT, PageParams, Paging, paged
 from yingji.core.params import MAX_ROW_ID
 from yingji.db.session import reading
 from yingji.deps import CurrentClock, DbSession
 from yingji.hazards import board as hazard_board
+from yingji.hazards import reads as hazard_reads
 from yingji.hazards import service as hazards
+from yingji.hazards.schemas import HazardFilters
 from yingji.incidents import reads as incident_reads
 from yingji.incidents import service as incidents
 from yingji.incidents.models import TimelineEvent
+from yingji.ledger import reads as ledger_reads
 from yingji.ledger import service as ledger
+from yingji.ledger.schemas import TaskFilters, TaskStatus
 from yingji.monitoring import alarms
 from yingji.monitoring import reads as alarm_reads
+from yingji.plan_registry import reads as plan_reads
 from yingji.plan_registry import service as plan_registry
+from yingji.plan_registry.schemas import PlanRecordFilters
+from yingji.rules.hazards import HazardGrade, HazardState
 from yingji.warnings import service as warnings
 from yingji.web import (
     complaint_pages,
@@ -75,16 +82,15 @@ def summary(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
     board = hazard_board.board(db_session=db_session, clock=clock, actor=actor)
     visible, _ = warnings.list_(db_session=db_session, actor=actor, params=PageParams(limit=MAX_LIMIT))
     in_force = warnings.in_force(db_session=db_session, actor=actor, now=clock.now())
-    plans_overdue = plan_registry.calendar(db_session=db_session, clock=clock, actor=actor, overdue_only=True)
     return {
         "incidents": incidents.active_count(db_session=db_session, actor=actor),
         "clocks_overdue": incidents.overdue_count(db_session=db_session, actor=actor, now=clock.now()),
         "warnings": len(in_force),
         "alarms_unacked": alarms.count(db_session=db_session, actor=actor, clock=clock, state="unacked"),
-        "hazards_open": board["totals"]["open"],
-        "hazards_overdue": board["totals"]["overdue"],
-        "hazards_major_open": board["totals"]["major_open"],
-        "plans_overdue": len(plans_overdue),
+        "hazards_open": board.totals.open,
+        "hazards_overdue": board.totals.overdue,
+        "hazards_major_open": board.totals.major_open,
+        "plans_overdue": plan_registry.overdue_count(db_session=db_session, clock=clock, actor=actor),
         # lists redraw when what they show changes, not only their counts
         "alarms_stamp": alarms.stamp(db_session=db_session, actor=actor, clock=clock),
         "warnings_stamp": _stamp(f"{w.id}:{w.status.value}:{w.level}" for w in visible),
@@ -111,7 +117,18 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
     unacked, _ = alarms.list_(
         db_session=db_session, actor=actor, clock=clock, state="unacked", params=PageParams(limit=10)
     )
-    overdue = hazards.list_(db_session=db_session, clock=clock, actor=actor, overdue_only=True, limit=10)
+    overdue, _ = hazards.list_(
+        db_session=db_session,
+        clock=clock,
+        actor=actor,
+        params=PageParams(limit=10),
+        filters=HazardFilters(overdue=True),
+    )
+    if actor.organisation_id is None:
+        found, _ = ledger.targets(db_session=db_session, actor=actor, params=PageParams(limit=MAX_LIMIT))
+        targets = ledger_reads.targets(db_session, actor, found)
+    else:
+        targets = []
     return page(
         request,
         actor,
@@ -120,39 +137,71 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
         counts=summary(db_session, clock, actor),
         incidents=incident_reads.summaries(db_session, clock, recent),
         alarms=alarm_reads.read_all(db_session, actor, unacked, clock.now()),
-        hazards=overdue,
-        targets=ledger.targets(db_session=db_session, actor=actor) if actor.organisation_id is None else [],
+        hazards=hazard_reads.read_all(db_session, actor, overdue, local_today(clock)),
+        targets=targets,
     )
 
 
 @router.get("/console/hazards", response_class=HTMLResponse)
-def hazards_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def hazards_page(
+    request: Request,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: Viewer,
+    paging: Paging,
+    filters: Annotated[HazardFilters, Query()],
+) -> HTMLResponse:
+    found, total = hazards.list_(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
     return page(
         request,
         actor,
         clock,
         "hazards.html",
         board=hazard_board.board(db_session=db_session, clock=clock, actor=actor),
-        rows=hazards.list_(db_session=db_session, clock=clock, actor=actor, limit=200),
+        rows=paged(hazard_reads.read_all(db_session, actor, found, local_today(clock)), total, paging),
+        filters=filters,
+        states=HazardState.labels(),
+        grades=HazardGrade.labels(),
     )
 
 
 @router.get("/console/plans", response_class=HTMLResponse)
-def plans_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    rows = plan_registry.calendar(db_session=db_session, clock=clock, actor=actor)
-    return page(request, actor, clock, "plans.html", rows=rows)
+def plans_page(
+    request: Request,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: Viewer,
+    paging: Paging,
+    filters: Annotated[PlanRecordFilters, Query()],
+) -> HTMLResponse:
+    found, total = plan_registry.calendar(
+        db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters
+    )
+    rows = paged(plan_reads.read_all(db_session, actor, found, local_today(clock)), total, paging)
+    return page(request, actor, clock, "plans.html", rows=rows, filters=filters)
 
 
 @router.get("/console/ledger", response_class=HTMLResponse)
-def ledger_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def ledger_page(
+    request: Request,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: Viewer,
+    paging: Paging,
+    filters: Annotated[TaskFilters, Query()],
+) -> HTMLResponse:
+    found, total = ledger.tasks(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
+    targets, _ = ledger.targets(db_session=db_session, actor=actor, params=PageParams(limit=MAX_LIMIT))
     return page(
         request,
         actor,
         clock,
         "ledger.html",
-        tasks=ledger.tasks(db_session=db_session, clock=clock, actor=actor),
-        targets=ledger.targets(db_session=db_session, actor=actor),
+        tasks=paged(ledger_reads.tasks(db_session, actor, found, local_today(clock)), total, paging),
+        targets=ledger_reads.targets(db_session, actor, targets),
         campaigns=hazard_board.campaigns_in_scope(actor),
+        filters=filters,
+        statuses=TaskStatus.labels(),
     )
 
 

@@ -1,0 +1,197 @@
+"""Ledger read models (tasks with their computed status, targets with theirs) and the lists' filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+from sqlalchemy import ColumnElement
+
+from yingji.core import divisions
+from yingji.core.divisions import CODE_PATTERN
+from yingji.core.labels import LabelledEnum
+from yingji.core.paging import Filters
+from yingji.core.schemas import YingjiModel
+from yingji.hazards.schemas import MilestoneRead
+from yingji.ledger.models import LedgerTask, Target
+from yingji.ledger.policy import TargetAction, TaskAction
+from yingji.rules.kpi import Direction, KpiStatus
+
+
+class TaskStatus(LabelledEnum):
+    """A task's status, computed from its deadline and its newest progress report."""
+
+    DONE = "done", "已完成"
+    OVERDUE = "overdue", "逾期未完成"
+    DUE_SOON = "due_soon", "临近期限"
+    IN_PROGRESS = "in_progress", "推进中"
+    NOT_STARTED = "not_started", "未报进展"
+
+
+class TargetKind(LabelledEnum):
+    BINDING = "binding", "约束性"
+    EXPECTED = "expected", "预期性"
+
+
+class TaskFilters(Filters):
+    programme: str | None = Field(default=None, max_length=64, description="专项行动或规划编号")
+    status: TaskStatus | None = None
+    division: str | None = Field(default=None, pattern=CODE_PATTERN, description="行政区划代码（含下级）")
+    due_from: date | None = Field(default=None, description="期限不早于")
+    due_to: date | None = Field(default=None, description="期限不晚于")
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        """Every filter but ``status`` (computed from progress: the service adds it)."""
+        found: list[ColumnElement[bool]] = []
+        if self.programme is not None:
+            found.append(LedgerTask.programme == self.programme)
+        if self.division is not None:
+            found.append(LedgerTask.division_code.startswith(divisions.stem(self.division), autoescape=True))
+        if self.due_from is not None:
+            found.append(LedgerTask.due >= self.due_from)
+        if self.due_to is not None:
+            found.append(LedgerTask.due <= self.due_to)
+        return found
+
+
+class TargetFilters(Filters):
+    programme: str | None = Field(default=None, max_length=64, description="规划编号")
+    division: str | None = Field(default=None, pattern=CODE_PATTERN, description="行政区划代码（含下级）")
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.programme is not None:
+            found.append(Target.programme == self.programme)
+        if self.division is not None:
+            found.append(Target.division_code.startswith(divisions.stem(self.division), autoescape=True))
+        return found
+
+
+class TaskMilestoneRead(YingjiModel):
+    due: date
+    text: str
+    done: bool
+    overdue: bool
+
+
+class TaskRead(YingjiModel):
+    """A measure or key project of a campaign or plan, with its status and what this caller may record."""
+
+    id: int
+    programme: str
+    programme_title: str
+    code: str
+    section: str | None
+    title: str
+    lead: str | None = Field(description="牵头单位")
+    responsible: list[str] = Field(description="责任单位")
+    division_code: str
+    division_name: str
+    due: date | None
+    status: TaskStatus
+    status_label: str
+    percent: int
+    last_report: date | None
+    milestones: list[TaskMilestoneRead]
+    seed: str | None
+    allowed_actions: list[TaskAction]
+
+
+class TargetRead(YingjiModel):
+    """A KPI target with its goal and where the latest value stands."""
+
+    id: int
+    programme: str
+    programme_title: str
+    code: str
+    name: str
+    unit: str
+    kind: str | None
+    kind_label: str | None
+    direction: Direction
+    direction_label: str
+    division_code: str
+    division_name: str
+    baseline_year: int | None
+    baseline_value: float | None
+    change_percent: float | None
+    target_value: float | None
+    target_year: int
+    goal: float | None
+    latest_year: int | None
+    latest_value: float | None
+    expected_now: float | None
+    status: KpiStatus
+    status_label: str
+    values: dict[str, float]
+    seed: str | None
+    allowed_actions: list[TargetAction]
+
+
+# --- the campaign report (its JSON form; HTML, PDF and the spreadsheet render the same) ---------------------------
+
+
+class ReportKind(LabelledEnum):
+    WEEKLY = "weekly", "周进展表"
+    MONTHLY = "monthly", "月度报告"
+
+
+class CampaignRef(YingjiModel):
+    id: str
+    title: str
+    doc_no: str | None
+    issuer: str | None
+
+
+class DutyRead(YingjiModel):
+    label: str
+    to: str | None
+    seed: str
+
+
+class PeriodRead(YingjiModel):
+    start: date
+    end: date
+    as_of: date
+
+
+class HazardFigures(YingjiModel):
+    new: int
+    new_major: int
+    closed: int
+    open: int
+    open_major: int
+    overdue: int
+    rectification_rate: float | None = Field(description="累计整改率（%）")
+
+
+class MajorHazardRow(YingjiModel):
+    id: int
+    enterprise: str
+    place: str
+    channel: str = Field(description="来源（中文）")
+    state: str = Field(description="状态（中文）")
+    responsible: str
+    deadline: date | None
+    overdue: bool
+
+
+class TaskFigures(YingjiModel):
+    total: int
+    by_status: dict[str, int] = Field(description="状态（中文）→ 项数")
+    overdue: list[TaskRead]
+    due_soon: list[TaskRead]
+
+
+class CampaignReport(YingjiModel):
+    campaign: CampaignRef
+    kind: ReportKind
+    kind_label: str
+    duty: DutyRead | None
+    period: PeriodRead
+    due: date | None
+    generated_at: str
+    hazards: HazardFigures
+    zero_clearing: list[MilestoneRead]
+    major: list[MajorHazardRow]
+    tasks: TaskFigures
