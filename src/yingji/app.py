@@ -10,6 +10,7 @@ from yingji import __version__
 from yingji.assess.api import router as assess_router
 from yingji.audit.api import router as audit_router
 from yingji.auth.api import router as auth_router
+from yingji.config import Settings, get_settings
 from yingji.core.clock import Clock, SystemClock
 from yingji.core.guard import BodyLimit, GuardPolicy, RequestGuard
 from yingji.core.http import install_error_handlers
@@ -67,8 +68,11 @@ GUARD = GuardPolicy(
 )
 
 
-def create_app(engine: Engine, *, clock: Clock | None = None, trusted_proxies: str = "") -> FastAPI:
-    """Build the API around an engine the caller created (and migrated); tests pass a fixed clock.
+def create_app(
+    engine: Engine, *, clock: Clock | None = None, trusted_proxies: str = "", settings: Settings | None = None
+) -> FastAPI:
+    """Build the API around an engine the caller created (and migrated); tests pass a fixed clock and may pass
+    their own settings (routes read them from app.state, never from the environment).
     ``trusted_proxies`` (addresses or networks, comma-separated) may set the scheme by X-Forwarded-Proto."""
     app = FastAPI(
         title="应急 Yingji",
@@ -81,6 +85,7 @@ def create_app(engine: Engine, *, clock: Clock | None = None, trusted_proxies: s
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
+    app.state.settings = settings or get_settings()
     app.state.monitor = MonitoringEngine()  # loaded from the database on first use
     install_error_handlers(app)
     app.add_middleware(RequestGuard, policy=GUARD)

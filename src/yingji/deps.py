@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from yingji.auth import service as auth_service
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
+from yingji.config import Settings
 from yingji.core.clock import Clock
 from yingji.core.errors import Unauthorized
 
@@ -27,8 +28,14 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
 DbSession = Annotated[Session, Depends(get_db_session)]
 CurrentClock = Annotated[Clock, Depends(get_clock)]
+CurrentSettings = Annotated[Settings, Depends(get_app_settings)]
 
 
 def _token(request: Request) -> str | None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from yingji.db.session import transaction
-from yingji.deps import CurrentActor, CurrentClock, DbSession
+from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
 from yingji.ledger import reports, service
 
 router = APIRouter(prefix="/api/ledger", tags=["督查督办"])
@@ -56,9 +56,10 @@ def campaign_report(
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
+    settings: CurrentSettings,
     on: Annotated[date | None, Query(description="报告期内任一日（默认今天）")] = None,
     format: Annotated[Literal["html", "xlsx", "pdf", "json"], Query()] = "html",
 ) -> Response:
     """治本攻坚周进展表、月度报告：由隐患与任务数据生成，HTML、PDF 或电子表格。"""
     report = reports.build(db_session=db_session, clock=clock, actor=actor, campaign_id=campaign_id, kind=kind, on=on)
-    return reports.render(report, format)
+    return reports.render(report, format, chromium=settings.chromium)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -199,13 +198,14 @@ def xlsx(report: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def chromium() -> str | None:
-    return os.environ.get("YINGJI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+def find_chromium(configured: str | None) -> str | None:
+    """The configured binary (Settings.chromium), else Chromium on PATH."""
+    return configured or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def pdf(report: dict[str, Any]) -> bytes:
+def pdf(report: dict[str, Any], chromium: str | None = None) -> bytes:
     """Print the HTML with headless Chromium (installed with the system; no network, a throwaway profile)."""
-    binary = chromium()
+    binary = find_chromium(chromium)
     if binary is None:
         raise Unavailable(reason="未安装 Chromium，无法生成 PDF；请使用 HTML 或电子表格格式")
     with tempfile.TemporaryDirectory(prefix="yingji-pdf-") as folder:
@@ -228,7 +228,7 @@ def pdf(report: dict[str, Any]) -> bytes:
         return target.read_bytes()
 
 
-def render(report: dict[str, Any], fmt: str) -> Response:
+def render(report: dict[str, Any], fmt: str, *, chromium: str | None = None) -> Response:
     name = f"{report['campaign']['id']}-{report['kind']}-{report['period']['start']}"
     if fmt == "xlsx":
         return Response(
@@ -238,7 +238,9 @@ def render(report: dict[str, Any], fmt: str) -> Response:
         )
     if fmt == "pdf":
         return Response(
-            pdf(report), media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}.pdf"'}
+            pdf(report, chromium),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
         )
     if fmt == "json":
         return Response(json.dumps(report, ensure_ascii=False, default=str), media_type="application/json")
