@@ -6,7 +6,7 @@ rebuilds each table in batch mode (rows copied; env.py suspends foreign-key enfo
 every key before the commit); PostgreSQL is already right and is left alone.
 
 Revision ID: 0019
-Revises: 0020
+Revises: 0017
 Create Date: 2026-11-24
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0020"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
