@@ -72,7 +72,8 @@ GUARD = GuardPolicy(
 def create_app(
     engine: Engine, *, clock: Clock | None = None, trusted_proxies: str = "", settings: Settings | None = None
 ) -> FastAPI:
-    """Build the API around an engine the caller created (and migrated); tests pass a fixed clock.
+    """Build the API around an engine the caller created (and migrated); tests pass a fixed clock and may pass
+    their own settings (routes read them from app.state, never from the environment).
     ``trusted_proxies`` (addresses or networks, comma-separated) may set the scheme by X-Forwarded-Proto."""
     app = FastAPI(
         title="应急 Yingji",

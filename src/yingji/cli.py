@@ -1,57 +1,157 @@
-"""The one command line: ``yingji`` with serve, assess and each domain's sub-app."""
+"""The one command line: ``yingji`` with serve, worker, assess and each domain's sub-app.
+
+Sub-commands load lazily: `yingji --help` lists them from the table below without importing them, and a command
+imports only its own module, so `yingji assess` starts without the database, the web stack or the monitoring engine.
+"""
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import ClickException  # typer vendors click; its usage errors are these
+from typer._click import Command, Context, HelpFormatter  # typer vendors click
+from typer._click.exceptions import ClickException, UsageError
+from typer.core import TyperCommand, TyperGroup
 
-from yingji.assess.cli import assess
-from yingji.audit.cli import app as audit_app
-from yingji.auth.cli import app as users_app
-from yingji.calendars.cli import app as calendar_app
 from yingji.core.errors import YingjiError
-from yingji.hazards.cli import app as hazards_app
-from yingji.incidents.cli import app as incidents_app
-from yingji.incidents.cli import worker
-from yingji.ledger.cli import app as ledger_app
-from yingji.metrology.cli import app as metrology_app
-from yingji.monitoring.cli import app as monitoring_app
-from yingji.monitoring.cli import simulate
-from yingji.plan_registry.cli import calendar as plans_calendar
-from yingji.plans.cli import app as plans_app
-from yingji.programmes.cli import app as programmes_app
-from yingji.property.cli import app as property_app
-from yingji.registry.cli import app as registry_app
-from yingji.registry.cli import demo_app
-from yingji.subsidies.cli import app as subsidies_app
-from yingji.warnings.cli import app as warnings_app
 
-app = typer.Typer(help="应急 Yingji：安全生产监管与应急管理平台", no_args_is_help=True)
-plans_app.command("calendar")(plans_calendar)
-app.add_typer(plans_app, name="plans")
-app.add_typer(calendar_app, name="calendar")
-app.add_typer(registry_app, name="registry")
-app.add_typer(demo_app, name="demo")
-app.add_typer(users_app, name="users")
-app.add_typer(audit_app, name="audit")
-app.add_typer(incidents_app, name="incidents")
-app.add_typer(warnings_app, name="warnings")
-app.add_typer(monitoring_app, name="monitoring")
-app.add_typer(hazards_app, name="hazards")
-app.add_typer(ledger_app, name="ledger")
-app.add_typer(property_app, name="property")
-app.add_typer(programmes_app, name="programmes")
-app.add_typer(subsidies_app, name="subsidies")
-app.add_typer(metrology_app, name="metrology")
-app.command("worker")(worker)
-app.command("assess")(assess)
-app.command("simulate")(simulate)
 
-db_app = typer.Typer(help="数据库", no_args_is_help=True)
+@dataclass(frozen=True)
+class Lazy:
+    """A command imported only when it runs or shows its own help."""
+
+    target: str  # "module:attribute": a typer.Typer sub-app or a command function
+    help: str  # what `yingji --help` shows; a test checks it against the loaded command's own help
+    extra: dict[str, str] = field(default_factory=dict)  # commands added to a sub-app: name → "module:function"
+
+
+LAZY: dict[str, Lazy] = {
+    "plans": Lazy(
+        "yingji.plans.cli:app", "应急预案（数据文件）", extra={"calendar": "yingji.plan_registry.cli:calendar"}
+    ),
+    "calendar": Lazy("yingji.calendars.cli:app", "工作日历（法定节假日与调休）"),
+    "registry": Lazy("yingji.registry.cli:app", "登记数据：导入、导出"),
+    "demo": Lazy("yingji.registry.cli:demo_app", "演示数据"),
+    "users": Lazy("yingji.auth.cli:app", "账号"),
+    "audit": Lazy("yingji.audit.cli:app", "审计日志"),
+    "incidents": Lazy("yingji.incidents.cli:app", "事件"),
+    "warnings": Lazy("yingji.warnings.cli:app", "预警"),
+    "monitoring": Lazy("yingji.monitoring.cli:app", "监测预警"),
+    "hazards": Lazy("yingji.hazards.cli:app", "隐患排查治理"),
+    "ledger": Lazy("yingji.ledger.cli:app", "督查督办：任务、指标"),
+    "property": Lazy("yingji.property.cli:app", "物业服务监管：指标、统计表导入、诉求时限"),
+    "programmes": Lazy("yingji.programmes.cli:app", "评审认定事项：项目、届次、申报条件自查"),
+    "subsidies": Lazy(
+        "yingji.subsidies.cli:app",
+        "补贴计算：“先使用后付费”奖补（包科发〔2025〕61号）、南平房区改造更新（杭政办发〔2024〕42号）",
+    ),
+    "metrology": Lazy("yingji.metrology.cli:app", "碳计量器具管理：台账、到期提醒、导入"),
+    "assess": Lazy(
+        "yingji.assess.cli:assess", "按预案研判一起事故：等级、响应级别、决定与牵头机关、报告时限、信息发布机关及依据。"
+    ),
+    "simulate": Lazy(
+        "yingji.monitoring.cli:simulate",
+        "向运行中的平台推送演示矿山、尾矿库的监测数据（含瓦斯上升、暴雨后浸润线抬升、传感器断线三段异常）。",
+    ),
+}
+
+
+def _attribute(target: str) -> Any:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+# Plain help text, not Rich panels: importing Rich doubles the time `yingji --help` takes (issue 20's 0.5 s target).
+MARKUP = None
+
+
+def _command(name: str, function: Callable[..., Any]) -> Command:
+    single = typer.Typer(rich_markup_mode=MARKUP)
+    single.command(name)(function)
+    return typer.main.get_command(single)  # one command and no callback: the command itself
+
+
+def load(name: str) -> Command:
+    """Import one lazy command and build its click command (a group for a sub-app)."""
+    lazy = LAZY[name]
+    found = _attribute(lazy.target)
+    if not isinstance(found, typer.Typer):
+        return _command(name, found)
+    found.rich_markup_mode = MARKUP  # the sub-app's own commands inherit it
+    group = typer.main.get_group(found)
+    group.name = name
+    for extra, target in lazy.extra.items():
+        group.add_command(_command(extra, _attribute(target)), extra)
+    return group
+
+
+class LazyGroup(TyperGroup):
+    """The root group: imports a lazy command when it is resolved; its help lists them from LAZY alone."""
+
+    listing = False  # while the help is written, a lazy command not yet loaded answers with its help line only
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return [*LAZY, *(name for name in self.commands if name not in LAZY)]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        if cmd_name in self.commands or cmd_name not in LAZY:
+            return self.commands.get(cmd_name)
+        if self.listing:
+            return TyperCommand(cmd_name, help=LAZY[cmd_name].help)
+        self.commands[cmd_name] = load(cmd_name)
+        return self.commands[cmd_name]
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
+    def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as err:  # typer suggests among loaded commands only; offer the lazy ones too
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if matches and "Did you mean" not in err.message:
+                err.message = f"{err.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
+            raise
+
+
+app = typer.Typer(
+    help="应急 Yingji：安全生产监管与应急管理平台", no_args_is_help=True, cls=LazyGroup, rich_markup_mode=MARKUP
+)
+
+
+@app.command("worker")
+def worker(
+    interval: Annotated[float, typer.Option(help="检查间隔（秒）")] = 30.0,
+    once: Annotated[bool, typer.Option(help="只检查一次")] = False,
+) -> None:
+    """运行后台任务：报告时限、隐患逾期督办、预警推送、物业诉求时限（serve 已内置；多进程部署时可单独运行）。"""
+    from yingji.audit import anchor
+    from yingji.core.clock import SystemClock
+    from yingji.db.runtime import engine
+    from yingji.db.session import make_sessionmaker
+    from yingji.worker import Worker
+
+    makers = make_sessionmaker(engine())
+    anchor.attach(makers)  # checkpoint the audit chain after each commit that appended
+    runner = Worker(makers, SystemClock(), interval, audit_checkpoint=anchor.default_path())
+    if once:
+        flagged, sent, failed = runner.run_once()
+        typer.echo(f"标记迟报 {flagged} 项；推送成功 {sent} 条，失败 {failed} 条")
+        return
+    runner.run_forever()  # logs and retries a failed round instead of dying
+
+
+db_app = typer.Typer(help="数据库", no_args_is_help=True, rich_markup_mode=MARKUP)
 app.add_typer(db_app, name="db")
 
 

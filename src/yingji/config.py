@@ -7,6 +7,7 @@ import os
 from functools import cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,7 +21,9 @@ READING_RETENTION_DAYS = 400  # a year of trends plus the 30-day supplementary-r
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="YINGJI_", extra="ignore")
+    """Every YINGJI_* variable, validated once; an empty variable counts as unset (the documented defaults apply)."""
+
+    model_config = SettingsConfigDict(env_prefix="YINGJI_", extra="ignore", env_ignore_empty=True)
 
     database_url: str | None = None
     data_dir: Path | None = None
@@ -51,6 +54,19 @@ class Settings(BaseSettings):
     worker_interval_s: float = 30.0  # how often serve's worker runs its round (clocks, no-data check, deliveries)
     engine_poll_s: float = 2.0  # how often serve checks (or tries to take) ownership of the monitoring engine
     advertise_url: str | None = None  # this process's own address, named by the others while it owns the engine
+    seeds_dir: Path | None = None  # the seed gazettes for citation checks; default ../shared/seeds beside the checkout
+    hazard_ladder: Path | None = None  # replaces hazards/data/ladder.yaml (the overdue ladder)
+    metrology_defaults: Path | None = None  # replaces metrology/defaults.yaml (instrument kinds, due-soon window)
+    chromium: str | None = None  # the Chromium binary for PDF reports; default: chromium on PATH
+    # warning channels (notify/channels.py): where every issued warning is queued, and how it is delivered
+    warning_webhooks: str = ""  # comma-separated URLs
+    warning_emails: str = ""  # comma-separated addresses, sent through smtp_host
+    broadcast_dir: str | None = None  # the broadcast system's drop folder for CAP XML
+    sms_gateway: str | None = None  # HTTP API of the SMS gateway (network-wide SMS for 暴雨、暴雪、大风)
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "yingji@localhost"
+    new_password: SecretStr | None = None  # `yingji users add|password` without a prompt (scripts, tests)
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()

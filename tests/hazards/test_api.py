@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tests import factories
 from yingji.audit.models import AuditEntry
 from yingji.auth.roles import Role
+from yingji.config import Settings
 from yingji.db.outbox import OutboxItem
 
 pytestmark = pytest.mark.db
@@ -245,6 +246,6 @@ def test_error_paths(
     assert late.status_code == 409 and late.json()["error"]["field"] == "hazard_id"
     assert late.json()["error"]["subcode"] == "hazard.attach.state"
     # a PDF needs Chromium: without it the report answers 503 and names the other formats
-    monkeypatch.setenv("YINGJI_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(client.app.state, "settings", Settings(chromium="/nonexistent/chromium"))  # type: ignore[attr-defined]
     pdf = client.get("/api/ledger/reports/hangjin-2024-2026/monthly?format=pdf", headers=site["officer"])
     assert pdf.status_code == 503 and "Chromium" in pdf.json()["error"]["message"]

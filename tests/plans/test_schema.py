@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.support import seeds
 from yingji.core.errors import PlanInvalid
 from yingji.plans import citations, loader
 from yingji.plans.loader import all_plans, parse_plan
@@ -37,18 +38,14 @@ def test_six_real_plans_are_bundled() -> None:
 
 @pytest.mark.parametrize("plan_id", sorted(all_plans()))
 def test_every_citation_points_at_a_line_holding_its_quote(plan_id: str) -> None:
-    seeds_dir = citations.default_seeds_dir()
-    if seeds_dir is None:
-        pytest.skip("seed gazettes not found (set YINGJI_SEEDS_DIR)")
+    seeds_dir = seeds.seeds_dir()
     plan = all_plans()[plan_id]
     assert plan.seed_refs(), "a plan without citations cannot be checked"
     assert citations.problems(plan, seeds_dir) == []
 
 
 def test_citation_check_catches_a_wrong_line(raw: dict[str, Any], tmp_path: Path) -> None:
-    seeds_dir = citations.default_seeds_dir()
-    if seeds_dir is None:
-        pytest.skip("seed gazettes not found (set YINGJI_SEEDS_DIR)")
+    seeds_dir = seeds.seeds_dir()
     raw["grading"]["ordinary"]["seed"] = "000#L1"
     bad = citations.problems(parse_plan(raw, source="test"), seeds_dir)
     assert bad == ["000#L1：该行不含摘录「造成或可能造成3人以下死亡」"]

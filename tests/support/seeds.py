@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from yingji.config import get_settings
 from yingji.plans import citations
 
-SEEDS = citations.default_seeds_dir()
+SEEDS = citations.default_seeds_dir(get_settings().seeds_dir)
 
 
 def seeds_dir() -> Path:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from yingji.config import Settings
 from yingji.db.outbox import DeliveryStatus, OutboxItem
 from yingji.notify.channels import DeliveryError, idempotency_key, sms, webhook
 
@@ -68,17 +69,15 @@ def test_webhook_error_status_is_a_delivery_error(server: str) -> None:
         webhook(item("webhook", f"{server}/hook"))
 
 
-def test_sms_goes_through_the_configured_gateway(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("YINGJI_SMS_GATEWAY", f"{server}/sms")
-    sms(item("sms", "全网短信"))
+def test_sms_goes_through_the_configured_gateway(server: str) -> None:
+    sms(item("sms", "全网短信"), Settings(sms_gateway=f"{server}/sms"))
     ((path, body, _key),) = Recorder.received
     assert path == "/sms" and body["to"] == "全网短信" and "暴雨" in body["text"]
 
 
-def test_sms_without_a_gateway_is_a_visible_failure(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("YINGJI_SMS_GATEWAY", raising=False)
+def test_sms_without_a_gateway_is_a_visible_failure() -> None:
     with pytest.raises(DeliveryError, match="未配置短信网关"):
-        sms(item("sms", "全网短信"))
+        sms(item("sms", "全网短信"), Settings(sms_gateway=None))
 
 
 def test_unreachable_webhook_is_a_delivery_error() -> None:

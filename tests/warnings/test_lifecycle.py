@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from tests import factories
 from tests.factories.incidents import actor
 from yingji.auth.roles import Role
+from yingji.config import get_settings
 from yingji.core.clock import FixedClock
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yingji.db.outbox import DeliveryStatus, OutboxItem
@@ -194,10 +195,16 @@ def test_levels_a_hazard_does_not_have_are_refused(
 
 
 def test_rainstorm_goes_to_network_wide_sms(
-    db_session: Session, divisions: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_session: Session,
+    divisions: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     """3.3.4: 暴雨、暴雪、大风预警 … 面向公众手机短信的全网发布 (003#L6)."""
     monkeypatch.setenv("YINGJI_BROADCAST_DIR", str(tmp_path / "broadcast"))
+    get_settings.cache_clear()  # Settings are read once per process: rebuild them with the variable, and after
+    request.addfinalizer(get_settings.cache_clear)
     data = WarningDraft.model_validate(
         {
             "kind": "meteorological",

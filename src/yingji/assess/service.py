@@ -27,9 +27,9 @@ def facts_from(request: AssessRequest) -> AccidentFacts:
 
 def run(request: AssessRequest) -> AssessmentRead:
     """Assess under the named plan; an unknown plan is bad input (422), as is one that does not grade accidents."""
-    plan = loader.all_plans().get(request.plan)
+    plan = loader.bundled(request.plan)
     if plan is None:
-        known = "、".join(loader.all_plans())
+        known = "、".join(loader.bundled_ids())
         raise InvalidInput(field="plan", reason=f"plan：未知预案「{request.plan}」，可选：{known}")
     known_at = None if request.known_at is None else request.known_at.astimezone(UTC)  # answers are in UTC
     return to_read(assess(plan, facts_from(request), known_at=known_at, accident_type=request.accident_type))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 from typing import Annotated
 
 import typer
@@ -13,6 +12,7 @@ from yingji.auth import service
 from yingji.auth.actor import Actor
 from yingji.auth.roles import ROLE_LABELS, Role
 from yingji.auth.schemas import UserCreate
+from yingji.config import get_settings
 from yingji.core.clock import SystemClock
 from yingji.core.validation import invalid_input
 from yingji.db.runtime import session_scope
@@ -23,6 +23,14 @@ app = typer.Typer(help="账号", no_args_is_help=True)
 def cli_actor() -> Actor:
     """The local operator: an unlimited administrator named after the OS account (it runs on the server)."""
     return Actor(username=f"cli:{getpass.getuser()}", role=Role.ADMIN)
+
+
+def new_password(prompt: str) -> str:
+    """Settings.new_password (YINGJI_NEW_PASSWORD, for scripts), else asked twice without echo."""
+    configured = get_settings().new_password
+    if configured is not None:
+        return configured.get_secret_value()
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
 
 
 @app.command("add")
@@ -36,7 +44,7 @@ def add(
     organisation: Annotated[str | None, typer.Option(help="企业用户所属企业名称")] = None,
 ) -> None:
     """新建账号；密码从环境变量 YINGJI_NEW_PASSWORD 读取，否则交互输入（不回显）。"""
-    password = os.environ.get("YINGJI_NEW_PASSWORD") or typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    password = new_password("密码")
     raw = {
         "username": username,
         "display_name": display_name,
@@ -75,7 +83,7 @@ def disable(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
 @app.command("password")
 def password(username: Annotated[str, typer.Argument(help="登录名")]) -> None:
     """重设密码（从 YINGJI_NEW_PASSWORD 读取，否则交互输入），并终止该账号的全部会话。"""
-    new = os.environ.get("YINGJI_NEW_PASSWORD") or typer.prompt("新密码", hide_input=True, confirmation_prompt=True)
+    new = new_password("新密码")
     with session_scope() as db_session:
         service.set_password(
             db_session=db_session, clock=SystemClock(), actor=cli_actor(), username=username, password=new

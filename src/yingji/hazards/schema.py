@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -13,6 +12,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from yingji.config import get_settings
 from yingji.core.errors import PlanInvalid
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
@@ -103,7 +103,8 @@ def parse_ladder(rows: object, name: str) -> tuple[LadderStep, ...]:
 
 @cache
 def ladder() -> tuple[LadderStep, ...]:
-    path = Path(os.environ.get("YINGJI_HAZARD_LADDER") or DATA / "ladder.yaml")
+    """The overdue ladder: Settings.hazard_ladder (YINGJI_HAZARD_LADDER) or the bundled file, read once."""
+    path = get_settings().hazard_ladder or DATA / "ladder.yaml"
     return parse_ladder(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
 
 

@@ -1,4 +1,4 @@
-"""``yingji incidents list|show`` and ``yingji worker`` (the statutory clock checker)."""
+"""``yingji incidents list|show``."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ from typing import Annotated
 
 import typer
 
-from yingji.audit import anchor
 from yingji.auth.cli import cli_actor
 from yingji.core.clock import SystemClock
 from yingji.core.paging import PageParams
-from yingji.db.runtime import engine, session_scope
-from yingji.db.session import make_sessionmaker
+from yingji.db.runtime import session_scope
 from yingji.incidents import reads, service
-from yingji.worker import Worker
 
 app = typer.Typer(help="事件", no_args_is_help=True)
 
@@ -42,18 +39,3 @@ def show(incident_id: Annotated[int, typer.Argument(help="事件编号")]) -> No
         incident = service.get(db_session=db_session, actor=cli_actor(), incident_id=incident_id)
         body = reads.read(db_session, SystemClock(), cli_actor(), incident)
     typer.echo(json.dumps(body.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2))
-
-
-def worker(
-    interval: Annotated[float, typer.Option(help="检查间隔（秒）")] = 30.0,
-    once: Annotated[bool, typer.Option(help="只检查一次")] = False,
-) -> None:
-    """运行报告时限检查与预警推送（serve 已内置；多进程部署时可单独运行）。"""
-    makers = make_sessionmaker(engine())
-    anchor.attach(makers)
-    runner = Worker(makers, SystemClock(), interval, audit_checkpoint=anchor.default_path())
-    if once:
-        flagged, sent, failed = runner.run_once()
-        typer.echo(f"标记迟报 {flagged} 项；推送成功 {sent} 条，失败 {failed} 条")
-        return
-    runner.run_forever()  # logs and retries a failed check instead of dying

@@ -11,7 +11,7 @@ from yingji.core.clock import local_today
 from yingji.core.paging import Page, Paging, paged
 from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
-from yingji.deps import CurrentActor, CurrentClock, DbSession
+from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
 from yingji.ledger import reads, reports, service
 from yingji.ledger.schemas import CampaignReport, TargetFilters, TargetRead, TaskFilters, TaskRead
 
@@ -77,10 +77,11 @@ def campaign_report(
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
+    settings: CurrentSettings,
     on: Annotated[date | None, Query(description="报告期内任一日（默认今天）")] = None,
     format: Annotated[Literal["html", "xlsx", "pdf", "json"], Query()] = "html",
 ) -> Response:
     """治本攻坚周进展表、月度报告：由隐患与任务数据生成，HTML、PDF 或电子表格。"""
     report = reports.build(db_session=db_session, clock=clock, actor=actor, campaign_id=campaign_id, kind=kind, on=on)
     end_reading(db_session)  # printing a PDF takes seconds: hold no transaction meanwhile
-    return reports.render(report, format)
+    return reports.render(report, format, chromium=settings.chromium)

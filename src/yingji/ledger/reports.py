@@ -6,7 +6,6 @@ Reporting duties (period, due day, recipient) come from the campaign file's ``re
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -209,13 +208,14 @@ def xlsx(report: dict[str, Any]) -> bytes:
     )
 
 
-def chromium() -> str | None:
-    return os.environ.get("YINGJI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+def find_chromium(configured: str | None) -> str | None:
+    """The configured binary (Settings.chromium), else Chromium on PATH."""
+    return configured or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def pdf(report: dict[str, Any]) -> bytes:
+def pdf(report: dict[str, Any], chromium: str | None = None) -> bytes:
     """Print the HTML with headless Chromium (installed with the system; no network, a throwaway profile)."""
-    binary = chromium()
+    binary = find_chromium(chromium)
     if binary is None:
         raise Unavailable(reason="未安装 Chromium，无法生成 PDF；请使用 HTML 或电子表格格式")
     with tempfile.TemporaryDirectory(prefix="yingji-pdf-") as folder:
@@ -238,7 +238,7 @@ def pdf(report: dict[str, Any]) -> bytes:
         return target.read_bytes()
 
 
-def render(built: CampaignReport, fmt: str) -> Response:
+def render(built: CampaignReport, fmt: str, *, chromium: str | None = None) -> Response:
     name = f"{built.campaign.id}-{built.kind.value}-{built.period.start}"
     if fmt == "json":
         return Response(built.model_dump_json(), media_type="application/json")
@@ -251,6 +251,8 @@ def render(built: CampaignReport, fmt: str) -> Response:
         )
     if fmt == "pdf":
         return Response(
-            pdf(report), media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}.pdf"'}
+            pdf(report, chromium),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
         )
     return Response(html(report), media_type="text/html; charset=utf-8")

@@ -3,7 +3,6 @@ instrument kinds; ``YINGJI_METROLOGY_DEFAULTS`` names another file (an administr
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Annotated
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
+from yingji.config import get_settings
 from yingji.core.errors import PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
@@ -59,5 +59,6 @@ def parse(text: str, name: str) -> Defaults:
 
 @cache
 def defaults() -> Defaults:
-    path = Path(os.environ.get("YINGJI_METROLOGY_DEFAULTS") or DEFAULTS)
+    """Settings.metrology_defaults (YINGJI_METROLOGY_DEFAULTS) or the bundled file, read once."""
+    path = get_settings().metrology_defaults or DEFAULTS
     return parse(path.read_text(encoding="utf-8"), path.name)

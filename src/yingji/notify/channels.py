@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import smtplib
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -13,7 +12,7 @@ from urllib.parse import quote
 
 import httpx
 
-from yingji.config import get_settings
+from yingji.config import Settings, get_settings
 from yingji.db.outbox import OutboxItem
 
 RECEIPT_TOPICS = ("warning",)  # topics with a receipt endpoint (POST /api/warnings/deliveries/{id}/ack)
@@ -53,9 +52,9 @@ def webhook(item: OutboxItem) -> None:
         raise DeliveryError(f"webhook HTTP {response.status_code}")
 
 
-def sms(item: OutboxItem) -> None:
+def sms(item: OutboxItem, settings: Settings | None = None) -> None:
     """Send through the configured SMS gateway's HTTP API: {"to": phone or "全网", "text": …}."""
-    gateway = os.environ.get("YINGJI_SMS_GATEWAY")
+    gateway = (settings or get_settings()).sms_gateway
     if not gateway:
         raise DeliveryError("未配置短信网关（YINGJI_SMS_GATEWAY）")
     body = {"to": item.recipient, "text": item.payload.get("sms_text", ""), "id": idempotency_key(item)}
@@ -68,12 +67,13 @@ def sms(item: OutboxItem) -> None:
         raise DeliveryError(f"sms gateway HTTP {response.status_code}")
 
 
-def email(item: OutboxItem) -> None:
-    host = os.environ.get("YINGJI_SMTP_HOST")
+def email(item: OutboxItem, settings: Settings | None = None) -> None:
+    settings = settings or get_settings()
+    host = settings.smtp_host
     if not host:
         raise DeliveryError("未配置邮件服务器（YINGJI_SMTP_HOST）")
     message = EmailMessage()
-    message["From"] = os.environ.get("YINGJI_SMTP_FROM", "yingji@localhost")
+    message["From"] = settings.smtp_from
     message["To"] = item.recipient
     message["Subject"] = " ".join(str(item.payload.get("headline", "预警信息")).split())  # no CR/LF in a header
     message["Message-ID"] = f"<{idempotency_key(item)}@yingji>"
@@ -82,7 +82,7 @@ def email(item: OutboxItem) -> None:
         text += f"\n\n收到后请确认（以 POST 请求此地址，无需登录）：{confirm['receipt_url']}"
     message.set_content(text)
     try:
-        with smtplib.SMTP(host, int(os.environ.get("YINGJI_SMTP_PORT", "25")), timeout=10) as client:
+        with smtplib.SMTP(host, settings.smtp_port, timeout=10) as client:
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as err:
         raise DeliveryError(f"smtp {type(err).__name__}") from err
@@ -109,14 +109,15 @@ ADAPTERS: dict[str, Callable[[OutboxItem], None]] = {
 }
 
 
-def configured_recipients() -> list[tuple[str, str]]:
-    """Return (channel, recipient) pairs from YINGJI_* settings; SMS is added per warning where the plan requires it."""
+def configured_recipients(settings: Settings | None = None) -> list[tuple[str, str]]:
+    """Return (channel, recipient) pairs from the settings; SMS is added per warning where the plan requires it."""
+    settings = settings or get_settings()
     pairs: list[tuple[str, str]] = []
-    for url in filter(None, os.environ.get("YINGJI_WARNING_WEBHOOKS", "").split(",")):
+    for url in filter(None, settings.warning_webhooks.split(",")):
         pairs.append(("webhook", url.strip()))
-    for address in filter(None, os.environ.get("YINGJI_WARNING_EMAILS", "").split(",")):
+    for address in filter(None, settings.warning_emails.split(",")):
         pairs.append(("email", address.strip()))
-    folder = os.environ.get("YINGJI_BROADCAST_DIR")
+    folder = settings.broadcast_dir
     if folder:
         pairs.append(("file", folder))
     return pairs

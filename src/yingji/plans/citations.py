@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -12,10 +11,10 @@ from yingji.plans.schema import Plan
 _SPACE = re.compile(r"\s+")
 
 
-def default_seeds_dir() -> Path | None:
-    """Return the seed gazettes directory: ``YINGJI_SEEDS_DIR`` or ``../shared/seeds`` beside the checkout."""
-    configured = os.environ.get("YINGJI_SEEDS_DIR")
-    candidates = [Path(configured)] if configured else []
+def default_seeds_dir(configured: Path | None = None) -> Path | None:
+    """Return the seed gazettes directory: ``configured`` (Settings.seeds_dir) or ``../shared/seeds`` beside the
+    checkout, whichever exists first."""
+    candidates = [configured] if configured else []
     candidates.append(Path(__file__).resolve().parents[3].parent / "shared" / "seeds")
     return next((c for c in candidates if c.is_dir()), None)
 

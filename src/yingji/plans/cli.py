@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from yingji.config import get_settings
 from yingji.core.errors import PlanInvalid
 from yingji.plans import citations, loader
 from yingji.plans.reads import summary
@@ -53,7 +54,7 @@ def validate(
     ] = None,
 ) -> None:
     """校验预案文件：结构、跨字段规则，以及（有种子目录时）每条引文。"""
-    seeds_dir = seeds or citations.default_seeds_dir()
+    seeds_dir = seeds or citations.default_seeds_dir(get_settings().seeds_dir)
     failed = False
     for path in files:
         plan = loader.load_plan(path)

@@ -14,6 +14,8 @@ from yingji.core.errors import NotFound, PlanInvalid
 from yingji.plans.schema import Plan, Sector
 
 DATA_DIR = Path(__file__).parent / "data"
+# libyaml's loader where PyYAML was built with it: the same data, parsed about five times faster than pure Python
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _yaml_path(loc: tuple[int | str, ...]) -> str:
@@ -57,22 +59,35 @@ def load_plan(path: Path) -> Plan:
     except OSError as err:
         raise NotFound(kind="预案文件", key=str(path)) from err
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as err:
         raise PlanInvalid(reason=f"{path.name}：YAML 语法错误：{err}") from err
     return parse_plan(raw, source=path.name)
 
 
+def bundled_ids() -> list[str]:
+    """The bundled plans' ids (their file names), without reading the files."""
+    return sorted(path.stem for path in DATA_DIR.glob("*.yaml"))
+
+
+@cache
+def _bundled(plan_id: str) -> Plan:
+    path = DATA_DIR / f"{plan_id}.yaml"
+    plan = load_plan(path)
+    if plan.id != plan_id:
+        raise PlanInvalid(field="id", reason=f"{path.name}：id「{plan.id}」必须与文件名一致")
+    return plan
+
+
+def bundled(plan_id: str) -> Plan | None:
+    """One bundled plan, read only when asked for (`yingji assess` needs one, not all); None for an unknown id."""
+    return _bundled(plan_id) if plan_id in bundled_ids() else None
+
+
 @cache
 def all_plans() -> dict[str, Plan]:
     """Return the bundled plans by id, validated once per process."""
-    plans: dict[str, Plan] = {}
-    for path in sorted(DATA_DIR.glob("*.yaml")):
-        plan = load_plan(path)
-        if plan.id != path.stem:
-            raise PlanInvalid(field="id", reason=f"{path.name}：id「{plan.id}」必须与文件名一致")
-        plans[plan.id] = plan
-    return plans
+    return {plan_id: _bundled(plan_id) for plan_id in bundled_ids()}
 
 
 def get(plan_id: str) -> Plan:

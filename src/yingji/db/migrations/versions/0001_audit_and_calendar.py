@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from yingji.db.base import UtcDateTime
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -32,7 +30,7 @@ def upgrade() -> None:
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("at", UtcDateTime(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(120), nullable=False),
         sa.Column("action", sa.String(80), nullable=False),
         sa.Column("target_kind", sa.String(60), nullable=False),
@@ -48,7 +46,7 @@ def upgrade() -> None:
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("source", sa.String(200), nullable=False),
-        sa.Column("loaded_at", UtcDateTime(), nullable=False),
+        sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("day", name="pk_holiday_schedule_day"),
     )
     op.create_index("ix_holiday_schedule_day_year", "holiday_schedule_day", ["year"])

@@ -9,11 +9,13 @@ Create Date: 2026-11-23 01:05:02.705604
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
-
-import yingji.db.base
-from yingji.audit.chain import GENESIS, entry_hash
 
 revision = "0002"
 down_revision = "0001"
@@ -49,7 +51,7 @@ def upgrade() -> None:
         "registry_revision",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("changed_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_registry_revision")),
     )
     op.create_table(
@@ -218,7 +220,7 @@ def upgrade() -> None:
         sa.Column("division_code", sa.String(length=9), nullable=True),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["division_code"], ["division.code"], name=op.f("fk_app_user_division_code_division")),
         sa.ForeignKeyConstraint(
             ["organisation_id"], ["organisation.id"], name=op.f("fk_app_user_organisation_id_organisation")
@@ -340,8 +342,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_api_token_user_id_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_token_token_hash")),
@@ -354,9 +356,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["app_user.id"], name=op.f("fk_login_session_user_id_app_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_session")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_login_session_token_hash")),
@@ -478,7 +480,7 @@ AUDIT = sa.table(
     "audit_log",
     sa.column("id", sa.Integer),
     sa.column("seq", sa.Integer),
-    sa.column("at", yingji.db.base.UtcDateTime()),
+    sa.column("at", sa.DateTime(timezone=True)),
     sa.column("actor", sa.String),
     sa.column("action", sa.String),
     sa.column("target_kind", sa.String),
@@ -490,6 +492,45 @@ AUDIT = sa.table(
 HEAD = sa.table("audit_head", sa.column("id", sa.Integer), sa.column("seq", sa.Integer), sa.column("hash", sa.String))
 
 
+# Frozen here (issue 20): the chain's genesis and hash as yingji.audit.chain defined them when this revision was
+# written, so that a later change to the live module cannot change what this backfill computes.
+GENESIS = "0" * 64
+
+
+def entry_hash(
+    *,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    target_kind: str,
+    target_key: str,
+    detail: dict[str, Any] | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    prev_hash: str,
+) -> str:
+    body = {
+        "seq": seq,
+        "at": at.isoformat(timespec="microseconds"),
+        "actor": actor,
+        "action": action,
+        "target_kind": target_kind,
+        "target_key": target_key,
+        "detail": detail or {},
+        "before": before,
+        "after": after,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _utc(value: datetime) -> datetime:
+    """Read a time as the application's column type did: SQLite keeps no zone, so a naive value is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _chain_existing_entries() -> None:
     bind = op.get_bind()
     prev, seq = GENESIS, 0
@@ -497,7 +538,7 @@ def _chain_existing_entries() -> None:
         seq += 1
         digest = entry_hash(
             seq=seq,
-            at=row["at"],
+            at=_utc(row["at"]),
             actor=row["actor"],
             action=row["action"],
             target_kind=row["target_kind"],

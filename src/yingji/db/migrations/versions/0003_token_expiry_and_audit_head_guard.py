@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -44,7 +42,7 @@ SQLITE_GUARDS = (
 
 def upgrade() -> None:
     with op.batch_alter_table("api_token", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("expires_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_GUARDS)
     else:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -42,8 +40,8 @@ def upgrade() -> None:
         sa.Column("mine_id", sa.Integer(), nullable=True),
         sa.Column("lon", sa.Double(), nullable=True),
         sa.Column("lat", sa.Double(), nullable=True),
-        sa.Column("occurred_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("known_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("known_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column(
             "status",
             sa.Enum("reported", "responding", "ended", name="incidentstatus", native_enum=False, length=32),
@@ -53,7 +51,7 @@ def upgrade() -> None:
         sa.Column("plan_ids", sa.JSON(), nullable=False),
         sa.Column("plan_override", sa.JSON(), nullable=True),
         sa.Column("created_by", sa.String(length=120), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["division_code"], ["division.code"], name=op.f("fk_incident_division_code_division")),
         sa.ForeignKeyConstraint(
             ["enterprise_id"], ["organisation.id"], name=op.f("fk_incident_enterprise_id_organisation")
@@ -74,7 +72,7 @@ def upgrade() -> None:
         sa.Column("resource_name", sa.String(length=120), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("dispatched_by", sa.String(length=120), nullable=False),
-        sa.Column("dispatched_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["incident_id"], ["incident.id"], name=op.f("fk_incident_dispatch_incident_id_incident")
         ),
@@ -88,7 +86,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=120), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
@@ -121,11 +119,11 @@ def upgrade() -> None:
         sa.Column("from_body", sa.String(length=200), nullable=False),
         sa.Column("to_body", sa.String(length=200), nullable=False),
         sa.Column("form", sa.String(length=16), nullable=False),
-        sa.Column("due_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("window_minutes", sa.Integer(), nullable=True),
-        sa.Column("acknowledged_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("acknowledged_by", sa.String(length=120), nullable=True),
-        sa.Column("overdue_flagged_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("overdue_flagged_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("basis", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["incident_id"], ["incident.id"], name=op.f("fk_incident_obligation_incident_id_incident")
@@ -158,7 +156,7 @@ def upgrade() -> None:
         sa.Column("content", sa.JSON(), nullable=False),
         sa.Column("facts", sa.JSON(), nullable=False),
         sa.Column("submitted_by", sa.String(length=120), nullable=False),
-        sa.Column("submitted_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["incident_id"], ["incident.id"], name=op.f("fk_incident_report_incident_id_incident")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incident_report")),
         sa.UniqueConstraint("client_key", name=op.f("uq_incident_report_client_key")),
@@ -174,9 +172,9 @@ def upgrade() -> None:
         sa.Column("level", sa.Integer(), nullable=False),
         sa.Column("decided_by", sa.String(length=200), nullable=False),
         sa.Column("started_by", sa.String(length=120), nullable=False),
-        sa.Column("started_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("has_onsite_hq", sa.Boolean(), nullable=False),
-        sa.Column("ended_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_by", sa.String(length=120), nullable=True),
         sa.ForeignKeyConstraint(
             ["incident_id"], ["incident.id"], name=op.f("fk_incident_response_incident_id_incident")
@@ -201,7 +199,7 @@ def upgrade() -> None:
         sa.Column("release_authority", sa.String(length=200), nullable=True),
         sa.Column("upgrade_to", sa.Integer(), nullable=True),
         sa.Column("basis", sa.JSON(), nullable=False),
-        sa.Column("assessed_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("assessed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["incident_id"], ["incident.id"], name=op.f("fk_incident_assessment_incident_id_incident")
         ),
@@ -219,7 +217,7 @@ def upgrade() -> None:
         sa.Column("response_id", sa.Integer(), nullable=False),
         sa.Column("condition", sa.String(length=200), nullable=False),
         sa.Column("confirmed_by", sa.String(length=120), nullable=False),
-        sa.Column("confirmed_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["response_id"], ["incident_response.id"], name=op.f("fk_incident_end_check_response_id_incident_response")
         ),
@@ -248,7 +246,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("updated_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_by", sa.String(length=120), nullable=False),
         sa.ForeignKeyConstraint(["incident_id"], ["incident.id"], name=op.f("fk_incident_task_incident_id_incident")),
         sa.ForeignKeyConstraint(

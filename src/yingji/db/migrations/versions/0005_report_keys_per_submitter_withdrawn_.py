@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -20,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("incident_obligation", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("withdrawn_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table("incident_report", schema=None) as batch_op:
         batch_op.add_column(sa.Column("body_hash", sa.String(length=64), nullable=True))

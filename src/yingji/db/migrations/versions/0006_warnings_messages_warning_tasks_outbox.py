@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -42,12 +40,12 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("claimed_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("sent_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("acknowledged_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_item")),
         sa.UniqueConstraint("topic", "key", "channel", "recipient", name=op.f("uq_outbox_item_topic")),
     )
@@ -79,17 +77,17 @@ def upgrade() -> None:
         sa.Column("division_codes", sa.JSON(), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("is_exercise", sa.Boolean(), nullable=False),
-        sa.Column("expires_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("issuer_body", sa.String(length=200), nullable=True),
         sa.Column("issuer_division", sa.String(length=9), nullable=True),
         sa.Column("issued_by", sa.String(length=120), nullable=True),
-        sa.Column("issued_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("lifted_by", sa.String(length=120), nullable=True),
-        sa.Column("lifted_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("lifted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("source", sa.String(length=200), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("created_by", sa.String(length=120), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["division_code"], ["division.code"], name=op.f("fk_early_warning_division_code_division")
         ),
@@ -105,7 +103,7 @@ def upgrade() -> None:
         sa.Column("warning_id", sa.Integer(), nullable=False),
         sa.Column("msg_type", sa.String(length=10), nullable=False),
         sa.Column("identifier", sa.String(length=64), nullable=False),
-        sa.Column("sent", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("sent", sa.DateTime(timezone=True), nullable=False),
         sa.Column("level", sa.Integer(), nullable=False),
         sa.Column("references", sa.String(length=64), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),

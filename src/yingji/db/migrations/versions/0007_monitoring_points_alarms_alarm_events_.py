@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -23,8 +21,8 @@ def upgrade() -> None:
         "alarm_group",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("site_key", sa.String(length=40), nullable=False),
-        sa.Column("opened_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("last_joined_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_joined_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alarm_group")),
     )
@@ -71,7 +69,7 @@ def upgrade() -> None:
         sa.Column("clear_margin", sa.Float(), nullable=False),
         sa.Column("polling_s", sa.Integer(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("(mine_id IS NULL) <> (pond_id IS NULL)", name=op.f("ck_monitor_point_one_site")),
         sa.CheckConstraint("polling_s > 0 AND polling_s <= 3600", name=op.f("ck_monitor_point_polling_range")),
         sa.ForeignKeyConstraint(
@@ -111,12 +109,12 @@ def upgrade() -> None:
         sa.Column("level_name", sa.String(length=40), nullable=False),
         sa.Column("value", sa.Double(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("raised_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("cleared_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("acked_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("cleared_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("acked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("acked_by", sa.String(length=64), nullable=True),
-        sa.Column("closed_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("shelved_until", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("shelved_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("shelved_by", sa.String(length=64), nullable=True),
         sa.Column("group_id", sa.Integer(), nullable=True),
         sa.Column("escalation_step", sa.Integer(), nullable=False),
@@ -159,7 +157,7 @@ def upgrade() -> None:
         "alarm_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("alarm_id", sa.Integer(), nullable=False),
-        sa.Column("at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
         sa.Column("level", sa.Integer(), nullable=True),

@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -20,10 +18,10 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("alarm", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("active_since", yingji.db.base.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("active_since", sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE alarm SET active_since = raised_at")  # existing alarms: their raise is their latest
     with op.batch_alter_table("alarm", schema=None) as batch_op:
-        batch_op.alter_column("active_since", existing_type=yingji.db.base.UtcDateTime(timezone=True), nullable=False)
+        batch_op.alter_column("active_since", existing_type=sa.DateTime(timezone=True), nullable=False)
 
 
 def downgrade() -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
@@ -54,7 +52,7 @@ def upgrade() -> None:
         sa.Column("filed_on", sa.Date(), nullable=True),
         sa.Column("filed_with", sa.String(length=120), nullable=True),
         sa.Column("bundled_plan_id", sa.String(length=64), nullable=True),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["division_code"], ["division.code"], name=op.f("fk_plan_record_division_code_division")
         ),
@@ -84,7 +82,7 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(length=200), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("actor", sa.String(length=64), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["plan_id"], ["plan_record.id"], name=op.f("fk_plan_activity_plan_id_plan_record")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_activity")),
     )

@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
@@ -40,7 +38,7 @@ def upgrade() -> None:
         sa.Column("target_year", sa.Integer(), nullable=False),
         sa.Column("division_code", sa.String(length=9), nullable=False),
         sa.Column("seed", sa.String(length=40), nullable=True),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["division_code"], ["division.code"], name=op.f("fk_ledger_target_division_code_division")
         ),
@@ -64,7 +62,7 @@ def upgrade() -> None:
         sa.Column("due", sa.Date(), nullable=True),
         sa.Column("milestones", sa.JSON(), nullable=False),
         sa.Column("seed", sa.String(length=40), nullable=True),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["division_code"], ["division.code"], name=op.f("fk_ledger_task_division_code_division")
         ),
@@ -83,7 +81,7 @@ def upgrade() -> None:
         sa.Column("value", sa.Double(), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["target_id"], ["ledger_target.id"], name=op.f("fk_ledger_target_value_target_id_ledger_target")
         ),
@@ -102,7 +100,7 @@ def upgrade() -> None:
         sa.Column("milestones_done", sa.JSON(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["task_id"], ["ledger_task.id"], name=op.f("fk_task_progress_task_id_ledger_task")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_task_progress")),
     )
@@ -166,9 +164,9 @@ def upgrade() -> None:
         sa.Column("deadline", sa.Date(), nullable=True),
         sa.Column("contingency_plan", sa.Text(), nullable=True),
         sa.Column("escalation_rung", sa.Integer(), nullable=False),
-        sa.Column("closed_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["division_code"], ["division.code"], name=op.f("fk_hazard_division_code_division")),
         sa.ForeignKeyConstraint(["mine_id"], ["mine.id"], name=op.f("fk_hazard_mine_id_mine")),
         sa.ForeignKeyConstraint(
@@ -196,7 +194,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.Column("uploaded_by", sa.String(length=64), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["hazard_id"], ["hazard.id"], name=op.f("fk_hazard_attachment_hazard_id_hazard")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hazard_attachment")),
     )
@@ -213,7 +211,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
-        sa.Column("at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["hazard_id"], ["hazard.id"], name=op.f("fk_hazard_event_hazard_id_hazard")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hazard_event")),
     )
@@ -249,9 +247,9 @@ def upgrade() -> None:
         sa.Column("answer", sa.Text(), nullable=True),
         sa.Column("reward_yuan", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column("reward_note", sa.Text(), nullable=True),
-        sa.Column("received_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["division_code"], ["division.code"], name=op.f("fk_tip_division_code_division")),
         sa.ForeignKeyConstraint(["hazard_id"], ["hazard.id"], name=op.f("fk_tip_hazard_id_hazard")),
         sa.ForeignKeyConstraint(

@@ -13,9 +13,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-from yingji.db import append_only
-
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
@@ -70,7 +67,7 @@ def upgrade() -> None:
         sa.Column("body", sa.JSON(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_property_credit_method")),
         sa.UniqueConstraint("version", name=op.f("uq_property_credit_method_version")),
     )
@@ -82,7 +79,7 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=60), nullable=False),
         sa.Column("type", sa.String(length=10), nullable=False),
         sa.Column("added_by", sa.String(length=64), nullable=False),
-        sa.Column("added_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_property_survey_item")),
         sa.UniqueConstraint("programme", "key", name=op.f("uq_property_survey_item_programme")),
     )
@@ -101,8 +98,8 @@ def upgrade() -> None:
         sa.Column("staff_pre_job_trained", sa.Integer(), nullable=False),
         sa.Column("professional_post_staff", sa.Integer(), nullable=False),
         sa.Column("professional_post_staff_continuing_educated", sa.Integer(), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["division_code"], ["division.code"], name=op.f("fk_property_company_division_code_division")
         ),
@@ -118,7 +115,7 @@ def upgrade() -> None:
         sa.Column("division_code", sa.String(length=12), nullable=False),
         sa.Column("industry_party_committee_on", sa.Date(), nullable=True),
         sa.Column("updated_by", sa.String(length=64), nullable=False),
-        sa.Column("updated_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["division_code"], ["division.code"], name=op.f("fk_property_county_division_code_division")
         ),
@@ -183,8 +180,8 @@ def upgrade() -> None:
         sa.Column("fee_standard", sa.Numeric(precision=8, scale=2), nullable=True),
         sa.Column("collection_rate", sa.Numeric(precision=5, scale=2), nullable=True),
         sa.Column("extra", sa.JSON(), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["company_id"], ["property_company.id"], name=op.f("fk_compound_company_id_property_company")
         ),
@@ -207,7 +204,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("source", sa.String(length=60), nullable=False),
         sa.Column("recorded_by", sa.String(length=64), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["company_id"], ["property_company.id"], name=op.f("fk_property_credit_event_company_id_property_company")
         ),
@@ -230,7 +227,7 @@ def upgrade() -> None:
         sa.Column("consequences", sa.JSON(), nullable=False),
         sa.Column("contributions", sa.JSON(), nullable=False),
         sa.Column("published_by", sa.String(length=64), nullable=False),
-        sa.Column("published_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["company_id"], ["property_company.id"], name=op.f("fk_property_credit_result_company_id_property_company")
         ),
@@ -249,7 +246,7 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("findings", sa.JSON(), nullable=False),
         sa.Column("recorded_by", sa.String(length=64), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["duty_id"], ["property_duty.id"], name=op.f("fk_property_duty_record_duty_id_property_duty")
         ),
@@ -295,17 +292,17 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("filed_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("response_due", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("completion_due", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("responded_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("resolved_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("response_due", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("completion_due", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("responded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("answer", sa.Text(), nullable=True),
         sa.Column("substantiated", sa.Boolean(), nullable=True),
         sa.Column("escalations", sa.Integer(), nullable=False),
-        sa.Column("overdue_since", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("overdue_since", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["company_id"], ["property_company.id"], name=op.f("fk_property_complaint_company_id_property_company")
         ),
@@ -341,7 +338,7 @@ def upgrade() -> None:
         sa.Column("filing_basis", sa.String(length=200), nullable=False),
         sa.Column("filed_on", sa.Date(), nullable=True),
         sa.Column("filed_with", sa.String(length=100), nullable=True),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["company_id"], ["property_company.id"], name=op.f("fk_property_contract_company_id_property_company")
         ),
@@ -364,7 +361,7 @@ def upgrade() -> None:
         sa.Column("complete", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("checked_by", sa.String(length=64), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["compound_id"], ["compound.id"], name=op.f("fk_property_disclosure_check_compound_id_compound")
         ),
@@ -383,9 +380,9 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("state", sa.String(length=12), nullable=False),
         sa.Column("submitted_by", sa.String(length=64), nullable=False),
-        sa.Column("submitted_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("decided_by", sa.String(length=64), nullable=True),
-        sa.Column("decided_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decision_note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["compound_id"], ["compound.id"], name=op.f("fk_property_fund_request_compound_id_compound")
@@ -399,7 +396,7 @@ def upgrade() -> None:
         "property_complaint_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("complaint_id", sa.Integer(), nullable=False),
-        sa.Column("at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column(
             "level",
@@ -419,11 +416,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_property_complaint_event_complaint_id"), ["complaint_id"], unique=False)
 
     widen_division_codes("VARCHAR(12)")
-    append_only.create(APPEND_ONLY)
+    _create_append_only(APPEND_ONLY)
 
 
 def downgrade() -> None:
-    append_only.drop(APPEND_ONLY)  # division columns stay 12 wide: community rows may exist and need them
+    _drop_append_only(APPEND_ONLY)  # division columns stay 12 wide: community rows may exist and need them
 
     with op.batch_alter_table("property_complaint_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_property_complaint_event_complaint_id"))
@@ -479,3 +476,35 @@ def downgrade() -> None:
     op.drop_table("property_company")
     op.drop_table("property_survey_item")
     op.drop_table("property_credit_method")
+
+
+# Frozen here (issue 20) from the shared helper this revision first used: triggers refusing UPDATE and DELETE.
+def _create_append_only(tables: tuple[str, ...]) -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table in tables:
+        if postgres:
+            op.execute(
+                f"CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
+                f"RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+            )
+        else:
+            for verb in ("UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                )
+
+
+def _drop_append_only(tables: tuple[str, ...]) -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table in tables:
+        if postgres:
+            op.execute(f"DROP TRIGGER {table}_no_change ON {table}")
+            op.execute(f"DROP FUNCTION {table}_append_only()")
+        else:
+            for verb in ("update", "delete"):
+                op.execute(f"DROP TRIGGER {table}_no_{verb}")

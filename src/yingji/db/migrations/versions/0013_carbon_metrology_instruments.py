@@ -13,9 +13,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-from yingji.db import append_only
-
 revision = "0013"
 down_revision = "0012"
 branch_labels = None
@@ -54,8 +51,8 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column("next_due_on", sa.Date(), nullable=True),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["division_code"], ["division.code"], name=op.f("fk_metrology_instrument_division_code_division")
         ),
@@ -93,7 +90,7 @@ def upgrade() -> None:
         sa.Column("next_due_on", sa.Date(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("recorded_by", sa.String(length=64), nullable=False),
-        sa.Column("recorded_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["instrument_id"],
             ["metrology_instrument.id"],
@@ -105,11 +102,11 @@ def upgrade() -> None:
     with op.batch_alter_table("metrology_calibration", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_metrology_calibration_instrument_id"), ["instrument_id"], unique=False)
 
-    append_only.create(APPEND_ONLY)
+    _create_append_only(APPEND_ONLY)
 
 
 def downgrade() -> None:
-    append_only.drop(APPEND_ONLY)
+    _drop_append_only(APPEND_ONLY)
     with op.batch_alter_table("metrology_calibration", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_metrology_calibration_instrument_id"))
 
@@ -122,3 +119,35 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_metrology_instrument_division_code"))
 
     op.drop_table("metrology_instrument")
+
+
+# Frozen here (issue 20) from the shared helper this revision first used: triggers refusing UPDATE and DELETE.
+def _create_append_only(tables: tuple[str, ...]) -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table in tables:
+        if postgres:
+            op.execute(
+                f"CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
+                f"RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+            )
+        else:
+            for verb in ("UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                )
+
+
+def _drop_append_only(tables: tuple[str, ...]) -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table in tables:
+        if postgres:
+            op.execute(f"DROP TRIGGER {table}_no_change ON {table}")
+            op.execute(f"DROP FUNCTION {table}_append_only()")
+        else:
+            for verb in ("update", "delete"):
+                op.execute(f"DROP TRIGGER {table}_no_{verb}")

@@ -10,9 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-from yingji.db import append_only
-
 APPEND_ONLY = ("programme_application_event",)
 revision = "0014"
 down_revision = "0013"
@@ -35,7 +32,7 @@ def upgrade() -> None:
         sa.Column("apply_until", sa.Date(), nullable=False),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("created_by", sa.String(length=80), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_programme_round")),
         sa.UniqueConstraint("programme_id", "number", name=op.f("uq_programme_round_programme_id")),
     )
@@ -52,7 +49,7 @@ def upgrade() -> None:
         sa.Column("conditions", sa.JSON(), nullable=False),
         sa.Column("night_rehab", sa.Boolean(), nullable=False),
         sa.Column("address", sa.String(length=200), nullable=True),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rehab_institution")),
         sa.UniqueConstraint("name", name=op.f("uq_rehab_institution_name")),
     )
@@ -66,7 +63,7 @@ def upgrade() -> None:
         sa.Column("panel_code", sa.String(length=40), nullable=False),
         sa.Column("method", sa.String(length=16), nullable=False),
         sa.Column("formed_by", sa.String(length=80), nullable=False),
-        sa.Column("formed_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("formed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("pool_size", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["round_id"], ["programme_round.id"], name=op.f("fk_programme_panel_round_id_programme_round")
@@ -107,7 +104,7 @@ def upgrade() -> None:
         sa.Column("qualifications", sa.JSON(), nullable=False),
         sa.Column("appointed_on", sa.Date(), nullable=False),
         sa.Column("term_ends_on", sa.Date(), nullable=True),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["expert_id"], ["expert.id"], name=op.f("fk_expert_pool_member_expert_id_expert")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_expert_pool_member")),
         sa.UniqueConstraint("pool", "expert_id", name=op.f("uq_expert_pool_member_pool")),
@@ -153,8 +150,8 @@ def upgrade() -> None:
         sa.Column("scores", sa.JSON(), nullable=False),
         sa.Column("composite", sa.Double(), nullable=True),
         sa.Column("submitted_by", sa.String(length=80), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"], ["organisation.id"], name=op.f("fk_programme_application_organisation_id_organisation")
         ),
@@ -196,7 +193,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=80), nullable=False),
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("from_stage", sa.String(length=40), nullable=True),
@@ -253,7 +250,7 @@ def upgrade() -> None:
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("recorded_by", sa.String(length=80), nullable=False),
-        sa.Column("at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["application_id"],
             ["programme_application.id"],
@@ -277,7 +274,7 @@ def upgrade() -> None:
         sa.Column("application_id", sa.Integer(), nullable=False),
         sa.Column("score", sa.Numeric(precision=6, scale=2), nullable=False),
         sa.Column("opinion", sa.Text(), nullable=False),
-        sa.Column("at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["application_id"],
             ["programme_application.id"],
@@ -370,7 +367,7 @@ def upgrade() -> None:
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.Column("discharged_on", sa.Date(), nullable=True),
         sa.Column("created_by", sa.String(length=80), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["evaluated_by"], ["expert_pool_member.id"], name=op.f("fk_rehab_case_evaluated_by_expert_pool_member")
         ),
@@ -396,7 +393,7 @@ def upgrade() -> None:
         sa.Column("publicity_ends_on", sa.Date(), nullable=False),
         sa.Column("remarks", sa.Text(), nullable=True),
         sa.Column("recorded_by", sa.String(length=80), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["title_id"], ["programme_title.id"], name=op.f("fk_programme_evaluation_title_id_programme_title")
         ),
@@ -435,7 +432,7 @@ def upgrade() -> None:
         sa.Column("payable", sa.Numeric(precision=12, scale=2), nullable=False),
         sa.Column("refusal", sa.String(length=40), nullable=True),
         sa.Column("created_by", sa.String(length=80), nullable=False),
-        sa.Column("created_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["rehab_case.id"], name=op.f("fk_rehab_claim_case_id_rehab_case")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rehab_claim")),
     )
@@ -449,7 +446,7 @@ def upgrade() -> None:
         sa.Column("claim_id", sa.Integer(), nullable=True),
         sa.Column("rule", sa.String(length=40), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("raised_at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_by", sa.String(length=80), nullable=True),
         sa.Column("closed_note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["rehab_case.id"], name=op.f("fk_rehab_alert_case_id_rehab_case")),
@@ -461,11 +458,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_rehab_alert_case_id"), ["case_id"], unique=False)
 
     # ### end Alembic commands ###
-    append_only.create(APPEND_ONLY)
+    _create_append_only(APPEND_ONLY)
 
 
 def downgrade() -> None:
-    append_only.drop(APPEND_ONLY)
+    _drop_append_only(APPEND_ONLY)
     # ### commands auto generated by Alembic - please adjust! ###
 
     with op.batch_alter_table("rehab_alert", schema=None) as batch_op:
@@ -551,3 +548,35 @@ def downgrade() -> None:
 
     op.drop_table("programme_round")
     # ### end Alembic commands ###
+
+
+# Frozen here (issue 20) from the shared helper this revision first used: triggers refusing UPDATE and DELETE.
+def _create_append_only(tables: tuple[str, ...]) -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table in tables:
+        if postgres:
+            op.execute(
+                f"CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
+                f"RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+            )
+        else:
+            for verb in ("UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                )
+
+
+def _drop_append_only(tables: tuple[str, ...]) -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table in tables:
+        if postgres:
+            op.execute(f"DROP TRIGGER {table}_no_change ON {table}")
+            op.execute(f"DROP FUNCTION {table}_append_only()")
+        else:
+            for verb in ("update", "delete"):
+                op.execute(f"DROP TRIGGER {table}_no_{verb}")
