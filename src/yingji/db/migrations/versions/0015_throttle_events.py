@@ -13,8 +13,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-
 revision = "0015"
 down_revision = "0017"
 branch_labels = None
@@ -27,7 +25,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("scope", sa.String(length=32), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("at", yingji.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_throttle_event")),
     )
     op.create_index("ix_throttle_event_scope_key_at", "throttle_event", ["scope", "key", "at"])

@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import yingji.db.base
-
 revision = "0018"
 down_revision = "0015"
 branch_labels = None
@@ -20,15 +18,15 @@ depends_on = None
 # The table as this revision knows it (never the live model).
 obligation = sa.table(
     "incident_obligation",
-    sa.column("acknowledged_at", yingji.db.base.UtcDateTime(timezone=True)),
-    sa.column("received_at", yingji.db.base.UtcDateTime(timezone=True)),
+    sa.column("acknowledged_at", sa.DateTime(timezone=True)),
+    sa.column("received_at", sa.DateTime(timezone=True)),
 )
 
 
 def upgrade() -> None:
     with op.batch_alter_table("incident_obligation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("acknowledged_as", sa.String(length=24), nullable=True))
-        batch_op.add_column(sa.Column("received_at", yingji.db.base.UtcDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("received_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("received_by", sa.String(length=60), nullable=True))
     # Receipts recorded before this revision were timed at the moment they were recorded; their capacity is unknown.
     op.execute(
