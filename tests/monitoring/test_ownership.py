@@ -19,6 +19,7 @@ from tests.monitoring.conftest import CORNER, Site
 from tests.support import postgres
 from tests.support.serve import Served, serve
 from yingji.auth.roles import Role
+from yingji.config import get_settings
 from yingji.db import migrate
 from yingji.db.session import make_engine, make_sessionmaker
 from yingji.monitoring.engine import MonitoringEngine
@@ -104,7 +105,12 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 @contextmanager
 def two_servers(database: Database, tmp_path: Path) -> Iterator[tuple[Served, Served]]:
     """Start two servers on the database at once (start-up is the slow part) and return (owner, other)."""
-    env = SERVE_ENV | {"YINGJI_DATABASE_URL": database.url}
+    settings = get_settings()  # the audit key that signed the seed's entries, shared as in any multi-process install
+    env = SERVE_ENV | {
+        "YINGJI_DATABASE_URL": database.url,
+        "YINGJI_AUDIT_KEY_FILE": str(settings.resolved_audit_key_file()),
+        "YINGJI_AUDIT_CHECKPOINT_FILE": str(settings.resolved_audit_checkpoint_file()),
+    }
     with (
         serve(tmp_path / "a", tmp_path / "a.log", "--no-demo", env=env) as first,
         serve(tmp_path / "b", tmp_path / "b.log", "--no-demo", env=env) as second,
