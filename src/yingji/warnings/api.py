@@ -196,8 +196,9 @@ def latest_cap(warning_id: RowId, db_session: DbSession, actor: CurrentActor) ->
 
 
 @router.post("/deliveries/{item_id}/ack")
-def acknowledge_delivery(item_id: RowId, token: str, db_session: DbSession, clock: CurrentClock) -> dict[str, str]:
+def acknowledge_delivery(item_id: int, token: str, db_session: DbSession, clock: CurrentClock) -> dict[str, str]:
     """接收方回执：凭推送内容中的 ack_token 确认收到（无需登录；令牌错误与记录不存在同样返回 404）。"""
+    # Not RowId: an id beyond 2^63 must answer exactly like an unknown id or a wrong token (outbox.acknowledge).
     with transaction(db_session):
         item = outbox.acknowledge(db_session=db_session, item_id=item_id, token=token, now=clock.now())
         if item is None or item.topic != "warning":
