@@ -15,6 +15,7 @@ from tests import factories
 from tests.factories.incidents import actor
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Role
+from yingji.config import get_settings
 from yingji.core.clock import FixedClock
 from yingji.core.errors import Forbidden, YingjiError
 from yingji.db.outbox import OutboxItem
@@ -95,6 +96,7 @@ def test_the_issuing_body_signs_by_name(
     divisions: int,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
     plan_id: str,
     level: int,
     area: str,
@@ -103,6 +105,8 @@ def test_the_issuing_body_signs_by_name(
 ) -> None:
     """发布单位 is the issuing body's name in the record, CAP senderName and the SMS text — also on lifting."""
     monkeypatch.setenv("YINGJI_BROADCAST_DIR", str(tmp_path))
+    get_settings.cache_clear()  # Settings are read once per process: rebuild them with the variable, and after
+    request.addfinalizer(get_settings.cache_clear)
     clock = FixedClock(factories.CLOCK.now())
     extra = WEATHER if plan_id == "ordos-weather-2024" else {}
     warning = service.create(
