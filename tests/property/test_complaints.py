@@ -174,7 +174,7 @@ def test_escalated_complaint_moves_out_of_the_community(
         ).status_code
         == 200
     )
-    mine = client.get("/api/property/complaints?mine=true", headers=people["street"]).json()
+    mine = client.get("/api/property/complaints?mine=true", headers=people["street"]).json()["items"]
     assert [c["number"] for c in mine] == [row.number]
 
 
