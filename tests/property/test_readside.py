@@ -112,7 +112,7 @@ def test_a_step_the_state_forbids_carries_its_subcode(client: TestClient, people
         json={"answer": "已清理完毕并回访"},
         headers=people["community"],
     )
-    assert early.status_code == 422 and early.json()["error"]["subcode"] == "property.complaint.resolve.state"
+    assert early.status_code == 409 and early.json()["error"]["subcode"] == "property.complaint.resolve.state"
 
 
 def test_out_of_scope_reads_are_not_found(client: TestClient, people: People, places: Places) -> None:

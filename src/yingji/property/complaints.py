@@ -22,7 +22,7 @@ from yingji.auth.actor import Actor
 from yingji.calendars.service import work_calendar
 from yingji.core import divisions
 from yingji.core.clock import LOCAL_TZ, Clock, to_local
-from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from yingji.core.paging import Filters, PageParams, paginate
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
@@ -218,9 +218,7 @@ def _handled(db_session: Session, actor: Actor, complaint_id: int, step: Complai
             subcode=f"property.complaint.{step.value}.not_handler",
         )
     if step is ComplaintStep.REROUTE and not policy.may_step(found, step):
-        raise InvalidInput(
-            field="remit", reason=f"“{found.state.label}”的诉求不能改派", subcode="property.complaint.reroute.state"
-        )
+        raise InvalidState(reason=f"“{found.state.label}”的诉求不能改派", subcode="property.complaint.reroute.state")
     return found
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from yingji.core.clock import LOCAL_TZ
-from yingji.core.errors import InvalidInput, RuleViolation
+from yingji.core.errors import InvalidInput, InvalidState
 from yingji.core.labels import LabelledEnum
 from yingji.rules.calendar import WorkCalendar
 
@@ -64,13 +64,12 @@ TRANSITIONS: dict[ComplaintState, dict[ComplaintAction, ComplaintState]] = {
 
 
 def complaint_transition(state: ComplaintState, action: ComplaintAction) -> ComplaintState:
-    """The next state, or RuleViolation naming what the complaint's state allows."""
+    """The next state, or InvalidState (409) naming what the complaint's state allows."""
     allowed = TRANSITIONS[state]
     if action not in allowed:
         steps = "、".join(a.label for a in allowed) or "无（已办结）"
-        raise RuleViolation(
-            plan="物业诉求办理",
-            rule=f"“{state.label}”的诉求不能{action.label}；可执行：{steps}",
+        raise InvalidState(
+            reason=f"“{state.label}”的诉求不能{action.label}；可执行：{steps}",
             subcode=f"property.complaint.{action.value}.state",
         )
     return allowed[action]
