@@ -28,6 +28,7 @@ def test_import_and_targets(tmp_path: Path) -> None:
     assert imported.returncode == 0, imported.stderr
     assert "新增 2 个小区" in imported.stdout
     shown = run("property", "targets", "--year", "2026", "--json", tmp_path=tmp_path)
-    rows = {r["target"]: r for r in json.loads(shown.stdout)["dongsheng-property-2024"]}
+    programmes = {p["programme"]: p for p in json.loads(shown.stdout)}  # the API's ProgrammeTargets read models
+    rows = {r["target"]: r for r in programmes["dongsheng-property-2024"]["rows"]}
     assert rows["committee_rate"]["value"] == 50.0 and rows["property_service_coverage"]["value"] == 50.0
     assert run("property", "sweep", tmp_path=tmp_path).stdout.strip().endswith("共 0 件")

@@ -63,7 +63,7 @@ def test_credit_from_events_and_the_two_year_black_list(
     assert all(c["seed"] == "001#L586-L590" for c in second["consequences"])
     standing = client.get(f"/api/property/companies/{company}/standing?year=2026", headers=people["dongsheng"]).json()
     assert standing["awards_allowed"] is False and standing["key_rectification"] is True
-    public = client.get("/api/property/public/credit/2025").json()
+    public = client.get("/api/property/public/credit/2025").json()["items"]
     assert {
         "company": "鄂尔多斯市测试物业服务有限公司",
         "year": 2025,
@@ -211,13 +211,13 @@ def test_sync_writes_the_ledger_once_per_change(
 def test_quarterly_duties_and_findings_feed_credit(
     client: TestClient, db_session: Session, people: People, places: Places
 ) -> None:
-    duties = client.get("/api/property/duties", headers=people["street"]).json()
+    duties = client.get("/api/property/duties", headers=people["street"]).json()["items"]
     assert {(d["activity"], d["period"], d["due_on"]) for d in duties} == {
         ("joint_inspection", "2026-Q4", "2026-12-31"),
         ("joint_meeting", "2026-Q4", "2026-12-31"),
     }
     assert {d["division_code"] for d in duties} == {"150602001"}
-    all_streets = client.get("/api/property/duties", headers=people["dongsheng"]).json()
+    all_streets = client.get("/api/property/duties", headers=people["dongsheng"]).json()["items"]
     assert len(all_streets) == 2 * 16  # every street and town of 东胜区
     inspection = next(d for d in duties if d["activity"] == "joint_inspection")
     url = f"/api/property/duties/{inspection['id']}/records"
@@ -234,7 +234,7 @@ def test_quarterly_duties_and_findings_feed_credit(
     )
     assert client.post(url, json=record, headers=people["other_street"]).status_code == 404
     assert client.post(url, json=record, headers=people["street"]).status_code == 201
-    states = {d["id"]: d["state"] for d in client.get("/api/property/duties", headers=people["street"]).json()}
+    states = {d["id"]: d["state"] for d in client.get("/api/property/duties", headers=people["street"]).json()["items"]}
     assert states[inspection["id"]] == "done"
     events = db_session.scalars(select(CreditEventRow).where(CreditEventRow.input == "daily_inspection")).all()
     assert [(e.points, e.company_id) for e in events] == [(-3, _company(db_session))]
@@ -289,6 +289,6 @@ def test_grassroots_events_and_publication_order(
     assert earlier.status_code == 422 and "2025" in earlier.json()["error"]["message"]
     sync = client.post("/api/property/targets/sync", headers=people["street"])
     assert sync.status_code == 403
-    assert client.get("/api/property/targets", headers=people["street"]).json()[0]["programme"] == (
+    assert client.get("/api/property/targets", headers=people["street"]).json()["items"][0]["programme"] == (
         "dongsheng-property-2024"
     )

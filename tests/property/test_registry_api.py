@@ -25,7 +25,9 @@ pytestmark = pytest.mark.db
 def _names(client: TestClient, who: dict[str, str]) -> set[str]:
     response = client.get("/api/property/compounds", headers=who)
     assert response.status_code == 200
-    return {row["name"] for row in response.json()}
+    page = response.json()
+    assert page["total"] == len(page["items"])
+    return {row["name"] for row in page["items"]}
 
 
 def test_each_level_sees_only_its_compounds(client: TestClient, people: People, places: Places) -> None:
@@ -140,7 +142,7 @@ def test_filing_once_and_overdue_state(client: TestClient, people: People, place
         "fee_standard": "1.20",
     }
     made = client.post("/api/property/contracts", json=body, headers=people["dongsheng"]).json()
-    listed = {c["id"]: c for c in client.get("/api/property/contracts", headers=people["street"]).json()}
+    listed = {c["id"]: c for c in client.get("/api/property/contracts", headers=people["street"]).json()["items"]}
     assert listed[made["id"]]["filing_state"] == "overdue"  # due 1 October, today 23 November
     filed = client.post(
         f"/api/property/contracts/{made['id']}/filing", json={"filed_on": "2026-11-20"}, headers=people["street"]
@@ -219,7 +221,7 @@ def test_more_error_paths(client: TestClient, people: People, places: Places) ->
     missing = client.post("/api/property/fund-requests/999999/decision", json=decision, headers=people["dongsheng"])
     assert missing.status_code == 404
     assert client.get("/api/property/public/compounds?division=150602").status_code == 422
-    places_listed = client.get("/api/property/public/places").json()
+    places_listed = client.get("/api/property/public/places?limit=500").json()["items"]
     assert {"code": "150602001002", "name": "锦秀社区", "parent": "150602001"} in places_listed
     assert all(p["code"].startswith(("150602", "150203")) for p in places_listed)  # only where a programme applies
     outside = {**COMPANY, "credit_code": "91150702MA0QC008XA", "name": "呼伦贝尔物业", "division_code": "150702"}

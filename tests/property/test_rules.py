@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yingji.core.errors import InvalidInput, RuleViolation
+from yingji.core.errors import InvalidInput, InvalidState
 from yingji.property import settings
 from yingji.property.schema import load
 from yingji.rules import property as rules
@@ -120,10 +120,10 @@ def test_which_clock_ran_out(state: ComplaintState, now_hours: int, expected: st
 def test_transitions_refuse_with_what_is_allowed() -> None:
     assert rules.complaint_transition(ComplaintState.OPEN, ComplaintAction.RESPOND) is ComplaintState.RESPONDED
     assert rules.complaint_transition(ComplaintState.RESOLVED, ComplaintAction.REOPEN) is ComplaintState.REOPENED
-    with pytest.raises(RuleViolation) as err:
+    with pytest.raises(InvalidState) as err:
         rules.complaint_transition(ComplaintState.OPEN, ComplaintAction.CONFIRM)
-    assert "响应" in err.value.render()
-    with pytest.raises(RuleViolation):
+    assert "响应" in err.value.render() and err.value.subcode == "property.complaint.confirm.state"
+    with pytest.raises(InvalidState):
         rules.complaint_transition(ComplaintState.CLOSED, ComplaintAction.REOPEN)
 
 

@@ -21,20 +21,25 @@ def targets(
     from yingji.db.runtime import session_scope
     from yingji.property import targets as computed
     from yingji.property.schema import all_programmes
+    from yingji.property.schemas import ProgrammeTargets
 
     when = year or to_local(SystemClock().now()).year
     with session_scope() as db_session:
-        rows = {p.id: computed.compute(db_session, p, when) for p in all_programmes().values()}
+        found = [
+            ProgrammeTargets(programme=p.id, title=p.title, doc_no=p.doc_no, rows=computed.compute(db_session, p, when))
+            for p in all_programmes().values()
+        ]
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([p.model_dump(mode="json") for p in found], ensure_ascii=False, indent=2))
         return
-    for programme, found in rows.items():
-        typer.echo(f"{programme}（{when} 年）")
-        for row in found:
-            goal = "—" if row["goal"] is None else f"{row['goal']:g}{row['unit']}"
-            value = "无数据" if row["value"] is None else f"{row['value']:g}{row['unit']}"
-            mark = {True: "达标", False: "未达标", None: ""}[row["met"]]
-            typer.echo(f"  {row['name']:<24} 目标 {goal:<10} 当前 {value:<10} {mark}")
+    for programme in found:
+        typer.echo(f"{programme.title}（{programme.doc_no}，{when} 年）")
+        for row in programme.rows:
+            goal = "—" if row.goal is None else f"{row.goal:g}{row.unit}"
+            value = "无数据" if row.value is None else f"{row.value:g}{row.unit}"
+            mark = {True: "达标", False: "未达标", None: ""}[row.met]
+            typer.echo(f"  {row.name:<24} 目标 {goal:<10} 当前 {value:<10} {mark}")
+        typer.echo(f"  共 {len(programme.rows)} 条")
 
 
 @app.command("import")

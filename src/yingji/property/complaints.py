@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
@@ -22,16 +22,18 @@ from yingji.auth.actor import Actor
 from yingji.calendars.service import work_calendar
 from yingji.core import divisions
 from yingji.core.clock import LOCAL_TZ, Clock, to_local
-from yingji.core.errors import Forbidden, InvalidInput, NotFound
+from yingji.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from yingji.core.paging import Filters, PageParams, paginate
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
-from yingji.property import settings
+from yingji.property import policy, settings
 from yingji.property.models import Complaint, ComplaintEvent, Compound, CreditEventRow
+from yingji.property.policy import OPEN_STATES, ComplaintStep
 from yingji.property.service import credit_event, require
 from yingji.registry.models import Division
 from yingji.rules import property as rules
 from yingji.rules.calendar import WorkCalendar
-from yingji.rules.property import ACTION_LABELS, LEVEL_LABELS, STATE_LABELS, ComplaintAction, ComplaintState, Level
+from yingji.rules.property import ComplaintAction, ComplaintState, Level
 
 Text = Annotated[str, Field(min_length=5, max_length=4000)]
 Phone = Annotated[str, Field(pattern=r"^[0-9+\-（）() 转]{5,40}$")]
@@ -44,7 +46,6 @@ REMIT_LABELS = {
     "functional_department": "职能部门职责",
     "hard_to_resolve": "较难处理",
 }
-OPEN_STATES = (ComplaintState.OPEN, ComplaintState.REOPENED, ComplaintState.RESPONDED)
 EVENT_LABELS = {
     "filed": "受理",
     "respond": "响应",
@@ -131,7 +132,7 @@ def _place(db_session: Session, complaint: Complaint, start: datetime, remit: st
     chosen, level = rules.route(settings.routes(programme), remit, settings.defaults().complaints.remit_aliases)
     complaint.programme, complaint.remit, complaint.route_rule = programme.id, remit, chosen.rule_id
     if complaint.id is not None and level is complaint.level:
-        raise InvalidInput(field="remit", reason=f"remit：改派后仍由{LEVEL_LABELS[level]}办理，时限不重新计算")
+        raise InvalidInput(field="remit", reason=f"remit：改派后仍由{level.label}办理，时限不重新计算")
     complaint.dispatcher = chosen.dispatcher
     _set_level(complaint, level, start, chosen, compound.division_code, work_calendar(db_session=db_session))
     return chosen
@@ -204,24 +205,25 @@ def _number(db_session: Session, now: datetime) -> str:
             return number
 
 
-def _handled(db_session: Session, actor: Actor, complaint_id: int) -> Complaint:
-    """A complaint the caller may act on: it is handled within their jurisdiction."""
+def _handled(db_session: Session, actor: Actor, complaint_id: int, step: ComplaintStep) -> Complaint:
+    """A complaint the caller may take ``step`` on: the same predicates as ``policy.complaint_actions``."""
     require(actor)
-    found = db_session.get(Complaint, complaint_id, with_for_update=True)  # one step at a time per complaint
-    if found is None or not visible(db_session, actor, found):
+    query = select(Complaint).where(Complaint.id == complaint_id, policy.complaint_scope(actor))
+    found = db_session.scalar(query.with_for_update())  # one step at a time per complaint
+    if found is None:
         raise NotFound(kind="诉求", key=str(complaint_id))
-    if not actor.covers_division(found.handler_division):
-        raise Forbidden(reason=f"该诉求由{LEVEL_LABELS[found.level]}办理（{found.handler_division}），不在本账号管辖内")
+    if not policy.handles(actor, found):
+        raise Forbidden(
+            reason=f"该诉求由{found.level.label}办理（{found.handler_division}），不在本账号管辖内",
+            subcode=f"property.complaint.{step.value}.not_handler",
+        )
+    if step is ComplaintStep.REROUTE and not policy.may_step(found, step):
+        raise InvalidState(reason=f"“{found.state.label}”的诉求不能改派", subcode="property.complaint.reroute.state")
     return found
 
 
-def visible(db_session: Session, actor: Actor, complaint: Complaint) -> bool:
-    compound = db_session.get(Compound, complaint.compound_id)
-    return compound is not None and actor.covers_division(compound.division_code)
-
-
 def respond(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: int, data: RespondIn) -> Complaint:
-    complaint = _handled(db_session, actor, complaint_id)
+    complaint = _handled(db_session, actor, complaint_id, ComplaintStep.RESPOND)
     complaint.state = rules.complaint_transition(complaint.state, ComplaintAction.RESPOND)
     complaint.responded_at = complaint.updated_at = clock.now()
     _event(db_session, clock, complaint, "respond", actor.username, data.note)
@@ -231,7 +233,7 @@ def respond(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: in
 
 def resolve(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: int, data: ResolveIn) -> Complaint:
     """Answer the owner; a substantiated complaint about a company becomes a credit event (投诉处理)."""
-    complaint = _handled(db_session, actor, complaint_id)
+    complaint = _handled(db_session, actor, complaint_id, ComplaintStep.RESOLVE)
     complaint.state = rules.complaint_transition(complaint.state, ComplaintAction.RESOLVE)
     complaint.resolved_at = complaint.updated_at = clock.now()
     complaint.answer, complaint.substantiated = data.answer, data.substantiated
@@ -256,9 +258,7 @@ def resolve(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: in
 
 def reroute(*, db_session: Session, clock: Clock, actor: Actor, complaint_id: int, data: RerouteIn) -> Complaint:
     """Re-grade an open complaint's remit (the handler finds it simpler or harder); clocks restart at the new level."""
-    complaint = _handled(db_session, actor, complaint_id)
-    if complaint.state not in OPEN_STATES:
-        raise InvalidInput(field="remit", reason=f"“{STATE_LABELS[complaint.state]}”的诉求不能改派")
+    complaint = _handled(db_session, actor, complaint_id, ComplaintStep.REROUTE)
     chosen = _place(db_session, complaint, clock.now(), data.remit)
     complaint.department = data.department if Level.DEPARTMENT in chosen.levels else None
     complaint.updated_at = clock.now()
@@ -298,7 +298,7 @@ def owner_act(*, db_session: Session, clock: Clock, number: str, data: OwnerIn) 
         _set_level(complaint, complaint.level, now, None, compound.division_code, work_calendar(db_session=db_session))
         complaint.overdue_since = None  # handled afresh
         complaint.resolved_at = None
-    _event(db_session, clock, complaint, action.value, "owner", data.reason or ACTION_LABELS[action])
+    _event(db_session, clock, complaint, action.value, "owner", data.reason or action.label)
     _audit(db_session, clock, "owner", complaint, action.value)
     return complaint
 
@@ -336,7 +336,7 @@ def sweep(*, db_session: Session, clock: Clock) -> list[tuple[str, str]]:
             complaint.escalations += 1
             division = db_session.get(Division, complaint.handler_division)
             name = division.name if division else complaint.handler_division
-            note = f"{LEVEL_LABELS[before]}{label}超时，升级至{LEVEL_LABELS[upper]}（{name}）办理"
+            note = f"{before.label}{label}超时，升级至{upper.label}（{name}）办理"
             _event(db_session, clock, complaint, "escalated", "system", note)
             changes.append((complaint.number, f"escalated:{upper.value}"))
         complaint.updated_at = now
@@ -355,28 +355,54 @@ def sweep(*, db_session: Session, clock: Clock) -> list[tuple[str, str]]:
     return changes
 
 
+class ComplaintFilters(Filters):
+    """诉求列表的筛选：状态（open 为未办结）、本级办理、超时或升级、小区。"""
+
+    state: Annotated[str | None, Field(pattern=r"^(open|responded|resolved|closed|reopened)$")] = None
+    mine: bool = False
+    overdue: bool = False
+    compound_id: RowId | None = None
+
+
+def _query(actor: Actor, filters: ComplaintFilters) -> Select[Complaint]:
+    """Complaints about compounds in the caller's jurisdiction; ``mine``: only those handled at the caller's level."""
+    require(actor)
+    query = select(Complaint).where(policy.complaint_scope(actor))
+    if filters.state == "open":
+        query = query.where(Complaint.state.in_(OPEN_STATES))
+    elif filters.state is not None:
+        query = query.where(Complaint.state == ComplaintState(filters.state))
+    if filters.mine and actor.division_code is not None:
+        query = query.where(Complaint.handler_division == actor.division_code)
+    if filters.overdue:
+        query = query.where(Complaint.overdue_since.is_not(None) | (Complaint.escalations > 0))
+    if filters.compound_id is not None:
+        query = query.where(Complaint.compound_id == filters.compound_id)
+    return query
+
+
+ORDER = (Complaint.filed_at.desc(), Complaint.id.desc())
+
+
 def listing(
     *, db_session: Session, actor: Actor, state: str | None = None, mine: bool = False, overdue_only: bool = False
 ) -> list[Complaint]:
-    """Complaints about compounds in the caller's jurisdiction; ``mine``: only those handled at the caller's level."""
-    require(actor)
-    query = select(Complaint).join(Compound, Compound.id == Complaint.compound_id)
-    query = query.where(actor.division_filter(Compound.division_code))
-    if state == "open":
-        query = query.where(Complaint.state.in_(OPEN_STATES))
-    elif state is not None:
-        query = query.where(Complaint.state == ComplaintState(state))
-    if mine and actor.division_code is not None:
-        query = query.where(Complaint.handler_division == actor.division_code)
-    if overdue_only:
-        query = query.where(Complaint.overdue_since.is_not(None) | (Complaint.escalations > 0))
-    return list(db_session.scalars(query.order_by(Complaint.filed_at.desc(), Complaint.id.desc()).limit(2000)))
+    """Every matching complaint (for counts on the overview pages; lists page with ``page``)."""
+    filters = ComplaintFilters(state=state, mine=mine, overdue=overdue_only)
+    return list(db_session.scalars(_query(actor, filters).order_by(*ORDER)))
+
+
+def page(
+    *, db_session: Session, actor: Actor, filters: ComplaintFilters, params: PageParams
+) -> tuple[list[Complaint], int]:
+    """One page of the caller's complaints, newest first, with the total."""
+    return paginate(db_session, _query(actor, filters), params, order_by=ORDER)
 
 
 def get(db_session: Session, actor: Actor, complaint_id: int) -> Complaint:
     require(actor)
-    found = db_session.get(Complaint, complaint_id)
-    if found is None or not visible(db_session, actor, found):
+    found = db_session.scalar(select(Complaint).where(Complaint.id == complaint_id, policy.complaint_scope(actor)))
+    if found is None:
         raise NotFound(kind="诉求", key=str(complaint_id))
     return found
 
@@ -413,9 +439,9 @@ def as_dict(
         "category": complaint.category,
         "content": complaint.content,
         "state": complaint.state.value,
-        "state_label": STATE_LABELS[complaint.state],
+        "state_label": complaint.state.label,
         "level": complaint.level.value,
-        "level_label": LEVEL_LABELS[complaint.level],
+        "level_label": complaint.level.label,
         "handler": handler.name if handler else complaint.handler_division,
         "dispatcher": complaint.dispatcher,
         "filed_at": complaint.filed_at.isoformat(),
@@ -429,7 +455,7 @@ def as_dict(
                 "at": e.at.isoformat(),
                 "kind": e.kind,
                 "label": EVENT_LABELS.get(e.kind, e.kind),
-                "level": LEVEL_LABELS[e.level],
+                "level": e.level.label,
                 "note": e.note,
                 **({"actor": e.actor} if officer else {}),
             }

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import SYSTEM, Actor
@@ -208,13 +208,24 @@ def publish(*, db_session: Session, clock: Clock, actor: Actor, year: int) -> li
     return published
 
 
-def results(*, db_session: Session, actor: Actor, year: int | None = None) -> list[CreditResult]:
+def results_query(actor: Actor, year: int | None = None, company_id: int | None = None) -> Select[CreditResult]:
     require(actor)
     query = select(CreditResult).join(PropertyCompany, PropertyCompany.id == CreditResult.company_id)
     query = query.where(actor.division_filter(PropertyCompany.division_code))
     if year is not None:
         query = query.where(CreditResult.year == year)
-    return list(db_session.scalars(query.order_by(CreditResult.year.desc(), CreditResult.score.desc())))
+    if company_id is not None:
+        query = query.where(CreditResult.company_id == company_id)
+    return query
+
+
+RESULT_ORDER = (CreditResult.year.desc(), CreditResult.score.desc(), CreditResult.id)
+
+
+def results(
+    *, db_session: Session, actor: Actor, year: int | None = None, company_id: int | None = None
+) -> list[CreditResult]:
+    return list(db_session.scalars(results_query(actor, year, company_id).order_by(*RESULT_ORDER)))
 
 
 def public_results(db_session: Session, year: int) -> list[dict[str, Any]]:

@@ -5,36 +5,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yingji.core.labels import LabelledEnum
 from yingji.db.base import Base, str_enum
 from yingji.rules.property import ComplaintState, Level
 
 
-class Management(StrEnum):
-    PROFESSIONAL = "professional"  # 专业化物业管理
-    QUASI = "quasi"  # 准物业管理
-    NONE = "none"  # 无物业
+class Management(LabelledEnum):
+    PROFESSIONAL = "professional", "专业化物业管理"
+    QUASI = "quasi", "准物业管理"
+    NONE = "none", "无物业"
 
 
-MANAGEMENT_LABELS = {
-    Management.PROFESSIONAL: "专业化物业管理",
-    Management.QUASI: "准物业管理",
-    Management.NONE: "无物业",
-}
-
-
-class Committee(StrEnum):
-    NONE = "none"  # 未组建
-    OWNERS = "owners"  # 业主委员会
-    MANAGEMENT = "management"  # 物业管理委员会
-
-
-COMMITTEE_LABELS = {Committee.NONE: "未组建", Committee.OWNERS: "业主委员会", Committee.MANAGEMENT: "物业管理委员会"}
+class Committee(LabelledEnum):
+    NONE = "none", "未组建"
+    OWNERS = "owners", "业主委员会"
+    MANAGEMENT = "management", "物业管理委员会"
 
 
 class PropertyCompany(Base):
@@ -112,9 +102,9 @@ class SurveyItem(Base):
     added_at: Mapped[datetime]
 
 
-class ContractKind(StrEnum):
-    PRELIMINARY = "preliminary"  # 前期物业服务合同（建设单位选聘）
-    REGULAR = "regular"  # 物业服务合同（业主大会选聘）
+class ContractKind(LabelledEnum):
+    PRELIMINARY = "preliminary", "前期物业服务合同"  # 建设单位选聘
+    REGULAR = "regular", "物业服务合同"  # 业主大会选聘
 
 
 class ServiceContract(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -12,6 +12,8 @@ from yingji.core.divisions import CODE_PATTERN
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.property.models import Committee, ContractKind, Management
+from yingji.property.policy import ComplaintStep, CompoundAction
+from yingji.rules.property import ComplaintState, Level
 
 Name = Annotated[str, Field(min_length=2, max_length=200)]
 Text = Annotated[str, Field(min_length=2, max_length=4000)]
@@ -165,3 +167,430 @@ class SurveyItemIn(YingjiModel):
 
 class YearIn(YingjiModel):
     year: Annotated[int, Field(ge=2000, le=2100)]
+
+
+# --- read models ------------------------------------------------------------------------------------------------
+
+
+class CompanyRead(YingjiModel):
+    """物业服务企业，注册地名称在代码旁。"""
+
+    id: int
+    name: str
+    credit_code: str
+    division_code: str
+    division_name: str
+    legal_person: str | None
+    licence_date: date | None
+    phone: str | None
+    party_members: int
+    party_branch: bool
+    staff: int
+    staff_pre_job_trained: int
+    professional_post_staff: int
+    professional_post_staff_continuing_educated: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CreditResultRead(YingjiModel):
+    """公布的年度信用评价结果（等级、红黑榜及其后果）。"""
+
+    id: int
+    company_id: int
+    company_name: str
+    year: int
+    method_version: str
+    score: float
+    grade: str
+    roster: str | None
+    roster_label: str
+    serious: bool
+    consequences: list[dict[str, str]]
+    contributions: dict[str, float]
+    published_by: str
+    published_at: datetime
+
+
+class CompanyDetail(CompanyRead):
+    results: list[CreditResultRead]
+    compounds: list[int]
+    compound_names: list[str]
+
+
+class CompoundRead(YingjiModel):
+    """住宅小区：附件1各项，管理方式与业委会的中文，所在街道社区与物业服务企业的名称，本账号可办的事项。"""
+
+    id: int
+    name: str
+    division_code: str
+    division_name: str  # “街道 · 社区”
+    address: str | None
+    buildings: int
+    households: int
+    area_m2: Decimal | None
+    year_built: int | None
+    is_new: bool
+    is_old: bool
+    management: Management
+    management_label: str
+    company_id: int | None
+    company: str | None
+    committee: Committee
+    committee_label: str
+    committee_formed_on: date | None
+    committee_eligible: bool
+    committee_members: int | None
+    committee_party_members: int | None
+    red_property: bool
+    service_grade: int | None
+    region_excellent: bool
+    has_public_income: bool
+    separate_income_account: bool
+    income_account: str | None
+    fixed_parking_spaces: int
+    spaces_with_charging: int
+    fee_standard: Decimal | None
+    collection_rate: Decimal | None
+    extra: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    allowed_actions: list[CompoundAction]
+
+
+class ContractRead(YingjiModel):
+    id: int
+    compound_id: int
+    compound_name: str
+    company_id: int
+    company_name: str
+    kind: ContractKind
+    kind_label: str
+    signed_on: date
+    starts_on: date
+    ends_on: date
+    fee_standard: Decimal
+    filing_due: date
+    filing_basis: str
+    filed_on: date | None
+    filed_with: str | None
+    created_at: datetime
+    filing_state: str
+    filing_state_label: str
+
+
+class DisclosureRead(YingjiModel):
+    id: int
+    compound_id: int
+    compound_name: str
+    checked_on: date
+    core_shown: int
+    items: dict[str, bool]
+    complete: bool
+    note: str
+    checked_by: str
+    created_at: datetime
+
+
+class CompoundDetail(CompoundRead):
+    contracts: list[ContractRead]
+    disclosure: DisclosureRead | None
+
+
+class FundRequestRead(YingjiModel):
+    id: int
+    compound_id: int
+    compound_name: str
+    item: str
+    item_label: str
+    emergency: bool
+    amount_yuan: Decimal
+    description: str
+    state: str
+    state_label: str
+    submitted_by: str
+    submitted_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+
+
+class CountyRead(YingjiModel):
+    division_code: str
+    division_name: str
+    industry_party_committee_on: date | None
+    updated_by: str
+    updated_at: datetime
+
+
+class SurveyItemRead(YingjiModel):
+    id: int
+    programme: str
+    key: str
+    label: str
+    type: str
+    added_by: str
+    added_at: datetime
+
+
+class SurveyColumnRead(YingjiModel):
+    key: str
+    label: str
+    type: str
+
+
+class SurveyRead(YingjiModel):
+    programme: str
+    title: str
+    columns: list[SurveyColumnRead]
+
+
+class RowProblemRead(YingjiModel):
+    line: int
+    field: str
+    problem: str
+
+
+class ImportRead(YingjiModel):
+    entity: str
+    created: int
+    updated: int
+    rejected: int
+    problems: list[RowProblemRead]
+
+
+class PublicCompoundRead(YingjiModel):
+    id: int
+    name: str
+    division_code: str
+
+
+class PublicPlaceRead(YingjiModel):
+    code: str
+    name: str
+    parent: str
+
+
+class PublicCreditRead(YingjiModel):
+    company: str
+    year: int
+    grade: str
+    roster: str | None
+    consequences: list[str]
+
+
+class OwnerEventRead(YingjiModel):
+    at: datetime
+    kind: str
+    label: str
+    level: str  # 办理层级的中文
+    note: str
+
+
+class EventRead(OwnerEventRead):
+    actor: str
+
+
+class OwnerComplaintRead(YingjiModel):
+    """业主看到的诉求：不含办理人员和联系方式。"""
+
+    number: str
+    compound: str | None
+    category: str
+    content: str
+    state: ComplaintState
+    state_label: str
+    level: Level
+    level_label: str
+    handler: str
+    dispatcher: str | None
+    filed_at: datetime
+    response_due: datetime
+    completion_due: datetime
+    overdue: str | None
+    escalations: int
+    answer: str | None
+    events: list[OwnerEventRead]
+
+
+class OwnerFiled(OwnerComplaintRead):
+    code: str  # 查询码，只显示这一次
+
+
+class ComplaintRead(YingjiModel):
+    """办理人员看到的诉求：小区、企业、办理单位的名称，事权与渠道的中文，本账号可办的步骤。"""
+
+    id: int
+    number: str
+    compound: str | None
+    compound_id: int
+    place: str  # 小区所在“街道 · 社区”
+    company_id: int | None
+    company_name: str | None
+    category: str
+    content: str
+    state: ComplaintState
+    state_label: str
+    level: Level
+    level_label: str
+    handler: str
+    handler_division: str
+    dispatcher: str | None
+    department: str | None
+    programme: str
+    remit: str
+    remit_label: str
+    route_rule: str
+    channel: str
+    channel_label: str
+    owner_name: str | None
+    owner_phone: str
+    filed_at: datetime
+    response_due: datetime
+    completion_due: datetime
+    overdue: str | None
+    overdue_since: datetime | None
+    responded_at: datetime | None
+    resolved_at: datetime | None
+    escalations: int
+    answer: str | None
+    substantiated: bool | None
+    events: list[EventRead]
+    allowed_actions: list[ComplaintStep]
+
+
+class HotlineFiled(ComplaintRead):
+    code: str  # 查询码，由受理人员告知业主
+
+
+class MonthlyCompoundRow(YingjiModel):
+    compound_id: int
+    compound: str
+    division_code: str
+    division_name: str
+    company_id: int | None
+    company_name: str | None
+    households: int
+    complaints: int
+    unaccepted: int
+    rate: float
+    key: bool
+
+
+class MonthlyCompanyRow(YingjiModel):
+    company_id: int
+    company_name: str
+    households: int
+    complaints: int
+    key_compounds: int
+    rate: float
+
+
+class MonthlyRead(YingjiModel):
+    month: str
+    thresholds: dict[str, float]
+    counted: str
+    basis: str
+    compounds: list[MonthlyCompoundRow]
+    companies: list[MonthlyCompanyRow]
+
+
+class CreditMethodRead(YingjiModel):
+    id: int
+    version: str
+    body: dict[str, Any]
+    note: str
+    created_by: str
+    created_at: datetime
+
+
+class CreditEventRead(YingjiModel):
+    id: int
+    company_id: int
+    on: date
+    input: str
+    input_label: str
+    points: float
+    serious: bool
+    note: str
+    source: str
+    recorded_by: str
+    created_at: datetime
+
+
+class StandingRead(YingjiModel):
+    company_id: int
+    company_name: str
+    year: int
+    based_on: int | None
+    grade: str | None
+    roster: str | None
+    awards_allowed: bool
+    reward_eligible: bool
+    key_rectification: bool
+    consequences: list[dict[str, str]]
+
+
+class PreviewRead(YingjiModel):
+    company_id: int
+    company_name: str
+    year: int
+    method: str
+    score: float
+    grade: str
+    roster: str | None
+    contributions: dict[str, float]
+    events: list[CreditEventRead]
+
+
+class DutyRead(YingjiModel):
+    id: int
+    programme: str
+    rule: str
+    activity: str
+    activity_label: str
+    division_code: str
+    street: str
+    period: str
+    due_on: date
+    min_times: int
+    held: int
+    state: str
+    state_label: str
+    seed: str
+
+
+class DutyRecordRead(YingjiModel):
+    id: int
+    duty_id: int
+    held_on: date
+    participants: list[str]
+    summary: str
+    findings: list[dict[str, Any]]
+    recorded_by: str
+    created_at: datetime
+
+
+class TargetRow(YingjiModel):
+    target: str
+    name: str
+    unit: str
+    year: int
+    goal: float | None
+    full: bool
+    within: list[str]
+    value: float | None
+    met: bool | None
+    seed: str
+
+
+class ProgrammeTargets(YingjiModel):
+    programme: str
+    title: str
+    doc_no: str
+    rows: list[TargetRow]
+
+
+class SyncRead(YingjiModel):
+    loaded: int
+    values: int

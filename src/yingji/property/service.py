@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
@@ -20,10 +20,8 @@ from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction, RuleViolation
 from yingji.core.xlsx import workbook as workbook
 from yingji.db.base import Base
-from yingji.property import settings
+from yingji.property import policy, settings
 from yingji.property.models import (
-    COMMITTEE_LABELS,
-    MANAGEMENT_LABELS,
     Compound,
     CountyProfile,
     CreditEventRow,
@@ -142,7 +140,8 @@ def company_visible(actor: Actor, db_session: Session, company: PropertyCompany)
     return db_session.scalar(serving.limit(1)) is not None
 
 
-def companies(*, db_session: Session, actor: Actor) -> list[PropertyCompany]:
+def companies_query(actor: Actor) -> Select[PropertyCompany]:
+    """Companies registered in or serving a compound in the caller's jurisdiction (a street: also its county's)."""
     require(actor)
     serving = select(Compound.company_id).where(actor.division_filter(Compound.division_code))
     above = [actor.division_code[:6]] if actor.division_code and is_grassroots(actor) else []
@@ -151,7 +150,11 @@ def companies(*, db_session: Session, actor: Actor) -> list[PropertyCompany]:
         | PropertyCompany.id.in_(serving)
         | PropertyCompany.division_code.in_(above)
     )
-    return list(db_session.scalars(query.order_by(PropertyCompany.name)))
+    return query
+
+
+def companies(*, db_session: Session, actor: Actor) -> list[PropertyCompany]:
+    return list(db_session.scalars(companies_query(actor).order_by(PropertyCompany.name, PropertyCompany.id)))
 
 
 def company(db_session: Session, actor: Actor, company_id: int) -> PropertyCompany:
@@ -197,22 +200,29 @@ def save_company(*, db_session: Session, clock: Clock, actor: Actor, data: Compa
 # --- compounds --------------------------------------------------------------------------------------------------
 
 
-def compounds(
-    *, db_session: Session, actor: Actor, division_code: str | None = None, company_id: int | None = None
-) -> list[Compound]:
+def compounds_query(actor: Actor, division_code: str | None = None, company_id: int | None = None) -> Select[Compound]:
     require(actor, division_code)
-    query = select(Compound).where(actor.division_filter(Compound.division_code))
+    query = select(Compound).where(policy.compound_scope(actor))
     if division_code is not None:
         query = query.where(Compound.division_code.startswith(divisions.stem(division_code), autoescape=True))
     if company_id is not None:
         query = query.where(Compound.company_id == company_id)
-    return list(db_session.scalars(query.order_by(Compound.division_code, Compound.name)))
+    return query
+
+
+COMPOUND_ORDER = (Compound.division_code, Compound.name, Compound.id)
+
+
+def compounds(
+    *, db_session: Session, actor: Actor, division_code: str | None = None, company_id: int | None = None
+) -> list[Compound]:
+    return list(db_session.scalars(compounds_query(actor, division_code, company_id).order_by(*COMPOUND_ORDER)))
 
 
 def compound(db_session: Session, actor: Actor, compound_id: int) -> Compound:
     require(actor)
-    found = db_session.get(Compound, compound_id)
-    if found is None or not actor.covers_division(found.division_code):
+    found = db_session.scalar(select(Compound).where(Compound.id == compound_id, policy.compound_scope(actor)))
+    if found is None:
         raise NotFound(kind="小区", key=str(compound_id))
     return found
 
@@ -348,13 +358,20 @@ def file_contract(
     return row
 
 
-def contracts(*, db_session: Session, actor: Actor, compound_id: int | None = None) -> list[ServiceContract]:
+def contracts_query(actor: Actor, compound_id: int | None = None) -> Select[ServiceContract]:
     require(actor)
     query = select(ServiceContract).join(Compound, Compound.id == ServiceContract.compound_id)
-    query = query.where(actor.division_filter(Compound.division_code))
+    query = query.where(policy.compound_scope(actor))
     if compound_id is not None:
         query = query.where(ServiceContract.compound_id == compound_id)
-    return list(db_session.scalars(query.order_by(ServiceContract.filing_due, ServiceContract.id)))
+    return query
+
+
+CONTRACT_ORDER = (ServiceContract.filing_due, ServiceContract.id)
+
+
+def contracts(*, db_session: Session, actor: Actor, compound_id: int | None = None) -> list[ServiceContract]:
+    return list(db_session.scalars(contracts_query(actor, compound_id).order_by(*CONTRACT_ORDER)))
 
 
 def filing_state(row: ServiceContract, today: date) -> str:
@@ -401,10 +418,10 @@ def decide_fund(*, db_session: Session, clock: Clock, actor: Actor, request_id: 
     return row
 
 
-def fund_requests(*, db_session: Session, actor: Actor) -> list[FundRequest]:
+def fund_requests_query(actor: Actor) -> Select[FundRequest]:
     require(actor)
     query = select(FundRequest).join(Compound, Compound.id == FundRequest.compound_id)
-    return list(db_session.scalars(query.where(actor.division_filter(Compound.division_code)).order_by(FundRequest.id)))
+    return query.where(policy.compound_scope(actor))
 
 
 # --- county facts and disclosure --------------------------------------------------------------------------------
@@ -483,8 +500,8 @@ def latest_disclosure(db_session: Session, compound_ids: list[int]) -> dict[int,
 
 def compound_dict(row: Compound, company_name: str | None = None) -> dict[str, Any]:
     out = snapshot(row)
-    out["management_label"] = MANAGEMENT_LABELS[row.management]
-    out["committee_label"] = COMMITTEE_LABELS[row.committee]
+    out["management_label"] = row.management.label
+    out["committee_label"] = row.committee.label
     out["company"] = company_name
     return out
 

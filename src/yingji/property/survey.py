@@ -20,14 +20,14 @@ from yingji.core.clock import Clock
 from yingji.core.errors import InvalidInput
 from yingji.core.validation import chinese_problem, field_path
 from yingji.property import service, settings
-from yingji.property.models import MANAGEMENT_LABELS, Committee, Compound, SurveyItem
+from yingji.property.models import Committee, Compound, Management, SurveyItem
 from yingji.property.schema import Programme, Survey, SurveyField, all_programmes, load
 from yingji.property.schemas import CompoundIn
 from yingji.registry.enums import DivisionLevel
 from yingji.registry.models import Division
 from yingji.registry.service import ImportReport, RowProblem
 
-MANAGEMENT_BY_LABEL = {label: key for key, label in MANAGEMENT_LABELS.items()}
+MANAGEMENT_BY_LABEL = {m.label: m for m in Management}
 MAX_ROWS = 20_000
 TYPE_LABELS = {"int": "整数", "decimal": "数值", "date": "日期（YYYY-MM-DD）", "bool": "是/否", "text": "文本"}
 
@@ -299,7 +299,7 @@ def export(db_session: Session, actor: Actor, programme_id: str | None) -> bytes
             "households": place.households,
             "area": float(place.area_m2) if place.area_m2 is not None else None,
             "built": place.year_built,
-            "management_status": MANAGEMENT_LABELS[place.management],
+            "management_status": place.management.label,
             "company_name": companies.get(place.company_id or 0),
             "committee_members": place.committee_members,
             "committee_party_members": place.committee_party_members,

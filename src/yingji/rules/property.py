@@ -13,26 +13,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from yingji.core.clock import LOCAL_TZ
-from yingji.core.errors import InvalidInput, RuleViolation
+from yingji.core.errors import InvalidInput, InvalidState
+from yingji.core.labels import LabelledEnum
 from yingji.rules.calendar import WorkCalendar
 
 
-class Level(StrEnum):
-    COMMUNITY = "community"  # 社区（嘎查村）
-    STREET = "street"  # 街道（苏木乡镇）
-    COUNTY = "county"  # 旗县区人民政府
-    DEPARTMENT = "department"  # 职能部门（政务服务局派单）
+class Level(LabelledEnum):
+    COMMUNITY = "community", "社区"  # 社区（嘎查村）
+    STREET = "street", "街道"  # 街道（苏木乡镇）
+    COUNTY = "county", "旗县区"  # 旗县区人民政府
+    DEPARTMENT = "department", "职能部门"  # 职能部门（政务服务局派单）
 
-
-LEVEL_LABELS = {
-    Level.COMMUNITY: "社区",
-    Level.STREET: "街道",
-    Level.COUNTY: "旗县区",
-    Level.DEPARTMENT: "职能部门",
-}
 
 # One step up when a complaint is overdue; a county (or a department's dispatch) escalates to the county government.
 ESCALATES_TO = {
@@ -43,36 +36,20 @@ ESCALATES_TO = {
 }
 
 
-class ComplaintState(StrEnum):
-    OPEN = "open"  # 待响应
-    RESPONDED = "responded"  # 已响应，办理中
-    RESOLVED = "resolved"  # 已办结，待业主确认
-    CLOSED = "closed"  # 业主已确认（或确认期满）
-    REOPENED = "reopened"  # 业主不满意，重新办理
+class ComplaintState(LabelledEnum):
+    OPEN = "open", "待响应"
+    RESPONDED = "responded", "办理中"  # 已响应
+    RESOLVED = "resolved", "待确认"  # 已办结，待业主确认
+    CLOSED = "closed", "已办结"  # 业主已确认（或确认期满）
+    REOPENED = "reopened", "重新办理"  # 业主不满意
 
 
-STATE_LABELS = {
-    ComplaintState.OPEN: "待响应",
-    ComplaintState.RESPONDED: "办理中",
-    ComplaintState.RESOLVED: "待确认",
-    ComplaintState.CLOSED: "已办结",
-    ComplaintState.REOPENED: "重新办理",
-}
+class ComplaintAction(LabelledEnum):
+    RESPOND = "respond", "响应"
+    RESOLVE = "resolve", "办结答复"
+    CONFIRM = "confirm", "确认办结"
+    REOPEN = "reopen", "不满意重办"
 
-
-class ComplaintAction(StrEnum):
-    RESPOND = "respond"
-    RESOLVE = "resolve"
-    CONFIRM = "confirm"
-    REOPEN = "reopen"
-
-
-ACTION_LABELS = {
-    ComplaintAction.RESPOND: "响应",
-    ComplaintAction.RESOLVE: "办结答复",
-    ComplaintAction.CONFIRM: "确认办结",
-    ComplaintAction.REOPEN: "不满意重办",
-}
 
 TRANSITIONS: dict[ComplaintState, dict[ComplaintAction, ComplaintState]] = {
     ComplaintState.OPEN: {ComplaintAction.RESPOND: ComplaintState.RESPONDED},
@@ -87,13 +64,13 @@ TRANSITIONS: dict[ComplaintState, dict[ComplaintAction, ComplaintState]] = {
 
 
 def complaint_transition(state: ComplaintState, action: ComplaintAction) -> ComplaintState:
-    """The next state, or RuleViolation naming what the complaint's state allows."""
+    """The next state, or InvalidState (409) naming what the complaint's state allows."""
     allowed = TRANSITIONS[state]
     if action not in allowed:
-        steps = "、".join(ACTION_LABELS[a] for a in allowed) or "无（已办结）"
-        raise RuleViolation(
-            plan="物业诉求办理",
-            rule=f"“{STATE_LABELS[state]}”的诉求不能{ACTION_LABELS[action]}；可执行：{steps}",
+        steps = "、".join(a.label for a in allowed) or "无（已办结）"
+        raise InvalidState(
+            reason=f"“{state.label}”的诉求不能{action.label}；可执行：{steps}",
+            subcode=f"property.complaint.{action.value}.state",
         )
     return allowed[action]
 

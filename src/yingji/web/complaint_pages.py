@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import InvalidInput
+from yingji.core.paging import PageParams, Paging, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
-from yingji.property import complaints, service, settings
+from yingji.property import complaints, policy, reads, service, settings
 from yingji.property.models import Complaint, Compound
-from yingji.registry.divisions import names as division_names
-from yingji.registry.divisions import place_names
+from yingji.property.schemas import ComplaintRead
 from yingji.rules import property as rules
-from yingji.rules.property import LEVEL_LABELS, STATE_LABELS, ComplaintState
+from yingji.rules.property import ComplaintState
 from yingji.web.common import Viewer, guarded, public_page
 
 router = APIRouter(include_in_schema=False)
@@ -31,75 +31,55 @@ router = APIRouter(include_in_schema=False)
 VIEWS = {"open": "未办结", "mine": "本级办理", "overdue": "超时或升级", "all": "全部"}
 # the remit grades an officer may re-grade to (a programme without them reads them through its aliases)
 REMITS = {"simple": "简单", "complex": "复杂", "major_or_difficult": "重大疑难"}
-CHANNELS = {"web": "网上提交", "hotline": "热线登记"}
 AWAITING_RESPONSE = (ComplaintState.OPEN, ComplaintState.REOPENED)
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
-def late(complaint: Complaint, now: datetime) -> bool:
+def late(complaint: Complaint | ComplaintRead, now: datetime) -> bool:
     """Still being handled and escalated, flagged overdue at the top level, or with a clock run out (超时或已升级)."""
-    if complaint.state not in complaints.OPEN_STATES:
+    if complaint.state not in policy.OPEN_STATES:
         return False
     clock_out = rules.overdue(complaint.state, complaint.response_due, complaint.completion_due, now)
     return bool(complaint.escalations or complaint.overdue_since or clock_out)
 
 
 def _labels() -> dict[str, Any]:
-    return {
-        "states": STATE_LABELS,
-        "levels": LEVEL_LABELS,
-        "awaiting": AWAITING_RESPONSE,
-        "pending": complaints.OPEN_STATES,
-    }
+    return {"awaiting": AWAITING_RESPONSE, "pending": policy.OPEN_STATES}
 
 
-def table_context(db_session: Session, rows: list[Complaint], now: datetime) -> dict[str, Any]:
-    """What the complaint table (templates/_complaints.html) shows beside the rows themselves."""
-    return {
-        "rows": [(c, late(c, now)) for c in rows],
-        "handlers": division_names(db_session, {c.handler_division for c in rows}),
-        **_labels(),
-    }
+def table_context(rows: list[ComplaintRead], now: datetime) -> dict[str, Any]:
+    """What the complaint table (templates/_complaints.html) shows beside the read models themselves."""
+    return {"rows": [(c, late(c, now)) for c in rows], **_labels()}
 
 
-def list_context(db_session: Session, clock: Clock, actor: Actor, view: str) -> dict[str, Any]:
+def list_context(db_session: Session, clock: Clock, actor: Actor, view: str, paging: PageParams) -> dict[str, Any]:
     service.require(actor)
     if view not in VIEWS:
         raise InvalidInput(field="show", reason=f"show：须为 {'、'.join(VIEWS)} 之一")
-    rows = complaints.listing(
-        db_session=db_session,
-        actor=actor,
-        state="open" if view == "open" else None,
-        mine=view == "mine",
-        overdue_only=view == "overdue",
+    filters = complaints.ComplaintFilters(
+        state="open" if view == "open" else None, mine=view == "mine", overdue=view == "overdue"
     )
+    found, total = complaints.page(db_session=db_session, actor=actor, filters=filters, params=paging)
+    rows = reads.complaints_for(db_session, actor, found, clock.now())
     places = service.compounds(db_session=db_session, actor=actor)
     return {
-        **table_context(db_session, rows, clock.now()),
+        **table_context(rows, clock.now()),
+        "page": paged(rows, total, paging),
         "view": view,
         "views": VIEWS,
         "compounds": places,
-        "compound_names": {p.id: p.name for p in places},
         "categories": settings.defaults().complaints.categories,
         "remits": REMITS,
     }
 
 
 def detail_context(db_session: Session, clock: Clock, actor: Actor, complaint_id: int) -> dict[str, Any]:
-    complaint = complaints.get(db_session, actor, complaint_id)  # 404 outside the jurisdiction, as when missing
-    place = db_session.get(Compound, complaint.compound_id)
+    row = complaints.get(db_session, actor, complaint_id)  # 404 outside the jurisdiction, as when missing
+    complaint = reads.complaint(db_session, actor, row, clock.now())
     return {
         "complaint": complaint,
-        "place": place,
-        "company": service.company_names(db_session, {complaint.company_id}).get(complaint.company_id or 0),
-        "handler": division_names(db_session, [complaint.handler_division]).get(complaint.handler_division),
-        "handles": actor.covers_division(complaint.handler_division),
-        "contact": complaints.handles_contact(actor, complaint.handler_division),
-        "masked": complaints.MASK,
+        "place": db_session.get(Compound, row.compound_id),
         "late": late(complaint, clock.now()),
-        "events": complaints.events(db_session, complaint.id),
-        "event_labels": complaints.EVENT_LABELS,
-        "channels": CHANNELS,
         "remits": REMITS,
         **_labels(),
     }
@@ -110,23 +90,27 @@ def analysis_context(db_session: Session, clock: Clock, actor: Actor, month: str
     month = month or to_local(clock.now()).strftime("%Y-%m")
     if not MONTH.fullmatch(month):
         raise InvalidInput(field="month", reason="month：须为 YYYY-MM")
-    report = complaints.monthly(db_session=db_session, actor=actor, month=month)
+    report = reads.monthly(db_session, complaints.monthly(db_session=db_session, actor=actor, month=month))
     first = date.fromisoformat(f"{month}-01")
     return {
         "report": report,
         "month": month,
         "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
         "next": (first + timedelta(days=31)).strftime("%Y-%m"),
-        "places": place_names(db_session, [r["division_code"] for r in report["compounds"]]),
-        "companies": service.company_names(db_session, {r["company_id"] for r in report["companies"]}),
     }
 
 
 @router.get("/console/property/complaints", response_class=HTMLResponse)
-def complaint_list(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def complaint_list(
+    request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
+) -> HTMLResponse:
     view = request.query_params.get("show") or "open"
     return guarded(
-        request, actor, clock, "property_complaints.html", lambda: list_context(db_session, clock, actor, view)
+        request,
+        actor,
+        clock,
+        "property_complaints.html",
+        lambda: list_context(db_session, clock, actor, view, paging),
     )
 
 

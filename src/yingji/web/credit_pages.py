@@ -15,28 +15,27 @@ from yingji.auth.actor import Actor
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Forbidden
 from yingji.deps import CurrentClock, DbSession
-from yingji.property import credit, service, settings
+from yingji.property import credit, reads, service, settings
 from yingji.property.models import CreditMethod
+from yingji.property.schemas import CreditResultRead
 from yingji.property.settings import INPUT_LABELS
 from yingji.web.common import Viewer, guarded
 
 router = APIRouter(include_in_schema=False)
 
 
-def latest_results(db_session: Session, actor: Actor) -> tuple[int | None, list[dict[str, Any]]]:
+def latest_results(db_session: Session, actor: Actor) -> tuple[int | None, list[CreditResultRead]]:
     """The most recent published year in scope and its results (with company names), best score first."""
     for year, rows in results_by_year(db_session, actor).items():
         return year, rows
     return None, []
 
 
-def results_by_year(db_session: Session, actor: Actor) -> dict[int, list[dict[str, Any]]]:
+def results_by_year(db_session: Session, actor: Actor) -> dict[int, list[CreditResultRead]]:
     """Published results in scope, newest year first, each with its company's name."""
-    rows = credit.results(db_session=db_session, actor=actor)
-    names = service.company_names(db_session, {r.company_id for r in rows})
-    out: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        out.setdefault(row.year, []).append({**credit.as_dict(row), "company": names.get(row.company_id, "")})
+    out: dict[int, list[CreditResultRead]] = {}
+    for row in reads.credit_results(db_session, credit.results(db_session=db_session, actor=actor)):
+        out.setdefault(row.year, []).append(row)
     return out
 
 

@@ -20,18 +20,11 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock, local_today, to_local
 from yingji.core.errors import InvalidInput
+from yingji.core.paging import PageParams, Paging, paged, paginate
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
-from yingji.property import complaints, duties, service, settings, targets
-from yingji.property.models import (
-    COMMITTEE_LABELS,
-    MANAGEMENT_LABELS,
-    Committee,
-    Compound,
-    ContractKind,
-    ServiceContract,
-    SurveyItem,
-)
+from yingji.property import complaints, duties, reads, service, settings, targets
+from yingji.property.models import Committee, Compound, Management, ServiceContract, SurveyItem
 from yingji.registry.divisions import place_names
 from yingji.web.common import Viewer, guarded
 from yingji.web.complaint_pages import late, table_context
@@ -39,9 +32,6 @@ from yingji.web.credit_pages import latest_results
 
 router = APIRouter(include_in_schema=False)
 
-FILING_LABELS = {"filed": "已备案", "late_filed": "逾期后备案", "overdue": "逾期未备案", "pending": "待备案"}
-DUTY_LABELS = {"done": "已完成", "pending": "待完成", "overdue": "逾期未完成"}
-CONTRACT_LABELS = {ContractKind.PRELIMINARY: "前期物业服务合同", ContractKind.REGULAR: "物业服务合同"}
 COMPOUND_FIELDS = (
     ("address", "地址"),
     ("buildings", "楼栋数"),
@@ -110,7 +100,7 @@ def overview_context(db_session: Session, clock: Clock, actor: Actor) -> dict[st
             "complaints_late": sum(late(c, now) for c in pending),
             "filings_overdue": len(overdue),
         },
-        "management": [(label, management[key]) for key, label in MANAGEMENT_LABELS.items()],
+        "management": [(m.label, management[m]) for m in Management],
         "overdue_filings": overdue,
         "compound_of": by_id,
         "companies": service.company_names(db_session, {c.company_id for c in overdue}),
@@ -118,17 +108,21 @@ def overview_context(db_session: Session, clock: Clock, actor: Actor) -> dict[st
         "period": period,
         "activities": duties.ACTIVITY_LABELS,
         "duties": by_street(duties.listing(db_session=db_session, actor=actor, today=today, period=period)),
-        "duty_labels": DUTY_LABELS,
+        "duty_labels": reads.DUTY_LABELS,
         "credit_year": year,
         "results": results,
     }
 
 
-def compounds_context(db_session: Session, clock: Clock, actor: Actor, division: str | None) -> dict[str, Any]:
+def compounds_context(
+    db_session: Session, clock: Clock, actor: Actor, division: str | None, paging: PageParams
+) -> dict[str, Any]:
     service.require(actor)
     if division is not None and not DIVISION.fullmatch(division):
         raise InvalidInput(field="division", reason="division：须为行政区划代码（6、9或12位数字）")
-    rows = service.compounds(db_session=db_session, actor=actor, division_code=division)
+    query = service.compounds_query(actor, division)
+    found, total = paginate(db_session, query, paging, order_by=service.COMPOUND_ORDER)
+    rows = paged(reads.compounds(db_session, actor, found), total, paging)
     in_scope = select(Compound.division_code).where(actor.division_filter(Compound.division_code)).distinct()
     codes = set(db_session.scalars(in_scope))
     streets = {c[:9] for c in codes}
@@ -144,12 +138,8 @@ def compounds_context(db_session: Session, clock: Clock, actor: Actor, division:
         "rows": rows,
         "division": division or "",
         "choices": [(code, names[code]) for code in sorted(codes | streets)],
-        "places": names,
-        "companies": service.company_names(db_session, {r.company_id for r in rows}),
-        "filing": {cid: FILING_LABELS[service.filing_state(c, today)] for cid, c in latest.items()},
+        "filing": {cid: reads.FILING_LABELS[service.filing_state(c, today)] for cid, c in latest.items()},
         "open_complaints": Counter(c.compound_id for c in pending),
-        "management_labels": MANAGEMENT_LABELS,
-        "committee_labels": COMMITTEE_LABELS,
         "month": today.strftime("%Y-%m"),
     }
 
@@ -172,19 +162,18 @@ def compound_context(db_session: Session, clock: Clock, actor: Actor, compound_i
     companies = service.company_names(db_session, {place.company_id} | {c.company_id for c in contracts})
     check = service.latest_disclosure(db_session, [place.id]).get(place.id)
     rule = service.disclosure_rule(place.division_code)
-    found = [c for c in complaints.listing(db_session=db_session, actor=actor) if c.compound_id == place.id]
-    table = table_context(db_session, found, clock.now())
+    filters = complaints.ComplaintFilters(compound_id=place.id)
+    found, total = complaints.page(db_session=db_session, actor=actor, filters=filters, params=PageParams(limit=50))
+    table = table_context(reads.complaints_for(db_session, actor, found, clock.now()), clock.now())
     return {
         "place": place,
         "where": place_names(db_session, [place.division_code])[place.division_code],
         "fields": _fields(db_session, place, companies.get(place.company_id or 0)),
-        "contracts": [(c, service.filing_state(c, today)) for c in contracts],
-        "contract_labels": CONTRACT_LABELS,
-        "filing_labels": FILING_LABELS,
+        "contracts": reads.contracts(db_session, contracts, today),
+        "complaints_total": total,
         "companies": companies,
         "check": check,
         "items": {i.key: i.label for i in rule.items} if rule else {},
-        "compound_names": {place.id: place.name},
         "today": today.isoformat(),
         **table,
     }
@@ -196,14 +185,16 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
 
 
 @router.get("/console/property/compounds", response_class=HTMLResponse)
-def compound_list(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def compound_list(
+    request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
+) -> HTMLResponse:
     division = request.query_params.get("division") or None
     return guarded(
         request,
         actor,
         clock,
         "property_compounds.html",
-        lambda: compounds_context(db_session, clock, actor, division),
+        lambda: compounds_context(db_session, clock, actor, division, paging),
     )
 
 

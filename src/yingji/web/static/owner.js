@@ -21,6 +21,17 @@
     return data;
   }
 
+  // Every item of a paged list (the API answers {items, total, limit, offset}).
+  async function all(url) {
+    const items = [];
+    const sep = url.includes("?") ? "&" : "?";
+    for (;;) {
+      const page = await call("GET", url + sep + "limit=500&offset=" + items.length);
+      items.push(...page.items);
+      if (!page.items.length || items.length >= page.total) { return items; }
+    }
+  }
+
   function options(select, items, blank) {
     select.replaceChildren();
     if (blank !== undefined) { select.add(new Option(blank, "")); }
@@ -46,7 +57,7 @@
       const mine = ++asked;
       options(compound, [], division ? "正在载入…" : "请先选择街道");
       if (!division) { return; }
-      const found = await call("GET", API + "/compounds?division=" + encodeURIComponent(division));
+      const found = await all(API + "/compounds?division=" + encodeURIComponent(division));
       if (mine !== asked) { return; }
       const blank = found.length ? "请选择小区" : "该范围内没有登记的小区";
       options(compound, found.map((c) => [String(c.id), c.name]), blank);
@@ -61,7 +72,7 @@
       loadCompounds().catch((err) => { error.textContent = err.message; });
     });
 
-    Promise.all([call("GET", API + "/places"), call("GET", API + "/categories")]).then(([found, categories]) => {
+    Promise.all([all(API + "/places"), all(API + "/categories")]).then(([found, categories]) => {
       places = found;
       const codes = new Set(found.map((p) => p.code));
       const streets = found.filter((p) => p.code.length === 9 || !codes.has(p.parent));
