@@ -11,6 +11,7 @@ from yingji.core import divisions
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.labels import LabelledEnum
 from yingji.core.paging import Filters
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.hazards.models import Channel, Hazard
 from yingji.hazards.schema import AppliesTo, Confidence, CriterionItem
@@ -25,7 +26,7 @@ class HazardFilters(Filters):
     grade: HazardGrade | None = None
     channel: Channel | None = None
     division: str | None = Field(default=None, pattern=CODE_PATTERN, description="行政区划代码（含下级）")
-    organisation_id: int | None = Field(default=None, gt=0, description="企业编号")
+    organisation_id: RowId | None = Field(default=None, description="企业编号")
     overdue: bool = Field(default=False, description="只列整改逾期")
     found_from: date | None = Field(default=None, description="发现日期不早于")
     found_to: date | None = Field(default=None, description="发现日期不晚于")
