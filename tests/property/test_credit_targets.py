@@ -203,7 +203,9 @@ def test_sync_writes_the_ledger_once_per_change(
     assert [(v.year, v.value, v.source) for v in values] == [(2026, round(200 / 3, 2), targets.SOURCE)]
     ledger = {
         t["code"]: t
-        for t in client.get("/api/ledger/targets?programme=dongsheng-property-2024", headers=people["dongsheng"]).json()
+        for t in client.get(
+            "/api/ledger/targets?programme=dongsheng-property-2024&limit=500", headers=people["dongsheng"]
+        ).json()["items"]
     }
     assert ledger["committee_rate.2026"]["latest_value"] == round(200 / 3, 2)
 
