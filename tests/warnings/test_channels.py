@@ -85,12 +85,11 @@ def test_unreachable_webhook_is_a_delivery_error() -> None:
         webhook(item("webhook", "http://127.0.0.1:9/closed"))
 
 
-def test_the_sms_gateway_gets_the_receipt_url(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_sms_gateway_gets_the_receipt_url(server: str) -> None:
     """A gateway's delivery report can confirm receipt: the request names the item and where to confirm."""
-    monkeypatch.setenv("YINGJI_SMS_GATEWAY", f"{server}/sms")
     sent = item("sms", "全网短信")
     sent.payload = sent.payload | {"ack_token": "t0ken"}
-    sms(sent)
+    sms(sent, Settings(sms_gateway=f"{server}/sms"))
     ((_path, body, _key),) = Recorder.received
     assert body["delivery_id"] == 1 and body["receipt_method"] == "POST"
     assert body["receipt_url"].endswith("/api/warnings/deliveries/1/ack?token=t0ken")

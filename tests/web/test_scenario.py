@@ -127,9 +127,10 @@ def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dic
     )
     phone.locator("[name=received_by]").fill("王值班")
     phone.locator("button[type=submit]").click()
-    officer.wait_for_function(
+    wait_until(
+        officer,
         "[...document.querySelectorAll('#clocks tr')].some(r => r.innerText.includes('王值班')"
-        " && r.innerText.includes('接收机关确认'))"
+        " && r.innerText.includes('接收机关确认'))",
     )
     assert officer.evaluate("document.documentElement.scrollWidth <= 1366")
 
