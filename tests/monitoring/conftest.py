@@ -47,8 +47,12 @@ class Site:
         assert response.status_code == 201, response.text
         return response.json()
 
-    def alarms(self, state: str = "open", headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
-        params: dict[str, str | int] = {"state": state, "limit": 500}
+    def alarms(
+        self, state: str = "open", headers: dict[str, str] | None = None, **filters: str | int
+    ) -> list[dict[str, Any]]:
+        """The alarms in the officer's list, one row per alarm (floods not folded) unless ``ungrouped=False``."""
+        params: dict[str, str | int] = {"state": state, "limit": 500, "ungrouped": "true"}
+        params.update(filters)
         response = self.client.get("/api/monitoring/alarms", params=params, headers=headers or self.officer)
         assert response.status_code == 200, response.text
         page = response.json()

@@ -172,9 +172,17 @@ def test_a_silent_point_goes_offline_and_a_reading_clears_it(site: Site) -> None
     assert run(site, keep_alive=None).offline == 1
     [alarm] = site.alarms()
     assert (alarm["condition"], alarm["level_name"]) == ("offline", "无数据")
+    assert alarm["severity"] == "fault" and alarm["severity_label"] == "故障"
     assert run(site, keep_alive=None).offline == 0  # raised once
-    site.send([("CH4-01", site.now_ms() + 1000, 0.3)])
+    site.clock.advance(minutes=10)
+    site.send([("CH4-01", site.now_ms(), 0.3)])
     assert site.alarms("active") == []
+    # heard again: the silence is over, needs nobody's acknowledgement, and its history says how long it lasted
+    assert site.alarms() == []
+    [closed] = site.alarms("closed")
+    events = site.client.get(f"/api/monitoring/alarms/{closed['id']}", headers=site.officer).json()["events"]
+    assert events[-1]["kind"] == "cleared" and events[-1]["text"] == "无数据报警持续 10 分钟后恢复"
+    assert closed["duration_label"] == "10 分钟后恢复" and closed["acknowledged"] is False
 
 
 def test_state_survives_a_restart(site: Site) -> None:

@@ -125,3 +125,34 @@ def wait_until(page: Page, expression: str, timeout: float = 30000) -> None:
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def methane_alarm(server: Server) -> dict[str, object]:
+    """Readings from the gateway of the 东胜区 demo mine: the upper-corner methane rises to 1.6 % (alarm at 1.0 %)."""
+    tokens = server.gateway_tokens()
+    officer = server.token("dongsheng_duty")
+    points = httpx.get(f"{server.url}/api/monitoring/points", headers=officer, timeout=30).json()
+    corner = next(p for p in points if p["code"].endswith("CH4-SYJ"))
+    registry = f"{server.url}/api/registry"
+    unit = httpx.get(f"{registry}/organisations/{corner['enterprise_id']}", headers=officer, timeout=30).json()
+    mine = httpx.get(f"{registry}/mines/{corner['mine_id']}", headers=officer, timeout=30).json()
+    return {
+        "point": corner,
+        "gateway": {"Authorization": f"Bearer {tokens[corner['enterprise_id']]}"},
+        "unit": unit["name"],
+        "mine": mine["name"],
+    }
+
+
+def send_methane(server: Server, alarm: dict[str, object], value: float) -> None:
+    """A few seconds at the normal 0.45 %, then the rise (the point was registered just now: nothing older counts)."""
+    point = alarm["point"]
+    assert isinstance(point, dict)
+    gateway = alarm["gateway"]
+    assert isinstance(gateway, dict)
+    now_ms = int(time.time() * 1000)
+    rows = [(now_ms - seconds * 1000, 0.45) for seconds in (3, 2, 1)] + [(now_ms, value)]
+    body = {"readings": [{"point": point["code"], "time": at, "value": v} for at, v in rows]}
+    answer = httpx.post(f"{server.url}/api/monitoring/readings", json=body, headers=gateway, timeout=30)
+    assert answer.status_code == 200, answer.text

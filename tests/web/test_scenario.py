@@ -7,49 +7,15 @@ Screenshots of each step land in test-artifacts/scenario-*.png."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import httpx
-import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.web.conftest import Server, login, shot, wait_until
+from tests.web.conftest import Server, login, send_methane, shot, wait_until
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 LIVE_WAIT_MS = 30_000  # the console pushes every 5 s
-
-
-@pytest.fixture(scope="module")
-def methane_alarm(server: Server) -> dict[str, object]:
-    """Readings from the gateway of the 东胜区 demo mine: the upper-corner methane rises to 1.6 % (alarm at 1.0 %)."""
-    tokens = server.gateway_tokens()
-    officer = server.token("dongsheng_duty")
-    points = httpx.get(f"{server.url}/api/monitoring/points", headers=officer, timeout=30).json()
-    corner = next(p for p in points if p["code"].endswith("CH4-SYJ"))
-    registry = f"{server.url}/api/registry"
-    unit = httpx.get(f"{registry}/organisations/{corner['enterprise_id']}", headers=officer, timeout=30).json()
-    mine = httpx.get(f"{registry}/mines/{corner['mine_id']}", headers=officer, timeout=30).json()
-    return {
-        "point": corner,
-        "gateway": {"Authorization": f"Bearer {tokens[corner['enterprise_id']]}"},
-        "unit": unit["name"],
-        "mine": mine["name"],
-    }
-
-
-def _send(server: Server, alarm: dict[str, object], value: float) -> None:
-    """A few seconds at the normal 0.45 %, then the rise (the point was registered just now: nothing older counts)."""
-    point = alarm["point"]
-    assert isinstance(point, dict)
-    gateway = alarm["gateway"]
-    assert isinstance(gateway, dict)
-    now_ms = int(time.time() * 1000)
-    rows = [(now_ms - seconds * 1000, 0.45) for seconds in (3, 2, 1)] + [(now_ms, value)]
-    body = {"readings": [{"point": point["code"], "time": at, "value": v} for at, v in rows]}
-    answer = httpx.post(f"{server.url}/api/monitoring/readings", json=body, headers=gateway, timeout=30)
-    assert answer.status_code == 200, answer.text
 
 
 def _fill_missing_fields(page: Page) -> None:
@@ -60,7 +26,7 @@ def _fill_missing_fields(page: Page) -> None:
 def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dict[str, object]) -> None:
     officer = login(browser, server, "dongsheng_duty", start="/console/alarms")
     wait_until(officer, "document.documentElement.dataset.liveAt", timeout=LIVE_WAIT_MS)  # first update in
-    _send(server, methane_alarm, 1.6)
+    send_methane(server, methane_alarm, 1.6)
     officer.wait_for_selector("#alarm-list tr[data-alarm]", timeout=LIVE_WAIT_MS)  # arrives without a reload
     row = officer.locator("#alarm-list tr[data-alarm]").first
     assert "上隅角" in row.inner_text()

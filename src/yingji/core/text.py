@@ -4,6 +4,7 @@ only mean something to a terminal are refused at input and removed at export, fo
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 # C0 controls other than tab, line feed and carriage return; DEL; lone surrogates; the two non-characters.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -31,3 +32,12 @@ def controls(value: object, where: tuple[str | int, ...] = ()) -> list[tuple[tup
 def clean(text: str) -> str:
     """``text`` without refused characters (for export of rows stored before they were refused)."""
     return CONTROL.sub("", text)
+
+
+def span_words(span: timedelta) -> str:
+    """“3 小时 5 分钟”: how long something lasted, as a person says it (at least 1 分钟)."""
+    minutes = max(1, round(span.total_seconds() / 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} 天" if days else "", f"{hours} 小时" if hours else "", f"{minutes} 分钟" if minutes else ""]
+    return " ".join(part for part in parts if part)

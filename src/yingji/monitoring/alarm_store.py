@@ -16,7 +16,8 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, AlarmGroup
+from yingji.core.text import span_words
+from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, AlarmGroup, Severity
 from yingji.monitoring.policy import policy
 
 ENGINE_ACTOR = "engine"
@@ -38,6 +39,7 @@ class AlarmChange:
     site_key: str
     enterprise_id: int
     division_code: str
+    severity: int = Severity.ALARM.rank  # Severity.rank of ``after``
 
     @property
     def key(self) -> str:
@@ -90,6 +92,7 @@ class NewAlarm:
     level: int
     peak_level: int
     level_name: str
+    severity: int
     value: float | None
     raised_at: datetime
     active_since: datetime
@@ -112,6 +115,7 @@ class NewAlarm:
             level=change.after,
             peak_level=change.after,
             level_name=change.level_name,
+            severity=change.severity,
             value=change.value,
             raised_at=change.at,
             active_since=change.at,
@@ -128,6 +132,7 @@ EVENTS = cast(Table, AlarmEvent.__table__)
 
 def _set_level(alarm: Alarm | NewAlarm, change: AlarmChange) -> None:
     alarm.level, alarm.level_name, alarm.value = change.after, change.level_name, change.value
+    alarm.severity = change.severity
     alarm.peak_level = max(alarm.peak_level, change.after)
 
 
@@ -144,7 +149,7 @@ def apply_changes(db_session: Session, changes: Sequence[AlarmChange]) -> list[i
         return []
     open_by_key: dict[str, Alarm | NewAlarm] = dict(_open_alarms(db_session, {change.key for change in changes}))
     created: list[NewAlarm] = []
-    history: list[tuple[Alarm | NewAlarm, AlarmChange, str]] = []
+    history: list[tuple[Alarm | NewAlarm, AlarmChange, str, dict[str, Any]]] = []
     for change in changes:
         alarm = open_by_key.get(change.key)
         if change.before == 0 and change.after > 0:
@@ -158,23 +163,30 @@ def apply_changes(db_session: Session, changes: Sequence[AlarmChange]) -> list[i
         elif alarm is None:
             continue  # a clear for an alarm closed meanwhile (acknowledged and closed by a person)
         elif change.after == 0:
+            silent = alarm.condition is AlarmCondition.OFFLINE
+            extra = {"text": f"无数据报警持续 {span_words(change.at - alarm.active_since)}后恢复"} if silent else {}
             alarm.active, alarm.level, alarm.cleared_at, alarm.value = False, 0, change.at, change.value
-            if isinstance(alarm, Alarm) and alarm.acked_at is not None:
+            alarm.severity = Severity.CLEARED.rank
+            # a sensor heard again needs nobody's acknowledgement: its silence is over and recorded
+            if isinstance(alarm, Alarm) and (alarm.acked_at is not None or silent):
                 close(alarm, change.at)
                 del open_by_key[change.key]
             kind = "cleared"
+            history.append((alarm, change, kind, extra))
+            continue
         else:
             _set_level(alarm, change)
             kind = "level"
-        history.append((alarm, change, kind))
+        history.append((alarm, change, kind, {}))
     fresh = _insert(db_session, created)
     db_session.flush()
     events = [
-        event_row(alarm.id, change.at, kind, level=change.after, value=change.value) for alarm, change, kind in history
+        event_row(alarm.id, change.at, kind, level=change.after, value=change.value, **extra)
+        for alarm, change, kind, extra in history
     ]
     db_session.execute(insert(AlarmEvent), events)
     _group_floods(db_session, fresh)
-    return sorted({alarm.id for alarm, _, _ in history})
+    return sorted({alarm.id for alarm, _, _, _ in history})
 
 
 def _insert(db_session: Session, created: list[NewAlarm]) -> list[NewAlarm]:
@@ -207,6 +219,7 @@ def _insert(db_session: Session, created: list[NewAlarm]) -> list[NewAlarm]:
             winner.active, winner.cleared_at, winner.active_since = alarm.active, alarm.cleared_at, alarm.active_since
             winner.raise_count += 1
             winner.level, winner.level_name, winner.value = alarm.level, alarm.level_name, alarm.value
+            winner.severity = alarm.severity
             winner.peak_level = max(winner.peak_level, alarm.peak_level)
             db_session.flush()
             alarm.id = winner.id  # its history joins the winner's
@@ -285,6 +298,7 @@ def withdraw_alarms(db_session: Session, point_id: int, at: datetime, reason: st
     for alarm in withdrawn:
         if alarm.active:
             alarm.active, alarm.level, alarm.cleared_at = False, 0, at
+            alarm.severity = Severity.CLEARED.rank
         close(alarm, at)
         add_event(db_session, alarm, at, "withdrawn", ENGINE_ACTOR, text=reason)
     db_session.flush()

@@ -6,6 +6,7 @@ re-level, clear, flood groups) is ``alarm_store``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -21,10 +22,10 @@ from yingji.core.paging import PageParams, paginate
 from yingji.db import outbox
 from yingji.monitoring import access
 from yingji.monitoring.alarm_store import ENGINE_ACTOR, add_event, close
-from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, MonitorPoint, SiteKind
+from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, MonitorPoint, Severity, SiteKind
 from yingji.monitoring.points import point_rules
 from yingji.monitoring.policy import policy
-from yingji.monitoring.schemas import ALARM_STATES
+from yingji.monitoring.schemas import ALARM_STATES, AlarmFilters
 from yingji.monitoring.tailings import colour_of
 from yingji.plans import loader
 from yingji.plans.schema import Sector
@@ -56,8 +57,11 @@ def _for_update(db_session: Session, actor: Actor, alarm_id: int) -> Alarm:
 STATES = ALARM_STATES
 
 
-def _query(actor: Actor, clock: Clock, state: str, site_key: str | None) -> Select[Any]:
-    if state not in STATES:
+TRIAGE_ORDER = (Alarm.severity.desc(), Alarm.active_since.desc(), Alarm.id.desc())
+
+
+def _query(actor: Actor, clock: Clock, filters: AlarmFilters) -> Select[Any]:
+    if filters.state not in STATES:
         raise InvalidInput(field="state", reason=f"state 只能是 {'、'.join(STATES)}")
     query = select(Alarm).where(access.scope(actor))
     now = clock.now()
@@ -69,11 +73,32 @@ def _query(actor: Actor, clock: Clock, state: str, site_key: str | None) -> Sele
         "shelved": Alarm.open_key.is_not(None) & shelved,
         "closed": Alarm.open_key.is_(None),
     }
-    if state in conditions:
-        query = query.where(conditions[state])
-    if site_key is not None:
-        query = query.where(Alarm.site_key == site_key)
+    if filters.state in conditions:
+        query = query.where(conditions[filters.state])
+    if filters.site is not None:
+        query = query.where(Alarm.site_key == filters.site)
+    if filters.enterprise is not None:
+        query = query.where(Alarm.enterprise_id == filters.enterprise)
+    if filters.kind is not None:
+        query = query.where(Alarm.point_id.in_(select(MonitorPoint.id).where(MonitorPoint.kind == filters.kind)))
+    if filters.severity is not None:
+        query = query.where(Alarm.severity == filters.severity.rank)
+    if filters.group is not None:
+        query = query.where(Alarm.group_id == filters.group)
     return query
+
+
+def _one_row_per_flood(query: Select[Any]) -> Select[Any]:
+    """Keep alarms outside floods and, of each flood group, its most urgent member: a flood reads as one row."""
+    ranked = (
+        query.with_only_columns(
+            Alarm.id, func.row_number().over(partition_by=Alarm.group_id, order_by=TRIAGE_ORDER).label("rank")
+        )
+        .where(Alarm.group_id.is_not(None))
+        .subquery()
+    )
+    heads = select(ranked.c.id).where(ranked.c.rank == 1)
+    return query.where(Alarm.group_id.is_(None) | Alarm.id.in_(heads))
 
 
 def list_(
@@ -82,31 +107,62 @@ def list_(
     actor: Actor,
     clock: Clock,
     params: PageParams,
-    state: str = "open",
-    site_key: str | None = None,
+    filters: AlarmFilters | None = None,
 ) -> tuple[list[Alarm], int]:
-    """One page of the alarms in scope, newest first, with the total; ``open`` hides shelved ones."""
-    query = _query(actor, clock, state, site_key)
-    return paginate(db_session, query, params, order_by=[Alarm.raised_at.desc(), Alarm.id.desc()])
+    """One page of the alarms in scope, most urgent first (紧急 before 报警 before 故障, then the latest rise), with the
+    total; ``open`` hides shelved ones; a flood group is one row unless asked for one by one."""
+    filters = filters or AlarmFilters()
+    query = _query(actor, clock, filters)
+    if filters.collapses_floods:
+        query = _one_row_per_flood(query)
+    return paginate(db_session, query, params, order_by=TRIAGE_ORDER)
+
+
+def flood_sizes(
+    *, db_session: Session, actor: Actor, clock: Clock, filters: AlarmFilters, group_ids: set[int]
+) -> dict[int, int]:
+    """How many alarms of each flood group the filters let through: the count shown on the group's one row."""
+    if not group_ids:
+        return {}
+    query = _query(actor, clock, filters).where(Alarm.group_id.in_(group_ids))
+    rows = db_session.execute(query.with_only_columns(Alarm.group_id, func.count()).group_by(Alarm.group_id))
+    return {group_id: n for group_id, n in rows if group_id is not None}
 
 
 def count(*, db_session: Session, actor: Actor, clock: Clock, state: str = "open") -> int:
-    query = _query(actor, clock, state, None)
+    query = _query(actor, clock, AlarmFilters(state=state))
     return db_session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def stamp(*, db_session: Session, actor: Actor, clock: Clock) -> str:
     """Changes whenever the open alarms in scope change (one more, one closed, a level moved): live pages redraw."""
-    query = _query(actor, clock, "open", None).with_only_columns(
-        func.count(), func.max(Alarm.id), func.sum(Alarm.level), func.max(Alarm.active_since)
+    query = _query(actor, clock, AlarmFilters()).with_only_columns(
+        func.count(),
+        func.max(Alarm.id),
+        func.sum(Alarm.level),
+        func.max(Alarm.active_since),
+        func.count(Alarm.acked_at),
     )
     return ":".join(str(v) for v in db_session.execute(query).one())
+
+
+def critical_unacked(*, db_session: Session, actor: Actor, clock: Clock, limit: int = 5) -> list[Alarm]:
+    """The newest open, unacknowledged 紧急 alarms in scope: what the console announces (title, sound, notification)."""
+    query = _query(actor, clock, AlarmFilters(state="unacked", severity=Severity.CRITICAL))
+    return list(db_session.scalars(query.order_by(Alarm.active_since.desc(), Alarm.id.desc()).limit(limit)))
+
+
+def open_enterprises(*, db_session: Session, actor: Actor, clock: Clock) -> list[tuple[int, str]]:
+    """The enterprises with open alarms in scope, by name: the triage list's enterprise filter."""
+    ids = _query(actor, clock, AlarmFilters()).with_only_columns(Alarm.enterprise_id).distinct()
+    query = select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)).order_by(Organisation.name)
+    return [(org_id, name) for org_id, name in db_session.execute(query)]
 
 
 def open_by_site(*, db_session: Session, actor: Actor, clock: Clock) -> dict[str, int]:
     """Open alarms per site (mine:7 → 3), for the map: one grouped query, no cap."""
     rows = db_session.execute(
-        _query(actor, clock, "open", None).with_only_columns(Alarm.site_key, func.count()).group_by(Alarm.site_key)
+        _query(actor, clock, AlarmFilters()).with_only_columns(Alarm.site_key, func.count()).group_by(Alarm.site_key)
     ).all()
     return {site: n for site, n in rows}
 
@@ -127,6 +183,14 @@ def _audit(db_session: Session, clock: Clock, actor: Actor, action: str, alarm: 
     )
 
 
+def _ack(db_session: Session, alarm: Alarm, clock: Clock, actor: Actor, comment: str | None) -> None:
+    now = clock.now()
+    alarm.acked_at, alarm.acked_by = now, actor.username
+    add_event(db_session, alarm, now, "acked", actor=actor.username, text=comment)
+    if not alarm.active:
+        close(alarm, now)
+
+
 def acknowledge(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: int, comment: str | None) -> Alarm:
     """确认: the operator has seen it. A cleared alarm closes on acknowledgement; an active one stays active."""
     alarm = _for_update(db_session, actor, alarm_id)
@@ -134,14 +198,63 @@ def acknowledge(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: in
         raise Conflict(reason="报警已关闭")
     if alarm.acked_at is not None:
         raise Conflict(reason=f"报警已由 {alarm.acked_by} 确认")
-    now = clock.now()
-    alarm.acked_at, alarm.acked_by = now, actor.username
-    add_event(db_session, alarm, now, "acked", actor=actor.username, text=comment)
-    if not alarm.active:
-        close(alarm, now)
+    _ack(db_session, alarm, clock, actor, comment)
     _audit(db_session, clock, actor, "ack", alarm, {"comment": comment, "closed": not alarm.active})
     db_session.flush()
     return alarm
+
+
+MAX_BULK_ACK = 500
+
+
+def acknowledge_many(
+    *,
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    alarm_ids: Sequence[int] = (),
+    site_key: str | None = None,
+    group_id: int | None = None,
+    comment: str | None,
+) -> tuple[list[Alarm], int]:
+    """确认 several at once — the ones in view, a site's or a flood group's open alarms — with one comment. Alarms
+    already acknowledged are left as they are (counted); an id outside the caller's scope refuses the whole request."""
+    actor.require(Permission.ALARMS_HANDLE)
+    wanted = set(alarm_ids)
+    if site_key is not None or group_id is not None:
+        query = select(Alarm.id).where(access.scope(actor), Alarm.open_key.is_not(None), Alarm.acked_at.is_(None))
+        if site_key is not None:
+            query = query.where(Alarm.site_key == site_key)
+        if group_id is not None:
+            query = query.where(Alarm.group_id == group_id)
+        wanted |= set(db_session.scalars(query.limit(MAX_BULK_ACK + 1)))
+    if not wanted:
+        raise InvalidInput(field="alarm_ids", reason="没有要确认的报警", subcode="alarm.ack.none")
+    if len(wanted) > MAX_BULK_ACK:
+        raise InvalidInput(
+            field="alarm_ids", reason=f"一次最多确认 {MAX_BULK_ACK} 条报警", subcode="alarm.ack.too_many"
+        )
+    acked: list[Alarm] = []
+    skipped = 0
+    for alarm_id in sorted(wanted):  # one lock order for every request: two bulk acknowledgements never deadlock
+        alarm = _for_update(db_session, actor, alarm_id)
+        if alarm.open_key is None or alarm.acked_at is not None:
+            skipped += 1
+            continue
+        _ack(db_session, alarm, clock, actor, comment)
+        acked.append(alarm)
+    if acked:
+        audit.record(
+            db_session=db_session,
+            clock=clock,
+            actor=actor.username,
+            action="alarms.ack_many",
+            target_kind="alarm",
+            target_key=site_key or (f"group:{group_id}" if group_id else f"{len(acked)} 条"),
+            detail={"ids": [a.id for a in acked], "comment": comment, "site": site_key, "group": group_id},
+        )
+    db_session.flush()
+    return acked, skipped
 
 
 def comment(*, db_session: Session, clock: Clock, actor: Actor, alarm_id: int, text: str) -> Alarm:

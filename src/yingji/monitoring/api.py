@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, Field
 from yingji.auth.roles import Permission
 from yingji.core.errors import InvalidInput
 from yingji.core.http import read_bounded
-from yingji.core.paging import Page, Paging, paged
+from yingji.core.paging import Page, Paging
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
@@ -20,7 +20,7 @@ from yingji.deps import CurrentActor, CurrentClock, DbSession, require
 from yingji.monitoring import alarms, ingest, items, points, readings, reads
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.schema import SensorKind, find_rules, rule_by_id
-from yingji.monitoring.schemas import AlarmDetail, AlarmFilters, AlarmRead, WarningProposed
+from yingji.monitoring.schemas import AcknowledgedMany, AlarmDetail, AlarmFilters, AlarmRead, WarningProposed
 
 router = APIRouter(prefix="/api/monitoring", tags=["监测预警"], dependencies=[Depends(require(Permission.PLANS_READ))])
 MAX_BODY = 16 * 1024 * 1024
@@ -133,11 +133,9 @@ def list_alarms(
     paging: Paging,
     filters: Annotated[AlarmFilters, Query()],
 ) -> Page[AlarmRead]:
-    """报警列表（新的在前，分页）：open（未关闭且未搁置）、active、unacked、shelved、closed、all；可按场所筛选。"""
-    found, total = alarms.list_(
-        db_session=db_session, actor=actor, clock=clock, params=paging, state=filters.state, site_key=filters.site
-    )
-    return paged(reads.read_all(db_session, actor, found, clock.now()), total, paging)
+    """报警列表（分页，最紧急的在前：紧急、报警、故障、已恢复，同级按最近一次报警时间）：open（未关闭且未搁置）、
+    active、unacked、shelved、closed、all；可按场所、企业、测点类型、紧急程度筛选；报警泛滥组默认合并为一行。"""
+    return reads.page(db_session, actor, clock, filters, paging)
 
 
 @router.get("/alarms/{alarm_id}", response_model=AlarmDetail)
@@ -148,6 +146,13 @@ def get_alarm(alarm_id: RowId, db_session: DbSession, actor: CurrentActor, clock
 
 
 class AckIn(YingjiModel):
+    comment: str | None = Field(default=None, max_length=500)
+
+
+class AckManyIn(YingjiModel):
+    alarm_ids: list[RowId] = Field(default_factory=list, max_length=alarms.MAX_BULK_ACK, description="要确认的报警")
+    site: str | None = Field(default=None, max_length=30, description="确认该场所全部未确认的报警，如 mine:7")
+    group: RowId | None = Field(default=None, description="确认该报警泛滥组全部未确认的报警")
     comment: str | None = Field(default=None, max_length=500)
 
 
@@ -175,6 +180,22 @@ def ack_alarm(
             db_session=db_session, clock=clock, actor=actor, alarm_id=alarm_id, comment=body.comment
         )
         return reads.read(db_session, actor, alarm, clock.now())
+
+
+@router.post("/alarms/ack", response_model=AcknowledgedMany)
+def ack_many(body: AckManyIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> AcknowledgedMany:
+    """批量确认：所列报警、某场所或某泛滥组全部未确认的报警（一次至多 500 条），附同一处置说明。"""
+    with transaction(db_session):
+        acked, skipped = alarms.acknowledge_many(
+            db_session=db_session,
+            clock=clock,
+            actor=actor,
+            alarm_ids=body.alarm_ids,
+            site_key=body.site,
+            group_id=body.group,
+            comment=body.comment,
+        )
+        return AcknowledgedMany(acknowledged=[a.id for a in acked], already_handled=skipped)
 
 
 @router.post("/alarms/{alarm_id}/comments", response_model=AlarmRead)

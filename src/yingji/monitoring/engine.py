@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from yingji.core.clock import from_ms, to_ms
 from yingji.core.errors import InvalidInput
 from yingji.monitoring.alarm_store import AlarmChange
-from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, ReadingMinute, SiteKind
+from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, ReadingMinute, Severity, SiteKind
 from yingji.monitoring.ownership import EngineOwnership
 from yingji.monitoring.points import PointRule, mine_point_rules, pond_point_rule
 from yingji.monitoring.schema import SensorKind, sensor_ranges
@@ -176,7 +176,9 @@ class MonitoringEngine:
             if kind in POINT_LEVEL and channel != slot.first:
                 continue
             rule = layout.channel_rules[channel]
-            name = rule.level_names[(after or before) - 1] if kind is AlarmCondition.LEVEL else FLAG_NAMES[kind]
+            is_level = kind is AlarmCondition.LEVEL
+            name = rule.level_names[(after or before) - 1] if is_level else FLAG_NAMES[kind]
+            severity = rule.severity(after) if is_level else (Severity.FAULT if after else Severity.CLEARED)
             out.append(
                 AlarmChange(
                     point_id=slot.point_id,
@@ -187,6 +189,7 @@ class MonitoringEngine:
                     value=value if np.isfinite(value) else None,
                     at=from_ms(time_ms),
                     level_name=name,
+                    severity=severity.rank,
                     site_key=slot.site_key,
                     enterprise_id=slot.enterprise_id,
                     division_code=slot.division_code,

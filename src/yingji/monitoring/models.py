@@ -68,6 +68,23 @@ class AlarmCondition(LabelledEnum):
     RATE = "rate", "上升速率超限"
 
 
+class Severity(LabelledEnum):
+    """How urgent an open alarm is, for the duty officer's triage: the engine sets it with each level change."""
+
+    CLEARED = "cleared", "已恢复"
+    FAULT = "fault", "故障"  # a sensor that falls silent, sticks or rises fast: look at it, nothing measured is over
+    ALARM = "alarm", "报警"
+    CRITICAL = "critical", "紧急"  # the rule's power-cut level, a tailings pond's red colour
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+    @classmethod
+    def of_rank(cls, rank: int) -> Severity:
+        return list(cls)[rank]
+
+
 class Alarm(Base):
     """One alarm per (point, rule, condition) while it is *open*: active, or cleared but not yet acknowledged.
 
@@ -89,6 +106,7 @@ class Alarm(Base):
     level: Mapped[int]  # current engine level (0 once cleared); 1 for flag conditions
     peak_level: Mapped[int]
     level_name: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # Severity.rank, triage order
     value: Mapped[float | None]
     active: Mapped[bool] = mapped_column(index=True)
     raised_at: Mapped[datetime]

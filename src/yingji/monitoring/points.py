@@ -21,7 +21,7 @@ from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, InvalidInput, NotFound
 from yingji.core.schemas import YingjiModel
 from yingji.monitoring.alarm_store import withdraw_alarms
-from yingji.monitoring.models import MonitorPoint, SiteKind
+from yingji.monitoring.models import MonitorPoint, Severity, SiteKind
 from yingji.monitoring.schema import SensorKind, rules_for
 from yingji.monitoring.tailings import POND_ITEMS, pond_rule
 from yingji.registry.enums import MineKind
@@ -70,6 +70,13 @@ class PointRule:
     spec: LevelSpec
     level_names: tuple[str, ...]
     aggregation: tuple[int, ...] = ()  # pond: 0–4 colour scale of each engine level (for item aggregation)
+    critical_from: int | None = None  # the first level that is 紧急: the power-cut level, a pond's red colour
+
+    def severity(self, level: int) -> Severity:
+        """The triage rank of one of this rule's levels (0: cleared)."""
+        if level <= 0:
+            return Severity.CLEARED
+        return Severity.CRITICAL if self.critical_from is not None and level >= self.critical_from else Severity.ALARM
 
 
 def _design(raw: dict[str, float] | None) -> dict[WarningLevel, float]:
@@ -92,11 +99,14 @@ def point_rules(point: PointIn | MonitorPoint) -> list[PointRule]:
 
 def pond_point_rule(kind: SensorKind, design: dict[str, float] | None, clear_margin: float) -> PointRule:
     built = pond_rule(kind, _design(design), clear_margin)
+    aggregation = tuple(built.aggregation_level(n) for n in range(1, len(built.colours) + 1))
+    red = next((n for n, colour in enumerate(built.colours, start=1) if colour is WarningLevel.RED), None)
     return PointRule(
         rule_id=f"pond-{kind.value.lower()}",
         spec=built.spec,
         level_names=tuple(f"{colour.label}预警" for colour in built.colours),
-        aggregation=tuple(built.aggregation_level(n) for n in range(1, len(built.colours) + 1)),
+        aggregation=aggregation,
+        critical_from=red,
     )
 
 
@@ -106,7 +116,12 @@ def mine_point_rules(kind: SensorKind, location_class: str | None) -> tuple[Poin
     if location_class is None:
         raise InvalidInput(field="location_class", reason="矿山测点必须填写地点类别（如 采煤工作面上隅角）")
     return tuple(
-        PointRule(rule_id=rule.id, spec=rule.spec(), level_names=tuple(level.name for level in rule.levels))
+        PointRule(
+            rule_id=rule.id,
+            spec=rule.spec(),
+            level_names=tuple(level.name for level in rule.levels),
+            critical_from=rule.power_cut_level(),
+        )
         for rule in rules_for(kind, location_class)
     )
 

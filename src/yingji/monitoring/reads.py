@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
+from yingji.core.clock import Clock
+from yingji.core.errors import InvalidInput
+from yingji.core.paging import Page, PageParams, paged
+from yingji.core.text import span_words
 from yingji.monitoring import access, alarms
-from yingji.monitoring.models import Alarm, MonitorPoint
-from yingji.monitoring.schemas import AlarmDetail, AlarmEventRead, AlarmRead
+from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, Severity
+from yingji.monitoring.points import point_rules
+from yingji.monitoring.schemas import AlarmAnnouncement, AlarmDetail, AlarmEventRead, AlarmFilters, AlarmRead
 from yingji.registry import divisions
 from yingji.registry.models import Mine, Organisation, TailingsPond
 
@@ -25,7 +30,34 @@ def _names(
     return {row_id: name for row_id, name in rows}
 
 
-def read_all(db_session: Session, actor: Actor, found: Sequence[Alarm], now: datetime) -> list[AlarmRead]:
+def _peak_name(point: MonitorPoint, alarm: Alarm) -> str:
+    """The name of the worst level this alarm reached (断电, 红色预警 …): the rule's, or the flag's own."""
+    if alarm.peak_level <= 0 or alarm.condition is not AlarmCondition.LEVEL:
+        return alarm.level_name
+    try:
+        rule = next((r for r in point_rules(point) if r.rule_id == alarm.rule_id), None)
+    except InvalidInput:  # the point's rules changed since: its own level name is all there is
+        rule = None
+    if rule is None or alarm.peak_level > len(rule.level_names):
+        return alarm.level_name
+    return rule.level_names[alarm.peak_level - 1]
+
+
+def _lasting(alarm: Alarm, now: datetime) -> str:
+    if alarm.active:
+        return f"持续 {span_words(now - alarm.active_since)}"
+    if alarm.cleared_at is not None:
+        return f"{span_words(alarm.cleared_at - alarm.active_since)}后恢复"
+    return "已恢复"
+
+
+def read_all(
+    db_session: Session,
+    actor: Actor,
+    found: Sequence[Alarm],
+    now: datetime,
+    flood_sizes: Mapping[int, int] | None = None,
+) -> list[AlarmRead]:
     points = {
         p.id: p
         for p in db_session.scalars(select(MonitorPoint).where(MonitorPoint.id.in_({a.point_id for a in found})))
@@ -64,8 +96,13 @@ def read_all(db_session: Session, actor: Actor, found: Sequence[Alarm], now: dat
                 level=a.level,
                 peak_level=a.peak_level,
                 level_name=a.level_name,
+                peak_level_name=_peak_name(point, a),
+                severity=Severity.of_rank(a.severity),
+                severity_label=Severity.of_rank(a.severity).label,
                 value=a.value,
                 active=a.active,
+                active_since=a.active_since,
+                duration_label=_lasting(a, now),
                 acknowledged=a.acked_at is not None,
                 open=a.open_key is not None,
                 shelved_until=a.shelved_until if access.is_shelved(a, now) else None,
@@ -75,6 +112,7 @@ def read_all(db_session: Session, actor: Actor, found: Sequence[Alarm], now: dat
                 acked_by=a.acked_by,
                 closed_at=a.closed_at,
                 group_id=a.group_id,
+                group_size=(flood_sizes or {}).get(a.group_id) if a.group_id is not None else None,
                 escalation_step=a.escalation_step,
                 raise_count=a.raise_count,
                 warning_id=a.warning_id,
@@ -82,6 +120,29 @@ def read_all(db_session: Session, actor: Actor, found: Sequence[Alarm], now: dat
             )
         )
     return rows
+
+
+def page(db_session: Session, actor: Actor, clock: Clock, filters: AlarmFilters, paging: PageParams) -> Page[AlarmRead]:
+    """The triage list: one page, most urgent first, each flood group one row with its size."""
+    found, total = alarms.list_(db_session=db_session, actor=actor, clock=clock, params=paging, filters=filters)
+    sizes = {}
+    if filters.collapses_floods:
+        groups = {a.group_id for a in found if a.group_id is not None}
+        sizes = alarms.flood_sizes(db_session=db_session, actor=actor, clock=clock, filters=filters, group_ids=groups)
+    return paged(read_all(db_session, actor, found, clock.now(), sizes), total, paging)
+
+
+def announcements(db_session: Session, actor: Actor, clock: Clock) -> list[AlarmAnnouncement]:
+    """New 紧急 alarms in a sentence each, for the console to announce until someone acknowledges them."""
+    found = alarms.critical_unacked(db_session=db_session, actor=actor, clock=clock)
+    return [
+        AlarmAnnouncement(
+            id=a.id,
+            text=f"{a.enterprise_name} {a.site_name} {a.point_name}：{a.level_name}"
+            + (f" {a.value}{a.unit}" if a.value is not None else ""),
+        )
+        for a in read_all(db_session, actor, found, clock.now())
+    ]
 
 
 def read(db_session: Session, actor: Actor, alarm: Alarm, now: datetime) -> AlarmRead:

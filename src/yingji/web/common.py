@@ -111,6 +111,7 @@ def page(
         section=section,
         actor=actor,
         role_label=ROLE_LABELS[actor.role],
+        division_name=getattr(request.state, "division_name", None),
         big=request.query_params.get("screen") == "big",
         now=to_local(clock.now()).strftime("%Y-%m-%d %H:%M"),
         **context,
@@ -160,6 +161,10 @@ def viewer(request: Request, db_session: DbSession, clock: CurrentClock) -> Acto
     if actor is None:
         query = request.url.query
         raise LoginRequired(request.url.path + (f"?{query}" if query else ""))
+    if actor.division_code is not None:  # the header names the jurisdiction in words
+        request.state.division_name = db_session.scalar(
+            select(Division.name).where(Division.code == actor.division_code)
+        )
     return actor
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 import zlib
 from collections.abc import AsyncIterator, Iterable
 from typing import Annotated, Any
@@ -38,6 +39,9 @@ from yingji.ledger import service as ledger
 from yingji.ledger.schemas import TaskFilters, TaskStatus
 from yingji.monitoring import alarms
 from yingji.monitoring import reads as alarm_reads
+from yingji.monitoring.models import Severity
+from yingji.monitoring.schema import SensorKind
+from yingji.monitoring.schemas import ALARM_STATE_LABELS, AlarmFilters
 from yingji.plan_registry import reads as plan_reads
 from yingji.plan_registry import service as plan_registry
 from yingji.plan_registry.schemas import PlanRecordFilters
@@ -56,7 +60,8 @@ from yingji.web.common import LoginRequired, Viewer, actor_or_none, page, public
 from yingji.web.warning_pages import COLOURS
 
 router = APIRouter(include_in_schema=False)
-LIVE_INTERVAL_S = 5.0
+LIVE_INTERVAL_S = 5.0  # the whole summary at least this often
+LIVE_TICK_S = 1.0  # the alarms' stamp this often: a new alarm reaches an open page within about a second
 # A path on this site: one leading slash, no second slash or backslash after it, no control characters or spaces
 # (browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become "//evil.example").
 SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\\]*")
@@ -93,6 +98,7 @@ def summary(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
         "plans_overdue": plan_registry.overdue_count(db_session=db_session, clock=clock, actor=actor),
         # lists redraw when what they show changes, not only their counts
         "alarms_stamp": alarms.stamp(db_session=db_session, actor=actor, clock=clock),
+        "critical_alarms": [a.model_dump() for a in alarm_reads.announcements(db_session, actor, clock)],
         "warnings_stamp": _stamp(f"{w.id}:{w.status.value}:{w.level}" for w in visible),
         "as_of": to_local(clock.now()).strftime("%H:%M:%S"),
     }
@@ -114,9 +120,7 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
     if not actor.has(Permission.PLANS_READ) and actor.has(Permission.PROPERTY_SUPERVISE):
         return RedirectResponse("/console/property", status_code=303)  # street and community accounts
     recent, _ = incidents.list_(db_session=db_session, actor=actor, params=PageParams(limit=10))
-    unacked, _ = alarms.list_(
-        db_session=db_session, actor=actor, clock=clock, state="unacked", params=PageParams(limit=10)
-    )
+    unacked = alarm_reads.page(db_session, actor, clock, AlarmFilters(state="unacked"), PageParams(limit=10))
     overdue, _ = hazards.list_(
         db_session=db_session,
         clock=clock,
@@ -136,7 +140,7 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
         "overview.html",
         counts=summary(db_session, clock, actor),
         incidents=incident_reads.summaries(db_session, clock, recent),
-        alarms=alarm_reads.read_all(db_session, actor, unacked, clock.now()),
+        alarms=unacked,
         hazards=hazard_reads.read_all(db_session, actor, overdue, local_today(clock)),
         targets=targets,
     )
@@ -207,15 +211,31 @@ def ledger_page(
 
 @router.get("/console/alarms", response_class=HTMLResponse)
 def alarms_page(
-    request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
+    request: Request,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: Viewer,
+    paging: Paging,
+    filters: Annotated[AlarmFilters, Query()],
 ) -> HTMLResponse:
-    site = request.query_params.get("site") or None
-    found, total = alarms.list_(
-        db_session=db_session, actor=actor, clock=clock, state="open", site_key=site, params=paging
+    """The triage list: most urgent first, filters, one row per flood, acknowledge one, a site's or all in view."""
+    rows = alarm_reads.page(db_session, actor, clock, filters, paging)
+    site_name = rows.items[0].site_name if filters.site and rows.items else filters.site
+    return page(
+        request,
+        actor,
+        clock,
+        "alarms.html",
+        rows=rows,
+        filters=filters,
+        site_name=site_name,
+        enterprises=alarms.open_enterprises(db_session=db_session, actor=actor, clock=clock),
+        kinds=SensorKind,
+        severities=Severity,
+        states=ALARM_STATE_LABELS,
+        may_ack=actor.has(Permission.ALARMS_HANDLE),
+        colours=COLOURS,
     )
-    rows = paged(alarm_reads.read_all(db_session, actor, found, clock.now()), total, paging)
-    site_name = rows.items[0].site_name if site and rows.items else site
-    return page(request, actor, clock, "alarms.html", rows=rows, site=site, site_name=site_name, colours=COLOURS)
 
 
 @router.get("/console/map", response_class=HTMLResponse)
@@ -259,13 +279,26 @@ async def live(request: Request) -> Response:
                 data["incident_stamp"] = incident_stamp(db_session, app.state.clock, actor, incident_id)
             return data
 
+    def alarm_stamp() -> str | None:
+        """The cheap look taken every second: a new or moved alarm is pushed at once, not at the next full summary."""
+        with reading(app.state.sessionmaker) as db_session:
+            actor = actor_or_none(request, db_session, app.state.clock)
+            return None if actor is None else alarms.stamp(db_session=db_session, actor=actor, clock=app.state.clock)
+
     async def stream() -> AsyncIterator[str]:
+        sent_stamp, sent_at = "", -LIVE_INTERVAL_S
         while not await request.is_disconnected():
-            data = await asyncio.to_thread(snapshot)
-            if data is None:
+            stamp = await asyncio.to_thread(alarm_stamp)
+            if stamp is None:
                 yield "event: logout\ndata: {}\n\n"
                 return
-            yield f"event: summary\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-            await asyncio.sleep(LIVE_INTERVAL_S)
+            if stamp != sent_stamp or time.monotonic() - sent_at >= LIVE_INTERVAL_S:
+                data = await asyncio.to_thread(snapshot)
+                if data is None:
+                    yield "event: logout\ndata: {}\n\n"
+                    return
+                sent_stamp, sent_at = data["alarms_stamp"], time.monotonic()
+                yield f"event: summary\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+            await asyncio.sleep(LIVE_TICK_S)
 
     return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})

@@ -58,6 +58,10 @@
       } else {
         value = el.value;
       }
+      if (el.dataset.list !== undefined) {  // several inputs of one name: a list (e.g. the alarms in view)
+        body[el.name] = (body[el.name] || []).concat([value]);
+        continue;
+      }
       const dot = el.name.indexOf(".");
       if (dot > 0) {
         const outer = el.name.slice(0, dot);
@@ -222,6 +226,74 @@
     tick();
   }
 
+  // 紧急报警（断电级、尾矿库红色）自行提示：未确认期间标题闪烁；新的一条响提示音（用户开启时）并弹出浏览器通知（已允许时）。
+  const SOUND_KEY = "yingji-alarm-sound";
+  const announced = new Set(JSON.parse(sessionStorage.getItem("yingji-announced") || "[]"));
+  const plainTitle = document.title;
+  let flashing = null;
+  let audio = null;
+
+  function beep() {
+    if (localStorage.getItem(SOUND_KEY) !== "on") { return; }
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    [0, 0.45, 0.9].forEach((start) => {
+      const tone = audio.createOscillator();
+      const gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.value = 0.2;
+      tone.connect(gain).connect(audio.destination);
+      tone.start(audio.currentTime + start);
+      tone.stop(audio.currentTime + start + 0.3);
+    });
+  }
+
+  function announce(critical) {
+    const root = document.documentElement;
+    root.dataset.critical = critical.map((a) => a.id).join(",");
+    clearInterval(flashing);
+    document.title = plainTitle;
+    if (!critical.length) { return; }
+    let on = false;
+    flashing = setInterval(() => { on = !on; document.title = on ? "【紧急报警】" + critical[0].text : plainTitle; }, 1000);
+    const fresh = critical.filter((a) => !announced.has(a.id));
+    if (!fresh.length) { return; }
+    fresh.forEach((a) => announced.add(a.id));
+    sessionStorage.setItem("yingji-announced", JSON.stringify(Array.from(announced).slice(-200)));
+    root.dataset.announced = fresh.map((a) => a.id).join(",");  // for tests: what was announced last
+    toast("紧急报警：" + fresh.map((a) => a.text).join("；"), true);
+    beep();
+    if ("Notification" in window && Notification.permission === "granted") {
+      fresh.forEach((a) => { new Notification("紧急报警", { body: a.text, tag: "alarm-" + a.id }); });
+    }
+  }
+
+  function alertControls() {
+    const sound = document.getElementById("alarm-sound");
+    if (sound) {
+      const show = () => {
+        const on = localStorage.getItem(SOUND_KEY) === "on";
+        sound.textContent = on ? "提示音：开" : "提示音：关";
+        sound.setAttribute("aria-pressed", String(on));
+      };
+      sound.hidden = false;
+      show();
+      sound.addEventListener("click", () => {
+        localStorage.setItem(SOUND_KEY, localStorage.getItem(SOUND_KEY) === "on" ? "off" : "on");
+        show();
+        beep();  // the click is the gesture browsers want before they play sound; it also lets the user hear it
+      });
+    }
+    const notify = document.getElementById("alarm-notify");
+    if (notify && "Notification" in window && Notification.permission === "default") {
+      notify.hidden = false;
+      notify.addEventListener("click", async () => {
+        await Notification.requestPermission();
+        notify.hidden = true;
+      });
+    }
+  }
+  alertControls();
+
   function live() {
     if (!document.querySelector("[data-refresh], [data-key]")) { return; }  // nothing on this page changes live
     const status = document.getElementById("live-status");
@@ -247,6 +319,7 @@
         if (seen[node.id] !== now && !editing(node)) { seen[node.id] = now; stale.push(node); }
       });
       if (stale.length) { refresh(stale); }
+      if (data.critical_alarms) { announce(data.critical_alarms); }
       document.documentElement.dataset.liveAt = data.as_of;  // for tests: the page has had a live update
     });
   }
