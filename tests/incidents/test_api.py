@@ -162,3 +162,36 @@ def test_out_of_scope_report_is_refused(client: TestClient, people: dict[str, di
     response = client.post("/api/incidents", json=body(client_key="report-x-1"), headers=people["other"])
     assert response.status_code == 403
     assert client.get("/api/incidents", headers=people["other"]).json()["items"] == []
+
+
+def test_counts_not_given_stay_unknown_and_the_assessment_is_provisional(
+    client: TestClient, people: dict[str, dict[str, str]]
+) -> None:
+    """An 初报 that does not know how many are missing or trapped stores no number (never a confident 0)."""
+    report = body(client_key="report-unknown", trapped=None)
+    report = {k: v for k, v in report.items() if k not in {"missing", "trapped", "endangered"}}
+    created = client.post("/api/incidents", json=report, headers=people["county"])
+    assert created.status_code == 201, created.text
+    facts = created.json()["facts"]
+    assert (facts["missing"], facts["trapped"], facts["endangered"]) == (None, None, None)
+    assert all(a["provisional"] for a in created.json()["assessments"])
+
+
+def test_the_form_learns_what_the_plans_demand_in_an_initial_report(
+    client: TestClient, people: dict[str, dict[str, str]]
+) -> None:
+    url = "/api/incidents/initial-requirements"
+    answer = client.get(url, params={"division_code": "150207", "sector": "non_coal_mine"}, headers=people["county"])
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    assert found["plans"] and found["fields"]
+    by_content = {f["content"]: f for f in found["fields"]}
+    assert "measures" in by_content and by_content["measures"]["inputs"] == ["measures"]
+    assert all(any("：" in words for words in f["demanded_by"]) for f in found["fields"])
+    for params, status in [
+        ({"division_code": "15x", "sector": "non_coal_mine"}, 422),
+        ({"division_code": "150207", "sector": "nuclear"}, 422),
+        ({"division_code": "150207"}, 422),
+    ]:
+        assert client.get(url, params=params, headers=people["county"]).status_code == status
+    assert client.get(url, params={"division_code": "150207", "sector": "coal_mine"}).status_code == 401

@@ -98,6 +98,27 @@ def test_unknown_counts_make_the_grade_provisional() -> None:
     assert decision.provisional
 
 
+@pytest.mark.parametrize(
+    ("deaths", "missing", "trapped", "expected", "provisional"),
+    [
+        (1, None, 2, Grade.LARGER, True),  # 1 + 2 known already reach 3 (较大): the unknown missing can only add
+        (1, None, 1, Grade.ORDINARY, True),  # 2 known: below 3, and the unknown could still lift it
+        (None, None, None, Grade.ORDINARY, True),
+        (1, 0, 2, Grade.LARGER, False),
+        (2, None, 28, Grade.EXTRAORDINARY, False),  # 30 known: nothing unknown can change the most severe grade
+    ],
+)
+def test_known_missing_and_trapped_are_a_lower_bound(
+    deaths: int | None, missing: int | None, trapped: int | None, expected: Grade, provisional: bool
+) -> None:
+    """Non-coal plans count 失踪/受困 with deaths (000#L713): an unknown part leaves a lower bound."""
+    plan = all_plans()["baotou-noncoal-2025"]
+    assert plan.grading is not None and plan.grading.missing_and_trapped_count_as_deaths
+    facts = AccidentFacts(deaths=deaths, missing=missing, trapped=trapped, serious_injuries=0, direct_loss_yuan=0)
+    decision = grade_accident(plan.grading, facts, plan_id=plan.id)
+    assert (decision.value, decision.provisional) == (expected, provisional)
+
+
 def test_most_severe_grade_is_final_even_with_unknowns() -> None:
     plan = all_plans()["baotou-noncoal-2025"]
     assert plan.grading is not None

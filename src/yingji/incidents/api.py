@@ -8,11 +8,14 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from yingji.auth.roles import Permission
+from yingji.core.divisions import CODE_PATTERN
 from yingji.core.paging import Page, Paging, paged
 from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.incidents import command, reads, record, service, suggest, timeline
+from yingji.incidents.enums import AccidentSector
 from yingji.incidents.models import Incident, Task
 from yingji.incidents.schemas import (
     Acknowledge,
@@ -25,6 +28,7 @@ from yingji.incidents.schemas import (
     IncidentRead,
     IncidentSummary,
     InitialReport,
+    InitialRequirements,
     ObligationAck,
     PlanOverride,
     ReleaseIn,
@@ -48,6 +52,17 @@ def report_initial(
         if not created:
             response.status_code = 200
         return reads.read(db_session, clock, actor, incident)
+
+
+@router.get("/initial-requirements", response_model=InitialRequirements)
+def initial_requirements(
+    division_code: Annotated[str, Query(pattern=CODE_PATTERN, description="事发地行政区划")],
+    sector: AccidentSector,
+    actor: CurrentActor,
+) -> InitialRequirements:
+    """初报前：按事发地和行业将适用的预案，以及它们要求初报包含的内容（表单据此标注必填项）。"""
+    actor.require(Permission.INCIDENTS_REPORT)
+    return service.initial_requirements(division_code, sector)
 
 
 @router.get("", response_model=Page[IncidentSummary])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock
 from yingji.incidents import policy, receipts, service
-from yingji.incidents.enums import ReceiptRole
+from yingji.incidents.enums import AccidentSector, ReceiptRole
 from yingji.incidents.models import Incident, Obligation, ResponseRecord
 from yingji.incidents.schemas import (
     AssessmentRead,
@@ -20,10 +20,13 @@ from yingji.incidents.schemas import (
     ObligationAck,
     ObligationRead,
     PlanRef,
+    ReportingPlace,
     ResponseRead,
 )
 from yingji.plans import loader
 from yingji.registry import divisions
+from yingji.registry.enums import MineKind, OrganisationKind
+from yingji.registry.models import Mine, Organisation
 from yingji.rules.levels import Grade
 
 
@@ -172,3 +175,43 @@ def ack(obligation: Obligation, now: datetime) -> ObligationAck:
         received_by=obligation.received_by,
         late=service.is_late(obligation, now),
     )
+
+
+MINE_SECTORS = {
+    MineKind.COAL_UNDERGROUND: AccidentSector.COAL_MINE,
+    MineKind.COAL_OPEN_PIT: AccidentSector.COAL_MINE,
+    MineKind.NON_COAL_UNDERGROUND: AccidentSector.NON_COAL_MINE,
+    MineKind.NON_COAL_OPEN_PIT: AccidentSector.NON_COAL_MINE,
+}
+FORM_CHOICES = 3000  # enough for a city's registered mines and enterprises in one datalist
+
+
+def reporting_places(db_session: Session, actor: Actor) -> list[ReportingPlace]:
+    """The registered mines and enterprises in the officer's jurisdiction, for the 初报 form's search: choosing one
+    fills the unit, the place's division and the sector."""
+    mines = db_session.execute(
+        select(Mine.name, Organisation.name, Mine.division_code, Mine.kind)
+        .join(Organisation, Organisation.id == Mine.enterprise_id)
+        .where(actor.division_filter(Mine.division_code))
+        .order_by(Mine.name)
+        .limit(FORM_CHOICES)
+    ).all()
+    units = db_session.execute(
+        select(Organisation.name, Organisation.division_code, Organisation.sector)
+        .where(Organisation.kind == OrganisationKind.ENTERPRISE, actor.division_filter(Organisation.division_code))
+        .order_by(Organisation.name)
+        .limit(FORM_CHOICES)
+    ).all()
+    sectors = set(AccidentSector)
+    return [
+        ReportingPlace(mine=mine, unit=unit, division_code=code, sector=MINE_SECTORS[kind])
+        for mine, unit, code, kind in mines
+    ] + [
+        ReportingPlace(
+            mine=None,
+            unit=unit,
+            division_code=code,
+            sector=AccidentSector(sector.value) if sector is not None and sector.value in sectors else None,
+        )
+        for unit, code, sector in units
+    ]

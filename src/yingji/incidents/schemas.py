@@ -30,9 +30,10 @@ class Casualties(YingjiModel):
     direct_loss_yuan: Annotated[int, Field(ge=0, le=10**13)] | None = Field(
         default=None, description="直接经济损失（元）"
     )
-    missing: Count | None = Field(default=0, description="失踪")
-    trapped: Count | None = Field(default=0, description="被困")
-    endangered: Count | None = Field(default=0, description="涉险")
+    # A count not given is unknown, never a confident zero: the assessment says provisional until it is reported.
+    missing: Count | None = Field(default=None, description="失踪（不详可空）")
+    trapped: Count | None = Field(default=None, description="被困（不详可空）")
+    endangered: Count | None = Field(default=None, description="涉险（不详可空）")
     social_impact: Annotated[int, Field(ge=1, le=4)] | None = None
     conditions: list[Condition] = Field(default_factory=list)
 
@@ -65,6 +66,28 @@ class InitialReport(Casualties):
         if self.known_at is not None and self.known_at < self.occurred_at:
             raise ValueError("known_at（知悉时间）不能早于 occurred_at（发生时间）")
         return self
+
+
+class ReportingPlace(YingjiModel):
+    """A registered mine or enterprise the 初报 form offers: choosing it fills the unit, division and sector."""
+
+    mine: str | None
+    unit: str
+    division_code: str
+    sector: AccidentSector | None
+
+
+class DemandedContent(YingjiModel):
+    content: str = Field(description="初报内容项，如 impact_or_loss")
+    inputs: list[str] = Field(description="填写该项的表单字段（任一）")
+    demanded_by: list[str] = Field(description="要求该项的预案及其原文用语")
+
+
+class InitialRequirements(YingjiModel):
+    """The 初报 contents the plans that would apply here demand, for marking the form before it is submitted."""
+
+    plans: list[str] = Field(description="将适用的预案")
+    fields: list[DemandedContent]
 
 
 class FollowUpReport(Casualties):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,9 +25,11 @@ from yingji.incidents.models import Assessment, Incident, Obligation, Report
 from yingji.incidents.schemas import (
     Acknowledge,
     Casualties,
+    DemandedContent,
     FollowUpReport,
     IncidentFilters,
     InitialReport,
+    InitialRequirements,
     PlanOverride,
 )
 from yingji.plans import loader
@@ -236,6 +238,52 @@ def _applicable_plans(division_code: str, sector: AccidentSector) -> list[Plan]:
     return list(chosen.values())
 
 
+# What each content a plan demands in an 初报 is filled by: the form's inputs for it.
+CONTENT_INPUTS = {
+    "occurred_at": ("occurred_at",),
+    "place": ("place",),
+    "source": ("source",),
+    "accident_type": ("accident_type",),
+    "course": ("course",),
+    "deaths": ("deaths", "serious_injuries", "missing", "trapped", "endangered"),
+    "impact_or_loss": ("direct_loss_yuan", "impact"),
+    "measures": ("measures",),
+    "scene": ("scene",),
+    "unit_or_scene": ("unit", "scene"),
+}
+
+
+def _demanded(plans: Sequence[Plan]) -> Iterator[tuple[Plan, str, str, str]]:
+    """(plan, the content's words, the content it maps to, its seed line) for every 初报 content the plans demand."""
+    for plan in plans:
+        assert plan.reporting is not None
+        for content in plan.reporting.contents:
+            if content.kind is not ReportKind.INITIAL:
+                continue
+            for name in content.fields:
+                attribute = next((a for words, a in FIELD_KEYWORDS if any(w in name for w in words)), None)
+                if attribute is not None:
+                    yield plan, name, attribute, content.basis[0].seed
+
+
+def initial_requirements(division_code: str, sector: AccidentSector) -> InitialRequirements:
+    """What the plans that would apply to an accident here demand in its 初报: shown on the form before submitting."""
+    plans = _applicable_plans(division_code, sector)
+    demands: dict[str, list[str]] = {}
+    for plan, name, attribute, _seed in _demanded(plans):
+        demands.setdefault(attribute, [])
+        words = f"{plan.metadata.title}：{name}"
+        if words not in demands[attribute]:
+            demands[attribute].append(words)
+    return InitialRequirements(
+        plans=[plan.metadata.title for plan in plans],
+        fields=[
+            DemandedContent(content=attribute, inputs=list(CONTENT_INPUTS[attribute]), demanded_by=by)
+            for attribute, by in demands.items()
+        ],
+    )
+
+
 def _missing_initial_fields(plans: Sequence[Plan], report: InitialReport) -> list[dict[str, str]]:
     filled = {
         "occurred_at": True,
@@ -249,23 +297,11 @@ def _missing_initial_fields(plans: Sequence[Plan], report: InitialReport) -> lis
         "scene": bool(report.scene),
         "unit_or_scene": bool(report.unit or report.scene),
     }
-    missing = []
-    for plan in plans:
-        assert plan.reporting is not None
-        for content in plan.reporting.contents:
-            if content.kind is not ReportKind.INITIAL:
-                continue
-            for name in content.fields:
-                attribute = next((a for words, a in FIELD_KEYWORDS if any(w in name for w in words)), None)
-                if attribute is not None and not filled[attribute]:
-                    missing.append(
-                        {
-                            "field": attribute,
-                            "problem": f"{plan.metadata.title}要求初报包含“{name}”",
-                            "seed": content.basis[0].seed,
-                        }
-                    )
-    return missing
+    return [
+        {"field": attribute, "problem": f"{plan.metadata.title}要求初报包含“{name}”", "seed": seed}
+        for plan, name, attribute, seed in _demanded(plans)
+        if not filled[attribute]
+    ]
 
 
 def _resolve_enterprise(db_session: Session, actor: Actor, report: InitialReport) -> tuple[int | None, int | None]:

@@ -62,7 +62,7 @@ def _in_scope(plan: Plan, grade: Grade, facts: AccidentFacts) -> bool:
     scope = plan.scope
     if scope.min_grade is None or grade <= scope.min_grade or set(scope.applies_on) & facts.conditions:
         return True
-    return scope.covers_persons_at_risk and bool(facts.persons_at_risk)
+    return scope.covers_persons_at_risk and facts.persons_at_risk_at_least > 0
 
 
 def assess(

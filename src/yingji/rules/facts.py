@@ -33,5 +33,10 @@ class AccidentFacts:
         return None if any(p is None for p in parts) else sum(p or 0 for p in parts)
 
     @property
+    def persons_at_risk_at_least(self) -> int:
+        """Return the 涉险、被困、失联 persons known so far: a lower bound while some count is unknown."""
+        return sum(p for p in (self.endangered, self.trapped, self.missing) if p is not None)
+
+    @property
     def is_sensitive(self) -> bool:
         return Condition.SENSITIVE in self.conditions

@@ -27,8 +27,17 @@ def measured(grading: Grading, facts: AccidentFacts, measure: Measure) -> int | 
     return None if facts.social_impact is None else int(facts.social_impact)
 
 
+def at_least(grading: Grading, facts: AccidentFacts, measure: Measure) -> int | None:
+    """Return what is known of a count so far — the sum of its known parts, a lower bound while a part is unknown —
+    or None when nothing of it is known: 1 death and 2 trapped reach a threshold of 3 whatever the missing count."""
+    if measure is Measure.DEATHS and grading.missing_and_trapped_count_as_deaths:
+        parts = [p for p in (facts.deaths, facts.missing, facts.trapped) if p is not None]
+        return sum(parts) if parts else None
+    return measured(grading, facts, measure)
+
+
 def _reached(grading: Grading, facts: AccidentFacts, criterion: GradingCriterion, grade: Grade) -> bool:
-    value = measured(grading, facts, criterion.measure)
+    value = at_least(grading, facts, criterion.measure)
     if value is None:
         return False
     if criterion.measure is Measure.SOCIAL_IMPACT:

@@ -16,8 +16,7 @@ def _hit(trigger: Trigger, grade: Grade, facts: AccidentFacts) -> bool:
         return grade <= trigger.grade  # 1 is most severe
     if trigger.kind is TriggerKind.PERSONS_AT_RISK_AT_LEAST:
         assert trigger.count is not None
-        at_risk = facts.persons_at_risk
-        return at_risk is not None and at_risk >= trigger.count
+        return facts.persons_at_risk_at_least >= trigger.count  # known persons suffice; unknown ones only add
     return trigger.condition in facts.conditions
 
 

@@ -33,6 +33,28 @@ SOURCE_GROUPS = {
     TaskSource.LEVEL_ACTION: TaskSource.LEVEL_ACTION.label,
     TaskSource.MEMBER_DUTY: TaskSource.MEMBER_DUTY.label,
 }
+# The 初报 form's suggestions (GB 6441 categories mines and industry report most); any other words are accepted.
+ACCIDENT_TYPES = (
+    "透水",
+    "瓦斯爆炸",
+    "瓦斯燃烧",
+    "煤与瓦斯突出",
+    "冒顶片帮",
+    "顶板",
+    "火灾",
+    "中毒窒息",
+    "机电",
+    "运输",
+    "爆破",
+    "坍塌",
+    "高处坠落",
+    "物体打击",
+    "机械伤害",
+    "触电",
+    "灼烫",
+    "尾矿库溃坝",
+    "其他",
+)
 REPORT_KINDS = {"initial": "初报", "follow_up": "续报", "final": "终报"}
 
 
@@ -51,6 +73,8 @@ def incident_list(
         rows=rows,
         sectors=AccidentSector.labels(),
         divisions=divisions_in_scope(db_session, actor) if may_report else [],
+        places=reads.reporting_places(db_session, actor) if may_report else [],
+        accident_types=ACCIDENT_TYPES,
     )
 
 

@@ -165,6 +165,73 @@
   });
   applySwitches(document);
 
+  // 表单输入联想：选中 datalist 的一项时，按其 data-fill 填写同一表单的其他字段（如矿山 → 单位、事发地、行业）。
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!input.matches("input[list]") || !input.form) { return; }
+    const option = Array.from(input.list ? input.list.options : []).find((o) => o.value === input.value);
+    if (!option || !option.dataset.fill) { return; }
+    Object.entries(JSON.parse(option.dataset.fill)).forEach(([name, value]) => {
+      const field = input.form.elements.namedItem(name);
+      if (field && value && !(field.value && field.dataset.touched)) {
+        field.value = value;
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  });
+  document.addEventListener("input", (event) => { if (event.target.name) { event.target.dataset.touched = "1"; } });
+
+  // data-compose="a|b,c"：由其他字段拟定本字段（如 事件名称 = 矿山或单位 + 事故类别 + “事故”），用户改过则不再覆盖。
+  document.addEventListener("change", (event) => {
+    const form = event.target.form;
+    if (!form) { return; }
+    form.querySelectorAll("[data-compose]").forEach((target) => {
+      if (target === event.target || (target.value && !target.dataset.composed)) { return; }
+      const parts = target.dataset.compose.split(",").map((alternatives) => {
+        const found = alternatives.split("|").map((name) => form.elements.namedItem(name)).find((f) => f && f.value);
+        return found ? found.value : "";
+      });
+      if (parts.some((part) => !part)) { return; }
+      target.value = parts.join("") + (target.dataset.composeSuffix || "");
+      target.dataset.composed = "1";
+    });
+  });
+
+  // data-requirements：按所选事发地和行业取适用预案要求初报包含的内容，提交前标注到对应字段。
+  async function markRequirements(form) {
+    const params = new URLSearchParams();
+    form.dataset.requirementsFrom.split(",").forEach((name) => { params.set(name, form.elements.namedItem(name).value); });
+    const note = form.querySelector("#demanded");
+    try {
+      const data = await request("GET", form.dataset.requirements + "?" + params.toString());
+      form.querySelectorAll("label.demanded").forEach((label) => { label.classList.remove("demanded"); label.removeAttribute("title"); });
+      data.fields.forEach((item) => {
+        item.inputs.forEach((name) => {
+          const field = form.elements.namedItem(name);
+          const label = field && field.closest("label");
+          if (!label) { return; }
+          label.classList.add("demanded");
+          label.title = "预案要求：" + item.demanded_by.join("；");
+          const folded = label.closest("details");
+          if (folded) { folded.open = true; }
+        });
+      });
+      if (note) {
+        note.textContent = data.plans.length
+          ? "适用预案：" + data.plans.join("、") + "。标 ★ 的内容为这些预案要求初报包含的内容（悬停可见原文）。"
+          : "此处没有适用的事故预案。";
+      }
+    } catch (err) {
+      if (note) { note.textContent = ""; }
+    }
+  }
+  document.querySelectorAll("form[data-requirements]").forEach((form) => {
+    markRequirements(form);
+    form.addEventListener("change", (event) => {
+      if (form.dataset.requirementsFrom.split(",").includes(event.target.name)) { markRequirements(form); }
+    });
+  });
+
   const form = document.getElementById("login-form");
   if (form) {
     form.addEventListener("submit", async (event) => {
