@@ -263,7 +263,7 @@ def test_a_conferred_award_to_its_title_page(town: World) -> None:
     advance(town, "city", app_id)
     assert "公布（授予）" in html(town, "city", f"/console/programmes/applications/{app_id}")
     advance(town, "city", app_id)
-    title_id = town.call("city", "GET", f"/api/programmes/{AWARD}/titles")[0]["id"]
+    title_id = town.call("city", "GET", f"/api/programmes/{AWARD}/titles")["items"][0]["id"]
     path = f"/console/programmes/titles/{title_id}"
     town.at(date(2028, 1, 5))
     town.renew("city", "baotou_quality")
@@ -522,7 +522,8 @@ def test_the_county_passes_its_review_in_the_browser(browser: Browser, server: S
     history = county.inner_text("#history")
     assert "旗县区初审 → 资格审查" in history and "kun_pages" in history and "同意推荐" in history
     county.locator("#history details.basis").last.click()
-    assert "000#L145" in county.inner_text("#history")
+    assert "旗县区初审：“经核实符合申报条件的" in county.inner_text("#history")
+    assert "000#L145" in (county.locator("#history details.basis li").last.get_attribute("title") or "")
     assert "当前环节没有由你办理的事项" in county.inner_text("#actions")  # 资格审查 is the city's
     shot(county, "programmes-county-review")
     city = login(browser, server, "baotou_duty", start=f"/console/programmes/rounds/{round_of(county)}")
