@@ -106,7 +106,7 @@ def test_the_nine_stages_from_application_to_award_and_its_afterlife(world: Worl
     assert app["state"] == "conferred"
     history = world.call("city", "GET", f"/api/programmes/applications/{app_id}")["history"]
     assert [h["action"] for h in history][:3] == ["submit", "pass", "pass"] and history[-1]["action"] == "confer"
-    titles = world.call("city", "GET", f"/api/programmes/{AWARD}/titles")
+    titles = world.call("city", "GET", f"/api/programmes/{AWARD}/titles")["items"]
     title = world.call("city", "GET", f"/api/programmes/titles/{titles[0]['id']}")
     assert [v["due_on"] for v in title["visits"]] == [
         "2027-12-19",

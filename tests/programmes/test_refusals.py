@@ -95,7 +95,7 @@ def test_the_heritage_committee_is_not_drawn_and_the_expert_panel_not_appointed(
     assert world.call("city", "POST", "/api/programmes/pools/ich", {**pool, "expert_id": 999999}, 422)
     assert world.call("kun", "POST", "/api/programmes/pools/ich", {**pool, "expert_id": world.experts["expert2"]}, 403)
     assert world.call("city", "POST", "/api/programmes/pools/nope", pool, 404)
-    assert [m["name"] for m in world.call("kun", "GET", "/api/programmes/pools/ich")] == ["专家1"]
+    assert [m["name"] for m in world.call("kun", "GET", "/api/programmes/pools/ich")["items"]] == ["专家1"]
 
 
 def test_list_decisions_outside_the_rules(world: World) -> None:
@@ -252,9 +252,9 @@ def test_evaluation_input_refusals(world: World) -> None:
 
 
 def test_reading_the_programmes_and_the_self_check(world: World) -> None:
-    listed = {p["id"] for p in world.call("kun_firm", "GET", "/api/programmes")}
+    listed = {p["id"] for p in world.call("kun_firm", "GET", "/api/programmes")["items"]}
     assert listed == {AWARD, "baotou-ich-bearers"}
-    assert world.call("ordos", "GET", "/api/programmes") == []
+    assert world.call("ordos", "GET", "/api/programmes") == {"items": [], "total": 0, "limit": 50, "offset": 0}
     assert world.call("ordos", "GET", f"/api/programmes/{AWARD}", expect=404)
     assert world.call("city", "GET", "/api/programmes/nope", expect=404)
     check = world.call("kun_firm", "POST", f"/api/programmes/{AWARD}/check", {"facts": GOOD})

@@ -156,7 +156,7 @@ def test_claims_the_fund_does_not_pay_and_the_warnings(world: World) -> None:
     assert claim(world, early["id"], service_on="2026-11-26", expect=422)["error"]["field"] == "service_on"
     assert claim(world, early["id"], amount="-1", expect=422)["error"]["field"]
     assert claim(world, early["id"], category="spa", expect=422)["error"]["field"] == "category"
-    alerts = world.call("kun", "GET", "/api/rehab/alerts")
+    alerts = world.call("kun", "GET", "/api/rehab/alerts")["items"]
     assert {"unapproved", "living_items", "non_injury_part", "duplicate", "daily_limit", "after_end"} <= {
         a["rule"] for a in alerts
     }

@@ -52,7 +52,9 @@ def test_any_role_may_calculate(client: TestClient, db_session: Session, divisio
 def test_the_listing_cites_every_parameter(officer: TestClient) -> None:
     response = officer.get("/api/subsidies")
     assert response.status_code == 200
-    rows = {r["id"]: r for r in response.json()}
+    page = response.json()
+    assert page["total"] == len(CALCULATORS) and page["offset"] == 0
+    rows = {r["id"]: r for r in page["items"]}
     assert list(rows) == CALCULATORS
     assert {r["endpoint"] for r in rows.values()} == {f"/api/subsidies/{c}" for c in CALCULATORS}
     assert rows["tech-licence"]["programme"]["doc_no"] == "包科发〔2025〕61号"

@@ -263,7 +263,7 @@ def test_a_conferred_award_to_its_title_page(town: World) -> None:
     advance(town, "city", app_id)
     assert "公布（授予）" in html(town, "city", f"/console/programmes/applications/{app_id}")
     advance(town, "city", app_id)
-    title_id = town.call("city", "GET", f"/api/programmes/{AWARD}/titles")[0]["id"]
+    title_id = town.call("city", "GET", f"/api/programmes/{AWARD}/titles")["items"][0]["id"]
     path = f"/console/programmes/titles/{title_id}"
     town.at(date(2028, 1, 5))
     town.renew("city", "baotou_quality")
@@ -360,6 +360,47 @@ def test_the_rehab_page_for_the_agency_only(town: World) -> None:
     assert "赵工" not in other and "包头市第四医院（测试）" not in other
     for who in ("kun_firm", "expert1", "commander"):
         assert "无权执行此操作" in html(town, who, "/console/rehab", 403)
+
+
+@db
+def test_pages_show_names_and_labels_not_codes(town: World) -> None:
+    """Issue 20: division names, stage kinds and actors in words; seed lines only as tooltips."""
+    round_id = open_round(town)
+    app_id = apply(town, round_id)["id"]
+    overview = html(town, "city", "/console/programmes")
+    programmes = section(overview, "programme-list")
+    assert "（包头市）" in programmes and "150200" not in programmes and "申报人：企业" in programmes
+    assert "办理：旗县区主管部门" in programmes and ">county<" not in programmes and "办理：county" not in programmes
+    assert "<code>000#L" not in overview and 'title="原文 000#L' in overview
+    assert "共 1 条" in section(overview, "rounds")
+    application = html(town, "kun_firm", f"/console/programmes/applications/{app_id}")
+    facts = application[application.index('id="app-facts"') :]
+    assert "<th>行政区划</th><td>昆都仑区</td>" in facts and "<td>150203</td>" not in facts
+    assert "（公示，办理：申报人）" in application and "publicity" not in section(application, "actions")
+    assert 'id="waiting"' in application  # the notice runs: no pass button before it ends
+    assert 'id="advance"' not in application
+    case_id = rehab_case(town)
+    rehab = html(town, "city", "/console/rehab")
+    cases = section(rehab, "cases")
+    assert "早期介入" in cases and "待备案或评估" in cases and ">proposed<" not in cases
+    assert f'data-post="/api/rehab/cases/{case_id}/gate"' in cases and f"/cases/{case_id}/end" not in cases
+    places = section(rehab, "institutions")
+    card = places[: places.index('id="add-institution"')]
+    assert '<span class="hint">昆都仑区' in card and "150203" not in card and "待考核" not in card  # the city assesses
+    assert "共 1 条" in places
+
+
+@db
+def test_the_rounds_list_pages_on_the_overview(town: World) -> None:
+    for number in range(1, 4):
+        open_round(town, number)
+    first = html(town, "city", "/console/programmes?limit=2")
+    rounds = section(first, "rounds")
+    assert "共 3 条，第 1–2 条" in rounds and "第3届包头市市长质量奖" in rounds and "第1届" not in rounds
+    assert "offset=2" in rounds and "limit=2" in rounds
+    second = section(html(town, "city", "/console/programmes?limit=2&offset=2"), "rounds")
+    assert "第1届包头市市长质量奖" in second and "第3届" not in second and "上一页" in second
+    assert "titles_offset：须为非负整数" in html(town, "city", "/console/programmes?titles_offset=x", 422)
 
 
 @db
@@ -522,7 +563,8 @@ def test_the_county_passes_its_review_in_the_browser(browser: Browser, server: S
     history = county.inner_text("#history")
     assert "旗县区初审 → 资格审查" in history and "kun_pages" in history and "同意推荐" in history
     county.locator("#history details.basis").last.click()
-    assert "000#L145" in county.inner_text("#history")
+    assert "旗县区初审：“经核实符合申报条件的" in county.inner_text("#history")
+    assert "000#L145" in (county.locator("#history details.basis li").last.get_attribute("title") or "")
     assert "当前环节没有由你办理的事项" in county.inner_text("#actions")  # 资格审查 is the city's
     shot(county, "programmes-county-review")
     city = login(browser, server, "baotou_duty", start=f"/console/programmes/rounds/{round_of(county)}")

@@ -11,51 +11,71 @@ app = typer.Typer(help="评审认定事项：项目、届次、申报条件自�
 
 
 @app.command("list")
-def list_programmes(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
-    """各项目的环节（办理人、期限）与已登记的届次。"""
-    from sqlalchemy import select
+def list_programmes(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    programme: Annotated[str | None, typer.Option(help="只列此项目的届次，如 baotou-quality-award")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="每个项目最多列出的届次数")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="跳过的届次数")] = 0,
+) -> None:
+    """各项目的环节（办理人、期限）与已登记的届次（同 API 的读模型，按页列出，注明共几届）。"""
+    from sqlalchemy import func, select
 
+    from yingji.auth.actor import SYSTEM
+    from yingji.core.clock import SystemClock, local_today
+    from yingji.core.paging import PageParams, paged, paginate
     from yingji.db.runtime import session_scope
-    from yingji.programmes.models import Application, Round
-    from yingji.programmes.schema import programmes
+    from yingji.programmes import reads, service
+    from yingji.programmes.models import Application
+    from yingji.programmes.schemas import RoundFilters
 
+    on = local_today(SystemClock())
+    paging = PageParams(limit=limit, offset=offset)
+    rows: list[dict[str, Any]] = []
     with session_scope() as db_session:
-        rounds = list(db_session.scalars(select(Round).order_by(Round.programme_id, Round.number)))
-        counts = {r.id: 0 for r in rounds}
-        for round_id in db_session.scalars(select(Application.round_id)):
-            counts[round_id] = counts.get(round_id, 0) + 1
-    rows: list[dict[str, Any]] = [
-        {
-            "id": p.id,
-            "title": p.title,
-            "doc_no": p.doc_no,
-            "stages": [
+        progs = [p for p in service.visible_programmes(SYSTEM) if programme in (None, p.id)]
+        for shown in reads.programmes(db_session, SYSTEM, progs):
+            query = service.rounds_query(SYSTEM, RoundFilters(programme_id=shown.id))
+            found, total = paginate(db_session, query, paging, order_by=service.ROUND_ORDER)
+            counts = dict(
+                db_session.execute(
+                    select(Application.round_id, func.count())
+                    .where(Application.round_id.in_([r.id for r in found]))
+                    .group_by(Application.round_id)
+                ).all()
+            )
+            page = paged(reads.rounds(db_session, SYSTEM, found, on), total, paging)
+            rows.append(
                 {
-                    "code": s.code,
-                    "label": s.label,
-                    "actor": s.actor,
-                    "timer": s.timer and f"{s.timer.days} {s.timer.unit}",
+                    "programme": shown.model_dump(mode="json", include={"id", "title", "doc_no", "division_name"}),
+                    "stages": [
+                        s.model_dump(mode="json", include={"code", "label", "kind_label", "actor_label", "timer"})
+                        for s in shown.stages
+                    ],
+                    "rounds": {
+                        **page.model_dump(mode="json"),
+                        "items": [
+                            {**r.model_dump(mode="json"), "applications": counts.get(r.id, 0)} for r in page.items
+                        ],
+                    },
                 }
-                for s in p.stages
-            ],
-            "rounds": [
-                {"number": r.number, "title": r.title, "applications": counts[r.id]}
-                for r in rounds
-                if r.programme_id == p.id
-            ],
-        }
-        for p in programmes().values()
-    ]
+            )
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        typer.echo(f"{row['title']}（{row['doc_no']}）")
+        prog = row["programme"]
+        typer.echo(f"{prog['title']}（{prog['doc_no']}，{prog['division_name']}）")
         for stage in row["stages"]:
-            timer = f"，{stage['timer']}" if stage["timer"] else ""
-            typer.echo(f"  {stage['label']}（{stage['actor']}{timer}）")
-        for rnd in row["rounds"]:
-            typer.echo(f"  第{rnd['number']}届/批 {rnd['title']}：{rnd['applications']} 件申报")
+            timer = stage["timer"]
+            unit = "个工作日" if timer and timer["unit"] == "working" else "日"
+            limit_text = f"，不少于{timer['days']}{unit}" if timer else ""
+            typer.echo(f"  {stage['label']}（{stage['kind_label']}，办理：{stage['actor_label']}{limit_text}）")
+        page = row["rounds"]
+        for rnd in page["items"]:
+            typer.echo(f"  第{rnd['number']}届/批 {rnd['title']}：{rnd['applications']} 件申报，{rnd['status_label']}")
+        shown_to = page["offset"] + len(page["items"])
+        more = f"，已列出第 {page['offset'] + 1}–{shown_to} 届" if page["total"] > len(page["items"]) else ""
+        typer.echo(f"  共 {page['total']} 届（批）{more}")
 
 
 @app.command()

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from yingji.core import xlsx
-from yingji.programmes.models import APP_STATE_LABELS, Application, Round
+from yingji.programmes.models import Application, Round
 from yingji.programmes.schema import Programme
 
 
-def round_workbook(prog: Programme, rnd: Round, apps: Sequence[Application], on: date) -> bytes:
+def round_workbook(
+    prog: Programme, rnd: Round, apps: Sequence[Application], on: date, division_names: Mapping[str, str]
+) -> bytes:
+    """The list a person reads: names of places, stages, states and scores (no bare codes)."""
     keys = sorted({k for a in apps for k in a.scores})
+    score_labels = {s.score: s.label for s in prog.stages if s.score}
     header = [
         "编号",
         "申报人",
@@ -20,7 +24,7 @@ def round_workbook(prog: Programme, rnd: Round, apps: Sequence[Application], on:
         "项目",
         "环节",
         "状态",
-        *keys,
+        *[score_labels.get(k, k) for k in keys],
         "综合评分",
         "公示截止",
     ]
@@ -28,11 +32,11 @@ def round_workbook(prog: Programme, rnd: Round, apps: Sequence[Application], on:
         [
             a.id,
             a.subject_name,
-            a.division_code,
+            division_names.get(a.division_code, a.division_code),
             a.category or "",
             a.item_name or "",
             prog.stage(a.stage).label,
-            APP_STATE_LABELS[a.state],
+            a.state.label,
             *[a.scores.get(k) for k in keys],
             a.composite,
             a.period_ends_on.isoformat() if a.period_ends_on else "",

@@ -6,34 +6,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yingji.core.labels import LabelledEnum
 from yingji.db.base import Base, str_enum
 
 
-class AppState(StrEnum):
-    ACTIVE = "active"  # 办理中
-    RETURNED = "returned"  # 退回修改
-    REJECTED = "rejected"  # 未通过
-    NOT_SELECTED = "not_selected"  # 未入选
-    DISQUALIFIED = "disqualified"  # 异议成立，取消资格
-    WITHDRAWN = "withdrawn"  # 撤回
-    CONFERRED = "conferred"  # 已授予（公布）
-
-
-APP_STATE_LABELS = {
-    AppState.ACTIVE: "办理中",
-    AppState.RETURNED: "退回修改",
-    AppState.REJECTED: "未通过",
-    AppState.NOT_SELECTED: "未入选",
-    AppState.DISQUALIFIED: "异议成立，取消资格",
-    AppState.WITHDRAWN: "已撤回",
-    AppState.CONFERRED: "已授予",
-}
+class AppState(LabelledEnum):
+    ACTIVE = "active", "办理中"
+    RETURNED = "returned", "退回修改"
+    REJECTED = "rejected", "未通过"
+    NOT_SELECTED = "not_selected", "未入选"
+    DISQUALIFIED = "disqualified", "异议成立，取消资格"
+    WITHDRAWN = "withdrawn", "已撤回"
+    CONFERRED = "conferred", "已授予"
 
 
 class Round(Base):
@@ -84,6 +73,23 @@ class Application(Base):
     updated_at: Mapped[datetime]
 
 
+class Step(LabelledEnum):
+    """What a history row of an application records."""
+
+    SUBMIT = "submit", "申报"
+    PASS = "pass", "通过"
+    RETURN = "return", "退回修改"
+    REJECT = "reject", "不予通过"
+    RESUBMIT = "resubmit", "重新报送"
+    SELECT = "select", "入选"
+    NOT_SELECTED = "not_selected", "未入选"
+    WITHDRAW = "withdraw", "撤回"
+    OBJECTION = "objection", "登记异议"
+    OBJECTION_RESOLVED = "objection_resolved", "异议复核"
+    DISQUALIFY = "disqualify", "异议成立，取消资格"
+    CONFER = "confer", "公布授予"
+
+
 class ApplicationEvent(Base):
     """Append-only step history of an application (database triggers refuse UPDATE and DELETE)."""
 
@@ -102,10 +108,10 @@ class ApplicationEvent(Base):
     basis: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
-class ObjectionState(StrEnum):
-    OPEN = "open"  # 待复核
-    UPHELD = "upheld"  # 异议成立
-    DISMISSED = "dismissed"  # 异议不成立
+class ObjectionState(LabelledEnum):
+    OPEN = "open", "待复核"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
 
 
 class Objection(Base):
@@ -142,6 +148,11 @@ class PoolMember(Base):
     appointed_on: Mapped[date]
     term_ends_on: Mapped[date | None]
     created_at: Mapped[datetime]
+
+
+class PanelMethod(LabelledEnum):
+    RANDOM = "random", "从专家库随机抽选"
+    APPOINTED = "appointed", "主管部门指定"
 
 
 class PanelRow(Base):
@@ -194,23 +205,13 @@ class Score(Base):
     at: Mapped[datetime]
 
 
-class TitleState(StrEnum):
-    ACTIVE = "active"  # 有效
-    REVOKED = "revoked"  # 撤销
-    HONORARY = "honorary"  # 荣誉传承人
-    DECEASED = "deceased"  # 去世
-    WAIVED = "waived"  # 自愿放弃
-    CANCELLED = "cancelled"  # 取消资格
-
-
-TITLE_STATE_LABELS = {
-    TitleState.ACTIVE: "有效",
-    TitleState.REVOKED: "已撤销",
-    TitleState.HONORARY: "荣誉传承人",
-    TitleState.DECEASED: "已去世",
-    TitleState.WAIVED: "自愿放弃",
-    TitleState.CANCELLED: "已取消资格",
-}
+class TitleState(LabelledEnum):
+    ACTIVE = "active", "有效"
+    REVOKED = "revoked", "已撤销"
+    HONORARY = "honorary", "荣誉传承人"
+    DECEASED = "deceased", "已去世"
+    WAIVED = "waived", "自愿放弃"
+    CANCELLED = "cancelled", "已取消资格"
 
 
 class Title(Base):
@@ -287,6 +288,19 @@ class Institution(Base):
     created_at: Mapped[datetime]
 
 
+class AssessmentResult(LabelledEnum):
+    PASSED = "passed", "考核通过"
+    FAILED = "failed", "考核未通过"
+
+
+class MonitorRule(LabelledEnum):
+    """The cost-monitoring rules that raise an alert (a refused claim raises one under its refusal's code)."""
+
+    DAILY_LIMIT = "daily_limit", "单日费用超限"
+    CASE_LIMIT = "case_limit", "累计费用超限"
+    DUPLICATE = "duplicate", "重复上传"
+
+
 class Agreement(Base):
     """The yearly 《包头市工伤保险康复服务协议》 with its annual assessment."""
 
@@ -302,11 +316,11 @@ class Agreement(Base):
     remarks: Mapped[str | None] = mapped_column(Text)
 
 
-class CaseState(StrEnum):
-    PROPOSED = "proposed"  # 已提出（待备案或评估）
-    APPROVED = "approved"  # 已批准康复
-    REFUSED = "refused"  # 不予康复
-    ENDED = "ended"  # 康复结束
+class CaseState(LabelledEnum):
+    PROPOSED = "proposed", "待备案或评估"
+    APPROVED = "approved", "已批准康复"
+    REFUSED = "refused", "不予康复"
+    ENDED = "ended", "康复结束"
 
 
 class RehabCase(Base):

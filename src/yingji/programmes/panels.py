@@ -5,16 +5,15 @@ and application, and the panel's result once every member who has not recused ha
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from yingji.audit.rows import record_change, snapshot
+from yingji.audit.rows import record_change
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
@@ -164,38 +163,13 @@ def in_term(member: PoolMember, on: date) -> bool:
     return member.appointed_on <= on and (member.term_ends_on is None or on <= member.term_ends_on)
 
 
-def panels_of(db_session: Session, round_id: int) -> list[dict[str, Any]]:
-    out = []
-    for row in db_session.scalars(select(PanelRow).where(PanelRow.round_id == round_id).order_by(PanelRow.id)):
-        item = snapshot(row)
-        item["members"] = [
-            snapshot(m)
-            for m in db_session.scalars(
-                select(PanelMember).where(PanelMember.panel_id == row.id).order_by(PanelMember.id)
-            )
-        ]
-        out.append(item)
-    return out
-
-
-def assigned_applications(db_session: Session, username: str, round_id: int | None = None) -> set[int]:
-    """Applications an expert may read (of one round, or of all): on one of its panels and not recused from every
-    seat the expert holds in that round."""
-    query = (
-        select(PanelMember.id, PanelRow.round_id)
-        .join(PanelRow, PanelRow.id == PanelMember.panel_id)
-        .where(PanelMember.username == username)
-    )
-    if round_id is not None:
-        query = query.where(PanelRow.round_id == round_id)
-    rows = list(db_session.execute(query))
-    if not rows:
-        return set()
-    seats = Counter(r for _, r in rows)
-    members = [m for m, _ in rows]
-    recused = Counter(db_session.scalars(select(Recusal.application_id).where(Recusal.member_id.in_(members))))
-    apps = db_session.execute(select(Application.id, Application.round_id).where(Application.round_id.in_(seats)))
-    return {a for a, r in apps if recused[a] < seats[r]}
+def panels_of(db_session: Session, round_id: int) -> list[tuple[PanelRow, list[PanelMember]]]:
+    rows = list(db_session.scalars(select(PanelRow).where(PanelRow.round_id == round_id).order_by(PanelRow.id)))
+    members: dict[int, list[PanelMember]] = {r.id: [] for r in rows}
+    query = select(PanelMember).where(PanelMember.panel_id.in_(members)).order_by(PanelMember.id)
+    for member in db_session.scalars(query):
+        members[member.panel_id].append(member)
+    return [(r, members[r.id]) for r in rows]
 
 
 def _member_for(db_session: Session, actor: Actor, app: Application, panel_code: str) -> PanelMember:
@@ -273,18 +247,19 @@ def result(db_session: Session, round_id: int, panel: Panel, app_id: int) -> Res
     return Result(round(sum(float(scores[m.id]) for m in voting) / len(voting), 2), [])
 
 
-def scores_of(db_session: Session, actor: Actor, app_id: int) -> list[dict[str, Any]]:
-    """The panel scores of an application: all of them for officers, an expert's own only (scoring is independent),
-    none for the applicant."""
+def scores_of(db_session: Session, actor: Actor, app_id: int) -> list[tuple[Score, str]]:
+    """The panel scores of an application with the member's name: all of them for officers, an expert's own only
+    (scoring is independent), none for the applicant."""
     if actor.organisation_id is not None:
         return []
     rows = db_session.execute(
         select(Score, PanelMember.name, PanelMember.username)
         .join(PanelMember, PanelMember.id == Score.member_id)
         .where(Score.application_id == app_id)
+        .order_by(Score.id)
     )
     own_only = not actor.has(Permission.PROGRAMME_MANAGE)
-    return [{**snapshot(s), "member": name} for s, name, username in rows if not own_only or username == actor.username]
+    return [(s, name) for s, name, username in rows if not own_only or username == actor.username]
 
 
 # --- pools --------------------------------------------------------------------------------------------------------
@@ -335,11 +310,17 @@ def add_pool_member(
     return row
 
 
-def pool_members(db_session: Session, pool: str) -> list[dict[str, Any]]:
-    rows = db_session.execute(
-        select(PoolMember, Expert.name, Expert.unit_name)
-        .join(Expert, Expert.id == PoolMember.expert_id)
-        .where(PoolMember.pool == pool)
-        .order_by(PoolMember.id)
-    )
-    return [{**snapshot(p), "name": name, "unit_name": unit} for p, name, unit in rows]
+POOL_ORDER = (PoolMember.id,)
+
+
+def pool_query(pool: str) -> Select[PoolMember]:
+    return select(PoolMember).where(PoolMember.pool == pool)
+
+
+def experts_of(db_session: Session, ids: set[int]) -> dict[int, Expert]:
+    return {e.id: e for e in db_session.scalars(select(Expert).where(Expert.id.in_(ids)))} if ids else {}
+
+
+def pool_members(db_session: Session, pool: str) -> list[PoolMember]:
+    """A pool's members in full (a panel's draw form lists them)."""
+    return list(db_session.scalars(pool_query(pool).order_by(*POOL_ORDER)))

@@ -7,23 +7,43 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import Session
 
 from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
+from yingji.core import divisions
 from yingji.core.clock import Clock, local_today
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction, RuleViolation
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
-from yingji.programmes import access, panels
-from yingji.programmes.models import Agreement, Alert, CaseState, Claim, Institution, PoolMember, RehabCase
+from yingji.programmes import access, panels, policy
+from yingji.programmes.models import (
+    Agreement,
+    Alert,
+    AssessmentResult,
+    CaseState,
+    Claim,
+    Institution,
+    PoolMember,
+    RehabCase,
+)
 from yingji.programmes.schema import RehabRules, rehab_rules
-from yingji.programmes.schemas import DivisionCode, IdNumber, Name, PoolMemberIn, Short, Text
+from yingji.programmes.schemas import (
+    AlertFilters,
+    CaseFilters,
+    DivisionCode,
+    IdNumber,
+    InstitutionFilters,
+    Name,
+    PoolMemberIn,
+    Short,
+    Text,
+)
 from yingji.registry.models import Division
 from yingji.rules import rehab as rules
 from yingji.rules.basis import Basis
@@ -44,7 +64,7 @@ class AgreementIn(YingjiModel):
 
 
 class AssessmentIn(YingjiModel):
-    result: Literal["passed", "failed"]
+    result: AssessmentResult
     assessed_on: date
     remarks: Text | None = None
 
@@ -96,10 +116,15 @@ def _violation(
 def require(actor: Actor, division_code: str | None = None) -> None:
     """The social-insurance agency (an officer of the area, or an administrator)."""
     actor.require(Permission.PROGRAMME_MANAGE)
-    if actor.organisation_id is not None:
+    if not policy.handles_rehab(actor):
         raise Forbidden(reason="企业账号不能办理工伤康复事项")
-    if division_code is not None and not actor.covers_division(division_code):
+    if division_code is not None and not policy.handles_rehab(actor, division_code):
         raise OutOfJurisdiction(field="division_code", division=division_code)
+
+
+def _in(column: Any, division: str | None) -> ColumnElement[bool]:
+    """A division filter a list asks for (inside the caller's scope, which the scope filter keeps)."""
+    return true() if division is None else column.startswith(divisions.stem(division), autoescape=True)
 
 
 def _division(db_session: Session, code: str) -> None:
@@ -135,29 +160,24 @@ def add_institution(*, db_session: Session, clock: Clock, actor: Actor, data: In
     return row
 
 
-def institutions(db_session: Session, actor: Actor) -> list[dict[str, Any]]:
+def institutions_query(actor: Actor, filters: InstitutionFilters | None = None) -> Select[Institution]:
     require(actor)
-    rows = [
-        i
-        for i in db_session.scalars(select(Institution).order_by(Institution.id))
-        if actor.covers_division(i.division_code)
-    ]
-    out = []
-    for row in rows:
-        item = snapshot(row)
-        item["agreements"] = [
-            snapshot(a)
-            for a in db_session.scalars(
-                select(Agreement).where(Agreement.institution_id == row.id).order_by(Agreement.year)
-            )
-        ]
-        out.append(item)
-    return out
+    division = filters.division if filters else None
+    return select(Institution).where(policy.institution_scope(actor), _in(Institution.division_code, division))
+
+
+def agreements_of(db_session: Session, institution_ids: set[int]) -> dict[int, list[Agreement]]:
+    found: dict[int, list[Agreement]] = {i: [] for i in institution_ids}
+    query = select(Agreement).where(Agreement.institution_id.in_(institution_ids)).order_by(Agreement.year)
+    for row in db_session.scalars(query):
+        found[row.institution_id].append(row)
+    return found
 
 
 def _institution(db_session: Session, actor: Actor, institution_id: int) -> Institution:
-    row = db_session.get(Institution, institution_id)
-    if row is None or not (actor.covers_division(row.division_code)):
+    query = select(Institution).where(Institution.id == institution_id, policy.institution_scope(actor))
+    row = db_session.scalar(query)
+    if row is None:
         raise NotFound(field="institution_id", kind="协议机构", key=str(institution_id))
     return row
 
@@ -275,8 +295,9 @@ def open_case(*, db_session: Session, clock: Clock, actor: Actor, data: CaseIn) 
 
 def get_case(db_session: Session, actor: Actor, case_id: int, *, lock: bool = False) -> RehabCase:
     require(actor)
-    row = db_session.get(RehabCase, case_id, with_for_update=lock)
-    if row is None or not actor.covers_division(row.division_code):
+    query = select(RehabCase).where(RehabCase.id == case_id, policy.case_scope(actor))
+    row = db_session.scalar(query.with_for_update() if lock else query)
+    if row is None:
         raise NotFound(field="case_id", kind="康复病例", key=str(case_id))
     return row
 
@@ -394,46 +415,56 @@ def add_claim(
     return row, alerts
 
 
-def cases(db_session: Session, actor: Actor) -> list[RehabCase]:
+CASE_ORDER = (RehabCase.id,)
+
+
+def cases_query(actor: Actor, filters: CaseFilters | None = None) -> Select[RehabCase]:
+    """Cases in scope (one SQL filter with ``get_case``), by state, division, institution and mode."""
     require(actor)
-    return [
-        c
-        for c in db_session.scalars(select(RehabCase).order_by(RehabCase.id))
-        if actor.covers_division(c.division_code)
-    ]
+    f = filters or CaseFilters()
+    query = select(RehabCase).where(policy.case_scope(actor), _in(RehabCase.division_code, f.division))
+    if f.state is not None:
+        query = query.where(RehabCase.state == f.state)
+    if f.institution_id is not None:
+        query = query.where(RehabCase.institution_id == f.institution_id)
+    if f.mode is not None:
+        query = query.where(RehabCase.mode == f.mode)
+    return query
 
 
-def case_dict(db_session: Session, case: RehabCase) -> dict[str, Any]:
-    out = snapshot(case)
-    out.pop("person_key", None)
-    out["mode_label"] = rehab_rules().mode(case.mode).label
-    claims = list(db_session.scalars(select(Claim).where(Claim.case_id == case.id).order_by(Claim.id)))
-    out["claims"] = [snapshot(c) for c in claims]
-    out["total"] = str(sum((c.amount for c in claims), Decimal(0)))
-    out["payable"] = str(sum((c.payable for c in claims), Decimal(0)))
-    out["alerts"] = [
-        snapshot(a) for a in db_session.scalars(select(Alert).where(Alert.case_id == case.id).order_by(Alert.id))
-    ]
-    return out
+def claims_of(db_session: Session, case_ids: set[int]) -> dict[int, list[Claim]]:
+    found: dict[int, list[Claim]] = {i: [] for i in case_ids}
+    for row in db_session.scalars(select(Claim).where(Claim.case_id.in_(case_ids)).order_by(Claim.id)):
+        found[row.case_id].append(row)
+    return found
 
 
-def alerts(db_session: Session, actor: Actor, open_only: bool = True) -> list[dict[str, Any]]:
+def alerts_of(db_session: Session, case_ids: set[int]) -> dict[int, list[Alert]]:
+    found: dict[int, list[Alert]] = {i: [] for i in case_ids}
+    for row in db_session.scalars(select(Alert).where(Alert.case_id.in_(case_ids)).order_by(Alert.id)):
+        found[row.case_id].append(row)
+    return found
+
+
+def alerts_query(actor: Actor, filters: AlertFilters | None = None) -> Select[Alert]:
+    """Cost alerts of the cases in scope: the open ones unless ``all``, of one case or division."""
     require(actor)
-    query = select(Alert, RehabCase).join(RehabCase, RehabCase.id == Alert.case_id).order_by(Alert.id.desc())
-    if open_only:
+    f = filters or AlertFilters()
+    query = select(Alert).where(policy.alert_scope(actor))
+    if not f.all:
         query = query.where(Alert.closed_by.is_(None))
-    return [
-        {**snapshot(a), "worker_name": c.worker_name, "division_code": c.division_code}
-        for a, c in db_session.execute(query)
-        if actor.covers_division(c.division_code)
-    ]
+    if f.case_id is not None:
+        query = query.where(Alert.case_id == f.case_id)
+    if f.division is not None:
+        query = query.where(Alert.case_id.in_(select(RehabCase.id).where(_in(RehabCase.division_code, f.division))))
+    return query
 
 
 def close_alert(*, db_session: Session, clock: Clock, actor: Actor, alert_id: int, note: str) -> Alert:
-    row = db_session.get(Alert, alert_id, with_for_update=True)
+    require(actor)
+    row = db_session.scalar(select(Alert).where(Alert.id == alert_id, policy.alert_scope(actor)).with_for_update())
     if row is None:
         raise NotFound(kind="预警", key=str(alert_id))
-    get_case(db_session, actor, row.case_id)
     if row.closed_by is not None:
         raise Conflict(reason="预警已处理")
     before = snapshot(row)

@@ -12,6 +12,7 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from yingji.core.errors import NotFound, PlanInvalid
+from yingji.core.labels import LabelledEnum
 from yingji.core.schemas import YingjiModel
 from yingji.ledger.schema import Cited, Code, DivisionCode
 from yingji.plans.loader import validation_details
@@ -20,13 +21,41 @@ DATA = Path(__file__).parent / "data"
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Count = Annotated[int, Field(strict=True, ge=1)]
 
-# Who acts at a stage: the applicant (or the county intake office for people), the county office of the applicant's
-# division, the programme's own authority (city), or the drawn experts of the stage's panel.
-StageActor = Literal["applicant", "county", "city", "expert"]
-# submit: materials and eligibility checked; review: pass / return / reject; publicity: a timed notice with
-# objections; panel: members score, then the authority decides; select: the authority picks the winners of a round;
-# confer: the result is announced and the award, title or status exists from then on.
-StageKind = Literal["submit", "review", "publicity", "panel", "select", "confer"]
+
+class StageActor(LabelledEnum):
+    """Who acts at a stage: the applicant (or the county intake office for people), the county office of the
+    applicant's division, the programme's own authority (city), or the drawn experts of the stage's panel."""
+
+    APPLICANT = "applicant", "申报人"
+    COUNTY = "county", "旗县区主管部门"
+    CITY = "city", "市主管部门"
+    EXPERT = "expert", "专家组"
+
+
+class StageKind(LabelledEnum):
+    """submit: materials and eligibility checked; review: pass / return / reject; publicity: a timed notice with
+    objections; panel: members score, then the authority decides; select: the authority picks the winners of a
+    round; confer: the result is announced and the award, title or status exists from then on."""
+
+    SUBMIT = "submit", "申报"
+    REVIEW = "review", "审查"
+    PUBLICITY = "publicity", "公示"
+    PANEL = "panel", "专家评审"
+    SELECT = "select", "名单决定"
+    CONFER = "confer", "公布"
+
+
+class Subject(LabelledEnum):
+    ENTERPRISE = "enterprise", "企业"
+    PERSON = "person", "个人"
+
+
+class Gate(LabelledEnum):
+    """A rehabilitation mode's gate before a case is approved."""
+
+    FILING = "filing", "经办机构备案"
+    EXPERT = "expert", "康复专家库成员评估"
+    NONE = "none", "无前置程序"
 
 
 class Material(Cited):
@@ -186,7 +215,7 @@ class Programme(YingjiModel):
     doc_no: str
     authority: str  # who runs it (市政府质量工作主管部门, 包头市文化旅游广电局)
     division_code: DivisionCode
-    subject: Literal["enterprise", "person"]
+    subject: Subject
     category_label: str | None = None  # 非遗项目类别 …: the field a panel's category rule reads
     categories: list[str] = Field(default_factory=list)
     seed: str
@@ -277,7 +306,7 @@ class RehabPool(Cited):
 class Mode(Cited):
     code: Key
     label: str
-    gate: Literal["filing", "expert", "none"]  # 经办机构备案 / 康复专家库成员评估 / 无前置
+    gate: Gate
     departments: list[str] = Field(default_factory=list)  # only these attending departments (先康复后鉴定)
 
 

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
 from yingji.core.divisions import CODE_PATTERN
+from yingji.core.paging import Filters
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
+from yingji.programmes.models import AppState, AssessmentResult, CaseState, ObjectionState, TitleState
+from yingji.programmes.policy import (
+    AgreementAction,
+    AlertAction,
+    ApplicationAction,
+    CaseAction,
+    InstitutionAction,
+    ObjectionAction,
+    ProgrammeAction,
+    RoundAction,
+    TitleAction,
+)
+from yingji.programmes.schema import Gate, Programme, Stage, StageActor, StageKind
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -170,3 +184,440 @@ class PastTitleIn(YingjiModel):
     item_name: Name | None = None
     birth_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
     id_number: IdNumber | None = None
+
+
+# --- list filters -------------------------------------------------------------------------------------------------
+
+ProgrammeId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+DivisionFilter = Annotated[str, Field(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
+
+
+class RoundFilters(Filters):
+    programme_id: ProgrammeId | None = None
+    open: bool | None = None  # 未结束（true）或已结束（false）
+    year: Annotated[int, Field(ge=2000, le=2100)] | None = None  # 申报通知发布年度
+
+
+class ApplicationFilters(Filters):
+    programme_id: ProgrammeId | None = None
+    round_id: RowId | None = None
+    state: AppState | None = None
+    stage: Key | None = None
+    division: DivisionFilter | None = None
+
+
+class TitleFilters(Filters):
+    state: TitleState | None = None
+    division: DivisionFilter | None = None
+    round_number: Annotated[int, Field(ge=1, le=1000)] | None = None
+
+
+class InstitutionFilters(Filters):
+    division: DivisionFilter | None = None
+
+
+class CaseFilters(Filters):
+    state: CaseState | None = None
+    division: DivisionFilter | None = None
+    institution_id: RowId | None = None
+    mode: Key | None = None
+
+
+class AlertFilters(Filters):
+    all: bool = False  # 含已关闭的预警
+    case_id: RowId | None = None
+    division: DivisionFilter | None = None
+
+
+# --- read models --------------------------------------------------------------------------------------------------
+
+
+class BasisRead(YingjiModel):
+    """One citation: plan, clause, seed line and the words there."""
+
+    rule: str
+    plan: str
+    clause: str
+    seed: str | None = None
+    quote: str | None = None
+    source: str | None = None
+
+
+class StageRead(Stage):
+    kind_label: str
+    actor_label: str
+
+
+class ProgrammeRead(Programme):
+    """A programme with its stages (办理人、期限 in words), its authority's area by name, and what the caller may do."""
+
+    stages: list[StageRead]  # type: ignore[assignment]
+    division_name: str
+    subject_label: str
+    allowed_actions: list[ProgrammeAction]
+
+
+class FindingRead(YingjiModel):
+    code: str
+    label: str
+    holds: bool | None
+    seed: str
+    quote: str
+    detail: str | None
+
+
+class CheckRead(YingjiModel):
+    """申报前自查：逐条对照申报条件和不得申报情形。"""
+
+    eligible: bool
+    requirements: list[FindingRead]
+    exclusions: list[FindingRead]
+
+
+class RoundRead(YingjiModel):
+    id: int
+    programme_id: str
+    programme_title: str
+    number: int
+    title: str
+    division_code: str
+    division_name: str
+    approval_ref: str
+    approved_on: date
+    notice_on: date
+    apply_until: date
+    closed_on: date | None
+    created_by: str
+    created_at: datetime
+    accepting: bool
+    status_label: str  # 受理申报中 / 评审中 / 已结束
+    allowed_actions: list[RoundAction]
+
+
+class PanelMemberRead(YingjiModel):
+    id: int
+    panel_id: int
+    expert_id: int
+    name: str
+    username: str | None
+    leader: bool
+    categories: list[str]
+
+
+class PanelRead(YingjiModel):
+    id: int
+    round_id: int
+    panel_code: str
+    panel_label: str
+    method: str
+    method_label: str
+    formed_by: str
+    formed_at: datetime
+    pool_size: int | None
+    members: list[PanelMemberRead]
+
+
+FactValue = bool | int | float | str | None
+
+
+class ApplicationRead(YingjiModel):
+    """申报：项目、环节、状态的中文，所在区划的名称，本账号现在可办的事项。"""
+
+    id: int
+    round_id: int
+    programme_id: str
+    programme_title: str
+    subject_name: str
+    organisation_id: int | None
+    person_label: str | None
+    division_code: str
+    division_name: str
+    category: str | None
+    item_name: str | None
+    facts: dict[str, FactValue]
+    events: list[list[str | None]]
+    materials: list[str]
+    stage: str
+    stage_label: str
+    stage_kind: StageKind
+    stage_kind_label: str
+    stage_actor: StageActor
+    stage_actor_label: str
+    state: AppState
+    state_label: str
+    stage_entered_on: date
+    period_ends_on: date | None
+    period_estimated: bool
+    period_over: bool
+    scores: dict[str, float | None]
+    composite: float | None
+    submitted_by: str
+    created_at: datetime
+    updated_at: datetime
+    allowed_actions: list[ApplicationAction]
+
+
+class StepRead(YingjiModel):
+    """One step of an application's history, with the action and stages in words."""
+
+    id: int
+    application_id: int
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    action_label: str
+    from_stage: str | None
+    from_label: str | None
+    to_stage: str | None
+    to_label: str | None
+    reason: str | None
+    basis: list[BasisRead]
+
+
+class ObjectionRead(YingjiModel):
+    id: int
+    application_id: int
+    stage: str
+    received_on: date
+    objector: str
+    contact: str | None
+    written: bool
+    content: str
+    reply_due: date | None
+    reply_overdue: bool
+    state: ObjectionState
+    state_label: str
+    reply: str | None
+    replied_on: date | None
+    replied_by: str | None
+    recorded_by: str
+    allowed_actions: list[ObjectionAction]
+
+
+class ScoreRead(YingjiModel):
+    id: int
+    member_id: int
+    application_id: int
+    member: str
+    score: Decimal
+    opinion: str
+    at: datetime
+
+
+class RecusalRead(YingjiModel):
+    id: int
+    member_id: int
+    application_id: int
+    reason: str
+    at: datetime
+
+
+class ApplicationDetail(ApplicationRead):
+    history: list[StepRead]
+    objections: list[ObjectionRead]
+    scores_detail: list[ScoreRead]
+
+
+class RoundDetail(RoundRead):
+    applications: list[ApplicationRead]
+    panels: list[PanelRead]
+
+
+class PoolMemberRead(YingjiModel):
+    """专家库成员：姓名、单位、聘期，资格的中文。"""
+
+    id: int
+    pool: str
+    expert_id: int
+    name: str
+    unit_name: str | None
+    username: str | None
+    categories: list[str]
+    qualifications: list[str]
+    qualification_labels: list[str]
+    appointed_on: date
+    term_ends_on: date | None
+    in_term: bool
+    created_at: datetime
+
+
+class TitleRead(YingjiModel):
+    """获奖（认定）记录：状态的中文，所在区划的名称，本账号可办的事项。"""
+
+    id: int
+    application_id: int | None
+    programme_id: str
+    programme_title: str
+    round_number: int
+    subject_name: str
+    organisation_id: int | None
+    division_code: str
+    division_name: str
+    category: str | None
+    item_name: str | None
+    birth_year: int | None
+    conferred_on: date
+    state: TitleState
+    state_label: str
+    ended_on: date | None
+    end_ground: str | None
+    end_ground_label: str | None
+    end_reason: str | None
+    age_at_end: int | None
+    allowed_actions: list[TitleAction]
+
+
+class VisitRead(YingjiModel):
+    id: int
+    title_id: int
+    due_on: date
+    visited_on: date | None
+    visitor: str | None
+    notes: str | None
+    late: bool
+
+
+class EvaluationRead(YingjiModel):
+    id: int
+    title_id: int
+    year: int
+    grade: str
+    grade_label: str
+    circumstances: list[str]
+    circumstance_labels: list[str]
+    publicity_starts_on: date
+    publicity_ends_on: date
+    remarks: str | None
+    recorded_by: str
+    created_at: datetime
+
+
+class StandingRead(YingjiModel):
+    """某年度是否发放传习补助经费、是否在整改期、可否向上推荐。"""
+
+    year: int
+    subsidy: bool | None
+    subsidy_reason: str
+    in_rectification: bool
+    recommend: bool | None
+    recommend_reason: str
+    grades: dict[str, str]
+    basis: list[BasisRead]
+    recommend_basis: list[BasisRead]
+
+
+class TitleDetail(TitleRead):
+    visits: list[VisitRead]
+    evaluations: list[EvaluationRead]
+    standing: StandingRead | None = None
+
+
+class EvaluatedRead(YingjiModel):
+    evaluation: EvaluationRead
+    title: TitleRead
+
+
+# --- rehabilitation ---------------------------------------------------------------------------------------------
+
+
+class AgreementRead(YingjiModel):
+    id: int
+    institution_id: int
+    year: int
+    signed_on: date
+    assessment: AssessmentResult | None
+    assessment_label: str | None
+    assessed_on: date | None
+    remarks: str | None
+    allowed_actions: list[AgreementAction]
+
+
+class InstitutionRead(YingjiModel):
+    """协议机构：所在区划名称、具备条件的中文、历年协议及考核。"""
+
+    id: int
+    name: str
+    kind: str
+    division_code: str
+    division_name: str
+    conditions: list[str]
+    condition_labels: list[str]
+    night_rehab: bool
+    address: str | None
+    created_at: datetime
+    agreements: list[AgreementRead]
+    allowed_actions: list[InstitutionAction]
+
+
+class ClaimRead(YingjiModel):
+    id: int
+    case_id: int
+    service_on: date
+    category: str
+    category_label: str
+    body_part: str | None
+    item: str
+    amount: Decimal
+    payable: Decimal
+    refusal: str | None
+    refusal_label: str | None
+    created_by: str
+    created_at: datetime
+
+
+class AlertRead(YingjiModel):
+    id: int
+    case_id: int
+    claim_id: int | None
+    worker_name: str
+    division_code: str
+    division_name: str
+    rule: str
+    rule_label: str
+    message: str
+    raised_at: datetime
+    closed_by: str | None
+    closed_note: str | None
+    allowed_actions: list[AlertAction]
+
+
+class CaseRead(YingjiModel):
+    """康复病例：模式、前置程序、状态的中文，协议机构与区划的名称，费用与预警，本账号可办的事项。"""
+
+    id: int
+    worker_name: str
+    employer: str
+    division_code: str
+    division_name: str
+    injury_ref: str
+    injured_parts: list[str]
+    department: str | None
+    mode: str
+    mode_label: str
+    gate: Gate
+    gate_label: str
+    institution_id: int
+    institution_name: str
+    state: CaseState
+    state_label: str
+    proposed_on: date
+    filed_on: date | None
+    evaluated_by: int | None
+    evaluator_name: str | None
+    evaluation: str | None
+    approved_on: date | None
+    ends_on: date | None
+    discharged_on: date | None
+    created_by: str
+    created_at: datetime
+    claims: list[ClaimRead]
+    total: Decimal
+    payable: Decimal
+    alerts: list[AlertRead]
+    allowed_actions: list[CaseAction]
+
+
+class ClaimResult(YingjiModel):
+    claim: ClaimRead
+    alerts: list[AlertRead]

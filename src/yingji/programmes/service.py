@@ -7,19 +7,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
-from yingji.auth.roles import Permission
 from yingji.calendars.service import work_calendar
 from yingji.core import divisions
 from yingji.core.clock import Clock, local_today
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from yingji.programmes import access, panels, titles
+from yingji.programmes import access, panels, policy, titles
 from yingji.programmes.models import (
-    APP_STATE_LABELS,
     Application,
     ApplicationEvent,
     AppState,
@@ -30,7 +28,17 @@ from yingji.programmes.models import (
     TitleState,
 )
 from yingji.programmes.schema import Programme, Stage, programme, programmes
-from yingji.programmes.schemas import ApplicationIn, EventIn, ObjectionIn, ResolveIn, ResubmitIn, RoundIn, SelectIn
+from yingji.programmes.schemas import (
+    ApplicationFilters,
+    ApplicationIn,
+    EventIn,
+    ObjectionIn,
+    ResolveIn,
+    ResubmitIn,
+    RoundFilters,
+    RoundIn,
+    SelectIn,
+)
 from yingji.registry.models import Division, Organisation
 from yingji.rules import programmes as rules
 from yingji.rules.basis import Basis
@@ -41,9 +49,7 @@ def violation(programme: Programme, rule: str, basis: list[Basis], field: str | 
 
 
 def require_reader(actor: Actor) -> None:
-    if not any(
-        actor.has(p) for p in (Permission.PROGRAMME_APPLY, Permission.PROGRAMME_MANAGE, Permission.PROGRAMME_SCORE)
-    ):
+    if not policy.reads(actor):
         raise Forbidden(reason="角色无评审认定事项的权限")
 
 
@@ -81,16 +87,28 @@ def open_round(*, db_session: Session, clock: Clock, actor: Actor, data: RoundIn
 
 def get_round(db_session: Session, actor: Actor, round_id: int) -> tuple[Round, Programme]:
     require_reader(actor)
-    row = db_session.get(Round, round_id)
-    if row is None or not access.overlaps(actor, row.division_code):
+    row = db_session.scalar(select(Round).where(Round.id == round_id, policy.round_scope(actor)))
+    if row is None:
         raise NotFound(field="round_id", kind="评审届次", key=str(round_id))
     return row, programme(row.programme_id)
 
 
-def rounds(*, db_session: Session, actor: Actor, programme_id: str | None = None) -> list[Round]:
-    ids = [p.id for p in visible_programmes(actor) if programme_id in (None, p.id)]
-    query = select(Round).where(Round.programme_id.in_(ids)).order_by(Round.programme_id, Round.number.desc())
-    return list(db_session.scalars(query))
+ROUND_ORDER = (Round.programme_id, Round.number.desc(), Round.id)
+
+
+def rounds_query(actor: Actor, filters: RoundFilters | None = None) -> Select[Round]:
+    """Rounds in scope, filtered by programme, open or closed, and the year of the notice."""
+    require_reader(actor)
+    query = select(Round).where(policy.round_scope(actor))
+    if filters is None:
+        return query
+    if filters.programme_id is not None:
+        query = query.where(Round.programme_id == filters.programme_id)
+    if filters.open is not None:
+        query = query.where(Round.closed_on.is_(None) if filters.open else Round.closed_on.is_not(None))
+    if filters.year is not None:
+        query = query.where(Round.notice_on.between(date(filters.year, 1, 1), date(filters.year, 12, 31)))
+    return query
 
 
 def close_round(*, db_session: Session, clock: Clock, actor: Actor, round_id: int) -> Round:
@@ -110,12 +128,6 @@ def close_round(*, db_session: Session, clock: Clock, actor: Actor, round_id: in
     row.closed_on = local_today(clock)
     record_change(db_session, clock, actor.username, "programme.round.close", row, before)
     return row
-
-
-def round_dict(row: Round) -> dict[str, Any]:
-    out = snapshot(row)
-    out["programme_title"] = programme(row.programme_id).title
-    return out
 
 
 # --- applications -------------------------------------------------------------------------------------------------
@@ -273,41 +285,51 @@ def get_application(
     db_session: Session, actor: Actor, app_id: int, *, lock: bool = False
 ) -> tuple[Application, Programme]:
     require_reader(actor)
-    app = db_session.get(Application, app_id, with_for_update=lock)
-    if app is None or not can_see(db_session, actor, app):
+    query = select(Application).where(Application.id == app_id, policy.application_scope(db_session, actor))
+    app = db_session.scalar(query.with_for_update() if lock else query)
+    if app is None:
         raise NotFound(field="application_id", kind="申报", key=str(app_id))
     return app, programme(app.programme_id)
 
 
-def can_see(db_session: Session, actor: Actor, app: Application) -> bool:
-    if actor.organisation_id is not None:
-        return actor.has(Permission.PROGRAMME_APPLY) and app.organisation_id == actor.organisation_id
-    if actor.has(Permission.PROGRAMME_MANAGE):
-        return actor.covers_division(app.division_code)
-    if actor.has(Permission.PROGRAMME_SCORE):
-        return app.id in panels.assigned_applications(db_session, actor.username, app.round_id)
-    return False
+def applications_query(
+    db_session: Session, actor: Actor, filters: ApplicationFilters | None = None
+) -> Select[Application]:
+    """Applications in scope (one SQL filter with ``get_application``), filtered as a list asks."""
+    require_reader(actor)
+    f = filters or ApplicationFilters()
+    query = select(Application).where(policy.application_scope(db_session, actor, f.round_id))
+    if f.round_id is not None:
+        query = query.where(Application.round_id == f.round_id)
+    if f.programme_id is not None:
+        query = query.where(Application.programme_id == f.programme_id)
+    if f.state is not None:
+        query = query.where(Application.state == f.state)
+    if f.stage is not None:
+        query = query.where(Application.stage == f.stage)
+    if f.division is not None:
+        query = query.where(Application.division_code.startswith(divisions.stem(f.division), autoescape=True))
+    return query
 
 
 def applications(
     *, db_session: Session, actor: Actor, round_id: int | None = None, programme_id: str | None = None
 ) -> list[Application]:
-    require_reader(actor)
-    query = select(Application).order_by(Application.id)
-    if round_id is not None:
-        query = query.where(Application.round_id == round_id)
-    if programme_id is not None:
-        query = query.where(Application.programme_id == programme_id)
-    # the same scope as can_see, as one query
-    if actor.organisation_id is not None:
-        if not actor.has(Permission.PROGRAMME_APPLY):
-            return []
-        query = query.where(Application.organisation_id == actor.organisation_id)
-    elif actor.has(Permission.PROGRAMME_MANAGE):
-        query = query.where(actor.division_filter(Application.division_code))
-    else:
-        query = query.where(Application.id.in_(panels.assigned_applications(db_session, actor.username, round_id)))
-    return list(db_session.scalars(query))
+    """Every application in scope of a round or programme (a round's page, its export, the overview's counts)."""
+    filters = ApplicationFilters(round_id=round_id, programme_id=programme_id)
+    return list(db_session.scalars(applications_query(db_session, actor, filters).order_by(Application.id)))
+
+
+def stage_counts(db_session: Session, actor: Actor, round_ids: list[int]) -> dict[int, dict[tuple[str, AppState], int]]:
+    """Applications in scope per round, by stage and state (one grouped query for a page of rounds)."""
+    scoped = applications_query(db_session, actor).where(Application.round_id.in_(round_ids)).subquery()
+    query = select(scoped.c.round_id, scoped.c.stage, scoped.c.state, func.count()).group_by(
+        scoped.c.round_id, scoped.c.stage, scoped.c.state
+    )
+    found: dict[int, dict[tuple[str, AppState], int]] = {}
+    for round_id, stage, state, count in db_session.execute(query):
+        found.setdefault(round_id, {})[(stage, AppState(state))] = count
+    return found
 
 
 def _enter(db_session: Session, prog: Programme, app: Application, stage: Stage, on: date) -> None:
@@ -387,7 +409,7 @@ def resubmit(*, db_session: Session, clock: Clock, actor: Actor, app_id: int, da
 def _require_active(prog: Programme, app: Application, expected: str | None) -> Stage:
     stage = prog.stage(app.stage)
     if app.state is not AppState.ACTIVE:
-        raise violation(prog, f"申报已{APP_STATE_LABELS[app.state]}，不能再办理", [])
+        raise violation(prog, f"申报已{app.state.label}，不能再办理", [])
     if expected is not None and expected != app.stage:
         raise Conflict(reason=f"申报已在“{stage.label}”环节（不是 {expected}）")
     return stage
@@ -564,7 +586,7 @@ def withdraw(*, db_session: Session, clock: Clock, actor: Actor, app_id: int, re
     first = prog.stages[0]
     access.require_stage_actor(actor, prog, first, division_code=app.division_code, organisation_id=app.organisation_id)
     if app.state not in (AppState.ACTIVE, AppState.RETURNED):
-        raise violation(prog, f"申报已{APP_STATE_LABELS[app.state]}，不能撤回", [])
+        raise violation(prog, f"申报已{app.state.label}，不能撤回", [])
     before = snapshot(app)
     _move(db_session, clock, actor, prog, app, "withdraw", None, reason, [], state=AppState.WITHDRAWN, before=before)
     return app
@@ -661,46 +683,19 @@ def objections(db_session: Session, app_id: int) -> list[Objection]:
     return list(db_session.scalars(select(Objection).where(Objection.application_id == app_id).order_by(Objection.id)))
 
 
-def objection_dict(row: Objection, on: date) -> dict[str, Any]:
-    out = snapshot(row)
-    out["reply_overdue"] = row.state is ObjectionState.OPEN and row.reply_due is not None and on > row.reply_due
-    return out
-
-
 # --- views --------------------------------------------------------------------------------------------------------
 
 
-def history(db_session: Session, app_id: int) -> list[dict[str, Any]]:
-    rows = db_session.scalars(
-        select(ApplicationEvent).where(ApplicationEvent.application_id == app_id).order_by(ApplicationEvent.seq)
-    )
-    return [snapshot(r) for r in rows]
-
-
-def as_dict(app: Application, on: date) -> dict[str, Any]:
-    prog = programme(app.programme_id)
-    stage = prog.stage(app.stage)
-    out = snapshot(app)
-    out.pop("person_key", None)
-    out["programme_title"] = prog.title
-    out["stage_label"] = stage.label
-    out["stage_kind"] = stage.kind
-    out["stage_actor"] = stage.actor
-    out["state_label"] = APP_STATE_LABELS[app.state]
-    out["period_over"] = app.period_ends_on is not None and rules.period_over(app.period_ends_on, on)
-    return out
+def history(db_session: Session, app_id: int) -> list[ApplicationEvent]:
+    query = select(ApplicationEvent).where(ApplicationEvent.application_id == app_id).order_by(ApplicationEvent.seq)
+    return list(db_session.scalars(query))
 
 
 def eligibility_preview(
     *, actor: Actor, programme_id: str, facts: dict[str, Any], events: list[EventIn], on: date
-) -> dict[str, Any]:
+) -> rules.Eligibility:
     """What an applicant's declared facts would meet (the self-check before applying)."""
     require_reader(actor)
     prog = programme(programme_id)
     access.require_visible(actor, prog)
-    found = rules.eligibility(prog.requirements, prog.exclusions, facts, [(e.kind, e.on) for e in events], on)
-    return {
-        "eligible": found.eligible,
-        "requirements": [f.as_dict() for f in found.requirements],
-        "exclusions": [f.as_dict() for f in found.exclusions],
-    }
+    return rules.eligibility(prog.requirements, prog.exclusions, facts, [(e.kind, e.on) for e in events], on)

@@ -7,18 +7,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
+from yingji.core import divisions
 from yingji.core.clock import Clock, local_today
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from yingji.programmes import access
-from yingji.programmes.models import TITLE_STATE_LABELS, Application, Evaluation, Round, Title, TitleState, Visit
+from yingji.programmes import access, policy
+from yingji.programmes.models import Application, Evaluation, Round, Title, TitleState, Visit
 from yingji.programmes.schema import BearerRules, Programme, programme
-from yingji.programmes.schemas import EndIn, EvaluationIn, PastTitleIn, RevokeIn, VisitIn
+from yingji.programmes.schemas import EndIn, EvaluationIn, PastTitleIn, RevokeIn, TitleFilters, VisitIn
 from yingji.registry.models import Organisation
 from yingji.rules import heritage
 from yingji.rules import programmes as rules
@@ -57,24 +58,32 @@ def confer(db_session: Session, clock: Clock, actor: Actor, prog: Programme, app
     return title
 
 
-def can_see(actor: Actor, title: Title) -> bool:
-    if actor.organisation_id is not None:
-        return title.organisation_id == actor.organisation_id
-    return actor.has(Permission.PROGRAMME_MANAGE) and actor.covers_division(title.division_code)
+TITLE_ORDER = (Title.id,)
+
+
+def titles_query(actor: Actor, programme_id: str | None = None, filters: TitleFilters | None = None) -> Select[Title]:
+    """Titles in scope (one SQL filter with ``get_title``), filtered by state, division and round."""
+    query = select(Title).where(policy.title_scope(actor))
+    if programme_id is not None:
+        query = query.where(Title.programme_id == programme_id)
+    f = filters or TitleFilters()
+    if f.state is not None:
+        query = query.where(Title.state == f.state)
+    if f.division is not None:
+        query = query.where(Title.division_code.startswith(divisions.stem(f.division), autoescape=True))
+    if f.round_number is not None:
+        query = query.where(Title.round_number == f.round_number)
+    return query
 
 
 def titles(*, db_session: Session, actor: Actor, programme_id: str | None = None) -> list[Title]:
-    query = select(Title).order_by(Title.id)
-    if programme_id is not None:
-        query = query.where(Title.programme_id == programme_id)
-    if actor.organisation_id is None and not actor.has(Permission.PROGRAMME_MANAGE):
-        return []
-    return list(db_session.scalars(query.where(actor.record_filter(Title.division_code, Title.organisation_id))))
+    return list(db_session.scalars(titles_query(actor, programme_id).order_by(*TITLE_ORDER)))
 
 
 def get_title(db_session: Session, actor: Actor, title_id: int, *, lock: bool = False) -> tuple[Title, Programme]:
-    title = db_session.get(Title, title_id, with_for_update=lock)
-    if title is None or not can_see(actor, title):
+    query = select(Title).where(Title.id == title_id, policy.title_scope(actor))
+    title = db_session.scalar(query.with_for_update() if lock else query)
+    if title is None:
         raise NotFound(field="title_id", kind="获奖（认定）记录", key=str(title_id))
     return title, programme(title.programme_id)
 
@@ -90,7 +99,7 @@ def revoke(*, db_session: Session, clock: Clock, actor: Actor, title_id: int, da
             reason=f"ground：可选 {'、'.join(g.code for g in prog.revocation) or '（本项目无撤销事由）'}",
         )
     if title.state is not TitleState.ACTIVE:
-        raise Conflict(reason=f"称号已{TITLE_STATE_LABELS[title.state]}")
+        raise Conflict(reason=f"称号已{title.state.label}")
     if data.event_on > local_today(clock):
         raise InvalidInput(field="event_on", reason="event_on：事由发生日期不能晚于今天")
     basis = [access.basis(prog, ground.label, ground.seed, ground.quote)]
@@ -121,7 +130,7 @@ def end(*, db_session: Session, clock: Clock, actor: Actor, title_id: int, data:
     access.require_authority(actor, prog)
     allowed = {TitleState.ACTIVE} | ({TitleState.HONORARY} if data.kind != "honorary" else set())
     if title.state not in allowed:
-        raise Conflict(reason=f"称号已{TITLE_STATE_LABELS[title.state]}")
+        raise Conflict(reason=f"称号已{title.state.label}")
     if not title.conferred_on <= data.on <= local_today(clock):
         raise InvalidInput(field="on", reason="on：日期须在认定之后、不晚于今天")
     before = snapshot(title)
@@ -164,7 +173,7 @@ def evaluate(*, db_session: Session, clock: Clock, actor: Actor, title_id: int, 
     title, prog = get_title(db_session, actor, title_id, lock=True)
     bearer = _bearer(prog)
     actor.require(Permission.PROGRAMME_MANAGE)
-    if not (actor.covers_division(title.division_code) or actor.division_code == prog.division_code):
+    if not policy.evaluates(actor, prog, title):
         raise Forbidden(reason="评估由传承人所在旗县区或市非遗保护机构开展")
     grade = bearer.grade(data.grade)
     known = {c.code: c for c in bearer.automatic_unqualified}
@@ -180,7 +189,7 @@ def evaluate(*, db_session: Session, clock: Clock, actor: Actor, title_id: int, 
             basis=[access.basis(prog, c.label, c.seed, c.quote) for c in hit],
         )
     if title.state is not TitleState.ACTIVE:
-        raise Conflict(reason=f"称号已{TITLE_STATE_LABELS[title.state]}，不再评估")
+        raise Conflict(reason=f"称号已{title.state.label}，不再评估")
     on = local_today(clock)
     if not title.conferred_on.year <= data.year <= on.year:
         raise InvalidInput(field="year", reason=f"year：评估年度须在 {title.conferred_on.year}–{on.year} 之间")
@@ -237,14 +246,12 @@ def standing(db_session: Session, title: Title, prog: Programme, year: int) -> d
     }
 
 
-def evaluations(db_session: Session, title_id: int) -> list[dict[str, Any]]:
-    rows = db_session.scalars(select(Evaluation).where(Evaluation.title_id == title_id).order_by(Evaluation.year))
-    return [snapshot(r) for r in rows]
+def evaluations(db_session: Session, title_id: int) -> list[Evaluation]:
+    return list(db_session.scalars(select(Evaluation).where(Evaluation.title_id == title_id).order_by(Evaluation.year)))
 
 
-def visits(db_session: Session, title_id: int) -> list[dict[str, Any]]:
-    rows = db_session.scalars(select(Visit).where(Visit.title_id == title_id).order_by(Visit.due_on))
-    return [snapshot(r) for r in rows]
+def visits(db_session: Session, title_id: int) -> list[Visit]:
+    return list(db_session.scalars(select(Visit).where(Visit.title_id == title_id).order_by(Visit.due_on)))
 
 
 def record_visit(*, db_session: Session, clock: Clock, actor: Actor, visit_id: int, data: VisitIn) -> Visit:
@@ -261,14 +268,6 @@ def record_visit(*, db_session: Session, clock: Clock, actor: Actor, visit_id: i
     visit.visited_on, visit.visitor, visit.notes = data.visited_on, actor.username, data.notes
     record_change(db_session, clock, actor.username, "programme.visit", visit, before)
     return visit
-
-
-def title_dict(title: Title) -> dict[str, Any]:
-    out = snapshot(title)
-    out.pop("person_key", None)
-    out["state_label"] = TITLE_STATE_LABELS[title.state]
-    out["programme_title"] = programme(title.programme_id).title
-    return out
 
 
 def record_past(*, db_session: Session, clock: Clock, actor: Actor, prog: Programme, data: PastTitleIn) -> Title:

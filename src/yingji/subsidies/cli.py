@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from yingji.core.validation import invalid_input
 
@@ -26,7 +26,9 @@ def _parsed(model: Callable[..., Any], raw: dict[str, Any]) -> Any:
         raise invalid_input(err.errors()) from err
 
 
-def _show(answer: dict[str, Any], as_json: bool) -> None:
+def _show(model: BaseModel, as_json: bool) -> None:
+    """Print the same read model the API answers with (JSON, or its lines for a person)."""
+    answer = model.model_dump(mode="json")
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
         return
@@ -63,7 +65,7 @@ def list_calculators(as_json: AsJson = False) -> None:
     """各补贴计算器及其标准、原文依据。"""
     from yingji.subsidies import service
 
-    rows = service.catalogue()
+    rows = [row.model_dump(mode="json") for row in service.catalogue()]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

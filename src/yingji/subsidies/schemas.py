@@ -80,3 +80,104 @@ class PingfangIn(YingjiModel):
     ancillary_area_m2: Number = Field(default=None, description="新建附属用房（凉房）面积")
     investment_yuan: Number = Field(default=None, description="新建投资额（判定审批路径）")
     setback: SetbackIn | None = Field(default=None, description="退线土地")
+
+
+# --- answers ------------------------------------------------------------------------------------------------------
+
+
+class BasisRead(YingjiModel):
+    rule: str
+    plan: str
+    clause: str
+    seed: str | None = None
+    quote: str | None = None
+    source: str | None = None
+
+
+class ProgrammeSummary(YingjiModel):
+    id: str
+    title: str
+    doc_no: str
+    issuer: str
+
+
+class ParameterRead(YingjiModel):
+    """一项标准：名称、数值与单位、条款、原文出处及平台理解。"""
+
+    name: str
+    value: str | int | None
+    unit: str | None
+    clause: str
+    seed: str
+    quote: str
+    reading: str | None
+
+
+class CalculatorRead(YingjiModel):
+    id: str
+    title: str
+    programme: ProgrammeSummary
+    endpoint: str
+    formula: str
+    parameters: list[ParameterRead]
+
+
+class ComponentRead(YingjiModel):
+    key: str
+    label: str
+    formula: str
+    amount_yuan: str = Field(description="金额（元，精确到分的字符串）")
+    basis: list[BasisRead]
+
+
+class InstalmentRead(YingjiModel):
+    stage: str
+    label: str
+    amount_yuan: str
+    basis: list[BasisRead]
+
+
+class RouteRead(YingjiModel):
+    id: str
+    label: str
+    text: str
+    basis: list[BasisRead]
+
+
+class CalculationRead(YingjiModel):
+    """一次测算：公式、输入、各组成部分、合计、支付安排、审批路径及依据。"""
+
+    calculator: str
+    title: str
+    programme: ProgrammeSummary
+    formula: str
+    inputs: dict[str, str]
+    components: list[ComponentRead]
+    total_yuan: str
+    schedule: list[InstalmentRead]
+    route: RouteRead | None
+    notes: list[str]
+    basis: list[BasisRead]
+
+
+class ConditionRead(YingjiModel):
+    key: str
+    label: str
+    formula: str
+    on: date | None
+    basis: list[BasisRead]
+
+
+class PaymentRead(YingjiModel):
+    """许可费最早支付日及拟支付日可否支付。"""
+
+    calculator: str
+    title: str
+    programme: ProgrammeSummary
+    formula: str
+    inputs: dict[str, str]
+    conditions: list[ConditionRead]
+    earliest_on: date
+    may_pay: bool | None
+    notes: list[str]
+    basis: list[BasisRead]

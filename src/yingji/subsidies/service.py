@@ -4,7 +4,7 @@ JSON (money as strings to the fen, so no float ever rounds it). Nothing is store
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from yingji.core.errors import InvalidInput, PlanInvalid
 from yingji.rules import subsidies as rules
@@ -34,7 +34,7 @@ def _required(value: Decimal | None, field: str) -> Decimal:
     return value
 
 
-def licence(data: schemas.LicenceIn) -> dict[str, Any]:
+def licence(data: schemas.LicenceIn) -> schemas.CalculationRead:
     """许可（转让）补贴 of a contract, per result."""
     programme, share = _get(TECH_LICENCE, Share)
     results = [
@@ -49,21 +49,21 @@ def licence(data: schemas.LicenceIn) -> dict[str, Any]:
     return render(programme, rules.licence_subsidy(share.scheme(programme.id), results))
 
 
-def acceptance(data: schemas.AcceptanceIn) -> dict[str, Any]:
+def acceptance(data: schemas.AcceptanceIn) -> schemas.CalculationRead:
     """承接补贴 of one licence contract."""
     programme, share = _get(TECH_ACCEPTANCE, Share)
     amount = _required(data.contract_amount_yuan, "contract_amount_yuan")
     return render(programme, rules.share_subsidy(share.scheme(programme.id), amount, field="contract_amount_yuan"))
 
 
-def insurance(data: schemas.InsuranceIn) -> dict[str, Any]:
+def insurance(data: schemas.InsuranceIn) -> schemas.CalculationRead:
     """保险担保补贴 of one project's guarantee or insurance fees."""
     programme, share = _get(TECH_INSURANCE, Share)
     amount = _required(data.fee_yuan, "fee_yuan")
     return render(programme, rules.share_subsidy(share.scheme(programme.id), amount, field="fee_yuan"))
 
 
-def payment(data: schemas.PaymentIn) -> dict[str, Any]:
+def payment(data: schemas.PaymentIn) -> schemas.PaymentRead:
     """The earliest day the licence fee may be paid, and whether a proposed day may."""
     programme, timing = _get(TECH_PAYMENT, Timing)
     if data.effective_on is None:
@@ -75,30 +75,32 @@ def payment(data: schemas.PaymentIn) -> dict[str, Any]:
         proposed_on=data.proposed_on,
     )
     answer = decision.value
-    return {
-        "calculator": answer.calculator,
-        "title": answer.title,
-        "programme": programme.summary(),
-        "formula": answer.formula,
-        "inputs": dict(answer.inputs),
-        "conditions": [
-            {
-                "key": c.key,
-                "label": c.label,
-                "formula": c.formula,
-                "on": None if c.on is None else c.on.isoformat(),
-                "basis": [b.as_dict() for b in c.basis],
-            }
-            for c in answer.conditions
-        ],
-        "earliest_on": answer.earliest_on.isoformat(),
-        "may_pay": answer.may_pay,
-        "notes": list(decision.notes),
-        "basis": [b.as_dict() for b in decision.basis],
-    }
+    return schemas.PaymentRead.model_validate(
+        {
+            "calculator": answer.calculator,
+            "title": answer.title,
+            "programme": programme.summary(),
+            "formula": answer.formula,
+            "inputs": dict(answer.inputs),
+            "conditions": [
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "formula": c.formula,
+                    "on": c.on,
+                    "basis": [b.as_dict() for b in c.basis],
+                }
+                for c in answer.conditions
+            ],
+            "earliest_on": answer.earliest_on,
+            "may_pay": answer.may_pay,
+            "notes": list(decision.notes),
+            "basis": [b.as_dict() for b in decision.basis],
+        }
+    )
 
 
-def pingfang(data: schemas.PingfangIn) -> dict[str, Any]:
+def pingfang(data: schemas.PingfangIn) -> schemas.CalculationRead:
     """南平房区 renovation or renewal subsidy and setback compensation for one household's building."""
     programme, renewal = _get(PINGFANG, Renewal)
     setback = data.setback
@@ -123,42 +125,49 @@ def pingfang(data: schemas.PingfangIn) -> dict[str, Any]:
     return render(programme, rules.renewal_subsidy(renewal.scheme(programme.id), facts))
 
 
-def render(programme: Programme, decision: Decision[rules.Calculation]) -> dict[str, Any]:
-    """The JSON answer: formula, inputs, components, total, schedule, route, notes and basis."""
+def render(programme: Programme, decision: Decision[rules.Calculation]) -> schemas.CalculationRead:
+    """The answer: formula, inputs, components, total, schedule, route, notes and basis."""
     c = decision.value
     route = c.route
-    return {
-        "calculator": c.calculator,
-        "title": c.title,
-        "programme": programme.summary(),
-        "formula": c.formula,
-        "inputs": dict(c.inputs),
-        "components": [
-            {
-                "key": p.key,
-                "label": p.label,
-                "formula": p.formula,
-                "amount_yuan": f"{p.amount_yuan:f}",
-                "basis": [b.as_dict() for b in p.basis],
-            }
-            for p in c.components
-        ],
-        "total_yuan": f"{c.total_yuan:f}",
-        "schedule": [
-            {
-                "stage": i.stage,
-                "label": i.label,
-                "amount_yuan": f"{i.amount_yuan:f}",
-                "basis": [b.as_dict() for b in i.basis],
-            }
-            for i in c.schedule
-        ],
-        "route": None
-        if route is None
-        else {"id": route.id, "label": route.label, "text": route.text, "basis": [b.as_dict() for b in route.basis]},
-        "notes": list(decision.notes),
-        "basis": [b.as_dict() for b in decision.basis],
-    }
+    return schemas.CalculationRead.model_validate(
+        {
+            "calculator": c.calculator,
+            "title": c.title,
+            "programme": programme.summary(),
+            "formula": c.formula,
+            "inputs": dict(c.inputs),
+            "components": [
+                {
+                    "key": p.key,
+                    "label": p.label,
+                    "formula": p.formula,
+                    "amount_yuan": f"{p.amount_yuan:f}",
+                    "basis": [b.as_dict() for b in p.basis],
+                }
+                for p in c.components
+            ],
+            "total_yuan": f"{c.total_yuan:f}",
+            "schedule": [
+                {
+                    "stage": i.stage,
+                    "label": i.label,
+                    "amount_yuan": f"{i.amount_yuan:f}",
+                    "basis": [b.as_dict() for b in i.basis],
+                }
+                for i in c.schedule
+            ],
+            "route": None
+            if route is None
+            else {
+                "id": route.id,
+                "label": route.label,
+                "text": route.text,
+                "basis": [b.as_dict() for b in route.basis],
+            },
+            "notes": list(decision.notes),
+            "basis": [b.as_dict() for b in decision.basis],
+        }
+    )
 
 
 def _formula(programme: Programme, found: Calculator) -> str:
@@ -169,17 +178,19 @@ def _formula(programme: Programme, found: Calculator) -> str:
     return "；".join(f for f in rules.FORMULAS.values())
 
 
-def catalogue() -> list[dict[str, Any]]:
-    """Every calculator with its programme, endpoint, formula and cited parameters."""
+def catalogue() -> list[schemas.CalculatorRead]:
+    """Every calculator with its programme, endpoint, formula and cited parameters (a handful: never paged in SQL)."""
     return [
-        {
-            "id": found.id,
-            "title": found.title,
-            "programme": programme.summary(),
-            "endpoint": f"{PREFIX}/{found.id}",
-            "formula": _formula(programme, found),
-            "parameters": found.parameters(),
-        }
+        schemas.CalculatorRead.model_validate(
+            {
+                "id": found.id,
+                "title": found.title,
+                "programme": programme.summary(),
+                "endpoint": f"{PREFIX}/{found.id}",
+                "formula": _formula(programme, found),
+                "parameters": found.parameters(),
+            }
+        )
         for programme in programmes().values()
         for found in programme.calculators()
     ]

@@ -11,7 +11,7 @@ the same access checks the services apply; the forms post to /api/programmes, /a
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, local_today, to_local
-from yingji.core.errors import InvalidInput, YingjiError
+from yingji.core.errors import InvalidInput
+from yingji.core.paging import PageParams, Paging, paged, paginate, slice_list
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.metrology import service as metrology
@@ -37,9 +38,11 @@ from yingji.metrology.enums import (
     CalibrationResult,
 )
 from yingji.metrology.settings import defaults as metrology_defaults
-from yingji.programmes import access, panels, rehab, service, titles
-from yingji.programmes.models import APP_STATE_LABELS, Application, AppState, Recusal, TitleState
-from yingji.programmes.schema import Programme, Stage, rehab_rules
+from yingji.programmes import access, panels, policy, reads, rehab, service, titles
+from yingji.programmes.models import Agreement, Alert, Application, AppState, Institution, TitleState
+from yingji.programmes.policy import ApplicationAction, ProgrammeAction, RoundAction, TitleAction
+from yingji.programmes.schema import Programme, StageKind, Subject, rehab_rules
+from yingji.programmes.schemas import ApplicationFilters
 from yingji.registry import service as registry
 from yingji.registry.models import Division
 from yingji.registry.specs import BY_NAME
@@ -49,44 +52,17 @@ from yingji.web.common import TEMPLATES, Viewer, divisions_in_scope, guarded
 
 router = APIRouter(include_in_schema=False)
 
-ACTION_LABELS = {
-    "submit": "申报",
-    "pass": "通过",
-    "return": "退回修改",
-    "reject": "不予通过",
-    "resubmit": "重新报送",
-    "select": "入选",
-    "not_selected": "未入选",
-    "withdraw": "撤回",
-    "objection": "登记异议",
-    "objection_resolved": "异议复核",
-    "disqualify": "异议成立，取消资格",
-    "confer": "公布授予",
-}
-KIND_LABELS = {
-    "submit": "申报",
-    "review": "审查",
-    "publicity": "公示",
-    "panel": "专家评审",
-    "select": "名单决定",
-    "confer": "公布",
-}
-ACTOR_LABELS = {"applicant": "申报人", "county": "旗县区主管部门", "city": "市主管部门", "expert": "专家组"}
 PASS_LABELS = {
-    "review": "通过",
-    "publicity": "公示期满，进入下一环节",
-    "panel": "评分完毕，进入下一环节",
-    "confer": "公布（授予）",
+    StageKind.REVIEW: "通过",
+    StageKind.PUBLICITY: "公示期满，进入下一环节",
+    StageKind.PANEL: "评分完毕，进入下一环节",
+    StageKind.CONFER: "公布（授予）",
 }
 PERSON_LABELS = {"birth_year": "出生年份", "ethnicity": "民族"}  # kept with a person's facts by the service
-OBJECTION_LABELS = {"open": "待复核", "upheld": "异议成立", "dismissed": "异议不成立"}
-END_LABELS = {"honorary": "荣誉传承人", "deceased": "去世", "waived": "自愿放弃"}
-CASE_LABELS = {"proposed": "待备案或评估", "approved": "已批准康复", "refused": "不予康复", "ended": "康复结束"}
-GATE_LABELS = {"filing": "经办机构备案", "expert": "康复专家库成员评估", "none": "无前置程序"}
-ASSESSMENT_LABELS = {"passed": "考核通过", "failed": "考核未通过"}
-WARNING_LABELS = {"daily_limit": "单日费用超限", "case_limit": "累计费用超限", "duplicate": "重复上传"}
-GRADE_LABELS = {g.value: f"{g.value} 级" for g in subsidy_rules.Grade}
+END_KINDS = (TitleState.HONORARY, TitleState.DECEASED, TitleState.WAIVED)
 METROLOGY_SHOWS = {"all": "全部器具", "due": "即将到期及超期", "overdue": "超期未检或无记录"}
+DECIDE = {ApplicationAction.PASS, ApplicationAction.RETURN, ApplicationAction.REJECT}
+LIST = PageParams(limit=50)
 
 
 def when(value: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -100,45 +76,12 @@ def when(value: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 TEMPLATES.filters["when"] = when
 
 
-def _may(check: Callable[[], object]) -> bool:
-    """Whether a service's own access check lets the caller through (the page offers the action only then)."""
-    try:
-        check()
-    except YingjiError:
-        return False
-    return True
-
-
-def is_authority(actor: Actor, prog: Programme) -> bool:
-    return _may(lambda: access.require_authority(actor, prog))
-
-
-def may_act(actor: Actor, prog: Programme, stage: Stage, app: Application) -> bool:
-    """Whether the caller is the person the programme names for this stage of this application."""
-    return _may(
-        lambda: access.require_stage_actor(
-            actor, prog, stage, division_code=app.division_code, organisation_id=app.organisation_id
-        )
-    )
-
-
-def may_advance(actor: Actor, prog: Programme, app: Application) -> bool:
-    stage = prog.stage(app.stage)
-    return app.state is AppState.ACTIVE and stage.kind != "select" and may_act(actor, prog, stage, app)
-
-
-def may_start(actor: Actor, prog: Programme) -> bool:
-    """Whether the caller acts at the first stage (an enterprise for itself, a county office for a person)."""
-    first = prog.stages[0]
-    return _may(
-        lambda: access.require_stage_actor(
-            actor,
-            prog,
-            first,
-            division_code=actor.division_code or prog.division_code,
-            organisation_id=actor.organisation_id,
-        )
-    )
+def offset(request: Request, key: str) -> PageParams:
+    """The slice of a page's second or third list, from its own offset parameter (the pager's ``key``)."""
+    raw = request.query_params.get(key) or "0"
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 10_000_000:
+        raise InvalidInput(field=key, reason=f"{key}：须为非负整数")
+    return PageParams(limit=LIST.limit, offset=int(raw))
 
 
 @dataclass(frozen=True)
@@ -202,48 +145,59 @@ def programme_form(prog: Programme) -> dict[str, Any]:
     }
 
 
-def stage_counts(prog: Programme, apps: list[Application]) -> list[tuple[str, int]]:
+def stage_counts(prog: Programme, counted: Mapping[tuple[str, AppState], int]) -> list[tuple[str, int]]:
     """Applications under way by stage (in the programme's order), then those returned or finished."""
-    active = Counter(a.stage for a in apps if a.state is AppState.ACTIVE)
-    others: Counter[AppState] = Counter(a.state for a in apps if a.state is not AppState.ACTIVE)
-    rows = [(s.label, active[s.code]) for s in prog.stages if active[s.code]]
-    return rows + [(APP_STATE_LABELS[state], others[state]) for state in AppState if others[state]]
+    active = {stage: n for (stage, state), n in counted.items() if state is AppState.ACTIVE}
+    others: Counter[AppState] = Counter()
+    for (_, state), n in counted.items():
+        if state is not AppState.ACTIVE:
+            others[state] += n
+    rows = [(s.label, active[s.code]) for s in prog.stages if active.get(s.code)]
+    return rows + [(state.label, others[state]) for state in AppState if others[state]]
 
 
 # --- 评审认定 overview ---------------------------------------------------------------------------------------------
 
 
-def overview_context(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
+def overview_context(
+    db_session: Session, clock: Clock, actor: Actor, paging: PageParams, mine_at: PageParams, titles_at: PageParams
+) -> dict[str, Any]:
     progs = service.visible_programmes(actor)  # 403 without any programme permission
     on = local_today(clock)
     by_id = {p.id: p for p in progs}
-    apps = service.applications(db_session=db_session, actor=actor)
-    per_round: dict[int, list[Application]] = {}
-    for app in apps:
-        per_round.setdefault(app.round_id, []).append(app)
-    rounds = [
-        {
-            **service.round_dict(r),
-            "counts": stage_counts(by_id[r.programme_id], per_round.get(r.id, [])),
-            "accepting": r.closed_on is None and r.notice_on <= on <= r.apply_until,
-        }
-        for r in service.rounds(db_session=db_session, actor=actor)
-    ]
-    if actor.organisation_id is not None:
-        heading, mine = "本单位的申报", apps
-    elif actor.has(Permission.PROGRAMME_SCORE) and not actor.has(Permission.PROGRAMME_MANAGE):
-        heading, mine = "分配给我评审的申报", apps
+    found, total = paginate(db_session, service.rounds_query(actor), paging, order_by=service.ROUND_ORDER)
+    counted = service.stage_counts(db_session, actor, [r.id for r in found])
+    rounds = paged(
+        [
+            {"round": r, "counts": stage_counts(by_id[r.programme_id], counted.get(r.id, {}))}
+            for r in reads.rounds(db_session, actor, found, on)
+        ],
+        total,
+        paging,
+    )
+    if actor.organisation_id is not None or (
+        actor.has(Permission.PROGRAMME_SCORE) and not actor.has(Permission.PROGRAMME_MANAGE)
+    ):
+        heading = "本单位的申报" if actor.organisation_id is not None else "分配给我评审的申报"
+        query = service.applications_query(db_session, actor)
+        rows, count = paginate(db_session, query, mine_at, order_by=[Application.id])
+        mine = paged(reads.applications(db_session, actor, rows, on), count, mine_at)
     else:
-        heading, mine = "待我办理", [a for a in apps if may_advance(actor, by_id[a.programme_id], a)]
+        heading = "待我办理"
+        active = service.applications_query(db_session, actor, ApplicationFilters(state=AppState.ACTIVE))
+        pending = reads.applications(db_session, actor, db_session.scalars(active.order_by(Application.id)).all(), on)
+        mine = slice_list([a for a in pending if DECIDE & set(a.allowed_actions)], mine_at)
+    found_titles, titles_total = paginate(
+        db_session, titles.titles_query(actor), titles_at, order_by=titles.TITLE_ORDER
+    )
+    shown = reads.programmes(db_session, actor, progs)
     return {
-        "programmes": progs,
+        "programmes": shown,
         "rounds": rounds,
         "mine_heading": heading,
-        "mine": [service.as_dict(a, on) for a in mine],
-        "titles": [titles.title_dict(t) for t in titles.titles(db_session=db_session, actor=actor)],
-        "authority_of": [p for p in progs if is_authority(actor, p)],
-        "kind_labels": KIND_LABELS,
-        "actor_labels": ACTOR_LABELS,
+        "mine": mine,
+        "titles": paged(reads.titles_of(db_session, actor, found_titles), titles_total, titles_at),
+        "authority_of": [p for p in shown if ProgrammeAction.OPEN_ROUND in p.allowed_actions],
         "today": on.isoformat(),
     }
 
@@ -267,57 +221,53 @@ def counties(db_session: Session, actor: Actor, prog: Programme) -> list[tuple[s
     return [(code, name) for code, name in rows if access.is_county(code) and actor.covers_division(code)]
 
 
-def round_context(db_session: Session, clock: Clock, actor: Actor, round_id: int) -> dict[str, Any]:
+def round_context(db_session: Session, clock: Clock, actor: Actor, round_id: int, paging: PageParams) -> dict[str, Any]:
     rnd, prog = service.get_round(db_session, actor, round_id)  # 404 out of scope
     on = local_today(clock)
-    apps = service.applications(db_session=db_session, actor=actor, round_id=rnd.id)
-    authority = is_authority(actor, prog)
-    formed = panels.panels_of(db_session, rnd.id)
-    done = {p["panel_code"] for p in formed}
-    to_form = [p for p in prog.panels if p.code not in done] if authority and rnd.closed_on is None else []
-    chooser = next((s for s in prog.stages if s.kind == "select"), None)
-    candidates = [a for a in apps if chooser is not None and a.stage == chooser.code and a.state is AppState.ACTIVE]
-    accepting = rnd.closed_on is None and rnd.notice_on <= on <= rnd.apply_until
+    shown = reads.rounds(db_session, actor, [rnd], on)[0]
+    query = service.applications_query(db_session, actor, ApplicationFilters(round_id=rnd.id))
+    rows, total = paginate(db_session, query, paging, order_by=[Application.id])
+    formed = reads.panels_of(prog, panels.panels_of(db_session, rnd.id))
+    done = {p.panel_code for p in formed}
+    to_form = [p for p in prog.panels if p.code not in done] if RoundAction.FORM_PANEL in shown.allowed_actions else []
+    chooser = next((s for s in prog.stages if s.kind is StageKind.SELECT), None)
+    candidates: list[Any] = []
+    if chooser is not None and RoundAction.SELECT in shown.allowed_actions:
+        waiting = ApplicationFilters(round_id=rnd.id, stage=chooser.code, state=AppState.ACTIVE)
+        listed = db_session.scalars(service.applications_query(db_session, actor, waiting).order_by(Application.id))
+        candidates = reads.applications(db_session, actor, listed.all(), on)
+    may_start = RoundAction.APPLY in shown.allowed_actions
     person_divisions: list[tuple[str, str]] = []
-    if accepting and prog.subject == "person" and may_start(actor, prog):
+    if may_start and prog.subject is Subject.PERSON:
         person_divisions = counties(db_session, actor, prog)
+    open_states = [AppState.ACTIVE, AppState.RETURNED]
+    own = service.applications_query(db_session, actor, ApplicationFilters(round_id=rnd.id))
+    own = own.where(Application.state.in_(open_states))
     return {
-        "round": service.round_dict(rnd),
+        "round": shown,
         "programme": prog,
-        "apps": [service.as_dict(a, on) for a in apps],
-        "counts": stage_counts(prog, apps),
+        "apps": paged(reads.applications(db_session, actor, rows, on), total, paging),
+        "counts": stage_counts(prog, service.stage_counts(db_session, actor, [rnd.id]).get(rnd.id, {})),
         "score_stages": [(s.score, s.label) for s in prog.stages if s.score],
         "panels": formed,
-        "panel_labels": {p.code: p.label for p in prog.panels},
-        "authority": authority,
         "to_form": to_form,
         "experts": _experts(db_session, actor) if any(p.draw == "appointed" for p in to_form) else [],
-        "pools": {p.pool: panels.pool_members(db_session, p.pool) for p in to_form if p.pool},
-        "chooser": chooser if authority else None,
-        "candidates": [service.as_dict(a, on) for a in candidates],
-        "accepting": accepting,
-        "may_apply": accepting
-        and prog.subject == "enterprise"
-        and may_start(actor, prog)
-        and not any(a.state in (AppState.ACTIVE, AppState.RETURNED) for a in apps),  # one a round (enterprise: own)
+        "pools": {
+            p.pool: reads.pool(db_session, panels.pool_members(db_session, p.pool), on) for p in to_form if p.pool
+        },
+        "chooser": chooser if RoundAction.SELECT in shown.allowed_actions else None,
+        "candidates": candidates,
+        "may_apply": may_start
+        and prog.subject is Subject.ENTERPRISE
+        and db_session.scalar(select(func.count()).select_from(own.subquery())) == 0,  # one a round (own)
         "person_divisions": person_divisions,
         "form": programme_form(prog),
         "organisation_id": actor.organisation_id,
-        "may_close": authority and rnd.closed_on is None,
+        "may_close": RoundAction.CLOSE in shown.allowed_actions,
     }
 
 
 # --- an application -----------------------------------------------------------------------------------------------
-
-
-def _member(db_session: Session, actor: Actor, app: Application, stage: Stage) -> dict[str, Any] | None:
-    """The caller's seat on the panel of the application's current stage, if any."""
-    if stage.kind != "panel" or not actor.has(Permission.PROGRAMME_SCORE):
-        return None
-    for panel in panels.panels_of(db_session, app.round_id):
-        if panel["panel_code"] == stage.panel:
-            return next((m for m in panel["members"] if m["username"] == actor.username), None)
-    return None
 
 
 def application_context(db_session: Session, clock: Clock, actor: Actor, app_id: int) -> dict[str, Any]:
@@ -325,71 +275,52 @@ def application_context(db_session: Session, clock: Clock, actor: Actor, app_id:
     rnd, _ = service.get_round(db_session, actor, app.round_id)
     on = local_today(clock)
     stage = prog.stage(app.stage)
-    labels = {s.code: s.label for s in prog.stages}
-    history = [
-        {
-            **h,
-            "action_label": ACTION_LABELS.get(h["action"], h["action"]),
-            "from_label": labels.get(h["from_stage"] or "", h["from_stage"]),
-            "to_label": labels.get(h["to_stage"] or "", h["to_stage"]),
-        }
-        for h in service.history(db_session, app.id)
-    ]
-    scores = panels.scores_of(db_session, actor, app.id)
-    authority = is_authority(actor, prog)
-    advance = may_advance(actor, prog, app)
-    outcomes = ["pass"]
-    if stage.kind in ("review", "panel"):
-        outcomes += (["return"] if stage.can_return else []) + ["reject"]
+    shown = reads.application_detail(db_session, actor, app, on)
+    actions = set(shown.allowed_actions)
+    seat = reads.seats(db_session, actor, [app]).get(app.id)
     missing: list[str] = []
-    if advance and stage.kind == "panel" and stage.panel is not None:
+    if ApplicationAction.PASS in actions and stage.kind is StageKind.PANEL and stage.panel is not None:
         missing = panels.result(db_session, app.round_id, prog.panel(stage.panel), app.id).missing
-    member = _member(db_session, actor, app, stage) if app.state is AppState.ACTIVE else None
-    recused = member is not None and (
-        db_session.scalar(select(Recusal.id).where(Recusal.member_id == member["id"], Recusal.application_id == app.id))
-        is not None
+    applicant_side = policy.is_stage_actor(
+        actor, prog, prog.stages[0], division_code=app.division_code, org=app.organisation_id
     )
-    scored = member is not None and any(s["member_id"] == member["id"] for s in scores)
-    applicant_side = may_act(actor, prog, prog.stages[0], app)
     facts = fact_fields(prog)
     known = {f.key for f in facts}
+    decides = DECIDE & actions
     return {
-        "app": service.as_dict(app, on),
-        "round": service.round_dict(rnd),
+        "app": shown,
+        "round": reads.rounds(db_session, actor, [rnd], on)[0],
         "programme": prog,
         "stage": stage,
         "stages": prog.stages,
-        "history": history,
-        "objections": [service.objection_dict(o, on) for o in service.objections(db_session, app.id)],
-        "objection_labels": OBJECTION_LABELS,
-        "scores": scores,
+        "history": shown.history,
+        "objections": shown.objections,
+        "scores": shown.scores_detail,
         "score_stages": [(s.score, s.label) for s in prog.stages if s.score],
         "facts": [(f.label, _shown(app.facts.get(f.key))) for f in facts]
         + [(PERSON_LABELS.get(key, key), _shown(value)) for key, value in app.facts.items() if key not in known],
         "events": app.events,
         "event_labels": {e.kind: e.label for e in event_fields(prog)},
         "materials": [(m.label, m.code in app.materials) for m in prog.materials],
-        "advance": advance,
-        "outcomes": outcomes,
+        "advance": bool(decides),
+        "waiting": app.state is AppState.ACTIVE
+        and stage.kind is StageKind.PUBLICITY
+        and not shown.period_over
+        and policy.is_stage_actor(actor, prog, stage, division_code=app.division_code, org=app.organisation_id),
+        "outcomes": [a.value for a in ApplicationAction if a in decides],
         "pass_label": PASS_LABELS.get(stage.kind, "通过"),
         "missing": missing,
-        "may_object": app.state is AppState.ACTIVE
-        and stage.kind == "publicity"
-        and stage.objections is not None
-        and authority,
-        "may_resolve": authority,
-        "member": member,
-        "recused": recused,
-        "scored": scored,
-        "may_resubmit": app.state is AppState.RETURNED and applicant_side,
-        "may_withdraw": app.state in (AppState.ACTIVE, AppState.RETURNED) and applicant_side,
+        "may_object": ApplicationAction.OBJECT in actions,
+        "member": seat,
+        "may_score": ApplicationAction.SCORE in actions,
+        "may_recuse": ApplicationAction.RECUSE in actions,
+        "may_resubmit": ApplicationAction.RESUBMIT in actions,
+        "may_withdraw": ApplicationAction.WITHDRAW in actions,
         "self_check": applicant_side,
         "form": programme_form(prog),
         "declared": app.facts,
         "chosen": set(app.materials),
         "dated": {kind: on_ for kind, on_, *_ in app.events},
-        "kind_labels": KIND_LABELS,
-        "actor_labels": ACTOR_LABELS,
         "today": on.isoformat(),
     }
 
@@ -410,35 +341,24 @@ def title_context(db_session: Session, clock: Clock, actor: Actor, title_id: int
     on = local_today(clock)
     shown_year = _year(year, on)
     bearer = prog.bearer
-    authority = is_authority(actor, prog)
-    manages = actor.has(Permission.PROGRAMME_MANAGE) and actor.organisation_id is None
-    active = title.state is TitleState.ACTIVE
-    evaluates = (
-        bearer is not None
-        and active
-        and manages
-        and (actor.covers_division(title.division_code) or actor.division_code == prog.division_code)
-    )
-    visits = [
-        {**v, "late": v["visited_on"] is None and v["due_on"] < on.isoformat()}
-        for v in titles.visits(db_session, title.id)
-    ]
-    ends = bearer is not None and authority and title.state in (TitleState.ACTIVE, TitleState.HONORARY)
-    grades = {g.code: g.label for g in bearer.grades} if bearer else {}
+    shown = reads.title_detail(db_session, actor, title, shown_year, on)
+    actions = set(shown.allowed_actions)
+    ends = TitleAction.END in actions
     return {
-        "title": titles.title_dict(title),
+        "title": shown,
         "programme": prog,
-        "visits": visits,
-        "evaluations": titles.evaluations(db_session, title.id),
-        "standing": titles.standing(db_session, title, prog, shown_year) if bearer else None,
+        "visits": shown.visits,
+        "evaluations": shown.evaluations,
+        "standing": shown.standing,
         "year": shown_year,
-        "grades": grades,
+        "grades": {g.code: g.label for g in bearer.grades} if bearer else {},
         "circumstances": [(c.code, c.label) for c in bearer.automatic_unqualified] if bearer else [],
-        "may_visit": manages,
-        "may_evaluate": evaluates,
-        "grounds": prog.revocation if authority and active else [],
-        "ends": END_LABELS if ends else {},
-        "state_active": active,
+        "may_visit": TitleAction.VISIT in actions,
+        "may_evaluate": TitleAction.EVALUATE in actions,
+        "grounds": prog.revocation if TitleAction.REVOKE in actions else [],
+        "ends": [k for k in END_KINDS if k is not TitleState.HONORARY or title.state is TitleState.ACTIVE]
+        if ends
+        else [],
         "today": on.isoformat(),
     }
 
@@ -446,32 +366,42 @@ def title_context(db_session: Session, clock: Clock, actor: Actor, title_id: int
 # --- 工伤康复 ---------------------------------------------------------------------------------------------------
 
 
-def rehab_context(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
+def rehab_context(
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    paging: PageParams,
+    alerts_at: PageParams,
+    institutions_at: PageParams,
+    pool_at: PageParams,
+) -> dict[str, Any]:
     rehab.require(actor)  # 403 for enterprise, expert and read-only accounts
     rules_ = rehab_rules()
     on = local_today(clock)
-    found = rehab.institutions(db_session, actor)
-    pool = panels.pool_members(db_session, rules_.pool.code)
+    found, total = paginate(db_session, rehab.cases_query(actor), paging, order_by=rehab.CASE_ORDER)
+    places, places_total = paginate(
+        db_session, rehab.institutions_query(actor), institutions_at, order_by=[Institution.name, Institution.id]
+    )
+    raised, raised_total = paginate(db_session, rehab.alerts_query(actor), alerts_at, order_by=[Alert.id.desc()])
+    pooled, pool_total = paginate(db_session, panels.pool_query(rules_.pool.code), pool_at, order_by=panels.POOL_ORDER)
+    signed = (
+        select(Institution)
+        .join(Agreement, Agreement.institution_id == Institution.id)
+        .where(policy.institution_scope(actor), Agreement.year == on.year)
+        .order_by(Institution.name, Institution.id)
+    )
+    serving = [p for p in reads.pool(db_session, panels.pool_members(db_session, rules_.pool.code), on) if p.in_term]
     city = actor.is_unlimited or actor.division_code == rules_.division_code
-    cases = [rehab.case_dict(db_session, c) for c in rehab.cases(db_session, actor)]
-    day = on.isoformat()
-    serving = [p for p in pool if p["appointed_on"] <= day and (p["term_ends_on"] or "9999") >= day]
     return {
         "rules": rules_,
-        "institutions": found,
-        "institution_names": {i["id"]: i["name"] for i in found},
-        "signed_this_year": [i for i in found if any(a["year"] == on.year for a in i["agreements"])],
-        "pool": [{**p, "in_term": p in serving} for p in pool],
+        "cases": paged(reads.cases(db_session, actor, found), total, paging),
+        "institutions": paged(reads.institutions(db_session, actor, places), places_total, institutions_at),
+        "alerts": paged(reads.alerts(db_session, actor, raised), raised_total, alerts_at),
+        "pool": paged(reads.pool(db_session, pooled, on), pool_total, pool_at),
+        "signed_this_year": list(db_session.scalars(signed)),
         "serving": serving,
-        "cases": cases,
-        "alerts": rehab.alerts(db_session, actor, open_only=True),
         "modes": {m.code: m for m in rules_.modes},
         "categories": {c.code: c.label for c in rules_.claim_categories},
-        "refusals": {n.code: n.label for n in rules_.non_payable},
-        "warning_labels": WARNING_LABELS | {n.code: "不予支付" for n in rules_.non_payable},
-        "case_labels": CASE_LABELS,
-        "gate_labels": GATE_LABELS,
-        "assessment_labels": ASSESSMENT_LABELS,
         "may_pool": city,
         "experts": _experts(db_session, actor) if city else [],
         "divisions": divisions_in_scope(db_session, actor),
@@ -488,7 +418,7 @@ def subsidies_context() -> dict[str, Any]:
         "calculators": subsidies.catalogue(),
         "licence_kinds": {k.value: v for k, v in subsidy_rules.LICENCE_KIND_LABELS.items()},
         "works": {k.value: v for k, v in subsidy_rules.WORK_LABELS.items()},
-        "grade_labels": GRADE_LABELS,
+        "grade_labels": {g.value: f"{g.value} 级" for g in subsidy_rules.Grade},
         "main_kinds": {
             k.value: subsidy_rules.BUILDING_LABELS[k]
             for k in (subsidy_rules.BuildingKind.STOREYED, subsidy_rules.BuildingKind.BUNGALOW)
@@ -532,16 +462,26 @@ def metrology_context(db_session: Session, clock: Clock, actor: Actor, show: str
 
 
 @router.get("/console/programmes", response_class=HTMLResponse)
-def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    return guarded(request, actor, clock, "programmes.html", lambda: overview_context(db_session, clock, actor))
+def overview(
+    request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
+) -> HTMLResponse:
+    def build() -> dict[str, Any]:
+        mine, held = offset(request, "mine_offset"), offset(request, "titles_offset")
+        return overview_context(db_session, clock, actor, paging, mine, held)
+
+    return guarded(request, actor, clock, "programmes.html", build)
 
 
 @router.get("/console/programmes/rounds/{round_id}", response_class=HTMLResponse)
 def round_page(
-    round_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+    round_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
 ) -> HTMLResponse:
     return guarded(
-        request, actor, clock, "programmes_round.html", lambda: round_context(db_session, clock, actor, round_id)
+        request,
+        actor,
+        clock,
+        "programmes_round.html",
+        lambda: round_context(db_session, clock, actor, round_id, paging),
     )
 
 
@@ -573,8 +513,16 @@ def title_page(
 
 
 @router.get("/console/rehab", response_class=HTMLResponse)
-def rehab_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    return guarded(request, actor, clock, "programmes_rehab.html", lambda: rehab_context(db_session, clock, actor))
+def rehab_page(
+    request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
+) -> HTMLResponse:
+    def build() -> dict[str, Any]:
+        at = {key: offset(request, key) for key in ("alerts_offset", "institutions_offset", "pool_offset")}
+        return rehab_context(
+            db_session, clock, actor, paging, at["alerts_offset"], at["institutions_offset"], at["pool_offset"]
+        )
+
+    return guarded(request, actor, clock, "programmes_rehab.html", build)
 
 
 @router.get("/console/subsidies", response_class=HTMLResponse)

@@ -1,0 +1,452 @@
+"""Programme and rehabilitation read models from rows: names beside codes (one lookup per page), labels of enums and
+stages, and the caller's allowed actions from ``policy``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yingji.audit.rows import snapshot
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission
+from yingji.programmes import panels, policy, rehab, service, titles
+from yingji.programmes.models import (
+    Agreement,
+    Alert,
+    Application,
+    ApplicationEvent,
+    AssessmentResult,
+    Claim,
+    Evaluation,
+    Institution,
+    MonitorRule,
+    Objection,
+    PanelMember,
+    PanelMethod,
+    PanelRow,
+    PoolMember,
+    Recusal,
+    RehabCase,
+    Round,
+    Score,
+    Step,
+    Title,
+    TitleState,
+    Visit,
+)
+from yingji.programmes.schema import Programme, StageKind, programme, rehab_rules
+from yingji.programmes.schemas import (
+    AgreementRead,
+    AlertRead,
+    ApplicationDetail,
+    ApplicationRead,
+    CaseRead,
+    CheckRead,
+    ClaimRead,
+    EvaluationRead,
+    FindingRead,
+    InstitutionRead,
+    ObjectionRead,
+    PanelMemberRead,
+    PanelRead,
+    PoolMemberRead,
+    ProgrammeRead,
+    RecusalRead,
+    RoundDetail,
+    RoundRead,
+    ScoreRead,
+    StageRead,
+    StandingRead,
+    StepRead,
+    TitleDetail,
+    TitleRead,
+    VisitRead,
+)
+from yingji.registry import divisions
+from yingji.rules import programmes as rules
+
+
+def _label(kind: type[Any], value: str | None) -> str | None:
+    """The label of a stored code, the code itself for one the enum does not know (an older row)."""
+    if value is None:
+        return None
+    try:
+        return str(kind(value).label)
+    except ValueError:
+        return value
+
+
+# --- programmes -----------------------------------------------------------------------------------------------------
+
+
+def programmes(db_session: Session, actor: Actor, progs: Sequence[Programme]) -> list[ProgrammeRead]:
+    names = divisions.names(db_session, {p.division_code for p in progs})
+    return [
+        ProgrammeRead(
+            **p.model_dump(exclude={"stages"}),
+            stages=[StageRead(**s.model_dump(), kind_label=s.kind.label, actor_label=s.actor.label) for s in p.stages],
+            division_name=names.get(p.division_code, p.division_code),
+            subject_label=p.subject.label,
+            allowed_actions=policy.programme_actions(actor, p),
+        )
+        for p in progs
+    ]
+
+
+def check(found: rules.Eligibility) -> CheckRead:
+    return CheckRead(
+        eligible=found.eligible,
+        requirements=[FindingRead(**f.as_dict()) for f in found.requirements],
+        exclusions=[FindingRead(**f.as_dict()) for f in found.exclusions],
+    )
+
+
+def _status(row: Round, on: date) -> str:
+    if row.closed_on is not None:
+        return "已结束"
+    return "受理申报中" if policy.accepting(row, on) else ("评审中" if on > row.apply_until else "尚未开始受理")
+
+
+def rounds(db_session: Session, actor: Actor, rows: Sequence[Round], on: date) -> list[RoundRead]:
+    names = divisions.names(db_session, {r.division_code for r in rows})
+    return [
+        RoundRead(
+            **snapshot(r),
+            programme_title=programme(r.programme_id).title,
+            division_name=names.get(r.division_code, r.division_code),
+            accepting=policy.accepting(r, on),
+            status_label=_status(r, on),
+            allowed_actions=policy.round_actions(actor, r, on),
+        )
+        for r in rows
+    ]
+
+
+def panels_of(prog: Programme, formed: Sequence[tuple[PanelRow, Sequence[PanelMember]]]) -> list[PanelRead]:
+    labels = {p.code: p.label for p in prog.panels}
+    return [
+        PanelRead(
+            **snapshot(row),
+            panel_label=labels.get(row.panel_code, row.panel_code),
+            method_label=_label(PanelMethod, row.method) or row.method,
+            members=[PanelMemberRead(**snapshot(m)) for m in members],
+        )
+        for row, members in formed
+    ]
+
+
+def round_detail(db_session: Session, actor: Actor, row: Round, on: date) -> RoundDetail:
+    """A round with every application of it in the caller's scope (a round has tens of them) and its panels."""
+    prog = programme(row.programme_id)
+    apps = service.applications(db_session=db_session, actor=actor, round_id=row.id)
+    return RoundDetail(
+        **rounds(db_session, actor, [row], on)[0].model_dump(),
+        applications=applications(db_session, actor, apps, on),
+        panels=panels_of(prog, panels.panels_of(db_session, row.id)),
+    )
+
+
+def seats(db_session: Session, actor: Actor, apps: Sequence[Application]) -> dict[int, policy.Seat]:
+    """The caller's seat on the panel of each application's current stage (experts only), in three queries."""
+    if not apps or not actor.has(Permission.PROGRAMME_SCORE):
+        return {}
+    query = (
+        select(PanelMember.id, PanelRow.round_id, PanelRow.panel_code)
+        .join(PanelRow, PanelRow.id == PanelMember.panel_id)
+        .where(PanelMember.username == actor.username, PanelRow.round_id.in_({a.round_id for a in apps}))
+    )
+    held = {(round_id, code): member for member, round_id, code in db_session.execute(query)}
+    if not held:
+        return {}
+    members, ids = set(held.values()), {a.id for a in apps}
+    by_score = select(Score.member_id, Score.application_id).where(
+        Score.member_id.in_(members), Score.application_id.in_(ids)
+    )
+    by_recusal = select(Recusal.member_id, Recusal.application_id).where(
+        Recusal.member_id.in_(members), Recusal.application_id.in_(ids)
+    )
+    scored = {(m, a) for m, a in db_session.execute(by_score)}
+    recused = {(m, a) for m, a in db_session.execute(by_recusal)}
+    found = {}
+    for app in apps:
+        stage = programme(app.programme_id).stage(app.stage)
+        member = held.get((app.round_id, stage.panel or "")) if stage.kind is StageKind.PANEL else None
+        if member is not None:
+            found[app.id] = policy.Seat(member, (member, app.id) in scored, (member, app.id) in recused)
+    return found
+
+
+def applications(db_session: Session, actor: Actor, rows: Sequence[Application], on: date) -> list[ApplicationRead]:
+    names = divisions.names(db_session, {a.division_code for a in rows})
+    held = seats(db_session, actor, rows)
+    out = []
+    for app in rows:
+        prog = programme(app.programme_id)
+        stage = prog.stage(app.stage)
+        data = snapshot(app)
+        data.pop("person_key", None)
+        out.append(
+            ApplicationRead(
+                **data,
+                programme_title=prog.title,
+                division_name=names.get(app.division_code, app.division_code),
+                stage_label=stage.label,
+                stage_kind=stage.kind,
+                stage_kind_label=stage.kind.label,
+                stage_actor=stage.actor,
+                stage_actor_label=stage.actor.label,
+                state_label=app.state.label,
+                period_over=app.period_ends_on is not None and rules.period_over(app.period_ends_on, on),
+                allowed_actions=policy.application_actions(actor, prog, app, on, held.get(app.id)),
+            )
+        )
+    return out
+
+
+def steps(prog: Programme, rows: Sequence[ApplicationEvent]) -> list[StepRead]:
+    labels = {s.code: s.label for s in prog.stages}
+    return [
+        StepRead(
+            **snapshot(h),
+            action_label=_label(Step, h.action) or h.action,
+            from_label=labels.get(h.from_stage, h.from_stage) if h.from_stage else None,
+            to_label=labels.get(h.to_stage, h.to_stage) if h.to_stage else None,
+        )
+        for h in rows
+    ]
+
+
+def objections(actor: Actor, prog: Programme, rows: Sequence[Objection], on: date) -> list[ObjectionRead]:
+    return [
+        ObjectionRead(
+            **snapshot(o),
+            state_label=o.state.label,
+            reply_overdue=o.state.value == "open" and o.reply_due is not None and on > o.reply_due,
+            allowed_actions=policy.objection_actions(actor, prog, o),
+        )
+        for o in rows
+    ]
+
+
+def scores(rows: Sequence[tuple[Score, str]]) -> list[ScoreRead]:
+    return [ScoreRead(**snapshot(s), member=name) for s, name in rows]
+
+
+def recusal(row: Recusal) -> RecusalRead:
+    return RecusalRead(
+        id=row.id, member_id=row.member_id, application_id=row.application_id, reason=row.reason, at=row.at
+    )
+
+
+def application_detail(db_session: Session, actor: Actor, app: Application, on: date) -> ApplicationDetail:
+    prog = programme(app.programme_id)
+    return ApplicationDetail(
+        **applications(db_session, actor, [app], on)[0].model_dump(),
+        history=steps(prog, service.history(db_session, app.id)),
+        objections=objections(actor, prog, service.objections(db_session, app.id), on),
+        scores_detail=scores(panels.scores_of(db_session, actor, app.id)),
+    )
+
+
+def pool(db_session: Session, rows: Sequence[PoolMember], on: date) -> list[PoolMemberRead]:
+    experts = panels.experts_of(db_session, {p.expert_id for p in rows})
+    rules_ = rehab_rules()
+    qualifications = {q.code: q.label for q in rules_.pool.qualifications} if rows else {}
+    out = []
+    for p in rows:
+        expert = experts.get(p.expert_id)
+        out.append(
+            PoolMemberRead(
+                **snapshot(p),
+                name=expert.name if expert else str(p.expert_id),
+                unit_name=expert.unit_name if expert else None,
+                qualification_labels=[qualifications.get(q, q) for q in p.qualifications],
+                in_term=panels.in_term(p, on),
+            )
+        )
+    return out
+
+
+# --- titles ---------------------------------------------------------------------------------------------------------
+
+
+def _end_ground(prog: Programme, title: Title) -> str | None:
+    ground = title.end_ground
+    if ground is None:
+        return None
+    revoked = {g.code: g.label for g in prog.revocation}
+    grades = {g.code: f"评估{g.label}" for g in prog.bearer.grades} if prog.bearer else {}
+    if ground in revoked:
+        return revoked[ground]
+    if ground in grades:
+        return grades[ground]
+    return _label(TitleState, ground)
+
+
+def titles_of(db_session: Session, actor: Actor, rows: Sequence[Title]) -> list[TitleRead]:
+    names = divisions.names(db_session, {t.division_code for t in rows})
+    out = []
+    for t in rows:
+        prog = programme(t.programme_id)
+        data = snapshot(t)
+        data.pop("person_key", None)
+        out.append(
+            TitleRead(
+                **data,
+                programme_title=prog.title,
+                division_name=names.get(t.division_code, t.division_code),
+                state_label=t.state.label,
+                end_ground_label=_end_ground(prog, t),
+                allowed_actions=policy.title_actions(actor, prog, t),
+            )
+        )
+    return out
+
+
+def visits(rows: Sequence[Visit], on: date) -> list[VisitRead]:
+    return [VisitRead(**snapshot(v), late=v.visited_on is None and v.due_on < on) for v in rows]
+
+
+def evaluations(prog: Programme, rows: Sequence[Evaluation]) -> list[EvaluationRead]:
+    bearer = prog.bearer
+    grades = {g.code: g.label for g in bearer.grades} if bearer else {}
+    found = {c.code: c.label for c in bearer.automatic_unqualified} if bearer else {}
+    return [
+        EvaluationRead(
+            **snapshot(e),
+            grade_label=grades.get(e.grade, e.grade),
+            circumstance_labels=[found.get(c, c) for c in e.circumstances],
+        )
+        for e in rows
+    ]
+
+
+def standing(found: dict[str, Any]) -> StandingRead:
+    return StandingRead.model_validate(found)
+
+
+def title_detail(db_session: Session, actor: Actor, title: Title, year: int, on: date) -> TitleDetail:
+    prog = programme(title.programme_id)
+    return TitleDetail(
+        **titles_of(db_session, actor, [title])[0].model_dump(),
+        visits=visits(titles.visits(db_session, title.id), on),
+        evaluations=evaluations(prog, titles.evaluations(db_session, title.id)),
+        standing=standing(titles.standing(db_session, title, prog, year)) if prog.bearer else None,
+    )
+
+
+# --- work-injury rehabilitation -------------------------------------------------------------------------------------
+
+
+def agreements(actor: Actor, institution: Institution, rows: Sequence[Agreement]) -> list[AgreementRead]:
+    return [
+        AgreementRead(
+            **snapshot(a),
+            assessment_label=_label(AssessmentResult, a.assessment),
+            allowed_actions=policy.agreement_actions(actor, a, institution),
+        )
+        for a in rows
+    ]
+
+
+def institutions(db_session: Session, actor: Actor, rows: Sequence[Institution]) -> list[InstitutionRead]:
+    names = divisions.names(db_session, {i.division_code for i in rows})
+    signed = rehab.agreements_of(db_session, {i.id for i in rows})
+    conditions = {c.code: c.label for c in rehab_rules().conditions}
+    return [
+        InstitutionRead(
+            **snapshot(i),
+            division_name=names.get(i.division_code, i.division_code),
+            condition_labels=[conditions.get(c, c) for c in i.conditions],
+            agreements=agreements(actor, i, signed[i.id]),
+            allowed_actions=policy.institution_actions(actor, i),
+        )
+        for i in rows
+    ]
+
+
+def claims(rows: Sequence[Claim]) -> list[ClaimRead]:
+    rules_ = rehab_rules()
+    categories = {c.code: c.label for c in rules_.claim_categories}
+    refusals = {n.code: n.label for n in rules_.non_payable}
+    return [
+        ClaimRead(
+            **snapshot(c),
+            category_label=categories.get(c.category, c.category),
+            refusal_label=refusals.get(c.refusal, c.refusal) if c.refusal else None,
+        )
+        for c in rows
+    ]
+
+
+def _rule_label(rule: str, refusals: dict[str, str]) -> str:
+    if rule in refusals:
+        return f"不予支付：{refusals[rule]}"
+    return _label(MonitorRule, rule) or rule
+
+
+def alerts(db_session: Session, actor: Actor, rows: Sequence[Alert]) -> list[AlertRead]:
+    ids = {a.case_id for a in rows}
+    cases = {c.id: c for c in db_session.scalars(select(RehabCase).where(RehabCase.id.in_(ids)))} if ids else {}
+    names = divisions.names(db_session, {c.division_code for c in cases.values()})
+    refusals = {n.code: n.label for n in rehab_rules().non_payable}
+    out = []
+    for a in rows:
+        case = cases[a.case_id]
+        out.append(
+            AlertRead(
+                **snapshot(a),
+                worker_name=case.worker_name,
+                division_code=case.division_code,
+                division_name=names.get(case.division_code, case.division_code),
+                rule_label=_rule_label(a.rule, refusals),
+                allowed_actions=policy.alert_actions(actor, a, case.division_code),
+            )
+        )
+    return out
+
+
+def cases(db_session: Session, actor: Actor, rows: Sequence[RehabCase]) -> list[CaseRead]:
+    """A page of cases with their claims and alerts, names of places, institutions and evaluators (few queries)."""
+    ids = {c.id for c in rows}
+    billed = rehab.claims_of(db_session, ids)
+    raised = rehab.alerts_of(db_session, ids)
+    names = divisions.names(db_session, {c.division_code for c in rows})
+    query = select(Institution.id, Institution.name).where(Institution.id.in_({c.institution_id for c in rows}))
+    places = {i: name for i, name in db_session.execute(query)}
+    evaluators = {c.evaluated_by for c in rows if c.evaluated_by is not None}
+    members = {m.id: m for m in db_session.scalars(select(PoolMember).where(PoolMember.id.in_(evaluators)))}
+    experts = panels.experts_of(db_session, {m.expert_id for m in members.values()})
+    rules_ = rehab_rules()
+    every = [a for c in rows for a in raised[c.id]]
+    shown = {read.id: read for read in alerts(db_session, actor, every)}
+    out = []
+    for c in rows:
+        mode = rules_.mode(c.mode)
+        data = snapshot(c)
+        data.pop("person_key", None)
+        member = members.get(c.evaluated_by or 0)
+        expert = experts.get(member.expert_id) if member else None
+        out.append(
+            CaseRead(
+                **data,
+                division_name=names.get(c.division_code, c.division_code),
+                mode_label=mode.label,
+                gate=mode.gate,
+                gate_label=mode.gate.label,
+                institution_name=places.get(c.institution_id, str(c.institution_id)),
+                state_label=c.state.label,
+                evaluator_name=expert.name if expert else None,
+                claims=claims(billed[c.id]),
+                total=sum((x.amount for x in billed[c.id]), Decimal(0)),
+                payable=sum((x.payable for x in billed[c.id]), Decimal(0)),
+                alerts=[shown[a.id] for a in raised[c.id]],
+                allowed_actions=policy.case_actions(actor, c),
+            )
+        )
+    return out
