@@ -42,26 +42,34 @@ def test_full_flow(client: TestClient, people: dict[str, dict[str, str]]) -> Non
     # the state bureau has no account here: the mine's county registers it, recorded as such (000#L520)
     assert acked.json()["acknowledged_as"] == "sender_superior" and acked.json()["received_by"] == "王值班"
 
-    suggestions = client.get(f"{base}/dispatch/suggestions", headers=people["city"]).json()
+    offered = client.get(f"{base}/dispatch/suggestions", headers=people["city"]).json()
+    suggestions = offered["items"]
     assert suggestions[0]["name"] == "九原矿山救护队" and suggestions[0]["is_contracted"]
+    assert offered["total"] >= len(suggestions) and suggestions[0]["kind_label"] == "救援队伍"
+    assert suggestions[0]["subtype_label"] == "矿山救护" and suggestions[0]["allowed_actions"] == ["dispatch"]
     dispatched = client.post(
         f"{base}/dispatches",
         json={"resource_kind": "rescue_team", "resource_id": suggestions[0]["id"]},
         headers=people["city"],
     )
     assert dispatched.status_code == 201
+    sent = dispatched.json()
+    assert sent["resource_name"] == "九原矿山救护队" and sent["resource_kind_label"] == "救援队伍"
 
     started = client.post(
         f"{base}/responses", json={"plan_id": "baotou-noncoal-2025", "level": 3}, headers=people["city"]
     )
     assert started.status_code == 201, started.text
     response_id = started.json()["id"]
-    tasks = client.get(f"{base}/tasks", headers=people["city"]).json()
-    assert tasks
+    listed = client.get(f"{base}/tasks", params={"limit": 500}, headers=people["city"]).json()
+    tasks = listed["items"]
+    assert tasks and listed["total"] == len(tasks)
+    assert all(t["allowed_actions"] == ["update"] and t["status_label"] == "待办" for t in tasks)
     patched = client.patch(
         f"{base}/tasks/{tasks[0]['id']}", json={"status": "done", "notes": "已落实"}, headers=people["city"]
     )
-    assert patched.json()["status"] == "done"
+    assert patched.json()["status"] == "done" and patched.json()["status_label"] == "已完成"
+    assert patched.json()["notes"] == "已落实"
     assert (
         client.post(
             f"{base}/rescuers", json={"count": 12, "zone": "井下-120米水平"}, headers=people["city"]
@@ -92,8 +100,11 @@ def test_full_flow(client: TestClient, people: dict[str, dict[str, str]]) -> Non
         assert confirmed.status_code == 201
     ended = client.post(f"{base}/responses/{response_id}/end", headers=people["city"])
     assert ended.status_code == 200, ended.text
+    assert ended.json()["id"] == response_id and ended.json()["ended_by"] and ended.json()["allowed_actions"] == []
 
-    events = client.get(f"{base}/timeline", headers=people["city"]).json()
+    timeline = client.get(f"{base}/timeline", params={"limit": 500}, headers=people["city"]).json()
+    events = timeline["items"]
+    assert timeline["total"] == len(events)
     kinds = [e["kind"] for e in events]
     for kind in (
         "report.initial",

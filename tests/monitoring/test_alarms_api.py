@@ -286,12 +286,12 @@ def test_pond_items_aggregate_their_points(site: Site) -> None:
 def test_stored_minutes_expire_after_the_retention_period(site: Site) -> None:
     site.point(CORNER)
     site.send([("CH4-01", site.now_ms() + 1000, 0.3)])
-    point_id = site.client.get("/api/monitoring/points", headers=site.officer).json()[0]["id"]
+    point_id = site.client.get("/api/monitoring/points", headers=site.officer).json()["items"][0]["id"]
 
     def minutes() -> int:
         params = {"since": "2026-11-23T02:00:00+00:00", "until": "2026-11-23T04:00:00+00:00"}
         body = site.client.get(f"/api/monitoring/points/{point_id}/readings", params=params, headers=site.officer)
-        return len(body.json()["minutes"])
+        return len(body.json()["items"])
 
     assert minutes() == 1
     site.clock.advance(hours=23)
@@ -345,7 +345,7 @@ def test_a_code_in_use_at_another_site_is_refused(site: Site, db_session: Any) -
     for headers in (site.outsider, site.gateway):
         refused = site.client.post("/api/monitoring/points", json=moved, headers=headers)
         assert refused.status_code == 409, refused.text
-    point = site.client.get("/api/monitoring/points", headers=site.officer).json()[0]
+    point = site.client.get("/api/monitoring/points", headers=site.officer).json()["items"][0]
     assert point["mine_id"] == site.mine_id and point["division_code"] == "150602"
 
 
@@ -401,9 +401,9 @@ def test_the_default_trend_window_includes_the_minute_under_way(site: Site) -> N
     """The console's trend chart asks without a window: a reading of this very minute must be in it."""
     site.point(CORNER)
     site.send([("CH4-01", site.now_ms() + 1000, 0.3)])
-    point_id = site.client.get("/api/monitoring/points", headers=site.officer).json()[0]["id"]
+    point_id = site.client.get("/api/monitoring/points", headers=site.officer).json()["items"][0]["id"]
     answer = site.client.get(f"/api/monitoring/points/{point_id}/readings", headers=site.officer).json()
-    assert [m["last"] for m in answer["minutes"]] == [0.3]
+    assert [m["last"] for m in answer["items"]] == [0.3] and answer["total"] == 1
     site.clock.advance(hours=7)  # older than the default six hours: gone from the default window
     answer = site.client.get(f"/api/monitoring/points/{point_id}/readings", headers=site.officer).json()
-    assert answer["minutes"] == []
+    assert answer["items"] == [] and answer["total"] == 0

@@ -96,7 +96,7 @@ def test_messagepack_columns(site: Site) -> None:
         params={"until": "2026-11-23T03:10:00+00:00"},
         headers=site.officer,
     ).json()
-    first, second = readings["minutes"]  # t+1 s and t+61 s fall in consecutive minutes
+    first, second = readings["items"]  # t+1 s and t+61 s fall in consecutive minutes
     assert (first["n"], first["min"], second["max"], second["last"]) == (1, 0.98, 1.05, 1.05)
 
 
@@ -171,8 +171,9 @@ def test_point_registration_errors(site: Site) -> None:
 
 def test_points_are_scoped_and_audited(site: Site) -> None:
     created = site.point(CORNER)
-    assert [p["id"] for p in site.client.get("/api/monitoring/points", headers=site.officer).json()] == [created["id"]]
-    assert site.client.get("/api/monitoring/points", headers=site.outsider).json() == []
+    listed = site.client.get("/api/monitoring/points", headers=site.officer).json()
+    assert [p["id"] for p in listed["items"]] == [created["id"]] and listed["total"] == 1
+    assert site.client.get("/api/monitoring/points", headers=site.outsider).json()["items"] == []
     assert site.client.get(f"/api/monitoring/points/{created['id']}", headers=site.other_gateway).status_code == 404
     audit = site.client.get("/api/audit", params={"target_kind": "monitor_point"}, headers=site.officer)
     assert audit.status_code in (200, 403)

@@ -86,7 +86,7 @@ def test_huge_readings_neither_overflow_the_minute_sums_nor_break_the_series(sit
         f"/api/monitoring/points/{point['id']}/readings",
         params={"until": "2026-11-23T03:10:00+00:00"},
         headers=site.officer,
-    ).json()["minutes"]
+    ).json()["items"]
     assert [(m["n"], m["max"], m["mean"]) for m in minutes] == [(2, 100.0, 100.0)]
 
 

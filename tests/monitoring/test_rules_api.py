@@ -27,8 +27,9 @@ def test_rules_need_a_login(client: TestClient) -> None:
 
 
 def test_methane_rules_with_basis(enterprise: TestClient) -> None:
-    rows = enterprise.get("/api/monitoring/rules", params={"kind": "CH4"}).json()
-    assert len(rows) == 16 and {r["kind"] for r in rows} == {"CH4"}
+    page = enterprise.get("/api/monitoring/rules", params={"kind": "CH4"}).json()
+    rows = page["items"]
+    assert len(rows) == 16 and page["total"] == 16 and {r["kind"] for r in rows} == {"CH4"}
     corner = next(r for r in rows if r["location_class"] == "采煤工作面上隅角")
     assert [(lv["raise_at"], lv["clear_at"], lv["power_cut"]) for lv in corner["levels"]] == [
         (1.0, 1.0, False),
@@ -47,7 +48,7 @@ def test_methane_rules_with_basis(enterprise: TestClient) -> None:
 )
 def test_filters(enterprise: TestClient, params: dict[str, str], count: int) -> None:
     response = enterprise.get("/api/monitoring/rules", params=params)
-    assert response.status_code == 200 and len(response.json()) == count
+    assert response.status_code == 200 and len(response.json()["items"]) == count == response.json()["total"]
 
 
 def test_one_rule_and_unknown_rule(enterprise: TestClient) -> None:

@@ -101,6 +101,8 @@ def test_weather_assessment(client: TestClient, db_session: Session, divisions: 
     assert (result["hazards"]["rainstorm"]["level"], result["hazards"]["gale"]["level"]) == (1, 4)
     assert result["hazards"]["rainstorm"]["network_sms"] is True
     assert result["level"] == 1 and result["signed_by"] == "总指挥"
+    assert (result["colour"], result["hazards"]["rainstorm"]["colour"]) == ("红色", "红色")
+    assert result["hazards"]["rainstorm"]["hazard_name"] == "暴雨" and result["basis"][0]["clause"]
     bad = client.post(
         "/api/warnings/weather/assess",
         json={"observations": [{"hazard": "tornado", "on": "2026-07-20", "samples": {}}]},

@@ -132,11 +132,14 @@ def methane_alarm(server: Server) -> dict[str, object]:
     """Readings from the gateway of the 东胜区 demo mine: the upper-corner methane rises to 1.6 % (alarm at 1.0 %)."""
     tokens = server.gateway_tokens()
     officer = server.token("dongsheng_duty")
-    points = httpx.get(f"{server.url}/api/monitoring/points", headers=officer, timeout=30).json()
-    corner = next(p for p in points if p["code"].endswith("CH4-SYJ"))
+    params: dict[str, str | int] = {"kind": "CH4", "limit": 500}
+    points = httpx.get(f"{server.url}/api/monitoring/points", params=params, headers=officer, timeout=30).json()
+    assert points["total"] == len(points["items"])
+    corner = next(p for p in points["items"] if p["code"].endswith("CH4-SYJ"))
     registry = f"{server.url}/api/registry"
     unit = httpx.get(f"{registry}/organisations/{corner['enterprise_id']}", headers=officer, timeout=30).json()
     mine = httpx.get(f"{registry}/mines/{corner['mine_id']}", headers=officer, timeout=30).json()
+    assert (corner["enterprise_name"], corner["site_name"]) == (unit["name"], mine["name"])
     return {
         "point": corner,
         "gateway": {"Authorization": f"Bearer {tokens[corner['enterprise_id']]}"},

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from yingji.auth.roles import Permission
 from yingji.core.divisions import CODE_PATTERN
-from yingji.core.paging import Page, Paging, paged
+from yingji.core.paging import Page, Paging, page_of, paged
 from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.incidents import command, reads, record, service, suggest, timeline
 from yingji.incidents.enums import AccidentSector
-from yingji.incidents.models import Incident, Task
+from yingji.incidents.models import Incident
 from yingji.incidents.schemas import (
     Acknowledge,
     AdjustResponse,
     ConfirmCondition,
     DispatchIn,
+    DispatchRead,
+    DispatchSuggestionRead,
+    EndConditionRead,
     FollowUpReport,
     Handover,
     IncidentFilters,
@@ -32,12 +34,19 @@ from yingji.incidents.schemas import (
     ObligationAck,
     PlanOverride,
     ReleaseIn,
+    ReportFilters,
+    ReportRead,
     RescuersInZone,
+    ResponseRead,
     ResponseStarted,
     StartResponse,
+    SuggestionFilters,
+    TaskFilters,
+    TaskRead,
     TaskUpdate,
+    TimelineEventRead,
+    TimelineFilters,
 )
-from yingji.registry.enums import ResourceKind
 
 router = APIRouter(prefix="/api/incidents", tags=["事件与响应"])
 
@@ -150,7 +159,7 @@ def start_response(
         return ResponseStarted(id=row.id, level=row.level, has_onsite_hq=row.has_onsite_hq, decided_by=row.decided_by)
 
 
-@router.post("/{incident_id}/responses/{response_id}/adjust")
+@router.post("/{incident_id}/responses/{response_id}/adjust", response_model=ResponseRead)
 def adjust_response(
     incident_id: RowId,
     response_id: RowId,
@@ -158,16 +167,16 @@ def adjust_response(
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
-) -> dict[str, Any]:
+) -> ResponseRead:
     """调整响应级别（须说明理由）。"""
     with transaction(db_session):
         row = command.adjust(
             db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, response_id=response_id, data=body
         )
-        return {"id": row.id, "level": row.level, "has_onsite_hq": row.has_onsite_hq}
+        return reads.response(actor, row)
 
 
-@router.post("/{incident_id}/responses/{response_id}/end-conditions", status_code=201)
+@router.post("/{incident_id}/responses/{response_id}/end-conditions", status_code=201, response_model=EndConditionRead)
 def confirm_condition(
     incident_id: RowId,
     response_id: RowId,
@@ -175,7 +184,7 @@ def confirm_condition(
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
-) -> dict[str, Any]:
+) -> EndConditionRead:
     """确认一项应急结束条件。"""
     with transaction(db_session):
         row = command.confirm_condition(
@@ -186,42 +195,36 @@ def confirm_condition(
             response_id=response_id,
             condition=body.condition,
         )
-        return {"condition": row.condition, "confirmed_by": row.confirmed_by, "confirmed_at": row.confirmed_at}
+        return reads.end_condition(row)
 
 
-@router.post("/{incident_id}/responses/{response_id}/end")
+@router.post("/{incident_id}/responses/{response_id}/end", response_model=ResponseRead)
 def end_response(
     incident_id: RowId, response_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> ResponseRead:
     """宣布应急响应结束（谁启动谁终止；全部结束条件须已确认），并开启后期处置义务。"""
     with transaction(db_session):
         row = command.end(
             db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, response_id=response_id
         )
-        return {"id": row.id, "ended_at": row.ended_at, "ended_by": row.ended_by}
+        return reads.response(actor, row)
 
 
-@router.get("/{incident_id}/tasks")
-def list_tasks(incident_id: RowId, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
-    """按预案生成的任务（责任单位、来源、状态）。"""
+@router.get("/{incident_id}/tasks", response_model=Page[TaskRead])
+def list_tasks(
+    incident_id: RowId,
+    db_session: DbSession,
+    actor: CurrentActor,
+    paging: Paging,
+    filters: Annotated[TaskFilters, Query()],
+) -> Page[TaskRead]:
+    """按预案生成的任务（按生成先后，分页）：责任单位、来源、状态；可按工作组、状态、响应筛选。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
-    tasks = db_session.scalars(select(Task).where(Task.incident_id == incident.id).order_by(Task.id))
-    return [
-        {
-            "id": t.id,
-            "response_id": t.response_id,
-            "source": t.source.value,
-            "group": t.group_name,
-            "owner_unit": t.owner_unit,
-            "title": t.title,
-            "status": t.status.value,
-            "notes": t.notes,
-        }
-        for t in tasks
-    ]
+    rows, total = service.tasks_page(db_session=db_session, incident=incident, params=paging, filters=filters)
+    return paged(reads.tasks(db_session, actor, rows), total, paging)
 
 
-@router.patch("/{incident_id}/tasks/{task_id}")
+@router.patch("/{incident_id}/tasks/{task_id}", response_model=TaskRead)
 def update_task(
     incident_id: RowId,
     task_id: RowId,
@@ -229,7 +232,7 @@ def update_task(
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
-) -> dict[str, Any]:
+) -> TaskRead:
     """更新任务状态或备注。"""
     with transaction(db_session):
         task = command.update_task(
@@ -241,93 +244,106 @@ def update_task(
             status=body.status,
             notes=body.notes,
         )
-        return {"id": task.id, "status": task.status.value, "notes": task.notes}
+        return reads.tasks(db_session, actor, [task])[0]
 
 
-@router.post("/{incident_id}/rescuers", status_code=201)
+@router.post("/{incident_id}/rescuers", status_code=201, response_model=TimelineEventRead)
 def rescuers(
     incident_id: RowId, body: RescuersInZone, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, str]:
-    """登记进入危险区域的救援人员数。"""
+) -> TimelineEventRead:
+    """登记进入危险区域的救援人员数（答复记入时间线的这一条）。"""
     with transaction(db_session):
-        command.record_rescuers(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
-    return {"status": "recorded"}
+        event = command.record_rescuers(
+            db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body
+        )
+        return reads.event(event)
 
 
-@router.post("/{incident_id}/handover", status_code=201)
+@router.post("/{incident_id}/handover", status_code=201, response_model=TimelineEventRead)
 def handover(
     incident_id: RowId, body: Handover, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, str]:
+) -> TimelineEventRead:
     """登记指挥权移交（如 事故发生单位 → 现场指挥部）。"""
     with transaction(db_session):
-        command.handover(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
-    return {"status": "recorded"}
+        event = command.handover(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
+        return reads.event(event)
 
 
-@router.post("/{incident_id}/releases", status_code=201)
+@router.post("/{incident_id}/releases", status_code=201, response_model=TimelineEventRead)
 def release(
     incident_id: RowId, body: ReleaseIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, str]:
+) -> TimelineEventRead:
     """信息发布：须由预案为该等级规定的发布机关进行。"""
     with transaction(db_session):
-        command.release(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
-    return {"status": "released"}
+        event = command.release(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
+        return reads.event(event)
 
 
-@router.get("/{incident_id}/dispatch/suggestions")
+SUGGESTIONS_MAX = 200  # the nearest-resource search ranks at most this many
+
+
+@router.get("/{incident_id}/dispatch/suggestions", response_model=Page[DispatchSuggestionRead])
 def dispatch_suggestions(
     incident_id: RowId,
     request: Request,
     db_session: DbSession,
     actor: CurrentActor,
-    kind: ResourceKind | None = None,
-    specialty: str | None = None,
-    limit: int = 10,
-) -> list[dict[str, Any]]:
-    """建议调派：矿山事故先列协议救护队，再按距离列出专业矿山救护队；也可查专家（按专业）、物资储备库等。"""
+    paging: Paging,
+    filters: Annotated[SuggestionFilters, Query()],
+) -> Page[DispatchSuggestionRead]:
+    """建议调派（分页）：矿山事故先列协议救护队，再按距离列出专业矿山救护队；也可查专家（按专业）、物资储备库等。
+    按距离排序的前 200 条（total 不超过 200）。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
     index = request.app.state.resource_index.get(db_session)
     hits = suggest.suggestions(
-        db_session=db_session, actor=actor, index=index, incident=incident, kind=kind, specialty=specialty, limit=limit
+        db_session=db_session,
+        actor=actor,
+        index=index,
+        incident=incident,
+        kind=filters.kind,
+        specialty=filters.specialty,
+        limit=SUGGESTIONS_MAX,
     )
-    return [{**h.__dict__, "kind": h.kind.value} for h in hits]
+    shown = hits[paging.offset : paging.offset + paging.limit]
+    return paged(reads.suggestions(db_session, actor, incident, shown), len(hits), paging)
 
 
-@router.post("/{incident_id}/dispatches", status_code=201)
+@router.post("/{incident_id}/dispatches", status_code=201, response_model=DispatchRead)
 def dispatch(
     incident_id: RowId, body: DispatchIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+) -> DispatchRead:
     """登记调派的资源；调派记入时间线。"""
     with transaction(db_session):
         row = command.dispatch(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
-        return {"id": row.id, "resource_name": row.resource_name, "dispatched_at": row.dispatched_at}
+        return reads.dispatch(row)
 
 
-@router.get("/{incident_id}/reports")
-def list_reports(incident_id: RowId, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
-    """全部信息报告（初报、续报、终报）的内容与伤亡数字。"""
+@router.get("/{incident_id}/reports", response_model=Page[ReportRead])
+def list_reports(
+    incident_id: RowId,
+    db_session: DbSession,
+    actor: CurrentActor,
+    paging: Paging,
+    filters: Annotated[ReportFilters, Query()],
+) -> Page[ReportRead]:
+    """全部信息报告（初报、续报、终报，按提交先后，分页）的内容与伤亡数字。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
-    return [
-        {
-            "id": r.id,
-            "kind": r.kind.value,
-            "submitted_by": r.submitted_by,
-            "submitted_at": r.submitted_at,
-            "content": r.content,
-            "facts": r.facts,
-        }
-        for r in service.reports(db_session=db_session, incident=incident)
-    ]
+    rows, total = service.reports_page(db_session=db_session, incident=incident, params=paging, filters=filters)
+    return page_of(rows, total, paging, reads.report)
 
 
-@router.get("/{incident_id}/timeline")
-def get_timeline(incident_id: RowId, db_session: DbSession, actor: CurrentActor) -> list[dict[str, Any]]:
-    """时间线（按顺序，只增不改），可作为 JSON 导出归档。"""
+@router.get("/{incident_id}/timeline", response_model=Page[TimelineEventRead])
+def get_timeline(
+    incident_id: RowId,
+    db_session: DbSession,
+    actor: CurrentActor,
+    paging: Paging,
+    filters: Annotated[TimelineFilters, Query()],
+) -> Page[TimelineEventRead]:
+    """时间线（按顺序，只增不改，分页），可按事项类别筛选；逐页读取可作为 JSON 导出归档。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
-    return [
-        {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "summary": e.summary, "data": e.data}
-        for e in timeline.events(db_session=db_session, incident=incident)
-    ]
+    rows, total = timeline.page(db_session=db_session, incident=incident, params=paging, filters=filters)
+    return page_of(rows, total, paging, reads.event)
 
 
 @router.get("/{incident_id}/record", response_class=HTMLResponse)

@@ -18,7 +18,15 @@ from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from yingji.incidents import policy, service, timeline
 from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource, TaskStatus
-from yingji.incidents.models import Dispatch, EndConditionCheck, Incident, Obligation, ResponseRecord, Task
+from yingji.incidents.models import (
+    Dispatch,
+    EndConditionCheck,
+    Incident,
+    Obligation,
+    ResponseRecord,
+    Task,
+    TimelineEvent,
+)
 from yingji.incidents.schemas import AdjustResponse, DispatchIn, Handover, ReleaseIn, RescuersInZone, StartResponse
 from yingji.plans import loader
 from yingji.plans.schema import Plan, ResponseLevel
@@ -259,7 +267,7 @@ def update_task(
         incident=incident,
         actor=actor.username,
         kind="task.updated",
-        summary=f"任务（{task.owner_unit}）：{task.title[:40]} → {task.status.value}",
+        summary=f"任务（{task.owner_unit}）：{task.title[:40]} → {task.status.label}",
         data={"task_id": task.id, "before": before},
     )
     _audit(
@@ -469,7 +477,7 @@ def _audit(
     )
 
 
-def release(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: ReleaseIn) -> None:
+def release(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: ReleaseIn) -> TimelineEvent:
     """Record an information release, made by an account of the body the plan names for the grade (信息发布)."""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
     plan = _plan_of(incident, data.plan_id)
@@ -485,7 +493,7 @@ def release(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int
         raise Forbidden(
             reason=f"该等级事故的信息由“{rule.body}”发布", basis=found.basis, subcode="incident.release.not_body"
         )
-    timeline.record_event(
+    event = timeline.record_event(
         db_session=db_session,
         clock=clock,
         incident=incident,
@@ -504,11 +512,14 @@ def release(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int
         None,
         {"body": rule.body, "text": data.text},
     )
+    return event
 
 
-def record_rescuers(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: RescuersInZone) -> None:
+def record_rescuers(
+    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: RescuersInZone
+) -> TimelineEvent:
     incident = _writable(db_session, actor, incident_id)
-    timeline.record_event(
+    event = timeline.record_event(
         db_session=db_session,
         clock=clock,
         incident=incident,
@@ -518,11 +529,12 @@ def record_rescuers(*, db_session: Session, clock: Clock, actor: Actor, incident
         data=data.model_dump(),
     )
     _audit(db_session, clock, actor, "incidents.rescuers", "incident", incident.id, None, data.model_dump())
+    return event
 
 
-def handover(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: Handover) -> None:
+def handover(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: Handover) -> TimelineEvent:
     incident = _writable(db_session, actor, incident_id)
-    timeline.record_event(
+    event = timeline.record_event(
         db_session=db_session,
         clock=clock,
         incident=incident,
@@ -532,6 +544,7 @@ def handover(*, db_session: Session, clock: Clock, actor: Actor, incident_id: in
         data=data.model_dump(),
     )
     _audit(db_session, clock, actor, "incidents.handover", "incident", incident.id, None, data.model_dump())
+    return event
 
 
 def dispatch(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, data: DispatchIn) -> Dispatch:

@@ -45,3 +45,33 @@ class TaskSource(LabelledEnum):
     MEMBER_DUTY = "member_duty", "成员单位职责"
     LEVEL_ACTION = "level_action", "响应级别行动"
     WORKING_GROUP = "working_group", "现场工作组职责"
+
+
+class TimelineKind(LabelledEnum):
+    """What a timeline entry records (stored as its value; entries are never rewritten)."""
+
+    REPORT_INITIAL = "report.initial", "初报"
+    REPORT_FOLLOW_UP = "report.follow_up", "续报"
+    REPORT_FINAL = "report.final", "终报"
+    ASSESSMENT = "assessment", "研判"
+    PLANS_NONE = "plans.none", "无适用预案"
+    PLANS_OVERRIDE = "plans.override", "调整适用预案"
+    ESCALATION_PROPOSED = "escalation.proposed", "提级建议"
+    OBLIGATION_MET = "obligation.met", "接报登记"
+    OBLIGATION_OVERDUE = "obligation.overdue", "迟报"
+    RESPONSE_STARTED = "response.started", "启动响应"
+    RESPONSE_ADJUSTED = "response.adjusted", "调整响应级别"
+    RESPONSE_ENDED = "response.ended", "应急结束"
+    TASKS_OPENED = "tasks.opened", "生成任务"
+    TASK_UPDATED = "task.updated", "更新任务"
+    END_CONDITION_CONFIRMED = "end_condition.confirmed", "确认结束条件"
+    POST_EVENT_OPENED = "post_event.opened", "后期处置"
+    RESCUERS_IN_ZONE = "rescuers.in_zone", "危险区域救援人员"
+    COMMAND_HANDOVER = "command.handover", "指挥权移交"
+    RELEASE = "release", "信息发布"
+    DISPATCH = "dispatch", "调派"
+
+    @classmethod
+    def label_of(cls, kind: str) -> str:
+        """The label of a stored kind (a kind written by an older version is shown as stored)."""
+        return cls(kind).label if kind in cls._value2member_map_ else kind

@@ -37,6 +37,10 @@ class ResponseAction(LabelledEnum):
     END = "end", "宣布应急结束"
 
 
+class TaskAction(LabelledEnum):
+    UPDATE = "update", "更新状态"
+
+
 def scope(actor: Actor) -> ColumnElement[bool]:
     """The incidents an actor may read: an enterprise its own, everyone else those in its jurisdiction."""
     actor.require(Permission.PLANS_READ)
@@ -116,4 +120,16 @@ def response_actions(actor: Actor, response: ResponseRecord) -> list[ResponseAct
             (ResponseAction.CONFIRM_END_CONDITION, confirms_end_conditions(actor, plan)),
             (ResponseAction.END, current and decides(actor, plan, response.started_level)),
         ],
+    )
+
+
+def task_actions(response_actions_now: Collection[ResponseAction]) -> list[TaskAction]:
+    """A task is updated while its response offers 更新任务 (the response's actions, computed once per response)."""
+    return [TaskAction.UPDATE] if ResponseAction.UPDATE_TASKS in response_actions_now else []
+
+
+def dispatch_actions(actor: Actor, incident: Incident) -> list[IncidentAction]:
+    """What a dispatch suggestion offers: 调派 while the incident is open, to those who command."""
+    return allowed(
+        actor, Permission.INCIDENTS_COMMAND, [(IncidentAction.DISPATCH, incident.status is not IncidentStatus.ENDED)]
     )

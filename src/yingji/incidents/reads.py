@@ -10,23 +10,42 @@ from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock
+from yingji.core.labels import LabelledEnum
 from yingji.incidents import policy, receipts, service
-from yingji.incidents.enums import AccidentSector, ReceiptRole
-from yingji.incidents.models import Incident, Obligation, ResponseRecord
+from yingji.incidents.enums import AccidentSector, ReceiptRole, TimelineKind
+from yingji.incidents.models import (
+    Dispatch,
+    EndConditionCheck,
+    Incident,
+    Obligation,
+    Report,
+    ResponseRecord,
+    Task,
+    TimelineEvent,
+)
+from yingji.incidents.record import FACT_LABELS, fact_text
 from yingji.incidents.schemas import (
     AssessmentRead,
+    DispatchRead,
+    DispatchSuggestionRead,
+    EndConditionRead,
+    FactLine,
     IncidentRead,
     IncidentSummary,
     ObligationAck,
     ObligationRead,
     PlanRef,
     ReportingPlace,
+    ReportRead,
     ResponseRead,
+    TaskRead,
+    TimelineEventRead,
 )
 from yingji.plans import loader
 from yingji.registry import divisions
-from yingji.registry.enums import MineKind, OrganisationKind
+from yingji.registry.enums import MineKind, OrganisationKind, ResourceKind, ResourceLevel, ShelterKind, TeamKind
 from yingji.registry.models import Mine, Organisation
+from yingji.registry.nearest import Hit
 from yingji.rules.levels import Grade
 
 
@@ -138,23 +157,7 @@ def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) ->
             )
             for o in obligations
         ],
-        responses=[
-            ResponseRead(
-                id=r.id,
-                plan_id=r.plan_id,
-                plan_title=loader.get(r.plan_id).metadata.title,
-                level=r.level,
-                level_name=_level_name(r.plan_id, r.level) or "",
-                decided_by=r.decided_by,
-                started_by=r.started_by,
-                started_at=r.started_at,
-                has_onsite_hq=r.has_onsite_hq,
-                ended_at=r.ended_at,
-                ended_by=r.ended_by,
-                allowed_actions=policy.response_actions(actor, r),
-            )
-            for r in responses
-        ],
+        responses=[response(actor, r) for r in responses],
         allowed_actions=policy.incident_actions(actor, incident, startable, receivable=bool(record_as)),
         startable_levels=startable,
     )
@@ -214,4 +217,140 @@ def reporting_places(db_session: Session, actor: Actor) -> list[ReportingPlace]:
             sector=AccidentSector(sector.value) if sector is not None and sector.value in sectors else None,
         )
         for unit, code, sector in units
+    ]
+
+
+def response(actor: Actor, row: ResponseRecord) -> ResponseRead:
+    return ResponseRead(
+        id=row.id,
+        plan_id=row.plan_id,
+        plan_title=loader.get(row.plan_id).metadata.title,
+        level=row.level,
+        level_name=_level_name(row.plan_id, row.level) or "",
+        decided_by=row.decided_by,
+        started_by=row.started_by,
+        started_at=row.started_at,
+        has_onsite_hq=row.has_onsite_hq,
+        ended_at=row.ended_at,
+        ended_by=row.ended_by,
+        allowed_actions=policy.response_actions(actor, row),
+    )
+
+
+def end_condition(check: EndConditionCheck) -> EndConditionRead:
+    return EndConditionRead(
+        response_id=check.response_id,
+        condition=check.condition,
+        confirmed_by=check.confirmed_by,
+        confirmed_at=check.confirmed_at,
+    )
+
+
+def tasks(db_session: Session, actor: Actor, rows: Sequence[Task]) -> list[TaskRead]:
+    """Tasks with whether this caller may update them: one query for their responses, actions once per response."""
+    wanted = {t.response_id for t in rows}
+    found = db_session.scalars(select(ResponseRecord).where(ResponseRecord.id.in_(wanted))).all() if wanted else []
+    actions = {r.id: policy.task_actions(policy.response_actions(actor, r)) for r in found}
+    return [
+        TaskRead(
+            id=t.id,
+            response_id=t.response_id,
+            source=t.source,
+            source_label=t.source.label,
+            group=t.group_name,
+            group_label=t.group_name or t.source.label,
+            owner_unit=t.owner_unit,
+            title=t.title,
+            status=t.status,
+            status_label=t.status.label,
+            notes=t.notes,
+            updated_at=t.updated_at,
+            updated_by=t.updated_by,
+            allowed_actions=actions.get(t.response_id, []),
+        )
+        for t in rows
+    ]
+
+
+def report(row: Report) -> ReportRead:
+    return ReportRead(
+        id=row.id,
+        kind=row.kind,
+        kind_label=row.kind.label,
+        submitted_by=row.submitted_by,
+        submitted_at=row.submitted_at,
+        content=dict(row.content),
+        facts=dict(row.facts),
+        fact_lines=[
+            FactLine(key=key, label=FACT_LABELS.get(key, key), text=fact_text(key, value))
+            for key, value in row.facts.items()
+        ],
+    )
+
+
+def event(row: TimelineEvent) -> TimelineEventRead:
+    return TimelineEventRead(
+        seq=row.seq,
+        at=row.at,
+        actor=row.actor,
+        kind=row.kind,
+        kind_label=TimelineKind.label_of(row.kind),
+        summary=row.summary,
+        data=dict(row.data),
+    )
+
+
+def dispatch(row: Dispatch) -> DispatchRead:
+    kind = ResourceKind(row.resource_kind)
+    return DispatchRead(
+        id=row.id,
+        resource_kind=kind,
+        resource_kind_label=kind.label,
+        resource_id=row.resource_id,
+        resource_name=row.resource_name,
+        note=row.note,
+        dispatched_by=row.dispatched_by,
+        dispatched_at=row.dispatched_at,
+    )
+
+
+SUBTYPES: dict[ResourceKind, type[LabelledEnum]] = {
+    ResourceKind.RESCUE_TEAM: TeamKind,
+    ResourceKind.DEPOT: ResourceLevel,
+    ResourceKind.SHELTER: ShelterKind,
+}
+
+
+def _subtype_label(kind: ResourceKind, subtype: str) -> str:
+    """A team's kind, a depot's level or a shelter's kind in words; an expert's specialties or a vehicle as stored."""
+    vocabulary = SUBTYPES.get(kind)
+    if vocabulary is None or subtype not in vocabulary._value2member_map_:
+        return subtype
+    return vocabulary(subtype).label
+
+
+def suggestions(
+    db_session: Session, actor: Actor, incident: Incident, hits: Sequence[Hit]
+) -> list[DispatchSuggestionRead]:
+    offered = policy.dispatch_actions(actor, incident)
+    places = divisions.names(db_session, {h.division_code for h in hits})
+    return [
+        DispatchSuggestionRead(
+            kind=h.kind,
+            kind_label=h.kind.label,
+            id=h.id,
+            name=h.name,
+            subtype=h.subtype,
+            subtype_label=_subtype_label(h.kind, h.subtype),
+            division_code=h.division_code,
+            division_name=places.get(h.division_code, h.division_code),
+            lon=h.lon,
+            lat=h.lat,
+            distance_km=h.distance_km,
+            travel_minutes=h.travel_minutes,
+            is_contracted=h.is_contracted,
+            detail=dict(h.detail),
+            allowed_actions=offered,
+        )
+        for h in hits
     ]

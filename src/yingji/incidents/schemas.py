@@ -12,9 +12,17 @@ from yingji.core.divisions import CODE_PATTERN
 from yingji.core.paging import Filters
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
-from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind, ReceiptRole, TaskStatus
-from yingji.incidents.policy import IncidentAction, ResponseAction
+from yingji.incidents.enums import (
+    AccidentSector,
+    IncidentStatus,
+    ObligationKind,
+    ReceiptRole,
+    TaskSource,
+    TaskStatus,
+)
+from yingji.incidents.policy import IncidentAction, ResponseAction, TaskAction
 from yingji.plans.schema import ReportKind
+from yingji.registry.enums import ResourceKind
 from yingji.registry.schemas import Latitude, Longitude
 from yingji.rules.levels import Condition
 
@@ -301,3 +309,114 @@ class ResponseStarted(YingjiModel):
     level: int
     has_onsite_hq: bool
     decided_by: str
+
+
+class EndConditionRead(YingjiModel):
+    response_id: int
+    condition: str
+    confirmed_by: str
+    confirmed_at: datetime
+
+
+# --- lists of one incident: tasks, reports, timeline, dispatch ------------------------------------------------------
+
+
+class TaskFilters(Filters):
+    group: str | None = Field(
+        default=None, max_length=60, description="工作组名称，或 响应级别行动、成员单位职责（无工作组的任务）"
+    )
+    state: TaskStatus | None = None
+    response_id: RowId | None = None
+
+
+class TaskRead(YingjiModel):
+    """One task of a response: who owns it, where it came from, its state, and whether this caller may update it."""
+
+    id: int
+    response_id: int
+    source: TaskSource
+    source_label: str
+    group: str | None = Field(description="工作组（按预案）")
+    group_label: str = Field(description="任务所属的分组：工作组，或 响应级别行动、成员单位职责")
+    owner_unit: str
+    title: str
+    status: TaskStatus
+    status_label: str
+    notes: str | None
+    updated_at: datetime
+    updated_by: str
+    allowed_actions: list[TaskAction]
+
+
+class ReportFilters(Filters):
+    kind: ReportKind | None = None
+
+
+class FactLine(YingjiModel):
+    key: str
+    label: str
+    text: str
+
+
+class ReportRead(YingjiModel):
+    id: int
+    kind: ReportKind
+    kind_label: str
+    submitted_by: str
+    submitted_at: datetime
+    content: dict[str, Any]
+    facts: dict[str, Any]
+    fact_lines: list[FactLine] = Field(description="伤亡与情形，按报告中的中文名称")
+
+
+class TimelineFilters(Filters):
+    kind: str | None = Field(
+        default=None, pattern=r"^[a-z_.]{2,40}$", description="事项类别，如 dispatch；response 含全部 response.* 事项"
+    )
+    newest_first: bool = Field(default=False, description="新的在前（默认按顺序，旧的在前）")
+
+
+class TimelineEventRead(YingjiModel):
+    seq: int
+    at: datetime
+    actor: str
+    kind: str
+    kind_label: str
+    summary: str
+    data: dict[str, Any]
+
+
+class DispatchRead(YingjiModel):
+    id: int
+    resource_kind: ResourceKind
+    resource_kind_label: str
+    resource_id: int
+    resource_name: str
+    note: str | None
+    dispatched_by: str
+    dispatched_at: datetime
+
+
+class SuggestionFilters(Filters):
+    kind: ResourceKind | None = None
+    specialty: str | None = Field(default=None, max_length=20, description="专家专业")
+
+
+class DispatchSuggestionRead(YingjiModel):
+    """A resource near the incident, nearest first (the mine's contracted rescue team leads)."""
+
+    kind: ResourceKind
+    kind_label: str
+    id: int
+    name: str
+    subtype: str
+    subtype_label: str
+    division_code: str
+    division_name: str
+    lon: float
+    lat: float
+    distance_km: float
+    travel_minutes: int
+    is_contracted: bool
+    detail: dict[str, Any]
+    allowed_actions: list[IncidentAction]

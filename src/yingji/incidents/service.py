@@ -20,8 +20,8 @@ from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, OutOfJurisdiction
 from yingji.core.paging import PageParams, paginate
 from yingji.incidents import policy, receipts, timeline
-from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind
-from yingji.incidents.models import Assessment, Incident, Obligation, Report
+from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind, TaskSource
+from yingji.incidents.models import Assessment, Incident, Obligation, Report, Task
 from yingji.incidents.schemas import (
     Acknowledge,
     Casualties,
@@ -31,6 +31,8 @@ from yingji.incidents.schemas import (
     InitialReport,
     InitialRequirements,
     PlanOverride,
+    ReportFilters,
+    TaskFilters,
 )
 from yingji.plans import loader
 from yingji.plans.schema import Plan, ReportKind, Sector
@@ -212,6 +214,34 @@ def obligations(*, db_session: Session, incident: Incident) -> list[Obligation]:
 
 def reports(*, db_session: Session, incident: Incident) -> list[Report]:
     return list(db_session.scalars(select(Report).where(Report.incident_id == incident.id).order_by(Report.id)))
+
+
+def reports_page(
+    *, db_session: Session, incident: Incident, params: PageParams, filters: ReportFilters
+) -> tuple[list[Report], int]:
+    """One page of an incident's reports in the order they came (初报 first)."""
+    query = select(Report).where(Report.incident_id == incident.id)
+    if filters.kind is not None:
+        query = query.where(Report.kind == filters.kind)
+    return paginate(db_session, query, params, order_by=[Report.id])
+
+
+def tasks_page(
+    *, db_session: Session, incident: Incident, params: PageParams, filters: TaskFilters
+) -> tuple[list[Task], int]:
+    """One page of an incident's tasks in the order they were opened, by group, state or response."""
+    query = select(Task).where(Task.incident_id == incident.id)
+    if filters.group is not None:
+        source = next((s for s in TaskSource if s.label == filters.group), None)
+        named = Task.group_name == filters.group
+        if source is not None:  # the heading of the tasks outside any working group
+            named = or_(named, and_(Task.group_name.is_(None), Task.source == source))
+        query = query.where(named)
+    if filters.state is not None:
+        query = query.where(Task.status == filters.state)
+    if filters.response_id is not None:
+        query = query.where(Task.response_id == filters.response_id)
+    return paginate(db_session, query, params, order_by=[Task.id])
 
 
 def is_late(obligation: Obligation, now: datetime) -> bool:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import Clock
+from yingji.core.paging import PageParams, paginate
 from yingji.incidents.models import Incident, TimelineEvent
+from yingji.incidents.schemas import TimelineFilters
 
 COUNTERS = "timeline_seq"
 
@@ -57,3 +59,16 @@ def record_event(
 def events(*, db_session: Session, incident: Incident) -> list[TimelineEvent]:
     query = select(TimelineEvent).where(TimelineEvent.incident_id == incident.id).order_by(TimelineEvent.seq)
     return list(db_session.scalars(query))
+
+
+def page(
+    *, db_session: Session, incident: Incident, params: PageParams, filters: TimelineFilters
+) -> tuple[list[TimelineEvent], int]:
+    """One page of the timeline in order (or newest first); ``kind`` matches a kind and the kinds under it."""
+    query = select(TimelineEvent).where(TimelineEvent.incident_id == incident.id)
+    if filters.kind is not None:
+        query = query.where(
+            or_(TimelineEvent.kind == filters.kind, TimelineEvent.kind.startswith(f"{filters.kind}.", autoescape=True))
+        )
+    order = [TimelineEvent.seq, TimelineEvent.id]
+    return paginate(db_session, query, params, order_by=[o.desc() for o in order] if filters.newest_first else order)

@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from yingji.auth.roles import Permission
 from yingji.core.errors import InvalidInput
 from yingji.core.http import read_bounded
-from yingji.core.paging import Page, Paging
+from yingji.core.paging import Page, Paging, paged, slice_list
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession, require
 from yingji.monitoring import alarms, ingest, items, points, readings, reads
 from yingji.monitoring.engine import MonitoringEngine
-from yingji.monitoring.schema import SensorKind, find_rules, rule_by_id
-from yingji.monitoring.schemas import AcknowledgedMany, AlarmDetail, AlarmFilters, AlarmRead, WarningProposed
+from yingji.monitoring.schema import find_rules, rule_by_id
+from yingji.monitoring.schemas import (
+    AcknowledgedMany,
+    AlarmDetail,
+    AlarmFilters,
+    AlarmRead,
+    IngestAck,
+    PointFilters,
+    PointRead,
+    PointReadings,
+    PondItemsRead,
+    ReadingMinuteRead,
+    ReadingWindow,
+    RuleFilters,
+    ThresholdRuleRead,
+    WarningProposed,
+)
 
 router = APIRouter(prefix="/api/monitoring", tags=["监测预警"], dependencies=[Depends(require(Permission.PLANS_READ))])
 MAX_BODY = 16 * 1024 * 1024
@@ -34,70 +49,82 @@ def monitoring_engine(request: Request) -> MonitoringEngine:
 # --- rules ----------------------------------------------------------------------------------------------------------
 
 
-@router.get("/rules")
-def list_rules(
-    kind: SensorKind | None = None,
-    location_class: Annotated[str | None, Query(max_length=60)] = None,
-    verified: bool | None = None,
-) -> list[dict[str, Any]]:
-    """列出测点阈值规则（含依据与是否已核实），可按种类、设置地点、核实状态筛选。"""
-    return [rule.model_dump(mode="json") for rule in find_rules(kind, location_class, verified)]
+@router.get("/rules", response_model=Page[ThresholdRuleRead])
+def list_rules(paging: Paging, filters: Annotated[RuleFilters, Query()]) -> Page[ThresholdRuleRead]:
+    """测点阈值规则（含依据与是否已核实，按内置表顺序分页），可按种类、设置地点、核实状态筛选。"""
+    found = find_rules(filters.kind, filters.location_class, filters.verified)
+    return slice_list([reads.rule(r) for r in found], paging)
 
 
-@router.get("/rules/{rule_id}")
-def get_rule(rule_id: str) -> dict[str, Any]:
+@router.get("/rules/{rule_id}", response_model=ThresholdRuleRead)
+def get_rule(rule_id: str) -> ThresholdRuleRead:
     """返回一条阈值规则。"""
-    return rule_by_id(rule_id).model_dump(mode="json")
+    return reads.rule(rule_by_id(rule_id))
 
 
 # --- points ---------------------------------------------------------------------------------------------------------
 
 
-def _point(point: Any) -> dict[str, Any]:
-    return points.describe(point) | {"rules": [rule.rule_id for rule in points.point_rules(point)]}
-
-
-@router.post("/points", status_code=201)
-def save_point(body: points.PointIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, Any]:
+@router.post("/points", status_code=201, response_model=PointRead)
+def save_point(body: points.PointIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> PointRead:
     """登记或修改测点（按企业内测点编号）；阈值规则按种类和地点类别套用，尾矿库按设计预警值生成。"""
     with transaction(db_session):
-        return _point(points.save(db_session=db_session, clock=clock, actor=actor, data=body))
+        return reads.point(db_session, actor, points.save(db_session=db_session, clock=clock, actor=actor, data=body))
 
 
-@router.get("/points")
+@router.get("/points", response_model=Page[PointRead])
 def list_points(
-    db_session: DbSession, actor: CurrentActor, site: Annotated[str | None, Query(max_length=30)] = None
-) -> list[dict[str, Any]]:
-    """管辖范围内（企业账号：本企业）的测点，可按 site=mine:7 / pond:3 筛选。"""
-    return [_point(p) for p in points.list_(db_session=db_session, actor=actor, site=site)]
+    db_session: DbSession, actor: CurrentActor, paging: Paging, filters: Annotated[PointFilters, Query()]
+) -> Page[PointRead]:
+    """管辖范围内（企业账号：本企业）的测点（按登记先后，分页），可按场所（mine:7 / pond:3）、种类、状态筛选。"""
+    found, total = points.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
+    return paged(reads.points(db_session, actor, found), total, paging)
 
 
-@router.get("/points/{point_id}")
-def get_point(point_id: RowId, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
-    return _point(points.get(db_session=db_session, actor=actor, point_id=point_id))
+@router.get("/points/{point_id}", response_model=PointRead)
+def get_point(point_id: RowId, db_session: DbSession, actor: CurrentActor) -> PointRead:
+    """一个测点：场所、企业、所在地、套用的规则，以及本账号可执行的操作。"""
+    return reads.point(db_session, actor, points.get(db_session=db_session, actor=actor, point_id=point_id))
 
 
-@router.get("/points/{point_id}/readings")
+@router.get("/points/{point_id}/readings", response_model=PointReadings)
 def point_readings(
     point_id: RowId,
     db_session: DbSession,
     actor: CurrentActor,
     clock: CurrentClock,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
-) -> dict[str, Any]:
-    """按分钟汇总的读数（最小、最大、平均、最后值）；默认最近 6 小时，含正在进行的这一分钟。"""
+    paging: Paging,
+    window: Annotated[ReadingWindow, Query()],
+) -> PointReadings:
+    """按分钟汇总的读数（最小、最大、平均、最后值，旧的在前，分页）；默认最近 6 小时，含正在进行的这一分钟。"""
     point = points.get(db_session=db_session, actor=actor, point_id=point_id)
-    end = until or clock.now()
-    start = since or end - timedelta(hours=6)
+    end = window.until or clock.now()
+    start = window.since or end - timedelta(hours=6)
     if start >= end or end - start > timedelta(days=31):
         raise InvalidInput(field="since", reason="查询区间须为正且不超过 31 天")
-    upto = end if until else end + timedelta(minutes=1)  # without an end: up to now, the minute under way included
-    return {"point_id": point.id, "unit": point.unit, "minutes": readings.series(db_session, point.id, start, upto)}
+    upto = end if window.until else end + timedelta(minutes=1)  # without an end: up to now, the minute under way
+    rows, total = readings.series(db_session, point.id, start, upto, paging)
+    return PointReadings(
+        items=[
+            ReadingMinuteRead(
+                minute=readings.minute_start(r), n=r.n, min=r.vmin, max=r.vmax, mean=r.vsum / r.n, last=r.last_value
+            )
+            for r in rows
+        ],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+        point_id=point.id,
+        point_code=point.code,
+        point_name=point.name,
+        unit=point.unit,
+        since=start,
+        until=upto,
+    )
 
 
-@router.get("/ponds/{pond_id}/items")
-def pond_items(pond_id: RowId, db_session: DbSession, actor: CurrentActor) -> dict[str, Any]:
+@router.get("/ponds/{pond_id}/items", response_model=PondItemsRead)
+def pond_items(pond_id: RowId, db_session: DbSession, actor: CurrentActor) -> PondItemsRead:
     """尾矿库各监测项目的预警颜色（项目内：4 蓝计 1 黄，3 黄计 1 橙，2 橙计 1 红）。"""
     return items.pond_items(db_session=db_session, actor=actor, pond_id=pond_id)
 
@@ -105,19 +132,18 @@ def pond_items(pond_id: RowId, db_session: DbSession, actor: CurrentActor) -> di
 # --- ingest ---------------------------------------------------------------------------------------------------------
 
 
-@router.post("/readings", openapi_extra={"requestBody": ingest.OPENAPI_BODY})
-async def post_readings(
-    request: Request, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
-) -> dict[str, Any]:
+@router.post("/readings", response_model=IngestAck, openapi_extra={"requestBody": ingest.OPENAPI_BODY})
+async def post_readings(request: Request, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> IngestAck:
     """企业网关批量上传读数（JSON 或 MessagePack）。逐条校验：合格的接收，不合格的列出原因；
     报警变化在答复前已持久化。只有负责监测引擎的进程接收，其他进程答复 503 并指明负责进程。"""
     engine = monitoring_engine(request)
     engine.require_owner()  # before reading the body
     body = await read_bounded(request, MAX_BODY, "数据包（请分批上传）")
 
-    def work() -> dict[str, Any]:  # decoding and the engine lock stay off the event loop
+    def work() -> IngestAck:  # decoding and the engine lock stay off the event loop
         batch = ingest.decode(ingest.parse(body, request.headers.get("content-type", "")))
-        return ingest.ingest(db_session=db_session, clock=clock, actor=actor, engine=engine, batch=batch).as_dict()
+        result = ingest.ingest(db_session=db_session, clock=clock, actor=actor, engine=engine, batch=batch)
+        return IngestAck.model_validate(result.as_dict())
 
     return await run_in_threadpool(work)
 

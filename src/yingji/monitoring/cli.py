@@ -20,14 +20,17 @@ def rules(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """列出测点阈值规则：级别（触发/解除）、断电范围、依据和核实状态。"""
-    found = find_rules(kind, None, False if unverified else None)
+    from yingji.monitoring import reads  # the API's read model, loaded only when asked
+
+    found = [reads.rule(r) for r in find_rules(kind, None, False if unverified else None)]
     if as_json:
         typer.echo(json.dumps([r.model_dump(mode="json") for r in found], ensure_ascii=False, indent=2))
         return
     for rule in found:
         levels = "；".join(f"{lv.name} {lv.raise_at:g}/{lv.clear_at:g}" for lv in rule.levels)
-        status = "已核实" if rule.verified else f"未核实（{rule.basis.confidence}）"
-        typer.echo(f"{rule.id:<40} {rule.kind.value:<5} {rule.location_class}  {levels} {rule.unit}  {status}")
+        typer.echo(
+            f"{rule.id:<40} {rule.kind_label:<5} {rule.location_class}  {levels} {rule.unit}  {rule.verified_label}"
+        )
 
 
 def simulate(

@@ -8,8 +8,6 @@ item's, and the truncation is stated in every answer rather than completed by gu
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,8 +16,11 @@ from yingji.auth.roles import Permission
 from yingji.core.errors import NotFound
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint
 from yingji.monitoring.points import point_rules
+from yingji.monitoring.schema import SensorKind
+from yingji.monitoring.schemas import PondItemRead, PondItemsRead, PondPointRead
 from yingji.monitoring.tailings import colour_of
-from yingji.registry.models import TailingsPond
+from yingji.registry import divisions
+from yingji.registry.models import Organisation, TailingsPond
 from yingji.rules.thresholds import aggregate_item_level
 
 CROSS_ITEM_NOTE = "跨监测项目的汇总规则原文截断（regulations.md#L408），尾矿库颜色取各项目中最严重者"
@@ -30,7 +31,7 @@ def _colour(level: int) -> str | None:
     return colour.label if colour else None
 
 
-def pond_items(*, db_session: Session, actor: Actor, pond_id: int) -> dict[str, Any]:
+def pond_items(*, db_session: Session, actor: Actor, pond_id: int) -> PondItemsRead:
     actor.require(Permission.REGISTRY_READ)
     pond = db_session.get(TailingsPond, pond_id)
     if pond is None or not actor.covers_record(division_code=pond.division_code, organisation_id=pond.enterprise_id):
@@ -50,23 +51,28 @@ def pond_items(*, db_session: Session, actor: Actor, pond_id: int) -> dict[str, 
             )
         )
     }
-    items: dict[str, dict[str, Any]] = {}
+    grouped: dict[SensorKind, list[PondPointRead]] = {}
     for point in points:
         scale = point_rules(point)[0].aggregation
         level = scale[active[point.id] - 1] if active.get(point.id) else 0
-        item = items.setdefault(point.kind.value, {"kind": point.kind.value, "label": point.kind.label, "points": []})
-        item["points"].append(
-            {"id": point.id, "code": point.code, "name": point.name, "colour": _colour(level), "level": level}
+        grouped.setdefault(point.kind, []).append(
+            PondPointRead(id=point.id, code=point.code, name=point.name, colour=_colour(level), level=level)
         )
-    for item in items.values():
-        item["level"] = aggregate_item_level([p["level"] for p in item["points"]])
-        item["colour"] = _colour(item["level"])
-    worst = max((item["level"] for item in items.values()), default=0)
-    return {
-        "pond_id": pond.id,
-        "name": pond.name,
-        "items": list(items.values()),
-        "colour": _colour(worst),
-        "basis": "GB 50863 §5.5.4（regulations.md#L404-L407）",
-        "note": CROSS_ITEM_NOTE,
-    }
+    items = [
+        PondItemRead(kind=kind, label=kind.label, level=level, colour=_colour(level), points=rows)
+        for kind, rows in grouped.items()
+        for level in [aggregate_item_level([p.level for p in rows])]
+    ]
+    worst = max((item.level for item in items), default=0)
+    owner = db_session.get(Organisation, pond.enterprise_id)
+    return PondItemsRead(
+        pond_id=pond.id,
+        name=pond.name,
+        enterprise_name=owner.name if owner else "",
+        division_code=pond.division_code,
+        division_name=divisions.names(db_session, [pond.division_code]).get(pond.division_code, pond.division_code),
+        items=items,
+        colour=_colour(worst),
+        basis="GB 50863 §5.5.4（regulations.md#L404-L407）",
+        note=CROSS_ITEM_NOTE,
+    )

@@ -19,10 +19,13 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, InvalidInput, NotFound
+from yingji.core.paging import PageParams, paginate
 from yingji.core.schemas import YingjiModel
+from yingji.monitoring.access import point_scope
 from yingji.monitoring.alarm_store import withdraw_alarms
 from yingji.monitoring.models import MonitorPoint, Severity, SiteKind
 from yingji.monitoring.schema import SensorKind, rules_for
+from yingji.monitoring.schemas import PointFilters
 from yingji.monitoring.tailings import POND_ITEMS, pond_rule
 from yingji.registry.enums import MineKind
 from yingji.registry.models import Mine, TailingsPond
@@ -130,7 +133,8 @@ def _site_ids(site: Mine | TailingsPond) -> tuple[int | None, int | None]:
     return (site.id, None) if isinstance(site, Mine) else (None, site.id)
 
 
-def _current_rules(point: MonitorPoint | None) -> list[PointRule]:
+def current_rules(point: MonitorPoint | None) -> list[PointRule]:
+    """The channels a stored point is evaluated under now (none once its rule left the bundled table)."""
     if point is None:
         return []
     try:
@@ -167,7 +171,7 @@ def save(*, db_session: Session, clock: Clock, actor: Actor, data: PointIn) -> M
         select(MonitorPoint).where(MonitorPoint.enterprise_id == site.enterprise_id, MonitorPoint.code == data.code)
     ).first()
     before = describe(existing) if existing is not None else None
-    old_rules = _current_rules(existing)
+    old_rules = current_rules(existing)
     if existing is not None and (
         not actor.covers_record(division_code=existing.division_code, organisation_id=existing.enterprise_id)
         or (existing.mine_id, existing.pond_id) != _site_ids(site)
@@ -228,21 +232,16 @@ def describe(point: MonitorPoint) -> dict[str, Any]:
     }
 
 
-def list_(*, db_session: Session, actor: Actor, site: str | None = None) -> list[MonitorPoint]:
-    actor.require(Permission.REGISTRY_READ)
-    query = select(MonitorPoint).where(actor.record_filter(MonitorPoint.division_code, MonitorPoint.enterprise_id))
-    if site is not None:
-        kind, _, raw_id = site.partition(":")
-        if kind not in ("mine", "pond") or not raw_id.isdigit():
-            raise InvalidInput(field="site", reason="site 形如 mine:7 或 pond:3")
-        column = MonitorPoint.mine_id if kind == "mine" else MonitorPoint.pond_id
-        query = query.where(column == int(raw_id))
-    return list(db_session.scalars(query.order_by(MonitorPoint.id)))
+def list_(
+    *, db_session: Session, actor: Actor, params: PageParams, filters: PointFilters | None = None
+) -> tuple[list[MonitorPoint], int]:
+    """One page of the points in scope, oldest registration first, narrowed by site, kind and state."""
+    query = select(MonitorPoint).where(point_scope(actor), *(filters or PointFilters()).clauses())
+    return paginate(db_session, query, params, order_by=[MonitorPoint.id])
 
 
 def get(*, db_session: Session, actor: Actor, point_id: int) -> MonitorPoint:
-    actor.require(Permission.REGISTRY_READ)
-    point = db_session.get(MonitorPoint, point_id)
-    if point is None or not actor.covers_record(division_code=point.division_code, organisation_id=point.enterprise_id):
+    point = db_session.scalars(select(MonitorPoint).where(MonitorPoint.id == point_id, point_scope(actor))).first()
+    if point is None:
         raise NotFound(kind="测点", key=str(point_id))
     return point

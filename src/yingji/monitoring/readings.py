@@ -6,7 +6,7 @@ extremes for the console and the record while the alarm history keeps every tran
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import numpy as np
@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import to_ms
+from yingji.core.paging import PageParams, paginate
 from yingji.monitoring.models import ReadingMinute
 
 MINUTE_MS = 60_000
@@ -77,22 +78,16 @@ def prune(db_session: Session, *, now: datetime, retention_days: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def series(db_session: Session, point_id: int, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """The stored minutes of one point in [since, until), oldest first, with the mean."""
+def series(
+    db_session: Session, point_id: int, since: datetime, until: datetime, params: PageParams
+) -> tuple[list[ReadingMinute], int]:
+    """One page of the stored minutes of one point in [since, until), oldest first (the minute is the row's key)."""
     low, high = to_ms(since) // MINUTE_MS, to_ms(until) // MINUTE_MS
-    query = (
-        select(ReadingMinute)
-        .where(ReadingMinute.point_id == point_id, ReadingMinute.minute >= low, ReadingMinute.minute < high)
-        .order_by(ReadingMinute.minute)
+    query = select(ReadingMinute).where(
+        ReadingMinute.point_id == point_id, ReadingMinute.minute >= low, ReadingMinute.minute < high
     )
-    return [
-        {
-            "minute": datetime.fromtimestamp(row.minute * 60, tz=since.tzinfo).isoformat(),
-            "n": row.n,
-            "min": row.vmin,
-            "max": row.vmax,
-            "mean": row.vsum / row.n,
-            "last": row.last_value,
-        }
-        for row in db_session.scalars(query)
-    ]
+    return paginate(db_session, query, params, order_by=[ReadingMinute.minute])
+
+
+def minute_start(row: ReadingMinute) -> datetime:
+    return datetime.fromtimestamp(row.minute * 60, tz=UTC)

@@ -1,4 +1,5 @@
-"""Alarm read models, built a page at a time (one query per kind of name, never one per row)."""
+"""Monitoring read models (alarms, points, rules, ponds), built a page at a time: one query per kind of name, never
+one per row."""
 
 from __future__ import annotations
 
@@ -15,8 +16,18 @@ from yingji.core.paging import Page, PageParams, paged
 from yingji.core.text import span_words
 from yingji.monitoring import access, alarms
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, Severity
-from yingji.monitoring.points import point_rules
-from yingji.monitoring.schemas import AlarmAnnouncement, AlarmDetail, AlarmEventRead, AlarmFilters, AlarmRead
+from yingji.monitoring.points import current_rules, point_rules
+from yingji.monitoring.schema import ThresholdRule
+from yingji.monitoring.schemas import (
+    AlarmAnnouncement,
+    AlarmDetail,
+    AlarmEventRead,
+    AlarmFilters,
+    AlarmRead,
+    PointRead,
+    PointState,
+    ThresholdRuleRead,
+)
 from yingji.registry import divisions
 from yingji.registry.models import Mine, Organisation, TailingsPond
 
@@ -28,6 +39,19 @@ def _names(
         return {}
     rows = db_session.execute(select(model.id, model.name).where(model.id.in_(ids))).all()
     return {row_id: name for row_id, name in rows}
+
+
+def site_names(db_session: Session, keys: set[str]) -> dict[str, str]:
+    """site key (mine:7, pond:3) → the site's name, two queries for a whole page."""
+    ids = {kind: {int(k.split(":")[1]) for k in keys if k.startswith(f"{kind}:")} for kind in ("mine", "pond")}
+    return {
+        **{f"mine:{i}": n for i, n in _names(db_session, Mine, ids["mine"]).items()},
+        **{f"pond:{i}": n for i, n in _names(db_session, TailingsPond, ids["pond"]).items()},
+    }
+
+
+def enterprise_names(db_session: Session, ids: set[int]) -> dict[int, str]:
+    return _names(db_session, Organisation, ids)
 
 
 def _peak_name(point: MonitorPoint, alarm: Alarm) -> str:
@@ -62,15 +86,8 @@ def read_all(
         p.id: p
         for p in db_session.scalars(select(MonitorPoint).where(MonitorPoint.id.in_({a.point_id for a in found})))
     }
-    sites = {
-        kind: {int(a.site_key.split(":")[1]) for a in found if a.site_key.startswith(f"{kind}:")}
-        for kind in ("mine", "pond")
-    }
-    site_names = {
-        **{f"mine:{i}": n for i, n in _names(db_session, Mine, sites["mine"]).items()},
-        **{f"pond:{i}": n for i, n in _names(db_session, TailingsPond, sites["pond"]).items()},
-    }
-    enterprises = _names(db_session, Organisation, {a.enterprise_id for a in found})
+    site_names_ = site_names(db_session, {a.site_key for a in found})
+    enterprises = enterprise_names(db_session, {a.enterprise_id for a in found})
     places = divisions.names(db_session, {a.division_code for a in found})
     rows = []
     for a in found:
@@ -88,7 +105,7 @@ def read_all(
                 condition=a.condition,
                 condition_label=a.condition.label,
                 site=a.site_key,
-                site_name=site_names.get(a.site_key, a.site_key),
+                site_name=site_names_.get(a.site_key, a.site_key),
                 enterprise_id=a.enterprise_id,
                 enterprise_name=enterprises.get(a.enterprise_id, ""),
                 division_code=a.division_code,
@@ -155,3 +172,72 @@ def detail(db_session: Session, actor: Actor, alarm: Alarm, now: datetime) -> Al
         for e in alarms.events(db_session=db_session, alarm=alarm)
     ]
     return AlarmDetail(**read(db_session, actor, alarm, now).model_dump(), events=history)
+
+
+# --- rules and points -----------------------------------------------------------------------------------------------
+
+
+def rule(found: ThresholdRule) -> ThresholdRuleRead:
+    return ThresholdRuleRead(
+        id=found.id,
+        kind=found.kind,
+        kind_label=found.kind.label,
+        unit=found.unit,
+        location_class=found.location_class,
+        condition=found.condition,
+        direction=found.direction,
+        direction_label="高于限值报警" if found.direction == "high" else "低于限值报警",
+        strict=found.strict,
+        levels=list(found.levels),
+        power_cut_scope=found.power_cut_scope,
+        on_delay_s=found.on_delay_s,
+        rate_of_rise_per_min=found.rate_of_rise_per_min,
+        basis=found.basis,
+        verified=found.verified,
+        verified_label="已核实" if found.verified else f"未核实（{found.basis.confidence}）",
+        note=found.note,
+    )
+
+
+def site_key(point: MonitorPoint) -> str:
+    return f"mine:{point.mine_id}" if point.mine_id is not None else f"pond:{point.pond_id}"
+
+
+def points(db_session: Session, actor: Actor, found: Sequence[MonitorPoint]) -> list[PointRead]:
+    sites = site_names(db_session, {site_key(p) for p in found})
+    enterprises = enterprise_names(db_session, {p.enterprise_id for p in found})
+    places = divisions.names(db_session, {p.division_code for p in found})
+    return [
+        PointRead(
+            id=p.id,
+            code=p.code,
+            name=p.name,
+            kind=p.kind,
+            kind_label=p.kind.label,
+            unit=p.unit,
+            location_class=p.location_class,
+            site_kind=p.site_kind,
+            site_kind_label=p.site_kind.label,
+            site=site_key(p),
+            site_name=sites.get(site_key(p), site_key(p)),
+            mine_id=p.mine_id,
+            pond_id=p.pond_id,
+            enterprise_id=p.enterprise_id,
+            enterprise_name=enterprises.get(p.enterprise_id, ""),
+            division_code=p.division_code,
+            division_name=places.get(p.division_code, p.division_code),
+            design=p.design,
+            clear_margin=p.clear_margin,
+            polling_s=p.polling_s,
+            active=p.active,
+            state_label=(PointState.ACTIVE if p.active else PointState.INACTIVE).label,
+            rules=[r.rule_id for r in current_rules(p)],
+            created_at=p.created_at,
+            allowed_actions=access.point_actions(actor, p),
+        )
+        for p in found
+    ]
+
+
+def point(db_session: Session, actor: Actor, found: MonitorPoint) -> PointRead:
+    return points(db_session, actor, [found])[0]

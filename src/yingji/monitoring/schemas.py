@@ -1,16 +1,21 @@
-"""Monitoring read models: alarms with the enterprise, site and point in words, and what the caller may do now."""
+"""Monitoring read models: alarms, points, rules and readings with the enterprise, site and point in words, and what
+the caller may do now."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, ConfigDict, Field
+from sqlalchemy import ColumnElement, exists, select
 
-from yingji.core.paging import Filters
+from yingji.core.errors import InvalidInput
+from yingji.core.labels import LabelledEnum
+from yingji.core.paging import Filters, Page
 from yingji.core.schemas import YingjiModel
-from yingji.monitoring.access import AlarmAction
-from yingji.monitoring.models import AlarmCondition, Severity
-from yingji.monitoring.schema import SensorKind
+from yingji.monitoring.access import AlarmAction, PointAction
+from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, Severity, SiteKind
+from yingji.monitoring.schema import RuleBasis, RuleLevel, SensorKind
 
 ALARM_STATE_LABELS = {
     "open": "未关闭",
@@ -110,3 +115,178 @@ class WarningProposed(YingjiModel):
     plan_id: str
     level: int
     status: str
+
+
+# --- threshold rules ------------------------------------------------------------------------------------------------
+
+
+class RuleFilters(Filters):
+    kind: SensorKind | None = None
+    location_class: str | None = Field(default=None, max_length=60, description="设置地点类别，如 采煤工作面上隅角")
+    verified: bool | None = Field(default=None, description="是否已按正式文本核实")
+
+
+class ThresholdRuleRead(YingjiModel):
+    """A bundled threshold rule with its basis, as an engineer checks it against the printed standard."""
+
+    id: str
+    kind: SensorKind
+    kind_label: str
+    unit: str
+    location_class: str
+    condition: str
+    direction: Literal["high", "low"]
+    direction_label: str = Field(description="高于限值报警 / 低于限值报警")
+    strict: bool
+    levels: list[RuleLevel]
+    power_cut_scope: str | None
+    on_delay_s: float
+    rate_of_rise_per_min: float | None
+    basis: RuleBasis
+    verified: bool
+    verified_label: str
+    note: str | None
+
+
+# --- points ---------------------------------------------------------------------------------------------------------
+
+
+class PointState(LabelledEnum):
+    ACTIVE = "active", "在用"
+    INACTIVE = "inactive", "停用"
+    ALARMING = "alarming", "报警中"
+
+
+class PointFilters(Filters):
+    site: str | None = Field(default=None, max_length=30, description="场所，如 mine:7、pond:3")
+    kind: SensorKind | None = None
+    state: PointState | None = Field(default=None, description="active 在用、inactive 停用、alarming 有未恢复的报警")
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.site is not None:
+            kind, _, raw_id = self.site.partition(":")
+            if kind not in ("mine", "pond") or not raw_id.isdigit() or len(raw_id) > 18:
+                raise InvalidInput(field="site", reason="site 形如 mine:7 或 pond:3")
+            column = MonitorPoint.mine_id if kind == "mine" else MonitorPoint.pond_id
+            found.append(column == int(raw_id))
+        if self.kind is not None:
+            found.append(MonitorPoint.kind == self.kind)
+        if self.state is PointState.ACTIVE:
+            found.append(MonitorPoint.active.is_(True))
+        elif self.state is PointState.INACTIVE:
+            found.append(MonitorPoint.active.is_(False))
+        elif self.state is PointState.ALARMING:
+            found.append(exists(select(Alarm.id).where(Alarm.point_id == MonitorPoint.id, Alarm.active.is_(True))))
+        return found
+
+
+class PointRead(YingjiModel):
+    """One measurement point with its site, enterprise and place in words, and what the caller may do to it."""
+
+    id: int
+    code: str
+    name: str
+    kind: SensorKind
+    kind_label: str
+    unit: str
+    location_class: str | None
+    site_kind: SiteKind
+    site_kind_label: str
+    site: str = Field(description="场所键，如 mine:7")
+    site_name: str
+    mine_id: int | None
+    pond_id: int | None
+    enterprise_id: int
+    enterprise_name: str
+    division_code: str
+    division_name: str
+    design: dict[str, float] | None
+    clear_margin: float
+    polling_s: int
+    active: bool
+    state_label: str = Field(description="在用 / 停用")
+    rules: list[str] = Field(description="套用的阈值规则编号")
+    created_at: datetime
+    allowed_actions: list[PointAction]
+
+
+class ReadingWindow(Filters):
+    since: AwareDatetime | None = Field(default=None, description="起（含），缺省为 until 前 6 小时")
+    until: AwareDatetime | None = Field(default=None, description="止（不含），缺省为现在（含正在进行的这一分钟）")
+
+
+class ReadingMinuteRead(YingjiModel):
+    minute: datetime
+    n: int
+    min: float
+    max: float
+    mean: float
+    last: float
+
+
+class PointReadings(Page[ReadingMinuteRead]):
+    """One page of a point's stored minutes (oldest first) in the window asked, with the point named."""
+
+    point_id: int
+    point_code: str
+    point_name: str
+    unit: str
+    since: datetime
+    until: datetime
+
+
+class PondPointRead(YingjiModel):
+    id: int
+    code: str
+    name: str
+    level: int
+    colour: str | None
+
+
+class PondItemRead(YingjiModel):
+    kind: SensorKind
+    label: str
+    level: int
+    colour: str | None
+    points: list[PondPointRead]
+
+
+class PondItemsRead(YingjiModel):
+    """A tailings pond's colour per monitoring item (GB 50863 §5.5.4) and the basis of the count."""
+
+    pond_id: int
+    name: str
+    enterprise_name: str
+    division_code: str
+    division_name: str
+    items: list[PondItemRead]
+    colour: str | None
+    basis: str
+    note: str
+
+
+# --- ingest ---------------------------------------------------------------------------------------------------------
+
+
+class IngestRejection(YingjiModel):
+    model_config = ConfigDict(str_strip_whitespace=False)  # a refused code is echoed exactly as it was escaped
+
+    index: int = Field(description="批内序号（从 0 起）")
+    point: str = Field(description="测点编号（转义后回显；无法识别时为空）")
+    field: str
+    reason: str
+
+
+class IngestAck(YingjiModel):
+    """The gateway's receipt: counts, the rows refused and why (the first 1 000), the alarms touched — built from
+    what the ingest already holds (no lookups on the hot path)."""
+
+    model_config = ConfigDict(str_strip_whitespace=False)
+
+    received: int
+    accepted: int
+    rejected_count: int
+    rejected: list[IngestRejection]
+    transitions: int
+    alarm_ids: list[int]

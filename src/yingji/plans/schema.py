@@ -360,10 +360,10 @@ class ReportStep(YingjiModel):
         return self
 
 
-class ReportKind(StrEnum):
-    INITIAL = "initial"  # 初报 / 首报
-    FOLLOW_UP = "follow_up"  # 续报
-    FINAL = "final"  # 终报 / 总结报告
+class ReportKind(LabelledEnum):
+    INITIAL = "initial", "初报"  # 初报 / 首报
+    FOLLOW_UP = "follow_up", "续报"
+    FINAL = "final", "终报"  # 终报 / 总结报告
 
 
 class ReportContent(Cited):

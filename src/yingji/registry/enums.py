@@ -60,34 +60,34 @@ class PondStatus(StrEnum):
     SEALED = "sealed"  # 已销库
 
 
-class TeamKind(StrEnum):
-    MINE_RESCUE = "mine_rescue"  # 矿山救护
-    FIRE = "fire"  # 消防救援
-    HAZMAT = "hazmat"  # 危化品救援
-    MEDICAL = "medical"  # 医疗救护
-    ENGINEERING = "engineering"  # 工程抢险
-    SOCIAL = "social"  # 社会救援力量
-    OTHER = "other"
+class TeamKind(LabelledEnum):
+    MINE_RESCUE = "mine_rescue", "矿山救护"
+    FIRE = "fire", "消防救援"
+    HAZMAT = "hazmat", "危化品救援"
+    MEDICAL = "medical", "医疗救护"
+    ENGINEERING = "engineering", "工程抢险"
+    SOCIAL = "social", "社会救援力量"
+    OTHER = "other", "其他"
 
 
-class ResourceLevel(StrEnum):
-    NATIONAL = "national"  # 国家级
-    REGIONAL = "regional"  # 自治区级
-    CITY = "city"  # 市级
-    COUNTY = "county"  # 旗县区级
-    ENTERPRISE = "enterprise"  # 企业
+class ResourceLevel(LabelledEnum):
+    NATIONAL = "national", "国家级"
+    REGIONAL = "regional", "自治区级"
+    CITY = "city", "市级"
+    COUNTY = "county", "旗县区级"
+    ENTERPRISE = "enterprise", "企业"
 
 
-class ShelterKind(StrEnum):
-    INDOOR = "indoor"  # 室内
-    OUTDOOR = "outdoor"  # 室外
+class ShelterKind(LabelledEnum):
+    INDOOR = "indoor", "室内"
+    OUTDOOR = "outdoor", "室外"
 
 
-class ResourceKind(StrEnum):
+class ResourceKind(LabelledEnum):
     """What the nearest-resources search can look for."""
 
-    RESCUE_TEAM = "rescue_team"  # 救援队伍
-    EXPERT = "expert"  # 专家
-    DEPOT = "depot"  # 储备库
-    SHELTER = "shelter"  # 避难场所
-    TRANSPORT = "transport"  # 运输保障
+    RESCUE_TEAM = "rescue_team", "救援队伍"
+    EXPERT = "expert", "专家"
+    DEPOT = "depot", "储备库"
+    SHELTER = "shelter", "避难场所"
+    TRANSPORT = "transport", "运输保障"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from yingji.assess.schemas import BasisRead
 from yingji.auth.roles import Permission
 from yingji.core.errors import InvalidInput, NotFound
 from yingji.core.paging import Page, Paging, paged
@@ -15,9 +16,11 @@ from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.plans import loader
 from yingji.rules import weather_thresholds
-from yingji.rules.meteorological import network_sms_required, signer_for
+from yingji.rules.meteorological import hazard, network_sms_required, signer_for
 from yingji.warnings import cap, reads, service
 from yingji.warnings.schemas import (
+    DeliveryReceipt,
+    HazardLevelRead,
     WarningChange,
     WarningCompletion,
     WarningDecision,
@@ -26,6 +29,7 @@ from yingji.warnings.schemas import (
     WarningFilters,
     WarningRead,
     WeatherAssessment,
+    WeatherAssessmentRead,
 )
 
 router = APIRouter(prefix="/api/warnings", tags=["预警"])
@@ -61,8 +65,8 @@ def feed(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> Res
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
-@router.post("/weather/assess")
-def assess_weather(body: WeatherAssessment, actor: CurrentActor) -> dict[str, Any]:
+@router.post("/weather/assess", response_model=WeatherAssessmentRead)
+def assess_weather(body: WeatherAssessment, actor: CurrentActor) -> WeatherAssessmentRead:
     """按气象灾害预案 8.2 标准由监测/预报数据判定各灾种预警级别、综合级别、签发人和是否须全网短信。"""
     actor.require(Permission.PLANS_READ)
     plan = loader.get(body.plan_id)
@@ -78,23 +82,26 @@ def assess_weather(body: WeatherAssessment, actor: CurrentActor) -> dict[str, An
     per_hazard = weather_thresholds.levels_for(weather, observations, plan_id=plan.id)
     combined = weather_thresholds.combined_level_for(weather, observations, plan_id=plan.id)
     level = combined.value
-    return {
-        "hazards": {
-            hazard: {
-                "level": None if d.value is None else int(d.value),
-                "colour": None if d.value is None else d.value.label,
-                "provisional": d.provisional,
-                "network_sms": network_sms_required(weather, hazard, plan_id=plan.id).value,
-                "notes": list(d.notes),
-                "basis": [b.as_dict() for b in d.basis],
-            }
-            for hazard, d in per_hazard.items()
+    return WeatherAssessmentRead(
+        hazards={
+            hazard_id: HazardLevelRead(
+                hazard=hazard_id,
+                hazard_name=hazard(weather, hazard_id).name,
+                level=None if d.value is None else int(d.value),
+                colour=None if d.value is None else d.value.label,
+                provisional=d.provisional,
+                network_sms=network_sms_required(weather, hazard_id, plan_id=plan.id).value,
+                notes=list(d.notes),
+                basis=[BasisRead(**b.as_dict()) for b in d.basis],
+            )
+            for hazard_id, d in per_hazard.items()
         },
-        "level": None if level is None else int(level),
-        "signed_by": None if level is None else signer_for(weather, level, plan_id=plan.id).value,
-        "notes": list(combined.notes),
-        "basis": [b.as_dict() for b in combined.basis],
-    }
+        level=None if level is None else int(level),
+        colour=None if level is None else level.label,
+        signed_by=None if level is None else signer_for(weather, level, plan_id=plan.id).value,
+        notes=list(combined.notes),
+        basis=[BasisRead(**b.as_dict()) for b in combined.basis],
+    )
 
 
 @router.get("/cap/{identifier}.xml", response_class=Response)
@@ -195,12 +202,12 @@ def latest_cap(warning_id: RowId, db_session: DbSession, actor: CurrentActor) ->
     return Response(published[-1].xml, media_type=CAP_TYPE)
 
 
-@router.post("/deliveries/{item_id}/ack")
-def acknowledge_delivery(item_id: int, token: str, db_session: DbSession, clock: CurrentClock) -> dict[str, str]:
+@router.post("/deliveries/{item_id}/ack", response_model=DeliveryReceipt)
+def acknowledge_delivery(item_id: int, token: str, db_session: DbSession, clock: CurrentClock) -> DeliveryReceipt:
     """接收方回执：凭推送内容中的 ack_token 确认收到（无需登录；令牌错误与记录不存在同样返回 404）。"""
     # Not RowId: an id beyond 2^63 must answer exactly like an unknown id or a wrong token (outbox.acknowledge).
     with transaction(db_session):
         item = outbox.acknowledge(db_session=db_session, item_id=item_id, token=token, now=clock.now())
         if item is None or item.topic != "warning":
             raise NotFound(kind="推送记录", key=str(item_id))
-        return {"status": item.status.value}
+        return DeliveryReceipt(status=item.status)

@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, Field
 from sqlalchemy import ColumnElement
 
+from yingji.assess.schemas import BasisRead
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.paging import Filters
 from yingji.core.schemas import YingjiModel
+from yingji.db.outbox import DeliveryStatus
 from yingji.warnings.models import WarningKind, WarningStatus
 from yingji.warnings.policy import WarningAction
 
@@ -159,3 +161,33 @@ class WarningDetail(WarningRead):
     messages: list[MessageRead]
     tasks: list[WarningTaskRead]
     deliveries: list[DeliveryRead] = Field(description="推送记录（仅发布方可见）")
+
+
+class HazardLevelRead(YingjiModel):
+    """One hazard's level under the weather plan's 8.2 criteria."""
+
+    hazard: str
+    hazard_name: str
+    level: int | None
+    colour: str | None
+    provisional: bool
+    network_sms: bool = Field(description="是否须全网发布短信")
+    notes: list[str]
+    basis: list[BasisRead]
+
+
+class WeatherAssessmentRead(YingjiModel):
+    """Each hazard's level, the combined level (the most severe that meets its criteria) and who signs."""
+
+    hazards: dict[str, HazardLevelRead]
+    level: int | None
+    colour: str | None
+    signed_by: str | None
+    notes: list[str]
+    basis: list[BasisRead]
+
+
+class DeliveryReceipt(YingjiModel):
+    """The answer to a recipient's receipt: nothing but the delivery's state (the token was the proof)."""
+
+    status: DeliveryStatus = Field(description="acknowledged 已确认；尚未交给渠道的推送仍为 queued，不计回执")

@@ -16,23 +16,20 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
-from yingji.core.paging import Paging, paged
+from yingji.core.paging import PageParams, Paging, page_of, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.incidents import reads, service, suggest, timeline
-from yingji.incidents.enums import AccidentSector, TaskSource, TaskStatus
-from yingji.incidents.models import Dispatch, EndConditionCheck, Incident, Task
+from yingji.incidents.enums import AccidentSector, TaskStatus
+from yingji.incidents.models import Dispatch, EndConditionCheck, Incident
 from yingji.incidents.record import FACT_LABELS, fact_text
+from yingji.incidents.schemas import ReportFilters, TaskFilters, TaskRead, TimelineFilters
 from yingji.plans import loader
 from yingji.plans.schema import Plan
 from yingji.web.common import Viewer, divisions_in_scope, error_page, page
 
 router = APIRouter(include_in_schema=False)
 
-SOURCE_GROUPS = {
-    TaskSource.LEVEL_ACTION: TaskSource.LEVEL_ACTION.label,
-    TaskSource.MEMBER_DUTY: TaskSource.MEMBER_DUTY.label,
-}
 # The 初报 form's suggestions (GB 6441 categories mines and industry report most); any other words are accepted.
 ACCIDENT_TYPES = (
     "透水",
@@ -55,7 +52,8 @@ ACCIDENT_TYPES = (
     "尾矿库溃坝",
     "其他",
 )
-REPORT_KINDS = {"initial": "初报", "follow_up": "续报", "final": "终报"}
+ROOM_LIMIT = 500  # the room shows whole lists up to one full page and says 共 N 条 beyond it
+SUGGESTIONS_SHOWN = 10
 
 
 @router.get("/console/incidents", response_class=HTMLResponse)
@@ -78,41 +76,53 @@ def incident_list(
     )
 
 
-def _tasks_by_group(tasks: list[Task]) -> dict[str, list[Task]]:
+def _tasks_by_group(tasks: list[TaskRead]) -> dict[str, list[TaskRead]]:
     """Tasks under their working group; level actions and member-unit duties under a heading of their own."""
-    groups: dict[str, list[Task]] = defaultdict(list)
+    groups: dict[str, list[TaskRead]] = defaultdict(list)
     for task in tasks:
-        groups[task.group_name or SOURCE_GROUPS.get(task.source, "其他")].append(task)
+        groups[task.group_label].append(task)
     return dict(groups)
 
 
 def room_context(
     request: Request, db_session: Session, clock: Clock, actor: Actor, incident: Incident
 ) -> dict[str, Any]:
-    """Everything the room shows, from the same services and `detail` the API answers with."""
+    """Everything the room shows, as the read models the API answers with (the lists a page of 500 each)."""
     data = reads.read(db_session, clock, actor, incident)
     plans: dict[str, Plan] = {plan_id: loader.get(plan_id) for plan_id in incident.plan_ids}
     response_ids = [r.id for r in data.responses]
     checks: dict[int, dict[str, EndConditionCheck]] = defaultdict(dict)
     for check in db_session.scalars(select(EndConditionCheck).where(EndConditionCheck.response_id.in_(response_ids))):
         checks[check.response_id][check.condition] = check
-    tasks = list(db_session.scalars(select(Task).where(Task.incident_id == incident.id).order_by(Task.id)))
+    whole = PageParams(limit=ROOM_LIMIT)
+    found, tasks_total = service.tasks_page(
+        db_session=db_session, incident=incident, params=whole, filters=TaskFilters()
+    )
+    tasks = paged(reads.tasks(db_session, actor, found), tasks_total, whole)
+    found_reports, reports_total = service.reports_page(
+        db_session=db_session, incident=incident, params=whole, filters=ReportFilters()
+    )
+    newest = TimelineFilters(newest_first=True)
+    found_events, events_total = timeline.page(db_session=db_session, incident=incident, params=whole, filters=newest)
     dispatches = db_session.scalars(select(Dispatch).where(Dispatch.incident_id == incident.id).order_by(Dispatch.id))
     index = request.app.state.resource_index.get(db_session)
+    hits = suggest.suggestions(
+        db_session=db_session, actor=actor, index=index, incident=incident, limit=SUGGESTIONS_SHOWN
+    )
     return {
         "incident": incident,
         "data": data,
         "plans": plans,
         "facts": [(FACT_LABELS.get(k, k), fact_text(k, v)) for k, v in incident.facts.items()],
         "task_status": TaskStatus.labels(),
-        "report_kinds": REPORT_KINDS,
-        "reports": service.reports(db_session=db_session, incident=incident),
+        "reports": page_of(found_reports, reports_total, whole, reads.report),
         "final_fields": service.final_report_fields(incident.plan_ids),
         "checks": checks,
-        "task_groups": {r: _tasks_by_group([t for t in tasks if t.response_id == r]) for r in response_ids},
-        "dispatches": list(dispatches),
-        "suggestions": suggest.suggestions(db_session=db_session, actor=actor, index=index, incident=incident),
-        "events": timeline.events(db_session=db_session, incident=incident),
+        "tasks": tasks,
+        "task_groups": {r: _tasks_by_group([t for t in tasks.items if t.response_id == r]) for r in response_ids},
+        "dispatches": [reads.dispatch(d) for d in dispatches],
+        "suggestions": reads.suggestions(db_session, actor, incident, hits),
+        "events": page_of(found_events, events_total, whole, reads.event),
         "actions": [a.value for a in data.allowed_actions],
         "now_local": to_local(clock.now()).strftime("%Y-%m-%dT%H:%M"),  # the receipt form's default 接报时间
     }

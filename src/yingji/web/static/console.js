@@ -396,9 +396,12 @@
     const button = event.target.closest("button[data-trend]");
     if (!button || !window.echarts) { return; }
     try {
-      const data = await request("GET", "/api/monitoring/points/" + button.dataset.trend + "/readings");
+      // six hours are 361 minutes: one page of 500 holds the whole default window
+      const data = await request("GET", "/api/monitoring/points/" + button.dataset.trend + "/readings?limit=500");
+      const minutes = data.items;
       const chart = window.echarts.getInstanceByDom(document.getElementById("trend")) || window.echarts.init(document.getElementById("trend"));
-      document.getElementById("trend-title").textContent = "趋势：" + button.dataset.title + "（" + (data.unit || "") + "，最近 6 小时）";
+      const more = data.total > minutes.length ? "，共 " + data.total + " 分钟，显示前 " + minutes.length + " 分钟" : "";
+      document.getElementById("trend-title").textContent = "趋势：" + (data.point_name || button.dataset.title) + "（" + (data.unit || "") + "，最近 6 小时" + more + "）";
       chart.setOption({
         animation: false,
         tooltip: { trigger: "axis" },
@@ -406,11 +409,11 @@
         xAxis: { type: "time" },
         yAxis: { type: "value", scale: true, name: data.unit || "" },
         series: [
-          { name: "平均", type: "line", showSymbol: false, data: data.minutes.map((m) => [m.minute, m.mean]) },
-          { name: "最大", type: "line", showSymbol: false, data: data.minutes.map((m) => [m.minute, m.max]) },
+          { name: "平均", type: "line", showSymbol: false, data: minutes.map((m) => [m.minute, m.mean]) },
+          { name: "最大", type: "line", showSymbol: false, data: minutes.map((m) => [m.minute, m.max]) },
         ],
       }, true);
-      document.getElementById("trend").dataset.points = String(data.minutes.length);
+      document.getElementById("trend").dataset.points = String(minutes.length);
     } catch (err) {
       toast(err.message, true);
     }
