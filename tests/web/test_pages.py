@@ -102,7 +102,7 @@ def test_unknown_registry_kind_is_404(client: TestClient, people: dict[str, dict
 
 
 def test_a_registry_record_in_scope(client: TestClient, people: dict[str, dict[str, str]]) -> None:
-    mines = client.get("/api/registry/mines", headers=people["county"]).json()
+    mines = client.get("/api/registry/mines", headers=people["county"]).json()["items"]
     page = client.get(f"/console/records/mines/{mines[0]['id']}", headers=people["county"])
     assert page.status_code == 200 and "甲矿一号井" in page.text and "协议救护队" in page.text
     assert client.get(f"/console/records/mines/{mines[0]['id']}", headers=people["other"]).status_code == 404

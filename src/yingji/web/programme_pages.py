@@ -255,7 +255,7 @@ def _experts(db_session: Session, actor: Actor) -> list[Any]:
     """The registry's experts the caller may read (to appoint to a panel or add to a pool)."""
     if not actor.has(Permission.RESOURCES_READ):
         return []
-    return list(registry.list_(db_session=db_session, actor=actor, spec=BY_NAME["experts"], limit=500))
+    return registry.every(db_session=db_session, actor=actor, spec=BY_NAME["experts"])
 
 
 def counties(db_session: Session, actor: Actor, prog: Programme) -> list[tuple[str, str]]:
