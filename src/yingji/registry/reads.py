@@ -44,9 +44,8 @@ def _division_codes(db_session: Session, spec: EntitySpec, rows: Sequence[Base])
     if via is None:
         return [r.division_code for r in rows]  # type: ignore[attr-defined]
     parents = {getattr(r, via.column) for r in rows}
-    found = dict(
-        db_session.execute(select(via.target.id, via.target.division_code).where(via.target.id.in_(parents))).tuples()  # type: ignore[attr-defined]
-    )
+    query = select(via.target.id, via.target.division_code).where(via.target.id.in_(parents))  # type: ignore[attr-defined]
+    found = {i: code for i, code in db_session.execute(query)}
     return [found.get(getattr(r, via.column), "") for r in rows]
 
 
