@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
-from yingji.auth.roles import ROLE_LABELS, Permission
+from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
 from yingji.deps import CurrentClock, DbSession, get_actor
@@ -110,7 +110,7 @@ def page(
         here=here,
         section=section,
         actor=actor,
-        role_label=ROLE_LABELS[actor.role],
+        role_label=actor.role.label,
         division_name=getattr(request.state, "division_name", None),
         big=request.query_params.get("screen") == "big",
         now=to_local(clock.now()).strftime("%Y-%m-%d %H:%M"),
