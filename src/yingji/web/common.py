@@ -48,7 +48,6 @@ WORDS = {
 TEMPLATES.filters["zh"] = lambda value: WORDS.get(str(value), value)
 TEMPLATES.filters["iso"] = lambda value: "" if value is None else value.astimezone(UTC).isoformat()
 
-DIVISION_CHOICES = 400
 # (path, label, shown to enterprise accounts, the permission the page needs — None: any account, a tuple: any of them)
 NAVIGATION: tuple[tuple[str, str, bool, Permission | tuple[Permission, ...] | None], ...] = (
     ("/", "总览", True, Permission.PLANS_READ),
@@ -142,8 +141,9 @@ def public_page(template: str, **context: Any) -> HTMLResponse:
 
 
 def divisions_in_scope(db_session: Session, actor: Actor) -> list[tuple[str, str]]:
-    """The divisions an officer may report for (their own and below), as (code, name) for a select."""
-    query = select(Division.code, Division.name).order_by(Division.code).limit(DIVISION_CHOICES)
+    """The divisions an officer may report for (their own and below), as (code, name) for a select: every one of
+    them (a jurisdiction's divisions are a few hundred at most; the API pages /api/divisions for larger reads)."""
+    query = select(Division.code, Division.name).order_by(Division.code)
     rows = db_session.execute(query.where(actor.division_filter(Division.code))).all()
     return [(code, name) for code, name in rows]
 
