@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI
+from pydantic import Field
 from sqlalchemy import Engine, text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -15,6 +16,7 @@ from yingji.core.clock import Clock, SystemClock
 from yingji.core.guard import BodyLimit, GuardPolicy, RequestGuard
 from yingji.core.http import install_error_handlers
 from yingji.core.inputs import refuse_control_characters
+from yingji.core.schemas import YingjiModel
 from yingji.db.session import make_sessionmaker, reading
 from yingji.deps import SESSION_COOKIE
 from yingji.hazards import service as hazards_service
@@ -75,6 +77,15 @@ GUARD = GuardPolicy(
 )
 
 
+class HealthRead(YingjiModel):
+    """What a load balancer or an operator checks: the database answers, plans are loaded, who runs the engine."""
+
+    status: str
+    database: str = Field(description="数据库类型（sqlite、postgresql）")
+    plans: int = Field(description="已加载的预案数")
+    engine_owner: bool = Field(description="本进程是否负责监测引擎")
+
+
 def create_app(
     engine: Engine, *, clock: Clock | None = None, trusted_proxies: str = "", settings: Settings | None = None
 ) -> FastAPI:
@@ -104,14 +115,14 @@ def create_app(
     checklists(), ladder(), campaigns(), target_plans(), reward_rules()  # and the prevention data files
     programmes(), rehab_rules(), subsidy_programmes()  # and the administrative programmes
 
-    @app.get("/healthz", tags=["运维"])
-    def healthz() -> dict[str, object]:
+    @app.get("/healthz", tags=["运维"], response_model=HealthRead)
+    def healthz() -> HealthRead:
         """健康检查：数据库可连接、预案已加载、本进程是否负责监测引擎。"""
         with reading(app.state.sessionmaker) as db_session:
             db_session.execute(text("SELECT 1"))
         owner = app.state.monitor.owns()
         plans = len(loader.all_plans())
-        return {"status": "ok", "database": engine.dialect.name, "plans": plans, "engine_owner": owner}
+        return HealthRead(status="ok", database=engine.dialect.name, plans=plans, engine_owner=owner)
 
     app.include_router(auth_router)
     app.include_router(audit_router)

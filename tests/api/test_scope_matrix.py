@@ -180,11 +180,11 @@ def test_in_scope_requests_succeed(
 
 def test_lists_hold_only_what_is_in_scope(client: TestClient, world: World) -> None:
     mines = call(client, world, "jia_reporter", "GET", "/api/registry/mines", None).json()
-    assert [m["name"] for m in mines] == ["甲矿业公司一号井"]
-    ordos = {m["name"] for m in call(client, world, "ordos", "GET", "/api/registry/mines", None).json()}
-    assert ordos == {"甲矿业公司一号井", "乙矿业公司一号井"}
-    teams = {t["name"] for t in call(client, world, "hangjin", "GET", "/api/registry/rescue_teams", None).json()}
-    assert teams == {"乙矿业公司救护队"}
+    assert [m["name"] for m in mines["items"]] == ["甲矿业公司一号井"] and mines["total"] == 1
+    ordos = call(client, world, "ordos", "GET", "/api/registry/mines", None).json()
+    assert {m["name"] for m in ordos["items"]} == {"甲矿业公司一号井", "乙矿业公司一号井"} and ordos["total"] == 2
+    teams = call(client, world, "hangjin", "GET", "/api/registry/rescue_teams", None).json()
+    assert {t["name"] for t in teams["items"]} == {"乙矿业公司救护队"} and teams["total"] == 1
 
 
 def test_bulk_import_outside_scope_reports_the_rows(client: TestClient, db_session: Session, world: World) -> None:

@@ -51,7 +51,11 @@ def test_register_calibrate_and_read_back(client: TestClient, site: Site, header
     shown = client.get(f"/api/metrology/instruments/{created['id']}", headers=headers["a"]).json()
     assert (shown["status"], shown["status_label"], shown["next_due_on"]) == ("suspended", "停用", None)
     listed = client.get(url, headers=headers["city"]).json()
-    assert [c["result"] for c in listed] == ["pass", "fail"]
+    assert [c["result"] for c in listed["items"]] == ["pass", "fail"] and listed["total"] == 2
+    assert [c["result_label"] for c in listed["items"]] == ["合格", "不合格"]
+    assert client.get(url, params={"limit": 1, "offset": 1}, headers=headers["city"]).json()["items"] == [
+        listed["items"][1]
+    ]
     changed = client.patch(
         f"/api/metrology/instruments/{created['id']}", json={"location": "新输送线"}, headers=headers["dalate"]
     )
@@ -108,11 +112,9 @@ def test_scope_other_enterprise_is_404_other_county_write_is_403(
     )
     assert counts(db_session) == before
     mine = client.get("/api/metrology/instruments", headers=headers["a"]).json()
-    assert mine == []
-    assert {r["id"] for r in client.get("/api/metrology/instruments", headers=headers["city"]).json()} == {
-        theirs["id"],
-        far["id"],
-    }
+    assert (mine["items"], mine["total"]) == ([], 0)
+    city = client.get("/api/metrology/instruments", headers=headers["city"]).json()
+    assert {r["id"] for r in city["items"]} == {theirs["id"], far["id"]} and city["total"] == 2
 
 
 def test_read_only_roles_are_refused_before_validation(
@@ -211,7 +213,9 @@ def test_filters_report_and_vocabulary(client: TestClient, site: Site, headers: 
     def serials(query: str) -> list[str]:
         response = client.get(f"/api/metrology/instruments?{query}", headers=headers["city"])
         assert response.status_code == 200, response.text
-        return [r["serial_no"] for r in response.json()]
+        page = response.json()
+        assert page["total"] == len(page["items"])
+        return [r["serial_no"] for r in page["items"]]
 
     assert serials("overdue=true") == ["OLD"]
     assert serials("due_within=30") == ["OLD"]

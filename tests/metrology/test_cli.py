@@ -20,7 +20,12 @@ def test_import_list_and_due(tmp_path: Path) -> None:
     assert json.loads(refused.stderr)["error"]["details"] == [
         {"line": 2, "field": "interval_months", "problem": "「一年」不是整数"}
     ]
-    assert json.loads(run("metrology", "list", "--json", tmp_path=tmp_path).stdout) == []
+    assert json.loads(run("metrology", "list", "--json", tmp_path=tmp_path).stdout) == {
+        "items": [],
+        "total": 0,
+        "limit": 50,
+        "offset": 0,
+    }
     good = tmp_path / "good.csv"
     good.write_text(
         HEADER
@@ -32,10 +37,14 @@ def test_import_list_and_due(tmp_path: Path) -> None:
     assert imported.returncode == 0, imported.stderr
     assert "新增 2 台" in imported.stdout
     listed = json.loads(run("metrology", "list", "--json", tmp_path=tmp_path).stdout)
-    assert {r["serial_no"]: r["due_state"] for r in listed} == {"BS-1": "overdue", "FT-1": "uncalibrated"}
-    assert listed[0]["next_due_on"] == "2021-01-31"
+    assert listed["total"] == 2
+    assert {r["serial_no"]: r["due_state"] for r in listed["items"]} == {"BS-1": "overdue", "FT-1": "uncalibrated"}
+    assert listed["items"][0]["next_due_on"] == "2021-01-31"
+    assert {r["division_name"] for r in listed["items"]} == {"达拉特旗"}
+    second = json.loads(run("metrology", "list", "--json", "--limit", "1", "--offset", "1", tmp_path=tmp_path).stdout)
+    assert ([r["serial_no"] for r in second["items"]], second["total"]) == (["FT-1"], 2)
     text = run("metrology", "list", "--overdue", tmp_path=tmp_path).stdout
     assert "超期未检" in text and "无有效检定校准记录" in text
     due = json.loads(run("metrology", "due", "--days", "30", "--json", tmp_path=tmp_path).stdout)
-    assert [r["serial_no"] for r in due] == ["FT-1", "BS-1"]  # never calibrated first, then the soonest
+    assert [r["serial_no"] for r in due["items"]] == ["FT-1", "BS-1"]  # never calibrated first, then the soonest
     assert "（无计量器具）" in run("metrology", "list", "--division", "150622", tmp_path=tmp_path).stdout

@@ -55,9 +55,12 @@ def test_the_demo_loads_once_on_the_demo_enterprises(db_session: Session, divisi
         factories.enterprise(db_session, name, division, sector="hazardous_chemicals")
     assert demo.load(db_session=db_session, clock=factories.CLOCK) == len(demo.INSTRUMENTS)
     assert demo.load(db_session=db_session, clock=factories.CLOCK) == 0
-    rows = service.list_(db_session=db_session, clock=factories.CLOCK, actor=demo.OFFICER, filters=service.Filters())
-    assert all(r["name"].endswith("（演示）") for r in rows)
-    states = sorted(r["due_state"] for r in rows)
+    rows, total = service.list_(
+        db_session=db_session, clock=factories.CLOCK, actor=demo.OFFICER, filters=service.Filters()
+    )
+    assert total == len(rows) == len(demo.INSTRUMENTS)
+    assert all(r.name.endswith("（演示）") for r in rows)
+    states = sorted(r.due_state for r in rows)
     assert {"valid", "due_soon", "overdue", "uncalibrated", "inactive"} <= set(states)
     assert db_session.scalar(select(func.count()).select_from(Instrument)) == len(demo.INSTRUMENTS)
     assert db_session.scalar(select(func.count()).select_from(Calibration)) == 8

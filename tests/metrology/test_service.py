@@ -65,7 +65,7 @@ def test_a_pass_does_not_lift_a_manual_suspension(db_session: Session, site: Sit
     row = make_instrument(db_session, officer, site.dalate_a, status="suspended")
     calibrate(db_session, officer, row, date(2026, 11, 1))
     assert row.status is InstrumentStatus.SUSPENDED
-    state = service.as_row(row, "x", TODAY)["due_state"]
+    state = service.read_all(db_session, officer, [(row, "x")], TODAY)[0].due_state
     assert state == DueState.INACTIVE
 
 
@@ -192,8 +192,9 @@ def test_scope_enterprises_see_their_own_and_officers_their_division(db_session:
         make_instrument(db_session, a["expert"], site.dalate_a, serial_no="X-8")
 
     def ids(who: str) -> set[int]:
-        rows = service.list_(db_session=db_session, clock=CLOCK, actor=a[who], filters=service.Filters())
-        return {r["id"] for r in rows}
+        rows, total = service.list_(db_session=db_session, clock=CLOCK, actor=a[who], filters=service.Filters())
+        assert total == len(rows)
+        return {r.id for r in rows}
 
     assert ids("a") == {mine.id}
     assert ids("dalate") == ids("expert") == {mine.id, theirs.id}
@@ -226,10 +227,10 @@ def test_only_enterprises_can_hold_instruments(db_session: Session, site: Site) 
 
 
 def _due(db_session: Session, site: Site, **chosen: Any) -> list[str]:
-    rows = service.list_(
+    rows, _ = service.list_(
         db_session=db_session, clock=CLOCK, actor=site.actors["city"], filters=service.Filters(**chosen)
     )
-    return [r["serial_no"] for r in rows]
+    return [r.serial_no for r in rows]
 
 
 def test_overdue_and_due_within_filters_and_the_report(db_session: Session, site: Site) -> None:
@@ -247,10 +248,10 @@ def test_overdue_and_due_within_filters_and_the_report(db_session: Session, site
     failed = make_instrument(db_session, officer, site.zhungeer, serial_no="FAILED")
     calibrate(db_session, officer, failed, date(2025, 11, 1), CalibrationResult.FAIL)
     rows = {
-        r["serial_no"]: r
-        for r in service.list_(db_session=db_session, clock=CLOCK, actor=officer, filters=service.Filters())
+        r.serial_no: r
+        for r in service.list_(db_session=db_session, clock=CLOCK, actor=officer, filters=service.Filters())[0]
     }
-    assert {k: v["due_state"] for k, v in rows.items()} == {
+    assert {k: v.due_state for k, v in rows.items()} == {
         "OVER": "overdue",
         "TODAY": "due_soon",
         "D30": "due_soon",
@@ -258,7 +259,7 @@ def test_overdue_and_due_within_filters_and_the_report(db_session: Session, site
         "NEVER": "uncalibrated",
         "FAILED": "inactive",
     }
-    assert (rows["OVER"]["days_to_due"], rows["TODAY"]["days_to_due"], rows["D31"]["days_to_due"]) == (-1, 0, 31)
+    assert (rows["OVER"].days_to_due, rows["TODAY"].days_to_due, rows["D31"].days_to_due) == (-1, 0, 31)
     assert _due(db_session, site, overdue=True) == ["NEVER", "OVER"]  # never calibrated first, then soonest
     assert _due(db_session, site, due_within=0) == ["NEVER", "OVER", "TODAY"]
     assert _due(db_session, site, due_within=30) == ["NEVER", "OVER", "TODAY", "D30"]
@@ -267,15 +268,16 @@ def test_overdue_and_due_within_filters_and_the_report(db_session: Session, site
     assert _due(db_session, site, status=InstrumentStatus.SUSPENDED) == ["FAILED"]
     assert _due(db_session, site, organisation_id=site.dalate_b) == []
     report = service.overdue_report(db_session=db_session, clock=CLOCK, actor=officer, filters=service.Filters())
-    assert [r["serial_no"] for r in report["instruments"]] == ["NEVER", "OVER"]
-    assert report["due_soon_days"] == 30 and report["as_of"] == TODAY
-    by_org = {o["organisation_id"]: o for o in report["organisations"]}
-    assert by_org[site.dalate_a]["total"] == 5
-    assert by_org[site.dalate_a]["due"] == {
+    assert [r.serial_no for r in report.instruments] == ["NEVER", "OVER"]
+    assert report.due_soon_days == 30 and report.as_of == TODAY
+    by_org = {o.organisation_id: o for o in report.organisations}
+    assert by_org[site.dalate_a].total == 5
+    assert by_org[site.dalate_a].due == {
         "valid": 1,
         "due_soon": 2,
         "overdue": 1,
         "uncalibrated": 1,
         "inactive": 0,
     }
-    assert by_org[site.zhungeer]["status"] == {"in_use": 0, "suspended": 1, "scrapped": 0}
+    assert by_org[site.zhungeer].status == {"in_use": 0, "suspended": 1, "scrapped": 0}
+    assert by_org[site.zhungeer].division_name == "准格尔旗"

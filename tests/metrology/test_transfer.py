@@ -44,7 +44,8 @@ def test_a_good_file_imports_with_its_calibrations(client: TestClient, site: Sit
     response = _import(client, headers["dalate"], _csv(*GOOD))
     assert response.status_code == 200, response.text
     assert (response.json()["created"], response.json()["updated"]) == (3, 0)
-    rows = {r["serial_no"]: r for r in client.get("/api/metrology/instruments", headers=headers["dalate"]).json()}
+    listed = client.get("/api/metrology/instruments", headers=headers["dalate"]).json()
+    rows = {r["serial_no"]: r for r in listed["items"]}
     assert (rows["BS-1"]["next_due_on"], rows["BS-1"]["due_state"]) == ("2027-01-31", "valid")
     assert (rows["FT-7"]["due_state"], rows["FT-7"]["for_carbon_accounting"]) == ("uncalibrated", True)
     assert (rows["GA-3"]["status"], rows["GA-3"]["for_carbon_accounting"]) == ("suspended", False)  # 不合格 → 停用
@@ -91,9 +92,8 @@ def test_service_refusals_are_row_problems_too(client: TestClient, site: Site, h
     response = _import(client, headers["dalate"], _csv(GOOD[0], back_in_use))
     assert response.status_code == 422
     assert [(d["line"], d["field"]) for d in response.json()["error"]["details"]] == [(3, "status")]
-    assert [r["serial_no"] for r in client.get("/api/metrology/instruments", headers=headers["dalate"]).json()] == [
-        "GA-3"
-    ]
+    listed = client.get("/api/metrology/instruments", headers=headers["dalate"]).json()
+    assert [r["serial_no"] for r in listed["items"]] == ["GA-3"]
 
 
 def test_an_enterprise_imports_only_its_own(client: TestClient, site: Site, headers: Headers) -> None:

@@ -102,7 +102,7 @@ def test_unknown_registry_kind_is_404(client: TestClient, people: dict[str, dict
 
 
 def test_a_registry_record_in_scope(client: TestClient, people: dict[str, dict[str, str]]) -> None:
-    mines = client.get("/api/registry/mines", headers=people["county"]).json()
+    mines = client.get("/api/registry/mines", headers=people["county"]).json()["items"]
     page = client.get(f"/console/records/mines/{mines[0]['id']}", headers=people["county"])
     assert page.status_code == 200 and "甲矿一号井" in page.text and "协议救护队" in page.text
     assert client.get(f"/console/records/mines/{mines[0]['id']}", headers=people["other"]).status_code == 404
@@ -250,3 +250,32 @@ def test_the_contracted_team_comes_first_from_another_division(
     dispatch = page.text[page.text.index('id="dispatch"') :]
     assert dispatch.index("白云矿山救护队") < dispatch.index("九原矿山救护队")  # 130 km away, still first
     assert "协议救护队" in dispatch[: dispatch.index("九原矿山救护队")]
+
+
+def test_resources_page_names_places_and_pages_each_table(
+    client: TestClient, db_session: Session, people: dict[str, dict[str, str]]
+) -> None:
+    for n in range(3):
+        factories.team(db_session, f"九原消防{n}队", "150207", 109.9 + n / 100, 40.6, kind="fire")
+    page = client.get("/console/resources", params={"limit": 2}, headers=people["county"]).text
+    table = page.split('id="table-rescue_teams"')[1].split("</table>")[0]
+    assert "九原区" in table and ">150207<" not in table and "矿山救护" in table and "mine_rescue" not in table
+    assert "共 4 条" in page and "下一页" in page and "entity=rescue_teams" in page
+    second = client.get("/console/resources", params={"limit": 2, "offset": 2}, headers=people["county"]).text
+    assert "九原消防2队" in second and "九原矿山救护队" not in second.split('id="table-rescue_teams"')[1]
+    named = client.get("/console/resources", params={"q": "消防1"}, headers=people["county"]).text
+    assert "九原消防1队" in named and "九原消防0队" not in named
+    nearest = client.get("/console/resources", params={"lon": 109.9, "lat": 40.6}, headers=people["county"]).text
+    found = nearest.split('id="nearest"')[1].split("</table>")[0]
+    assert "消防救援" in found and "九原区" in found and "fire" not in found
+    assert client.get("/console/resources", params={"division": "15"}, headers=people["county"]).status_code == 200
+
+
+def test_a_record_shows_labels_and_names(client: TestClient, people: dict[str, dict[str, str]]) -> None:
+    mine = client.get("/api/registry/mines", headers=people["county"]).json()["items"][0]
+    page = client.get(f"/console/records/mines/{mine['id']}", headers=people["county"]).text
+    record = page.split('id="record"')[1].split("</table>")[0]
+    assert "地下非煤矿山" in record and "生产" in record and "九原区（150207）" in record
+    assert "non_coal_underground" not in record and "producing" not in record and "九原矿山救护队" in record
+    assert "本账号可修改" in page
+    assert "本账号可修改" not in client.get(f"/console/records/mines/{mine['id']}", headers=people["expert"]).text

@@ -457,6 +457,9 @@ def test_the_metrology_page_lists_due_instruments_in_scope(town: World, db_sessi
     reader = html(town, "expert1", "/console/metrology")
     assert "原料煤皮带秤" in reader and "登记检定校准" not in reader  # an expert of the city reads, never writes
     assert html(town, "kun", "/console/metrology?show=x", 422)
+    first = section(html(town, "kun", "/console/metrology?limit=1"), "instruments")
+    assert "共 2 条" in first and "下一页" in first and "天然气流量计" not in first
+    assert "天然气流量计" in section(html(town, "kun", "/console/metrology?limit=1&offset=1"), "instruments")
 
 
 @db

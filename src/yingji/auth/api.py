@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from typing import Annotated
 
-from yingji.auth import service
-from yingji.auth.models import User
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from yingji.auth import reads, service
 from yingji.auth.roles import Permission
-from yingji.auth.schemas import LoginRead, LoginRequest, TokenRead, UserCreate, UserRead
+from yingji.auth.schemas import (
+    AccountRead,
+    LoginRead,
+    LoginRequest,
+    MeRead,
+    RevokedRead,
+    TokenRead,
+    UserCreate,
+    UserFilters,
+)
+from yingji.core.paging import Page, Paging, paged
 from yingji.db.session import transaction
 from yingji.deps import (
     SESSION_COOKIE,
@@ -20,10 +31,6 @@ from yingji.deps import (
 )
 
 router = APIRouter(prefix="/api", tags=["账号"])
-
-
-def _read(user: User) -> UserRead:
-    return UserRead.model_validate(user, from_attributes=True)
 
 
 @router.post("/auth/login", response_model=LoginRead)
@@ -55,7 +62,7 @@ def login(
         secure=request.url.scheme == "https",
         max_age=service.SESSION_HOURS * 3600,
     )
-    return LoginRead(token=token, expires_at=session.expires_at, user=_read(user))
+    return LoginRead(token=token, expires_at=session.expires_at, user=reads.user(db_session, user))
 
 
 @router.post("/auth/logout", status_code=204)
@@ -68,49 +75,51 @@ def logout(request: Request, response: Response, db_session: DbSession, clock: C
     response.delete_cookie(SESSION_COOKIE)
 
 
-@router.get("/auth/me")
-def me(actor: CurrentActor) -> dict[str, object]:
-    """当前登录用户及其角色和管辖范围。"""
-    return {
-        "username": actor.username,
-        "role": actor.role.value,
-        "division_code": actor.division_code,
-        "organisation_id": actor.organisation_id,
-    }
+@router.get("/auth/me", response_model=MeRead)
+def me(db_session: DbSession, actor: CurrentActor) -> MeRead:
+    """当前登录用户及其角色、管辖范围（区划或所属企业，附名称）和权限。"""
+    return reads.me(db_session, actor)
 
 
-@router.get("/users", response_model=list[UserRead])
+@router.get("/users", response_model=Page[AccountRead])
 def list_users(
-    db_session: DbSession, actor: CurrentActor, _: object = Depends(require(Permission.USERS_MANAGE))
-) -> list[UserRead]:
-    """列出管辖范围内的账号。"""
-    return [_read(u) for u in service.list_users(db_session=db_session, actor=actor)]
+    db_session: DbSession,
+    actor: CurrentActor,
+    paging: Paging,
+    filters: Annotated[UserFilters, Query()],
+    _: object = Depends(require(Permission.USERS_MANAGE)),
+) -> Page[AccountRead]:
+    """列出管辖范围内的账号（按登录名，分页），可按角色、区划、在用与否、登录名或姓名筛选。"""
+    found, total = service.list_users(db_session=db_session, actor=actor, params=paging, filters=filters)
+    return paged(reads.accounts(db_session, actor, found), total, paging)
 
 
-@router.post("/users", response_model=UserRead, status_code=201)
+@router.post("/users", response_model=AccountRead, status_code=201)
 def create_user(
     body: UserCreate,
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
     _: object = Depends(require(Permission.USERS_MANAGE)),
-) -> UserRead:
+) -> AccountRead:
     """新建账号（范围不得超出创建者自己的管辖范围）。"""
     with transaction(db_session):
-        return _read(service.create_user(db_session=db_session, clock=clock, actor=actor, data=body))
+        user = service.create_user(db_session=db_session, clock=clock, actor=actor, data=body)
+        return reads.accounts(db_session, actor, [user])[0]
 
 
-@router.post("/users/{username}/disable", response_model=UserRead)
+@router.post("/users/{username}/disable", response_model=AccountRead)
 def disable_user(
     username: str,
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
     _: object = Depends(require(Permission.USERS_MANAGE)),
-) -> UserRead:
+) -> AccountRead:
     """停用账号，并立即终止其会话、撤销其令牌。"""
     with transaction(db_session):
-        return _read(service.disable_user(db_session=db_session, clock=clock, actor=actor, username=username))
+        user = service.disable_user(db_session=db_session, clock=clock, actor=actor, username=username)
+        return reads.accounts(db_session, actor, [user])[0]
 
 
 @router.post("/users/{username}/tokens", response_model=TokenRead, status_code=201)
@@ -128,14 +137,16 @@ def create_token(
     return TokenRead(name=name, token=token)
 
 
-@router.delete("/users/{username}/tokens")
+@router.delete("/users/{username}/tokens", response_model=RevokedRead)
 def revoke_tokens(
     username: str,
     db_session: DbSession,
     clock: CurrentClock,
     actor: CurrentActor,
     _: object = Depends(require(Permission.USERS_MANAGE)),
-) -> dict[str, int]:
+) -> RevokedRead:
     """撤销账号的全部机器令牌。"""
     with transaction(db_session):
-        return {"revoked": service.revoke_tokens(db_session=db_session, clock=clock, actor=actor, username=username)}
+        return RevokedRead(
+            revoked=service.revoke_tokens(db_session=db_session, clock=clock, actor=actor, username=username)
+        )

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from yingji.auth import service
 from yingji.auth.actor import Actor
-from yingji.auth.roles import ROLE_LABELS, Role
+from yingji.auth.roles import Role
 from yingji.auth.schemas import UserCreate
 from yingji.config import get_settings
 from yingji.core.clock import SystemClock
@@ -36,9 +36,7 @@ def new_password(prompt: str) -> str:
 @app.command("add")
 def add(
     username: Annotated[str, typer.Argument(help="登录名")],
-    role: Annotated[
-        Role, typer.Option(help="角色：" + "、".join(f"{r.value}={label}" for r, label in ROLE_LABELS.items()))
-    ],
+    role: Annotated[Role, typer.Option(help="角色：" + "、".join(f"{r.value}={r.label}" for r in Role))],
     display_name: Annotated[str, typer.Option(help="姓名")],
     division: Annotated[str | None, typer.Option(help="管辖行政区划代码")] = None,
     organisation: Annotated[str | None, typer.Option(help="企业用户所属企业名称")] = None,
@@ -59,17 +57,32 @@ def add(
         raise invalid_input(err.errors()) from err
     with session_scope() as db_session:
         user = service.create_user(db_session=db_session, clock=SystemClock(), actor=cli_actor(), data=data)
-    typer.echo(f"已创建账号 {user.username}（{ROLE_LABELS[user.role]}）")
+    typer.echo(f"已创建账号 {user.username}（{user.role.label}）")
 
 
 @app.command("list")
-def list_users() -> None:
-    """列出全部账号。"""
+def list_users(
+    role: Annotated[Role | None, typer.Option(help="角色")] = None,
+    division: Annotated[str | None, typer.Option(help="行政区划代码（含下级）")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="每页条数")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="跳过的条数")] = 0,
+) -> None:
+    """列出账号（按登录名）：角色、管辖区划或所属企业、是否停用。"""
+    from yingji.auth import reads
+    from yingji.auth.schemas import UserFilters
+    from yingji.core.paging import PageParams
+
+    params = PageParams(limit=limit, offset=offset)
+    filters = UserFilters(role=role, division=division)
     with session_scope() as db_session:
-        for user in service.list_users(db_session=db_session, actor=cli_actor()):
-            scope = user.division_code or (f"企业#{user.organisation_id}" if user.organisation_id else "不限")
-            state = "" if user.is_active else "（已停用）"
-            typer.echo(f"{user.username:<20} {ROLE_LABELS[user.role]:<10} {scope}{state}")
+        found, total = service.list_users(db_session=db_session, actor=cli_actor(), params=params, filters=filters)
+        rows = reads.users(db_session, found)
+    for user in rows:
+        scope = user.organisation_name or user.division_name or "不限"
+        code = f"（{user.division_code}）" if user.division_code else ""
+        state = "" if user.is_active else "（已停用）"
+        typer.echo(f"{user.username:<20} {user.role_label:<10} {scope}{code}{state}")
+    typer.echo(f"共 {total} 条，显示第 {offset + 1}–{offset + len(found)} 条" if found else f"共 {total} 条")
 
 
 @app.command("disable")

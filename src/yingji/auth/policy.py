@@ -11,16 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
+from sqlalchemy import ColumnElement, and_, or_, select, true
+
 from yingji.auth.actor import Actor
 from yingji.auth.authority import may_act_for, office_roles
+from yingji.auth.models import User
 from yingji.auth.roles import Permission
+from yingji.auth.schemas import AccountAction
 from yingji.core import divisions
 from yingji.core.labels import LabelledEnum
 from yingji.plans.schema import Authority, GovernmentLevel
+from yingji.registry.models import Organisation
 
 A = TypeVar("A", bound=LabelledEnum)
 
-__all__ = ["acts_for_office", "allowed", "may_act_for", "place_of_level"]
+__all__ = ["account_actions", "acts_for_office", "allowed", "may_act_for", "place_of_level", "user_scope"]
 
 
 def place_of_level(level: GovernmentLevel, division_code: str) -> str | None:
@@ -47,3 +52,35 @@ def allowed(actor: Actor, permission: Permission, candidates: Iterable[tuple[A, 
     if not actor.has(permission):
         return []
     return [action for action, ok in candidates if ok]
+
+
+# --- accounts -------------------------------------------------------------------------------------------------------
+
+
+def user_scope(actor: Actor) -> ColumnElement[bool]:
+    """The one SQL filter for account lists and single lookups: accounts of the caller's jurisdiction — an enterprise
+    account by its enterprise's division; an unlimited administrator's only by an unlimited administrator."""
+    if actor.is_unlimited:
+        return true()
+    enterprises = select(Organisation.id).where(actor.division_filter(Organisation.division_code))
+    return or_(
+        and_(
+            User.organisation_id.is_(None),
+            User.division_code.is_not(None),
+            actor.division_filter(User.division_code),  # type: ignore[arg-type]
+        ),
+        User.organisation_id.in_(enterprises),
+    )
+
+
+def account_actions(actor: Actor, user: User) -> list[AccountAction]:
+    """What an account manager may do to an account it sees (the same checks as ``auth.service``)."""
+    return allowed(
+        actor,
+        Permission.USERS_MANAGE,
+        [
+            (AccountAction.DISABLE, user.is_active),
+            (AccountAction.ISSUE_TOKEN, True),
+            (AccountAction.REVOKE_TOKENS, True),
+        ],
+    )

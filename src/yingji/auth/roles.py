@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-class Role(StrEnum):
-    ENTERPRISE_REPORTER = "enterprise_reporter"  # 企业填报员
-    COUNTY_OFFICER = "county_officer"  # 旗县区值班员
-    CITY_OFFICER = "city_officer"  # 市级值班员
-    HQ_COMMANDER = "hq_commander"  # 指挥部指挥员
-    EXPERT = "expert"  # 专家（查阅；评审项目中评分）
-    ADMIN = "admin"  # 系统管理员
-    GRASSROOTS_OFFICER = "grassroots_officer"  # 街道（苏木乡镇）、社区（嘎查村）工作人员
-    MET_OFFICER = "met_officer"  # 气象部门值班员（本级气象主管部门）
+from yingji.core.labels import LabelledEnum
 
 
-ROLE_LABELS = {
-    Role.ENTERPRISE_REPORTER: "企业填报员",
-    Role.COUNTY_OFFICER: "旗县区值班员",
-    Role.CITY_OFFICER: "市级值班员",
-    Role.HQ_COMMANDER: "指挥部指挥员",
-    Role.EXPERT: "专家",
-    Role.ADMIN: "系统管理员",
-    Role.GRASSROOTS_OFFICER: "街道社区工作人员",
-    Role.MET_OFFICER: "气象部门值班员",
-}
+class Role(LabelledEnum):
+    ENTERPRISE_REPORTER = "enterprise_reporter", "企业填报员"
+    COUNTY_OFFICER = "county_officer", "旗县区值班员"
+    CITY_OFFICER = "city_officer", "市级值班员"
+    HQ_COMMANDER = "hq_commander", "指挥部指挥员"
+    EXPERT = "expert", "专家"  # 查阅；评审项目中评分
+    ADMIN = "admin", "系统管理员"
+    GRASSROOTS_OFFICER = "grassroots_officer", "街道社区工作人员"  # 街道（苏木乡镇）、社区（嘎查村）
+    MET_OFFICER = "met_officer", "气象部门值班员"  # 本级气象主管部门
 
 
 class Permission(StrEnum):

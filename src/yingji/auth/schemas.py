@@ -6,8 +6,10 @@ from datetime import datetime
 
 from pydantic import Field
 
-from yingji.auth.roles import Role
+from yingji.auth.roles import Permission, Role
 from yingji.core.divisions import CODE_PATTERN
+from yingji.core.labels import LabelledEnum
+from yingji.core.paging import Filters
 from yingji.core.schemas import YingjiModel
 
 
@@ -29,13 +31,60 @@ class LoginRequest(YingjiModel):
     password: str = Field(min_length=1, max_length=200)
 
 
+class AccountAction(LabelledEnum):
+    """What an account manager may do to an account in scope."""
+
+    DISABLE = "disable", "停用"
+    ISSUE_TOKEN = "issue_token", "签发机器令牌"
+    REVOKE_TOKENS = "revoke_tokens", "撤销机器令牌"
+
+
 class UserRead(YingjiModel):
+    """An account with its role's label and the names of its division or enterprise."""
+
     username: str
     display_name: str
     role: Role
+    role_label: str
     division_code: str | None
+    division_name: str | None
     organisation_id: int | None
+    organisation_name: str | None
     is_active: bool
+
+
+class AccountRead(UserRead):
+    """An account as its managers see it: with what the caller may do to it now."""
+
+    allowed_actions: list[AccountAction]
+
+
+class UserFilters(Filters):
+    """What the account list is narrowed by."""
+
+    role: Role | None = None
+    division: str | None = Field(
+        default=None, pattern=CODE_PATTERN, description="行政区划代码（含下级；企业账号按所属企业所在区划）"
+    )
+    active: bool | None = Field(default=None, description="true 只列在用账号，false 只列已停用")
+    q: str | None = Field(default=None, min_length=1, max_length=64, description="登录名或姓名包含")
+
+
+class MeRead(YingjiModel):
+    """Who is calling: role, jurisdiction (division or enterprise) with names, and the permissions held."""
+
+    username: str
+    role: Role
+    role_label: str
+    division_code: str | None
+    division_name: str | None
+    organisation_id: int | None
+    organisation_name: str | None
+    permissions: list[Permission]
+
+
+class RevokedRead(YingjiModel):
+    revoked: int = Field(description="撤销的有效令牌数")
 
 
 class LoginRead(YingjiModel):

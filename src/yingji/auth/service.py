@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
+from yingji.auth import policy
 from yingji.auth.actor import Actor
 from yingji.auth.models import ApiToken, LoginSession, User
 from yingji.auth.passwords import check_policy, hash_password, verify_password
 from yingji.auth.roles import Permission, Role
-from yingji.auth.schemas import UserCreate
+from yingji.auth.schemas import UserCreate, UserFilters
 from yingji.config import Settings, get_settings
+from yingji.core import divisions
 from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction, Unauthorized
+from yingji.core.paging import PageParams, paginate
 from yingji.db.session import end_reading, transaction
 from yingji.registry.enums import OrganisationKind
 from yingji.registry.models import Division, Organisation
@@ -116,24 +118,44 @@ def create_user(*, db_session: Session, clock: Clock, actor: Actor, data: UserCr
 
 
 def _visible_user(db_session: Session, actor: Actor, username: str) -> User:
-    user = db_session.scalars(select(User).where(User.username == username)).first()
-    if user is None or not _in_scope(actor, user, db_session):
+    """An account in the caller's scope; a missing one and one elsewhere are the same 404."""
+    query = select(User).where(User.username == username, policy.user_scope(actor))
+    user = db_session.scalars(query).first()
+    if user is None:
         raise NotFound(field="username", kind="账号", key=username)
     return user
 
 
-def _in_scope(actor: Actor, user: User, db_session: Session) -> bool:
-    if actor.is_unlimited:
-        return True
-    if user.organisation_id is not None:
-        return actor.covers_division(db_session.get_one(Organisation, user.organisation_id).division_code)
-    return user.division_code is not None and actor.covers_division(user.division_code)
-
-
-def list_users(*, db_session: Session, actor: Actor) -> Sequence[User]:
+def users_query(actor: Actor, filters: UserFilters) -> Select[User]:
+    """The accounts in the caller's scope that pass the filters (unordered)."""
     actor.require(Permission.USERS_MANAGE)
-    users = db_session.scalars(select(User).order_by(User.username)).all()
-    return [u for u in users if _in_scope(actor, u, db_session)]
+    query = select(User).where(policy.user_scope(actor))
+    if filters.role is not None:
+        query = query.where(User.role == filters.role)
+    if filters.active is not None:
+        query = query.where(User.is_active.is_(filters.active))
+    if filters.division is not None:
+        stem = divisions.stem(filters.division)
+        enterprises = select(Organisation.id).where(Organisation.division_code.startswith(stem, autoescape=True))
+        query = query.where(
+            or_(User.division_code.startswith(stem, autoescape=True), User.organisation_id.in_(enterprises))
+        )
+    if filters.q is not None:
+        query = query.where(
+            or_(
+                User.username.contains(filters.q, autoescape=True),
+                User.display_name.contains(filters.q, autoescape=True),
+            )
+        )
+    return query
+
+
+def list_users(
+    *, db_session: Session, actor: Actor, params: PageParams, filters: UserFilters | None = None
+) -> tuple[list[User], int]:
+    """One page of the accounts in the caller's scope, by login name, and how many there are."""
+    query = users_query(actor, filters or UserFilters())
+    return paginate(db_session, query, params, order_by=[User.username, User.id])
 
 
 def disable_user(*, db_session: Session, clock: Clock, actor: Actor, username: str) -> User:

@@ -1,15 +1,15 @@
-"""Request bodies of the instrument registry (field names are the API's and the import's keys)."""
+"""Request bodies (field names are the API's and the import's keys) and read models of the instrument registry."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import Field, field_validator
 
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
-from yingji.metrology.enums import CalibrationMethod, CalibrationResult, InstrumentStatus
+from yingji.metrology.enums import CalibrationMethod, CalibrationResult, DueState, InstrumentAction, InstrumentStatus
 from yingji.metrology.settings import defaults
 
 Name = Annotated[str, Field(min_length=1, max_length=120, description="名称")]
@@ -91,3 +91,105 @@ class CalibrationIn(YingjiModel):
     certificate_no: Annotated[str, Field(min_length=1, max_length=64, description="证书（结果通知书）编号")]
     result: CalibrationResult = Field(description="结果：合格、准用、不合格")
     note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+# --- read side ------------------------------------------------------------------------------------------------------
+
+
+class InstrumentRead(YingjiModel):
+    """An instrument with its enterprise and division named, labels beside values, its due state on the day read,
+    and what the caller may do to it now."""
+
+    id: int
+    organisation_id: int
+    organisation: str = Field(description="企业名称")
+    division_code: str
+    division_name: str
+    name: str
+    kind: str = Field(description="器具类别（中文名称）")
+    quantity: str
+    serial_no: str
+    model: str | None
+    manufacturer: str | None
+    measuring_range: str | None
+    accuracy_class: str | None
+    location: str
+    source_stream: str | None
+    for_carbon_accounting: bool
+    interval_months: int
+    status: InstrumentStatus
+    status_label: str
+    last_calibrated_on: date | None
+    last_result: CalibrationResult | None
+    last_result_label: str | None
+    next_due_on: date | None
+    days_to_due: int | None = Field(description="距下次检定校准的天数（负数：已超期）")
+    due_state: DueState
+    due_label: str
+    allowed_actions: list[InstrumentAction]
+
+
+class CalibrationRead(YingjiModel):
+    id: int
+    instrument_id: int
+    calibrated_on: date
+    method: CalibrationMethod
+    method_label: str
+    body: str
+    certificate_no: str
+    result: CalibrationResult
+    result_label: str
+    interval_months: int
+    next_due_on: date | None
+    note: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class InstrumentDetail(InstrumentRead):
+    """An instrument with every calibration recorded for it (oldest first)."""
+
+    calibrations: list[CalibrationRead]
+
+
+class KindRead(YingjiModel):
+    name: str
+    quantities: list[str]
+
+
+class CitedRead(YingjiModel):
+    seed: str
+    clause: str
+    quote: str
+
+
+class VocabularyRead(YingjiModel):
+    """The registry's vocabularies: value → Chinese label for each enum, the kinds, the due-soon window, the basis."""
+
+    kinds: list[KindRead]
+    statuses: dict[InstrumentStatus, str]
+    methods: dict[CalibrationMethod, str]
+    results: dict[CalibrationResult, str]
+    due_states: dict[DueState, str]
+    due_soon_days: int
+    basis: list[CitedRead]
+
+
+class OrganisationTallyRead(YingjiModel):
+    """One enterprise's instruments counted by status and by due state."""
+
+    organisation_id: int
+    organisation: str
+    division_code: str
+    division_name: str
+    total: int
+    for_carbon_accounting: int
+    status: dict[InstrumentStatus, int]
+    due: dict[DueState, int]
+
+
+class OverdueReportRead(YingjiModel):
+    as_of: date
+    due_soon_days: int
+    instruments: list[InstrumentRead] = Field(description="超期未检或无检定校准记录的在用器具（最早到期的在前）")
+    organisations: list[OrganisationTallyRead]

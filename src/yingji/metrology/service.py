@@ -9,12 +9,12 @@ with before/after in the caller's transaction; calibration records are append-on
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from yingji.audit.rows import record_change, snapshot
@@ -22,19 +22,23 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import Clock, local_today
-from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, OutOfJurisdiction
-from yingji.metrology import rules
-from yingji.metrology.enums import (
-    DUE_LABELS,
-    METHOD_LABELS,
-    RESULT_LABELS,
-    STATUS_LABELS,
-    DueState,
-    InstrumentStatus,
-)
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, OutOfJurisdiction
+from yingji.core.paging import PageParams, paginate
+from yingji.metrology import policy, rules
+from yingji.metrology.enums import DueState, InstrumentStatus
 from yingji.metrology.models import Calibration, Instrument
-from yingji.metrology.schemas import CalibrationIn, InstrumentIn, InstrumentUpdate
+from yingji.metrology.schemas import (
+    CalibrationIn,
+    CalibrationRead,
+    InstrumentDetail,
+    InstrumentIn,
+    InstrumentRead,
+    InstrumentUpdate,
+    OrganisationTallyRead,
+    OverdueReportRead,
+)
 from yingji.metrology.settings import defaults
+from yingji.registry import divisions as division_names
 from yingji.registry.enums import OrganisationKind
 from yingji.registry.models import Organisation
 
@@ -51,8 +55,8 @@ def _audit(
 def visible(db_session: Session, actor: Actor, instrument_id: int) -> Instrument:
     """Return an instrument the caller may read; a missing or hidden one is the same 404."""
     actor.require(Permission.REGISTRY_READ)
-    row = db_session.get(Instrument, instrument_id)
-    if row is None or not actor.covers_record(division_code=row.division_code, organisation_id=row.organisation_id):
+    row = db_session.scalars(select(Instrument).where(Instrument.id == instrument_id, policy.scope(actor))).first()
+    if row is None:
         raise NotFound(kind="计量器具", key=str(instrument_id))
     return row
 
@@ -63,7 +67,7 @@ def writable(db_session: Session, actor: Actor, instrument_id: int) -> Instrumen
     row = db_session.get(Instrument, instrument_id, with_for_update=True, populate_existing=True)
     if row is None:
         raise NotFound(kind="计量器具", key=str(instrument_id))
-    if not actor.covers_record(division_code=row.division_code, organisation_id=row.organisation_id):
+    if not policy.covers(actor, row):
         if actor.organisation_id is not None:
             raise Forbidden(reason="企业账号只能登记和修改本企业的计量器具")
         raise OutOfJurisdiction(field="instrument_id", division=row.division_code)
@@ -131,8 +135,8 @@ def update(
     """Change an instrument's particulars or status; a new interval moves the current due date with it."""
     row = writable(db_session, actor, instrument_id)
     changes = data.model_dump(exclude_unset=True)
-    if row.status is InstrumentStatus.SCRAPPED:
-        raise Conflict(reason="已报废的计量器具不能再修改")
+    if not policy.changeable(row):
+        raise InvalidState(subcode="metrology.instrument.update.scrapped", reason="已报废的计量器具不能再修改")
     wanted = changes.get("status")
     if wanted is not None:
         refusal = rules.status_change_refusal(row.status, wanted, row.last_result)
@@ -155,8 +159,10 @@ def record_calibration(
 ) -> Calibration:
     """Append a verification or calibration result; 不合格 suspends the instrument (停用) until one passes."""
     instrument = writable(db_session, actor, instrument_id)
-    if instrument.status is InstrumentStatus.SCRAPPED:
-        raise Conflict(reason="已报废的计量器具不能再登记检定校准结果")
+    if not policy.changeable(instrument):
+        raise InvalidState(
+            subcode="metrology.calibration.record.scrapped", reason="已报废的计量器具不能再登记检定校准结果"
+        )
     if data.calibrated_on > local_today(clock):
         raise InvalidInput(field="calibrated_on", reason="calibrated_on：检定校准日期不能晚于今天")
     latest = instrument.last_calibrated_on
@@ -207,6 +213,7 @@ class Filters:
     division: str | None = None
     status: InstrumentStatus | None = None
     kind: str | None = None
+    q: str | None = None  # name or serial number contains
     carbon_only: bool = False
     due_within: int | None = None  # next due on or before today + N days, overdue and never calibrated included
     overdue: bool = False  # no valid calibration today: past the due date, or never calibrated
@@ -216,7 +223,7 @@ def _query(actor: Actor, filters: Filters, on: date) -> Select[Instrument, str]:
     query = (
         select(Instrument, Organisation.name)
         .join(Organisation, Organisation.id == Instrument.organisation_id)
-        .where(actor.record_filter(Instrument.division_code, Instrument.organisation_id))
+        .where(policy.scope(actor))
     )
     if filters.organisation_id is not None:
         query = query.where(Instrument.organisation_id == filters.organisation_id)
@@ -226,6 +233,13 @@ def _query(actor: Actor, filters: Filters, on: date) -> Select[Instrument, str]:
         query = query.where(Instrument.status == filters.status)
     if filters.kind is not None:
         query = query.where(Instrument.kind == filters.kind)
+    if filters.q is not None:
+        query = query.where(
+            or_(
+                Instrument.name.contains(filters.q, autoescape=True),
+                Instrument.serial_no.contains(filters.q, autoescape=True),
+            )
+        )
     if filters.carbon_only:
         query = query.where(Instrument.for_carbon_accounting.is_(True))
     if filters.overdue:
@@ -241,124 +255,143 @@ def _query(actor: Actor, filters: Filters, on: date) -> Select[Instrument, str]:
     return query
 
 
-def as_row(row: Instrument, organisation: str, on: date) -> dict[str, Any]:
-    """An instrument as the API, the CLI and the exports show it, with its due state on ``on``."""
-    state = rules.due_state(row.status, row.next_due_on, on, defaults().due_soon_days)
-    return {
-        "id": row.id,
-        "organisation_id": row.organisation_id,
-        "organisation": organisation,
-        "division_code": row.division_code,
-        "name": row.name,
-        "kind": row.kind,
-        "quantity": row.quantity,
-        "serial_no": row.serial_no,
-        "model": row.model,
-        "manufacturer": row.manufacturer,
-        "measuring_range": row.measuring_range,
-        "accuracy_class": row.accuracy_class,
-        "location": row.location,
-        "source_stream": row.source_stream,
-        "for_carbon_accounting": row.for_carbon_accounting,
-        "interval_months": row.interval_months,
-        "status": row.status.value,
-        "status_label": STATUS_LABELS[row.status],
-        "last_calibrated_on": row.last_calibrated_on,
-        "last_result": row.last_result.value if row.last_result else None,
-        "last_result_label": RESULT_LABELS[row.last_result] if row.last_result else None,
-        "next_due_on": row.next_due_on,
-        "days_to_due": (row.next_due_on - on).days if row.next_due_on else None,
-        "due_state": state.value,
-        "due_label": DUE_LABELS[state],
-    }
+def _order(filters: Filters) -> list[Any]:
+    """By id; due lists soonest first (never calibrated before any date), then by id."""
+    if filters.overdue or filters.due_within is not None:
+        return [Instrument.next_due_on.is_not(None), Instrument.next_due_on, Instrument.id]
+    return [Instrument.id]
+
+
+def read_all(
+    db_session: Session, actor: Actor, rows: Sequence[tuple[Instrument, str]], on: date
+) -> list[InstrumentRead]:
+    """Instruments (each with its enterprise's name) as read models, their due state on ``on``."""
+    places = division_names.names(db_session, (i.division_code for i, _ in rows))
+    soon = defaults().due_soon_days
+    found = []
+    for row, organisation in rows:
+        state = rules.due_state(row.status, row.next_due_on, on, soon)
+        found.append(
+            InstrumentRead(
+                id=row.id,
+                organisation_id=row.organisation_id,
+                organisation=organisation,
+                division_code=row.division_code,
+                division_name=places.get(row.division_code, row.division_code),
+                name=row.name,
+                kind=row.kind,
+                quantity=row.quantity,
+                serial_no=row.serial_no,
+                model=row.model,
+                manufacturer=row.manufacturer,
+                measuring_range=row.measuring_range,
+                accuracy_class=row.accuracy_class,
+                location=row.location,
+                source_stream=row.source_stream,
+                for_carbon_accounting=row.for_carbon_accounting,
+                interval_months=row.interval_months,
+                status=row.status,
+                status_label=row.status.label,
+                last_calibrated_on=row.last_calibrated_on,
+                last_result=row.last_result,
+                last_result_label=row.last_result.label if row.last_result else None,
+                next_due_on=row.next_due_on,
+                days_to_due=(row.next_due_on - on).days if row.next_due_on else None,
+                due_state=state,
+                due_label=state.label,
+                allowed_actions=policy.actions(actor, row),
+            )
+        )
+    return found
 
 
 def list_(
-    *, db_session: Session, clock: Clock, actor: Actor, filters: Filters, limit: int | None = None
-) -> list[dict[str, Any]]:
-    """Return the instruments in the caller's scope that pass the filters, by id (due lists: soonest first)."""
+    *, db_session: Session, clock: Clock, actor: Actor, filters: Filters, params: PageParams | None = None
+) -> tuple[list[InstrumentRead], int]:
+    """The instruments in the caller's scope that pass the filters (one page, or all without ``params``), by id —
+    due lists soonest first — and how many there are."""
     actor.require(Permission.REGISTRY_READ)
     on = local_today(clock)
-    query = _query(actor, filters, on).order_by(Instrument.id)
-    if limit is not None:
-        query = query.limit(limit)
-    rows = [as_row(i, name, on) for i, name in db_session.execute(query)]
-    if filters.overdue or filters.due_within is not None:
-        rows.sort(key=_soonest_first)
-    return rows
+    query = _query(actor, filters, on)
+    if params is None:
+        rows = [(i, name) for i, name in db_session.execute(query.order_by(*_order(filters)))]
+        return read_all(db_session, actor, rows, on), len(rows)
+    total = db_session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    page = db_session.execute(query.order_by(*_order(filters)).limit(params.limit).offset(params.offset))
+    return read_all(db_session, actor, [(i, name) for i, name in page], on), total
 
 
-def _soonest_first(row: dict[str, Any]) -> tuple[date, int]:
-    return row["next_due_on"] or date.min, row["id"]
+def calibration_read(row: Calibration) -> CalibrationRead:
+    return CalibrationRead(
+        id=row.id,
+        instrument_id=row.instrument_id,
+        calibrated_on=row.calibrated_on,
+        method=row.method,
+        method_label=row.method.label,
+        body=row.body,
+        certificate_no=row.certificate_no,
+        result=row.result,
+        result_label=row.result.label,
+        interval_months=row.interval_months,
+        next_due_on=row.next_due_on,
+        note=row.note,
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at,
+    )
 
 
-def calibration_row(row: Calibration) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "instrument_id": row.instrument_id,
-        "calibrated_on": row.calibrated_on,
-        "method": row.method.value,
-        "method_label": METHOD_LABELS[row.method],
-        "body": row.body,
-        "certificate_no": row.certificate_no,
-        "result": row.result.value,
-        "result_label": RESULT_LABELS[row.result],
-        "interval_months": row.interval_months,
-        "next_due_on": row.next_due_on,
-        "note": row.note,
-        "recorded_by": row.recorded_by,
-        "recorded_at": row.recorded_at,
-    }
+def _calibrations_query(instrument_id: int) -> Select[Calibration]:
+    return select(Calibration).where(Calibration.instrument_id == instrument_id)
 
 
-def calibrations(*, db_session: Session, actor: Actor, instrument_id: int) -> list[Calibration]:
+def calibrations(
+    *, db_session: Session, actor: Actor, instrument_id: int, params: PageParams
+) -> tuple[list[Calibration], int]:
+    """One page of an instrument's calibrations, oldest first."""
     visible(db_session, actor, instrument_id)
-    query = select(Calibration).where(Calibration.instrument_id == instrument_id)
-    return list(db_session.scalars(query.order_by(Calibration.calibrated_on, Calibration.id)))
+    order = [Calibration.calibrated_on, Calibration.id]
+    return paginate(db_session, _calibrations_query(instrument_id), params, order_by=order)
 
 
-def detail(*, db_session: Session, clock: Clock, actor: Actor, instrument_id: int) -> dict[str, Any]:
+def detail(*, db_session: Session, clock: Clock, actor: Actor, instrument_id: int) -> InstrumentDetail:
     row = visible(db_session, actor, instrument_id)
     org = db_session.get(Organisation, row.organisation_id)
-    history = calibrations(db_session=db_session, actor=actor, instrument_id=instrument_id)
-    return as_row(row, org.name if org else "", local_today(clock)) | {
-        "calibrations": [calibration_row(c) for c in history]
-    }
+    query = _calibrations_query(instrument_id).order_by(Calibration.calibrated_on, Calibration.id)
+    history = [calibration_read(c) for c in db_session.scalars(query)]
+    read = read_all(db_session, actor, [(row, org.name if org else "")], local_today(clock))[0]
+    return InstrumentDetail(**read.model_dump(), calibrations=history)
 
 
-def overdue_report(*, db_session: Session, clock: Clock, actor: Actor, filters: Filters) -> dict[str, Any]:
+def overdue_report(*, db_session: Session, clock: Clock, actor: Actor, filters: Filters) -> OverdueReportRead:
     """Return the instruments in use without a valid calibration, and per enterprise the count in each due state."""
-    everything = list_(db_session=db_session, clock=clock, actor=actor, filters=filters)
+    everything, _ = list_(db_session=db_session, clock=clock, actor=actor, filters=filters)
     late = sorted(
-        (r for r in everything if r["due_state"] in (DueState.OVERDUE, DueState.UNCALIBRATED)), key=_soonest_first
+        (r for r in everything if r.due_state in (DueState.OVERDUE, DueState.UNCALIBRATED)), key=_soonest_first
     )
-    per_org: dict[int, dict[str, Any]] = {}
+    per_org: dict[int, list[InstrumentRead]] = {}
     for row in everything:
-        entry = per_org.setdefault(
-            row["organisation_id"],
-            {
-                "organisation_id": row["organisation_id"],
-                "organisation": row["organisation"],
-                "division_code": row["division_code"],
-                "total": 0,
-                "for_carbon_accounting": 0,
-                "status": Counter[str](),
-                "due": Counter[str](),
-            },
-        )
-        entry["total"] += 1
-        entry["for_carbon_accounting"] += int(row["for_carbon_accounting"])
-        entry["status"][row["status"]] += 1
-        entry["due"][row["due_state"]] += 1
+        per_org.setdefault(row.organisation_id, []).append(row)
     organisations = [
-        e
-        | {"status": {s.value: e["status"][s.value] for s in InstrumentStatus}}
-        | {"due": {d.value: e["due"][d.value] for d in DueState}}
-        for e in sorted(per_org.values(), key=lambda e: (e["division_code"], e["organisation"]))
+        OrganisationTallyRead(
+            organisation_id=org_id,
+            organisation=rows[0].organisation,
+            division_code=rows[0].division_code,
+            division_name=rows[0].division_name,
+            total=len(rows),
+            for_carbon_accounting=sum(r.for_carbon_accounting for r in rows),
+            status={s: sum(r.status is s for r in rows) for s in InstrumentStatus},
+            due={d: sum(r.due_state is d for r in rows) for d in DueState},
+        )
+        for org_id, rows in per_org.items()
     ]
-    return {
-        "as_of": local_today(clock),
-        "due_soon_days": defaults().due_soon_days,
-        "instruments": late,
-        "organisations": organisations,
-    }
+    organisations.sort(key=lambda o: (o.division_code, o.organisation))
+    return OverdueReportRead(
+        as_of=local_today(clock),
+        due_soon_days=defaults().due_soon_days,
+        instruments=late,
+        organisations=organisations,
+    )
+
+
+def _soonest_first(row: InstrumentRead) -> tuple[date, int]:
+    return row.next_due_on or date.min, row.id

@@ -24,14 +24,7 @@ from yingji.core.clock import Clock
 from yingji.core.errors import InvalidInput, YingjiError
 from yingji.core.validation import chinese_problem, field_path
 from yingji.metrology import service
-from yingji.metrology.enums import (
-    METHOD_LABELS,
-    RESULT_LABELS,
-    STATUS_LABELS,
-    CalibrationMethod,
-    CalibrationResult,
-    InstrumentStatus,
-)
+from yingji.metrology.enums import CalibrationMethod, CalibrationResult, InstrumentStatus
 from yingji.metrology.models import Calibration
 from yingji.metrology.schemas import CalibrationIn, InstrumentIn, InstrumentUpdate
 from yingji.registry.enums import OrganisationKind
@@ -66,9 +59,9 @@ EXPORT_ONLY = {"id": "编号", "division_code": "所在区划", "next_due_on": "
 COLUMNS = INSTRUMENT_COLUMNS | CALIBRATION_COLUMNS
 REQUIRED = ("name", "kind", "quantity", "serial_no", "location", "interval_months")
 TRUE, FALSE = frozenset({"是", "true", "1", "y", "yes"}), frozenset({"否", "false", "0", "n", "no"})
-STATUS_BY_TEXT = {label: s for s, label in STATUS_LABELS.items()} | {s.value: s for s in InstrumentStatus}
-METHOD_BY_TEXT = {label: m for m, label in METHOD_LABELS.items()} | {m.value: m for m in CalibrationMethod}
-RESULT_BY_TEXT = {label: r for r, label in RESULT_LABELS.items()} | {r.value: r for r in CalibrationResult}
+STATUS_BY_TEXT = {s.label: s for s in InstrumentStatus} | {s.value: s for s in InstrumentStatus}
+METHOD_BY_TEXT = {m.label: m for m in CalibrationMethod} | {m.value: m for m in CalibrationMethod}
+RESULT_BY_TEXT = {r.label: r for r in CalibrationResult} | {r.value: r for r in CalibrationResult}
 
 
 # --- reading --------------------------------------------------------------------------------------------------------
@@ -329,22 +322,22 @@ def table(
     *, db_session: Session, clock: Clock, actor: Actor, filters: service.Filters
 ) -> tuple[list[str], list[list[object]]]:
     """Return the header and rows of an export (importable as it is)."""
-    rows = service.list_(db_session=db_session, clock=clock, actor=actor, filters=filters)
-    latest = _latest_calibrations(db_session, [r["id"] for r in rows])
+    rows, _ = service.list_(db_session=db_session, clock=clock, actor=actor, filters=filters)
+    latest = _latest_calibrations(db_session, [r.id for r in rows])
     header = [*COLUMNS.values(), *EXPORT_ONLY.values()]
     out: list[list[object]] = []
     for r in rows:
-        cal = latest.get(r["id"])
-        values = {k: r.get(k) for k in (*INSTRUMENT_COLUMNS, *EXPORT_ONLY)}
-        values["for_carbon_accounting"] = "是" if r["for_carbon_accounting"] else "否"
-        values["status"] = r["status_label"]
+        cal = latest.get(r.id)
+        values = {k: getattr(r, k, None) for k in (*INSTRUMENT_COLUMNS, *EXPORT_ONLY)}
+        values["for_carbon_accounting"] = "是" if r.for_carbon_accounting else "否"
+        values["status"] = r.status_label
         if cal is not None:
             values |= {
                 "calibrated_on": cal.calibrated_on,
-                "method": METHOD_LABELS[cal.method],
+                "method": cal.method.label,
                 "body": cal.body,
                 "certificate_no": cal.certificate_no,
-                "result": RESULT_LABELS[cal.result],
+                "result": cal.result.label,
             }
         out.append(["" if values.get(k) is None else values[k] for k in (*COLUMNS, *EXPORT_ONLY)])
     return header, out

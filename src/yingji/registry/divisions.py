@@ -6,11 +6,13 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from yingji.core.divisions import stem
 from yingji.registry.enums import DivisionLevel
 from yingji.registry.models import Division
+from yingji.registry.schemas import DivisionFilters
 
 DIVISIONS_CSV = Path(__file__).parent / "data" / "divisions.csv"
 
@@ -55,3 +57,17 @@ def place_names(db_session: Session, codes: Iterable[str]) -> dict[str, str]:
         return street if len(code) <= 9 else f"{street} · {found.get(code, code)}"
 
     return {code: label(code) for code in wanted}
+
+
+def listing(filters: DivisionFilters) -> Select[Division]:
+    """The divisions a list asks for (no scope: the division table is public reference data), unordered."""
+    query = select(Division)
+    if filters.parent is not None:
+        query = query.where(Division.parent_code == filters.parent)
+    if filters.within is not None:
+        query = query.where(Division.code.startswith(stem(filters.within), autoescape=True))
+    if filters.level is not None:
+        query = query.where(Division.level == filters.level)
+    if filters.q is not None:
+        query = query.where(Division.name.contains(filters.q, autoescape=True))
+    return query

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from yingji.core.labels import LabelledEnum
 
 
-class DivisionLevel(StrEnum):
-    PROVINCE = "province"  # 省级
-    CITY = "city"  # 地级（市、盟）
-    COUNTY = "county"  # 县级（旗、县、区、县级市）
-    TOWN = "town"  # 乡级（镇、苏木、街道）
-    COMMUNITY = "community"  # 村级（社区、嘎查村）
+class DivisionLevel(LabelledEnum):
+    """GB/T 2260 levels (city: 市、盟; county: 旗、县、区、县级市; town: 镇、苏木、街道)."""
+
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "旗县区级"
+    TOWN = "town", "乡镇（苏木、街道）级"
+    COMMUNITY = "community", "村（社区、嘎查）级"
 
 
-class OrganisationKind(StrEnum):
-    GOVERNMENT = "government"  # 人民政府
-    DEPARTMENT = "department"  # 政府部门、指挥部成员单位
-    ENTERPRISE = "enterprise"  # 企业
-    RESCUE = "rescue"  # 救援机构
-    OTHER = "other"  # 其他（事业单位、社会组织等）
+class OrganisationKind(LabelledEnum):
+    """Departments include HQ member units; other: 事业单位、社会组织等."""
+
+    GOVERNMENT = "government", "人民政府"
+    DEPARTMENT = "department", "政府部门"
+    ENTERPRISE = "enterprise", "企业"
+    RESCUE = "rescue", "救援机构"
+    OTHER = "other", "其他单位"
 
 
 class EnterpriseSector(LabelledEnum):
@@ -31,33 +33,33 @@ class EnterpriseSector(LabelledEnum):
     OTHER = "other", "其他"
 
 
-class MineKind(StrEnum):
-    COAL_UNDERGROUND = "coal_underground"  # 井工煤矿
-    COAL_OPEN_PIT = "coal_open_pit"  # 露天煤矿
-    NON_COAL_UNDERGROUND = "non_coal_underground"  # 地下非煤矿山
-    NON_COAL_OPEN_PIT = "non_coal_open_pit"  # 露天非煤矿山
+class MineKind(LabelledEnum):
+    COAL_UNDERGROUND = "coal_underground", "井工煤矿"
+    COAL_OPEN_PIT = "coal_open_pit", "露天煤矿"
+    NON_COAL_UNDERGROUND = "non_coal_underground", "地下非煤矿山"
+    NON_COAL_OPEN_PIT = "non_coal_open_pit", "露天非煤矿山"
 
 
-class MineStatus(StrEnum):
-    PRODUCING = "producing"  # 生产
-    CONSTRUCTION = "construction"  # 建设
-    SUSPENDED = "suspended"  # 停产停建
-    CLOSED = "closed"  # 关闭
+class MineStatus(LabelledEnum):
+    PRODUCING = "producing", "生产"
+    CONSTRUCTION = "construction", "建设"
+    SUSPENDED = "suspended", "停产停建"
+    CLOSED = "closed", "关闭"
 
 
-class StandardisationGrade(StrEnum):
-    LEVEL_1 = "level_1"  # 安全生产标准化一级
-    LEVEL_2 = "level_2"  # 二级
-    LEVEL_3 = "level_3"  # 三级
-    NONE = "none"  # 未达标
+class StandardisationGrade(LabelledEnum):
+    LEVEL_1 = "level_1", "安全生产标准化一级"
+    LEVEL_2 = "level_2", "安全生产标准化二级"
+    LEVEL_3 = "level_3", "安全生产标准化三级"
+    NONE = "none", "未达标"
 
 
-class PondStatus(StrEnum):
-    OPERATING = "operating"  # 运行
-    STANDBY = "standby"  # 停用
-    CLOSING = "closing"  # 闭库中
-    CLOSED = "closed"  # 已闭库
-    SEALED = "sealed"  # 已销库
+class PondStatus(LabelledEnum):
+    OPERATING = "operating", "运行"
+    STANDBY = "standby", "停用"
+    CLOSING = "closing", "闭库中"
+    CLOSED = "closed", "已闭库"
+    SEALED = "sealed", "已销库"
 
 
 class TeamKind(LabelledEnum):

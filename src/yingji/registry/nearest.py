@@ -18,6 +18,7 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.errors import InvalidInput, NotFound
+from yingji.core.paging import MAX_LIMIT
 from yingji.registry import models as m
 from yingji.registry.enums import ResourceKind, TeamKind
 from yingji.registry.schemas import LAT_RANGE, LON_RANGE
@@ -26,6 +27,7 @@ from yingji.registry.service import revision
 EARTH_RADIUS_KM = 6371.0088
 ROAD_FACTOR = 1.35  # typical ratio of road to great-circle distance in the region's grasslands and mining areas
 AVERAGE_SPEED_KMH = 60.0
+MAX_OFFSET = 100_000  # a ranking is read from the top: deeper than this is not a search any more
 
 
 Row = tuple[ResourceKind, int, str, str, str, float, float, dict[str, object]]
@@ -137,14 +139,46 @@ def nearest(
     limit: int = 10,
 ) -> list[Hit]:
     """Rank resources by distance; a mine's contracted rescue team comes first whatever its distance."""
+    hits, _total = ranked(
+        db_session=db_session,
+        actor=actor,
+        index=index,
+        lon=lon,
+        lat=lat,
+        kind=kind,
+        team_kind=team_kind,
+        specialty=specialty,
+        mine_id=mine_id,
+        limit=limit,
+    )
+    return hits
+
+
+def ranked(
+    *,
+    db_session: Session,
+    actor: Actor,
+    index: ResourceIndex,
+    lon: float,
+    lat: float,
+    kind: ResourceKind | None = None,
+    team_kind: TeamKind | None = None,
+    specialty: str | None = None,
+    mine_id: int | None = None,
+    limit: int = 10,
+    offset: int = 0,
+) -> tuple[list[Hit], int]:
+    """One slice of the ranking (the contracted team first, then by distance, ties by id) and how many rank."""
     actor.require(Permission.RESOURCES_READ)
     (west, east), (south, north) = LON_RANGE, LAT_RANGE
     if not (west <= lon <= east and south <= lat <= north):
         raise InvalidInput(
             field="lon", reason=f"lon/lat：坐标不在中国境内（WGS-84，经度 {west:g}–{east:g}，纬度 {south:g}–{north:g}）"
         )
-    if not 1 <= limit <= 200:
-        raise InvalidInput(field="limit", reason="limit：应在 1–200 之间")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(field="limit", reason=f"limit：应在 1–{MAX_LIMIT} 之间")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(field="offset", reason=f"offset：应在 0–{MAX_OFFSET} 之间")
     contracted_id = _contracted_team(db_session, actor, mine_id)
     mask = np.ones(len(index), dtype=bool)
     if kind is not None:
@@ -155,8 +189,8 @@ def nearest(
         mask &= index.kind_masks[ResourceKind.EXPERT] & np.array([specialty in s for s in index.subtype], dtype=bool)
     mask &= _scope_mask(actor, index)
     distance = index.distances_km(lon, lat)
-    order = _closest(np.flatnonzero(mask), distance, index.ids, limit)
-    hits = [_hit(index, i, distance[i], is_contracted=False) for i in order]
+    chosen = np.flatnonzero(mask)
+    first: Hit | None = None
     if contracted_id is not None and kind in (None, ResourceKind.RESCUE_TEAM) and not specialty:
         # The contract was set by someone entitled to name that team, so it shows even beyond the caller's scope.
         wanted = index.kind_masks[ResourceKind.RESCUE_TEAM] & (index.ids == contracted_id)
@@ -165,11 +199,11 @@ def nearest(
         team_rows = np.flatnonzero(wanted)
         if len(team_rows):
             row = int(team_rows[0])
-            hits = [_hit(index, row, distance[row], is_contracted=True)] + [
-                h for h in hits if not (h.kind is ResourceKind.RESCUE_TEAM and h.id == contracted_id)
-            ]
-            hits = hits[:limit]
-    return hits
+            first = _hit(index, row, distance[row], is_contracted=True)
+            chosen = chosen[chosen != row]
+    order = _closest(chosen, distance, index.ids, offset + limit)
+    hits = ([first] if first is not None else []) + [_hit(index, i, distance[i], is_contracted=False) for i in order]
+    return hits[offset : offset + limit], len(chosen) + (first is not None)
 
 
 def _closest(

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, create_model, field_validator
 
 from yingji.core.divisions import CODE_PATTERN
-from yingji.core.params import MAX_INTEGER
+from yingji.core.labels import LabelledEnum
+from yingji.core.paging import Filters
+from yingji.core.params import MAX_INTEGER, RowId
 from yingji.core.schemas import YingjiModel
 from yingji.registry.enums import (
+    DivisionLevel,
     EnterpriseSector,
     MineKind,
     MineStatus,
     OrganisationKind,
     PondStatus,
+    ResourceKind,
     ResourceLevel,
     ShelterKind,
     StandardisationGrade,
@@ -174,3 +180,147 @@ class TransportIn(Placed):
     unit_name: Opt = None
     contact_person: Person = None
     phone: Phone = None
+
+
+# --- read side ------------------------------------------------------------------------------------------------------
+
+
+class RegistryAction(LabelledEnum):
+    """What a caller may do to a registry row it reads (rows are saved again under their name to change them)."""
+
+    UPDATE = "update", "修改"
+
+
+class RegistryFilters(Filters):
+    """What every registry list is narrowed by; each table adds its own enum columns and references (``filters_of``)."""
+
+    division: str | None = Field(default=None, pattern=CODE_PATTERN, description="行政区划代码（含下级）")
+    q: str | None = Field(default=None, min_length=1, max_length=60, description="名称包含")
+
+
+def _loose(annotation: Any) -> Any:
+    """The stored value's type without the input's length and pattern limits (rows written earlier stay readable)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _loose(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return Union[tuple(_loose(a) for a in get_args(annotation))]  # noqa: UP007 - built from a tuple
+    if origin is list:
+        return list[_loose(get_args(annotation)[0])]  # type: ignore[misc]
+    return annotation
+
+
+def enum_of(annotation: Any) -> type[LabelledEnum] | None:
+    """The labelled enum a (possibly optional) field holds, if any."""
+    loose = _loose(annotation)
+    for candidate in (loose, *get_args(loose)):
+        if isinstance(candidate, type) and issubclass(candidate, LabelledEnum):
+            return candidate
+    return None
+
+
+def _stem(schema: type[YingjiModel]) -> str:
+    return schema.__name__.removesuffix("In")
+
+
+def row_model(schema: type[YingjiModel]) -> type[YingjiModel]:
+    """A table's rows as exported (the import format: references by name, enums by value)."""
+    fields: dict[str, Any] = {
+        name: (_loose(f.annotation), Field(description=f.description)) for name, f in schema.model_fields.items()
+    }
+    return create_model(f"{_stem(schema)}Row", __base__=YingjiModel, __doc__=schema.__doc__, **fields)
+
+
+def read_model(schema: type[YingjiModel], refs: Sequence[str]) -> type[YingjiModel]:
+    """A table's read model, generated from its input row: every field, plus the id, the division's name, each
+    reference's id beside its name, the Chinese label of each enum and the caller's allowed actions."""
+    fields: dict[str, Any] = {"id": (int, ...)}
+    for name, f in schema.model_fields.items():
+        fields[name] = (_loose(f.annotation), Field(description=f.description))
+        if name in refs:
+            fields[f"{name}_id"] = (int | None, Field(description=f"{f.description or name}（编号）"))
+        if enum_of(f.annotation) is not None:
+            fields[f"{name}_label"] = (str | None, Field(description="中文名称"))
+    fields["division_code"] = (str, Field(description="行政区划代码"))
+    fields["division_name"] = (str, Field(description="行政区划名称"))
+    fields["allowed_actions"] = (list[RegistryAction], Field(description="本账号可执行的操作"))
+    doc = f"{schema.__doc__ or ''}（读取：名称与中文标签在代码旁）"
+    return create_model(f"{_stem(schema)}Read", __base__=YingjiModel, __doc__=doc, **fields)
+
+
+def filters_model(schema: type[YingjiModel], refs: Sequence[str]) -> type[RegistryFilters]:
+    """A table's list filters: division and name for all, plus each of its enum columns and references."""
+    fields: dict[str, Any] = {}
+    for name, f in schema.model_fields.items():
+        enum = enum_of(f.annotation)
+        if enum is not None:
+            fields[name] = (enum | None, Field(default=None, description=f"{f.description or name}"))
+    for name in refs:
+        fields[f"{name}_id"] = (RowId | None, Field(default=None, description=f"{name}（编号）"))
+    return create_model(f"{_stem(schema)}Filters", __base__=RegistryFilters, **fields)
+
+
+class RowProblemRead(YingjiModel):
+    line: int
+    field: str
+    problem: str
+
+
+class ImportReportRead(YingjiModel):
+    """One table's import: rows created, updated and rejected, with each problem by line and field."""
+
+    entity: str
+    created: int
+    updated: int
+    rejected: int
+    problems: list[RowProblemRead]
+
+
+class DivisionRead(YingjiModel):
+    code: str
+    name: str
+    level: DivisionLevel
+    level_label: str
+    parent_code: str | None
+    parent_name: str | None
+
+
+class DivisionFilters(Filters):
+    """Divisions directly under one code (what a form's cascading select reads), or by level or name."""
+
+    parent: str | None = Field(default=None, pattern=CODE_PATTERN, description="上级行政区划代码（只列其直属下级）")
+    within: str | None = Field(default=None, pattern=CODE_PATTERN, description="行政区划代码（列其全部下级）")
+    level: DivisionLevel | None = None
+    q: str | None = Field(default=None, min_length=1, max_length=40, description="名称包含")
+
+
+class ResourceDetail(YingjiModel):
+    """What each kind of resource adds (fields another kind has not are null)."""
+
+    level: ResourceLevel | None = None
+    level_label: str | None = None
+    headcount: int | None = None
+    phone: str | None = None
+    unit_name: str | None = None
+    specialties: list[str] | None = None
+    capacity: int | None = None
+    quantity: int | None = None
+
+
+class ResourceHitRead(YingjiModel):
+    """One resource of the nearest search: its distance and an estimated drive."""
+
+    kind: ResourceKind
+    kind_label: str
+    id: int
+    name: str
+    subtype: str = Field(description="队伍类型、专家专业、储备库级别、场所类型或车辆类型（值）")
+    subtype_label: str
+    division_code: str
+    division_name: str
+    lon: float
+    lat: float
+    distance_km: float
+    travel_minutes: int = Field(description="估算车程（分钟）：大圆距离×道路系数÷平均车速")
+    is_contracted: bool = Field(description="事发矿山的协议救护队（排在首位）")
+    detail: ResourceDetail

@@ -7,20 +7,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
-from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import Clock
 from yingji.core.errors import Forbidden, InvalidInput, NotFound, OutOfJurisdiction
+from yingji.core.paging import PageParams, paginate
 from yingji.core.schemas import YingjiModel
 from yingji.core.validation import chinese_problem, field_path
 from yingji.db.base import Base
+from yingji.registry import policy, reads
 from yingji.registry.models import Division, Organisation, RegistryRevision
-from yingji.registry.specs import BY_MODEL, BY_NAME, SPECS, EntitySpec, RefSpec, Scope
+from yingji.registry.schemas import RegistryFilters
+from yingji.registry.specs import BY_MODEL, BY_NAME, SPECS, EntitySpec, RefSpec
 
 # --- reads ----------------------------------------------------------------------------------------------------------
 
@@ -29,25 +31,29 @@ def _column(spec: EntitySpec, name: str) -> Any:
     return getattr(spec.model, name)
 
 
-def scope_clause(actor: Actor, spec: EntitySpec) -> ColumnElement[bool]:
-    """Return the WHERE clause that limits a spec's rows to what the actor may see."""
-    division = getattr(spec.division_via.target if spec.division_via else spec.model, "division_code")  # noqa: B009 - typed as Base
-    if spec.scope is Scope.ORGANISATION:
-        if actor.organisation_id is not None:
-            return _column(spec, "id") == actor.organisation_id  # type: ignore[no-any-return]
-        return actor.division_filter(division)
-    if spec.scope is Scope.OWNED:
-        assert spec.owner_column is not None
-        return actor.record_filter(division, _column(spec, spec.owner_column))
-    return actor.resource_filter(division)
-
-
 def _scoped(actor: Actor, spec: EntitySpec) -> Select[Any]:
     query = select(spec.model)
     if spec.division_via is not None:
         via = spec.division_via
         query = query.join(via.target, _column(spec, via.column) == via.target.id)  # type: ignore[attr-defined]
-    return query.where(scope_clause(actor, spec))
+    return query.where(policy.scope(actor, spec))
+
+
+def _filtered(actor: Actor, spec: EntitySpec, filters: RegistryFilters | None) -> Select[Any]:
+    """The rows the actor may see that pass the table's filters (each enum column and reference is a filter)."""
+    actor.require(policy.read_permission(spec))
+    query = _scoped(actor, spec)
+    if filters is None:
+        return query
+    if filters.division is not None:
+        stem = divisions.stem(filters.division)
+        query = query.where(policy.division_column(spec).startswith(stem, autoescape=True))
+    if filters.q is not None:
+        query = query.where(_column(spec, spec.title).contains(filters.q, autoescape=True))
+    refs = {f"{ref.field}_id": ref.column for ref in spec.refs}
+    for name, value in filters.model_dump(exclude={"division", "q"}, exclude_none=True).items():
+        query = query.where(_column(spec, refs.get(name, name)) == value)
+    return query
 
 
 def list_(
@@ -55,21 +61,22 @@ def list_(
     db_session: Session,
     actor: Actor,
     spec: EntitySpec,
-    division_code: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> Sequence[Base]:
-    """Return the rows the actor may see, optionally within one division, ordered by id."""
-    actor.require(Permission.REGISTRY_READ if spec.scope is not Scope.RESOURCE else Permission.RESOURCES_READ)
-    query = _scoped(actor, spec)
-    if division_code is not None and spec.division_via is None:
-        query = query.where(_column(spec, "division_code").startswith(divisions.stem(division_code), autoescape=True))
-    return db_session.scalars(query.order_by(_column(spec, "id")).limit(limit).offset(offset)).all()
+    params: PageParams,
+    filters: RegistryFilters | None = None,
+) -> tuple[list[Base], int]:
+    """One page of the rows the actor may see that pass the filters, by id, and how many there are."""
+    return paginate(db_session, _filtered(actor, spec, filters), params, order_by=[_column(spec, "id")])
+
+
+def every(*, db_session: Session, actor: Actor, spec: EntitySpec, filters: RegistryFilters | None = None) -> list[Base]:
+    """Every row the actor may see (exports and the forms that offer a choice of them), by id."""
+    query = _filtered(actor, spec, filters).order_by(_column(spec, "id"))
+    return list(db_session.scalars(query).all())
 
 
 def get(*, db_session: Session, actor: Actor, spec: EntitySpec, row_id: int) -> Base:
     """Return one row; a row outside the actor's scope is NotFound, so its existence stays hidden."""
-    actor.require(Permission.REGISTRY_READ if spec.scope is not Scope.RESOURCE else Permission.RESOURCES_READ)
+    actor.require(policy.read_permission(spec))
     row = db_session.scalars(_scoped(actor, spec).where(_column(spec, "id") == row_id)).first()
     if row is None:
         raise NotFound(kind=spec.label, key=str(row_id))
@@ -78,21 +85,6 @@ def get(*, db_session: Session, actor: Actor, spec: EntitySpec, row_id: int) -> 
 
 
 # --- rows <-> models ------------------------------------------------------------------------------------------------
-
-
-def to_row(db_session: Session, spec: EntitySpec, obj: Base) -> dict[str, Any]:
-    """Return a row as import files and the API show it: references by name, enums as their values."""
-    row: dict[str, Any] = {"id": obj.id}  # type: ignore[attr-defined]
-    ref_fields = {ref.field: ref for ref in spec.refs}
-    for name in spec.schema.model_fields:
-        ref = ref_fields.get(name)
-        if ref is None:
-            row[name] = _plain(getattr(obj, name))
-            continue
-        ref_id = getattr(obj, ref.column)
-        target = None if ref_id is None else db_session.get(ref.target, ref_id)
-        row[name] = None if target is None else target.name  # type: ignore[attr-defined]
-    return row
 
 
 @dataclass
@@ -133,7 +125,7 @@ def _resolve(
     if ref.kinds:
         query = query.where(Organisation.kind.in_(ref.kinds))
     if not ref.line_of_jurisdiction:
-        query = query.where(scope_clause(actor, BY_MODEL[ref.target]))
+        query = query.where(policy.scope(actor, BY_MODEL[ref.target]))
     found = list(db_session.scalars(query.limit(50)))
     if ref.line_of_jurisdiction and row_division is not None:
         found = [f for f in found if _same_line(f.division_code, row_division)]  # type: ignore[attr-defined]
@@ -149,26 +141,6 @@ def _resolve(
 
 def _same_line(body_division: str, row_division: str) -> bool:
     return divisions.contains(body_division, row_division) or divisions.contains(row_division, body_division)
-
-
-def _write_check(db_session: Session, actor: Actor, spec: EntitySpec, values: Mapping[str, Any]) -> str | None:
-    """Return why the actor may not write this row, or None."""
-    if not actor.has(Permission.REGISTRY_WRITE):
-        return "角色无“登记和修改”权限"
-    division = values.get("division_code")
-    if actor.organisation_id is not None:
-        if spec.owner_column is None or values.get(spec.owner_column) != actor.organisation_id:
-            return "企业用户只能登记和修改本企业的矿山、尾矿库和危险源"
-        city = divisions.city_of(actor.organisation_division or "")
-        if division is None or not divisions.contains(city, division):
-            return f"超出管辖范围：企业只能登记本市（{city}）范围内的场所"
-        return None
-    if division is None and spec.division_via is not None:
-        parent = db_session.get(spec.division_via.target, values[spec.division_via.column])
-        division = getattr(parent, "division_code", None)
-    if division is None or not actor.covers_division(division):
-        return f"超出管辖范围：{division}"
-    return None
 
 
 def _prepare(
@@ -190,7 +162,7 @@ def _prepare(
     if row_division is not None and db_session.get(Division, row_division) is None:
         problems.append(RowProblem(line, "division_code", f"行政区划代码「{row_division}」不存在"))
     if not problems:
-        reason = _write_check(db_session, actor, spec, values)
+        reason = policy.write_refusal(db_session, actor, spec, values)
         if reason:
             problems.append(RowProblem(line, "division_code" if "管辖" in reason else "(行)", reason))
     if not problems:
@@ -215,18 +187,13 @@ def _replace_check(db_session: Session, actor: Actor, spec: EntitySpec, values: 
         return None
     row_id = existing.id  # type: ignore[attr-defined]
     visible = db_session.scalars(_scoped(actor, spec).where(_column(spec, "id") == row_id)).first()
-    if visible is None or _write_check(db_session, actor, spec, _columns_of(spec, existing)) is not None:
+    if visible is None or not policy.may_update(db_session, actor, spec, existing):
         # Never update (or move) a row the actor cannot see, and do not say whose it is.
         return "该名称已被其他单位或辖区的记录使用，请更换名称"
     moved = values.get("division_code") not in (None, getattr(existing, "division_code", None))
     if actor.organisation_id is not None and moved:
         return "企业用户不能变更已登记记录的所在行政区划，请联系监管部门"
     return None
-
-
-def _columns_of(spec: EntitySpec, row: Base) -> dict[str, Any]:
-    names = ["division_code", *(r.column for r in spec.refs)]
-    return {n: getattr(row, n) for n in names if hasattr(row, n)}
 
 
 def _existing(db_session: Session, spec: EntitySpec, values: Mapping[str, Any]) -> Base | None:
@@ -278,13 +245,6 @@ def revision(*, db_session: Session) -> int:
 # --- writes ---------------------------------------------------------------------------------------------------------
 
 
-def _require_write(actor: Actor, spec: EntitySpec) -> None:
-    """Refuse a writer before any lookup, so read-only roles learn nothing from validation messages."""
-    actor.require(Permission.REGISTRY_WRITE)
-    if actor.organisation_id is not None and spec.owner_column is None:
-        raise Forbidden(reason="企业用户只能登记和修改本企业的矿山、尾矿库和危险源")
-
-
 def _audit_row(
     db_session: Session,
     clock: Clock,
@@ -310,7 +270,7 @@ def _audit_row(
 
 def save(*, db_session: Session, clock: Clock, actor: Actor, spec: EntitySpec, data: YingjiModel) -> Base:
     """Create or update one row (by natural key) and audit it with before/after; the caller commits."""
-    _require_write(actor, spec)
+    policy.require_writer(actor, spec)
     values, problems = _prepare(db_session, actor, spec, data, line=1)
     if problems:
         first = problems[0]
@@ -342,7 +302,7 @@ def import_rows(
     stored row gets its own audit entry with before/after. Without ``partial`` a single problem raises InvalidInput
     listing them all, and the caller's rollback leaves nothing behind.
     """
-    _require_write(actor, spec)
+    policy.require_writer(actor, spec)
     report = ImportReport(entity=spec.name)
     stored = False
     for line, raw in rows:
@@ -416,11 +376,6 @@ def import_bundle(
 
 
 def export_rows(*, db_session: Session, actor: Actor, spec: EntitySpec) -> list[dict[str, Any]]:
-    """Return every visible row in import format (so an export re-imports unchanged)."""
-    rows = list_(db_session=db_session, actor=actor, spec=spec, limit=10_000_000)
-    exported = []
-    for obj in rows:
-        row = to_row(db_session, spec, obj)
-        row.pop("id")
-        exported.append(row)
-    return exported
+    """Every visible row in import format, as plain values (so an export re-imports unchanged)."""
+    rows = reads.export_all(db_session, spec, every(db_session=db_session, actor=actor, spec=spec))
+    return [row.model_dump(mode="json") for row in rows]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from yingji.core.schemas import YingjiModel
 from yingji.db.base import Base
@@ -46,6 +47,21 @@ class EntitySpec:
     key: tuple[str, ...] = ("name",)
     owner_column: str | None = None  # the enterprise column for OWNED rows
     division_via: RefSpec | None = None  # rows without a division take their parent's (materials → depot)
+    title: str = "name"  # the column a person knows a row by (the name search)
+
+    @cached_property
+    def read(self) -> type[YingjiModel]:
+        """The read model, generated from the input row (``schemas.read_model``)."""
+        return s.read_model(self.schema, [r.field for r in self.refs])
+
+    @cached_property
+    def row(self) -> type[YingjiModel]:
+        """An exported row (the import format)."""
+        return s.row_model(self.schema)
+
+    @cached_property
+    def filters(self) -> type[s.RegistryFilters]:
+        return s.filters_model(self.schema, [r.field for r in self.refs])
 
 
 ENTERPRISE = RefSpec(
@@ -128,6 +144,7 @@ SPECS: tuple[EntitySpec, ...] = (
         refs=(DEPOT,),
         key=("depot", "item"),
         division_via=DEPOT,
+        title="item",
     ),
     EntitySpec(name="shelters", label="避难场所", model=m.Shelter, schema=s.ShelterIn, scope=Scope.RESOURCE),
     EntitySpec(

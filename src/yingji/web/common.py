@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
-from yingji.auth.roles import ROLE_LABELS, Permission
+from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
 from yingji.deps import CurrentClock, DbSession, get_actor
@@ -48,7 +48,6 @@ WORDS = {
 TEMPLATES.filters["zh"] = lambda value: WORDS.get(str(value), value)
 TEMPLATES.filters["iso"] = lambda value: "" if value is None else value.astimezone(UTC).isoformat()
 
-DIVISION_CHOICES = 400
 # (path, label, shown to enterprise accounts, the permission the page needs — None: any account, a tuple: any of them)
 NAVIGATION: tuple[tuple[str, str, bool, Permission | tuple[Permission, ...] | None], ...] = (
     ("/", "总览", True, Permission.PLANS_READ),
@@ -110,7 +109,7 @@ def page(
         here=here,
         section=section,
         actor=actor,
-        role_label=ROLE_LABELS[actor.role],
+        role_label=actor.role.label,
         division_name=getattr(request.state, "division_name", None),
         big=request.query_params.get("screen") == "big",
         now=to_local(clock.now()).strftime("%Y-%m-%d %H:%M"),
@@ -142,8 +141,9 @@ def public_page(template: str, **context: Any) -> HTMLResponse:
 
 
 def divisions_in_scope(db_session: Session, actor: Actor) -> list[tuple[str, str]]:
-    """The divisions an officer may report for (their own and below), as (code, name) for a select."""
-    query = select(Division.code, Division.name).order_by(Division.code).limit(DIVISION_CHOICES)
+    """The divisions an officer may report for (their own and below), as (code, name) for a select: every one of
+    them (a jurisdiction's divisions are a few hundred at most; the API pages /api/divisions for larger reads)."""
+    query = select(Division.code, Division.name).order_by(Division.code)
     rows = db_session.execute(query.where(actor.division_filter(Division.code))).all()
     return [(code, name) for code, name in rows]
 

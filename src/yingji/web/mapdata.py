@@ -28,7 +28,6 @@ POINT_LAYERS = (
     ("depots", "储备库", "depots"),
     ("shelters", "避难场所", "shelters"),
 )
-MAX_POINTS = 2000
 
 
 def cities(actor: Actor) -> list[str]:
@@ -43,7 +42,8 @@ def cities(actor: Actor) -> list[str]:
 
 
 def _points(db_session: Any, actor: Actor, entity: str) -> list[dict[str, Any]]:
-    rows = registry.list_(db_session=db_session, actor=actor, spec=BY_NAME[entity], limit=MAX_POINTS)
+    """Every placed row of a layer in the caller's scope (the jurisdiction bounds the layer; nothing is cut off)."""
+    rows = registry.every(db_session=db_session, actor=actor, spec=BY_NAME[entity])
     points = []
     for row in rows:
         values = {k: getattr(row, k, None) for k in ("id", "name", "lon", "lat", "division_code")}

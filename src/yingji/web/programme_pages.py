@@ -29,14 +29,7 @@ from yingji.core.paging import PageParams, Paging, paged, paginate, slice_list
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.metrology import service as metrology
-from yingji.metrology.enums import (
-    DUE_LABELS,
-    METHOD_LABELS,
-    RESULT_LABELS,
-    STATUS_LABELS,
-    CalibrationMethod,
-    CalibrationResult,
-)
+from yingji.metrology.enums import CalibrationMethod, CalibrationResult, DueState, InstrumentAction
 from yingji.metrology.settings import defaults as metrology_defaults
 from yingji.programmes import access, panels, policy, reads, rehab, service, titles
 from yingji.programmes.models import Agreement, Alert, Application, AppState, Institution, TitleState
@@ -209,7 +202,7 @@ def _experts(db_session: Session, actor: Actor) -> list[Any]:
     """The registry's experts the caller may read (to appoint to a panel or add to a pool)."""
     if not actor.has(Permission.RESOURCES_READ):
         return []
-    return list(registry.list_(db_session=db_session, actor=actor, spec=BY_NAME["experts"], limit=500))
+    return registry.every(db_session=db_session, actor=actor, spec=BY_NAME["experts"])
 
 
 def counties(db_session: Session, actor: Actor, prog: Programme) -> list[tuple[str, str]]:
@@ -431,7 +424,9 @@ def subsidies_context() -> dict[str, Any]:
 # --- 碳计量器具 ---------------------------------------------------------------------------------------------------
 
 
-def metrology_context(db_session: Session, clock: Clock, actor: Actor, show: str | None) -> dict[str, Any]:
+def metrology_context(
+    db_session: Session, clock: Clock, actor: Actor, show: str | None, paging: PageParams
+) -> dict[str, Any]:
     chosen = show or "all"
     if chosen not in METROLOGY_SHOWS:
         raise InvalidInput(field="show", reason=f"show：须为 {'、'.join(METROLOGY_SHOWS)}")
@@ -439,21 +434,20 @@ def metrology_context(db_session: Session, clock: Clock, actor: Actor, show: str
     filters = metrology.Filters(
         overdue=chosen == "overdue", due_within=settings.due_soon_days if chosen == "due" else None
     )
-    rows = metrology.list_(db_session=db_session, clock=clock, actor=actor, filters=filters, limit=1000)
+    rows, total = metrology.list_(db_session=db_session, clock=clock, actor=actor, filters=filters, params=paging)
     report = metrology.overdue_report(db_session=db_session, clock=clock, actor=actor, filters=metrology.Filters())
     return {
-        "rows": rows,
-        "organisations": report["organisations"],
-        "late_count": len(report["instruments"]),
+        "rows": paged(rows, total, paging),
+        "organisations": report.organisations,
+        "late_count": len(report.instruments),
         "show": chosen,
         "shows": METROLOGY_SHOWS,
-        "due_labels": {k.value: v for k, v in DUE_LABELS.items()},
-        "status_labels": {k.value: v for k, v in STATUS_LABELS.items()},
-        "methods": {k.value: METHOD_LABELS[k] for k in CalibrationMethod},
-        "results": {k.value: RESULT_LABELS[k] for k in CalibrationResult},
+        "due_states": list(DueState),
+        "methods": CalibrationMethod.labels(),
+        "results": CalibrationResult.labels(),
+        "calibrate": InstrumentAction.CALIBRATE,
         "due_soon_days": settings.due_soon_days,
         "basis": settings.basis,
-        "may_write": actor.has(Permission.REGISTRY_WRITE),
         "today": local_today(clock).isoformat(),
     }
 
@@ -531,12 +525,14 @@ def subsidies_page(request: Request, clock: CurrentClock, actor: Viewer) -> HTML
 
 
 @router.get("/console/metrology", response_class=HTMLResponse)
-def metrology_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+def metrology_page(
+    request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
+) -> HTMLResponse:
     show = request.query_params.get("show")
     return guarded(
         request,
         actor,
         clock,
         "programmes_metrology.html",
-        lambda: metrology_context(db_session, clock, actor, show),
+        lambda: metrology_context(db_session, clock, actor, show, paging),
     )
