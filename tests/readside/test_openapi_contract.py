@@ -37,7 +37,6 @@ def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-@pytest.mark.xfail(strict=True, reason="issue 20 in progress: domains still converting (the lead removes this mark)")
 def test_every_json_response_declares_a_schema(spec: dict[str, Any]) -> None:
     untyped = [
         f"{op} → {status}"
@@ -49,7 +48,6 @@ def test_every_json_response_declares_a_schema(spec: dict[str, Any]) -> None:
     assert not untyped, f"{len(untyped)} JSON responses without a declared schema:\n" + "\n".join(untyped)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 20 in progress: domains still converting (the lead removes this mark)")
 def test_every_list_endpoint_pages(spec: dict[str, Any]) -> None:
     bare_lists = [
         op
