@@ -22,6 +22,7 @@ from yingji.deps import SESSION_COOKIE
 from yingji.hazards import service as hazards_service
 from yingji.hazards.api import router as hazards_router
 from yingji.hazards.schema import checklists, ladder
+from yingji.inbox.api import router as inbox_router
 from yingji.incidents.api import router as incidents_router
 from yingji.ledger.api import router as ledger_router
 from yingji.ledger.schema import campaigns, target_plans
@@ -132,6 +133,7 @@ def create_app(
     app.include_router(monitoring_router)
     registry_api.install(app)
     app.include_router(incidents_router)
+    app.include_router(inbox_router)
     app.include_router(warnings_router)
     app.include_router(hazards_router)
     app.include_router(tips_router)

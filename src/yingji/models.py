@@ -5,6 +5,7 @@ from yingji.auth.models import ApiToken, LoginSession, User
 from yingji.calendars.models import ScheduleDay
 from yingji.db.outbox import OutboxItem
 from yingji.hazards.models import Hazard, HazardAttachment, HazardEvent
+from yingji.inbox.models import Notice
 from yingji.incidents.models import (
     Assessment,
     Dispatch,
@@ -117,6 +118,7 @@ __all__ = [
     "MaterialStock",
     "Mine",
     "MonitorPoint",
+    "Notice",
     "Objection",
     "Obligation",
     "Organisation",

@@ -16,6 +16,7 @@ from yingji.config import READING_RETENTION_DAYS
 from yingji.core.clock import Clock
 from yingji.db.session import transaction
 from yingji.hazards.service import escalate_overdue
+from yingji.incidents.alerts import remind_due
 from yingji.incidents.clocks import check_clocks
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.service import run_round
@@ -57,6 +58,8 @@ class Worker:
         """Return (obligations flagged late, deliveries sent, deliveries failed)."""
         with self._makers() as db_session, transaction(db_session):
             flagged = check_clocks(db_session=db_session, clock=self._clock)
+        with self._makers() as db_session, transaction(db_session):
+            remind_due(db_session, self._clock)
         with self._makers() as db_session, transaction(db_session):
             escalated = escalate_overdue(db_session=db_session, clock=self._clock, actor=SYSTEM)
         if escalated:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import Clock
-from yingji.incidents import timeline
+from yingji.incidents import alerts, timeline
 from yingji.incidents.enums import ObligationKind
 from yingji.incidents.models import Incident, Obligation
 
@@ -52,6 +52,7 @@ def check_clocks(*, db_session: Session, clock: Clock) -> int:
                 "due_at": obligation.due_at.isoformat() if obligation.due_at else None,
             },
         )
+        alerts.overdue(db_session, now, incident, obligation)
         flagged += 1
     db_session.flush()
     return flagged

@@ -16,7 +16,7 @@ from yingji.auth.policy import acts_for_office
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
-from yingji.incidents import policy, service, timeline
+from yingji.incidents import alerts, policy, service, timeline
 from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource, TaskStatus
 from yingji.incidents.models import (
     Dispatch,
@@ -123,6 +123,14 @@ def start(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, 
         data={"response_id": response.id, "level": level.level, "plan_id": plan.id},
     )
     count = _open_tasks(db_session, clock, actor, incident, response, plan, level)
+    alerts.response_changed(
+        db_session,
+        clock,
+        incident,
+        f"response-{response.id}-started",
+        f"{level.decided_by.body}启动{level.name}应急响应",
+        f"{incident.title}：{level.decided_by.body}启动{level.name}应急响应（{plan.metadata.title}）",
+    )
     _audit(
         db_session,
         clock,
@@ -377,6 +385,14 @@ def end(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, re
         kind="response.ended",
         summary=f"{response.decided_by}宣布{level.name}应急响应结束",
         data={"response_id": response.id},
+    )
+    alerts.response_changed(
+        db_session,
+        clock,
+        incident,
+        f"response-{response.id}-ended",
+        f"{level.name}应急响应结束",
+        f"{incident.title}：{response.decided_by}宣布{level.name}应急响应结束",
     )
     _post_event_obligations(db_session, clock, incident, plan, response)
     _audit(

@@ -70,6 +70,8 @@ class TimelineKind(LabelledEnum):
     COMMAND_HANDOVER = "command.handover", "指挥权移交"
     RELEASE = "release", "信息发布"
     DISPATCH = "dispatch", "调派"
+    NOTIFY_SENT = "notify.sent", "已通知"
+    NOTIFY_UNREACHABLE = "notify.unreachable", "未能通知"
 
     @classmethod
     def label_of(cls, kind: str) -> str:

@@ -98,6 +98,7 @@ class Obligation(Base):
     received_at: Mapped[datetime | None]  # when the report actually arrived (entered): 迟报 is judged on this
     received_by: Mapped[str | None] = mapped_column(String(60))  # who took it (接报人)
     overdue_flagged_at: Mapped[datetime | None]  # set once by the clock checker: 迟报
+    reminded_at: Mapped[datetime | None]  # set once when the reminder before the due time went out
     withdrawn_at: Mapped[datetime | None]  # no longer required (grade fell, or the plan no longer applies)
     basis: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 

@@ -19,7 +19,7 @@ from yingji.core import divisions
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, OutOfJurisdiction
 from yingji.core.paging import PageParams, paginate
-from yingji.incidents import policy, receipts, timeline
+from yingji.incidents import alerts, policy, receipts, timeline
 from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind, TaskSource
 from yingji.incidents.models import Assessment, Incident, Obligation, Report, Task
 from yingji.incidents.schemas import (
@@ -463,6 +463,7 @@ def report_initial(*, db_session: Session, clock: Clock, actor: Actor, report: I
             summary="事发地与事故类别没有适用的已载入预案，请值班人员指定预案",
         )
     _assess_all(db_session=db_session, clock=clock, incident=incident, report=row, first=True)
+    alerts.incident_reported(db_session, clock, incident)
     audit.record(
         db_session=db_session,
         clock=clock,

@@ -20,6 +20,8 @@ from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, InvalidInput, NotFound
 from yingji.core.paging import PageParams, paginate
 from yingji.db import outbox
+from yingji.inbox import service as inbox
+from yingji.inbox.models import NoticeKind
 from yingji.monitoring import access
 from yingji.monitoring.alarm_store import ENGINE_ACTOR, add_event, close
 from yingji.monitoring.models import Alarm, AlarmCondition, AlarmEvent, MonitorPoint, Severity, SiteKind
@@ -357,6 +359,17 @@ def escalate_due(*, db_session: Session, clock: Clock) -> int:
                 recipient=phone,
                 payload={"sms_text": _escalation_text(alarm, step.after_min), "alarm_id": alarm.id},
             )
+        inbox.post(
+            db_session,
+            now=now,
+            user_ids=inbox.officers_over(db_session, alarm.division_code, Permission.ALARMS_HANDLE),
+            kind=NoticeKind.ALARM,
+            key=f"{key}-rung-{alarm.escalation_step}",
+            title=f"报警未确认已超过 {step.after_min} 分钟：{alarm.level_name}",
+            body=_escalation_text(alarm, step.after_min),
+            url=f"/console/alarms?site={alarm.site_key}",
+            division_code=alarm.division_code,
+        )
         add_event(
             db_session,
             alarm,

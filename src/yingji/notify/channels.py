@@ -54,10 +54,14 @@ def webhook(item: OutboxItem) -> None:
 
 def sms(item: OutboxItem, settings: Settings | None = None) -> None:
     """Send through the configured SMS gateway's HTTP API: {"to": phone or "全网", "text": …}."""
-    gateway = (settings or get_settings()).sms_gateway
+    settings_now = settings or get_settings()
+    gateway = settings_now.sms_gateway
     if not gateway:
         raise DeliveryError("未配置短信网关（YINGJI_SMS_GATEWAY）")
-    body = {"to": item.recipient, "text": item.payload.get("sms_text", ""), "id": idempotency_key(item)}
+    text = str(item.payload.get("sms_text", ""))
+    if item.payload.get("link"):  # a console page: the message says where to open it
+        text += f" 详情：{settings_now.resolved_public_url()}{item.payload['link']}"
+    body = {"to": item.recipient, "text": text, "id": idempotency_key(item)}
     body |= receipt(item)  # a gateway's delivery report confirms on the receipt URL
     try:
         response = httpx.post(gateway, json=body, timeout=10.0, headers={"Idempotency-Key": idempotency_key(item)})

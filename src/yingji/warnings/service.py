@@ -20,6 +20,8 @@ from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from yingji.core.paging import PageParams, paginate
 from yingji.db import outbox
+from yingji.inbox import service as inbox
+from yingji.inbox.models import NoticeKind
 from yingji.notify.channels import configured_recipients
 from yingji.plans import loader
 from yingji.plans.schema import IssuingAuthority, Plan, Warning, WarningLevelSpec
@@ -474,6 +476,21 @@ def _publish(
     )
     if sms_duty and not warning.is_exercise:  # 暴雨、暴雪、大风: 全网短信 (plan 3.3.4); never for an exercise
         recipients.append(("sms", NETWORK_SMS))
+    if not warning.is_exercise:
+        verb = {"Alert": "发布", "Update": "调整", "Cancel": "解除"}[msg_type]
+        inbox.post(
+            db_session,
+            now=now,
+            user_ids=inbox.officers_overlapping(
+                db_session, warning.division_codes or [warning.division_code], Permission.INCIDENTS_COMMAND
+            ),
+            kind=NoticeKind.WARNING,
+            key=f"warning-{message.identifier}",
+            title=f"{warning.issuer_body or ''}{verb}{WarningLevel(warning.level).label}预警：{warning.title}",
+            body=message.description or warning.title,
+            url=f"/console/warnings/{warning.id}",
+            division_code=warning.division_code,
+        )
     for channel, recipient in recipients:
         outbox.enqueue(
             db_session=db_session,

@@ -19,6 +19,8 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
 from yingji.deps import CurrentClock, DbSession, get_actor
+from yingji.inbox import service as inbox
+from yingji.notify.health import stuck_channels
 from yingji.registry.models import Division
 from yingji.registry.schemas import LAT_RANGE, LON_RANGE
 
@@ -111,6 +113,8 @@ def page(
         actor=actor,
         role_label=actor.role.label,
         division_name=getattr(request.state, "division_name", None),
+        inbox_unread=getattr(request.state, "inbox_unread", 0),
+        banners=getattr(request.state, "banners", []),
         big=request.query_params.get("screen") == "big",
         now=to_local(clock.now()).strftime("%Y-%m-%d %H:%M"),
         **context,
@@ -161,6 +165,9 @@ def viewer(request: Request, db_session: DbSession, clock: CurrentClock) -> Acto
     if actor is None:
         query = request.url.query
         raise LoginRequired(request.url.path + (f"?{query}" if query else ""))
+    request.state.inbox_unread = inbox.unread(db_session, actor)
+    if actor.has(Permission.USERS_MANAGE):  # administrators see deliveries stuck on a channel nobody configured
+        request.state.banners = stuck_channels(db_session, request.app.state.settings)
     if actor.division_code is not None:  # the header names the jurisdiction in words
         request.state.division_name = db_session.scalar(
             select(Division.name).where(Division.code == actor.division_code)

@@ -31,6 +31,7 @@ from yingji.hazards import board as hazard_board
 from yingji.hazards import reads as hazard_reads
 from yingji.hazards import service as hazards
 from yingji.hazards.schemas import HazardFilters
+from yingji.inbox import service as inbox
 from yingji.incidents import reads as incident_reads
 from yingji.incidents import service as incidents
 from yingji.incidents.models import TimelineEvent
@@ -92,6 +93,7 @@ def summary(db_session: Session, clock: Clock, actor: Actor) -> dict[str, Any]:
         "clocks_overdue": incidents.overdue_count(db_session=db_session, actor=actor, now=clock.now()),
         "warnings": len(in_force),
         "alarms_unacked": alarms.count(db_session=db_session, actor=actor, clock=clock, state="unacked"),
+        "inbox_unread": inbox.unread(db_session, actor) or "",
         "hazards_open": board.totals.open,
         "hazards_overdue": board.totals.overdue,
         "hazards_major_open": board.totals.major_open,
@@ -236,6 +238,14 @@ def alarms_page(
         may_ack=actor.has(Permission.ALARMS_HANDLE),
         colours=COLOURS,
     )
+
+
+@router.get("/console/inbox", response_class=HTMLResponse)
+def inbox_page(
+    request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
+) -> HTMLResponse:
+    """The account's notifications, newest first: each opens its page; read ones stay, greyed."""
+    return page(request, actor, clock, "inbox.html", rows=inbox.page(db_session, actor, paging))
 
 
 @router.get("/console/map", response_class=HTMLResponse)
