@@ -241,6 +241,8 @@ def serve(
     from yingji.monitoring.ownership import EngineOwnership, describe_process
 
     address = f"http://{host or settings.host}:{port or settings.port}"
+    # links in messages (receipts, 详情) point at this server unless a public address is configured
+    settings.public_url = settings.public_url or address
     me = describe_process(settings.advertise_url or address)
     ownership = EngineOwnership.for_database(settings.resolved_database_url(), me=me, poll_s=settings.engine_poll_s)
     application.state.monitor.ownership = ownership

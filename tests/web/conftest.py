@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.support.serve import serve
+from tests.support.serve import Served, serve
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -58,24 +58,29 @@ class Server:
         return {int(k): v for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
 
 
+def ready(served: Served) -> Server:
+    """Wait (polled, generously) until a started `yingji serve` answers, and read the demo password it printed."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if served.process.poll() is not None:
+            pytest.fail(f"yingji serve exited: {served.output()[-2000:]}")
+        try:
+            if httpx.get(f"{served.url}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        pytest.fail("yingji serve did not answer /healthz within 90 s")
+    found = re.search(r"只显示这一次）：(\S+)", served.output())
+    assert found, "the demo password was not printed"
+    return Server(served.url, found.group(1), served.env)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`yingji serve` with a fresh demo database, for the whole module."""
     with serve(tmp_path_factory.mktemp("data"), tmp_path_factory.mktemp("log") / "serve.log") as served:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if served.process.poll() is not None:
-                pytest.fail(f"yingji serve exited: {served.output()[-2000:]}")
-            try:
-                if httpx.get(f"{served.url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("yingji serve did not answer /healthz within 90 s")
-        found = re.search(r"只显示这一次）：(\S+)", served.output())
-        assert found, "the demo password was not printed"
-        yield Server(served.url, found.group(1), served.env)
+        yield ready(served)
 
 
 @pytest.fixture(scope="module")

@@ -49,11 +49,18 @@ def facts_line(incident: Incident) -> str:
     return "、".join(f"{label} {_count(facts.get(key))}" for label, key in parts)
 
 
+def _level_name(assessment: Assessment) -> str:
+    levels = loader.get(assessment.plan_id).response.levels
+    return next(
+        (lvl.name for lvl in levels if lvl.level == assessment.response_level), f"{assessment.response_level}级"
+    )
+
+
 def _assessment_line(assessments: Iterable[Assessment]) -> str:
     lines = []
     for a in assessments:
         grade = GRADE_LABELS[Grade(a.grade)] + ("（暂定）" if a.provisional else "")
-        level = f"，{a.response_level}级响应由{a.decided_by}决定" if a.response_level and a.decided_by else ""
+        level = f"，{_level_name(a)}响应由{a.decided_by}决定" if a.response_level and a.decided_by else ""
         lines.append(grade + level)
     return "；".join(dict.fromkeys(lines)) or "尚无研判"
 
@@ -87,6 +94,12 @@ def _registered(db_session: Session, incident: Incident, body: str) -> Organisat
         return exact
     for plan_id in incident.plan_ids:
         plan = loader.get(plan_id)
+        if body == plan.headquarters.name:  # an HQ is reached through its standing office (指挥部办公室)
+            office = db_session.scalars(
+                select(Organisation).where(Organisation.name == plan.headquarters.office).limit(1)
+            ).first()
+            if office is not None:
+                return office
         level = plan.reporting.body_levels.get(body) if plan.reporting is not None else None
         if level is None or level not in LEVEL_DIVISION:
             continue
