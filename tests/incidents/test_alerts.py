@@ -113,3 +113,39 @@ def test_the_inbox_is_ones_own(client: TestClient, people: dict[str, dict[str, s
     assert inbox(client, people["city"])["unread"] == 0
     assert client.get("/api/inbox").status_code == 401
     assert client.post("/api/inbox/0/read", headers=people["county"]).status_code == 404  # no such row
+
+
+def test_an_officer_who_may_not_start_notifies_the_deciding_body(
+    client: TestClient, people: dict[str, dict[str, str]], db_session: Session
+) -> None:
+    """The county officer is not the deciding body of the city plan: 通知决定机关 instead of 启动响应."""
+    incident = report(client, people)
+    url = f"/api/incidents/{incident['id']}/notify-decider"
+    room = client.get(f"/api/incidents/{incident['id']}", headers=people["county"]).json()
+    assert "notify_decider" in room["allowed_actions"] and "start_response" not in room["allowed_actions"]
+    done = client.post(url, headers=people["county"])
+    assert done.status_code == 200, done.text
+    assert done.json()["reached"] == ["包头市应急管理局"]
+    sent = db_session.scalars(select(OutboxItem).where(OutboxItem.topic == "incident.decider")).all()
+    assert [i.recipient for i in sent] == ["0472-1234567"] and "请研判启动响应" in sent[0].payload["sms_text"]
+    timeline = client.get(f"/api/incidents/{incident['id']}/timeline", headers=people["county"]).json()["items"]
+    assert any(e["kind"] == "notify.decider" for e in timeline)
+    assert client.post(url, headers=people["expert"]).status_code == 403  # reads only
+    assert client.post(url, headers=people["other"]).status_code == 404  # not in scope
+    commander = client.get(f"/api/incidents/{incident['id']}", headers=people["commander"]).json()
+    if "start_response" in commander["allowed_actions"]:  # the one who decides is told to start, not to ask
+        refused = client.post(url, headers=people["commander"])
+        assert refused.status_code == 409 and refused.json()["error"]["subcode"] == "incident.notify_decider.state"
+
+
+def test_the_room_lists_open_clocks_first_and_names_the_statutory_limit(
+    client: TestClient, people: dict[str, dict[str, str]]
+) -> None:
+    incident = report(client, people)
+    clocks = client.get(f"/api/incidents/{incident['id']}", headers=people["county"]).json()["obligations"]
+    flags = [c["open"] for c in clocks]
+    assert flags == sorted(flags, reverse=True)  # every open one before any done one
+    due = [c["due_at"] for c in clocks if c["open"] and c["due_at"]]
+    assert due == sorted(due)
+    notes = [c["timing_note"] for c in clocks if c["timing_note"]]
+    assert all("立即" in n and "第" in n and "为限" in n for n in notes)

@@ -298,3 +298,53 @@ def overdue(db_session: Session, now: datetime, incident: Incident, obligation: 
         url=room(incident),
         division_code=incident.division_code,
     )
+
+
+def notify_deciders(db_session: Session, clock: Clock, incident: Incident, actor: str) -> list[str]:
+    """通知决定机关: the officer who may not start the response asks the bodies that decide it, by SMS to their duty
+    phones and in the inbox of the accounts over the place; returns the bodies reached. Each press is a new message."""
+    now = clock.now()
+    assessments = list(db_session.scalars(select(Assessment).where(Assessment.incident_id == incident.id)))
+    deciders = {a.decided_by for a in assessments if a.decided_by and a.response_level}
+    stamp = now.strftime("%Y%m%d%H%M%S")
+    text = f"【请研判启动响应】{incident.title}：{facts_line(incident)}。研判：{_assessment_line(assessments)}"
+    phones, unreachable = _phones(db_session, incident, deciders)
+    for body, phone in phones.items():
+        outbox.enqueue(
+            db_session=db_session,
+            now=now,
+            topic="incident.decider",
+            key=f"incident-{incident.id}-{stamp}",
+            channel="sms",
+            recipient=phone,
+            payload={
+                "headline": text,
+                "sms_text": text,
+                "link": room(incident),
+                "incident_id": incident.id,
+                "to": body,
+            },
+        )
+    inbox.post(
+        db_session,
+        now=now,
+        user_ids=_officers(db_session, incident),
+        kind=NoticeKind.ESCALATION,
+        key=f"incident-{incident.id}-decider-{stamp}",
+        title=f"请研判启动响应：{incident.title}",
+        body=text,
+        url=room(incident),
+        division_code=incident.division_code,
+    )
+    reached = "、".join(sorted(phones)) or "无（未登记值班电话）"
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor=actor,
+        kind="notify.decider",
+        summary=f"通知决定机关：{'、'.join(sorted(deciders)) or '（无）'}；短信送达：{reached}"
+        + (f"；未能自动通知：{'、'.join(unreachable)}" if unreachable else ""),
+        data={"bodies": sorted(phones), "unreachable": unreachable},
+    )
+    return sorted(phones)

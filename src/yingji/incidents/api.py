@@ -9,17 +9,20 @@ from fastapi.responses import HTMLResponse
 
 from yingji.auth.roles import Permission
 from yingji.core.divisions import CODE_PATTERN
+from yingji.core.errors import InvalidState
 from yingji.core.paging import Page, Paging, page_of, paged
 from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
-from yingji.incidents import command, reads, record, service, suggest, timeline
+from yingji.incidents import alerts, command, reads, record, service, suggest, timeline
 from yingji.incidents.enums import AccidentSector
 from yingji.incidents.models import Incident
+from yingji.incidents.policy import IncidentAction
 from yingji.incidents.schemas import (
     Acknowledge,
     AdjustResponse,
     ConfirmCondition,
+    DecidersNotified,
     DispatchIn,
     DispatchRead,
     DispatchSuggestionRead,
@@ -124,6 +127,22 @@ def override_plans(
             db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, override=body
         )
         return reads.read(db_session, clock, actor, incident)
+
+
+@router.post("/{incident_id}/notify-decider", response_model=DecidersNotified)
+def notify_decider(
+    incident_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> DecidersNotified:
+    """通知决定机关：本账号不能启动响应时，请预案规定的决定机关研判（短信至其值班电话，并通知辖区值班账号）。"""
+    with transaction(db_session):
+        incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+        actor.require(Permission.INCIDENTS_COMMAND)
+        if IncidentAction.NOTIFY_DECIDER not in reads.read(db_session, clock, actor, incident).allowed_actions:
+            raise InvalidState(
+                reason="本账号可直接启动响应，或事件已结束：无需通知决定机关", subcode="incident.notify_decider.state"
+            )
+        incident = service.lock(db_session, incident)
+        return DecidersNotified(reached=alerts.notify_deciders(db_session, clock, incident, actor.username))
 
 
 @router.post("/{incident_id}/obligations/{obligation_id}/ack", response_model=ObligationAck)

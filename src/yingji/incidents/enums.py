@@ -72,6 +72,7 @@ class TimelineKind(LabelledEnum):
     DISPATCH = "dispatch", "调派"
     NOTIFY_SENT = "notify.sent", "已通知"
     NOTIFY_UNREACHABLE = "notify.unreachable", "未能通知"
+    NOTIFY_DECIDER = "notify.decider", "通知决定机关"
 
     @classmethod
     def label_of(cls, kind: str) -> str:

@@ -28,6 +28,7 @@ class IncidentAction(LabelledEnum):
     DISPATCH = "dispatch", "调派"
     RECORD = "record", "记录现场情况"
     RELEASE = "release", "发布信息"
+    NOTIFY_DECIDER = "notify_decider", "通知决定机关"
 
 
 class ResponseAction(LabelledEnum):
@@ -97,6 +98,7 @@ def incident_actions(
             [
                 (IncidentAction.OVERRIDE_PLANS, officer and open_),
                 (IncidentAction.START_RESPONSE, bool(startable)),
+                (IncidentAction.NOTIFY_DECIDER, open_ and not startable),
                 (IncidentAction.DISPATCH, open_),
                 (IncidentAction.RECORD, open_),
                 (IncidentAction.RELEASE, True),

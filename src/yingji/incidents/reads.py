@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +12,7 @@ from yingji.auth.actor import Actor
 from yingji.core.clock import Clock
 from yingji.core.labels import LabelledEnum
 from yingji.incidents import policy, receipts, service
-from yingji.incidents.enums import AccidentSector, ReceiptRole, TimelineKind
+from yingji.incidents.enums import AccidentSector, ObligationKind, ReceiptRole, TimelineKind
 from yingji.incidents.models import (
     Dispatch,
     EndConditionCheck,
@@ -152,15 +152,34 @@ def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) ->
                 received_by=o.received_by,
                 late=service.is_late(o, now),
                 withdrawn_at=o.withdrawn_at,
+                open=o.acknowledged_at is None and o.withdrawn_at is None and o.kind is ObligationKind.REPORT,
+                timing_note=_timing_note(o),
                 record_as=record_as.get(o.id),
                 basis=list(o.basis),
             )
-            for o in obligations
+            for o in sorted(obligations, key=_clock_order)
         ],
         responses=[response(actor, r) for r in responses],
         allowed_actions=policy.incident_actions(actor, incident, startable, receivable=bool(record_as)),
         startable_levels=startable,
     )
+
+
+def _clock_order(obligation: Obligation) -> tuple[bool, bool, datetime, int]:
+    """Clock first: the open reports due soonest at the top, then the untimed, then what is done or withdrawn."""
+    done = obligation.acknowledged_at is not None or obligation.withdrawn_at is not None
+    due = obligation.due_at or datetime.max.replace(tzinfo=UTC)
+    return done or obligation.kind is not ObligationKind.REPORT, obligation.due_at is None, due, obligation.id
+
+
+def _timing_note(obligation: Obligation) -> str | None:
+    """Where the plan says only 立即, the deadline is Decree 493's outer limit: say so beside the countdown."""
+    if len(obligation.basis) < 2 or obligation.window_minutes is None:
+        return None
+    statutory = obligation.basis[1]
+    minutes = obligation.window_minutes
+    limit = f"{minutes // 60} 小时" if minutes % 60 == 0 else f"{minutes} 分钟"
+    return f"预案原文为“立即”，按《{statutory.get('source') or '条例'}》{statutory.get('clause', '')}以 {limit} 为限"
 
 
 def _capacity(obligation: Obligation) -> ReceiptRole | None:

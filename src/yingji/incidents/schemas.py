@@ -76,6 +76,10 @@ class InitialReport(Casualties):
         return self
 
 
+class DecidersNotified(YingjiModel):
+    reached: list[str] = Field(description="短信已排队发送的机关（按登记的值班电话）")
+
+
 class ReportingPlace(YingjiModel):
     """A registered mine or enterprise the 初报 form offers: choosing it fills the unit, division and sector."""
 
@@ -239,6 +243,10 @@ class ObligationRead(YingjiModel):
     received_by: str | None = Field(description="接报人")
     late: bool
     withdrawn_at: datetime | None
+    open: bool = Field(description="尚待报告（未登记、未撤销）：控制台排在最前")
+    timing_note: str | None = Field(
+        default=None, description="预案只说“立即”时，所用的法定外限，如 原文“立即”，按《条例》第十一条以 2 小时为限"
+    )
     record_as: ReceiptRole | None = Field(description="本账号可以何种身份登记接报；为空表示不能登记")
     basis: list[dict[str, Any]]
 
