@@ -257,3 +257,24 @@ def test_the_phone_book_searches_the_registry(client: TestClient, desk: dict[str
     )
     assert client.get("/api/duty/contacts", params={"kind": "castle"}, headers=people["county"]).status_code == 422
     assert _code(client.get("/api/duty/contacts", headers=people["enterprise"])) == (403, "duty.read.enterprise")
+
+
+def test_the_console_desk_shows_duty_log_items_and_phone_book(client: TestClient, desk: dict[str, Any]) -> None:
+    people, body = desk["people"], desk["body"]
+    shift = _shift(body, "jiuyuan_duty", -timedelta(hours=1))
+    assert client.post("/api/duty/shifts", json=shift, headers=people["county"]).status_code == 201
+    note = {"body_id": body, "kind": "call", "text": "矿调度来电报平安", "caller_phone": "0472-7159999"}
+    assert client.post("/api/duty/log", json=note, headers=people["county"]).status_code == 201
+    html = client.get("/console/duty", headers=people["county"]).text
+    assert 'href="/console/duty"' in html  # the navigation offers the desk to a duty officer
+    for part in ('id="on-duty"', 'id="open-items"', 'id="log-form"', 'id="handover-form"', 'id="contacts"'):
+        assert part in html
+    assert "王副局长" in html and 'href="tel:13900000009"' in html and 'href="tel:0472-7150000"' in html
+    assert "矿调度来电报平安" in html and "jiuyuan_duty2" in html  # the incoming officer is a choice (its value)
+    searched = client.get("/console/duty", params={"q": "示例矿业"}, headers=people["county"]).text
+    assert "九原示例矿业有限公司" in searched and "包头市九原区应急管理局</td>" not in searched
+    city = client.get("/console/duty", params={"body": body}, headers=people["city"]).text
+    assert 'id="log-form"' not in city and 'id="handover-form"' not in city and "矿调度来电报平安" in city
+    assert client.get("/console/duty", params={"body": body}, headers=people["hangjin"]).status_code == 404
+    assert client.get("/console/duty", headers=people["enterprise"]).status_code == 403
+    assert client.get("/console/duty", params={"q": "x" * 100}, headers=people["county"]).status_code == 200
