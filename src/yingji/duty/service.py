@@ -300,13 +300,14 @@ def open_items(*, db_session: Session, actor: Actor, clock: Clock, body: Organis
     )
     for a in alarm_reads.read_all(db_session, desk, found, now):
         value = f" {a.value:g}{a.unit}" if a.value is not None else ""
+        level = a.severity_label if a.level_name == a.severity_label else f"{a.severity_label} · {a.level_name}"
         items.append(
             OpenItem(
                 kind=OpenItemKind.ALARM,
                 kind_label=OpenItemKind.ALARM.label,
                 ref_id=a.id,
                 title=f"{a.enterprise_name} {a.site_name} {a.point_name}",
-                detail=f"{a.severity_label} · {a.level_name}{value} · {a.duration_label}",
+                detail=f"{level}{value} · {a.duration_label}",
                 at=a.active_since,
                 link=f"/console/alarms?site={a.site}",
             )
