@@ -19,6 +19,7 @@ from yingji.core.inputs import refuse_control_characters
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import make_sessionmaker, reading
 from yingji.deps import SESSION_COOKIE
+from yingji.duty.api import router as duty_router
 from yingji.hazards import service as hazards_service
 from yingji.hazards.api import router as hazards_router
 from yingji.hazards.schema import checklists, ladder
@@ -143,6 +144,7 @@ def create_app(
     app.include_router(rehab_router)
     app.include_router(subsidies_router)
     app.include_router(metrology_router)
+    app.include_router(duty_router)
     web_pages.install(app)
     app.include_router(web_assets.router)
     app.include_router(web_map.router)

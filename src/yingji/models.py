@@ -4,6 +4,7 @@ from yingji.audit.models import AuditEntry, AuditHead
 from yingji.auth.models import ApiToken, LoginSession, User
 from yingji.calendars.models import ScheduleDay
 from yingji.db.outbox import OutboxItem
+from yingji.duty.models import DutyHandover, DutyLogEntry, DutyShift
 from yingji.hazards.models import Hazard, HazardAttachment, HazardEvent
 from yingji.inbox.models import Notice
 from yingji.incidents.models import (
@@ -100,7 +101,10 @@ __all__ = [
     "Dispatch",
     "Division",
     "Duty",
+    "DutyHandover",
+    "DutyLogEntry",
     "DutyRecord",
+    "DutyShift",
     "EarlyWarning",
     "EndConditionCheck",
     "Evaluation",

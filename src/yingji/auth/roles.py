@@ -39,6 +39,7 @@ class Permission(StrEnum):
     INCIDENTS_COMMAND = "incidents.command"  # 事故处置：登记报告、任务、调派、响应（须为预案规定的机关）
     WARNINGS_MANAGE = "warnings.manage"  # 起草、发布、调整、解除预警（须为预案规定的发布机关）
     METEOROLOGICAL_WARNINGS = "warnings.meteorological"  # 制作、发布、调整、解除本级气象灾害预警（气象主管部门）
+    DUTY_KEEP = "duty.keep"  # 值班：排班、值班日志、交接班（本级值班室）
 
 
 _READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
@@ -54,6 +55,7 @@ _OFFICER = {
     Permission.INCIDENTS_REPORT,
     Permission.INCIDENTS_COMMAND,
     Permission.WARNINGS_MANAGE,
+    Permission.DUTY_KEEP,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -77,6 +79,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.INCIDENTS_REPORT,
             Permission.INCIDENTS_COMMAND,
             Permission.WARNINGS_MANAGE,
+            Permission.DUTY_KEEP,
         }
     ),
     Role.EXPERT: frozenset(_READ | {Permission.PROGRAMME_SCORE}),
@@ -107,4 +110,5 @@ PERMISSION_LABELS = {
     Permission.INCIDENTS_COMMAND: "事故处置",
     Permission.WARNINGS_MANAGE: "起草和发布预警",
     Permission.METEOROLOGICAL_WARNINGS: "制作发布气象灾害预警",
+    Permission.DUTY_KEEP: "值班值守",
 }

@@ -53,6 +53,7 @@ TEMPLATES.filters["iso"] = lambda value: "" if value is None else value.astimezo
 # (path, label, shown to enterprise accounts, the permission the page needs — None: any account, a tuple: any of them)
 NAVIGATION: tuple[tuple[str, str, bool, Permission | tuple[Permission, ...] | None], ...] = (
     ("/", "总览", True, Permission.PLANS_READ),
+    ("/console/duty", "值班", False, Permission.DUTY_KEEP),
     ("/console/incidents", "事故", False, Permission.PLANS_READ),
     ("/console/warnings", "预警", True, Permission.PLANS_READ),
     ("/console/alarms", "监测", True, Permission.PLANS_READ),

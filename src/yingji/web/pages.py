@@ -51,6 +51,7 @@ from yingji.warnings import service as warnings
 from yingji.web import (
     complaint_pages,
     credit_pages,
+    duty_pages,
     incident_pages,
     programme_pages,
     property_pages,
@@ -71,6 +72,7 @@ SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\\]*")
 def install(app: FastAPI) -> None:
     app.include_router(router)
     for pages in (
+        duty_pages,
         incident_pages,
         warning_pages,
         resource_pages,
