@@ -95,14 +95,17 @@ def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dic
     phone.locator("button[type=submit]").click()
     wait_until(
         officer,
-        "[...document.querySelectorAll('#clocks tr')].some(r => r.innerText.includes('王值班')"
-        " && r.innerText.includes('接收机关确认'))",
+        # a met clock moves from the open list into the folded 已登记 list (textContent: it may be folded)
+        "[...document.querySelectorAll('#clocks details tr')].some(r => r.textContent.includes('王值班')"
+        " && r.textContent.includes('接收机关确认'))",
     )
     assert officer.evaluate("document.documentElement.scrollWidth <= 1366")
 
     # the duty officer is not offered 启动响应: the plan gives the Ⅳ-level response to the district HQ
     assert officer.locator("#start-response").count() == 0
     assert "启动响应" not in officer.inner_text("#command")
+    assert "东胜区生产安全事故应急指挥部" in officer.inner_text("#decider")  # who decides, and a way to tell them
+    assert officer.locator("#decider button", has_text="通知决定机关").count() == 1
 
     # the HQ commander starts it; the command opens with tasks by working group
     commander = login(browser, server, "dongsheng_commander", start=room_url.removeprefix(server.url))

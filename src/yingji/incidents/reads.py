@@ -152,7 +152,7 @@ def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) ->
                 received_by=o.received_by,
                 late=service.is_late(o, now),
                 withdrawn_at=o.withdrawn_at,
-                open=o.acknowledged_at is None and o.withdrawn_at is None and o.kind is ObligationKind.REPORT,
+                open=_is_open(o),
                 timing_note=_timing_note(o),
                 record_as=record_as.get(o.id),
                 basis=list(o.basis),
@@ -165,11 +165,16 @@ def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) ->
     )
 
 
+def _is_open(obligation: Obligation) -> bool:
+    """Still to be done: not recorded, not withdrawn, and a duty (the supplementary window is only a period)."""
+    pending = obligation.acknowledged_at is None and obligation.withdrawn_at is None
+    return pending and obligation.kind is not ObligationKind.SUPPLEMENTARY_WINDOW
+
+
 def _clock_order(obligation: Obligation) -> tuple[bool, bool, datetime, int]:
-    """Clock first: the open reports due soonest at the top, then the untimed, then what is done or withdrawn."""
-    done = obligation.acknowledged_at is not None or obligation.withdrawn_at is not None
+    """Clock first: the open duties due soonest at the top, then the untimed, then what is done or withdrawn."""
     due = obligation.due_at or datetime.max.replace(tzinfo=UTC)
-    return done or obligation.kind is not ObligationKind.REPORT, obligation.due_at is None, due, obligation.id
+    return not _is_open(obligation), obligation.due_at is None, due, obligation.id
 
 
 def _timing_note(obligation: Obligation) -> str | None:
