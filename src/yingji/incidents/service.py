@@ -688,7 +688,8 @@ def _store_assessment(
 
 
 def _summarise(db_session: Session, clock: Clock, incident: Incident, row: Assessment, plan: Plan) -> None:
-    level = f"{row.response_level}级响应（{row.decided_by}决定）" if row.response_level else "本预案未设定响应级别"
+    name = next((lvl.name for lvl in plan.response.levels if lvl.level == row.response_level), "")
+    level = f"{name}响应（{row.decided_by}决定）" if row.response_level else "本预案未设定响应级别"
     scope = "" if row.in_scope else "；本级预案适用范围之外，由下级政府组织应对"
     provisional = "（暂定）" if row.provisional else ""
     timeline.record_event(
