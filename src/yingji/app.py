@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI
+from fastapi.responses import HTMLResponse
 from pydantic import Field
 from sqlalchemy import Engine, text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -98,7 +99,7 @@ def create_app(
         title="应急 Yingji",
         version=__version__,
         description="安全生产监管与应急管理平台 API",
-        docs_url="/api/docs",
+        docs_url=None,  # served below with Swagger UI from this platform, not FastAPI's CDN page
         openapi_url="/api/openapi.json",
         redoc_url=None,
         dependencies=[Depends(refuse_control_characters)],
@@ -125,6 +126,10 @@ def create_app(
         owner = app.state.monitor.owns()
         plans = len(loader.all_plans())
         return HealthRead(status="ok", database=engine.dialect.name, plans=plans, engine_owner=owner)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return web_assets.docs_page(app.title, app.openapi_url or "/api/openapi.json")
 
     app.include_router(auth_router)
     app.include_router(audit_router)

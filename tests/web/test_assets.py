@@ -23,6 +23,9 @@ def test_login_never_redirects_off_site(client: TestClient, target: str) -> None
 
 def test_only_whitelisted_files(client: TestClient) -> None:
     assert client.get("/vendor/leaflet.js").status_code == 200
+    docs = client.get("/vendor/swagger-ui-bundle.js")  # the API documentation from npm, not a CDN
+    assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/javascript")
+    assert client.get("/vendor/swagger-favicon.png").headers["content-type"] == "image/png"
     assert client.get("/vendor/package.json").status_code == 404
     assert client.get("/vendor/geo/150600.geojson").json()["type"] == "FeatureCollection"
     assert client.get("/vendor/geo/110000.geojson").status_code == 404

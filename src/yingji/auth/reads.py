@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from yingji.auth.models import User
 from yingji.auth.roles import Permission
 from yingji.auth.schemas import AccountRead, MeRead, UserRead
 from yingji.registry import divisions
+from yingji.registry.enums import OrganisationKind
 from yingji.registry.models import Organisation
 
 
@@ -69,3 +70,32 @@ def me(db_session: Session, actor: Actor) -> MeRead:
         organisation_name=firm.get(actor.organisation_id) if actor.organisation_id is not None else None,
         permissions=[p for p in Permission if actor.has(p)],
     )
+
+
+def signatures(db_session: Session, usernames: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """username → (the person's name, the unit they sign for) on official paper: an enterprise account's
+    enterprise; an officer's registered emergency-management bureau of its division, else the division and role
+    (no bureau name is invented). Unknown accounts (system) are left out."""
+    found = list(db_session.scalars(select(User).where(User.username.in_(set(usernames)))))
+    places = divisions.full_names(db_session, (u.division_code for u in found if u.division_code))
+    firms = _enterprises(db_session, {u.organisation_id for u in found if u.organisation_id is not None})
+    codes = {u.division_code for u in found if u.division_code and u.organisation_id is None}
+    bureaus: dict[str, str] = {}
+    if codes:
+        query = select(Organisation.division_code, Organisation.name).where(
+            Organisation.division_code.in_(codes),
+            Organisation.kind == OrganisationKind.DEPARTMENT,
+            Organisation.name.endswith("应急管理局"),
+        )
+        for code, name in db_session.execute(query.order_by(Organisation.id.desc())):
+            bureaus[code] = name
+    out: dict[str, tuple[str, str]] = {}
+    for u in found:
+        if u.organisation_id is not None:
+            unit = firms.get(u.organisation_id, "")
+        elif u.division_code:
+            unit = bureaus.get(u.division_code) or f"{places.get(u.division_code, u.division_code)}（{u.role.label}）"
+        else:
+            unit = u.role.label
+        out[u.username] = (u.display_name, unit)
+    return out

@@ -16,20 +16,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from yingji.core.errors import CrossSiteRequest, PayloadTooLarge, Unauthorized, YingjiError
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Scripts only from our own files (no inline script, no other origin). Inline styles are allowed: the printable
-# incident record and the campaign reports carry their own <style>, ECharts and Leaflet style their tooltips inline.
+# Scripts only from our own files (no inline script, no other origin), on every page the API documentation included
+# (Swagger UI from npm, started by /static/api-docs.js). Inline styles are allowed: the printable incident record and
+# the campaign reports carry their own <style>, ECharts, Leaflet and Swagger UI style elements inline.
 CONSOLE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# FastAPI's API documentation page loads Swagger UI from its CDN and starts it with an inline script (no data in it).
-DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
-DOCS_PATHS = frozenset({"/api/docs", "/docs/oauth2-redirect"})
 HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
@@ -117,7 +111,6 @@ class RequestGuard:
         return None
 
     def _with_headers(self, scope: Scope, send: Send) -> Send:
-        csp = DOCS_CSP if scope["path"] in DOCS_PATHS else CONSOLE_CSP
         https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
@@ -125,7 +118,7 @@ class RequestGuard:
                 headers = MutableHeaders(scope=message)
                 for name, value in HEADERS.items():
                     headers.setdefault(name, value)
-                headers.setdefault("content-security-policy", csp)
+                headers.setdefault("content-security-policy", CONSOLE_CSP)
                 if https:
                     headers.setdefault("strict-transport-security", HSTS)
             await send(message)

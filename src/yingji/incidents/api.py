@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import HTMLResponse
 
 from yingji.auth.roles import Permission
+from yingji.core import printing
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import InvalidState
 from yingji.core.paging import Page, Paging, page_of, paged
 from yingji.core.params import RowId
-from yingji.db.session import transaction
-from yingji.deps import CurrentActor, CurrentClock, DbSession
-from yingji.incidents import alerts, command, reads, record, service, suggest, timeline
+from yingji.db.session import end_reading, transaction
+from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
+from yingji.incidents import alerts, command, documents, reads, record, service, suggest, timeline
 from yingji.incidents.enums import AccidentSector
 from yingji.incidents.models import Incident
 from yingji.incidents.policy import IncidentAction
@@ -365,8 +365,53 @@ def get_timeline(
     return page_of(rows, total, paging, reads.event)
 
 
-@router.get("/{incident_id}/record", response_class=HTMLResponse)
-def printable_record(incident_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> str:
-    """可打印的中文事件记录（HTML，浏览器可另存为 PDF 归档）。"""
+Appendix = Annotated[bool, Query(description="附上研判依据（条款、原文、出处）")]
+
+
+@router.get("/{incident_id}/record", response_class=Response, responses=printing.DOCUMENT_RESPONSES)
+def printable_record(
+    incident_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor, appendix: Appendix = False
+) -> Response:
+    """可打印的中文应急处置记录（HTML，浏览器可另存为 PDF 归档）；纸面不出现代码和出处，appendix=1 附研判依据。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
-    return record.render(db_session=db_session, incident=incident, clock=clock)
+    html = record.render(db_session=db_session, incident=incident, clock=clock, appendix=appendix)
+    return printing.answer(html, "html", f"incident-{incident.id}-record", chromium=None)
+
+
+@router.get("/{incident_id}/record.pdf", response_class=Response, responses=printing.DOCUMENT_RESPONSES)
+def record_pdf(
+    incident_id: RowId,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    settings: CurrentSettings,
+    appendix: Appendix = False,
+) -> Response:
+    """应急处置记录（PDF，由服务器上的 Chromium 打印，中文字体）。"""
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    html = record.render(db_session=db_session, incident=incident, clock=clock, appendix=appendix)
+    end_reading(db_session)  # printing takes seconds: hold no transaction meanwhile
+    return printing.answer(html, "pdf", f"incident-{incident.id}-record", chromium=settings.chromium)
+
+
+@router.get(
+    "/{incident_id}/reports/{report_id}/express.{fmt}",
+    response_class=Response,
+    responses=printing.DOCUMENT_RESPONSES,
+)
+def express_report(
+    incident_id: RowId,
+    report_id: RowId,
+    fmt: Literal["html", "pdf"],
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    settings: CurrentSettings,
+    appendix: Appendix = False,
+) -> Response:
+    """事故信息快报（初报、续报、终报各一份）：HTML 或 PDF；签发人留空由签发时填写，appendix=1 附研判依据。"""
+    incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
+    report = documents.report_of(db_session, incident, report_id)
+    html = documents.express(db_session=db_session, incident=incident, report=report, clock=clock, appendix=appendix)
+    end_reading(db_session)
+    return printing.answer(html, fmt, f"incident-{incident.id}-report-{report.id}", chromium=settings.chromium)

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.core.clock import Clock, to_local
-from yingji.incidents import service, timeline
+from yingji.auth.reads import signatures
+from yingji.core.clock import Clock
+from yingji.core.printing import clean, local_time, page, rows, table
+from yingji.incidents import documents, service, timeline
 from yingji.incidents.models import Incident, ResponseRecord
-from yingji.plans import loader
+from yingji.registry import divisions
 from yingji.rules.levels import CONDITION_LABELS, GRADE_LABELS, Condition, Grade
-
-STYLE = (
-    "body{font-family:'Noto Sans CJK SC','Source Han Sans SC',sans-serif;margin:2em;color:#111}"
-    "table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}td,th{border:1px solid #999;padding:4px 6px;"
-    "font-size:13px;vertical-align:top}th{background:#eee}h1{font-size:20px}h2{font-size:16px;margin-top:1.5em}"
-    ".late{color:#b00;font-weight:bold}@media print{body{margin:0}}"
-)
-
 
 FACT_LABELS = {
     "deaths": "死亡（人）",
@@ -44,69 +37,79 @@ def fact_text(key: str, value: object) -> str:
     return str(value)
 
 
-def _time(value: datetime | None) -> str:
-    return "—" if value is None else to_local(value).strftime("%Y-%m-%d %H:%M")
-
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    header = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f"<table><tr>{header}</tr>{body}</table>"
-
-
-def render(*, db_session: Session, incident: Incident, clock: Clock) -> str:
-    """Return the whole record: facts, assessments with basis, clocks, responses, timeline (times in 北京时间)."""
+def render(*, db_session: Session, incident: Incident, clock: Clock, appendix: bool = False) -> str:
+    """Return the whole record: facts, assessments, clocks, responses, timeline (times in 北京时间) — names and words
+    only on the paper; the assessments' citations in the appendix when asked for."""
     now = clock.now()
-    facts = incident.facts
-    fact_rows = [[escape(FACT_LABELS.get(k, k)), escape(fact_text(k, v))] for k, v in facts.items()]
-    assessed = []
-    for a in service.assessments(db_session=db_session, incident=incident):
-        title = loader.get(a.plan_id).metadata.title
-        basis = "；".join(escape(f"{b.get('clause')} {b.get('seed') or b.get('source') or ''}") for b in a.basis)
-        assessed.append(
-            [
-                escape(title),
-                escape(GRADE_LABELS[Grade(a.grade)] + ("（暂定）" if a.provisional else "")),
-                escape(f"{a.response_level}级" if a.response_level else "未设定"),
-                escape(a.decided_by or "—"),
-                escape(a.release_authority or "—"),
-                basis,
-            ]
-        )
+    titles = documents.plan_titles()
+    fact_rows = [[escape(FACT_LABELS.get(k, k)), escape(fact_text(k, v))] for k, v in incident.facts.items()]
+    assessments = service.assessments(db_session=db_session, incident=incident)
+    assessed = [
+        [
+            escape(titles.get(a.plan_id, "适用预案")),
+            escape(documents.grade_words(a)),
+            escape(documents.LEVEL_WORDS.get(a.response_level, "") if a.response_level else "未达到响应条件"),
+            clean(a.decided_by or "—", titles),
+            clean(a.release_authority or "—", titles),
+        ]
+        for a in assessments
+    ]
     clocks = [
         [
-            escape(o.from_body),
-            escape(o.to_body),
-            escape(o.form),
-            _time(o.due_at),
-            _time(o.received_at) + (escape(f"（接报人：{o.received_by}）") if o.received_by else ""),
+            clean(o.from_body, titles),
+            clean(o.to_body or "（预案未规定）", titles),
+            escape(service.form_label(o.form)),
+            escape(local_time(o.due_at) if o.due_at else "（预案未规定时限）"),
+            escape(local_time(o.received_at) if o.received_at else "未登记")
+            + (escape(f"（接报人：{o.received_by}）") if o.received_by else ""),
             '<span class="late">迟报</span>' if service.is_late(o, now) else "",
         ]
         for o in service.obligations(db_session=db_session, incident=incident)
     ]
     responses = [
-        [escape(r.plan_id), escape(f"{r.level}级"), escape(r.decided_by), _time(r.started_at), _time(r.ended_at)]
-        for r in db_session.scalars(select(ResponseRecord).where(ResponseRecord.incident_id == incident.id))
+        [
+            escape(titles.get(r.plan_id, "适用预案")),
+            escape(documents.LEVEL_WORDS.get(r.level, "")),
+            clean(r.decided_by, titles),
+            escape(local_time(r.started_at)),
+            escape(local_time(r.ended_at) if r.ended_at else "进行中"),
+        ]
+        for r in db_session.scalars(
+            select(ResponseRecord).where(ResponseRecord.incident_id == incident.id).order_by(ResponseRecord.id)
+        )
     ]
-    events = [
-        [str(e.seq), _time(e.at), escape(e.actor), escape(e.summary)]
-        for e in timeline.events(db_session=db_session, incident=incident)
+    events = timeline.events(db_session=db_session, incident=incident)
+    people = signatures(db_session, {e.actor for e in events})
+    entries = [
+        [
+            str(e.seq),
+            escape(local_time(e.at)),
+            escape(people[e.actor][0] if e.actor in people else "平台" if e.actor == "system" else e.actor),
+            clean(e.summary, titles),
+        ]
+        for e in events
     ]
-    return (
-        f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{escape(incident.title)}</title>"
-        f"<style>{STYLE}</style></head><body>"
-        f"<h1>生产安全事故应急处置记录：{escape(incident.title)}</h1>"
-        f"<p>事件编号 {incident.id}；事发地 {escape(incident.division_code)}；发生时间 {_time(incident.occurred_at)}；"
-        f"事故类别 {escape(incident.accident_type or '—')}；生成时间 {_time(now)}（北京时间）</p>"
-        "<h2>一、事故情况</h2>"
-        + _table(["项目", "内容"], fact_rows)
+    place = divisions.full_names(db_session, [incident.division_code])[incident.division_code]
+    body = (
+        f"<h1>生产安全事故应急处置记录</h1><p class='kind'>{clean(incident.title, titles)}</p>"
+        + rows(
+            [
+                ("事发地", escape(place)),
+                ("发生时间", escape(local_time(incident.occurred_at))),
+                ("事故类别", escape(f"{incident.sector.label} · {incident.accident_type or '不详'}")),
+                ("生成时间", escape(local_time(now) + "（北京时间）")),
+            ]
+        )
+        + "<h2>一、事故情况</h2>"
+        + table(["项目", "内容"], fact_rows)
         + "<h2>二、预案研判</h2>"
-        + _table(["预案", "事故等级", "响应级别", "决定机关", "信息发布", "依据"], assessed)
+        + table(["预案", "事故等级", "响应级别", "决定机关", "信息发布"], assessed)
         + "<h2>三、信息报告时限</h2>"
-        + _table(["报告人", "接报机关", "方式", "时限", "接报时间", ""], clocks)
+        + table(["报告人", "接报机关", "方式", "时限", "接报时间", ""], clocks)
         + "<h2>四、应急响应</h2>"
-        + _table(["预案", "级别", "决定机关", "启动", "结束"], responses)
+        + table(["预案", "级别", "决定机关", "启动", "结束"], responses)
         + "<h2>五、时间线</h2>"
-        + _table(["序号", "时间", "记录人", "内容"], events)
-        + "</body></html>"
+        + table(["序号", "时间", "记录人", "内容"], entries)
+        + (documents.citations(assessments, titles) if appendix else "")
     )
+    return page(title=f"应急处置记录 {incident.title}", printed=local_time(now), body=body)

@@ -6,9 +6,6 @@ Reporting duties (period, due day, recipient) come from the campaign file's ``re
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from calendar import monthrange
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.core import divisions
+from yingji.core import divisions, printing
 from yingji.core.clock import Clock, to_local
-from yingji.core.errors import InvalidInput, NotFound, Unavailable
+from yingji.core.errors import InvalidInput, NotFound
 from yingji.core.xlsx import workbook
 from yingji.hazards import board
 from yingji.hazards import policy as hazard_policy
@@ -48,7 +45,6 @@ TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
 )
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF_TIMEOUT_S = 60
 
 
 def period_of(kind: str, on: date) -> tuple[date, date]:
@@ -208,36 +204,6 @@ def xlsx(report: dict[str, Any]) -> bytes:
     )
 
 
-def find_chromium(configured: str | None) -> str | None:
-    """The configured binary (Settings.chromium), else Chromium on PATH."""
-    return configured or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def pdf(report: dict[str, Any], chromium: str | None = None) -> bytes:
-    """Print the HTML with headless Chromium (installed with the system; no network, a throwaway profile)."""
-    binary = find_chromium(chromium)
-    if binary is None:
-        raise Unavailable(reason="未安装 Chromium，无法生成 PDF；请使用 HTML 或电子表格格式")
-    with tempfile.TemporaryDirectory(prefix="yingji-pdf-") as folder:
-        source, target = Path(folder) / "report.html", Path(folder) / "report.pdf"
-        source.write_text(html(report), encoding="utf-8")
-        command = [
-            binary,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-            f"--user-data-dir={folder}/profile",
-            f"--print-to-pdf={target}",
-            source.as_uri(),
-        ]
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=PDF_TIMEOUT_S)
-        except (subprocess.SubprocessError, OSError) as err:
-            raise Unavailable(reason=f"Chromium 生成 PDF 失败：{type(err).__name__}") from err
-        return target.read_bytes()
-
-
 def render(built: CampaignReport, fmt: str, *, chromium: str | None = None) -> Response:
     name = f"{built.campaign.id}-{built.kind.value}-{built.period.start}"
     if fmt == "json":
@@ -251,7 +217,7 @@ def render(built: CampaignReport, fmt: str, *, chromium: str | None = None) -> R
         )
     if fmt == "pdf":
         return Response(
-            pdf(report, chromium),
+            printing.pdf(html(report), chromium),
             media_type="application/pdf",
             headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
         )

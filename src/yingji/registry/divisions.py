@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from yingji.core.divisions import stem
+from yingji.core.divisions import city_of, county_of, stem
 from yingji.registry.enums import DivisionLevel
 from yingji.registry.models import Division
 from yingji.registry.schemas import DivisionFilters
@@ -71,3 +71,11 @@ def listing(filters: DivisionFilters) -> Select[Division]:
     if filters.q is not None:
         query = query.where(Division.name.contains(filters.q, autoescape=True))
     return query
+
+
+def full_names(db_session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """code → the name as official paper writes it, from the city down (150207 → 包头市九原区)."""
+    wanted = set(codes)
+    chains = {code: list(dict.fromkeys((city_of(code), county_of(code), code))) for code in wanted}
+    found = names(db_session, (c for chain in chains.values() for c in chain))
+    return {code: "".join(found[c] for c in chain if c in found) or code for code, chain in chains.items()}

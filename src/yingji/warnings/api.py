@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
 from yingji.assess.schemas import BasisRead
 from yingji.auth.roles import Permission
+from yingji.core import printing
 from yingji.core.errors import InvalidInput, NotFound
 from yingji.core.paging import Page, Paging, paged
 from yingji.core.params import RowId
 from yingji.db import outbox
-from yingji.db.session import transaction
-from yingji.deps import CurrentActor, CurrentClock, DbSession
+from yingji.db.session import end_reading, transaction
+from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
 from yingji.plans import loader
 from yingji.rules import weather_thresholds
 from yingji.rules.meteorological import hazard, network_sms_required, signer_for
-from yingji.warnings import cap, reads, service
+from yingji.warnings import cap, documents, reads, service
 from yingji.warnings.schemas import (
     DeliveryReceipt,
     HazardLevelRead,
@@ -200,6 +201,23 @@ def latest_cap(warning_id: RowId, db_session: DbSession, actor: CurrentActor) ->
     if not published:
         raise NotFound(kind="预警报文", key=str(warning_id))
     return Response(published[-1].xml, media_type=CAP_TYPE)
+
+
+@router.get("/{warning_id}/sheet.{fmt}", response_class=Response, responses=printing.DOCUMENT_RESPONSES)
+def issue_sheet(
+    warning_id: RowId,
+    fmt: Literal["html", "pdf"],
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    settings: CurrentSettings,
+    appendix: Annotated[bool, Query(description="附上发布依据（条款、原文、出处）")] = False,
+) -> Response:
+    """预警信息发布单（已发布或已解除的预警）：HTML 或 PDF；签发人留空由签发时填写，appendix=1 附发布依据。"""
+    warning = service.get(db_session=db_session, actor=actor, warning_id=warning_id)
+    html = documents.sheet(db_session=db_session, warning=warning, clock=clock, appendix=appendix)
+    end_reading(db_session)  # printing takes seconds: hold no transaction meanwhile
+    return printing.answer(html, fmt, f"warning-{warning.id}-sheet", chromium=settings.chromium)
 
 
 @router.post("/deliveries/{item_id}/ack", response_model=DeliveryReceipt)

@@ -59,6 +59,11 @@ def _auto(name: str) -> str | None:
     return next((kind for words, kind in AUTO_FIELDS if any(w in name for w in words)), None)
 
 
+def filled_by_platform(name: str) -> bool:
+    """Whether the platform writes this field (issuer, time, level, category), not a person."""
+    return _auto(name) is not None
+
+
 def user_fields(plan: Plan) -> list[str]:
     """The plan's mandatory warning content a person writes (issuer, time, level and category are filled in)."""
     return [f for f in _warning_part(plan).issue_fields if _auto(f) is None]

