@@ -15,6 +15,7 @@ from yingji.app import create_app
 from yingji.auth.actor import SYSTEM
 from yingji.core.clock import FixedClock, to_ms
 from yingji.monitoring import demo, simulate
+from yingji.monitoring.demo import demo_sites, site_code
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint
 from yingji.registry import demo as registry_demo
 
@@ -97,3 +98,19 @@ def test_feed_is_deterministic_and_respects_polling() -> None:
     assert live.all() and values[1] == pytest.approx(15.0)
     assert first.values(150_000)[0][1] == pytest.approx(20.0)  # holding
     assert first.values(240_000)[0][1] == pytest.approx(10.0)  # back at baseline after the fall
+
+
+@pytest.mark.parametrize("district", ["150602", "150207"])
+def test_the_methane_rise_happens_in_the_walks_district(
+    demo_site: tuple[TestClient, FixedClock, Session], district: str
+) -> None:
+    """The README's night walk is 东胜区's: the scripted rise is at a demo mine of the district asked for."""
+    _client, clock, db_session = demo_site
+    demo.load_points(db_session=db_session, clock=clock)
+    feed = simulate.build_feed(db_session, to_ms(clock.now()), district=district)
+    rise = next(a for a in feed.anomalies if a.code.endswith("CH4-SYJ"))
+    mines = {site_code(m, "CH4-SYJ"): m for m in demo_sites(db_session)[0]}
+    if district == "150602":  # 东胜区 has demo coal mines: the rise must be at one of them
+        assert mines[rise.code].division_code.startswith(district)
+    elif not any(m.division_code.startswith(district) for m in mines.values()):  # none there: the first mine
+        assert rise.code == next(iter(mines))

@@ -39,6 +39,7 @@ def simulate(
     minutes: Annotated[float, typer.Option(help="运行时长（分钟），0 为一直运行")] = 30.0,
     speed: Annotated[float, typer.Option(help="异常剧本的加速倍数（时间戳始终为真实时间）")] = 1.0,
     seed: Annotated[int, typer.Option(help="随机种子")] = 7,
+    district: Annotated[str, typer.Option(help="瓦斯上升剧本发生在该旗县区的演示煤矿（行政区划代码）")] = "150602",
 ) -> None:
     """向运行中的平台推送演示矿山、尾矿库的监测数据（含瓦斯上升、暴雨后浸润线抬升、传感器断线三段异常）。"""
     import httpx
@@ -52,7 +53,7 @@ def simulate(
     with session_scope() as db_session:
         created = demo.load_points(db_session=db_session, clock=clock)
         tokens = demo.gateway_tokens(db_session=db_session, clock=clock)
-        feed = feed_module.build_feed(db_session, to_ms(clock.now()), speed=speed, seed=seed)
+        feed = feed_module.build_feed(db_session, to_ms(clock.now()), speed=speed, seed=seed, district=district)
     if not feed.codes:
         typer.echo("没有演示测点：请先用 yingji serve 载入演示数据", err=True)
         raise typer.Exit(1)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import LOCAL_TZ, Clock, from_ms, to_ms
+from yingji.core.divisions import stem
 from yingji.monitoring.demo import DemoPoint, demo_sites, site_code, template
 from yingji.monitoring.models import MonitorPoint
 
@@ -92,10 +93,15 @@ class Feed:
         return batches
 
 
-def build_feed(db_session: Session, start_ms: int, *, speed: float = 1.0, seed: int = 7) -> Feed:
-    """The feed for every demo point in the database, with the scripted anomalies at the first sites."""
+def build_feed(
+    db_session: Session, start_ms: int, *, speed: float = 1.0, seed: int = 7, district: str | None = None
+) -> Feed:
+    """The feed for every demo point in the database, with the scripted anomalies at the first sites — the methane
+    rise at the first mine of ``district`` when it has one (the README's night walk is 东胜区's)."""
     shapes: dict[str, DemoPoint] = {}
     mines, ponds = demo_sites(db_session)
+    if district is not None:  # that district's mines first: the scripted rise happens where the officer looks
+        mines = sorted(mines, key=lambda mine: not mine.division_code.startswith(stem(district)))
     for site in mines:
         shapes.update({site_code(site, row.code): row for row in template().coal_underground})
     for pond in ponds:
