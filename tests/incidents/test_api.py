@@ -98,7 +98,14 @@ def test_full_flow(client: TestClient, people: dict[str, dict[str, str]]) -> Non
             f"{base}/responses/{response_id}/end-conditions", json={"condition": condition}, headers=people["city"]
         )
         assert confirmed.status_code == 201
-    ended = client.post(f"{base}/responses/{response_id}/end", headers=people["city"])
+    refused = client.post(f"{base}/responses/{response_id}/end", headers=people["city"])
+    assert refused.status_code == 409 and refused.json()["error"]["subcode"] == "incident.end.open_items"
+    assert any("任务未完成" in d["problem"] for d in refused.json()["error"]["details"])  # open tasks: a reason
+    ended = client.post(
+        f"{base}/responses/{response_id}/end",
+        json={"reason": "险情已消除，余下任务转入后期处置"},
+        headers=people["city"],
+    )
     assert ended.status_code == 200, ended.text
     assert ended.json()["id"] == response_id and ended.json()["ended_by"] and ended.json()["allowed_actions"] == []
 

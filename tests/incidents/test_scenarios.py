@@ -44,6 +44,9 @@ DONGSHENG_COMMANDER = actor(Role.HQ_COMMANDER, "150602", "dongsheng_commander")
 ORDOS_COMMANDER = actor(Role.HQ_COMMANDER, "150600", "ordos_commander")
 
 
+UNDONE_OK = "余下报告与任务转入后期处置"  # tasks stay open in these cases: ending them says why
+
+
 def clock() -> FixedClock:
     return FixedClock(factories.CLOCK.now())
 
@@ -172,12 +175,22 @@ def test_wrong_bodies_cannot_start_or_end(db_session: Session, divisions: int) -
     )
     with pytest.raises(Forbidden) as refused:
         command.end(
-            db_session=db_session, clock=c, actor=ORDOS_COMMANDER, incident_id=incident.id, response_id=response.id
+            db_session=db_session,
+            clock=c,
+            actor=ORDOS_COMMANDER,
+            incident_id=incident.id,
+            response_id=response.id,
+            reason=UNDONE_OK,
         )
     assert "谁启动谁终止" in refused.value.render()
     with pytest.raises(RuleViolation) as early:
         command.end(
-            db_session=db_session, clock=c, actor=DONGSHENG_COMMANDER, incident_id=incident.id, response_id=response.id
+            db_session=db_session,
+            clock=c,
+            actor=DONGSHENG_COMMANDER,
+            incident_id=incident.id,
+            response_id=response.id,
+            reason=UNDONE_OK,
         )
     plan = all_plans()["dongsheng-2024"]
     assert len(early.value.params["details"]) == len(plan.end_conditions.all_of)  # type: ignore[arg-type]
@@ -192,7 +205,12 @@ def test_wrong_bodies_cannot_start_or_end(db_session: Session, divisions: int) -
         )
     c.advance(hours=6)
     ended = command.end(
-        db_session=db_session, clock=c, actor=DONGSHENG_COMMANDER, incident_id=incident.id, response_id=response.id
+        db_session=db_session,
+        clock=c,
+        actor=DONGSHENG_COMMANDER,
+        incident_id=incident.id,
+        response_id=response.id,
+        reason=UNDONE_OK,
     )
     assert ended.ended_at == c.now()
     assert incident.status is IncidentStatus.ENDED
@@ -396,7 +414,12 @@ def test_a_lower_body_cannot_downgrade_or_end_a_higher_bodys_response(db_session
         )
     with pytest.raises(Forbidden):
         command.end(
-            db_session=db_session, clock=c, actor=BAOTOU_OFFICER, incident_id=incident.id, response_id=response.id
+            db_session=db_session,
+            clock=c,
+            actor=BAOTOU_OFFICER,
+            incident_id=incident.id,
+            response_id=response.id,
+            reason=UNDONE_OK,
         )
     with pytest.raises(InvalidInput):
         command.adjust(
@@ -408,7 +431,12 @@ def test_a_lower_body_cannot_downgrade_or_end_a_higher_bodys_response(db_session
             data=AdjustResponse(level=2, reason="级别保持不变"),
         )
     command.end(
-        db_session=db_session, clock=c, actor=BAOTOU_COMMANDER, incident_id=incident.id, response_id=response.id
+        db_session=db_session,
+        clock=c,
+        actor=BAOTOU_COMMANDER,
+        incident_id=incident.id,
+        response_id=response.id,
+        reason=UNDONE_OK,
     )
     again = command.start(
         db_session=db_session,
@@ -426,7 +454,14 @@ def test_a_lower_body_cannot_downgrade_or_end_a_higher_bodys_response(db_session
             response_id=again.id,
             condition=condition,
         )
-    command.end(db_session=db_session, clock=c, actor=BAOTOU_OFFICER, incident_id=incident.id, response_id=again.id)
+    command.end(
+        db_session=db_session,
+        clock=c,
+        actor=BAOTOU_OFFICER,
+        incident_id=incident.id,
+        response_id=again.id,
+        reason=UNDONE_OK,
+    )
 
 
 def test_raising_a_level_opens_its_actions(db_session: Session, divisions: int) -> None:

@@ -130,8 +130,11 @@ def test_duty_officer_night(browser: Browser, server: Server, methane_alarm: dic
         before = commander.locator("#command .checklist li.done").count()
         commander.locator("#command .checklist button[data-api]").first.click()
         wait_until(commander, f"document.querySelectorAll('#command .checklist li.done').length > {before}")
-    commander.on("dialog", lambda dialog: dialog.accept())
-    commander.click("#command button.end-response")
+    # reports are still unlogged and tasks open: ending asks why, and the reason goes on the timeline
+    ending = commander.locator("#command form.end-response")
+    assert "须说明理由" in ending.inner_text()
+    ending.locator("[name=reason]").fill("险情已消除，余下报告与任务转入后期处置")
+    ending.locator("button[type=submit]").click()
     wait_until(commander, "document.querySelector('h1').innerText.includes('响应已结束')")
     assert "四级响应（已于" in commander.inner_text("#command")
     assert "评估" in commander.inner_text("#clocks")  # the post-event obligations opened

@@ -27,6 +27,7 @@ from yingji.incidents.schemas import (
     DispatchRead,
     DispatchSuggestionRead,
     EndConditionRead,
+    EndResponse,
     FollowUpReport,
     Handover,
     IncidentFilters,
@@ -219,12 +220,23 @@ def confirm_condition(
 
 @router.post("/{incident_id}/responses/{response_id}/end", response_model=ResponseRead)
 def end_response(
-    incident_id: RowId, response_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+    incident_id: RowId,
+    response_id: RowId,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    body: EndResponse | None = None,
 ) -> ResponseRead:
-    """宣布应急响应结束（谁启动谁终止；全部结束条件须已确认），并开启后期处置义务。"""
+    """宣布应急响应结束（谁启动谁终止；全部结束条件须已确认；尚有报告未登记或任务未完成时须说明理由），
+    并开启后期处置义务。"""
     with transaction(db_session):
         row = command.end(
-            db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, response_id=response_id
+            db_session=db_session,
+            clock=clock,
+            actor=actor,
+            incident_id=incident_id,
+            response_id=response_id,
+            reason=body.reason if body else None,
         )
         return reads.response(actor, row)
 

@@ -15,7 +15,7 @@ from yingji.auth.actor import Actor
 from yingji.auth.policy import acts_for_office
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock
-from yingji.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, RuleViolation
 from yingji.incidents import alerts, policy, service, timeline
 from yingji.incidents.enums import IncidentStatus, ObligationKind, TaskSource, TaskStatus
 from yingji.incidents.models import (
@@ -338,8 +338,29 @@ def confirm_condition(
     return check
 
 
-def end(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, response_id: int) -> ResponseRecord:
-    """End a response: only the body that started it (谁启动谁终止), only with every end condition confirmed."""
+def open_items(db_session: Session, response: ResponseRecord) -> list[str]:
+    """What is still undone when a response would end: statutory reports not yet logged, its tasks not done."""
+    reports = db_session.scalars(
+        select(Obligation).where(
+            Obligation.incident_id == response.incident_id,
+            Obligation.kind == ObligationKind.REPORT,
+            Obligation.acknowledged_at.is_(None),
+            Obligation.withdrawn_at.is_(None),
+        )
+    ).all()
+    tasks = db_session.scalars(
+        select(Task).where(Task.response_id == response.id, Task.status != TaskStatus.DONE)
+    ).all()
+    return [f"报告未登记：{o.from_body}→{o.to_body}" for o in reports] + [
+        f"任务未完成：{t.owner_unit} {t.title}" for t in tasks
+    ]
+
+
+def end(
+    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, response_id: int, reason: str | None = None
+) -> ResponseRecord:
+    """End a response: only the body that started it (谁启动谁终止), only with every end condition confirmed; with
+    reports unlogged or tasks open, only with a reason, which is recorded."""
     response = get_response(db_session=db_session, actor=actor, incident_id=incident_id, response_id=response_id)
     service.lock(db_session, db_session.get_one(Incident, response.incident_id))  # a concurrent second end waits
     db_session.refresh(response)
@@ -368,6 +389,14 @@ def end(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, re
             basis=[b.to_basis(rule="end_conditions", plan=plan.id) for b in plan.end_conditions.basis],
             details=[{"field": "end_conditions", "problem": c} for c in missing],
         )
+    undone = open_items(db_session, response)
+    if undone and not (reason and reason.strip()):
+        raise InvalidState(
+            field="reason",
+            reason=f"尚有 {len(undone)} 项报告未登记或任务未完成，结束响应须说明理由",
+            subcode="incident.end.open_items",
+            details=[{"field": "reason", "problem": item} for item in undone[:50]],
+        )
     now = clock.now()
     response.ended_at, response.ended_by = now, actor.username
     incident = db_session.get_one(Incident, response.incident_id)
@@ -383,8 +412,9 @@ def end(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, re
         incident=incident,
         actor=actor.username,
         kind="response.ended",
-        summary=f"{response.decided_by}宣布{level.name}应急响应结束",
-        data={"response_id": response.id},
+        summary=f"{response.decided_by}宣布{level.name}应急响应结束"
+        + (f"（尚有 {len(undone)} 项未完成，理由：{reason}）" if undone else ""),
+        data={"response_id": response.id, "open_items": undone, "reason": reason if undone else None},
     )
     alerts.response_changed(
         db_session,
@@ -396,7 +426,14 @@ def end(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int, re
     )
     _post_event_obligations(db_session, clock, incident, plan, response)
     _audit(
-        db_session, clock, actor, "incidents.response.end", "response", response.id, None, {"ended_at": now.isoformat()}
+        db_session,
+        clock,
+        actor,
+        "incidents.response.end",
+        "response",
+        response.id,
+        None,
+        {"ended_at": now.isoformat(), "open_items": len(undone), "reason": reason},
     )
     return response
 

@@ -76,6 +76,12 @@ class InitialReport(Casualties):
         return self
 
 
+class EndResponse(YingjiModel):
+    reason: str | None = Field(
+        default=None, max_length=500, description="尚有报告未登记或任务未完成时必填：为何仍宣布结束"
+    )
+
+
 class DecidersNotified(YingjiModel):
     reached: list[str] = Field(description="短信已排队发送的机关（按登记的值班电话）")
 
