@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
 
+from yingji.core.routing import serves
 from yingji.deps import CurrentActor, DbSession
 from yingji.search import service
 from yingji.search.schemas import DEFAULT_PER_KIND, PerKind, SearchQuery, SearchRead
 
 router = APIRouter(prefix="/api", tags=["检索"])
+DETAIL_CANDIDATES = ("/console/hazards", "/console/plans")  # lists whose hits open the list until then
 
 
 def detail_pages(app: FastAPI) -> frozenset[str]:
-    """The console lists that have a page per record (``/console/hazards/{…}``), read off the app's routes once: a
-    page another module adds later is linked as soon as it is mounted."""
-    cached: frozenset[str] | None = getattr(app.state, "detail_pages", None)
-    if cached is None:
-        paths = [getattr(route, "path", "") for route in app.routes]
-        cached = frozenset(p.rsplit("/", 1)[0] for p in paths if p.startswith("/console/") and p.endswith("}"))
-        app.state.detail_pages = cached
-    return cached
+    """The console lists that have a page per record (``/console/hazards/{id}``): a page another module adds is
+    linked as soon as it is mounted."""
+    return frozenset(p for p in DETAIL_CANDIDATES if serves(app, f"{p}/1"))
 
 
 @router.get("/search", response_model=SearchRead)
