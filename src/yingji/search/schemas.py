@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
+from yingji.core import text
 from yingji.core.labels import LabelledEnum
 from yingji.core.schemas import YingjiModel
 
@@ -15,8 +16,21 @@ MAX_QUERY = 60
 DEFAULT_PER_KIND = 8
 MAX_PER_KIND = 50
 
+
+def _printable(value: str) -> str:
+    """Control characters are refused here as in JSON bodies (PostgreSQL cannot even compare a NUL)."""
+    char = text.first_control(value)
+    if char is not None:
+        raise ValueError(text.PROBLEM.format(char=char))
+    return value
+
+
 # Surrounding blanks are not part of what is searched: "  " and " a " are too short (422).
-SearchText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=MIN_QUERY, max_length=MAX_QUERY)]
+SearchText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=MIN_QUERY, max_length=MAX_QUERY),
+    AfterValidator(_printable),
+]
 SearchQuery = Annotated[SearchText, Query(description="检索词（至少 2 个字符；% 与 _ 按字面匹配）")]
 PerKind = Annotated[int, Query(ge=1, le=MAX_PER_KIND, description="每类最多返回条数")]
 
