@@ -24,7 +24,7 @@ def test_a_county_officer_has_one_header_line_with_workspaces(browser: Browser, 
     current = page.locator("#site-nav .ws.current")
     assert current.get_attribute("data-ws") == "duty"
     items = current.locator(".ws-items a").all_inner_texts()
-    assert items[:6] == ["总览", "事故", "预警", "监测", "一张图", "资源"]
+    assert items == ["总览", "值班", "事故", "预警", "监测", "一张图", "资源"]
     assert page.locator('#site-nav a[aria-current="page"]').inner_text() == "事故"  # not by colour alone
     assert page.locator("#site-nav .ws:not(.current) .ws-items a").first.is_hidden()  # the others: one click away
     shot(page, "nav-county-1366")
