@@ -43,6 +43,7 @@ from yingji.programmes.schema import programmes, rehab_rules
 from yingji.property import api as property_api
 from yingji.property.api import router as property_router
 from yingji.registry import api as registry_api
+from yingji.search.api import router as search_router
 from yingji.subsidies.api import router as subsidies_router
 from yingji.subsidies.schema import programmes as subsidy_programmes
 from yingji.tips import api as tips_api
@@ -150,6 +151,7 @@ def create_app(
     app.include_router(subsidies_router)
     app.include_router(metrology_router)
     app.include_router(duty_router)
+    app.include_router(search_router)
     web_pages.install(app)
     app.include_router(web_assets.router)
     app.include_router(web_map.router)

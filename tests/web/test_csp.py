@@ -39,6 +39,7 @@ def test_the_console_runs_under_its_content_security_policy(browser: Browser, se
             " document.body.appendChild(s); }"
         )
     assert page.evaluate("() => window.injected") is None  # an inline script is refused
+    page.click("details.account summary")  # the account menu holds 退出登录
     page.click("#logout")  # a cookie-authenticated write from our own page
     page.wait_for_url(f"{server.url}/login")
     context.close()

@@ -50,7 +50,7 @@ def html(world: World, who: str, path: str, status: int = 200) -> str:
 
 
 def nav(page: str) -> str:
-    return page[page.index("<nav>") : page.index("</nav>")]
+    return page[page.index('<nav id="site-nav"') : page.index("</nav>")]
 
 
 def section(page: str, element_id: str) -> str:

@@ -103,7 +103,7 @@ def test_the_city_overview_shows_targets_counts_duties_and_credit_lists(
     assert "航空家园（演示）" in overdue and "民生花园（演示）" not in overdue  # the latter has no contract
     assert "交通街道" in html and "联合执法检查" in html and "2026-Q4" in html
     assert "红榜" in html and "黑榜" in html and "2025 年度" in html
-    assert '<a href="/console/property" class="here">物业监管</a>' in html
+    assert '<a href="/console/property" class="here" aria-current="page">物业监管</a>' in html
 
 
 def test_a_street_sees_its_own_compounds_only(
@@ -247,7 +247,7 @@ def test_street_and_community_accounts_land_on_property_supervision(
     landing = client.get("/", headers=people["community"], follow_redirects=False)
     assert landing.status_code == 303 and landing.headers["location"] == "/console/property"
     nav = client.get("/console/property", headers=people["community"]).text
-    nav = nav[nav.index("<nav>") : nav.index("</nav>")]
+    nav = nav[nav.index('<nav id="site-nav"') : nav.index("</nav>")]
     assert "物业监管" in nav and "事故" not in nav and "总览" not in nav
 
 

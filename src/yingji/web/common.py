@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +19,7 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import YingjiError
+from yingji.core.routing import serves
 from yingji.deps import CurrentClock, DbSession, get_actor
 from yingji.inbox import service as inbox
 from yingji.notify.health import stuck_channels
@@ -50,28 +52,80 @@ WORDS = {
 TEMPLATES.filters["zh"] = lambda value: WORDS.get(str(value), value)
 TEMPLATES.filters["iso"] = lambda value: "" if value is None else value.astimezone(UTC).isoformat()
 
-# (path, label, shown to enterprise accounts, the permission the page needs — None: any account, a tuple: any of them)
-NAVIGATION: tuple[tuple[str, str, bool, Permission | tuple[Permission, ...] | None], ...] = (
-    ("/", "总览", True, Permission.PLANS_READ),
-    ("/console/duty", "值班", False, Permission.DUTY_KEEP),
-    ("/console/incidents", "事故", False, Permission.PLANS_READ),
-    ("/console/warnings", "预警", True, Permission.PLANS_READ),
-    ("/console/alarms", "监测", True, Permission.PLANS_READ),
-    ("/console/hazards", "隐患", True, None),
-    ("/console/plans", "预案", True, None),
-    ("/console/resources", "资源", False, Permission.RESOURCES_READ),
-    ("/console/ledger", "督办", False, Permission.PLANS_READ),
-    ("/console/property", "物业监管", False, Permission.PROPERTY_SUPERVISE),
-    (
-        "/console/programmes",
-        "评审认定",
-        True,
-        (Permission.PROGRAMME_APPLY, Permission.PROGRAMME_MANAGE, Permission.PROGRAMME_SCORE),
+
+@dataclass(frozen=True)
+class NavItem:
+    """A page in the navigation: shown to enterprise accounts or not, and the permission it needs (None: any account,
+    a tuple: any of them). A page whose route is not mounted (a module not installed yet) is left out."""
+
+    path: str
+    label: str
+    enterprise: bool
+    permission: Permission | tuple[Permission, ...] | None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A group of pages one kind of work needs: the header shows the current one's pages, the others as tabs."""
+
+    key: str
+    label: str
+    items: tuple[NavItem, ...]
+
+
+_PROGRAMMES = (Permission.PROGRAMME_APPLY, Permission.PROGRAMME_MANAGE, Permission.PROGRAMME_SCORE)
+NAVIGATION: tuple[Workspace, ...] = (
+    Workspace(
+        "duty",
+        "应急值守",
+        (
+            NavItem("/", "总览", True, Permission.PLANS_READ),
+            NavItem("/console/duty", "值班", False, Permission.DUTY_KEEP),
+            NavItem("/console/incidents", "事故", False, Permission.PLANS_READ),
+            NavItem("/console/warnings", "预警", True, Permission.PLANS_READ),
+            NavItem("/console/alarms", "监测", True, Permission.PLANS_READ),
+            NavItem("/console/map", "一张图", False, Permission.PLANS_READ),
+            NavItem("/console/resources", "资源", False, Permission.RESOURCES_READ),
+        ),
     ),
-    ("/console/rehab", "工伤康复", False, Permission.PROGRAMME_MANAGE),
-    ("/console/metrology", "碳计量", True, Permission.REGISTRY_READ),
-    ("/console/map", "一张图", False, None),
+    Workspace(
+        "enforcement",
+        "监管执法",
+        (
+            NavItem("/console/hazards", "隐患", True, Permission.REGISTRY_READ),
+            NavItem("/console/tips", "举报", False, Permission.TIPS_HANDLE),
+            NavItem("/console/ledger", "督办", False, Permission.PLANS_READ),
+            NavItem("/console/plans", "预案", True, Permission.REGISTRY_READ),
+        ),
+    ),
+    Workspace(
+        "admin",
+        "行政事项",
+        (
+            NavItem("/console/property", "物业监管", False, Permission.PROPERTY_SUPERVISE),
+            NavItem("/console/programmes", "评审认定", True, _PROGRAMMES),
+            NavItem("/console/rehab", "工伤康复", False, Permission.PROGRAMME_MANAGE),
+            NavItem("/console/metrology", "碳计量", True, Permission.REGISTRY_READ),
+            NavItem("/console/subsidies", "补贴", True, (Permission.PROGRAMME_APPLY, Permission.PROGRAMME_MANAGE)),
+        ),
+    ),
 )
+
+
+def workspaces_for(actor: Actor, served: Callable[[str], bool]) -> list[tuple[Workspace, list[NavItem]]]:
+    """The workspaces the account needs, each with the pages it may open (a workspace without any is left out)."""
+    found = []
+    for space in NAVIGATION:
+        items = [
+            item
+            for item in space.items
+            if served(item.path)
+            and (item.enterprise or actor.organisation_id is None)
+            and allowed(actor, item.permission)
+        ]
+        if items:
+            found.append((space, items))
+    return found
 
 
 def actor_or_none(request: Request, db_session: Session, clock: Clock) -> Actor | None:
@@ -92,14 +146,14 @@ def allowed(actor: Actor, permission: Permission | tuple[Permission, ...] | None
 def page(
     request: Request, actor: Actor, clock: Clock, template: str, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
-    nav = [
-        (path, label)
-        for path, label, enterprise, permission in NAVIGATION
-        if (enterprise or actor.organisation_id is None) and allowed(actor, permission)
-    ]
+    spaces = workspaces_for(actor, lambda path: serves(request.app, path))
+    nav = [(item.path, item.label) for _, items in spaces for item in items]
     here = request.url.path
     within = [path for path, _ in nav if here == path or (path != "/" and here.startswith(path))]
     section = max(within, key=len, default="")
+    current = next((space.key for space, items in spaces if any(i.path == section for i in items)), None)
+    if current is None and spaces:
+        current = spaces[0][0].key
 
     def query_with(**changes: object) -> str:
         """This page's query string with some parameters replaced (the pager's previous/next links)."""
@@ -109,6 +163,8 @@ def page(
     html = TEMPLATES.get_template(template).render(
         query_with=query_with,
         nav=nav,
+        workspaces=spaces,
+        workspace=current,
         here=here,
         section=section,
         actor=actor,

@@ -56,6 +56,7 @@ from yingji.web import (
     programme_pages,
     property_pages,
     resource_pages,
+    search_pages,
     warning_pages,
 )
 from yingji.web.common import LoginRequired, Viewer, actor_or_none, page, public_page, to_login
@@ -80,6 +81,7 @@ def install(app: FastAPI) -> None:
         complaint_pages,
         credit_pages,
         programme_pages,
+        search_pages,
     ):
         app.include_router(pages.router)
     app.add_exception_handler(LoginRequired, to_login)

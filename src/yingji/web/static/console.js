@@ -30,9 +30,11 @@
       box = document.createElement("div");
       box.id = "toast";
       box.setAttribute("role", "status");
+      box.setAttribute("aria-atomic", "true");
       document.body.appendChild(box);
     }
-    box.textContent = message;
+    box.setAttribute("aria-live", isError ? "assertive" : "polite");  // a refusal or an urgent alarm interrupts
+    box.textContent = (isError ? "⚠ " : "") + message;
     box.className = isError ? "error" : "";
     box.hidden = false;
     clearTimeout(toast.timer);
@@ -244,6 +246,23 @@
       } catch (err) {
         document.getElementById("login-error").textContent = err.message;
       }
+    });
+  }
+
+  // 手机上的导航收在“菜单”按钮后；Esc 关闭展开的菜单（导航、账号菜单）
+  const header = document.querySelector("header.top");
+  const navToggle = document.getElementById("nav-toggle");
+  if (header && navToggle) {
+    navToggle.addEventListener("click", () => {
+      const open = header.classList.toggle("nav-open");
+      navToggle.setAttribute("aria-expanded", String(open));
+      navToggle.textContent = open ? "✕ 关闭" : "☰ 菜单";
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape") { return; }
+      const account = header.querySelector("details.account[open]");
+      if (account) { account.open = false; account.querySelector("summary").focus(); }
+      if (header.classList.contains("nav-open")) { navToggle.click(); navToggle.focus(); }
     });
   }
 
