@@ -150,3 +150,21 @@ def test_an_incident_stored_with_a_control_character_still_reads(
     shown = client.get(f"/api/incidents/{made.json()['id']}", headers=county)  # IncidentRead is built from the row
     assert shown.status_code == 200 and shown.json()["title"] == "某矿\x0b透水事故"
     assert client.get("/api/incidents", headers=county).status_code == 200
+
+
+@pytest.mark.db
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/registry/organisations?q=%00x", "q"),  # a NUL PostgreSQL cannot compare: a 422, never a 500
+        ("/api/users?q=a%01b", "q"),
+        ("/api/audit?actor=%1b", "actor"),
+        ("/api/metrology/instruments?q=x%00", "q"),
+    ],
+)
+def test_query_parameters_with_control_characters_are_refused_with_422(
+    client: TestClient, headers: dict[str, dict[str, str]], url: str, field: str
+) -> None:
+    response = client.get(url, headers=headers["a"])
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["field"] == field and "控制字符" in response.json()["error"]["message"]

@@ -1,5 +1,5 @@
 """One check of every JSON request body before it is validated: control characters are refused with a 422 naming the
-field (issue 21). Here rather than in YingjiModel because response models are YingjiModels too, built from stored
+field (issue 21); so are query parameters. Here rather than in YingjiModel because response models are YingjiModels too, built from stored
 rows, and a value stored before the rule must stay readable."""
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from yingji.core.validation import field_path
 
 
 async def refuse_control_characters(request: Request) -> None:
-    """An app-wide dependency: reads nothing FastAPI has not already read and parsed for the route's body."""
+    """An app-wide dependency: reads nothing FastAPI has not already read and parsed for the route's body. Query
+    parameters are checked too (a NUL in a search term is refused here, not by PostgreSQL with a 500)."""
+    for name, value in request.query_params.multi_items():
+        if (char := text.first_control(value)) is not None:
+            raise InvalidInput(field=name, reason=f"{name}：{text.PROBLEM.format(char=char)}")
     if getattr(request.scope.get("route"), "body_field", None) is None:
         return
     kind = Message()
