@@ -18,6 +18,7 @@ from yingji.db.outbox import OutboxItem
 from yingji.hazards import reads, service
 from yingji.hazards.models import Channel
 from yingji.hazards.schema import ConfirmIn, HazardIn, RectificationIn, StepIn, ladder
+from yingji.inbox.models import Notice
 from yingji.rules.hazards import HazardAction
 
 pytestmark = pytest.mark.db
@@ -35,6 +36,8 @@ def test_ladder_takes_each_rung_once_on_its_day(db_session: Session, divisions: 
         username="chem", role=Role.ENTERPRISE_REPORTER, organisation_id=owner.id, organisation_division="150625"
     )
     officer = Actor(username="hj", role=Role.COUNTY_OFFICER, division_code="150625")
+    supervisor = factories.user(db_session, "hj_supervisor", Role.COUNTY_OFFICER, division="150625")
+    elsewhere = factories.user(db_session, "ds_supervisor", Role.COUNTY_OFFICER, division="150602")
     clock = FixedClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # 10:00 Beijing
     hazard = service.report(
         db_session=db_session,
@@ -73,6 +76,10 @@ def test_ladder_takes_each_rung_once_on_its_day(db_session: Session, divisions: 
     assert _rungs(db_session, clock) == ["listed_supervision", "interview"]
     sms = db_session.scalars(select(OutboxItem.key).where(OutboxItem.recipient == "13900000002")).all()
     assert sorted(sms) == sorted(f"hazard-{hazard.id}-{r}" for r in ("reminder", "interview"))  # one per round
+    # the supervisors over the place find each rung in their inbox; another county's do not
+    notices = db_session.scalars(select(Notice.key).where(Notice.user_id == supervisor.id)).all()
+    assert sorted(notices) == sorted(f"hazard-{hazard.id}-{r}" for r in ("reminder", "interview"))
+    assert db_session.scalars(select(Notice).where(Notice.user_id == elsewhere.id)).all() == []
     service.step(
         db_session=db_session,
         clock=clock,

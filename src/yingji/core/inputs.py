@@ -1,6 +1,6 @@
 """One check of every JSON request body before it is validated: control characters are refused with a 422 naming the
-field (issue 21); so are query parameters. Here rather than in YingjiModel because response models are YingjiModels too, built from stored
-rows, and a value stored before the rule must stay readable."""
+field (issue 21); so are query parameters. Here rather than in YingjiModel because response models are YingjiModels
+too, built from stored rows, and a value stored before the rule must stay readable."""
 
 from __future__ import annotations
 

@@ -26,6 +26,8 @@ from yingji.hazards import policy
 from yingji.hazards.models import Channel, Hazard, HazardAttachment, HazardEvent
 from yingji.hazards.schema import ConfirmIn, HazardIn, RectificationIn, StepIn, checklist_for, ladder
 from yingji.hazards.schemas import HazardFilters
+from yingji.inbox import service as inbox
+from yingji.inbox.models import NoticeKind
 from yingji.registry.enums import OrganisationKind
 from yingji.registry.models import Mine, Organisation
 from yingji.rules.hazards import (
@@ -104,7 +106,22 @@ def _recipients(db_session: Session, hazard: Hazard) -> list[tuple[str, str | No
 
 
 def _notify(db_session: Session, clock: Clock, actor: Actor, hazard: Hazard, reason: str, text: str) -> None:
-    """Queue one SMS per recipient (same transaction); a recipient without a phone is recorded as not reached."""
+    """Queue one SMS per recipient (same transaction); a recipient without a phone is recorded as not reached. The
+    supervisors over the place and the enterprise's accounts also find it in their inbox."""
+    inbox.post(
+        db_session,
+        now=clock.now(),
+        user_ids=[
+            *inbox.officers_over(db_session, hazard.division_code, Permission.HAZARDS_SUPERVISE),
+            *inbox.enterprise_accounts(db_session, hazard.organisation_id),
+        ],
+        kind=NoticeKind.HAZARD,
+        key=f"hazard-{hazard.id}-{reason}",
+        title=text[:200],
+        body=text,
+        url=f"/console/hazards?organisation_id={hazard.organisation_id}",
+        division_code=hazard.division_code,
+    )
     missing = []
     for who, phone in _recipients(db_session, hazard):
         if not phone:
