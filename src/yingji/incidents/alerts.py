@@ -143,6 +143,38 @@ def _unit_bodies(incident: Incident) -> set[str]:
     return unit
 
 
+def _tell_officers(
+    db_session: Session, now: datetime, incident: Incident, kind: NoticeKind, key: str, title: str, body: str
+) -> None:
+    """Into the inbox of every officer whose jurisdiction holds the place, once per event."""
+    inbox.post(
+        db_session,
+        now=now,
+        user_ids=_officers(db_session, incident),
+        kind=kind,
+        key=key,
+        title=title,
+        body=body,
+        url=room(incident),
+        division_code=incident.division_code,
+    )
+
+
+def _sms(
+    db_session: Session, now: datetime, incident: Incident, topic: str, key: str, phone: str, text: str, to: str = ""
+) -> None:
+    """One SMS through the outbox with the incident's link (the gateway adapter prefixes the public address)."""
+    outbox.enqueue(
+        db_session=db_session,
+        now=now,
+        topic=topic,
+        key=key,
+        channel="sms",
+        recipient=phone,
+        payload={"headline": text, "sms_text": text, "link": room(incident), "incident_id": incident.id, "to": to},
+    )
+
+
 def incident_reported(db_session: Session, clock: Clock, incident: Incident) -> None:
     """After the 初报 is recorded and assessed: the officers over the place, the reporting chain, the deciders."""
     now = clock.now()
@@ -155,34 +187,27 @@ def incident_reported(db_session: Session, clock: Clock, incident: Incident) -> 
     place = divisions.names(db_session, [incident.division_code]).get(incident.division_code, "")
     when = to_local(incident.occurred_at).strftime("%m-%d %H:%M")
     summary = f"{place}{incident.title}（{when}）：{facts_line(incident)}。研判：{_assessment_line(assessments)}"
-    inbox.post(
+    _tell_officers(
         db_session,
-        now=now,
-        user_ids=_officers(db_session, incident),
-        kind=NoticeKind.INCIDENT,
-        key=f"incident-{incident.id}-reported",
-        title=f"新事故：{incident.title}",
-        body=summary,
-        url=room(incident),
-        division_code=incident.division_code,
+        now,
+        incident,
+        NoticeKind.INCIDENT,
+        f"incident-{incident.id}-reported",
+        f"新事故：{incident.title}",
+        summary,
     )
     bodies = {o.to_body for o in obligations} | {a.decided_by for a in assessments if a.decided_by}
     phones, unreachable = _phones(db_session, incident, bodies - _unit_bodies(incident))
     for body, phone in phones.items():
-        outbox.enqueue(
-            db_session=db_session,
-            now=now,
-            topic="incident.reported",
-            key=f"incident-{incident.id}",
-            channel="sms",
-            recipient=phone,
-            payload={
-                "headline": f"新事故：{incident.title}",
-                "sms_text": f"【事故信息】{summary}",
-                "link": room(incident),
-                "incident_id": incident.id,
-                "to": body,
-            },
+        _sms(
+            db_session,
+            now,
+            incident,
+            "incident.reported",
+            f"incident-{incident.id}",
+            phone,
+            f"【事故信息】{summary}",
+            body,
         )
     if phones:
         timeline.record_event(
@@ -257,27 +282,17 @@ def remind_due(db_session: Session, clock: Clock) -> int:
         incident = db_session.get_one(Incident, obligation.incident_id)
         due = to_local(obligation.due_at).strftime("%H:%M")
         text = f"报告时限将到：{_clock_text(obligation)}，须在 {due} 前报告（{incident.title}）"
-        inbox.post(
-            db_session,
-            now=now,
-            user_ids=_officers(db_session, incident),
-            kind=NoticeKind.CLOCK_DUE,
-            key=f"obligation-{obligation.id}-due",
-            title=text,
-            body=text,
-            url=room(incident),
-            division_code=incident.division_code,
-        )
+        _tell_officers(db_session, now, incident, NoticeKind.CLOCK_DUE, f"obligation-{obligation.id}-due", text, text)
         phones, _ = _phones(db_session, incident, [obligation.from_body])
         for phone in phones.values():
-            outbox.enqueue(
-                db_session=db_session,
-                now=now,
-                topic="incident.clock",
-                key=f"obligation-{obligation.id}-due",
-                channel="sms",
-                recipient=phone,
-                payload={"headline": text, "sms_text": f"【报告提醒】{text}", "link": room(incident)},
+            _sms(
+                db_session,
+                now,
+                incident,
+                "incident.clock",
+                f"obligation-{obligation.id}-due",
+                phone,
+                f"【报告提醒】{text}",
             )
         reminded += 1
     db_session.flush()
@@ -287,16 +302,8 @@ def remind_due(db_session: Session, clock: Clock) -> int:
 def overdue(db_session: Session, now: datetime, incident: Incident, obligation: Obligation) -> None:
     """A clock has run out unmet (迟报): the officers over the place are told once."""
     text = f"已超时：{_clock_text(obligation)}（{incident.title}）"
-    inbox.post(
-        db_session,
-        now=now,
-        user_ids=_officers(db_session, incident),
-        kind=NoticeKind.CLOCK_OVERDUE,
-        key=f"obligation-{obligation.id}-overdue",
-        title=text,
-        body=text,
-        url=room(incident),
-        division_code=incident.division_code,
+    _tell_officers(
+        db_session, now, incident, NoticeKind.CLOCK_OVERDUE, f"obligation-{obligation.id}-overdue", text, text
     )
 
 
@@ -310,31 +317,15 @@ def notify_deciders(db_session: Session, clock: Clock, incident: Incident, actor
     text = f"【请研判启动响应】{incident.title}：{facts_line(incident)}。研判：{_assessment_line(assessments)}"
     phones, unreachable = _phones(db_session, incident, deciders)
     for body, phone in phones.items():
-        outbox.enqueue(
-            db_session=db_session,
-            now=now,
-            topic="incident.decider",
-            key=f"incident-{incident.id}-{stamp}",
-            channel="sms",
-            recipient=phone,
-            payload={
-                "headline": text,
-                "sms_text": text,
-                "link": room(incident),
-                "incident_id": incident.id,
-                "to": body,
-            },
-        )
-    inbox.post(
+        _sms(db_session, now, incident, "incident.decider", f"incident-{incident.id}-{stamp}", phone, text, body)
+    _tell_officers(
         db_session,
-        now=now,
-        user_ids=_officers(db_session, incident),
-        kind=NoticeKind.ESCALATION,
-        key=f"incident-{incident.id}-decider-{stamp}",
-        title=f"请研判启动响应：{incident.title}",
-        body=text,
-        url=room(incident),
-        division_code=incident.division_code,
+        now,
+        incident,
+        NoticeKind.ESCALATION,
+        f"incident-{incident.id}-decider-{stamp}",
+        f"请研判启动响应：{incident.title}",
+        text,
     )
     reached = "、".join(sorted(phones)) or "无（未登记值班电话）"
     timeline.record_event(
