@@ -43,6 +43,7 @@ from yingji.incidents.schemas import (
 )
 from yingji.plans import loader
 from yingji.registry import divisions
+from yingji.registry import reads as registry_reads
 from yingji.registry.enums import MineKind, OrganisationKind, ResourceKind, ResourceLevel, ShelterKind, TeamKind
 from yingji.registry.models import Mine, Organisation
 from yingji.registry.nearest import Hit
@@ -345,36 +346,12 @@ SUBTYPES: dict[ResourceKind, type[LabelledEnum]] = {
 }
 
 
-def _subtype_label(kind: ResourceKind, subtype: str) -> str:
-    """A team's kind, a depot's level or a shelter's kind in words; an expert's specialties or a vehicle as stored."""
-    vocabulary = SUBTYPES.get(kind)
-    if vocabulary is None or subtype not in vocabulary._value2member_map_:
-        return subtype
-    return vocabulary(subtype).label
-
-
 def suggestions(
     db_session: Session, actor: Actor, incident: Incident, hits: Sequence[Hit]
 ) -> list[DispatchSuggestionRead]:
+    """The registry's read of each nearby resource, with what this caller may do about it here (调派)."""
     offered = policy.dispatch_actions(actor, incident)
-    places = divisions.names(db_session, {h.division_code for h in hits})
     return [
-        DispatchSuggestionRead(
-            kind=h.kind,
-            kind_label=h.kind.label,
-            id=h.id,
-            name=h.name,
-            subtype=h.subtype,
-            subtype_label=_subtype_label(h.kind, h.subtype),
-            division_code=h.division_code,
-            division_name=places.get(h.division_code, h.division_code),
-            lon=h.lon,
-            lat=h.lat,
-            distance_km=h.distance_km,
-            travel_minutes=h.travel_minutes,
-            is_contracted=h.is_contracted,
-            detail=dict(h.detail),
-            allowed_actions=offered,
-        )
-        for h in hits
+        DispatchSuggestionRead(**hit.model_dump(), allowed_actions=offered)
+        for hit in registry_reads.hits(db_session, hits)
     ]

@@ -23,7 +23,7 @@ from yingji.incidents.enums import (
 from yingji.incidents.policy import IncidentAction, ResponseAction, TaskAction
 from yingji.plans.schema import ReportKind
 from yingji.registry.enums import ResourceKind
-from yingji.registry.schemas import Latitude, Longitude
+from yingji.registry.schemas import Latitude, Longitude, ResourceHitRead
 from yingji.rules.levels import Condition
 
 Count = Annotated[int, Field(ge=0, le=100_000)]
@@ -416,21 +416,7 @@ class SuggestionFilters(Filters):
     specialty: str | None = Field(default=None, max_length=20, description="专家专业")
 
 
-class DispatchSuggestionRead(YingjiModel):
+class DispatchSuggestionRead(ResourceHitRead):
     """A resource near the incident, nearest first (the mine's contracted rescue team leads)."""
 
-    kind: ResourceKind
-    kind_label: str
-    id: int
-    name: str
-    subtype: str
-    subtype_label: str
-    division_code: str
-    division_name: str
-    lon: float
-    lat: float
-    distance_km: float
-    travel_minutes: int
-    is_contracted: bool
-    detail: dict[str, Any]
     allowed_actions: list[IncidentAction]
