@@ -233,6 +233,25 @@ def test_a_mine_alarm_needs_a_chosen_warning_level(site: Site) -> None:
     assert post(site, alarm["id"], "propose-warning", {"level": 3}).status_code == 201
 
 
+def test_a_proposal_from_an_alarm_carries_what_the_alarm_states(site: Site) -> None:
+    """The alarm's own facts fill the plan's start-time and area fields (001: 起始时间、影响范围); the measures are
+    written by a person, and the open-ended 其它需要发布的信息 may stay empty, so issuing takes two entries."""
+    alarm = raise_corner(site, 1.6)
+    proposed = post(site, alarm["id"], "propose-warning", {"level": 3})
+    assert proposed.status_code == 201, proposed.text
+    url = f"/api/warnings/{proposed.json()['warning_id']}"
+    fields = site.client.get(url, headers=site.officer).json()["fields"]
+    assert "甲煤矿" in fields["影响范围"] and fields["起始时间"].startswith("20")
+    assert "建议或强制性防范措施" not in fields and "其它需要发布的信息" not in fields  # not invented
+    refused = site.client.post(f"{url}/issue", json={"fields": {}}, headers=site.officer)
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "fields.建议或强制性防范措施"
+    issued = site.client.post(
+        f"{url}/issue", json={"fields": {"建议或强制性防范措施": "立即停电撤人"}}, headers=site.officer
+    )
+    assert issued.status_code == 200, issued.text
+    assert issued.json()["status"] == "issued"
+
+
 @pytest.mark.parametrize(
     ("action", "body"),
     [

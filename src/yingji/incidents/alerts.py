@@ -5,7 +5,7 @@ holds the place, and an SMS with the facts and a link to every body on the repor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -17,9 +17,9 @@ from yingji.core.divisions import city_of, county_of
 from yingji.db import outbox
 from yingji.inbox import service as inbox
 from yingji.inbox.models import NoticeKind
-from yingji.incidents import timeline
+from yingji.incidents import follow_up, timeline
 from yingji.incidents.enums import ObligationKind
-from yingji.incidents.models import Assessment, Incident, Obligation
+from yingji.incidents.models import Assessment, Incident, Obligation, Task
 from yingji.plans import loader
 from yingji.plans.schema import BodyLevel
 from yingji.registry import divisions
@@ -246,6 +246,63 @@ def response_changed(db_session: Session, clock: Clock, incident: Incident, key:
     )
 
 
+def tasks_assigned(
+    db_session: Session, clock: Clock, incident: Incident, level_name: str, tasks: Sequence[Task]
+) -> None:
+    """A response's tasks reach their units: the inbox of the unit's accounts and an SMS to its duty phone, once per
+    unit and response; units the registry does not know (or without a phone) are named on the timeline."""
+    now = clock.now()
+    by_unit: dict[str, list[Task]] = {}
+    for task in tasks:
+        by_unit.setdefault(task.owner_unit, []).append(task)
+    reached: list[str] = []
+    unreached: list[str] = []
+    for unit, own in sorted(by_unit.items()):
+        titles = "；".join(t.title[:30] for t in own[:3]) + ("…" if len(own) > 3 else "")
+        text = f"{incident.title}已启动{level_name}响应，{unit}任务 {len(own)} 项：{titles}"
+        key = f"response-{own[0].response_id}-{level_name}-tasks-{unit}"
+        organisation = _registered(db_session, incident, unit)
+        if organisation is None:
+            unreached.append(unit)
+            continue
+        inbox.post(
+            db_session,
+            now=now,
+            user_ids=inbox.enterprise_accounts(db_session, organisation.id),
+            kind=NoticeKind.TASK,
+            key=key,
+            title=f"应急任务：{incident.title}",
+            body=text,
+            url=room(incident),
+            division_code=incident.division_code,
+        )
+        if organisation.duty_phone:
+            _sms(db_session, now, incident, "incident.tasks", key, organisation.duty_phone, f"【应急任务】{text}", unit)
+            reached.append(unit)
+        else:
+            unreached.append(unit)
+    if reached:
+        timeline.record_event(
+            db_session=db_session,
+            clock=clock,
+            incident=incident,
+            actor="system",
+            kind="notify.sent",
+            summary=f"任务已通知（短信）：{'、'.join(reached)}",
+            data={"bodies": reached},
+        )
+    if unreached:
+        timeline.record_event(
+            db_session=db_session,
+            clock=clock,
+            incident=incident,
+            actor="system",
+            kind="notify.unreachable",
+            summary=f"以下任务单位未登记值班电话，未能自动通知：{'、'.join(unreached)}（请电话通知）",
+            data={"bodies": unreached},
+        )
+
+
 def _lead(obligation: Obligation) -> timedelta:
     if obligation.window_minutes is None:
         return REMIND_LEAD
@@ -295,7 +352,29 @@ def remind_due(db_session: Session, clock: Clock) -> int:
                 f"【报告提醒】{text}",
             )
         reminded += 1
+    reminded += remind_follow_ups(db_session, now)
     db_session.flush()
+    return reminded
+
+
+def follow_up_text(expected: follow_up.FollowUpDue) -> str:
+    last = to_local(expected.last_report_at).strftime("%H:%M")
+    by = to_local(expected.due_at).strftime("%H:%M")
+    wanted = "、".join(dict.fromkeys(f for c in expected.contents for f in c.fields))
+    return f"上次报告 {last}，请在 {by} 前续报（{wanted}）"
+
+
+def remind_follow_ups(db_session: Session, now: datetime) -> int:
+    """While a response runs, the officers over the place are reminded once per gap before a 续报 is expected."""
+    reminded = 0
+    for incident in follow_up.responding(db_session):
+        expected = follow_up.due(db_session, incident)
+        if expected is None or now < expected.due_at - REMIND_LEAD:
+            continue
+        text = follow_up_text(expected)
+        key = f"incident-{incident.id}-followup-{expected.last_report_id}"
+        _tell_officers(db_session, now, incident, NoticeKind.CLOCK_DUE, key, f"续报提醒：{incident.title}", text)
+        reminded += 1
     return reminded
 
 

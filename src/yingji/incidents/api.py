@@ -246,13 +246,14 @@ def list_tasks(
     incident_id: RowId,
     db_session: DbSession,
     actor: CurrentActor,
+    clock: CurrentClock,
     paging: Paging,
     filters: Annotated[TaskFilters, Query()],
 ) -> Page[TaskRead]:
-    """按预案生成的任务（按生成先后，分页）：责任单位、来源、状态；可按工作组、状态、响应筛选。"""
+    """按预案生成的任务（按生成先后，分页）：责任单位、承办人、完成时限、来源、状态；可按工作组、状态、响应筛选。"""
     incident = service.get(db_session=db_session, actor=actor, incident_id=incident_id)
     rows, total = service.tasks_page(db_session=db_session, incident=incident, params=paging, filters=filters)
-    return paged(reads.tasks(db_session, actor, rows), total, paging)
+    return paged(reads.tasks(db_session, actor, rows, clock.now()), total, paging)
 
 
 @router.patch("/{incident_id}/tasks/{task_id}", response_model=TaskRead)
@@ -264,18 +265,12 @@ def update_task(
     clock: CurrentClock,
     actor: CurrentActor,
 ) -> TaskRead:
-    """更新任务状态或备注。"""
+    """更新任务：状态、备注、承办人、完成时限（只改所送字段；承办人或时限送 null 即清除）。"""
     with transaction(db_session):
         task = command.update_task(
-            db_session=db_session,
-            clock=clock,
-            actor=actor,
-            incident_id=incident_id,
-            task_id=task_id,
-            status=body.status,
-            notes=body.notes,
+            db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, task_id=task_id, data=body
         )
-        return reads.tasks(db_session, actor, [task])[0]
+        return reads.tasks(db_session, actor, [task], clock.now())[0]
 
 
 @router.post("/{incident_id}/rescuers", status_code=201, response_model=TimelineEventRead)

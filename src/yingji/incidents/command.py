@@ -27,7 +27,16 @@ from yingji.incidents.models import (
     Task,
     TimelineEvent,
 )
-from yingji.incidents.schemas import AdjustResponse, DispatchIn, Handover, ReleaseIn, RescuersInZone, StartResponse
+from yingji.incidents.policy import TaskAction
+from yingji.incidents.schemas import (
+    AdjustResponse,
+    DispatchIn,
+    Handover,
+    ReleaseIn,
+    RescuersInZone,
+    StartResponse,
+    TaskUpdate,
+)
 from yingji.plans import loader
 from yingji.plans.schema import Plan, ResponseLevel
 from yingji.registry import service as registry
@@ -195,6 +204,7 @@ def _open_tasks(
         summary=f"按预案生成任务 {len(tasks)} 项（{level.name}响应）",
         data={"response_id": response.id, "count": len(tasks)},
     )
+    alerts.tasks_assigned(db_session, clock, incident, level.name, tasks)
     return len(tasks)
 
 
@@ -249,46 +259,45 @@ def adjust(
 
 
 def update_task(
-    *,
-    db_session: Session,
-    clock: Clock,
-    actor: Actor,
-    incident_id: int,
-    task_id: int,
-    status: TaskStatus | None,
-    notes: str | None,
+    *, db_session: Session, clock: Clock, actor: Actor, incident_id: int, task_id: int, data: TaskUpdate
 ) -> Task:
+    """Status, notes, assignee and due time, while the task's response offers 更新任务 (the read's own policy)."""
     incident = _writable(db_session, actor, incident_id)
     task = db_session.get(Task, task_id)
     if task is None or task.incident_id != incident.id:
         raise NotFound(kind="任务", key=str(task_id))
-    before = {"status": task.status.value, "notes": task.notes}
-    if status is not None:
-        task.status = status
-    if notes is not None:
-        task.notes = notes
+    response = db_session.get_one(ResponseRecord, task.response_id)
+    if TaskAction.UPDATE not in policy.task_actions(policy.response_actions(actor, response)):
+        raise InvalidState(reason="该响应已结束，任务不能再更新", subcode="incident.task.response_ended")
+    before = _task_state(task)
+    sent = data.model_fields_set
+    if data.status is not None:
+        task.status = data.status
+    if data.notes is not None:
+        task.notes = data.notes
+    if "assignee" in sent:
+        task.assignee = data.assignee
+    if "due_at" in sent:
+        task.due_at = data.due_at
     task.updated_at, task.updated_by = clock.now(), actor.username
     db_session.flush()
+    who = f"，承办人 {task.assignee}" if task.assignee else ""
     timeline.record_event(
         db_session=db_session,
         clock=clock,
         incident=incident,
         actor=actor.username,
         kind="task.updated",
-        summary=f"任务（{task.owner_unit}）：{task.title[:40]} → {task.status.label}",
+        summary=f"任务（{task.owner_unit}{who}）：{task.title[:40]} → {task.status.label}",
         data={"task_id": task.id, "before": before},
     )
-    _audit(
-        db_session,
-        clock,
-        actor,
-        "incidents.task",
-        "task",
-        task.id,
-        before,
-        {"status": task.status.value, "notes": task.notes},
-    )
+    _audit(db_session, clock, actor, "incidents.task", "task", task.id, before, _task_state(task))
     return task
+
+
+def _task_state(task: Task) -> dict[str, str | None]:
+    due = None if task.due_at is None else task.due_at.isoformat()
+    return {"status": task.status.value, "notes": task.notes, "assignee": task.assignee, "due_at": due}
 
 
 def confirm_condition(

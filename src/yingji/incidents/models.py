@@ -133,7 +133,7 @@ class ResponseRecord(Base):
 
 
 class Task(Base):
-    """A duty that became work: owner unit, checklist status, notes."""
+    """A duty that became work: owner unit, the person carrying it out and by when, status, notes."""
 
     __tablename__ = "incident_task"
 
@@ -144,6 +144,8 @@ class Task(Base):
     group_name: Mapped[str | None] = mapped_column(String(60))
     owner_unit: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(Text)
+    assignee: Mapped[str | None] = mapped_column(String(120))  # 承办人: a person of the owner unit, named by the HQ
+    due_at: Mapped[datetime | None]  # 完成时限 set by the HQ (the plans give duties, not times)
     status: Mapped[TaskStatus] = mapped_column(str_enum(TaskStatus))
     notes: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock
 from yingji.core.labels import LabelledEnum
-from yingji.incidents import policy, receipts, service
-from yingji.incidents.enums import AccidentSector, ObligationKind, ReceiptRole, TimelineKind
+from yingji.incidents import follow_up, policy, receipts, service
+from yingji.incidents.enums import AccidentSector, ObligationKind, ReceiptRole, TaskStatus, TimelineKind
 from yingji.incidents.models import (
     Dispatch,
     EndConditionCheck,
@@ -30,6 +30,7 @@ from yingji.incidents.schemas import (
     DispatchSuggestionRead,
     EndConditionRead,
     FactLine,
+    FollowUpRead,
     IncidentRead,
     IncidentSummary,
     ObligationAck,
@@ -112,6 +113,8 @@ def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) ->
         status_label=incident.status.label,
         occurred_at=incident.occurred_at,
         known_at=incident.known_at,
+        lon=incident.lon,
+        lat=incident.lat,
         facts=dict(incident.facts),
         plan_ids=list(incident.plan_ids),
         plans=_plans(incident.plan_ids),
@@ -161,8 +164,24 @@ def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) ->
             for o in sorted(obligations, key=_clock_order)
         ],
         responses=[response(actor, r) for r in responses],
+        follow_up=_follow_up(db_session, incident, now),
         allowed_actions=policy.incident_actions(actor, incident, startable, receivable=bool(record_as)),
         startable_levels=startable,
+    )
+
+
+def _follow_up(db_session: Session, incident: Incident, now: datetime) -> FollowUpRead | None:
+    expected = follow_up.due(db_session, incident)
+    if expected is None:
+        return None
+    hours = follow_up.FOLLOW_UP_EVERY.total_seconds() / 3600
+    return FollowUpRead(
+        due_at=expected.due_at,
+        last_report_at=expected.last_report_at,
+        overdue=now > expected.due_at,
+        contents=list(dict.fromkeys(f for c in expected.contents for f in c.fields)),
+        note=f"预案要求根据事态发展及时续报，未规定间隔；平台默认距上次报告 {hours:g} 小时提醒",
+        basis=[ref.model_dump() for c in expected.contents for ref in c.basis],
     )
 
 
@@ -216,32 +235,44 @@ FORM_CHOICES = 3000  # enough for a city's registered mines and enterprises in o
 
 def reporting_places(db_session: Session, actor: Actor) -> list[ReportingPlace]:
     """The registered mines and enterprises in the officer's jurisdiction, for the 初报 form's search: choosing one
-    fills the unit, the place's division and the sector."""
+    fills the unit, the place's division, the sector and the registered place and coordinates."""
     mines = db_session.execute(
-        select(Mine.name, Organisation.name, Mine.division_code, Mine.kind)
+        select(Mine.name, Organisation.name, Mine.division_code, Mine.kind, Mine.lon, Mine.lat)
         .join(Organisation, Organisation.id == Mine.enterprise_id)
         .where(actor.division_filter(Mine.division_code))
         .order_by(Mine.name)
         .limit(FORM_CHOICES)
     ).all()
     units = db_session.execute(
-        select(Organisation.name, Organisation.division_code, Organisation.sector)
+        select(
+            Organisation.name,
+            Organisation.division_code,
+            Organisation.sector,
+            Organisation.address,
+            Organisation.lon,
+            Organisation.lat,
+        )
         .where(Organisation.kind == OrganisationKind.ENTERPRISE, actor.division_filter(Organisation.division_code))
         .order_by(Organisation.name)
         .limit(FORM_CHOICES)
     ).all()
     sectors = set(AccidentSector)
     return [
-        ReportingPlace(mine=mine, unit=unit, division_code=code, sector=MINE_SECTORS[kind])
-        for mine, unit, code, kind in mines
+        ReportingPlace(
+            mine=mine, unit=unit, division_code=code, sector=MINE_SECTORS[kind], place=mine, lon=lon, lat=lat
+        )
+        for mine, unit, code, kind, lon, lat in mines
     ] + [
         ReportingPlace(
             mine=None,
             unit=unit,
             division_code=code,
             sector=AccidentSector(sector.value) if sector is not None and sector.value in sectors else None,
+            place=address,
+            lon=lon,
+            lat=lat,
         )
-        for unit, code, sector in units
+        for unit, code, sector, address, lon, lat in units
     ]
 
 
@@ -271,7 +302,7 @@ def end_condition(check: EndConditionCheck) -> EndConditionRead:
     )
 
 
-def tasks(db_session: Session, actor: Actor, rows: Sequence[Task]) -> list[TaskRead]:
+def tasks(db_session: Session, actor: Actor, rows: Sequence[Task], now: datetime) -> list[TaskRead]:
     """Tasks with whether this caller may update them: one query for their responses, actions once per response."""
     wanted = {t.response_id for t in rows}
     found = db_session.scalars(select(ResponseRecord).where(ResponseRecord.id.in_(wanted))).all() if wanted else []
@@ -286,6 +317,9 @@ def tasks(db_session: Session, actor: Actor, rows: Sequence[Task]) -> list[TaskR
             group_label=t.group_name or t.source.label,
             owner_unit=t.owner_unit,
             title=t.title,
+            assignee=t.assignee,
+            due_at=t.due_at,
+            overdue=t.due_at is not None and t.status is not TaskStatus.DONE and t.due_at < now,
             status=t.status,
             status_label=t.status.label,
             notes=t.notes,

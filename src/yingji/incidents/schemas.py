@@ -87,12 +87,16 @@ class DecidersNotified(YingjiModel):
 
 
 class ReportingPlace(YingjiModel):
-    """A registered mine or enterprise the 初报 form offers: choosing it fills the unit, division and sector."""
+    """A registered mine or enterprise the 初报 form offers: choosing it fills the unit, division, sector, and the
+    place and coordinates as registered (the officer narrows the place, e.g. to the working face)."""
 
     mine: str | None
     unit: str
     division_code: str
     sector: AccidentSector | None
+    place: str | None = Field(description="登记的位置：矿山名称或单位地址")
+    lon: float | None
+    lat: float | None
 
 
 class DemandedContent(YingjiModel):
@@ -153,8 +157,12 @@ class Acknowledge(YingjiModel):
 
 
 class TaskUpdate(YingjiModel):
+    """Only the fields sent change; ``assignee`` or ``due_at`` sent as null clears it."""
+
     status: TaskStatus | None = None
     notes: str | None = Field(default=None, max_length=2000)
+    assignee: str | None = Field(default=None, min_length=2, max_length=120, description="承办人（姓名、电话）")
+    due_at: AwareDatetime | None = Field(default=None, description="完成时限")
 
 
 class RescuersInZone(YingjiModel):
@@ -294,16 +302,30 @@ class IncidentSummary(IncidentBase):
     late: int = Field(description="迟报的报告义务数")
 
 
+class FollowUpRead(YingjiModel):
+    """The next 续报 expected while a response runs (the interval is a platform default; the plans say 及时续报)."""
+
+    due_at: datetime
+    last_report_at: datetime
+    overdue: bool
+    contents: list[str] = Field(description="预案要求续报包含的内容")
+    note: str = Field(description="时限的来历")
+    basis: list[dict[str, Any]]
+
+
 class IncidentRead(IncidentBase):
     """Everything a duty officer needs on one screen, with what this caller may do now."""
 
     accident_type: str | None
     known_at: datetime | None
+    lon: float | None = Field(description="事发位置经度（WGS-84）")
+    lat: float | None
     facts: dict[str, Any]
     plan_override: dict[str, Any] | None
     assessments: list[AssessmentRead]
     obligations: list[ObligationRead]
     responses: list[ResponseRead]
+    follow_up: FollowUpRead | None = Field(description="下一次续报（响应期间）")
     allowed_actions: list[IncidentAction]
     startable_levels: dict[str, list[int]] = Field(description="本账号可启动的预案及级别")
 
@@ -354,6 +376,9 @@ class TaskRead(YingjiModel):
     group_label: str = Field(description="任务所属的分组：工作组，或 响应级别行动、成员单位职责")
     owner_unit: str
     title: str
+    assignee: str | None = Field(description="承办人")
+    due_at: datetime | None = Field(description="完成时限")
+    overdue: bool = Field(description="已过完成时限而未完成")
     status: TaskStatus
     status_label: str
     notes: str | None

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.core.clock import Clock
+from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Conflict, InvalidInput, NotFound
 from yingji.core.paging import PageParams, paginate
 from yingji.db import outbox
@@ -30,7 +30,7 @@ from yingji.monitoring.policy import policy
 from yingji.monitoring.schemas import ALARM_STATES, AlarmFilters
 from yingji.monitoring.tailings import colour_of
 from yingji.plans import loader
-from yingji.plans.schema import Sector
+from yingji.plans.schema import Plan, Sector
 from yingji.registry.enums import MineKind
 from yingji.registry.models import Mine, Organisation, TailingsPond
 from yingji.warnings import service as warnings_service
@@ -419,6 +419,25 @@ def _suggested_level(point: MonitorPoint, alarm: Alarm) -> int | None:
     return int(colour) if colour else None
 
 
+def _alarm_facts(plan: Plan, alarm: Alarm, point: MonitorPoint, site_name: str) -> dict[str, str]:
+    """What the alarm itself states, written into the plan's fields that ask for it (start time, the area it may
+    affect, what to beware of, the issuing HQ's duty phone); measures and anything else stay for a person to write."""
+    value = "" if alarm.value is None else f" {alarm.value:g}{point.unit}"
+    where = f"{site_name}{point.location_class or point.name}"
+    facts = {
+        "起始时间": to_local(alarm.raised_at).strftime("%Y-%m-%d %H:%M"),
+        "影响范围": where,
+        "警示事项": f"{where}{point.kind.label}{alarm.level_name}{value}",
+        "咨询电话": plan.metadata.duty_phone or "",
+    }
+    written = {}
+    for name in warnings_service.user_fields(plan):
+        fact = next((text for key, text in facts.items() if key in name), "")
+        if fact:
+            written[name] = fact
+    return written
+
+
 def propose_warning(
     *, db_session: Session, clock: Clock, actor: Actor, alarm_id: int, level: int | None, note: str | None
 ) -> EarlyWarning:
@@ -449,6 +468,7 @@ def propose_warning(
             category=f"{kind_label}{alarm.level_name}"[:60],
             title=f"{site_name}{point.name}{kind_label}{alarm.level_name}"[:200],
             division_codes=[alarm.division_code],
+            fields=_alarm_facts(plan, alarm, point, site_name),
             source=f"monitoring:alarm:{alarm.id}",
             note=note,
         ),

@@ -69,8 +69,21 @@ def user_fields(plan: Plan) -> list[str]:
     return [f for f in _warning_part(plan).issue_fields if _auto(f) is None]
 
 
+OPEN_ENDED = ("其它", "其他")  # 其它需要发布的信息: nothing else to publish is an answer, so it may stay empty
+
+
+def required(name: str) -> bool:
+    """Whether a written field must be filled before issuing (an open-ended "other information" one need not be)."""
+    return not name.startswith(OPEN_ENDED)
+
+
+def unfilled(plan: Plan, fields: dict[str, str]) -> list[tuple[str, bool]]:
+    """The plan's written fields still empty, each with whether it must be filled before issuing."""
+    return [(f, required(f)) for f in user_fields(plan) if not fields.get(f)]
+
+
 def _missing_user_fields(plan: Plan, fields: dict[str, str]) -> list[str]:
-    return [f for f in user_fields(plan) if not fields.get(f)]
+    return [f for f, must in unfilled(plan, fields) if must]
 
 
 # --- reads ----------------------------------------------------------------------------------------------------------

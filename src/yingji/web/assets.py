@@ -29,6 +29,7 @@ OWN = {
     "console.css": "text/css",
     "console.js": "text/javascript",
     "map.js": "text/javascript",
+    "site-map.js": "text/javascript",  # the incident room's small map of the site and suggested resources
     "owner.js": "text/javascript",  # the owners' complaint pages (no login)
     "programmes.js": "text/javascript",  # 评审认定, 工伤康复, 补贴测算 and 碳计量器具 forms
     "api-docs.js": "text/javascript",  # starts Swagger UI on /api/docs

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
+from yingji.core.divisions import county_of
 from yingji.core.errors import YingjiError
 from yingji.core.paging import PageParams, Paging, page_of, paged
 from yingji.core.params import RowId
@@ -26,6 +27,7 @@ from yingji.incidents.record import FACT_LABELS, fact_text
 from yingji.incidents.schemas import ReportFilters, TaskFilters, TaskRead, TimelineFilters
 from yingji.plans import loader
 from yingji.plans.schema import Plan
+from yingji.registry import divisions
 from yingji.web.common import Viewer, divisions_in_scope, error_page, page
 
 router = APIRouter(include_in_schema=False)
@@ -98,7 +100,7 @@ def room_context(
     found, tasks_total = service.tasks_page(
         db_session=db_session, incident=incident, params=whole, filters=TaskFilters()
     )
-    tasks = paged(reads.tasks(db_session, actor, found), tasks_total, whole)
+    tasks = paged(reads.tasks(db_session, actor, found, clock.now()), tasks_total, whole)
     found_reports, reports_total = service.reports_page(
         db_session=db_session, incident=incident, params=whole, filters=ReportFilters()
     )
@@ -109,6 +111,8 @@ def room_context(
     hits = suggest.suggestions(
         db_session=db_session, actor=actor, index=index, incident=incident, limit=SUGGESTIONS_SHOWN
     )
+    suggested = reads.suggestions(db_session, actor, incident, hits)
+    county = county_of(incident.division_code)
     return {
         "incident": incident,
         "data": data,
@@ -121,7 +125,19 @@ def room_context(
         "tasks": tasks,
         "task_groups": {r: _tasks_by_group([t for t in tasks.items if t.response_id == r]) for r in response_ids},
         "dispatches": [reads.dispatch(d) for d in dispatches],
-        "suggestions": reads.suggestions(db_session, actor, incident, hits),
+        "suggestions": suggested,
+        "site_county": divisions.names(db_session, [county]).get(county, ""),  # the outline drawn around the site
+        "site_resources": [
+            {
+                "name": h.name,
+                "kind": h.kind.value,
+                "label": h.subtype_label,
+                "lon": h.lon,
+                "lat": h.lat,
+                "minutes": h.travel_minutes,
+            }
+            for h in suggested
+        ],
         "events": page_of(found_events, events_total, whole, reads.event),
         "actions": [a.value for a in data.allowed_actions],
         "now_local": to_local(clock.now()).strftime("%Y-%m-%dT%H:%M"),  # the receipt form's default 接报时间

@@ -88,7 +88,7 @@ def warning_detail(
         view=reads.read(db_session, actor, warning),
         plan=plan,
         colours=COLOURS,
-        missing=[f for f in service.user_fields(plan) if not warning.fields.get(f)],
+        unfilled=service.unfilled(plan, warning.fields),
         messages=service.messages(db_session=db_session, warning=warning),
         tasks=service.tasks(db_session=db_session, warning=warning),
         deliveries=service.deliveries(db_session=db_session, warning=warning) if manage else [],

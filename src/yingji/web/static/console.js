@@ -168,18 +168,22 @@
   applySwitches(document);
 
   // 表单输入联想：选中 datalist 的一项时，按其 data-fill 填写同一表单的其他字段（如矿山 → 单位、事发地、行业）。
+  // 自动填写引起的 change 不再触发联想（矿山 → 单位 时不让单位的登记地址盖过矿山的位置）。
   document.addEventListener("change", (event) => {
     const input = event.target;
+    if (event.detail && event.detail.autofill) { return; }
     if (!input.matches("input[list]") || !input.form) { return; }
     const option = Array.from(input.list ? input.list.options : []).find((o) => o.value === input.value);
     if (!option || !option.dataset.fill) { return; }
+    const filled = [];
     Object.entries(JSON.parse(option.dataset.fill)).forEach(([name, value]) => {
       const field = input.form.elements.namedItem(name);
-      if (field && value && !(field.value && field.dataset.touched)) {
+      if (field && value !== "" && value !== null && !(field.value && field.dataset.touched)) {
         field.value = value;
-        field.dispatchEvent(new Event("change", { bubbles: true }));
+        filled.push(field);
       }
     });
+    filled.forEach((field) => field.dispatchEvent(new CustomEvent("change", { bubbles: true, detail: { autofill: true } })));
   });
   document.addEventListener("input", (event) => { if (event.target.name) { event.target.dataset.touched = "1"; } });
 
