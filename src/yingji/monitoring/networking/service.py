@@ -166,7 +166,7 @@ def import_bytes(
             size=len(data),
             encoding=parser.encoding or "-",
             file_types=parser.batches,
-            records=parser.accepted + parser.rejected,
+            records=parser.accepted + parser.rejected - outcome.refused,  # the adapter refuses parsed records
             accepted=accepted,
             rejected=parser.rejected,
             report={},
