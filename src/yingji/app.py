@@ -33,6 +33,8 @@ from yingji.metrology.api import router as metrology_router
 from yingji.monitoring import api as monitoring_api
 from yingji.monitoring.api import router as monitoring_router
 from yingji.monitoring.engine import MonitoringEngine
+from yingji.monitoring.networking import api as networking_api
+from yingji.monitoring.networking import parser as networking_parser
 from yingji.monitoring.schema import default_rules
 from yingji.plan_registry.api import router as plan_registry_router
 from yingji.plans import loader
@@ -60,6 +62,7 @@ BATCH = monitoring_api.MAX_BODY  # data batches: gateway readings, registry bund
 GUARD = GuardPolicy(
     limits=(
         BodyLimit("POST", r"/api/monitoring/readings", BATCH, "每批数据包"),
+        BodyLimit("POST", networking_api.UPLOAD_PATH, networking_parser.MAX_FILE_BYTES, "联网数据文件"),
         BodyLimit("POST", r"/api/registry/import", BATCH, "每批导入数据"),
         BodyLimit("POST", r"/api/warnings/weather/assess", BATCH, "监测与预报数据"),
         BodyLimit("POST", r"/api/hazards/[0-9]+/attachments", hazards_service.MAX_ATTACHMENT_BYTES, "附件"),

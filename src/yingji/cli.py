@@ -229,6 +229,7 @@ def serve(
             load_demo_programmes(db_session=db_session, clock=SystemClock())  # only when no round exists
     from yingji.core.clock import SystemClock as RunClock
     from yingji.db.session import make_sessionmaker
+    from yingji.monitoring.networking.service import inputs as networking_inputs
     from yingji.worker import Worker
 
     application = create_app(engine(), trusted_proxies=settings.trusted_proxies)
@@ -265,6 +266,7 @@ def serve(
         monitor=application.state.monitor,
         retention_days=settings.reading_retention_days,
         audit_checkpoint=settings.resolved_audit_checkpoint_file(),
+        networking=networking_inputs(settings),
     )
     background.start()
     broker = mqtt or settings.mqtt_broker

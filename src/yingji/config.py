@@ -30,7 +30,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
-    mqtt_broker: str | None = None  # host:port of an MQTT broker to take gateway batches from (yingji/readings/#)
+    mqtt_broker: str | None = None
+    # mine networking files (monitoring/networking): the drop folder (<drop>/<feed code>/, polled by the worker),
+    # province profiles beside the bundled ones, and how many declared cycles without a file stop a feed
+    networking_drop: Path | None = None
+    networking_profiles: Path | None = None
+    networking_stale_cycles: int = 3  # host:port of an MQTT broker to take gateway batches from (yingji/readings/#)
     reading_retention_days: int = READING_RETENTION_DAYS  # per-minute readings older than this are deleted
     audit_key_file: Path | None = None  # HMAC keys of the audit chain; outside the database (decisions.md)
     audit_checkpoint_file: Path | None = None  # the signed chain head, written after appends

@@ -21,6 +21,16 @@ from yingji.incidents.models import (
 from yingji.ledger.models import LedgerTask, Target, TargetValue, TaskProgress
 from yingji.metrology.models import Calibration, Instrument
 from yingji.monitoring.models import Alarm, AlarmEvent, AlarmGroup, MonitorPoint, ReadingMinute
+from yingji.monitoring.networking.models import (
+    DeclaredLimit,
+    MineAlarm,
+    NetworkingFeed,
+    NetworkingFeedEvent,
+    NetworkingFile,
+    PointStatistic,
+    SwitchChange,
+    SwitchPoint,
+)
 from yingji.plan_registry.models import PlanActivity, PlanRecord
 from yingji.programmes.models import (
     Agreement,
@@ -96,6 +106,7 @@ __all__ = [
     "CreditEventRow",
     "CreditMethod",
     "CreditResult",
+    "DeclaredLimit",
     "Depot",
     "DisclosureCheck",
     "Dispatch",
@@ -121,7 +132,11 @@ __all__ = [
     "LoginSession",
     "MaterialStock",
     "Mine",
+    "MineAlarm",
     "MonitorPoint",
+    "NetworkingFeed",
+    "NetworkingFeedEvent",
+    "NetworkingFile",
     "Notice",
     "Objection",
     "Obligation",
@@ -131,6 +146,7 @@ __all__ = [
     "PanelRow",
     "PlanActivity",
     "PlanRecord",
+    "PointStatistic",
     "PoolMember",
     "PropertyCompany",
     "ReadingMinute",
@@ -146,6 +162,8 @@ __all__ = [
     "ServiceContract",
     "Shelter",
     "SurveyItem",
+    "SwitchChange",
+    "SwitchPoint",
     "TailingsPond",
     "Target",
     "TargetValue",

@@ -19,6 +19,7 @@ from yingji.hazards.service import escalate_overdue
 from yingji.incidents.alerts import remind_due
 from yingji.incidents.clocks import check_clocks
 from yingji.monitoring.engine import MonitoringEngine
+from yingji.monitoring.networking import service as networking_service
 from yingji.monitoring.service import run_round
 from yingji.notify.worker import deliver_due
 from yingji.property import complaints, duties, targets
@@ -38,12 +39,14 @@ class Worker:
         monitor: MonitoringEngine | None = None,
         retention_days: int = READING_RETENTION_DAYS,
         audit_checkpoint: Path | None = None,
+        networking: networking_service.Inputs | None = None,
     ) -> None:
         self._makers, self._clock, self._interval = makers, clock, interval
         self._audit_checkpoint = audit_checkpoint  # also catches entries committed by other processes
         self._retention_days = retention_days
         self._monitor = monitor  # the engine the server ingests with; its round runs only while this process owns it
         self._targets_at: datetime | None = None
+        self._networking = networking or networking_service.Inputs()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.run_forever, name="yingji-worker", daemon=True)
 
@@ -71,6 +74,7 @@ class Worker:
                 )
             if result.offline or result.escalated:
                 logger.info("monitoring round %s", result)
+            self._networking_round()
         sent, failed = deliver_due(makers=self._makers, clock=self._clock)
         try:  # after the emergency duties, and never in their way
             self._property_round()
@@ -82,6 +86,24 @@ class Worker:
             except Exception:
                 logger.exception("audit checkpoint failed")
         return flagged, sent, failed
+
+    def _networking_round(self) -> None:
+        """Mine networking files from the drop folder into the owner's engine, then the stopped-feed check."""
+        assert self._monitor is not None
+        try:
+            taken = networking_service.poll_drop(
+                makers=self._makers, clock=self._clock, engine=self._monitor, inputs=self._networking
+            )
+            if taken:
+                logger.info("networking files taken: %s", len(taken))
+            with self._makers() as db_session:
+                stopped = networking_service.check_feeds(
+                    db_session=db_session, clock=self._clock, cycles=self._networking.stale_cycles
+                )
+            if stopped:
+                logger.info("networking feeds stopped or graded up: %s", stopped)
+        except Exception:
+            logger.exception("networking round failed")
 
     def _property_round(self) -> None:
         """Complaint clocks every round; this quarter's street duties and the computed targets every 10 minutes."""

@@ -338,6 +338,7 @@ def escalate_due(*, db_session: Session, clock: Clock) -> int:
             Alarm.active.is_(True),
             Alarm.acked_at.is_(None),
             Alarm.escalation_step < len(steps),
+            Alarm.condition != AlarmCondition.DECLARED,  # a declaration to correct, shown in the list, not paged
             (Alarm.shelved_until.is_(None)) | (Alarm.shelved_until <= now),
         )
     )

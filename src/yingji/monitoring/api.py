@@ -19,6 +19,7 @@ from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession, require
 from yingji.monitoring import alarms, ingest, items, points, readings, reads
 from yingji.monitoring.engine import MonitoringEngine
+from yingji.monitoring.networking.api import router as networking_router
 from yingji.monitoring.schema import find_rules, rule_by_id
 from yingji.monitoring.schemas import (
     AcknowledgedMany,
@@ -264,3 +265,6 @@ def propose_warning(
         return WarningProposed(
             warning_id=warning.id, plan_id=warning.plan_id, level=warning.level, status=warning.status.value
         )
+
+
+router.include_router(networking_router)  # /api/monitoring/networking

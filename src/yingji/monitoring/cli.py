@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -73,3 +74,72 @@ def simulate(
             sleep=time.sleep,
             echo=typer.echo,
         )
+
+
+@app.command("import-networking")
+def import_networking(
+    files: Annotated[list[Path], typer.Argument(help="联网数据文件", exists=True, dir_okay=False, readable=True)],
+    mine: Annotated[str, typer.Option(help="矿井联网编码（已登记）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 报告")] = False,
+) -> None:
+    """导入矿井联网数据文件（AQMC、AQKC、AQKD、AQSS、AQMT、GJXX），逐个输出报告。须在监测引擎无人负责时运行
+    （yingji serve 运行中请把文件放入传输目录 YINGJI_NETWORKING_DROP，或经 HTTP 上传）。"""
+    from yingji.config import get_settings
+    from yingji.core.clock import SystemClock
+    from yingji.core.errors import InvalidInput
+    from yingji.db.runtime import engine as database
+    from yingji.db.session import make_sessionmaker
+    from yingji.monitoring.engine import MonitoringEngine
+    from yingji.monitoring.networking import service
+    from yingji.monitoring.networking.models import FileSource
+    from yingji.monitoring.networking.parser import MAX_FILE_BYTES
+    from yingji.monitoring.ownership import EngineOwnership, describe_process
+
+    settings = get_settings()
+    makers = make_sessionmaker(database())
+    ownership = EngineOwnership.for_database(
+        settings.resolved_database_url(), me=describe_process("yingji monitoring import-networking"), poll_s=2.0
+    )
+    owned, _ = ownership.check()
+    if not owned:
+        typer.echo(f"监测引擎由 {ownership.holder()} 负责：请把文件放入其传输目录或经 HTTP 上传", err=True)
+        raise typer.Exit(1)
+    monitor = MonitoringEngine()
+    monitor.ownership = ownership
+    failed = False
+    try:
+        with makers() as db_session:
+            feed = service.feed_by_code(db_session, mine)
+        if feed is None:
+            raise InvalidInput(field="mine", reason=f"联网编码「{mine}」未登记")
+        for path in files:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                typer.echo(f"{path.name}：超过 {MAX_FILE_BYTES // 1048576} MB，未导入", err=True)
+                failed = True
+                continue
+            with makers() as db_session:
+                report = service.import_bytes(
+                    db_session=db_session,
+                    clock=SystemClock(),
+                    actor=service.feed_actor(feed),
+                    engine=monitor,
+                    feed=feed,
+                    data=path.read_bytes(),
+                    name=path.name,
+                    source=FileSource.CLI,
+                    inputs=service.inputs(settings),
+                )
+            failed = failed or (report.accepted == 0 and report.rejected_count > 0)
+            if as_json:
+                typer.echo(report.model_dump_json(indent=2))
+                continue
+            typer.echo(
+                f"{path.name}：{report.encoding} {','.join(report.file_types)} 记录 {report.records}，"
+                f"接收 {report.accepted}，拒收 {report.rejected_count}"
+            )
+            for reject in report.rejected:
+                typer.echo(f"  第 {reject.line} 行 记录 {reject.record} {reject.field}：{reject.reason}")
+    finally:
+        ownership.stop()
+    if failed:
+        raise typer.Exit(1)

@@ -310,6 +310,8 @@ def _restore(db_session: Session, layout: Layout, config: thresholds.EngineConfi
         slot = by_point.get(alarm.point_id)
         if slot is None:
             continue
+        if alarm.condition is not AlarmCondition.LEVEL and alarm.condition not in bits:
+            continue  # not the engine's: a declared-limit finding is kept by the networking adapter
         if alarm.condition is AlarmCondition.STUCK:
             stuck_since[alarm.point_id] = to_ms(alarm.raised_at) - config.stuck_after_ms
         for channel in range(slot.first, slot.first + slot.count):

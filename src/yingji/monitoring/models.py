@@ -66,6 +66,7 @@ class AlarmCondition(LabelledEnum):
     OFFLINE = "offline", "无数据"  # 断线
     STUCK = "stuck", "数值不变"  # 疑似故障
     RATE = "rate", "上升速率超限"
+    DECLARED = "declared", "申报阈值宽于规程"  # a mine's declared limit (networking file AQMC) laxer than the rule
 
 
 class Severity(LabelledEnum):

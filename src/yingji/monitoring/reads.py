@@ -16,6 +16,7 @@ from yingji.core.paging import Page, PageParams, paged
 from yingji.core.text import span_words
 from yingji.monitoring import access, alarms
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, Severity
+from yingji.monitoring.networking.reads import declared_limits
 from yingji.monitoring.points import current_rules, point_rules
 from yingji.monitoring.schema import ThresholdRule
 from yingji.monitoring.schemas import (
@@ -207,6 +208,7 @@ def points(db_session: Session, actor: Actor, found: Sequence[MonitorPoint]) -> 
     sites = site_names(db_session, {site_key(p) for p in found})
     enterprises = enterprise_names(db_session, {p.enterprise_id for p in found})
     places = divisions.names(db_session, {p.division_code for p in found})
+    declared = declared_limits(db_session, {p.id for p in found})
     return [
         PointRead(
             id=p.id,
@@ -233,6 +235,8 @@ def points(db_session: Session, actor: Actor, found: Sequence[MonitorPoint]) -> 
             state_label=(PointState.ACTIVE if p.active else PointState.INACTIVE).label,
             rules=[r.rule_id for r in current_rules(p)],
             created_at=p.created_at,
+            declared=declared.get(p.id),
+            declared_lax=bool(p.id in declared and declared[p.id].lax),
             allowed_actions=access.point_actions(actor, p),
         )
         for p in found

@@ -15,6 +15,7 @@ from yingji.core.paging import Filters, Page
 from yingji.core.schemas import YingjiModel
 from yingji.monitoring.access import AlarmAction, PointAction
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, Severity, SiteKind
+from yingji.monitoring.networking.schemas import DeclaredLimitRead
 from yingji.monitoring.schema import RuleBasis, RuleLevel, SensorKind
 
 ALARM_STATE_LABELS = {
@@ -208,6 +209,10 @@ class PointRead(YingjiModel):
     state_label: str = Field(description="在用 / 停用")
     rules: list[str] = Field(description="套用的阈值规则编号")
     created_at: datetime
+    declared: DeclaredLimitRead | None = Field(
+        default=None, description="矿方在联网文件（AQMC）中申报的量程与报警、断电、复电值，及宽于规程之处"
+    )
+    declared_lax: bool = Field(default=False, description="矿方申报的阈值是否宽于规程")
     allowed_actions: list[PointAction]
 
 
