@@ -1,8 +1,8 @@
 """mine networking files 联网数据文件: feeds, files taken in, declared limits, switch points and changes, the
 mines' 5-minute statistics and alarm records
 
-Revision ID: 0025_networking
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025_networking"
-down_revision = "0024"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
