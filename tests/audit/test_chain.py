@@ -53,6 +53,24 @@ def test_intact_chain_verifies(db_session: Session) -> None:
     assert result.ok and result.entries == 5
 
 
+def test_entries_appended_together_continue_the_same_chain(db_session: Session) -> None:
+    """record_many (bulk imports) writes what record() would: one chain, verifiable, edits still found."""
+    append(db_session, 2)
+    changes = [audit.Change("x.import", "x", str(i), {"via": "import"}, None, {"v": i}) for i in range(4)]
+    assert audit.record_many(db_session=db_session, clock=factories.CLOCK, actor="tester", changes=changes) == 4
+    assert audit.record_many(db_session=db_session, clock=factories.CLOCK, actor="tester", changes=[]) == 0
+    append(db_session, 1)
+    result = audit.verify(db_session=db_session)
+    assert result.ok and result.entries == 7
+    seqs = [e.seq for e in reversed(audit.list_(db_session=db_session))]
+    assert seqs == list(range(seqs[0], seqs[0] + 7))
+    with triggers_off(db_session):
+        db_session.execute(
+            text("UPDATE audit_log SET actor = 'someone' WHERE action = 'x.import' AND target_key = '2'")
+        )
+    assert not audit.verify(db_session=db_session).ok
+
+
 def test_edited_entry_is_found(db_session: Session) -> None:
     append(db_session, 5)
     with triggers_off(db_session):

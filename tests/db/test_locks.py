@@ -136,3 +136,40 @@ def test_sqlite_reads_are_query_only(engine: Engine) -> None:
         session.rollback()
         with transaction(session):  # the write transaction lifts it (and is rolled back here)
             session.execute(text("SELECT 1"))
+
+
+@pytest.mark.parametrize(
+    ("path", "module"),
+    [
+        ("/api/metrology/import?filename=t.csv", "yingji.metrology.transfer"),
+        ("/api/property/survey/import?filename=t.csv", "yingji.property.survey"),
+    ],
+)
+def test_an_import_reads_and_checks_its_file_without_the_write_lock(
+    engine: Engine, impatient: Engine, officer: dict[str, str], monkeypatch: pytest.MonkeyPatch, path: str, module: str
+) -> None:
+    """Issue 21: a large file is read and checked before the write transaction begins, so another writer is not kept
+    waiting for it (before, the whole import ran inside BEGIN IMMEDIATE)."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the database-wide write lock is SQLite's")
+    from importlib import import_module
+
+    target = import_module(module)
+    real = target.xlsx.read_table
+    others_could_write: list[bool] = []
+
+    def reading_while_another_writes(*args: Any, **kwargs: Any) -> Any:
+        try:
+            with impatient.connect() as other:
+                other.exec_driver_sql("SELECT 1")  # the begin hook takes BEGIN IMMEDIATE: the write lock, if free
+                other.rollback()
+            others_could_write.append(True)
+        except OperationalError:
+            others_could_write.append(False)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target.xlsx, "read_table", reading_while_another_writes)
+    with TestClient(create_app(engine, clock=factories.CLOCK)) as client:
+        answer = client.post(path, content="甲,乙\n1,2\n".encode(), headers=officer)
+    assert answer.status_code == 422, answer.text  # a bad file: refused, nothing written
+    assert others_could_write == [True]

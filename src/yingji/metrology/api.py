@@ -194,10 +194,9 @@ async def import_instruments(
     content = await read_bounded(request, IMPORT_LIMIT, "台账文件")
 
     def work() -> ImportReportRead:
-        with transaction(db_session):
-            report = transfer.import_table(
-                db_session=db_session, clock=clock, actor=actor, content=content, filename=filename
-            )
+        rows = transfer.check_table(db_session=db_session, clock=clock, actor=actor, content=content, filename=filename)
+        with transaction(db_session):  # the write lock only for the writes, not while the file is read and checked
+            report = transfer.write_rows(db_session=db_session, clock=clock, actor=actor, rows=rows)
             return ImportReportRead.model_validate(report.as_dict())
 
     return await run_in_threadpool(work)

@@ -154,6 +154,11 @@ def update(
     return row
 
 
+def future_date_problem(data: CalibrationIn, today: date) -> str | None:
+    """A result dated after today is refused (checked again when a file is read, before anything is written)."""
+    return "检定校准日期不能晚于今天" if data.calibrated_on > today else None
+
+
 def record_calibration(
     *, db_session: Session, clock: Clock, actor: Actor, instrument_id: int, data: CalibrationIn
 ) -> Calibration:
@@ -163,8 +168,9 @@ def record_calibration(
         raise InvalidState(
             subcode="metrology.calibration.record.scrapped", reason="已报废的计量器具不能再登记检定校准结果"
         )
-    if data.calibrated_on > local_today(clock):
-        raise InvalidInput(field="calibrated_on", reason="calibrated_on：检定校准日期不能晚于今天")
+    future = future_date_problem(data, local_today(clock))
+    if future:
+        raise InvalidInput(field="calibrated_on", reason=f"calibrated_on：{future}")
     latest = instrument.last_calibrated_on
     if latest is not None and data.calibrated_on < latest:
         raise InvalidInput(

@@ -9,6 +9,7 @@ and updates it; re-importing an exported file changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import xlsx
-from yingji.core.clock import Clock
+from yingji.core.clock import Clock, local_today
 from yingji.core.errors import InvalidInput, YingjiError
 from yingji.core.validation import chinese_problem, field_path
 from yingji.metrology import service
@@ -218,19 +219,13 @@ def _check(row: Row, fields: dict[str, Any], cal: CalibrationIn | None, reported
         row.problem("status", "最近一次检定校准不合格的器具不能为在用（不合格即停用）")
 
 
-def _apply(
-    db_session: Session,
-    clock: Clock,
-    actor: Actor,
-    org: Organisation,
-    fields: dict[str, Any],
-    cal: CalibrationIn | None,
-) -> str | None:
+def _apply(db_session: Session, clock: Clock, actor: Actor, planned: PlannedRow) -> str | None:
     """Create or update one instrument and add its calibration; return "created", "updated" or None (unchanged)."""
-    existing = service.find(db_session, org.id, fields["serial_no"])
+    fields, cal = planned.fields, planned.calibration
+    existing = service.find(db_session, planned.organisation_id, fields["serial_no"])
     outcome: str | None = None
     if existing is None:
-        data = InstrumentIn(organisation_id=org.id, **fields)
+        data = InstrumentIn(organisation_id=planned.organisation_id, **fields)
         instrument = service.create(db_session=db_session, clock=clock, actor=actor, data=data)
         outcome = "created"
     else:
@@ -259,8 +254,28 @@ def _apply(
     return outcome
 
 
-def import_table(*, db_session: Session, clock: Clock, actor: Actor, content: bytes, filename: str) -> ImportReport:
-    """Apply every row or none: raise InvalidInput listing each bad row's line, field and problem."""
+@dataclass(frozen=True)
+class PlannedRow:
+    """One checked row, ready to write (ids, not ORM objects: it outlives the reading transaction)."""
+
+    line: int
+    organisation_id: int
+    fields: dict[str, Any]
+    calibration: CalibrationIn | None
+
+
+def _refuse(report: ImportReport) -> InvalidInput:
+    lines = len({p.line for p in report.problems})
+    return InvalidInput(
+        field=report.problems[0].field,
+        reason=f"共有 {lines} 行不合格，未导入任何数据",
+        details=[p.as_dict() for p in report.problems],
+    )
+
+
+def check_table(*, db_session: Session, clock: Clock, actor: Actor, content: bytes, filename: str) -> list[PlannedRow]:
+    """Parse and check every row with reads only, so a large file holds no write lock while it is read (issue 21);
+    raise InvalidInput listing each bad row's line, field and problem."""
     actor.require(Permission.REGISTRY_WRITE)
     table = xlsx.read_table(content, filename, max_rows=MAX_ROWS)
     if not table:
@@ -268,7 +283,8 @@ def import_table(*, db_session: Session, clock: Clock, actor: Actor, content: by
     keys = _header(table[0][1])
     report = ImportReport(entity="instruments")
     seen: dict[tuple[int, str], int] = {}
-    everything = db_session.begin_nested()
+    planned: list[PlannedRow] = []
+    today = local_today(clock)
     for line, cells in table[1:]:
         if not any(cells):
             continue
@@ -277,15 +293,27 @@ def import_table(*, db_session: Session, clock: Clock, actor: Actor, content: by
         org = _enterprise(db_session, actor, row)
         fields, cal = _fields(row), _calibration(row)
         _check(row, fields, cal, {p.field for p in report.problems[before:]})
+        if cal is not None and (future := service.future_date_problem(cal, today)):
+            row.problem("calibrated_on", future)
         if org is not None and fields.get("serial_no"):
             first = seen.setdefault((org.id, fields["serial_no"]), line)
             if first != line:
                 row.problem("serial_no", f"与第 {first} 行是同一企业的同一出厂编号")
-        if len(report.problems) > before or org is None:
-            continue
+        if len(report.problems) == before and org is not None:
+            planned.append(PlannedRow(line, org.id, fields, cal))
+    if report.problems:
+        raise _refuse(report)
+    return planned
+
+
+def write_rows(*, db_session: Session, clock: Clock, actor: Actor, rows: Sequence[PlannedRow]) -> ImportReport:
+    """Write checked rows inside the caller's (short) transaction: every row or, on any refusal, none."""
+    report = ImportReport(entity="instruments")
+    for planned in rows:
+        row = Row(planned.line, {}, report.problems)
         try:
             with db_session.begin_nested():
-                outcome = _apply(db_session, clock, actor, org, fields, cal)
+                outcome = _apply(db_session, clock, actor, planned)
         except ValidationError as err:
             row.validation(err)
             continue
@@ -295,15 +323,14 @@ def import_table(*, db_session: Session, clock: Clock, actor: Actor, content: by
         report.created += outcome == "created"
         report.updated += outcome == "updated"
     if report.problems:
-        everything.rollback()
-        lines = len({p.line for p in report.problems})
-        raise InvalidInput(
-            field=report.problems[0].field,
-            reason=f"共有 {lines} 行不合格，未导入任何数据",
-            details=[p.as_dict() for p in report.problems],
-        )
-    everything.commit()
+        raise _refuse(report)  # the caller's transaction rolls back what the other rows wrote
     return report
+
+
+def import_table(*, db_session: Session, clock: Clock, actor: Actor, content: bytes, filename: str) -> ImportReport:
+    """Check every row, then write them all (for callers already in one transaction, such as the CLI)."""
+    rows = check_table(db_session=db_session, clock=clock, actor=actor, content=content, filename=filename)
+    return write_rows(db_session=db_session, clock=clock, actor=actor, rows=rows)
 
 
 # --- export ---------------------------------------------------------------------------------------------------------

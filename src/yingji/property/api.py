@@ -146,16 +146,11 @@ async def import_survey(
     content = await read_bounded(request, SURVEY_LIMIT, "统计表文件")
 
     def work() -> s.ImportRead:
-        with transaction(db_session):
-            report = survey.import_survey(
-                db_session=db_session,
-                clock=clock,
-                actor=actor,
-                programme_id=programme,
-                content=content,
-                filename=filename,
-            )
-            return _import_read(report)
+        rows = survey.check_survey(
+            db_session=db_session, actor=actor, programme_id=programme, content=content, filename=filename
+        )
+        with transaction(db_session):  # the write lock only for the writes, not while the file is read and checked
+            return _import_read(survey.write_survey(db_session=db_session, clock=clock, actor=actor, rows=rows))
 
     return await run_in_threadpool(work)
 

@@ -6,7 +6,7 @@ Every bad cell is reported with its line and field and nothing is stored (all or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -70,6 +70,17 @@ def import_survey(
     *, db_session: Session, clock: Clock, actor: Actor, programme_id: str | None, content: bytes, filename: str
 ) -> ImportReport:
     """Validate every row, then store all (created or updated by community + name) or raise with every problem."""
+    ready = check_survey(
+        db_session=db_session, actor=actor, programme_id=programme_id, content=content, filename=filename
+    )
+    return write_survey(db_session=db_session, clock=clock, actor=actor, rows=ready)
+
+
+def check_survey(
+    *, db_session: Session, actor: Actor, programme_id: str | None, content: bytes, filename: str
+) -> list[CompoundIn]:
+    """Read and check every row with reads only (no write lock while a large file is read, issue 21); raise
+    InvalidInput listing every problem, or return the rows ready to store."""
     service.require(actor)
     programme, survey = survey_of(programme_id)
     known = columns(db_session, programme, survey)
@@ -114,7 +125,13 @@ def import_survey(
             reason=f"统计表共有 {lines} 行不合格，未导入任何数据",
             details=[p.as_dict() for p in report.problems],
         )
-    for _, data in ready:
+    return [data for _, data in ready]
+
+
+def write_survey(*, db_session: Session, clock: Clock, actor: Actor, rows: Sequence[CompoundIn]) -> ImportReport:
+    """Store checked rows inside the caller's (short) transaction, created or updated by community + name."""
+    report = ImportReport(entity="compounds")
+    for data in rows:
         existing = db_session.scalar(
             select(Compound.id).where(Compound.division_code == data.division_code, Compound.name == data.name)
         )

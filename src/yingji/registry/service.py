@@ -245,6 +245,19 @@ def revision(*, db_session: Session) -> int:
 # --- writes ---------------------------------------------------------------------------------------------------------
 
 
+def _change(
+    spec: EntitySpec, row: Base, before: dict[str, Any] | None, values: Mapping[str, Any], via: str
+) -> audit.Change:
+    return audit.Change(
+        action=f"registry.{spec.name}.{'create' if before is None else 'update'}",
+        target_kind=spec.name,
+        target_key=str(row.id),  # type: ignore[attr-defined]
+        detail={"via": via} if via else None,
+        before=before,
+        after={k: _plain(v) for k, v in values.items()},
+    )
+
+
 def _audit_row(
     db_session: Session,
     clock: Clock,
@@ -255,16 +268,8 @@ def _audit_row(
     values: Mapping[str, Any],
     via: str,
 ) -> None:
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action=f"registry.{spec.name}.{'create' if before is None else 'update'}",
-        target_kind=spec.name,
-        target_key=str(row.id),  # type: ignore[attr-defined]
-        detail={"via": via} if via else None,
-        before=before,
-        after={k: _plain(v) for k, v in values.items()},
+    audit.record_many(
+        db_session=db_session, clock=clock, actor=actor.username, changes=[_change(spec, row, before, values, via)]
     )
 
 
@@ -304,7 +309,7 @@ def import_rows(
     """
     policy.require_writer(actor, spec)
     report = ImportReport(entity=spec.name)
-    stored = False
+    changes: list[audit.Change] = []
     for line, raw in rows:
         try:
             data = spec.schema.model_validate(dict(raw))
@@ -318,15 +323,15 @@ def import_rows(
         if not partial and report.problems:
             continue  # validation only from here on: nothing will be stored
         row, before = _store(db_session, spec, values)
-        _audit_row(db_session, clock, actor, spec, row, before, values, via=f"import:{source or '-'}")
-        stored = True
+        changes.append(_change(spec, row, before, values, via=f"import:{source or '-'}"))
         if before is None:
             report.created += 1
         else:
             report.updated += 1
     if report.problems and not partial and raise_on_problems:
         raise _import_error([report])
-    if stored:
+    if changes:  # one entry per stored row, appended together (a short write transaction for a large import)
+        audit.record_many(db_session=db_session, clock=clock, actor=actor.username, changes=changes)
         bump_revision(db_session=db_session, clock=clock)
     return report
 
