@@ -30,6 +30,9 @@ OWN = {
     "console.js": "text/javascript",
     "map.js": "text/javascript",
     "site-map.js": "text/javascript",  # the incident room's small map of the site and suggested resources
+    "onemap.js": "text/javascript",  # the map drawing shared by 一张图 and 指挥大屏
+    "screen.js": "text/javascript",  # 指挥大屏
+    "screen.css": "text/css",
     "owner.js": "text/javascript",  # the owners' complaint pages (no login)
     "programmes.js": "text/javascript",  # 评审认定, 工伤康复, 补贴测算 and 碳计量器具 forms
     "api-docs.js": "text/javascript",  # starts Swagger UI on /api/docs
