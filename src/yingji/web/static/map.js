@@ -97,7 +97,9 @@
       "；避难场所可容纳 " + answer.shelter_capacity + " 人。</p>" +
       (rows ? '<table class="radius-table"><tr><th>资源</th><th>直线距离</th><th>估算车程</th></tr>' + rows + "</table>" : "<p>范围内没有登记的资源。</p>") +
       '<p class="muted">' + M.esc(answer.travel_note) + "</p>";
-    map.fitBounds(L.latLng(answer.lat, answer.lon).toBounds(answer.radius_km * 2000).pad(0.05));
+    const reach = L.latLng(answer.lat, answer.lon).toBounds(answer.radius_km * 2000);
+    if (!map.getBounds().contains(reach)) { map.fitBounds(reach.pad(0.05)); }
+    result.scrollIntoView({ block: "nearest" });
     element.dataset.radius = String(answer.total);
   }
 
