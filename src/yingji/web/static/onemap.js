@@ -83,7 +83,7 @@
             color: inside && focus.size ? "#0d2c54" : "#607d8b",
             weight: inside && focus.size ? 3.5 : 1,
             fillColor: worst < 9 ? WARNING[worst] : (inside ? (options.big ? "#1c3a5e" : "#ffffff") : (options.big ? "#10243d" : "#cfd8dc")),
-            fillOpacity: worst < 9 ? 0.45 : (inside ? 0.7 : 0.5),
+            fillOpacity: worst < 9 ? (inside || !focus.size ? 0.5 : 0.22) : (inside ? 0.7 : 0.5),  // outside the jurisdiction paler
           };
         },
         onEachFeature: (feature, path) => {
