@@ -4,6 +4,7 @@ shelters with distance and drive, street accounts are refused and bad parameters
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from tests.factories.incidents import initial
-from tests.monitoring.conftest import Site
+from tests.monitoring.conftest import START, Site
 from yingji.auth.roles import Role
 from yingji.registry.demo import issue_demo_warnings
 
@@ -135,6 +136,16 @@ def test_radius_around_an_incident_and_the_screen_lists_it(site: Site, places: d
     assert hidden.status_code == 404  # another county's incident is not there at all
     [shown] = layer(layers(site, site.officer), "incidents")
     assert (shown["id"], shown["url"]) == (incident_id, f"/console/incidents/{incident_id}")
+    bodies = site.client.get("/api/duty/bodies", params={"q": "东胜区应急管理局"}, headers=site.officer).json()
+    shift = {
+        "body_id": bodies["items"][0]["id"],
+        "starts_at": (START - timedelta(hours=1)).isoformat(),
+        "ends_at": (START + timedelta(hours=8)).isoformat(),
+        "officer": "dongsheng_duty",
+        "leader_name": "王建国",
+    }
+    rostered = site.client.post("/api/duty/shifts", json=shift, headers=site.officer)
+    assert rostered.status_code == 201, rostered.text
     screen = site.client.get("/api/screen", headers=site.officer)
     assert screen.status_code == 200, screen.text
     body = screen.json()
@@ -143,7 +154,10 @@ def test_radius_around_an_incident_and_the_screen_lists_it(site: Site, places: d
     assert body["incidents_by_grade"]["labels"][-1] == "尚未研判"
     assert len(body["alarms_per_hour"]["labels"]) == 24 and len(body["hazards_per_week"]["labels"]) == 8
     assert {r["kind"] for r in body["readiness"]} >= {"rescue_teams", "shelters", "depots"}
-    assert site.client.get("/api/screen", headers=site.outsider).json()["incidents"] == []
+    [on_duty] = body["duty"]
+    assert (on_duty["body_name"], on_duty["leader_name"], on_duty["on_now"]) == ("东胜区应急管理局", "王建国", True)
+    outsider = site.client.get("/api/screen", headers=site.outsider).json()
+    assert outsider["incidents"] == [] and outsider["duty"] == []
 
 
 def test_street_and_community_accounts_have_no_map(site: Site, db_session: Session) -> None:
