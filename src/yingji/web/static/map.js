@@ -15,46 +15,61 @@
   }
   const drawn = await M.draw(element, data, {});
   const map = drawn.map;
-  document.getElementById("map-scope").textContent = "一张图 · " + data.scope_name;
-  const placed = data.layers.reduce((n, l) => n + l.features.length, 0);
-  status.textContent = "本辖区 " + placed + " 处点位；点击点位查看详情，点击地图空白处作为周边查询的中心。";
+  const panel = document.getElementById("layer-panel");
 
-  // 生效中的预警
-  if (data.warnings.length) {
-    document.getElementById("warning-areas").hidden = false;
+  function describe(data) {
+    document.getElementById("map-scope").textContent = "一张图 · " + data.scope_name;
+    const placed = data.layers.reduce((n, l) => n + l.features.length, 0);
+    status.textContent = "本辖区 " + placed + " 处点位；点击点位查看详情，点击地图空白处作为周边查询的中心。";
+    // 生效中的预警
+    document.getElementById("warning-areas").hidden = !data.warnings.length;
     document.getElementById("warning-list").innerHTML = data.warnings.map((area) => {
       const w = area.warning;
       const names = data.counties.filter((c) => area.counties.includes(c.code)).map((c) => c.name);
       return '<li><span class="swatch" style="background:' + M.WARNING[w.level] + '"></span><a href="/console/warnings/' + w.id + '">' +
         M.esc(w.title) + "</a><br><small>" + M.esc(w.colour + "预警") + " · 覆盖 " + M.esc(names.join("、") || "—") + "</small></li>";
     }).join("");
+    // 图层与图例（开关保持官员的选择）
+    panel.innerHTML = data.layers.map((layer) => {
+      const on = M.shown(drawn, layer.key, "_") || layer.groups.some((g) => M.shown(drawn, layer.key, g.category));
+      const legend = layer.legend.map((e) => "<li>" + M.swatch(layer.key, e.category) + M.esc(e.label) + "（" + e.count + "）</li>").join("");
+      const groups = layer.groups.map((g) =>
+        '<label class="sub"><input type="checkbox" data-layer="' + layer.key + '" data-group="' + M.esc(g.category) + '"' +
+        (M.shown(drawn, layer.key, g.category) ? " checked" : "") + "> " + M.esc(g.label) + "（" + g.count + "）</label>").join("");
+      return '<fieldset class="layer' + (layer.features.length ? "" : " none") + '" data-key="' + layer.key + '"><legend><label><input type="checkbox" data-layer="' +
+        layer.key + '"' + (on ? " checked" : "") + "> " + M.esc(layer.label) + "（" + layer.features.length + "）</label></legend>" + groups +
+        (legend ? '<ul class="legend">' + legend + "</ul>" : "") + "</fieldset>";
+    }).join("");
   }
-
-  // 图层与图例
-  const panel = document.getElementById("layer-panel");
-  panel.innerHTML = data.layers.map((layer) => {
-    const on = layer.key !== "experts";
-    const legend = layer.legend.map((e) => "<li>" + M.swatch(layer.key, e.category) + M.esc(e.label) + "（" + e.count + "）</li>").join("");
-    const groups = layer.groups.map((g) =>
-      '<label class="sub"><input type="checkbox" data-layer="' + layer.key + '" data-group="' + M.esc(g.category) + '"' + (on ? " checked" : "") + "> " +
-      M.esc(g.label) + "（" + g.count + "）</label>").join("");
-    return '<fieldset class="layer' + (layer.features.length ? "" : " none") + '" data-key="' + layer.key + '"><legend><label><input type="checkbox" data-layer="' + layer.key + '"' +
-      (on ? " checked" : "") + "> " + M.esc(layer.label) + "（" + layer.features.length + "）</label></legend>" + groups +
-      (legend ? '<ul class="legend">' + legend + "</ul>" : "") + "</fieldset>";
-  }).join("");
+  describe(data);
   panel.addEventListener("change", (event) => {
     const box = event.target;
     if (!box.dataset.layer) { return; }
-    const groups = drawn.groups[box.dataset.layer] || {};
-    const keys = box.dataset.group ? [box.dataset.group] : Object.keys(groups);
+    M.toggle(drawn, box.dataset.layer, box.dataset.group || null, box.checked);
     if (!box.dataset.group) {
       panel.querySelectorAll('input[data-layer="' + box.dataset.layer + '"][data-group]').forEach((sub) => { sub.checked = box.checked; });
     }
-    keys.forEach((key) => {
-      const group = groups[key];
-      if (!group) { return; }
-      if (box.checked) { group.addTo(map); } else { map.removeLayer(group); }
-    });
+  });
+
+  // 实时：控制台的推送（console.js 转发）显示事故、预警或报警有变化时，重读图层并重画点位与预警区域
+  const LIVE = ["incidents", "warnings", "warnings_stamp", "alarms_stamp"];
+  let seen = null;
+  let reading = false;
+  document.addEventListener("yingji:summary", async (event) => {
+    const now = LIVE.map((k) => String(event.detail[k])).join("|");
+    if (seen === null || now === seen || reading) { seen = seen === null ? now : seen; return; }
+    reading = true;
+    try {
+      const fresh = await M.json("/api/map/layers");
+      seen = now;
+      M.update(drawn, fresh);
+      describe(fresh);
+      element.dataset.updates = String(Number(element.dataset.updates || 0) + 1);
+    } catch (err) {
+      status.textContent = err.message;
+    } finally {
+      reading = false;
+    }
   });
 
   // 周边资源查询

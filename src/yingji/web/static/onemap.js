@@ -54,6 +54,89 @@
     });
   }
 
+  function warnedCounties(data) {
+    const warned = new Map();  // county code → [warning read]
+    data.warnings.forEach((area) => area.counties.forEach((code) => {
+      warned.set(code, (warned.get(code) || []).concat([area.warning]));
+    }));
+    return warned;
+  }
+
+  // The counties' fill, tooltips and name labels from the warnings in force (again on every update).
+  function paintCounties(state, data) {
+    const warned = warnedCounties(data);
+    const { focus, byName, options } = state;
+    state.labels.clearLayers();
+    state.shapes.forEach((shape) => shape.eachLayer((path) => {
+      const feature = path.feature;
+      const county = byName.get(feature.properties.name);
+      const inside = Boolean(county) && (focus.size === 0 || focus.has(county.code));
+      const list = county ? warned.get(county.code) || [] : [];
+      const worst = list.reduce((low, w) => Math.min(low, w.level), 9);
+      path.setStyle({
+        color: inside && focus.size ? "#0d2c54" : "#607d8b",
+        weight: inside && focus.size ? 3.5 : 1,
+        fillColor: worst < 9 ? WARNING[worst] : (inside ? (options.big ? "#1c3a5e" : "#ffffff") : (options.big ? "#10243d" : "#cfd8dc")),
+        fillOpacity: worst < 9 ? (inside || !focus.size ? 0.5 : 0.22) : (inside ? 0.7 : 0.5),  // outside the jurisdiction paler
+      });
+      const words = list.map((w) => w.title).join("；");
+      path.unbindTooltip().bindTooltip(feature.properties.name + (words ? "：" + words : ""), { sticky: true });
+      const cp = feature.properties.cp;
+      if (cp) {
+        const colours = list.map((w) => WARNING_WORDS[w.level] + "预警").filter((v, i, a) => a.indexOf(v) === i);
+        const warnText = colours.length ? "<small>" + esc(colours.join(" ")) + "</small>" : "";
+        L.marker([cp[1], cp[0]], {
+          interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "county-label" + (inside && focus.size ? " own" : ""), html: "<span>" + esc(feature.properties.name) + warnText + "</span>", iconSize: null }),
+        }).addTo(state.labels);
+      }
+    }));
+    state.element.dataset.shaded = Array.from(warned.keys()).join(",");
+  }
+
+  // Whether a layer (or one group of it) is switched on: what the officer chose, else the page's default.
+  function shown(state, layer, group) {
+    const chosen = state.switches[layer + "/" + group];
+    if (chosen !== undefined) { return chosen; }
+    const whole = state.switches[layer];
+    if (whole !== undefined) { return whole; }
+    return state.options.visible ? state.options.visible[layer] !== false : layer !== "experts";
+  }
+
+  // The point layers, replacing those drawn before (the view and the switches stay as they are).
+  function placePoints(state, data) {
+    Object.values(state.groups).forEach((byGroup) => Object.values(byGroup).forEach((g) => state.map.removeLayer(g)));
+    state.groups = {};
+    data.layers.forEach((layer) => {
+      const byGroup = state.groups[layer.key] = {};
+      layer.features.forEach((f) => {
+        const key = f.group || "_";
+        if (!byGroup[key]) { byGroup[key] = L.layerGroup(); }
+        const m = marker(layer.key, f, state.options.big);
+        m.bindPopup(popup(layer.key, f));
+        m.bindTooltip(f.name, { direction: "top" });
+        m.addTo(byGroup[key]);
+      });
+      Object.entries(byGroup).forEach(([key, g]) => { if (shown(state, layer.key, key)) { g.addTo(state.map); } });
+    });
+  }
+
+  // Switch a layer, or one group of it, on or off (and remember it across updates).
+  function toggle(state, layer, group, on) {
+    const byGroup = state.groups[layer] || {};
+    if (group) {
+      state.switches[layer + "/" + group] = on;
+    } else {
+      state.switches[layer] = on;
+      Object.keys(state.switches).filter((k) => k.startsWith(layer + "/")).forEach((k) => { delete state.switches[k]; });
+    }
+    (group ? [group] : Object.keys(byGroup)).forEach((key) => {
+      const g = byGroup[key];
+      if (!g) { return; }
+      if (on) { g.addTo(state.map); } else { state.map.removeLayer(g); }
+    });
+  }
+
   // data: GET /api/map/layers. options: { big: bool, visible: {layerKey: bool} }
   async function draw(element, data, options) {
     options = options || {};
@@ -61,84 +144,48 @@
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 18, attribution: "底图：本单位瓦片服务" }).addTo(map);
     }
-    const byName = new Map(data.counties.map((c) => [c.name, c]));
-    const focus = new Set(data.focus);
-    const warned = new Map();  // county code → [warning read]
-    data.warnings.forEach((area) => area.counties.forEach((code) => {
-      warned.set(code, (warned.get(code) || []).concat([area.warning]));
-    }));
+    const state = {
+      map: map, element: element, options: options, shapes: [], groups: {}, switches: {},
+      byName: new Map(data.counties.map((c) => [c.name, c])), focus: new Set(data.focus), labels: L.layerGroup().addTo(map),
+    };
     const all = L.latLngBounds([]);
     const fit = L.latLngBounds([]);
-    const labels = L.layerGroup().addTo(map);
-    const shapes = await Promise.all(data.cities.map((city) => json("/vendor/geo/" + city + ".geojson").catch(() => null)));
-    shapes.forEach((shape) => {
-      if (!shape) { return; }
-      const layer = L.geoJSON(shape, {
-        style: (feature) => {
-          const county = byName.get(feature.properties.name);
-          const inside = county && (focus.size === 0 || focus.has(county.code));
-          const list = county ? warned.get(county.code) || [] : [];
-          const worst = list.reduce((low, w) => Math.min(low, w.level), 9);
-          return {
-            color: inside && focus.size ? "#0d2c54" : "#607d8b",
-            weight: inside && focus.size ? 3.5 : 1,
-            fillColor: worst < 9 ? WARNING[worst] : (inside ? (options.big ? "#1c3a5e" : "#ffffff") : (options.big ? "#10243d" : "#cfd8dc")),
-            fillOpacity: worst < 9 ? (inside || !focus.size ? 0.5 : 0.22) : (inside ? 0.7 : 0.5),  // outside the jurisdiction paler
-          };
-        },
-        onEachFeature: (feature, path) => {
-          const county = byName.get(feature.properties.name);
-          const list = county ? warned.get(county.code) || [] : [];
-          const words = list.map((w) => w.title).join("；");
-          path.bindTooltip(feature.properties.name + (words ? "：" + words : ""), { sticky: true });
-          const inside = county && (focus.size === 0 || focus.has(county.code));
-          if (inside) { fit.extend(path.getBounds()); }
-          const cp = feature.properties.cp;
-          if (cp) {
-            const warnText = list.length ? '<small>' + list.map((w) => esc(WARNING_WORDS[w.level] + "预警")).filter((v, i, a) => a.indexOf(v) === i).join(" ") + "</small>" : "";
-            L.marker([cp[1], cp[0]], {
-              interactive: false, keyboard: false,
-              icon: L.divIcon({ className: "county-label" + (inside && focus.size ? " own" : ""), html: "<span>" + esc(feature.properties.name) + warnText + "</span>", iconSize: null }),
-            }).addTo(labels);
-          }
-        },
-      }).addTo(map);
-      all.extend(layer.getBounds());
-    });
-    const groups = {};  // layer key → group key → L.LayerGroup
-    const markers = [];
-    data.layers.forEach((layer) => {
-      groups[layer.key] = {};
-      layer.features.forEach((f) => {
-        const key = f.group || "_";
-        if (!groups[layer.key][key]) { groups[layer.key][key] = L.layerGroup(); }
-        const m = marker(layer.key, f, options.big);
-        m.bindPopup(popup(layer.key, f));
-        m.bindTooltip(f.name, { direction: "top" });
-        m.feature = { layer: layer.key, data: f };
-        m.addTo(groups[layer.key][key]);
-        markers.push(m);
-        if (focus.size === 0 && data.cities.length === 0) { fit.extend(m.getLatLng()); }
+    const files = await Promise.all(data.cities.map((city) => json("/vendor/geo/" + city + ".geojson").catch(() => null)));
+    files.forEach((file) => {
+      if (!file) { return; }
+      const shape = L.geoJSON(file).addTo(map);
+      shape.eachLayer((path) => {
+        const county = state.byName.get(path.feature.properties.name);
+        if (county && (state.focus.size === 0 || state.focus.has(county.code))) { fit.extend(path.getBounds()); }
       });
-      const shown = options.visible ? options.visible[layer.key] !== false : layer.key !== "experts";
-      Object.values(groups[layer.key]).forEach((g) => { if (shown) { g.addTo(map); } });
+      state.shapes.push(shape);
+      all.extend(shape.getBounds());
     });
+    paintCounties(state, data);
+    placePoints(state, data);
+    if (!fit.isValid() && data.cities.length === 0) {
+      Object.values(state.groups).forEach((byGroup) => Object.values(byGroup).forEach((g) => g.eachLayer((m) => fit.extend(m.getLatLng()))));
+    }
     const target = fit.isValid() ? fit : (all.isValid() ? all : null);
     if (target) { map.fitBounds(target.pad(0.04)); } else { map.setView([40.8, 111.7], 6); }
     // what was drawn, in words a test (or a screen reader's summary) can read: the fitted view, the highlighted
-    // jurisdiction and the counties shaded by a warning in force
+    // jurisdiction and (paintCounties) the counties shaded by a warning in force
     const view = map.getBounds();
     element.dataset.view = [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()].map((v) => v.toFixed(3)).join(",");
     element.dataset.focus = data.focus.join(",");
-    element.dataset.shaded = Array.from(warned.keys()).join(",");
-    const result = { map: map, groups: groups, markers: markers, bounds: target, labels: labels };
-    window.YingjiMap.current = result;
-    return result;
+    window.YingjiMap.current = state;
+    return state;
+  }
+
+  // A live update: new warnings and points on the map already drawn.
+  function update(state, data) {
+    paintCounties(state, data);
+    placePoints(state, data);
   }
 
   function legendSwatch(layer, category) {
     return '<span class="swatch" style="background:' + colour(layer, category) + '">' + (SHAPES[layer] || "") + "</span>";
   }
 
-  window.YingjiMap = { draw: draw, json: json, esc: esc, colour: colour, swatch: legendSwatch, WARNING: WARNING, WARNING_WORDS: WARNING_WORDS };
+  window.YingjiMap = { draw: draw, update: update, toggle: toggle, shown: shown, json: json, esc: esc, colour: colour, swatch: legendSwatch, WARNING: WARNING, WARNING_WORDS: WARNING_WORDS };
 })();

@@ -130,10 +130,11 @@
         const critical = (data.alarms_by_severity.find((s) => s.severity === "critical") || { count: 0 }).count;
         $("screen-summary").textContent = "处置中事故 " + data.incidents_total + " 起 · 生效预警 " + data.warnings.length + " 条 · 紧急报警 " + critical +
           " 条 · 逾期隐患 " + data.hazards.overdue + " 项";
-        if (drawn) { drawn.map.remove(); }
-        const element = $("map");
-        element.replaceChildren();
-        drawn = await M.draw(element, map, { big: true, visible: { experts: false, depots: false, shelters: false } });
+        if (drawn) {
+          M.update(drawn, map);  // the view stays where it is
+        } else {
+          drawn = await M.draw($("map"), map, { big: true, visible: { experts: false, depots: false, shelters: false } });
+        }
         legend(map);
         tick();
         document.body.dataset.ready = "true";
