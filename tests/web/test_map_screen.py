@@ -101,6 +101,7 @@ def test_baotou_sees_its_red_pond_alarm_arrive_on_the_open_map(browser: Browser,
     pin.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
+    page.wait_for_timeout(400)  # the popup fades in
     assert pond in popup.inner_text() and "未处理报警" in popup.inner_text()
     assert (popup.locator("a").get_attribute("href") or "").startswith("/console/alarms?site=pond:")
     shot(page, "map-baotou-red-pond-1366")
