@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -187,7 +188,7 @@ def _hazards(db_session: Session, clock: Clock, actor: Actor) -> HazardFigures:
 def _readiness(db_session: Session, actor: Actor) -> list[ReadinessRead]:
     """What can be sent: teams and their people, depots and their stock lines, shelters and their places."""
 
-    def every(entity: str) -> list:  # type: ignore[type-arg]
+    def every(entity: str) -> list[Any]:
         return list(registry.every(db_session=db_session, actor=actor, spec=BY_NAME[entity]))
 
     teams, depots, shelters = every("rescue_teams"), every("depots"), every("shelters")
@@ -206,7 +207,7 @@ def _readiness(db_session: Session, actor: Actor) -> list[ReadinessRead]:
             count_unit="座",
             label="储备库",
             count=len(depots),
-            figure=len(materials),
+            figure=len({m.item for m in materials}),  # kinds of stock (帐篷, 棉被 …), not depot lines
             figure_label="种物资",
         ),
         ReadinessRead(
