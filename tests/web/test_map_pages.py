@@ -89,3 +89,13 @@ def test_street_accounts_have_no_map_item_and_no_map(client: TestClient, people:
 def test_the_overview_on_the_wall_is_the_command_hall(client: TestClient, people: dict[str, Any]) -> None:
     moved = client.get("/?screen=big", headers=people["county"], follow_redirects=False)
     assert moved.status_code == 303 and moved.headers["location"] == "/console/screen"
+
+
+def test_scripts_and_boundaries_go_gzipped_to_a_browser_that_accepts_it(client: TestClient) -> None:
+    plain = client.get("/vendor/geo/150600.geojson", headers={"Accept-Encoding": "identity"})
+    packed = client.get("/vendor/geo/150600.geojson", headers={"Accept-Encoding": "gzip, deflate"})
+    assert "content-encoding" not in plain.headers and packed.headers["content-encoding"] == "gzip"
+    assert packed.content == plain.content and packed.headers["vary"] == "Accept-Encoding"
+    assert int(packed.headers["content-length"]) < len(plain.content) / 4
+    assert client.get("/static/screen.js", headers={"Accept-Encoding": "gzip"}).headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in client.get("/vendor/swagger-favicon.png").headers  # images are not text
