@@ -21,6 +21,7 @@ from yingji.core.schemas import YingjiModel
 from yingji.db.session import make_sessionmaker, reading
 from yingji.deps import SESSION_COOKIE
 from yingji.duty.api import router as duty_router
+from yingji.geo.api import router as geo_router
 from yingji.hazards import service as hazards_service
 from yingji.hazards.api import router as hazards_router
 from yingji.hazards.schema import checklists, ladder
@@ -53,7 +54,6 @@ from yingji.tips.api import router as tips_router
 from yingji.tips.schema import reward_rules
 from yingji.warnings.api import router as warnings_router
 from yingji.web import assets as web_assets
-from yingji.web import mapdata as web_map
 from yingji.web import pages as web_pages
 
 SMALL_JSON = 1024 * 1024  # every route not listed below
@@ -155,7 +155,7 @@ def create_app(
     app.include_router(metrology_router)
     app.include_router(duty_router)
     app.include_router(search_router)
+    app.include_router(geo_router)
     web_pages.install(app)
     app.include_router(web_assets.router)
-    app.include_router(web_map.router)
     return app

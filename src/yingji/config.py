@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,6 +19,7 @@ def default_data_dir() -> Path:
     return Path(base) / "yingji"
 
 
+TILE_UNSAFE = re.compile(r"[\s;,'\"<>\\]")  # would end or extend a CSP source list, or an HTML attribute
 READING_RETENTION_DAYS = 400  # a year of trends plus the 30-day supplementary-report window (decisions.md)
 
 
@@ -62,6 +65,9 @@ class Settings(BaseSettings):
     seeds_dir: Path | None = None  # the seed gazettes for citation checks; default ../shared/seeds beside the checkout
     hazard_ladder: Path | None = None  # replaces hazards/data/ladder.yaml (the overdue ladder)
     metrology_defaults: Path | None = None  # replaces metrology/defaults.yaml (instrument kinds, due-soon window)
+    # 一张图's optional base layer: an XYZ tile URL on the deployment's own network (天地图 intranet or an own tile
+    # server), e.g. https://tiles.example.gov.cn/{z}/{x}/{y}.png — never a public CDN; unset: offline boundaries only
+    map_tiles: str | None = None
     chromium: str | None = None  # the Chromium binary for PDF reports; default: chromium on PATH
     # warning channels (notify/channels.py): where every issued warning is queued, and how it is delivered
     warning_webhooks: str = ""  # comma-separated URLs
@@ -72,6 +78,31 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_from: str = "yingji@localhost"
     new_password: SecretStr | None = None  # `yingji users add|password` without a prompt (scripts, tests)
+
+    @field_validator("map_tiles")
+    @classmethod
+    def _tile_template(cls, value: str | None) -> str | None:
+        """An http(s) XYZ template with {z}, {x} and {y} and nothing a security policy could be bent by."""
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or not all(k in value for k in ("{z}", "{x}", "{y}"))
+            or TILE_UNSAFE.search(value)
+        ):
+            raise ValueError(
+                "YINGJI_MAP_TILES：须为 http(s) 瓦片地址模板，含 {z}、{x}、{y}，如 https://tiles.example/{z}/{x}/{y}.png"
+            )
+        return value
+
+    def map_tile_origin(self) -> str | None:
+        """The tile server's origin, which the map page's Content-Security-Policy lets images come from."""
+        if not self.map_tiles:
+            return None
+        parts = urlsplit(self.map_tiles)
+        return f"{parts.scheme}://{parts.netloc}"
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()

@@ -46,24 +46,6 @@ def test_banner_duty_officer_sees_the_overdue_major_hazard_live(browser: Browser
     shot(page, "overview-1366")
 
 
-def test_map_draws_the_banner_and_its_layers(browser: Browser, server: Server) -> None:
-    page = login(browser, server, "hangjin_duty")
-    page.goto(f"{server.url}/console/map")
-    page.wait_for_selector("#map[data-ready=true]", timeout=20000)
-    polygons = page.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas")
-    assert polygons.count() >= 1
-    assert "矿山" in page.inner_text(".leaflet-control-layers")
-    shot(page, "map-1366")
-
-
-def test_large_screen_mode(browser: Browser, server: Server) -> None:
-    page = login(browser, server, "ordos_duty", width=1920, height=1080)
-    page.goto(f"{server.url}/?screen=big")
-    assert "big" in (page.get_attribute("body", "class") or "")
-    assert page.evaluate("document.documentElement.scrollWidth <= 1920")
-    shot(page, "overview-big-1920")
-
-
 def test_another_banner_sees_none_of_hangjin(browser: Browser, server: Server) -> None:
     page = login(browser, server, "dongsheng_duty")
     assert "杭锦旗" not in page.inner_text("#hazard-list")

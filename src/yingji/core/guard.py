@@ -24,6 +24,16 @@ CONSOLE_CSP = (
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+def console_csp(image_origin: str | None = None) -> str:
+    """The console's policy; a page drawing map tiles from a configured server (YINGJI_MAP_TILES) may also load
+    images from that one origin."""
+    if not image_origin:
+        return CONSOLE_CSP
+    return CONSOLE_CSP.replace("img-src 'self' data:;", f"img-src 'self' data: {image_origin};")
+
+
 HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",

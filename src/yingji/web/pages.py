@@ -53,6 +53,7 @@ from yingji.web import (
     credit_pages,
     duty_pages,
     incident_pages,
+    map_pages,
     programme_pages,
     property_pages,
     resource_pages,
@@ -76,6 +77,7 @@ def install(app: FastAPI) -> None:
         duty_pages,
         incident_pages,
         warning_pages,
+        map_pages,
         resource_pages,
         property_pages,
         complaint_pages,
@@ -125,6 +127,8 @@ def login_page(request: Request) -> HTMLResponse:
 def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> Response:
     if not actor.has(Permission.PLANS_READ) and actor.has(Permission.PROPERTY_SUPERVISE):
         return RedirectResponse("/console/property", status_code=303)  # street and community accounts
+    if request.query_params.get("screen") == "big" and actor.has(Permission.PLANS_READ):
+        return RedirectResponse("/console/screen", status_code=303)  # the overview on the wall is the command hall
     recent, _ = incidents.list_(db_session=db_session, actor=actor, params=PageParams(limit=10))
     unacked = alarm_reads.page(db_session, actor, clock, AlarmFilters(state="unacked"), PageParams(limit=10))
     overdue, _ = hazards.list_(
@@ -250,11 +254,6 @@ def inbox_page(
 ) -> HTMLResponse:
     """The account's notifications, newest first: each opens its page; read ones stay, greyed."""
     return page(request, actor, clock, "inbox.html", rows=inbox.page(db_session, actor, paging))
-
-
-@router.get("/console/map", response_class=HTMLResponse)
-def map_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    return page(request, actor, clock, "map.html")
 
 
 def incident_stamp(db_session: Session, clock: Clock, actor: Actor, incident_id: int) -> str | None:

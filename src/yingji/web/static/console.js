@@ -411,6 +411,7 @@
       if (stale.length) { refresh(stale); }
       if (data.critical_alarms) { announce(data.critical_alarms); }
       document.documentElement.dataset.liveAt = data.as_of;  // for tests: the page has had a live update
+      document.dispatchEvent(new CustomEvent("yingji:summary", { detail: data }));  // pages with their own live parts
     });
   }
 
