@@ -209,26 +209,27 @@ def incident_reported(db_session: Session, clock: Clock, incident: Incident) -> 
             f"【事故信息】{summary}",
             body,
         )
-    if phones:
-        timeline.record_event(
-            db_session=db_session,
-            clock=clock,
-            incident=incident,
-            actor="system",
-            kind="notify.sent",
-            summary=f"已通知（短信）：{'、'.join(sorted(phones))}",
-            data={"bodies": sorted(phones)},
-        )
-    if unreachable:
-        timeline.record_event(
-            db_session=db_session,
-            clock=clock,
-            incident=incident,
-            actor="system",
-            kind="notify.unreachable",
-            summary=f"未登记值班电话，未能自动通知：{'、'.join(unreachable)}（请电话通知）",
-            data={"bodies": unreachable},
-        )
+    _record_reach(db_session, clock, incident, sorted(phones), unreachable, what="")
+
+
+def _record_reach(
+    db_session: Session, clock: Clock, incident: Incident, reached: list[str], unreached: list[str], what: str
+) -> None:
+    """On the timeline: who was sent an SMS, and who could not be (no registered duty phone) and must be phoned."""
+    for kind, bodies, summary in (
+        ("notify.sent", reached, f"{what}已通知（短信）：{'、'.join(reached)}"),
+        ("notify.unreachable", unreached, f"{what}未登记值班电话，未能自动通知：{'、'.join(unreached)}（请电话通知）"),
+    ):
+        if bodies:
+            timeline.record_event(
+                db_session=db_session,
+                clock=clock,
+                incident=incident,
+                actor="system",
+                kind=kind,
+                summary=summary,
+                data={"bodies": bodies},
+            )
 
 
 def response_changed(db_session: Session, clock: Clock, incident: Incident, key: str, title: str, body: str) -> None:
@@ -281,26 +282,7 @@ def tasks_assigned(
             reached.append(unit)
         else:
             unreached.append(unit)
-    if reached:
-        timeline.record_event(
-            db_session=db_session,
-            clock=clock,
-            incident=incident,
-            actor="system",
-            kind="notify.sent",
-            summary=f"任务已通知（短信）：{'、'.join(reached)}",
-            data={"bodies": reached},
-        )
-    if unreached:
-        timeline.record_event(
-            db_session=db_session,
-            clock=clock,
-            incident=incident,
-            actor="system",
-            kind="notify.unreachable",
-            summary=f"以下任务单位未登记值班电话，未能自动通知：{'、'.join(unreached)}（请电话通知）",
-            data={"bodies": unreached},
-        )
+    _record_reach(db_session, clock, incident, reached, unreached, what="任务")
 
 
 def _lead(obligation: Obligation) -> timedelta:
