@@ -5,7 +5,7 @@ from yingji.auth.models import ApiToken, LoginSession, User
 from yingji.calendars.models import ScheduleDay
 from yingji.db.outbox import OutboxItem
 from yingji.duty.models import DutyHandover, DutyLogEntry, DutyShift
-from yingji.hazards.models import Hazard, HazardAttachment, HazardEvent
+from yingji.hazards.models import Hazard, HazardAccountability, HazardAttachment, HazardEvent
 from yingji.inbox.models import Notice
 from yingji.incidents.models import (
     Assessment,
@@ -122,6 +122,7 @@ __all__ = [
     "Expert",
     "FundRequest",
     "Hazard",
+    "HazardAccountability",
     "HazardAttachment",
     "HazardEvent",
     "HazardSource",
