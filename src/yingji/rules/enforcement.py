@@ -47,7 +47,7 @@ SUSPENSION_BASIS = Basis(
 REFERRAL_BASIS = Basis(
     rule="referral",
     plan=PLAN,
-    clause="对日常检查工作中发现的安全生产隐患问题，不属于文化和旅游职责的，要按照安全生产、消防、特种设备等法律法规，及时抄告、"
+    clause="日常检查工作中发现的安全生产隐患问题，不属于文化和旅游职责的，要按照安全生产、消防、特种设备等法律法规，及时抄告、"
     "移交有关部门",
     seed="004#L4424-L4427",
 )
