@@ -2,7 +2,7 @@
 controller) and the enforcement chain
 
 Revision ID: 0026_enforcement
-Revises: 0024
+Revises: 0026
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026_enforcement"
-down_revision = "0024"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
