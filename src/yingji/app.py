@@ -21,6 +21,7 @@ from yingji.core.schemas import YingjiModel
 from yingji.db.session import make_sessionmaker, reading
 from yingji.deps import SESSION_COOKIE
 from yingji.duty.api import router as duty_router
+from yingji.enforcement.api import router as enforcement_router
 from yingji.geo.api import router as geo_router
 from yingji.hazards import service as hazards_service
 from yingji.hazards.api import router as hazards_router
@@ -66,6 +67,7 @@ GUARD = GuardPolicy(
         BodyLimit("POST", r"/api/registry/import", BATCH, "每批导入数据"),
         BodyLimit("POST", r"/api/warnings/weather/assess", BATCH, "监测与预报数据"),
         BodyLimit("POST", r"/api/hazards/[0-9]+/attachments", hazards_service.MAX_ATTACHMENT_BYTES, "附件"),
+        BodyLimit("POST", r"/api/enforcement/findings/[0-9]+/photos", hazards_service.MAX_ATTACHMENT_BYTES, "照片"),
         BodyLimit("POST", r"/api/property/survey/import", property_api.SURVEY_LIMIT, "统计表文件"),
         BodyLimit("POST", r"/api/metrology/import", metrology_api.IMPORT_LIMIT, "台账文件"),
         BodyLimit("POST", r"/api/tips/public", tips_api.PUBLIC_BODY_LIMIT, "举报内容"),
@@ -146,6 +148,7 @@ def create_app(
     app.include_router(inbox_router)
     app.include_router(warnings_router)
     app.include_router(hazards_router)
+    app.include_router(enforcement_router)
     app.include_router(tips_router)
     app.include_router(ledger_router)
     app.include_router(property_router)

@@ -5,7 +5,16 @@ from yingji.auth.models import ApiToken, LoginSession, User
 from yingji.calendars.models import ScheduleDay
 from yingji.db.outbox import OutboxItem
 from yingji.duty.models import DutyHandover, DutyLogEntry, DutyShift
-from yingji.hazards.models import Hazard, HazardAttachment, HazardEvent
+from yingji.enforcement.models import (
+    BlacklistEntry,
+    Finding,
+    FindingPhoto,
+    InspectionPlan,
+    InspectionRecord,
+    Referral,
+    Violation,
+)
+from yingji.hazards.models import Hazard, HazardAccountability, HazardAttachment, HazardEvent
 from yingji.inbox.models import Notice
 from yingji.incidents.models import (
     Assessment,
@@ -97,6 +106,7 @@ __all__ = [
     "Assessment",
     "AuditEntry",
     "AuditHead",
+    "BlacklistEntry",
     "Calibration",
     "Claim",
     "Complaint",
@@ -120,12 +130,17 @@ __all__ = [
     "EndConditionCheck",
     "Evaluation",
     "Expert",
+    "Finding",
+    "FindingPhoto",
     "FundRequest",
     "Hazard",
+    "HazardAccountability",
     "HazardAttachment",
     "HazardEvent",
     "HazardSource",
     "Incident",
+    "InspectionPlan",
+    "InspectionRecord",
     "Institution",
     "Instrument",
     "LedgerTask",
@@ -151,6 +166,7 @@ __all__ = [
     "PropertyCompany",
     "ReadingMinute",
     "Recusal",
+    "Referral",
     "RegistryRevision",
     "RehabCase",
     "Report",
@@ -175,6 +191,7 @@ __all__ = [
     "Title",
     "TransportResource",
     "User",
+    "Violation",
     "Visit",
     "WarningMessage",
     "WarningTask",

@@ -128,6 +128,7 @@ CLASSES = [
     ("/api/monitoring/readings", True, 16 * MB),
     ("/api/registry/import", True, 16 * MB),
     ("/api/hazards/1/attachments?filename=a.pdf", True, 10 * MB),
+    ("/api/enforcement/findings/1/photos?filename=a.png", True, 10 * MB),
     ("/api/property/survey/import", True, 8 * MB),
     ("/api/metrology/import", True, 8 * MB),
     ("/api/tips/public", False, 64 * 1024),

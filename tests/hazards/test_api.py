@@ -45,6 +45,8 @@ def site(client: TestClient, db_session: Session, divisions: int) -> dict[str, A
         sector="coal_mine",
         principal_name="李总",
         principal_phone="13800000001",
+        controller_name="张董",  # 实际控制人
+        controller_phone="13800000002",
     )
     other = factories.enterprise(db_session, "东胜区示例工贸有限公司", "150602", sector="industry_trade")
     bureau = factories.save(
@@ -79,9 +81,11 @@ def test_major_hazard_closed_loop(client: TestClient, db_session: Session, site:
     hid = hazard["id"]
     assert hazard["grade"] == "major" and hazard["state"] == "reported" and hazard["channel"] == "self_check"
     assert hazard["criteria"][0]["text"] == "瓦斯超限作业" and hazard["criteria"][0]["verified"] is True
-    # notified: the principal leader and the banner bureau (its duty phone), in the same transaction
+    # notified: the principal leader, the actual controller (004#L746-L750) and the banner bureau (its duty phone),
+    # in the same transaction
     sent = db_session.scalars(select(OutboxItem).where(OutboxItem.topic == "hazard")).all()
-    assert sorted(i.recipient for i in sent) == ["0477-6911545", "13800000001"]
+    assert sorted(i.recipient for i in sent) == ["0477-6911545", "13800000001", "13800000002"]
+    assert any("实际控制人张董" in i.payload["to"] for i in sent)
 
     assert _post(client, f"/api/hazards/{hid}/confirm", site["officer"]).status_code == 200
     missing = dict(FIVE, contingency_plan="  ")
@@ -125,8 +129,10 @@ def test_major_hazard_closed_loop(client: TestClient, db_session: Session, site:
     ).all()
     assert audited == [f"hazard.{e['action']}" for e in closed["events"]]
     after = _post(client, f"/api/hazards/{hid}/reject", site["officer"], {"note": "x", "deadline": "2026-12-31"})
-    assert after.status_code == 409 and "流程已结束" in after.json()["error"]["message"]
-    assert after.json()["error"]["subcode"] == "hazard.reject.state" and closed["allowed_actions"] == []
+    # closed: the loop is over; the supervisor's one step left is re-opening it as fake rectification (004#L718-L724)
+    assert after.status_code == 409 and "认定虚假整改" in after.json()["error"]["message"]
+    assert after.json()["error"]["subcode"] == "hazard.reject.state" and closed["allowed_actions"] == ["reopen"]
+    assert client.get(f"/api/hazards/{hid}", headers=site["enterprise"]).json()["allowed_actions"] == []
 
 
 def test_grading_by_checklist(client: TestClient, site: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.seeds import assert_quoted
 from yingji.core.errors import PlanInvalid
 from yingji.hazards.schema import CriterionItem, checklist_for, checklists, ladder, parse_ladder
 from yingji.registry.enums import EnterpriseSector
@@ -73,7 +74,28 @@ def test_each_sector_maps_to_at_most_one_checklist() -> None:
 def test_the_bundled_ladder_ascends() -> None:
     steps = ladder()
     assert steps and [s.after_days for s in steps] == sorted({s.after_days for s in steps})
-    assert [s.action for s in steps][:2] == ["reminder", "listed_supervision"]
+    # the seed's measures in the seed's order: 函告、通报、约谈、曝光 (004#L734-L736; the same order at 004#L5937)
+    assert [(s.action, s.label) for s in steps] == [
+        ("letter", "函告"),
+        ("circular", "通报"),
+        ("summons", "约谈"),
+        ("exposure", "曝光"),
+    ]
+    assert all(s.seed and s.seed.startswith("004#L734") for s in steps)
+    assert all(s.days_seed is None for s in steps)  # the seed sets no day counts: platform defaults
+
+
+@pytest.mark.parametrize(
+    ("ref", "quote"),
+    [
+        ("004#L734-L736", "函告、通报、约谈、曝光"),  # the master plan's order
+        ("004#L5937", "函告、通报、约谈、曝光"),  # the industry-and-trade / non-coal sub-plan: the same order
+        ("004#L4254", "一般隐患原则上一周内完成整改"),
+        ("004#L746-L750", "通知到相关生产经营单位的主要负责人、实际控制人"),
+    ],
+)
+def test_the_seed_says_so(ref: str, quote: str) -> None:
+    assert_quoted(ref, quote)
 
 
 def _step(action: str, days: int) -> dict[str, Any]:

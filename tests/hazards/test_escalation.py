@@ -70,15 +70,15 @@ def test_ladder_takes_each_rung_once_on_its_day(db_session: Session, divisions: 
     clock.advance(days=7)  # 2026-11-30: the deadline day itself is not overdue
     assert _rungs(db_session, clock) == []
     clock.advance(days=1)  # 12-01: one day late
-    assert _rungs(db_session, clock) == ["reminder"]
+    assert _rungs(db_session, clock) == ["letter"]
     assert _rungs(db_session, clock) == []  # a rung is taken once
-    clock.advance(days=16)  # 12-17: 17 days late — listed supervision and interview are both due now
-    assert _rungs(db_session, clock) == ["listed_supervision", "interview"]
+    clock.advance(days=16)  # 12-17: 17 days late — 通报 and 约谈 are both due now
+    assert _rungs(db_session, clock) == ["circular", "summons"]
     sms = db_session.scalars(select(OutboxItem.key).where(OutboxItem.recipient == "13900000002")).all()
-    assert sorted(sms) == sorted(f"hazard-{hazard.id}-{r}" for r in ("reminder", "interview"))  # one per round
+    assert sorted(sms) == sorted(f"hazard-{hazard.id}-{r}" for r in ("letter", "summons"))  # one per round
     # the supervisors over the place find each rung in their inbox; another county's do not
     notices = db_session.scalars(select(Notice.key).where(Notice.user_id == supervisor.id)).all()
-    assert sorted(notices) == sorted(f"hazard-{hazard.id}-{r}" for r in ("reminder", "interview"))
+    assert sorted(notices) == sorted(f"hazard-{hazard.id}-{r}" for r in ("letter", "summons"))
     assert db_session.scalars(select(Notice).where(Notice.user_id == elsewhere.id)).all() == []
     service.step(
         db_session=db_session,
@@ -111,7 +111,7 @@ def test_ladder_takes_each_rung_once_on_its_day(db_session: Session, divisions: 
     )
     assert _rungs(db_session, clock) == []  # the ladder starts afresh from the new deadline
     clock.advance(days=30)  # 2027-02-15: 15 days past it
-    assert _rungs(db_session, clock) == ["reminder", "listed_supervision", "interview"]
+    assert _rungs(db_session, clock) == ["letter", "circular", "summons"]
     hazard = service.visible(db_session, officer, hazard.id)
     detail = reads.detail(db_session, officer, hazard, local_today(clock))
     assert detail.escalation == [s.label for s in steps[:3]] and detail.overdue is True

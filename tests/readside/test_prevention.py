@@ -4,6 +4,7 @@ subcodes on refusals, and the list's own scope answering single reads (404 outsi
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -53,7 +54,8 @@ def _hazard(state: HazardState) -> Hazard:
         (HazardState.AWAITING_ACCEPTANCE, OTHER_ENTERPRISE, []),
         (HazardState.AWAITING_ACCEPTANCE, EXPERT, []),  # reads, never acts
         (HazardState.AWAITING_ACCEPTANCE, COMMANDER, []),  # no hazard permission
-        (HazardState.CLOSED, COUNTY, []),
+        (HazardState.CLOSED, COUNTY, ["reopen"]),  # found unrectified: re-opened as fake rectification (004#L718)
+        (HazardState.CLOSED, ENTERPRISE, []),
         (HazardState.DISMISSED, ENTERPRISE, []),
     ],
 )
@@ -72,10 +74,26 @@ def test_the_loop_refuses_exactly_what_it_does_not_offer(state: HazardState, par
         with pytest.raises((Forbidden, InvalidState)) as refused:
             transition(state, action, party)
         assert refused.value.subcode is not None and refused.value.subcode.startswith(f"hazard.{action.value}.")
-        if action in (HazardAction.ACCEPT, HazardAction.REJECT, HazardAction.DISMISS) and party is Party.ENTERPRISE:
+        supervisor_only = (
+            HazardAction.ACCEPT,
+            HazardAction.REJECT,
+            HazardAction.DISMISS,
+            HazardAction.EXTEND,
+            HazardAction.REOPEN,
+        )
+        if action in supervisor_only and party is Party.ENTERPRISE:
             assert isinstance(refused.value, Forbidden) and refused.value.subcode.endswith(".not_supervisor")
         else:
             assert isinstance(refused.value, InvalidState) and refused.value.subcode.endswith(".state")
+
+
+def test_consent_to_a_longer_deadline_is_offered_only_while_one_is_asked_for() -> None:
+    """004#L4254: the supervisor consents to more than a week; nothing to consent to, nothing offered."""
+    hazard = _hazard(HazardState.RECTIFYING)
+    assert hazard_policy.actions(COUNTY, hazard) == ["submit"]
+    hazard.requested_deadline = date(2026, 12, 31)
+    assert hazard_policy.actions(COUNTY, hazard) == ["submit", "extend"]
+    assert hazard_policy.actions(ENTERPRISE, hazard) == ["submit"]
 
 
 def _tip(state: TipState, handler: str | None) -> Tip:

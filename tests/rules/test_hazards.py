@@ -32,6 +32,10 @@ LEGAL = {
     (S.RECTIFYING, A.SUBMIT, P.SUPERVISOR): S.AWAITING_ACCEPTANCE,
     (S.AWAITING_ACCEPTANCE, A.ACCEPT, P.SUPERVISOR): S.CLOSED,
     (S.AWAITING_ACCEPTANCE, A.REJECT, P.SUPERVISOR): S.RECTIFYING,
+    # consent to a longer deadline: the supervisor's, while rectifying (004#L4254 "原则上一周内")
+    (S.RECTIFYING, A.EXTEND, P.SUPERVISOR): S.RECTIFYING,
+    # a closed hazard found unrectified is re-opened by the supervisor (004#L718-L724)
+    (S.CLOSED, A.REOPEN, P.SUPERVISOR): S.RECTIFYING,
 }
 
 
@@ -41,7 +45,7 @@ def test_legal_steps(state: HazardState, action: HazardAction, party: Party) -> 
 
 
 ILLEGAL = [(s, a, p) for s in S for a in A for p in P if (s, a, p) not in LEGAL]
-SUPERVISOR_ONLY = {A.DISMISS, A.ACCEPT, A.REJECT}  # the enterprise never takes these, in any state
+SUPERVISOR_ONLY = {A.DISMISS, A.ACCEPT, A.REJECT, A.EXTEND, A.REOPEN}  # the enterprise never takes these, in any state
 
 
 @pytest.mark.parametrize(("state", "action", "party"), ILLEGAL, ids=str)
@@ -97,10 +101,10 @@ def test_a_complete_plan_passes_including_zero_funds_and_a_deadline_today() -> N
 
 
 LADDER = [
-    LadderStep("reminder", "提醒敦促", 0),
-    LadderStep("listed_supervision", "挂牌督办", 7),
-    LadderStep("interview", "约谈", 15),
-    LadderStep("exposure", "公开曝光", 30),
+    LadderStep("letter", "函告", 0),
+    LadderStep("circular", "通报", 7),
+    LadderStep("summons", "约谈", 15),
+    LadderStep("exposure", "曝光", 30),
 ]
 
 

@@ -14,7 +14,7 @@ def test_banner_duty_officer_sees_the_overdue_major_hazard_live(browser: Browser
     rows = page.locator("#hazard-list tr")
     assert rows.count() == 4  # header + the three demo hazards of Hangjin
     assert "杭锦旗祥和能源有限公司（演示）" in page.inner_text("#hazard-list")
-    assert "挂牌督办" in page.inner_text("#hazard-list")  # the worker's ladder
+    assert "函告、通报、约谈" in page.inner_text("#hazard-list")  # the worker's ladder, in the seed's order
     shot(page, "hazards-1366")
     page.goto(f"{server.url}/")
     wait_until(page, "document.getElementById('live-status').textContent === '已连接'")

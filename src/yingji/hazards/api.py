@@ -1,4 +1,5 @@
-"""/api/hazards: report, confirm, 五落实, submit, accept/reject, attachments, checklists and the board."""
+"""/api/hazards: report, confirm, 五落实, extension, submit, accept/reject, re-open, attachments, checklists, the
+ladder and the board."""
 
 from __future__ import annotations
 
@@ -17,8 +18,25 @@ from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.hazards import board as hazard_board
 from yingji.hazards import reads, service
-from yingji.hazards.schema import ConfirmIn, HazardIn, RectificationIn, StepIn, checklists
-from yingji.hazards.schemas import AttachmentRead, BoardRead, ChecklistRead, HazardDetail, HazardFilters, HazardRead
+from yingji.hazards.schema import (
+    ConfirmIn,
+    ExtensionIn,
+    HazardIn,
+    RectificationIn,
+    ReopenIn,
+    StepIn,
+    checklists,
+    ladder,
+)
+from yingji.hazards.schemas import (
+    AttachmentRead,
+    BoardRead,
+    ChecklistRead,
+    HazardDetail,
+    HazardFilters,
+    HazardRead,
+    LadderRungRead,
+)
 from yingji.rules.hazards import HazardAction
 
 router = APIRouter(prefix="/api/hazards", tags=["隐患排查治理"])
@@ -43,6 +61,24 @@ def list_hazards(
 def list_checklists(paging: Paging) -> Page[ChecklistRead]:
     """重大事故隐患判定标准（煤矿、金属非金属矿山、工贸），每条注明出处与核实程度（A 已核实，B/C 未核实）。"""
     rows = [ChecklistRead(**c.model_dump(), verified=c.verified) for c in checklists().values()]
+    return slice_list(rows, paging)
+
+
+@router.get("/ladder", response_model=Page[LadderRungRead])
+def list_ladder(paging: Paging) -> Page[LadderRungRead]:
+    """逾期督办阶梯：函告 → 通报 → 约谈 → 曝光（种子 004#L734、L5937 的顺序）；天数为平台默认值，可由管理部门配置。"""
+    rows = [
+        LadderRungRead(
+            action=r.action,
+            label=r.label,
+            after_days=r.after_days,
+            seed=r.seed,
+            days_seed=r.days_seed,
+            days_are_default=r.days_seed is None,
+            days_label="平台默认值（种子未规定天数）" if r.days_seed is None else f"种子规定（{r.days_seed}）",
+        )
+        for r in ladder()
+    ]
     return slice_list(rows, paging)
 
 
@@ -88,6 +124,26 @@ def rectify(
     """落实整改“五落实”：责任人、措施、资金、时限、预案，缺一不可。"""
     with transaction(db_session):
         service.rectify(db_session=db_session, clock=clock, actor=actor, hazard_id=hazard_id, data=body)
+    return _detail(db_session, clock, actor, hazard_id)
+
+
+@router.post("/{hazard_id}/extension", response_model=HazardDetail)
+def decide_extension(
+    hazard_id: RowId, body: ExtensionIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> HazardDetail:
+    """审批一般隐患的延期整改申请（仅监管部门）：同意则采用申请的时限，不同意须写明理由。"""
+    with transaction(db_session):
+        service.extend(db_session=db_session, clock=clock, actor=actor, hazard_id=hazard_id, data=body)
+    return _detail(db_session, clock, actor, hazard_id)
+
+
+@router.post("/{hazard_id}/reopen", response_model=HazardDetail)
+def reopen(
+    hazard_id: RowId, body: ReopenIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> HazardDetail:
+    """已销号隐患核查未整改：认定虚假整改（纸面整改、整改不到位），重新整改，记录验收销号人等责任（仅监管部门）。"""
+    with transaction(db_session):
+        service.reopen(db_session=db_session, clock=clock, actor=actor, hazard_id=hazard_id, data=body)
     return _detail(db_session, clock, actor, hazard_id)
 
 

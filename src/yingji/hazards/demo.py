@@ -100,7 +100,7 @@ def load(*, db_session: Session, clock: Clock) -> int:
             responsible="设备主管",
             measures="更换增压泵",
             funds_yuan=Decimal("8000"),
-            deadline=today + timedelta(days=7),
+            deadline=found(3) + timedelta(days=7),  # a general hazard's week (004#L4254)
             contingency_plan="配备移动洗眼器",
         ),
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from yingji.core.labels import LabelledEnum
 from yingji.db.base import Base, str_enum
 from yingji.registry.enums import EnterpriseSector
-from yingji.rules.hazards import HazardGrade, HazardState
+from yingji.rules.hazards import HazardGrade, HazardState, RectificationFault
 
 
 class Channel(LabelledEnum):
@@ -45,6 +45,9 @@ class Hazard(Base):
     funds_yuan: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     deadline: Mapped[date | None] = mapped_column(index=True)
     contingency_plan: Mapped[str | None] = mapped_column(Text)
+    deadline_reason: Mapped[str | None] = mapped_column(Text)  # why a general hazard has more than a week
+    requested_deadline: Mapped[date | None]  # a longer deadline asked for, awaiting the supervisor's consent
+    deadline_consented_by: Mapped[str | None] = mapped_column(String(64))  # the officer who consented
     escalation_rung: Mapped[int] = mapped_column(default=0)  # ladder rungs already taken
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
@@ -81,3 +84,22 @@ class HazardAttachment(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class HazardAccountability(Base):
+    """A closed hazard found unrectified (虚假整改、纸面整改、整改不到位): who signed it off, who submitted it and who
+    was responsible, kept for the accountability the seed demands (004#L718-L724, L5471-L5475). Never updated."""
+
+    __tablename__ = "hazard_accountability"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazard.id"), index=True)
+    fault: Mapped[RectificationFault] = mapped_column(str_enum(RectificationFault))
+    finding: Mapped[str] = mapped_column(Text)
+    signed_off_by: Mapped[str | None] = mapped_column(String(64), index=True)  # the officer who accepted (验收销号)
+    signed_off_at: Mapped[datetime | None]
+    submitted_by: Mapped[str | None] = mapped_column(String(64))  # who applied for acceptance
+    responsible: Mapped[str | None] = mapped_column(String(80))  # 五落实 整改责任人
+    principal: Mapped[str | None] = mapped_column(String(40))  # the enterprise's 主要负责人 at the time
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]

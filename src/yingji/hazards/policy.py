@@ -45,9 +45,12 @@ def require_party(actor: Actor, hazard: Hazard) -> Party:
 
 
 def actions(actor: Actor, hazard: Hazard) -> list[HazardAction]:
-    """The closed-loop steps this actor may take on this hazard now (none for readers such as experts)."""
+    """The closed-loop steps this actor may take on this hazard now (none for readers such as experts); consent to
+    a longer deadline only while an enterprise's request waits for it."""
     found = party(actor, hazard)
-    return [] if found is None else steps(hazard.state, found)
+    if found is None:
+        return []
+    return [a for a in steps(hazard.state, found) if a is not HazardAction.EXTEND or hazard.requested_deadline]
 
 
 def may_regrade(actor: Actor, hazard: Hazard) -> bool:

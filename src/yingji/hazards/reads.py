@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.hazards import policy
-from yingji.hazards.models import Hazard, HazardAttachment, HazardEvent
+from yingji.hazards.models import Channel, Hazard, HazardAccountability, HazardAttachment, HazardEvent
 from yingji.hazards.schema import checklist_for, ladder
 from yingji.hazards.schemas import (
+    AccountabilityRead,
     AttachmentRead,
     CriterionRead,
     EventKind,
@@ -23,7 +24,15 @@ from yingji.hazards.schemas import (
 )
 from yingji.registry import divisions
 from yingji.registry.models import Mine, Organisation
-from yingji.rules.hazards import HazardState, is_overdue
+from yingji.rules.enforcement import HazardRecord, hazard_liability
+from yingji.rules.hazards import (
+    DeadlineBasis,
+    HazardGrade,
+    HazardState,
+    is_overdue,
+    needs_consent,
+    week_deadline,
+)
 
 
 def _names(db_session: Session, model: type[Organisation] | type[Mine], ids: Iterable[int | None]) -> dict[int, str]:
@@ -34,39 +43,81 @@ def _names(db_session: Session, model: type[Organisation] | type[Mine], ids: Ite
     return {i: name for i, name in rows}
 
 
+def deadline_basis(hazard: Hazard) -> DeadlineBasis:
+    """Why the deadline is what it is: the week of a general hazard, a consented extension, a major hazard's term."""
+    if hazard.deadline is None:
+        return DeadlineBasis.UNSET
+    if hazard.grade is HazardGrade.MAJOR:
+        return DeadlineBasis.MAJOR
+    if hazard.requested_deadline is not None:
+        return DeadlineBasis.EXTENSION_PENDING
+    if needs_consent(hazard.grade, hazard.found_on, hazard.deadline):
+        return DeadlineBasis.EXTENDED
+    return DeadlineBasis.WEEK
+
+
+def faulted(db_session: Session, ids: Iterable[int]) -> set[int]:
+    """The hazards (of these) ever re-opened as fake, paper or incomplete rectification."""
+    wanted = set(ids)
+    if not wanted:
+        return set()
+    query = select(HazardAccountability.hazard_id).where(HazardAccountability.hazard_id.in_(wanted)).distinct()
+    return set(db_session.scalars(query))
+
+
 def read_all(db_session: Session, actor: Actor, hazards: Sequence[Hazard], today: date) -> list[HazardRead]:
-    """A page of hazards: one query each for enterprise, mine and division names."""
+    """A page of hazards: one query each for enterprise, mine and division names, and for fake rectifications."""
     orgs = _names(db_session, Organisation, (h.organisation_id for h in hazards))
     mines = _names(db_session, Mine, (h.mine_id for h in hazards))
     places = divisions.names(db_session, (h.division_code for h in hazards))
+    faults = faulted(db_session, (h.id for h in hazards))
     steps = ladder()
-    return [
-        HazardRead(
-            id=h.id,
-            channel=h.channel,
-            channel_label=h.channel.label,
-            organisation_id=h.organisation_id,
-            enterprise=orgs.get(h.organisation_id),
-            division_code=h.division_code,
-            division_name=places.get(h.division_code, h.division_code),
-            sector=h.sector,
-            sector_label=h.sector.label if h.sector else None,
-            mine_id=h.mine_id,
-            mine_name=mines.get(h.mine_id) if h.mine_id is not None else None,
-            place=h.place,
-            category=h.category,
-            grade=h.grade,
-            grade_label=h.grade.label,
-            state=h.state,
-            state_label=h.state.label,
-            found_on=h.found_on,
-            deadline=h.deadline,
-            overdue=is_overdue(h.state, h.deadline, today),
-            escalation=[s.label for s in steps[: h.escalation_rung]],
-            allowed_actions=policy.actions(actor, h),
+    rows = []
+    for h in hazards:
+        basis = deadline_basis(h)
+        overdue = is_overdue(h.state, h.deadline, today)
+        liability = hazard_liability(
+            HazardRecord(
+                self_reported=h.channel is Channel.SELF_CHECK,
+                state=h.state.value,
+                overdue=overdue,
+                faulted=h.id in faults,
+            )
+        ).value
+        rows.append(
+            HazardRead(
+                id=h.id,
+                channel=h.channel,
+                channel_label=h.channel.label,
+                organisation_id=h.organisation_id,
+                enterprise=orgs.get(h.organisation_id),
+                division_code=h.division_code,
+                division_name=places.get(h.division_code, h.division_code),
+                sector=h.sector,
+                sector_label=h.sector.label if h.sector else None,
+                mine_id=h.mine_id,
+                mine_name=mines.get(h.mine_id) if h.mine_id is not None else None,
+                place=h.place,
+                category=h.category,
+                grade=h.grade,
+                grade_label=h.grade.label,
+                state=h.state,
+                state_label=h.state.label,
+                found_on=h.found_on,
+                deadline=h.deadline,
+                deadline_basis=basis,
+                deadline_basis_label=basis.label,
+                week_deadline=week_deadline(h.found_on) if h.grade is HazardGrade.GENERAL else None,
+                requested_deadline=h.requested_deadline,
+                overdue=overdue,
+                escalation=[s.label for s in steps[: h.escalation_rung]],
+                fake_rectification=h.id in faults,
+                liability=liability,
+                liability_label=liability.label,
+                allowed_actions=policy.actions(actor, h),
+            )
         )
-        for h in hazards
-    ]
+    return rows
 
 
 def _state_label(value: str | None) -> str | None:
@@ -112,6 +163,27 @@ def detail(db_session: Session, actor: Actor, hazard: Hazard, today: date) -> Ha
     return HazardDetail(
         **read_all(db_session, actor, [hazard], today)[0].model_dump(),
         description=hazard.description,
+        deadline_reason=hazard.deadline_reason,
+        deadline_consented_by=hazard.deadline_consented_by,
+        accountability=[
+            AccountabilityRead(
+                fault=a.fault,
+                fault_label=a.fault.label,
+                finding=a.finding,
+                signed_off_by=a.signed_off_by,
+                signed_off_at=a.signed_off_at,
+                submitted_by=a.submitted_by,
+                responsible=a.responsible,
+                principal=a.principal,
+                recorded_by=a.recorded_by,
+                recorded_at=a.recorded_at,
+            )
+            for a in db_session.scalars(
+                select(HazardAccountability)
+                .where(HazardAccountability.hazard_id == hazard.id)
+                .order_by(HazardAccountability.id)
+            )
+        ],
         criteria=[
             CriterionRead(
                 code=c,

@@ -19,7 +19,7 @@ from yingji.core.schemas import YingjiModel
 from yingji.hazards.models import Channel
 from yingji.plans.loader import validation_details
 from yingji.registry.enums import EnterpriseSector
-from yingji.rules.hazards import LadderStep
+from yingji.rules.hazards import LadderStep, RectificationFault
 
 DATA = Path(__file__).parent / "data"
 Reference = Annotated[str, Field(pattern=r"^regulations\.md#L\d+(-L\d+)?$")]
@@ -84,10 +84,15 @@ def checklist_for(sector: EnterpriseSector | None) -> Checklist | None:
     return next((c for c in checklists().values() if sector in c.applies_to.sectors), None)
 
 
+SeedRef = Annotated[str, Field(pattern=r"^00\d#L\d+(-L\d+)?$")]
+
+
 class LadderRow(YingjiModel):
     action: Annotated[str, Field(pattern=r"^[a-z_]+$")]
     label: Annotated[str, Field(min_length=2)]
     after_days: Annotated[int, Field(ge=0, le=3650)]
+    seed: SeedRef | None = None  # where the seed names this measure
+    days_seed: SeedRef | None = None  # where the seed sets the day count; absent: a platform default
 
 
 def parse_ladder(rows: object, name: str) -> tuple[LadderStep, ...]:
@@ -95,7 +100,10 @@ def parse_ladder(rows: object, name: str) -> tuple[LadderStep, ...]:
         parsed = [LadderRow.model_validate(r) for r in (rows if isinstance(rows, list) else [rows])]
     except ValidationError as err:
         raise PlanInvalid(field=name, reason=f"{name} 不合法", details=validation_details(err)) from err
-    steps = tuple(LadderStep(action=r.action, label=r.label, after_days=r.after_days) for r in parsed)
+    steps = tuple(
+        LadderStep(action=r.action, label=r.label, after_days=r.after_days, seed=r.seed, days_seed=r.days_seed)
+        for r in parsed
+    )
     if not steps or any(b.after_days <= a.after_days for a, b in pairwise(steps)):
         raise PlanInvalid(field=name, reason=f"{name}：督办阶梯至少一级，天数须严格递增")
     return steps
@@ -142,6 +150,24 @@ class RectificationIn(YingjiModel):
     funds_yuan: Annotated[Decimal, Field(max_digits=14, decimal_places=2)] | None = None
     deadline: date | None = None
     contingency_plan: Annotated[str, Field(max_length=4000)] | None = None
+    deadline_reason: Annotated[str, Field(max_length=2000)] | None = Field(
+        default=None, description="一般隐患整改时限超过一周的理由（须经监管部门同意）"
+    )
+
+
+class ExtensionIn(YingjiModel):
+    """审批延期：同意（采用企业申请的整改时限）或不同意（须写明理由，仍按一周时限）。"""
+
+    approve: bool
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class ReopenIn(YingjiModel):
+    """已销号隐患经核查未整改：认定虚假整改（或纸面整改、整改不到位），重新整改并记录责任。"""
+
+    fault: RectificationFault
+    finding: Annotated[str, Field(min_length=2, max_length=4000, description="核查发现的情况")]
+    deadline: date = Field(description="重新整改时限")
 
 
 class StepIn(YingjiModel):

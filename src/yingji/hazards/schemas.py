@@ -16,7 +16,8 @@ from yingji.core.schemas import YingjiModel
 from yingji.hazards.models import Channel, Hazard
 from yingji.hazards.schema import AppliesTo, Confidence, CriterionItem
 from yingji.registry.enums import EnterpriseSector
-from yingji.rules.hazards import HazardAction, HazardGrade, HazardState
+from yingji.rules.enforcement import Liability
+from yingji.rules.hazards import DeadlineBasis, HazardAction, HazardGrade, HazardState, RectificationFault
 
 
 class HazardFilters(Filters):
@@ -62,6 +63,9 @@ class EventKind(LabelledEnum):
     SUBMIT = "submit", "申请验收"
     ACCEPT = "accept", "验收销号"
     REJECT = "reject", "验收不合格退回"
+    EXTEND = "extend", "同意延期整改"
+    EXTEND_REFUSED = "extend_refused", "不同意延期整改"
+    REOPEN = "reopen", "认定虚假整改并重新整改"
     ATTACH = "attach", "上传附件"
     NOTIFY_UNREACHABLE = "notify_unreachable", "未能通知"
 
@@ -88,8 +92,15 @@ class HazardRead(YingjiModel):
     state_label: str
     found_on: date
     deadline: date | None
+    deadline_basis: DeadlineBasis = Field(description="整改时限的依据")
+    deadline_basis_label: str
+    week_deadline: date | None = Field(description="一般隐患一周整改的最迟日期（004#L4254）")
+    requested_deadline: date | None = Field(description="企业申请延期的整改时限（待监管部门同意）")
     overdue: bool
     escalation: list[str] = Field(description="已采取的督办措施")
+    fake_rectification: bool = Field(description="曾被认定虚假整改、纸面整改或整改不到位")
+    liability: Liability = Field(description="自查从宽或依法处罚（004#L5467-L5475）")
+    liability_label: str
     allowed_actions: list[HazardAction]
 
 
@@ -135,10 +146,40 @@ class AttachmentRead(YingjiModel):
     created_at: datetime
 
 
+class AccountabilityRead(YingjiModel):
+    """A closed hazard found unrectified, and whom the accountability is recorded against."""
+
+    fault: RectificationFault
+    fault_label: str
+    finding: str
+    signed_off_by: str | None = Field(description="验收销号人")
+    signed_off_at: datetime | None
+    submitted_by: str | None = Field(description="申请验收人")
+    responsible: str | None = Field(description="整改责任人")
+    principal: str | None = Field(description="企业主要负责人")
+    recorded_by: str
+    recorded_at: datetime
+
+
+class LadderRungRead(YingjiModel):
+    """One rung of the overdue ladder: the measure from the seed, the day count a platform default unless cited."""
+
+    action: str
+    label: str
+    after_days: int
+    seed: str | None = Field(description="种子中规定该措施的行")
+    days_seed: str | None = Field(description="种子中规定天数的行；为空表示平台默认值")
+    days_are_default: bool = Field(description="天数为平台默认值（种子未规定）")
+    days_label: str
+
+
 class HazardDetail(HazardRead):
     """One hazard with its grading basis, 五落实, history and files."""
 
     description: str
+    deadline_reason: str | None = Field(description="整改时限超过一周的理由")
+    deadline_consented_by: str | None = Field(description="同意延期的监管人员")
+    accountability: list[AccountabilityRead]
     criteria: list[CriterionRead]
     grade_note: str | None
     five: FiveRead

@@ -2,7 +2,10 @@
 
 Every step goes through rules.hazards.transition (which party may take it from which state), is written as an
 append-only HazardEvent and as an audit entry in the same transaction. Major hazards notify the enterprise's
-principal leader and the supervising body through the outbox (seed 004 notes F_004a (17): “隐患信息告知单位主要负责人”).
+principal leader, its actual controller and the supervising body through the outbox ("及时将重大事故隐患信息通知到
+相关生产经营单位的主要负责人、实际控制人", 004#L746-L750). A general hazard has a week to be rectified unless the
+supervisor consents to more (004#L4254); a closed hazard found unrectified is re-opened with accountability recorded
+against whoever signed it off (004#L718-L724).
 """
 
 from __future__ import annotations
@@ -23,8 +26,17 @@ from yingji.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from yingji.core.paging import PageParams, paginate
 from yingji.db import outbox
 from yingji.hazards import policy
-from yingji.hazards.models import Channel, Hazard, HazardAttachment, HazardEvent
-from yingji.hazards.schema import ConfirmIn, HazardIn, RectificationIn, StepIn, checklist_for, ladder
+from yingji.hazards.models import Channel, Hazard, HazardAccountability, HazardAttachment, HazardEvent
+from yingji.hazards.schema import (
+    ConfirmIn,
+    ExtensionIn,
+    HazardIn,
+    RectificationIn,
+    ReopenIn,
+    StepIn,
+    checklist_for,
+    ladder,
+)
 from yingji.hazards.schemas import HazardFilters
 from yingji.inbox import service as inbox
 from yingji.inbox.models import NoticeKind
@@ -39,7 +51,10 @@ from yingji.rules.hazards import (
     check_five,
     determine_grade,
     ladder_step,
+    needs_consent,
+    require_reason,
     transition,
+    week_deadline,
 )
 
 OPEN_STATES = (HazardState.REPORTED, HazardState.CONFIRMED, HazardState.RECTIFYING, HazardState.AWAITING_ACCEPTANCE)
@@ -92,12 +107,15 @@ def _record(
 
 
 def _recipients(db_session: Session, hazard: Hazard) -> list[tuple[str, str | None]]:
-    """(who, phone) for the enterprise's principal leader and the supervising body; phone None when unregistered."""
+    """(who, phone) for the enterprise's principal leader, its actual controller (004#L748) and the supervising body;
+    phone None when unregistered. A controller with the principal's own phone is sent one message, not two."""
     enterprise = db_session.get(Organisation, hazard.organisation_id)
     assert enterprise is not None
     who: list[tuple[str, str | None]] = [
         (f"{enterprise.name}主要负责人{enterprise.principal_name or ''}", enterprise.principal_phone)
     ]
+    if not enterprise.controller_phone or enterprise.controller_phone != enterprise.principal_phone:
+        who.append((f"{enterprise.name}实际控制人{enterprise.controller_name or ''}", enterprise.controller_phone))
     if hazard.supervising_org_id is not None:
         body = db_session.get(Organisation, hazard.supervising_org_id)
         if body is not None:
@@ -302,7 +320,11 @@ def confirm(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, 
 
 
 def rectify(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, data: RectificationIn) -> Hazard:
-    """落实整改：all five of 五落实, checked before the state changes (nothing is stored on refusal)."""
+    """落实整改：all five of 五落实, checked before the state changes (nothing is stored on refusal).
+
+    A general hazard's deadline more than a week after it was found needs a written reason (422 without). The
+    supervisor setting such a deadline consents by doing so; an enterprise's request waits for the supervisor's
+    consent, and until then the week's deadline holds (004#L4254: "原则上一周内")."""
     five = FiveImplementations(
         responsible=data.responsible,
         measures=data.measures,
@@ -311,10 +333,128 @@ def rectify(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, 
         contingency_plan=data.contingency_plan,
     )
     check_five(five, local_today(clock))
+    assert data.deadline is not None  # check_five requires it
+    found = visible(db_session, actor, hazard_id, for_update=True)
+    require_reason(found.grade, found.found_on, data.deadline, data.deadline_reason)
     hazard, before = _step(db_session, clock, actor, hazard_id, HazardAction.PLAN)
-    hazard.responsible, hazard.measures, hazard.deadline = data.responsible, data.measures, data.deadline
+    hazard.responsible, hazard.measures = data.responsible, data.measures
     hazard.funds_yuan, hazard.contingency_plan = data.funds_yuan, data.contingency_plan
-    _record(db_session, clock, actor, hazard, "rectify", before=before, deadline=data.deadline)
+    longer = needs_consent(hazard.grade, hazard.found_on, data.deadline)
+    hazard.deadline_reason = data.deadline_reason if longer else None
+    hazard.requested_deadline, hazard.deadline_consented_by, hazard.deadline = None, None, data.deadline
+    if longer and policy.party(actor, hazard) is Party.SUPERVISOR:
+        hazard.deadline_consented_by = actor.username
+    elif longer:
+        hazard.requested_deadline, hazard.deadline = data.deadline, week_deadline(hazard.found_on)
+    asked: dict[str, Any] = {"requested_deadline": data.deadline, "reason": data.deadline_reason} if longer else {}
+    _record(db_session, clock, actor, hazard, "rectify", before=before, deadline=hazard.deadline, **asked)
+    if hazard.requested_deadline is not None:
+        _ask_consent(db_session, clock, hazard)
+    return hazard
+
+
+def _ask_consent(db_session: Session, clock: Clock, hazard: Hazard) -> None:
+    """The supervisors over the place find an enterprise's request for a longer deadline in their inbox."""
+    enterprise = db_session.get(Organisation, hazard.organisation_id)
+    text = (
+        f"【隐患延期整改申请】{enterprise.name if enterprise else ''}：{hazard.place}，申请整改时限至 "
+        f"{hazard.requested_deadline}（一般隐患原则上一周内完成整改），理由：{hazard.deadline_reason}"
+    )
+    inbox.post(
+        db_session,
+        now=clock.now(),
+        user_ids=inbox.officers_over(db_session, hazard.division_code, Permission.HAZARDS_SUPERVISE),
+        kind=NoticeKind.HAZARD,
+        key=f"hazard-{hazard.id}-extension-{hazard.requested_deadline}",
+        title=text[:200],
+        body=text,
+        url=f"/console/hazards?organisation_id={hazard.organisation_id}",
+        division_code=hazard.division_code,
+    )
+
+
+def extend(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, data: ExtensionIn) -> Hazard:
+    """The supervisor consents to (or refuses) an enterprise's longer deadline; consent starts the ladder afresh."""
+    if not data.approve and not (data.note or "").strip():
+        raise InvalidInput(field="note", reason="note：不同意延期须写明理由")
+    hazard, before = _step(db_session, clock, actor, hazard_id, HazardAction.EXTEND)
+    requested = hazard.requested_deadline
+    if requested is None:
+        raise InvalidState(
+            field="requested_deadline",
+            subcode="hazard.extend.none_pending",
+            reason="该隐患没有待审批的延期申请",
+        )
+    if data.approve and requested < local_today(clock):
+        raise InvalidState(
+            field="requested_deadline",
+            subcode="hazard.extend.lapsed",
+            reason=f"申请的整改时限 {requested} 已过，请企业重新申请",
+        )
+    if data.approve:
+        hazard.deadline, hazard.deadline_consented_by, hazard.escalation_rung = requested, actor.username, 0
+    hazard.requested_deadline = None
+    _record(
+        db_session,
+        clock,
+        actor,
+        hazard,
+        "extend" if data.approve else "extend_refused",
+        before=before,
+        note=data.note,
+        requested_deadline=requested,
+        deadline=hazard.deadline,
+    )
+    return hazard
+
+
+def reopen(*, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, data: ReopenIn) -> Hazard:
+    """A closed hazard found unrectified: back to rectification under a new deadline, with the accountability of
+    whoever signed it off (the accepting officer), applied for acceptance and was responsible recorded."""
+    if data.deadline < local_today(clock):
+        raise InvalidInput(field="deadline", reason="deadline：重新整改时限不能早于今天")
+    hazard, before = _step(db_session, clock, actor, hazard_id, HazardAction.REOPEN)
+
+    def last(action: str) -> HazardEvent | None:
+        query = select(HazardEvent).where(HazardEvent.hazard_id == hazard.id, HazardEvent.action == action)
+        return db_session.scalars(query.order_by(HazardEvent.id.desc()).limit(1)).first()
+
+    accepted, submitted = last(HazardAction.ACCEPT.value), last(HazardAction.SUBMIT.value)
+    enterprise = db_session.get(Organisation, hazard.organisation_id)
+    row = HazardAccountability(
+        hazard_id=hazard.id,
+        fault=data.fault,
+        finding=data.finding,
+        signed_off_by=accepted.actor if accepted else None,
+        signed_off_at=accepted.at if accepted else None,
+        submitted_by=submitted.actor if submitted else None,
+        responsible=hazard.responsible,
+        principal=enterprise.principal_name if enterprise else None,
+        recorded_by=actor.username,
+        recorded_at=clock.now(),
+    )
+    db_session.add(row)
+    hazard.deadline, hazard.requested_deadline, hazard.escalation_rung = data.deadline, None, 0
+    hazard.deadline_consented_by, hazard.deadline_reason = actor.username, data.finding
+    hazard.closed_at = None
+    _record(
+        db_session,
+        clock,
+        actor,
+        hazard,
+        HazardAction.REOPEN.value,
+        before=before,
+        note=data.finding,
+        fault=data.fault.value,
+        signed_off_by=row.signed_off_by or "",
+        deadline=data.deadline,
+    )
+    name = enterprise.name if enterprise else ""
+    text = (
+        f"【隐患{data.fault.label}】{name}：{hazard.place}（已销号）经核查未整改到位，已重新整改，"
+        f"整改时限 {data.deadline}；将依法依规追究责任。"
+    )
+    _notify(db_session, clock, actor, hazard, f"reopen-{row.recorded_at:%Y%m%d%H%M%S}", text)
     return hazard
 
 
@@ -322,8 +462,8 @@ def step(
     *, db_session: Session, clock: Clock, actor: Actor, hazard_id: int, action: HazardAction, data: StepIn
 ) -> Hazard:
     """dismiss / submit / accept / reject: the steps that carry only a note."""
-    if action in (HazardAction.CONFIRM, HazardAction.PLAN):
-        raise InvalidInput(field="action", reason="确认和落实整改有各自的接口")
+    if action in (HazardAction.CONFIRM, HazardAction.PLAN, HazardAction.EXTEND, HazardAction.REOPEN):
+        raise InvalidInput(field="action", reason="确认、落实整改、审批延期和重新整改有各自的接口")
     if action in (HazardAction.DISMISS, HazardAction.REJECT) and not data.note:
         raise InvalidInput(field="note", reason="note：核实不属实或验收不合格须写明理由")
     if action is HazardAction.REJECT and (data.deadline is None or data.deadline < local_today(clock)):
@@ -332,7 +472,10 @@ def step(
     if action is HazardAction.SUBMIT and policy.party(actor, hazard) is Party.SUPERVISOR and not data.note:
         raise InvalidInput(field="note", reason="note：监管部门代企业申请验收须写明情况")
     if action is HazardAction.REJECT:  # a new deadline starts the overdue ladder afresh
-        hazard.deadline, hazard.escalation_rung = data.deadline, 0
+        assert data.deadline is not None
+        hazard.deadline, hazard.escalation_rung, hazard.requested_deadline = data.deadline, 0, None
+        if needs_consent(hazard.grade, hazard.found_on, data.deadline):  # set by the supervisor: consented
+            hazard.deadline_consented_by, hazard.deadline_reason = actor.username, data.note
     if hazard.state in (HazardState.CLOSED, HazardState.DISMISSED):
         hazard.closed_at = clock.now()
     _record(db_session, clock, actor, hazard, action.value, before=before, note=data.note, deadline=hazard.deadline)
@@ -378,6 +521,22 @@ def escalate_overdue(*, db_session: Session, clock: Clock, actor: Actor) -> list
 # --- attachments ----------------------------------------------------------------------------------------------------
 
 
+def check_upload(filename: str, content_type: str, data: bytes) -> tuple[str, str]:
+    """The one check of an uploaded photo or document (name, declared type, size, leading bytes), shared with the
+    enforcement record's photos; returns the cleaned name and the SHA-256."""
+    name = filename.strip()
+    if not name or len(name) > 200 or any(c in name for c in "/\\\0"):
+        raise InvalidInput(field="filename", reason="filename：文件名须为 1–200 个字符且不含路径")
+    magic = ATTACHMENT_TYPES.get(content_type)
+    if magic is None:
+        raise InvalidInput(field="content_type", reason=f"content_type：只接受 {'、'.join(ATTACHMENT_TYPES)}")
+    if not data or len(data) > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(field="body", reason=f"附件须为 1 字节至 {MAX_ATTACHMENT_BYTES // 1048576} MiB")
+    if not data.startswith(magic):
+        raise InvalidInput(field="body", reason=f"文件内容不是 {content_type}")
+    return name, hashlib.sha256(data).hexdigest()
+
+
 def attach(
     *,
     db_session: Session,
@@ -394,17 +553,7 @@ def attach(
         raise InvalidState(
             field="hazard_id", subcode="hazard.attach.state", reason="已销号或核实不属实的隐患不能再添加附件"
         )
-    name = filename.strip()
-    if not name or len(name) > 200 or any(c in name for c in "/\\\0"):
-        raise InvalidInput(field="filename", reason="filename：文件名须为 1–200 个字符且不含路径")
-    magic = ATTACHMENT_TYPES.get(content_type)
-    if magic is None:
-        raise InvalidInput(field="content_type", reason=f"content_type：只接受 {'、'.join(ATTACHMENT_TYPES)}")
-    if not data or len(data) > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(field="body", reason=f"附件须为 1 字节至 {MAX_ATTACHMENT_BYTES // 1048576} MiB")
-    if not data.startswith(magic):
-        raise InvalidInput(field="body", reason=f"文件内容不是 {content_type}")
-    digest = hashlib.sha256(data).hexdigest()
+    name, digest = check_upload(filename, content_type, data)
     row = HazardAttachment(
         hazard_id=hazard.id,
         filename=name,

@@ -58,6 +58,8 @@ class Organisation(Located, Base):
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     principal_name: Mapped[str | None] = mapped_column(String(40))  # 主要负责人（重大隐患告知对象）
     principal_phone: Mapped[str | None] = mapped_column(String(40))
+    controller_name: Mapped[str | None] = mapped_column(String(40))  # 实际控制人（重大隐患告知对象，004#L748）
+    controller_phone: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(String(200))
 
 

@@ -82,6 +82,8 @@ class OrganisationIn(Placed):
     contact_phone: Phone = None
     principal_name: Person = None
     principal_phone: Phone = None
+    controller_name: Person = None  # 实际控制人 (004#L748)
+    controller_phone: Phone = None
     address: Opt = None
 
 

@@ -3,14 +3,17 @@
 reported → confirmed → rectifying → awaiting acceptance → closed 销号, with rejection back to rectifying and a
 reported hazard that verification finds untrue dismissed. Rectification needs all of 五落实 — 整改责任、措施、资金、时限
 和预案 (seed 004#L7947-L7949, 杭锦旗 three-year campaign) — and only the supervising department accepts and closes
-("验收销号闭环管理", same lines). Overdue rectification climbs a ladder whose steps and delays are data.
+("验收销号闭环管理", same lines). Overdue rectification climbs a ladder whose steps and delays are data: the
+steps and their order are the seed's (函告、通报、约谈、曝光, 004#L734-L736, L5937), the day counts are platform
+defaults. A general hazard is rectified within one week of being found unless the supervisor consents to more
+(004#L4254); a closed hazard found unrectified is re-opened as fake rectification (004#L718-L724).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 
 from yingji.core.errors import Forbidden, InvalidInput, InvalidState
@@ -41,6 +44,8 @@ class HazardAction(LabelledEnum):
     SUBMIT = "submit", "申请验收"  # 整改完成
     ACCEPT = "accept", "验收销号"
     REJECT = "reject", "验收不合格退回"
+    EXTEND = "extend", "审批延期整改"  # the supervisor's consent to a deadline beyond the week (004#L4254)
+    REOPEN = "reopen", "认定虚假整改并重新整改"  # a closed hazard found unrectified (004#L718-L724)
 
 
 class Party(LabelledEnum):
@@ -60,12 +65,16 @@ TRANSITIONS: dict[HazardState, dict[HazardAction, tuple[HazardState, frozenset[P
     HazardState.RECTIFYING: {
         # the supervisor may submit for an enterprise without an account (with a note; see hazards.service)
         HazardAction.SUBMIT: (HazardState.AWAITING_ACCEPTANCE, frozenset({Party.ENTERPRISE, Party.SUPERVISOR})),
+        # consent to (or refusal of) a requested longer deadline: the hazard stays in rectification
+        HazardAction.EXTEND: (HazardState.RECTIFYING, frozenset({Party.SUPERVISOR})),
     },
     HazardState.AWAITING_ACCEPTANCE: {
         HazardAction.ACCEPT: (HazardState.CLOSED, frozenset({Party.SUPERVISOR})),
         HazardAction.REJECT: (HazardState.RECTIFYING, frozenset({Party.SUPERVISOR})),
     },
-    HazardState.CLOSED: {},
+    HazardState.CLOSED: {
+        HazardAction.REOPEN: (HazardState.RECTIFYING, frozenset({Party.SUPERVISOR})),
+    },
     HazardState.DISMISSED: {},
 }
 
@@ -162,11 +171,14 @@ def is_overdue(state: HazardState, deadline: date | None, on: date) -> bool:
 
 @dataclass(frozen=True)
 class LadderStep:
-    """One rung of the overdue ladder: taken when rectification is ``after_days`` past its deadline."""
+    """One rung of the overdue ladder: taken when rectification is ``after_days`` past its deadline. The measure and
+    its place in the order cite the seed; ``after_days`` is a platform default unless ``days_seed`` cites a line."""
 
-    action: str  # reminder / listed_supervision / interview / exposure
+    action: str  # letter / circular / summons / exposure
     label: str
     after_days: int
+    seed: str | None = None  # where the seed names the measure
+    days_seed: str | None = None  # None: the day count is a platform default, not a seed fact
 
 
 def ladder_step(deadline: date, today: date, ladder: Sequence[LadderStep]) -> int:
@@ -180,6 +192,68 @@ def ladder_step(deadline: date, today: date, ladder: Sequence[LadderStep]) -> in
 class HazardGrade(LabelledEnum):
     GENERAL = "general", "一般"  # 一般事故隐患
     MAJOR = "major", "重大"  # 重大事故隐患
+
+
+# --- the rectification deadline -------------------------------------------------------------------------------------
+
+GENERAL_RECTIFICATION_DAYS = 7
+WEEK_BASIS = Basis(
+    rule="general_hazard_week",
+    plan="hangjin-campaign",
+    clause="一般隐患原则上一周内完成整改，重大问题隐患限期完成",
+    seed="004#L4254",
+    quote="一般隐患原则上一周内完成整改，重大问题隐患限期完成",
+)
+
+
+class DeadlineBasis(LabelledEnum):
+    """Why a hazard's rectification deadline is what it is."""
+
+    UNSET = "unset", "未定整改时限"
+    WEEK = "week", "一般隐患一周内整改"
+    EXTENSION_PENDING = "extension_pending", "申请延期，待监管部门同意（暂按一周时限）"
+    EXTENDED = "extended", "超过一周，经监管部门同意"
+    MAJOR = "major", "重大隐患限期整改"
+
+
+def week_deadline(found_on: date) -> date:
+    """The latest deadline a general hazard gets without consent: one week after the day it was found."""
+    return found_on + timedelta(days=GENERAL_RECTIFICATION_DAYS)
+
+
+def needs_consent(grade: HazardGrade, found_on: date, deadline: date) -> bool:
+    """Whether a deadline is beyond the week a general hazard has in principle (major hazards have a set term)."""
+    return grade is HazardGrade.GENERAL and deadline > week_deadline(found_on)
+
+
+def require_reason(grade: HazardGrade, found_on: date, deadline: date, reason: str | None) -> None:
+    """A general hazard's deadline beyond the week needs its reason written down (422 otherwise)."""
+    if needs_consent(grade, found_on, deadline) and not (reason or "").strip():
+        raise InvalidInput(
+            field="deadline_reason",
+            subcode="hazard.rectify.reason_required",
+            reason=f"一般隐患原则上一周内完成整改（发现之日起至 {week_deadline(found_on)}）；"
+            "更长的整改时限须写明理由，并经监管部门同意",
+            basis=[WEEK_BASIS],
+        )
+
+
+# --- fake rectification ---------------------------------------------------------------------------------------------
+
+FAKE_BASIS = Basis(
+    rule="fake_rectification",
+    plan="hangjin-campaign",
+    clause="重大事故隐患整改不到位、虚假整改、“纸面整改”的，参照事故调查处理，查清问题并依法依规严肃追究责任",
+    seed="004#L718-L724",
+)
+
+
+class RectificationFault(LabelledEnum):
+    """How a closed hazard turned out not to be rectified (004#L720-L722)."""
+
+    FAKE = "fake", "虚假整改"
+    PAPER = "paper", "纸面整改"
+    INCOMPLETE = "incomplete", "整改不到位"
 
 
 def determine_grade(criteria: Sequence[str], applicable: frozenset[str], note: str | None) -> HazardGrade:

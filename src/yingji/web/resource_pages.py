@@ -53,6 +53,8 @@ FIELD_LABELS = {
     "credit_code": "统一社会信用代码",
     "principal_name": "主要负责人",
     "principal_phone": "负责人电话",
+    "controller_name": "实际控制人",
+    "controller_phone": "实际控制人电话",
     "supervising": "监管部门",
     "substances": "危险物质",
     "standardisation_grade": "标准化等级",
