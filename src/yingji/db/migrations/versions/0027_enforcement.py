@@ -1,7 +1,7 @@
 """hazard rules from seed 004 (the week's deadline and its consent, fake rectification's accountability, the actual
 controller) and the enforcement chain
 
-Revision ID: 0026_enforcement
+Revision ID: 0027
 Revises: 0026
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026_enforcement"
+revision = "0027"
 down_revision = "0026"
 branch_labels = None
 depends_on = None
