@@ -54,6 +54,8 @@ from yingji.tips import api as tips_api
 from yingji.tips.api import router as tips_router
 from yingji.tips.schema import reward_rules
 from yingji.warnings.api import router as warnings_router
+from yingji.warnings.external_api import BODY_LIMIT as EXTERNAL_WARNINGS_LIMIT
+from yingji.warnings.external_api import router as external_warnings_router
 from yingji.web import assets as web_assets
 from yingji.web import pages as web_pages
 
@@ -70,6 +72,7 @@ GUARD = GuardPolicy(
         BodyLimit("POST", r"/api/enforcement/findings/[0-9]+/photos", hazards_service.MAX_ATTACHMENT_BYTES, "照片"),
         BodyLimit("POST", r"/api/property/survey/import", property_api.SURVEY_LIMIT, "统计表文件"),
         BodyLimit("POST", r"/api/metrology/import", metrology_api.IMPORT_LIMIT, "台账文件"),
+        BodyLimit("POST", r"/api/warnings/external", EXTERNAL_WARNINGS_LIMIT, "外部预警"),
         BodyLimit("POST", r"/api/tips/public", tips_api.PUBLIC_BODY_LIMIT, "举报内容"),
         BodyLimit("POST", r"/api/property/public/complaints", property_api.PUBLIC_BODY_LIMIT, "诉求内容"),
     ),
@@ -146,6 +149,7 @@ def create_app(
     registry_api.install(app)
     app.include_router(incidents_router)
     app.include_router(inbox_router)
+    app.include_router(external_warnings_router)  # before /api/warnings/{warning_id}
     app.include_router(warnings_router)
     app.include_router(hazards_router)
     app.include_router(enforcement_router)

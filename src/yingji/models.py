@@ -92,7 +92,7 @@ from yingji.registry.models import (
 )
 from yingji.throttle.models import ThrottleEvent
 from yingji.tips.models import Tip
-from yingji.warnings.models import EarlyWarning, WarningMessage, WarningTask
+from yingji.warnings.models import EarlyWarning, ExternalWarning, ExternalWarningArea, WarningMessage, WarningTask
 
 __all__ = [
     "Agreement",
@@ -130,6 +130,8 @@ __all__ = [
     "EndConditionCheck",
     "Evaluation",
     "Expert",
+    "ExternalWarning",
+    "ExternalWarningArea",
     "Finding",
     "FindingPhoto",
     "FundRequest",

@@ -17,7 +17,7 @@ from yingji.hazards.schemas import HazardRead
 from yingji.incidents.schemas import IncidentSummary
 from yingji.monitoring.schemas import AlarmRead
 from yingji.registry.schemas import LAT_RANGE, LON_RANGE, ResourceHitRead
-from yingji.warnings.schemas import WarningRead
+from yingji.warnings.schemas import ExternalWarningRead, WarningRead
 
 MAX_RADIUS_KM = 300.0
 
@@ -80,6 +80,13 @@ class WarningArea(YingjiModel):
     counties: list[str] = Field(description="覆盖的旗县区代码（6 位）")
 
 
+class ExternalArea(YingjiModel):
+    """Another agency's alert in force over the counties its division codes name (circles drawn as sent)."""
+
+    warning: ExternalWarningRead
+    counties: list[str] = Field(description="覆盖的旗县区代码（6 位）")
+
+
 class MapRead(YingjiModel):
     """The caller's 一张图: the cities whose boundaries are drawn, the jurisdiction to fit and highlight, its layers
     and the warnings in force."""
@@ -91,6 +98,7 @@ class MapRead(YingjiModel):
     counties: list[CountyRead]
     layers: list[MapLayerRead]
     warnings: list[WarningArea]
+    external: list[ExternalArea] = Field(description="生效中的外部预警（气象、自然资源、地震等部门）")
 
 
 Lon = Annotated[float, Query(ge=LON_RANGE[0], le=LON_RANGE[1], description="经度（WGS-84）")]

@@ -17,6 +17,7 @@ from yingji.core.errors import Forbidden, InvalidInput
 from yingji.core.paging import MAX_LIMIT, PageParams
 from yingji.geo.schemas import (
     CountyRead,
+    ExternalArea,
     LayerKey,
     LegendEntry,
     MapFeature,
@@ -40,6 +41,7 @@ from yingji.registry.enums import DivisionLevel, MineKind, MineStatus, ResourceK
 from yingji.registry.schemas import DivisionFilters
 from yingji.registry.specs import BY_NAME
 from yingji.rules.levels import GRADE_LABELS, Grade, WarningLevel
+from yingji.warnings import external
 from yingji.warnings import reads as warning_reads
 from yingji.warnings import service as warnings
 
@@ -323,6 +325,10 @@ def layers(*, db_session: Session, clock: Clock, actor: Actor) -> MapRead:
         WarningArea(warning=w, counties=sorted({c for code in w.division_codes for c in drawn if _covers(code, c)}))
         for w in warning_reads.read_all(db_session, actor, in_force)
     ]
+    outside = [
+        ExternalArea(warning=e, counties=sorted({c for code in e.division_codes for c in drawn if _covers(code, c)}))
+        for e in external.reads(db_session, clock, external.in_force(db_session=db_session, clock=clock, actor=actor))
+    ]
     return MapRead(
         scope_code=_scope(actor),
         scope_name=scope_name,
@@ -331,6 +337,7 @@ def layers(*, db_session: Session, clock: Clock, actor: Actor) -> MapRead:
         counties=counties,
         layers=result,
         warnings=areas,
+        external=outside,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.core.labels import LabelledEnum
@@ -93,3 +93,53 @@ class WarningTask(Base):
     owner_unit: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(Text)
     done: Mapped[bool] = mapped_column(default=False)
+
+
+class ExternalState(LabelledEnum):
+    IN_FORCE = "in_force", "生效中"
+    UPDATED = "updated", "已被更新"
+    CANCELLED = "cancelled", "已取消"
+
+
+class ExternalWarning(Base):
+    """Another agency's CAP alert as received (气象、自然资源、地震部门): kept as sent, one row per sender + identifier;
+    an Update or Cancel marks the alerts it references. Expiry is read against ``expires``, not stored."""
+
+    __tablename__ = "external_warning"
+    __table_args__ = (UniqueConstraint("sender", "identifier"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender: Mapped[str] = mapped_column(String(200))
+    identifier: Mapped[str] = mapped_column(String(200))
+    sent: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # CAP status: Actual, Exercise, Test …
+    msg_type: Mapped[str] = mapped_column(String(16))
+    state: Mapped[ExternalState] = mapped_column(str_enum(ExternalState), index=True)
+    references: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    event: Mapped[str | None] = mapped_column(String(200))
+    urgency: Mapped[str | None] = mapped_column(String(16))
+    severity: Mapped[str | None] = mapped_column(String(16))
+    certainty: Mapped[str | None] = mapped_column(String(16))
+    level: Mapped[int | None]  # 1 红 … 4 蓝
+    sender_name: Mapped[str | None] = mapped_column(String(200))
+    headline: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    instruction: Mapped[str | None] = mapped_column(Text)
+    effective: Mapped[datetime | None]
+    expires: Mapped[datetime | None] = mapped_column(index=True)
+    division_codes: Mapped[list[str]] = mapped_column(JSON)  # the geocodes that name divisions we know
+    areas: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # description, geocodes, polygons, circles as sent
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("external_warning.id"))
+    source: Mapped[str] = mapped_column(String(200))  # upload by whom / file name
+    received_at: Mapped[datetime]
+
+
+class ExternalWarningArea(Base):
+    """A division an external alert names (stem "" for an alert naming none: it concerns everyone), for scope."""
+
+    __tablename__ = "external_warning_area"
+
+    warning_id: Mapped[int] = mapped_column(ForeignKey("external_warning.id"), primary_key=True)
+    division_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    stem: Mapped[str] = mapped_column(String(12), index=True)

@@ -191,3 +191,62 @@ class DeliveryReceipt(YingjiModel):
     """The answer to a recipient's receipt: nothing but the delivery's state (the token was the proof)."""
 
     status: DeliveryStatus = Field(description="acknowledged 已确认；尚未交给渠道的推送仍为 queued，不计回执")
+
+
+class ExternalFilters(Filters):
+    in_force: bool = Field(default=True, description="只列生效中的（未更新、未取消、未过期）")
+    q: str | None = Field(default=None, max_length=60, description="按事件、标题或发布单位查找")
+
+
+class ExternalAreaRead(YingjiModel):
+    description: str
+    geocodes: list[str] = Field(description="编码方案:编码（原样）")
+    polygons: int
+    circles: list[list[float]] = Field(description="[经度, 纬度, 半径公里]")
+
+
+class ExternalWarningRead(YingjiModel):
+    """Another agency's alert in words: who, what, how bad, where, until when, and its place in the update chain."""
+
+    id: int
+    sender: str
+    sender_name: str
+    event: str | None
+    categories: list[str]
+    category_labels: list[str]
+    level: int | None
+    level_label: str | None = Field(description="红色/橙色/黄色/蓝色预警（按预警级别参数或严重程度）")
+    severity_label: str | None
+    urgency_label: str | None
+    certainty_label: str | None
+    headline: str | None
+    description: str | None
+    instruction: str | None
+    sent: datetime
+    effective: datetime | None
+    expires: datetime | None
+    msg_type_label: str
+    is_exercise: bool
+    state: str
+    state_label: str
+    in_force: bool
+    division_codes: list[str]
+    division_names: list[str]
+    areas: list[ExternalAreaRead]
+    replaced_by_id: int | None
+    received_at: datetime
+    source: str
+
+
+class ExternalSkipped(YingjiModel):
+    position: int = Field(description="文档中的第几条预警")
+    identifier: str | None
+    problem: str
+
+
+class ExternalImportRead(YingjiModel):
+    accepted: list[int] = Field(description="新收录的外部预警编号")
+    duplicates: int = Field(description="已收录过（同一发布方、同一标识）而未重复收录的条数")
+    updated: int = Field(description="被本次更新消息取代的已收录预警数")
+    cancelled: int = Field(description="被本次取消消息取消的已收录预警数")
+    skipped: list[ExternalSkipped]

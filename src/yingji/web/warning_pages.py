@@ -11,14 +11,14 @@ from fastapi.responses import HTMLResponse
 from yingji.auth.actor import Actor
 from yingji.core import divisions
 from yingji.core.errors import YingjiError
-from yingji.core.paging import Paging, paged
+from yingji.core.paging import PageParams, Paging, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.plans import loader
 from yingji.plans.schema import Plan
 from yingji.rules.levels import WarningLevel
-from yingji.warnings import reads, service
-from yingji.warnings.schemas import WarningFilters
+from yingji.warnings import external, reads, service
+from yingji.warnings.schemas import ExternalFilters, WarningFilters
 from yingji.web.common import Viewer, divisions_in_scope, error_page, page
 
 router = APIRouter(include_in_schema=False)
@@ -56,17 +56,34 @@ def warning_register(
     plans = composable_plans(actor) if may_compose else []
     found, total = service.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
     rows = paged(reads.read_all(db_session, actor, found), total, paging)
+    outside = PageParams(limit=20)
+    received, received_total = external.list_(
+        db_session=db_session, clock=clock, actor=actor, params=outside, filters=ExternalFilters()
+    )
     return page(
         request,
         actor,
         clock,
         "warnings.html",
         rows=rows,
+        external=paged(external.reads(db_session, clock, received), received_total, outside),
+        may_import=service.may_manage(actor),
         colours=COLOURS,
         plans=plans,
         user_fields={plan.id: service.user_fields(plan) for plan in plans},
         divisions=divisions_in_scope(db_session, actor) if plans else [],
     )
+
+
+@router.get("/console/warnings/external/{warning_id}", response_class=HTMLResponse)
+def external_detail(
+    warning_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+) -> HTMLResponse:
+    try:
+        row = external.get(db_session=db_session, actor=actor, warning_id=warning_id)
+    except YingjiError as err:
+        return error_page(request, actor, clock, err)
+    return page(request, actor, clock, "warning_external.html", w=external.reads(db_session, clock, [row])[0])
 
 
 @router.get("/console/warnings/{warning_id}", response_class=HTMLResponse)

@@ -121,6 +121,29 @@
     }
   });
 
+  // form[data-upload]：把所选文件原样作为请求体上传（如 CAP 预警 XML），结果逐条显示；然后按 data-then 跳转或刷新。
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-upload]");
+    if (!form) { return; }
+    event.preventDefault();
+    const error = form.querySelector(".error");
+    const file = form.querySelector("input[type=file]").files[0];
+    if (!file) { return; }
+    try {
+      const response = await fetch(form.dataset.upload, {
+        method: "POST", credentials: "same-origin", body: file,
+        headers: { "Content-Type": file.type || "application/octet-stream" },
+      });
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok) { throw new Error((data.error && data.error.message) || ("上传失败：" + response.status)); }
+      const skipped = (data.skipped || []).map((s) => "第 " + s.position + " 条：" + s.problem).join("；");
+      toast("已导入 " + (data.accepted || []).length + " 条" + (data.duplicates ? "，重复 " + data.duplicates + " 条" : "") + (skipped ? "；未导入：" + skipped : ""), Boolean(skipped));
+      after(form, data);
+    } catch (err) {
+      if (error) { error.textContent = err.message; } else { toast(err.message, true); }
+    }
+  });
+
   document.addEventListener("click", async (event) => {
     const button = event.target.closest("button[data-api]");
     if (!button) { return; }

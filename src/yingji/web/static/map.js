@@ -22,13 +22,21 @@
     const placed = data.layers.reduce((n, l) => n + l.features.length, 0);
     status.textContent = "本辖区 " + placed + " 处点位；点击点位查看详情，点击地图空白处作为周边查询的中心。";
     // 生效中的预警
-    document.getElementById("warning-areas").hidden = !data.warnings.length;
+    const external = data.external || [];
+    document.getElementById("warning-areas").hidden = !data.warnings.length && !external.length;
     document.getElementById("warning-list").innerHTML = data.warnings.map((area) => {
       const w = area.warning;
       const names = data.counties.filter((c) => area.counties.includes(c.code)).map((c) => c.name);
       return '<li><span class="swatch" style="background:' + M.WARNING[w.level] + '"></span><a href="/console/warnings/' + w.id + '">' +
         M.esc(w.title) + "</a><br><small>" + M.esc(w.colour + "预警") + " · 覆盖 " + M.esc(names.join("、") || "—") + "</small></li>";
+    }).join("") + external.map((area) => {  // 其他部门的预警：发布单位、级别和范围，以文字标明“外部”
+      const w = area.warning;
+      const where = w.division_names.join("、") || w.areas.map((a) => a.description).join("；") || "—";
+      return '<li class="external"><span class="swatch" style="background:' + (M.WARNING[w.level] || "#9e9e9e") + '"></span>' +
+        '<a href="/console/warnings/external/' + w.id + '">外部：' + M.esc(w.headline || w.event || "") + "</a><br><small>" +
+        M.esc(w.sender_name + " · " + (w.level_label || w.severity_label || "未标级别") + " · " + where) + "</small></li>";
     }).join("");
+    drawCircles(external);
     // 图层与图例（开关保持官员的选择）
     panel.innerHTML = data.layers.map((layer) => {
       const on = M.shown(drawn, layer.key, "_") || layer.groups.some((g) => M.shown(drawn, layer.key, g.category));
@@ -40,6 +48,15 @@
         layer.key + '"' + (on ? " checked" : "") + "> " + M.esc(layer.label) + "（" + layer.features.length + "）</label></legend>" + groups +
         (legend ? '<ul class="legend">' + legend + "</ul>" : "") + "</fieldset>";
     }).join("");
+  }
+  // 外部预警的圆形范围（如地震的震中半径），按原样画出
+  const circles = L.layerGroup().addTo(map);
+  function drawCircles(external) {
+    circles.clearLayers();
+    external.forEach((area) => area.warning.areas.forEach((a) => a.circles.forEach((c) => {
+      L.circle([c[1], c[0]], { radius: c[2] * 1000, color: M.WARNING[area.warning.level] || "#616161", weight: 2, fillOpacity: 0.08 })
+        .bindTooltip("外部预警：" + (area.warning.headline || area.warning.event) + "（" + a.description + "）").addTo(circles);
+    })));
   }
   describe(data);
   panel.addEventListener("change", (event) => {

@@ -59,6 +59,10 @@
     data.warnings.forEach((area) => area.counties.forEach((code) => {
       warned.set(code, (warned.get(code) || []).concat([area.warning]));
     }));
+    (data.external || []).forEach((area) => area.counties.forEach((code) => {  // 外部预警：有级别的才着色
+      const w = area.warning;
+      if (w.level) { warned.set(code, (warned.get(code) || []).concat([{ level: w.level, title: "外部：" + (w.headline || w.event) }])); }
+    }));
     return warned;
   }
 
