@@ -14,7 +14,7 @@ from yingji.core.paging import Page, Paging, page_of, paged
 from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
-from yingji.incidents import alerts, command, documents, reads, record, service, suggest, timeline
+from yingji.incidents import alerts, command, documents, reads, record, service, suggest, timeline, weather
 from yingji.incidents.enums import AccidentSector
 from yingji.incidents.models import Incident
 from yingji.incidents.policy import IncidentAction
@@ -62,6 +62,21 @@ def report_initial(
     """初报：登记事件，按事发地和事故类别确定适用预案，逐一研判并开始计算报告时限。重复提交返回同一记录（200）。"""
     with transaction(db_session):
         incident, created = service.report_initial(db_session=db_session, clock=clock, actor=actor, report=body)
+        if not created:
+            response.status_code = 200
+        return reads.read(db_session, clock, actor, incident)
+
+
+@router.post("/from-warning/{warning_id}", status_code=201, response_model=IncidentRead)
+def open_weather_event(
+    warning_id: RowId, response: Response, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> IncidentRead:
+    """气象灾害转入应急处置：已发布的气象灾害预警登记为事件（行业“气象灾害”，适用该预警的预案），由预案规定的
+    机关决定响应级别；成员单位职责生成任务；降级或解除后按预案限时报告。再次提交返回同一事件（200）。"""
+    with transaction(db_session):
+        incident, created = weather.open_from_warning(
+            db_session=db_session, clock=clock, actor=actor, warning_id=warning_id
+        )
         if not created:
             response.status_code = 200
         return reads.read(db_session, clock, actor, incident)

@@ -17,7 +17,7 @@ from yingji.incidents.models import Incident, Obligation
 
 logger = logging.getLogger(__name__)
 
-LATE_KINDS = (ObligationKind.REPORT, ObligationKind.EVALUATION_REPORT)
+LATE_KINDS = (ObligationKind.REPORT, ObligationKind.EVALUATION_REPORT, ObligationKind.CHANGE_REPORT)
 
 
 def check_clocks(*, db_session: Session, clock: Clock) -> int:

@@ -245,6 +245,8 @@ def adjust(
         _open_tasks(
             db_session, clock, actor, incident, response, plan, level, member_duties=False, working_groups=opening_hq
         )
+    else:
+        _change_reports(db_session, clock, incident, plan, "lowered")
     _audit(
         db_session,
         clock,
@@ -434,6 +436,7 @@ def end(
         f"{incident.title}：{response.decided_by}宣布{level.name}应急响应结束",
     )
     _post_event_obligations(db_session, clock, incident, plan, response)
+    _change_reports(db_session, clock, incident, plan, "ended")
     _audit(
         db_session,
         clock,
@@ -445,6 +448,56 @@ def end(
         {"ended_at": now.isoformat(), "open_items": len(undone), "reason": reason},
     )
     return response
+
+
+def _change_reports(db_session: Session, clock: Clock, incident: Incident, plan: Plan, change: str) -> None:
+    """The report a plan requires within hours after the response is lowered or lifted (003#L6 4.8: 24 小时内向市委、
+    市人民政府相关部门和自治区气象局报告), one per recipient; a repeated lowering leaves the first clock as it is."""
+    rule = plan.response.change_report
+    if rule is None:
+        return
+    now = clock.now()
+    have = {
+        o.to_body
+        for o in db_session.scalars(
+            select(Obligation).where(
+                Obligation.incident_id == incident.id,
+                Obligation.plan_id == plan.id,
+                Obligation.kind == ObligationKind.CHANGE_REPORT,
+                Obligation.form == change,
+            )
+        )
+    }
+    basis = [b.to_basis(rule="change_report", plan=plan.id).as_dict() for b in rule.basis]
+    fresh = [
+        Obligation(
+            incident_id=incident.id,
+            plan_id=plan.id,
+            kind=ObligationKind.CHANGE_REPORT,
+            from_body=rule.by,
+            to_body=to,
+            form=change,
+            due_at=now + timedelta(hours=rule.within_hours),
+            window_minutes=rule.within_hours * 60,
+            basis=basis,
+        )
+        for to in rule.to
+        if to not in have
+    ]
+    if not fresh:
+        return
+    db_session.add_all(fresh)
+    db_session.flush()
+    word = "降低响应级别" if change == "lowered" else "解除应急响应"
+    timeline.record_event(
+        db_session=db_session,
+        clock=clock,
+        incident=incident,
+        actor="system",
+        kind="obligation.opened",
+        summary=f"{word}后{rule.within_hours}小时内由{rule.by}向{'、'.join(rule.to)}报告",
+        data={"count": len(fresh)},
+    )
 
 
 def _post_event_obligations(

@@ -10,6 +10,7 @@ class AccidentSector(LabelledEnum):
     NON_COAL_MINE = "non_coal_mine", "非煤矿山"
     INDUSTRY_TRADE = "industry_trade", "工贸"
     OTHER = "other", "其他生产安全事故"
+    WEATHER = "weather", "气象灾害"  # opened from an issued meteorological warning, not by an 初报
 
 
 class IncidentStatus(LabelledEnum):
@@ -23,6 +24,7 @@ class ObligationKind(LabelledEnum):
     SUPPLEMENTARY_WINDOW = "supplementary_window", "伤亡变化补报"
     EVALUATION_REPORT = "evaluation_report", "总结评估报告"
     POST_EVENT = "post_event", "后期处置"
+    CHANGE_REPORT = "change_report", "降级或解除后报告"
 
 
 class ReceiptRole(LabelledEnum):
@@ -59,6 +61,7 @@ class TimelineKind(LabelledEnum):
     ESCALATION_PROPOSED = "escalation.proposed", "提级建议"
     OBLIGATION_MET = "obligation.met", "接报登记"
     OBLIGATION_OVERDUE = "obligation.overdue", "迟报"
+    OBLIGATION_OPENED = "obligation.opened", "报告时限开始"
     RESPONSE_STARTED = "response.started", "启动响应"
     RESPONSE_ADJUSTED = "response.adjusted", "调整响应级别"
     RESPONSE_ENDED = "response.ended", "应急结束"
@@ -73,6 +76,7 @@ class TimelineKind(LabelledEnum):
     NOTIFY_SENT = "notify.sent", "已通知"
     NOTIFY_UNREACHABLE = "notify.unreachable", "未能通知"
     NOTIFY_DECIDER = "notify.decider", "通知决定机关"
+    WEATHER_OPENED = "weather.opened", "气象灾害转入应急处置"
 
     @classmethod
     def label_of(cls, kind: str) -> str:

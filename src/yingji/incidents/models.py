@@ -35,6 +35,7 @@ class Incident(Base):
     facts: Mapped[dict[str, Any]] = mapped_column(JSON)
     plan_ids: Mapped[list[str]] = mapped_column(JSON)  # 适用预案（每级政府一部）
     plan_override: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {plan_ids, reason, by, at}
+    warning_id: Mapped[int | None] = mapped_column(ForeignKey("early_warning.id"), unique=True)  # 气象灾害: its warning
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime]
 

@@ -62,6 +62,8 @@ def parties(obligation: Obligation) -> tuple[list[BodyLevel], list[BodyLevel]]:
     level = BodyLevel(plan.metadata.government_level.value)
     if obligation.kind is ObligationKind.EVALUATION_REPORT:  # the plan's HQ reports to the bodies the plan names
         return _levels(plan, plan.post_event.evaluation_report_to), [level]
+    if obligation.kind is ObligationKind.CHANGE_REPORT:  # the HQ reports up (市委, 自治区气象局): it registers it
+        return [], [level]
     return _levels(plan, [obligation.to_body]), _levels(plan, [obligation.from_body])
 
 

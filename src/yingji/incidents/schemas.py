@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import ColumnElement
 
 from yingji.core.divisions import CODE_PATTERN
@@ -68,6 +68,15 @@ class InitialReport(Casualties):
     scene: str | None = Field(default=None, max_length=4000, description="现场救援情况")
     impact: str | None = Field(default=None, max_length=2000, description="影响范围和损害程度的初步估计")
     measures: str = Field(min_length=2, max_length=4000, description="已采取的措施")
+
+    @field_validator("sector")
+    @classmethod
+    def _an_accident(cls, sector: AccidentSector) -> AccidentSector:
+        if sector is AccidentSector.WEATHER:  # a weather event comes from its issued warning
+            raise ValueError(
+                "气象灾害由已发布的气象灾害预警转入应急处置（/api/incidents/from-warning/{编号}），不填初报"
+            )
+        return sector
 
     @model_validator(mode="after")
     def _times_in_order(self) -> InitialReport:

@@ -47,6 +47,7 @@ PLAN_SECTOR = {
     AccidentSector.NON_COAL_MINE: Sector.NON_COAL_MINE,
     AccidentSector.INDUSTRY_TRADE: Sector.INDUSTRY_TRADE,
     AccidentSector.OTHER: Sector.ALL_PRODUCTION,
+    AccidentSector.WEATHER: Sector.WEATHER,
 }
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -830,4 +831,12 @@ def acknowledge(
 
 
 def form_label(form: str) -> str:
-    return {"phone": "电话", "written": "书面", "any": "报告", "document": "文书"}.get(form, form)
+    labels = {
+        "phone": "电话",
+        "written": "书面",
+        "any": "报告",
+        "document": "文书",
+        "lowered": "降级后报告",
+        "ended": "解除后报告",
+    }
+    return labels.get(form, form)

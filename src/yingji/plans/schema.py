@@ -241,6 +241,14 @@ class Upgrade(Cited):
     requires_approval: bool = True
 
 
+class ChangeReport(Cited):
+    """A report the plan requires within hours after a response is lowered or lifted (e.g. 003#L6 4.8: 24 小时内)."""
+
+    within_hours: int = Field(ge=1, le=240)
+    by: Body
+    to: list[Body] = Field(min_length=1)
+
+
 class Response(YingjiModel):
     levels: list[ResponseLevel] = Field(min_length=3, max_length=4)
     authority: dict[int, Authority] = Field(description="各级响应的决定机关类别（与 decided_by 对应）")
@@ -250,6 +258,7 @@ class Response(YingjiModel):
     upgrade: Upgrade | None = None
     adjusted_by: Role | None = None
     ended_by_starter: SeedRef = Field(description="谁启动谁终止")
+    change_report: ChangeReport | None = Field(default=None, description="降低或解除响应后限时报告")
 
     @model_validator(mode="after")
     def _contiguous(self) -> Response:

@@ -15,7 +15,7 @@ from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.labels import LabelledEnum
 from yingji.plans.schema import Plan, WarningLevelSpec
-from yingji.warnings.models import EarlyWarning, WarningArea, WarningStatus
+from yingji.warnings.models import EarlyWarning, WarningArea, WarningKind, WarningStatus
 
 PUBLISHED = (WarningStatus.ISSUED, WarningStatus.LIFTED)
 UNPUBLISHED = (WarningStatus.DRAFT, WarningStatus.PROPOSED)
@@ -26,6 +26,7 @@ class WarningAction(LabelledEnum):
     REJECT = "reject", "不予发布"
     ADJUST = "adjust", "调整"
     LIFT = "lift", "解除"
+    TAKE_IN = "take_in", "转入应急处置"  # a meteorological disaster handled on the incident command
 
 
 def may_manage(actor: Actor) -> bool:
@@ -84,6 +85,7 @@ def actions(actor: Actor, spec: WarningLevelSpec | None, warning: EarlyWarning) 
         return []
     may_issue = warning.status in UNPUBLISHED and issuing_division(actor, spec, warning.division_codes) is not None
     in_force = warning.status is WarningStatus.ISSUED and is_issuer(actor, spec, warning)
+    weather_in_force = warning.status is WarningStatus.ISSUED and warning.kind is WarningKind.METEOROLOGICAL
     return allowed(
         actor,
         MAKES_WARNINGS[spec.issuer_authority],
@@ -93,4 +95,4 @@ def actions(actor: Actor, spec: WarningLevelSpec | None, warning: EarlyWarning) 
             (WarningAction.ADJUST, in_force),
             (WarningAction.LIFT, in_force),
         ],
-    )
+    ) + allowed(actor, Permission.INCIDENTS_COMMAND, [(WarningAction.TAKE_IN, weather_in_force)])
