@@ -58,6 +58,7 @@ from yingji.web import (
     property_pages,
     resource_pages,
     search_pages,
+    tip_pages,
     warning_pages,
 )
 from yingji.web.common import LoginRequired, Viewer, actor_or_none, page, public_page, to_login
@@ -84,6 +85,7 @@ def install(app: FastAPI) -> None:
         credit_pages,
         programme_pages,
         search_pages,
+        tip_pages,
     ):
         app.include_router(pages.router)
     app.add_exception_handler(LoginRequired, to_login)

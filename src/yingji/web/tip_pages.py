@@ -1,0 +1,83 @@
+"""举报 pages: the handlers' list (search, filters, paging, export) and one tip with the steps its read model allows —
+accept, verify (a substantiated one becomes a hazard), answer, close with the reward decision. The reporter's name
+and phone come from the read model, which shows them to the handling officer only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from yingji.core import divisions
+from yingji.core.clock import local_today
+from yingji.core.paging import Paging, paged
+from yingji.core.params import RowId
+from yingji.deps import CurrentClock, DbSession
+from yingji.registry.enums import OrganisationKind
+from yingji.registry.models import Organisation
+from yingji.rules.tips import TipState
+from yingji.tips import reads, service
+from yingji.tips.models import TipChannel
+from yingji.tips.schemas import TipFilters
+from yingji.web.common import Viewer, divisions_in_scope, guarded
+
+router = APIRouter(include_in_schema=False)
+ENTERPRISE_CHOICES = 300  # the verify form's enterprises of the tip's division (a county has a few hundred at most)
+
+
+def export_link(path: str, filters: Any) -> str:
+    """The list's export with the list's own filters (so the spreadsheet is what the page lists)."""
+    query = urlencode({k: v for k, v in filters.model_dump(mode="json").items() if v not in (None, False, "")})
+    return f"{path}?{query}" if query else path
+
+
+@router.get("/console/tips", response_class=HTMLResponse)
+def tips_page(
+    request: Request,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: Viewer,
+    paging: Paging,
+    filters: Annotated[TipFilters, Query()],
+) -> HTMLResponse:
+    def build() -> dict[str, Any]:
+        found, total = service.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
+        return {
+            "rows": paged(reads.read_all(db_session, actor, found), total, paging),
+            "filters": filters,
+            "states": TipState.labels(),
+            "channels": TipChannel.labels(),
+            "officer_channels": {k: v for k, v in TipChannel.labels().items() if k != TipChannel.WEB},
+            "divisions": divisions_in_scope(db_session, actor),
+            "export": export_link("/api/tips/export.xlsx", filters),
+        }
+
+    return guarded(request, actor, clock, "tips.html", build)
+
+
+@router.get("/console/tips/{tip_id}", response_class=HTMLResponse)
+def tip_page(
+    tip_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
+) -> HTMLResponse:
+    def build() -> dict[str, Any]:
+        tip = service.get(db_session=db_session, actor=actor, tip_id=tip_id)
+        view = reads.read(db_session, actor, tip)
+        enterprises: list[tuple[int, str]] = []
+        if "verify" in view.allowed_actions:
+            query = (
+                select(Organisation.id, Organisation.name)
+                .where(
+                    Organisation.kind == OrganisationKind.ENTERPRISE,
+                    Organisation.division_code.startswith(divisions.stem(tip.division_code), autoescape=True),
+                    actor.division_filter(Organisation.division_code),
+                )
+                .order_by(Organisation.name, Organisation.id)
+                .limit(ENTERPRISE_CHOICES)
+            )
+            enterprises = [(i, name) for i, name in db_session.execute(query)]
+        return {"tip": view, "enterprises": enterprises, "today": local_today(clock)}
+
+    return guarded(request, actor, clock, "tip.html", build)
