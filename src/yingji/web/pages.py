@@ -37,7 +37,6 @@ from yingji.incidents import service as incidents
 from yingji.incidents.models import TimelineEvent
 from yingji.ledger import reads as ledger_reads
 from yingji.ledger import service as ledger
-from yingji.ledger.schemas import TaskFilters, TaskStatus
 from yingji.monitoring import alarms
 from yingji.monitoring import reads as alarm_reads
 from yingji.monitoring.models import Severity
@@ -53,6 +52,7 @@ from yingji.web import (
     credit_pages,
     duty_pages,
     incident_pages,
+    ledger_pages,
     map_pages,
     programme_pages,
     property_pages,
@@ -77,6 +77,7 @@ def install(app: FastAPI) -> None:
     for pages in (
         duty_pages,
         incident_pages,
+        ledger_pages,
         warning_pages,
         map_pages,
         resource_pages,
@@ -195,30 +196,6 @@ def plans_page(
     )
     rows = paged(plan_reads.read_all(db_session, actor, found, local_today(clock)), total, paging)
     return page(request, actor, clock, "plans.html", rows=rows, filters=filters)
-
-
-@router.get("/console/ledger", response_class=HTMLResponse)
-def ledger_page(
-    request: Request,
-    db_session: DbSession,
-    clock: CurrentClock,
-    actor: Viewer,
-    paging: Paging,
-    filters: Annotated[TaskFilters, Query()],
-) -> HTMLResponse:
-    found, total = ledger.tasks(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
-    targets, _ = ledger.targets(db_session=db_session, actor=actor, params=PageParams(limit=MAX_LIMIT))
-    return page(
-        request,
-        actor,
-        clock,
-        "ledger.html",
-        tasks=paged(ledger_reads.tasks(db_session, actor, found, local_today(clock)), total, paging),
-        targets=ledger_reads.targets(db_session, actor, targets),
-        campaigns=hazard_board.campaigns_in_scope(actor),
-        filters=filters,
-        statuses=TaskStatus.labels(),
-    )
 
 
 @router.get("/console/alarms", response_class=HTMLResponse)

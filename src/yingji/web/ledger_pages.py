@@ -1,0 +1,61 @@
+"""督办 page: a programme's tasks grouped by measure (section) with their lead and responsible units, milestones and
+the progress entry form the read model allows; KPI targets with their yearly values charted against the target line
+(ECharts from /vendor, drawn by /static/ledger.js: the CSP refuses inline scripts)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from yingji.core.clock import local_today
+from yingji.core.paging import MAX_LIMIT, PageParams, Paging, paged
+from yingji.deps import CurrentClock, DbSession
+from yingji.ledger import reads, service
+from yingji.ledger.schema import campaigns, target_plans
+from yingji.ledger.schemas import TargetFilters, TaskFilters, TaskStatus
+from yingji.web.common import Viewer, guarded
+from yingji.web.tip_pages import export_link
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/console/ledger", response_class=HTMLResponse)
+def ledger_page(
+    request: Request,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: Viewer,
+    paging: Paging,
+    filters: Annotated[TaskFilters, Query()],
+) -> HTMLResponse:
+    def build() -> dict[str, Any]:
+        today = local_today(clock)
+        found, total = service.tasks(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
+        tasks = paged(reads.tasks(db_session, actor, found, today), total, paging)
+        target_rows, _ = service.targets(
+            db_session=db_session,
+            actor=actor,
+            params=PageParams(limit=MAX_LIMIT),
+            filters=TargetFilters(programme=filters.programme) if filters.programme else None,
+        )
+        programmes = [(c.id, c.title) for c in campaigns().values() if actor.covers_division(c.division_code)]
+        programmes += [(p.id, p.title) for p in target_plans().values() if actor.covers_division(p.division_code)]
+        groups = [
+            (key, list(items))
+            for key, items in groupby(tasks.items, key=lambda t: (t.programme_title, t.section or "其他"))
+        ]
+        return {
+            "tasks": tasks,
+            "groups": groups,
+            "targets": reads.targets(db_session, actor, target_rows),
+            "programmes": programmes,
+            "filters": filters,
+            "statuses": TaskStatus.labels(),
+            "today": today,
+            "export": export_link("/api/ledger/tasks/export.xlsx", filters),
+        }
+
+    return guarded(request, actor, clock, "ledger.html", build)
