@@ -42,9 +42,7 @@ from yingji.monitoring import reads as alarm_reads
 from yingji.monitoring.models import Severity
 from yingji.monitoring.schema import SensorKind
 from yingji.monitoring.schemas import ALARM_STATE_LABELS, AlarmFilters
-from yingji.plan_registry import reads as plan_reads
 from yingji.plan_registry import service as plan_registry
-from yingji.plan_registry.schemas import PlanRecordFilters
 from yingji.rules.hazards import HazardGrade, HazardState
 from yingji.warnings import service as warnings
 from yingji.web import (
@@ -54,6 +52,7 @@ from yingji.web import (
     incident_pages,
     ledger_pages,
     map_pages,
+    plan_pages,
     programme_pages,
     property_pages,
     resource_pages,
@@ -78,6 +77,7 @@ def install(app: FastAPI) -> None:
         duty_pages,
         incident_pages,
         ledger_pages,
+        plan_pages,
         warning_pages,
         map_pages,
         resource_pages,
@@ -180,22 +180,6 @@ def hazards_page(
         states=HazardState.labels(),
         grades=HazardGrade.labels(),
     )
-
-
-@router.get("/console/plans", response_class=HTMLResponse)
-def plans_page(
-    request: Request,
-    db_session: DbSession,
-    clock: CurrentClock,
-    actor: Viewer,
-    paging: Paging,
-    filters: Annotated[PlanRecordFilters, Query()],
-) -> HTMLResponse:
-    found, total = plan_registry.calendar(
-        db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters
-    )
-    rows = paged(plan_reads.read_all(db_session, actor, found, local_today(clock)), total, paging)
-    return page(request, actor, clock, "plans.html", rows=rows, filters=filters)
 
 
 @router.get("/console/alarms", response_class=HTMLResponse)
