@@ -445,3 +445,16 @@ class DispatchSuggestionRead(ResourceHitRead):
     """A resource near the incident, nearest first (the mine's contracted rescue team leads)."""
 
     allowed_actions: list[IncidentAction]
+
+
+class PhotoRead(YingjiModel):
+    """A site photo carried by a 续报 (the image itself at ``url``)."""
+
+    id: int
+    report_id: int
+    filename: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    created_at: datetime
+    url: str

@@ -20,11 +20,11 @@ from yingji.core.errors import YingjiError
 from yingji.core.paging import PageParams, Paging, page_of, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
-from yingji.incidents import reads, service, suggest, timeline
+from yingji.incidents import photos, reads, service, suggest, timeline
 from yingji.incidents.enums import AccidentSector, TaskStatus
 from yingji.incidents.models import Dispatch, EndConditionCheck, Incident
 from yingji.incidents.record import FACT_LABELS, fact_text
-from yingji.incidents.schemas import ReportFilters, TaskFilters, TaskRead, TimelineFilters
+from yingji.incidents.schemas import PhotoRead, ReportFilters, TaskFilters, TaskRead, TimelineFilters
 from yingji.plans import loader
 from yingji.plans.schema import Plan
 from yingji.registry import divisions
@@ -86,6 +86,13 @@ def _tasks_by_group(tasks: list[TaskRead]) -> dict[str, list[TaskRead]]:
     return dict(groups)
 
 
+def _photos_by_report(db_session: Session, incident: Incident) -> dict[int, list[PhotoRead]]:
+    found: dict[int, list[PhotoRead]] = defaultdict(list)
+    for photo in photos.read_all(photos.of_incident(db_session, incident)):
+        found[photo.report_id].append(photo)
+    return dict(found)
+
+
 def room_context(
     request: Request, db_session: Session, clock: Clock, actor: Actor, incident: Incident
 ) -> dict[str, Any]:
@@ -139,6 +146,7 @@ def room_context(
             for h in suggested
         ],
         "events": page_of(found_events, events_total, whole, reads.event),
+        "photos": _photos_by_report(db_session, incident),
         "actions": [a.value for a in data.allowed_actions],
         "now_local": to_local(clock.now()).strftime("%Y-%m-%dT%H:%M"),  # the receipt form's default 接报时间
     }
