@@ -77,3 +77,12 @@ def test_tip_page_shows_the_reporter_to_the_handler_only(client: TestClient, peo
     client.post(f"/api/tips/{tip['id']}/answer", headers=people["handler"], json={"answer": "经核查属实，已处理。"})
     closing = client.get(f"/console/tips/{tip['id']}", headers=people["handler"]).text
     assert "销号与奖励决定" in closing and f"上限 {tip['reward_cap_yuan']} 元" in closing
+
+
+def test_public_tip_pages_need_no_login(client: TestClient, people: dict[str, Any]) -> None:
+    form = client.get("/tip")
+    assert form.status_code == 200 and 'value="150702"' in form.text and "海拉尔区" in form.text
+    assert "/static/tip.js" in form.text and "/static/owner.js" not in form.text
+    assert client.get("/tip/track").status_code == 200
+    assert client.get("/static/tip.js").headers["content-type"].startswith("text/javascript")
+    assert "提交诉求" in client.get("/property/complaint").text  # the owners' pages keep their own header

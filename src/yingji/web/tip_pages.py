@@ -10,19 +10,20 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from yingji.core import divisions
 from yingji.core.clock import local_today
 from yingji.core.paging import Paging, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
-from yingji.registry.enums import OrganisationKind
-from yingji.registry.models import Organisation
+from yingji.registry.enums import DivisionLevel, OrganisationKind
+from yingji.registry.models import Division, Organisation
 from yingji.rules.tips import TipState
 from yingji.tips import reads, service
 from yingji.tips.models import TipChannel
 from yingji.tips.schemas import TipFilters
-from yingji.web.common import Viewer, divisions_in_scope, guarded
+from yingji.web.common import Viewer, divisions_in_scope, guarded, public_page
 
 router = APIRouter(include_in_schema=False)
 ENTERPRISE_CHOICES = 300  # the verify form's enterprises of the tip's division (a county has a few hundred at most)
@@ -81,3 +82,30 @@ def tip_page(
         return {"tip": view, "enterprises": enterprises, "today": local_today(clock)}
 
     return guarded(request, actor, clock, "tip.html", build)
+
+
+def _counties(db_session: Session) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The public form's places: each city with its counties (the jurisdiction that handles the tip)."""
+    rows = db_session.execute(
+        select(Division.code, Division.name, Division.level, Division.parent_code)
+        .where(Division.level.in_([DivisionLevel.CITY, DivisionLevel.COUNTY]))
+        .order_by(Division.code)
+    ).all()
+    cities = {code: name for code, name, level, _ in rows if level is DivisionLevel.CITY}
+    grouped: dict[str, list[tuple[str, str]]] = {code: [] for code in cities}
+    for code, name, level, parent in rows:
+        if level is DivisionLevel.COUNTY and parent in grouped:
+            grouped[parent].append((code, name))
+    return [(cities[c], counties) for c, counties in grouped.items() if counties]
+
+
+@router.get("/tip", response_class=HTMLResponse)
+def public_tip_form(db_session: DbSession) -> HTMLResponse:
+    """公众举报安全生产违法行为和事故隐患（无需登录，可匿名）。"""
+    return public_page("public_tip.html", places=_counties(db_session))
+
+
+@router.get("/tip/track", response_class=HTMLResponse)
+def public_tip_track() -> HTMLResponse:
+    """凭回执编号查询举报办理结果（无需登录）。"""
+    return public_page("public_tip_track.html")
