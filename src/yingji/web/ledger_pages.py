@@ -11,15 +11,18 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from yingji.core.clock import local_today
-from yingji.core.paging import MAX_LIMIT, PageParams, Paging, paged
+from yingji.core.paging import MAX_LIMIT, PageParams, Paging, paged, slice_list
 from yingji.deps import CurrentClock, DbSession
 from yingji.ledger import reads, service
 from yingji.ledger.schema import campaigns, target_plans
 from yingji.ledger.schemas import TargetFilters, TaskFilters, TaskStatus
+from yingji.rules.kpi import KpiStatus
 from yingji.web.common import Viewer, guarded
 from yingji.web.tip_pages import export_link
 
 router = APIRouter(include_in_schema=False)
+KPI_CHARTS = 12  # charts on one page (each is an SVG); the rest page on
+URGENCY = [KpiStatus.MISSED, KpiStatus.BEHIND, KpiStatus.NO_DATA, KpiStatus.ON_TRACK, KpiStatus.ACHIEVED]
 
 
 @router.get("/console/ledger", response_class=HTMLResponse)
@@ -30,6 +33,7 @@ def ledger_page(
     actor: Viewer,
     paging: Paging,
     filters: Annotated[TaskFilters, Query()],
+    t_offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> HTMLResponse:
     def build() -> dict[str, Any]:
         today = local_today(clock)
@@ -47,10 +51,24 @@ def ledger_page(
             (key, list(items))
             for key, items in groupby(tasks.items, key=lambda t: (t.programme_title, t.section or "其他"))
         ]
+        counts = {
+            status: service.tasks(
+                db_session=db_session,
+                clock=clock,
+                actor=actor,
+                params=PageParams(limit=1),
+                filters=filters.model_copy(update={"status": status}),
+            )[1]
+            for status in (TaskStatus.OVERDUE, TaskStatus.DUE_SOON, TaskStatus.NOT_STARTED)
+        }
         return {
+            "counts": counts,
             "tasks": tasks,
             "groups": groups,
-            "targets": reads.targets(db_session, actor, target_rows),
+            "targets": slice_list(
+                sorted(reads.targets(db_session, actor, target_rows), key=lambda t: URGENCY.index(t.status)),
+                PageParams(limit=KPI_CHARTS, offset=t_offset),
+            ),
             "programmes": programmes,
             "filters": filters,
             "statuses": TaskStatus.labels(),

@@ -5,6 +5,12 @@
   function draw(node) {
     const kpi = JSON.parse(node.dataset.kpi);
     const years = Object.keys(kpi.values).map(Number);
+    if (!years.length && kpi.baseline_value === null) {  // nothing to draw yet: say so in one line
+      node.textContent = "尚无年度数据" + (kpi.goal === null ? "" : "（目标 " + kpi.goal + kpi.unit + "）");
+      node.classList.add("nodata");
+      node.dataset.drawn = "1";
+      return;
+    }
     const first = Math.min(kpi.baseline_year || Infinity, ...years, kpi.target_year);
     const axis = [];
     for (let y = first; y <= kpi.target_year; y += 1) { axis.push(String(y)); }
@@ -17,7 +23,12 @@
       grid: { left: 48, right: 70, top: 24, bottom: 28 },
       tooltip: { trigger: "axis", valueFormatter: (v) => (v === null ? "—" : v + kpi.unit) },
       xAxis: { type: "category", data: axis },
-      yAxis: { type: "value", scale: true, name: kpi.unit },
+      yAxis: {  // the target line is always inside the axis
+        type: "value",
+        name: kpi.unit,
+        min: (v) => Math.floor(Math.min(v.min, kpi.goal === null ? v.min : kpi.goal) * 0.95),
+        max: (v) => Math.ceil(Math.max(v.max, kpi.goal === null ? v.max : kpi.goal) * 1.05),
+      },
       series: [{
         name: kpi.name,
         type: "line",
