@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, FilePayload, Page, ViewportSize
 
 from tests.factories.incidents import initial
 from tests.web.conftest import ARTIFACTS, Server, login, wait_until
 from tests.web.conftest import shot as full_shot
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 WEIGHTS: dict[str, dict[str, float]] = {}
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 
@@ -116,9 +116,8 @@ def test_phone_room_sends_a_follow_up_with_a_photo(browser: Browser, server: Ser
     photo = room.screenshot(type="jpeg", quality=70)  # a real JPEG, as a phone camera would give
     room.click("#facts details summary:text('续报')")
     room.fill("#follow-up textarea[name='content.进展情况']", "救援队已到达现场，正在排水")
-    room.set_input_files(
-        "#follow-up input[data-photo]", files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": photo}]
-    )
+    camera: FilePayload = {"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": photo}
+    room.set_input_files("#follow-up input[data-photo]", files=[camera])
     assert room.evaluate(FITS)
     shot(room, "boards-room-form-390")
     room.click("#follow-up button[type=submit]")
