@@ -9,15 +9,16 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from yingji.auth.roles import Permission
-from yingji.core import printing
+from yingji.core import printing, xlsx
+from yingji.core.clock import local_today
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import InvalidState
 from yingji.core.http import read_bounded
-from yingji.core.paging import Page, Paging, page_of, paged
+from yingji.core.paging import Page, Paging, every, page_of, paged
 from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
-from yingji.incidents import alerts, command, documents, photos, reads, record, service, suggest, timeline
+from yingji.incidents import alerts, command, documents, exports, photos, reads, record, service, suggest, timeline
 from yingji.incidents.enums import AccidentSector
 from yingji.incidents.models import Incident
 from yingji.incidents.policy import IncidentAction
@@ -93,6 +94,16 @@ def list_incidents(
     """管辖范围内的事件（按事发时间新的在前，分页），可按状态、行政区划、类别、事发时间筛选，含迟报计数。"""
     found, total = service.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
     return paged(reads.summaries(db_session, clock, found), total, paging)
+
+
+@router.get("/export.xlsx", response_class=Response, responses=xlsx.RESPONSES)
+def export_incidents(
+    db_session: DbSession, clock: CurrentClock, actor: CurrentActor, filters: Annotated[IncidentFilters, Query()]
+) -> Response:
+    """事故登记（电子表格，筛选同列表，最多一万条）。"""
+    found, _ = every(lambda params: service.list_(db_session=db_session, actor=actor, params=params, filters=filters))
+    today = local_today(clock)
+    return xlsx.response(exports.workbook(reads.summaries(db_session, clock, found), today), f"事故-{today}")
 
 
 @router.get("/{incident_id}", response_model=IncidentRead)

@@ -192,6 +192,7 @@ class ReleaseIn(YingjiModel):
 class IncidentFilters(Filters):
     """The filters a duty officer narrows the incident register by."""
 
+    q: str | None = Field(default=None, max_length=60, description="检索事故名称")
     status: IncidentStatus | None = None
     division_code: str | None = Field(default=None, pattern=CODE_PATTERN)
     sector: AccidentSector | None = None
@@ -203,6 +204,8 @@ class IncidentFilters(Filters):
         from yingji.incidents.models import Incident
 
         found: list[ColumnElement[bool]] = []
+        if self.q:
+            found.append(Incident.title.contains(self.q, autoescape=True))
         if self.status is not None:
             found.append(Incident.status == self.status)
         if self.division_code is not None:

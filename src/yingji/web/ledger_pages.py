@@ -17,8 +17,7 @@ from yingji.ledger import reads, service
 from yingji.ledger.schema import campaigns, target_plans
 from yingji.ledger.schemas import TargetFilters, TaskFilters, TaskStatus
 from yingji.rules.kpi import KpiStatus
-from yingji.web.common import Viewer, guarded
-from yingji.web.tip_pages import export_link
+from yingji.web.common import Viewer, export_link, guarded
 
 router = APIRouter(include_in_schema=False)
 KPI_CHARTS = 12  # charts on one page (each is an SVG); the rest page on

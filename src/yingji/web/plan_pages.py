@@ -20,8 +20,7 @@ from yingji.plan_registry.schemas import PlanRecordFilters
 from yingji.plans import loader
 from yingji.plans.schema import Measure, ReportForm, Timing
 from yingji.rules.levels import CONDITION_LABELS, GRADE_LABELS, WARNING_LABELS
-from yingji.web.common import Viewer, divisions_in_scope, guarded
-from yingji.web.tip_pages import export_link
+from yingji.web.common import Viewer, divisions_in_scope, export_link, guarded
 
 router = APIRouter(include_in_schema=False)
 

@@ -5,7 +5,6 @@ and phone come from the read model, which shows them to the handling officer onl
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -23,16 +22,10 @@ from yingji.rules.tips import TipState
 from yingji.tips import reads, service
 from yingji.tips.models import TipChannel
 from yingji.tips.schemas import TipFilters
-from yingji.web.common import Viewer, divisions_in_scope, guarded, public_page
+from yingji.web.common import Viewer, divisions_in_scope, export_link, guarded, public_page
 
 router = APIRouter(include_in_schema=False)
 ENTERPRISE_CHOICES = 300  # the verify form's enterprises of the tip's division (a county has a few hundred at most)
-
-
-def export_link(path: str, filters: Any) -> str:
-    """The list's export with the list's own filters (so the spreadsheet is what the page lists)."""
-    query = urlencode({k: v for k, v in filters.model_dump(mode="json").items() if v not in (None, False, "")})
-    return f"{path}?{query}" if query else path
 
 
 @router.get("/console/tips", response_class=HTMLResponse)
