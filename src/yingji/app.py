@@ -27,6 +27,7 @@ from yingji.hazards import service as hazards_service
 from yingji.hazards.api import router as hazards_router
 from yingji.hazards.schema import checklists, ladder
 from yingji.inbox.api import router as inbox_router
+from yingji.incidents import photos as incident_photos
 from yingji.incidents.api import router as incidents_router
 from yingji.ledger.api import router as ledger_router
 from yingji.ledger.schema import campaigns, target_plans
@@ -70,6 +71,7 @@ GUARD = GuardPolicy(
         BodyLimit("POST", r"/api/warnings/weather/assess", BATCH, "监测与预报数据"),
         BodyLimit("POST", r"/api/hazards/[0-9]+/attachments", hazards_service.MAX_ATTACHMENT_BYTES, "附件"),
         BodyLimit("POST", r"/api/enforcement/findings/[0-9]+/photos", hazards_service.MAX_ATTACHMENT_BYTES, "照片"),
+        BodyLimit("POST", r"/api/incidents/[0-9]+/photos", incident_photos.MAX_PHOTO_BYTES, "照片"),
         BodyLimit("POST", r"/api/property/survey/import", property_api.SURVEY_LIMIT, "统计表文件"),
         BodyLimit("POST", r"/api/metrology/import", metrology_api.IMPORT_LIMIT, "台账文件"),
         BodyLimit("POST", r"/api/warnings/external", EXTERNAL_WARNINGS_LIMIT, "外部预警"),

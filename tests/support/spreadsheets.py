@@ -107,3 +107,10 @@ def cells(kind: str, content: bytes) -> list[tuple[object, bool]]:
                     assert c.data_type != "f", f"{sheet.title}!{c.coordinate} is a formula: {c.value!r}"
                     found.append((c.value, bool(c.quotePrefix)))
     return found
+
+
+def rows_of(content: bytes) -> list[tuple[object, ...]]:
+    """An exported workbook's first sheet as rows of values (the header first)."""
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    assert sheet is not None
+    return [tuple(r) for r in sheet.iter_rows(values_only=True)]

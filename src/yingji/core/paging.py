@@ -84,3 +84,19 @@ def slice_list(items: Sequence[T], params: PageParams) -> Page[T]:
     """Page a list already computed in full (small derived lists, e.g. a board's rows)."""
     chunk = list(items[params.offset : params.offset + params.limit])
     return Page[T](items=chunk, total=len(items), limit=params.limit, offset=params.offset)
+
+
+MAX_EXPORT = 10_000  # rows in one spreadsheet export; a longer list is narrowed with the list's own filters first
+
+
+def every(fetch: Callable[[PageParams], tuple[Sequence[R], int]], cap: int = MAX_EXPORT) -> tuple[list[R], int]:
+    """All rows of a list (an export), read page by page through the list's own ``fetch`` — so the export sees
+    exactly the scope and filters of the list — up to ``cap`` rows, with the list's total."""
+    rows: list[R] = []
+    total = 0
+    while len(rows) < cap:
+        chunk, total = fetch(PageParams(limit=min(MAX_LIMIT, cap - len(rows)), offset=len(rows)))
+        rows.extend(chunk)
+        if not chunk or len(rows) >= total:
+            break
+    return rows, total

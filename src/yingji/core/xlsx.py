@@ -36,6 +36,10 @@ from yingji.core.errors import InvalidInput, TooLarge, YingjiError
 
 Sheet = tuple[str, Sequence[object], Iterable[Sequence[object]]]
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# an export route's OpenAPI answer
+RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"description": "xlsx 文件", "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+}
 
 # Caps of an uploaded table. Rows are given by the caller (its own limit); blank rows do not count.
 MAX_COLUMNS = 200  # the widest import form has 23 columns

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from yingji.auth.roles import Permission
-from yingji.core import printing
+from yingji.core import printing, xlsx
+from yingji.core.clock import local_today
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import InvalidState
-from yingji.core.paging import Page, Paging, page_of, paged
+from yingji.core.http import read_bounded
+from yingji.core.paging import Page, Paging, every, page_of, paged
 from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
-from yingji.incidents import alerts, command, documents, reads, record, service, suggest, timeline, weather
+from yingji.incidents import (
+    alerts,
+    command,
+    documents,
+    exports,
+    photos,
+    reads,
+    record,
+    service,
+    suggest,
+    timeline,
+    weather,
+)
 from yingji.incidents.enums import AccidentSector
 from yingji.incidents.models import Incident
 from yingji.incidents.policy import IncidentAction
@@ -36,6 +52,7 @@ from yingji.incidents.schemas import (
     InitialReport,
     InitialRequirements,
     ObligationAck,
+    PhotoRead,
     PlanOverride,
     ReleaseIn,
     ReportFilters,
@@ -104,6 +121,16 @@ def list_incidents(
     """管辖范围内的事件（按事发时间新的在前，分页），可按状态、行政区划、类别、事发时间筛选，含迟报计数。"""
     found, total = service.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
     return paged(reads.summaries(db_session, clock, found), total, paging)
+
+
+@router.get("/export.xlsx", response_class=Response, responses=xlsx.RESPONSES)
+def export_incidents(
+    db_session: DbSession, clock: CurrentClock, actor: CurrentActor, filters: Annotated[IncidentFilters, Query()]
+) -> Response:
+    """事故登记（电子表格，筛选同列表，最多一万条）。"""
+    found, _ = every(lambda params: service.list_(db_session=db_session, actor=actor, params=params, filters=filters))
+    today = local_today(clock)
+    return xlsx.response(exports.workbook(reads.summaries(db_session, clock, found), today), f"事故-{today}")
 
 
 @router.get("/{incident_id}", response_model=IncidentRead)
@@ -437,3 +464,48 @@ def express_report(
     html = documents.express(db_session=db_session, incident=incident, report=report, clock=clock, appendix=appendix)
     end_reading(db_session)
     return printing.answer(html, fmt, f"incident-{incident.id}-report-{report.id}", chromium=settings.chromium)
+
+
+@router.post("/{incident_id}/photos", status_code=201, response_model=PhotoRead)
+async def add_photo(
+    incident_id: RowId,
+    report_key: Annotated[str, Query(min_length=1, max_length=80, description="该报告提交时的 client_key")],
+    filename: Annotated[str, Query(min_length=1, max_length=200)],
+    request: Request,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+) -> PhotoRead:
+    """为本人提交的续报、终报附现场照片（请求体为图片内容，Content-Type 为 image/jpeg、image/png 或 image/webp，
+    ≤10 MB，每份报告至多 6 张）；照片记入时间线。"""
+    data = await read_bounded(request, photos.MAX_PHOTO_BYTES, "照片")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+
+    def work() -> PhotoRead:
+        with transaction(db_session):
+            row = photos.attach(
+                db_session=db_session,
+                clock=clock,
+                actor=actor,
+                incident_id=incident_id,
+                report_key=report_key,
+                filename=filename,
+                content_type=content_type,
+                data=data,
+            )
+            return photos.read(row)
+
+    return await run_in_threadpool(work)
+
+
+@router.get(
+    "/{incident_id}/photos/{photo_id}",
+    response_class=Response,
+    responses={200: {"content": {t: {} for t in photos.PHOTO_TYPES}, "description": "照片原文件"}},
+)
+def get_photo(incident_id: RowId, photo_id: RowId, db_session: DbSession, actor: CurrentActor) -> Response:
+    """现场照片（原文件）。"""
+    row = photos.get(db_session=db_session, actor=actor, incident_id=incident_id, photo_id=photo_id)
+    disposition = f"inline; filename*=UTF-8''{quote(row.filename, safe='')}"
+    headers = {"Content-Disposition": disposition, "Cache-Control": "private, max-age=3600"}
+    return Response(row.data, media_type=row.content_type, headers=headers)

@@ -55,6 +55,7 @@ class TimelineKind(LabelledEnum):
     REPORT_INITIAL = "report.initial", "初报"
     REPORT_FOLLOW_UP = "report.follow_up", "续报"
     REPORT_FINAL = "report.final", "终报"
+    REPORT_PHOTO = "report.photo", "现场照片"
     ASSESSMENT = "assessment", "研判"
     PLANS_NONE = "plans.none", "无适用预案"
     PLANS_OVERRIDE = "plans.override", "调整适用预案"

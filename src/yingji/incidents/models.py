@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.db.base import Base, str_enum
@@ -195,3 +195,21 @@ class TimelineEvent(Base):
     kind: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)  # 中文摘要
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ReportPhoto(Base):
+    """A photo from the site carried by a 续报 (taken with the phone's camera): kept in the database like the hazards'
+    attachments, so it commits (or not) with the record it belongs to."""
+
+    __tablename__ = "incident_report_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("incident_report.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(80))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime]

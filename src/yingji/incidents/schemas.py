@@ -201,6 +201,7 @@ class ReleaseIn(YingjiModel):
 class IncidentFilters(Filters):
     """The filters a duty officer narrows the incident register by."""
 
+    q: str | None = Field(default=None, max_length=60, description="检索事故名称")
     status: IncidentStatus | None = None
     division_code: str | None = Field(default=None, pattern=CODE_PATTERN)
     sector: AccidentSector | None = None
@@ -212,6 +213,8 @@ class IncidentFilters(Filters):
         from yingji.incidents.models import Incident
 
         found: list[ColumnElement[bool]] = []
+        if self.q:
+            found.append(Incident.title.contains(self.q, autoescape=True))
         if self.status is not None:
             found.append(Incident.status == self.status)
         if self.division_code is not None:
@@ -454,3 +457,16 @@ class DispatchSuggestionRead(ResourceHitRead):
     """A resource near the incident, nearest first (the mine's contracted rescue team leads)."""
 
     allowed_actions: list[IncidentAction]
+
+
+class PhotoRead(YingjiModel):
+    """A site photo carried by a 续报 (the image itself at ``url``)."""
+
+    id: int
+    report_id: int
+    filename: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    created_at: datetime
+    url: str

@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from yingji.core import xlsx
 from yingji.core.clock import local_today
-from yingji.core.paging import Page, Paging, paged
+from yingji.core.paging import Page, Paging, every, paged
 from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
@@ -29,6 +30,18 @@ def list_tasks(
     """督办任务（措施、重点工程）及其计算出的状态：已完成、逾期、临近期限、推进中、未报进展（分页，可按状态、方案、区划、期限筛选）。"""
     found, total = service.tasks(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
     return paged(reads.tasks(db_session, actor, found, local_today(clock)), total, paging)
+
+
+@router.get("/tasks/export.xlsx", response_class=Response, responses=xlsx.RESPONSES)
+def export_tasks(
+    db_session: DbSession, clock: CurrentClock, actor: CurrentActor, filters: Annotated[TaskFilters, Query()]
+) -> Response:
+    """督办任务（电子表格，筛选同列表，最多一万条）。"""
+    found, _ = every(
+        lambda params: service.tasks(db_session=db_session, clock=clock, actor=actor, params=params, filters=filters)
+    )
+    today = local_today(clock)
+    return xlsx.response(reads.task_workbook(reads.tasks(db_session, actor, found, today), today), f"督办任务-{today}")
 
 
 @router.post("/tasks/{task_id}/progress", status_code=201, response_model=TaskRead)

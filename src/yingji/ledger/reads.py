@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
+from yingji.core import xlsx
 from yingji.ledger import policy, service
 from yingji.ledger.models import LedgerTask, Target
 from yingji.ledger.schema import campaigns, target_plans
@@ -48,6 +49,8 @@ def tasks(db_session: Session, actor: Actor, rows: Sequence[LedgerTask], on: dat
                 status_label=status.label,
                 percent=report.percent if report else 0,
                 last_report=report.reported_on if report else None,
+                last_note=report.note if report else None,
+                last_reporter=report.actor if report else None,
                 milestones=[
                     TaskMilestoneRead(
                         due=date.fromisoformat(m["due"]),
@@ -104,3 +107,27 @@ def targets(db_session: Session, actor: Actor, rows: Sequence[Target]) -> list[T
             )
         )
     return found
+
+
+def task_workbook(rows: Sequence[TaskRead], today: date) -> bytes:
+    """The task list as a spreadsheet (the page's columns, words not codes)."""
+    header = ["方案", "措施", "编号", "任务", "牵头单位", "责任单位", "区划", "期限", "完成百分比", "状态"]
+    header += ["最近报送", "最近进展"]
+    body = [
+        [
+            t.programme_title,
+            t.section or "",
+            t.code,
+            t.title,
+            t.lead or "",
+            "、".join(t.responsible),
+            t.division_name,
+            t.due,
+            t.percent,
+            t.status_label,
+            t.last_report,
+            t.last_note or "",
+        ]
+        for t in rows
+    ]
+    return xlsx.workbook([(f"督办任务（{today.isoformat()}）", header, body)])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from pydantic import Field
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, String, cast, or_
 
 from yingji.core import divisions
 from yingji.core.divisions import CODE_PATTERN
@@ -34,6 +35,7 @@ class TargetKind(LabelledEnum):
 
 
 class TaskFilters(Filters):
+    q: str | None = Field(default=None, max_length=60, description="检索编号、任务内容、牵头或责任单位")
     programme: str | None = Field(default=None, max_length=64, description="专项行动或规划编号")
     status: TaskStatus | None = None
     division: str | None = Field(default=None, pattern=CODE_PATTERN, description="行政区划代码（含下级）")
@@ -43,6 +45,17 @@ class TaskFilters(Filters):
     def clauses(self) -> list[ColumnElement[bool]]:
         """Every filter but ``status`` (computed from progress: the service adds it)."""
         found: list[ColumnElement[bool]] = []
+        if self.q:
+            found.append(
+                or_(
+                    LedgerTask.code == self.q,
+                    LedgerTask.title.contains(self.q, autoescape=True),
+                    LedgerTask.section.contains(self.q, autoescape=True),
+                    LedgerTask.lead.contains(self.q, autoescape=True),
+                    # the JSON list as stored (non-ASCII escaped by the default serializer), matched the same way
+                    cast(LedgerTask.responsible, String).contains(json.dumps(self.q)[1:-1], autoescape=True),
+                )
+            )
         if self.programme is not None:
             found.append(LedgerTask.programme == self.programme)
         if self.division is not None:
@@ -92,6 +105,8 @@ class TaskRead(YingjiModel):
     status_label: str
     percent: int
     last_report: date | None
+    last_note: str | None = Field(description="最近一次进展说明")
+    last_reporter: str | None
     milestones: list[TaskMilestoneRead]
     seed: str | None
     allowed_actions: list[TaskAction]

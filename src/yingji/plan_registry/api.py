@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
+from yingji.core import xlsx
 from yingji.core.clock import local_today
-from yingji.core.paging import Page, Paging, paged
+from yingji.core.paging import Page, Paging, every, paged
 from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
@@ -30,6 +31,18 @@ def plan_calendar(
     可按区划、持有者、类型、印发日期筛选）。"""
     found, total = service.calendar(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
     return paged(reads.read_all(db_session, actor, found, local_today(clock)), total, paging)
+
+
+@router.get("/export.xlsx", response_class=Response, responses=xlsx.RESPONSES)
+def export_plans(
+    db_session: DbSession, clock: CurrentClock, actor: CurrentActor, filters: Annotated[PlanRecordFilters, Query()]
+) -> Response:
+    """预案登记与法定日历（电子表格，筛选同列表，最多一万条）。"""
+    found, _ = every(
+        lambda params: service.calendar(db_session=db_session, clock=clock, actor=actor, params=params, filters=filters)
+    )
+    today = local_today(clock)
+    return xlsx.response(reads.workbook(reads.read_all(db_session, actor, found, today), today), f"预案-{today}")
 
 
 @router.post("", status_code=201, response_model=PlanRecordDetail)

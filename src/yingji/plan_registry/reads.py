@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.calendars.service import work_calendar
+from yingji.core import xlsx
 from yingji.plan_registry import policy, service
 from yingji.plan_registry.models import PlanRecord
 from yingji.plan_registry.schemas import ActivityRead, DueRead, PlanRecordDetail, PlanRecordRead
@@ -58,3 +59,43 @@ def detail(db_session: Session, actor: Actor, record: PlanRecord, today: date) -
             for a in service.activities(db_session, record)
         ],
     )
+
+
+def workbook(rows: Sequence[PlanRecordRead], today: date) -> bytes:
+    """The plan register with its legal calendar as a spreadsheet (words, not codes)."""
+
+    def due(item: DueRead) -> str:
+        if item.done_on:
+            return f"已于 {item.done_on} 完成"
+        return f"{item.on or '—'}{'（推算）' if item.provisional else ''}{'（逾期）' if item.overdue else ''}"
+
+    header = [
+        "预案",
+        "文号",
+        "持有者",
+        "持有者类别",
+        "区划",
+        "类型",
+        "印发日期",
+        "备案",
+        "下次演练",
+        "下次评估",
+        "逾期事项",
+    ]
+    body = [
+        [
+            r.title,
+            r.doc_no or "",
+            r.holder,
+            r.holder_kind_label,
+            r.division_name,
+            r.plan_type_label,
+            r.issued_on,
+            due(r.filing),
+            due(r.next_drill),
+            due(r.next_evaluation),
+            "、".join(r.overdue),
+        ]
+        for r in rows
+    ]
+    return xlsx.workbook([(f"预案登记与法定日历（{today.isoformat()}）", header, body)])

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 
 from yingji.core import divisions
 from yingji.core.divisions import CODE_PATTERN
@@ -17,6 +17,7 @@ from yingji.plan_registry.policy import PlanRecordAction
 
 
 class PlanRecordFilters(Filters):
+    q: str | None = Field(default=None, max_length=60, description="检索预案名称、文号、持有者")
     division: str | None = Field(default=None, pattern=CODE_PATTERN, description="行政区划代码（含下级）")
     holder_kind: HolderKind | None = None
     plan_type: PlanType | None = None
@@ -27,6 +28,14 @@ class PlanRecordFilters(Filters):
     def clauses(self) -> list[ColumnElement[bool]]:
         """Every filter but ``overdue`` (computed from the calendar: the service applies it)."""
         found: list[ColumnElement[bool]] = []
+        if self.q:
+            found.append(
+                or_(
+                    PlanRecord.title.contains(self.q, autoescape=True),
+                    PlanRecord.doc_no.contains(self.q, autoescape=True),
+                    PlanRecord.holder_name.contains(self.q, autoescape=True),
+                )
+            )
         if self.division is not None:
             found.append(PlanRecord.division_code.startswith(divisions.stem(self.division), autoescape=True))
         if self.holder_kind is not None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
+from yingji.core import xlsx
+from yingji.core.clock import local_today
 from yingji.core.http import read_model
-from yingji.core.paging import Page, Paging, paged
+from yingji.core.paging import Page, Paging, every, paged
 from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession, client_address
@@ -58,6 +60,16 @@ def list_tips(
     """辖区内的举报（新的在前，分页），可按状态、渠道、区划、收到日期筛选；举报人信息只对经办人显示。"""
     found, total = service.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
     return paged(reads.read_all(db_session, actor, found), total, paging)
+
+
+@router.get("/export.xlsx", response_class=Response, responses=xlsx.RESPONSES)
+def export_tips(
+    db_session: DbSession, clock: CurrentClock, actor: CurrentActor, filters: Annotated[TipFilters, Query()]
+) -> Response:
+    """辖区内的举报（电子表格，筛选同列表，最多一万条）；举报人信息只对经办人导出。"""
+    found, _ = every(lambda params: service.list_(db_session=db_session, actor=actor, params=params, filters=filters))
+    today = local_today(clock)
+    return xlsx.response(reads.workbook(reads.read_all(db_session, actor, found), today), f"举报-{today}")
 
 
 @router.post("", status_code=201, response_model=TipRead)

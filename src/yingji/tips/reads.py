@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
+from yingji.core import xlsx
 from yingji.registry import divisions
 from yingji.registry.models import Organisation
 from yingji.tips import policy
 from yingji.tips.models import Tip
+from yingji.tips.schema import reward_cap
 from yingji.tips.schemas import TipPublicStatus, TipRead, TipReceipt
 
 MASK = "（保密）"
@@ -27,6 +30,7 @@ def read_all(db_session: Session, actor: Actor, tips: Sequence[Tip]) -> list[Tip
         own = policy.is_handler(actor, tip)
         anonymous = tip.reporter_name is None and tip.reporter_phone is None
         hidden = None if anonymous else MASK
+        cap, basis = reward_cap(tip.division_code)
         rows.append(
             TipRead(
                 id=tip.id,
@@ -50,6 +54,8 @@ def read_all(db_session: Session, actor: Actor, tips: Sequence[Tip]) -> list[Tip
                 answer=tip.answer,
                 reward_yuan=f"{tip.reward_yuan:.2f}" if tip.reward_yuan is not None else None,
                 reward_note=tip.reward_note,
+                reward_cap_yuan=f"{cap:.2f}" if cap is not None else None,
+                reward_basis=[b.clause for b in basis],
                 received_at=tip.received_at,
                 closed_at=tip.closed_at,
                 allowed_actions=policy.actions(actor, tip),
@@ -68,3 +74,41 @@ def receipt(tip: Tip) -> TipReceipt:
 
 def public_status(tip: Tip) -> TipPublicStatus:
     return TipPublicStatus(state=tip.state, state_label=tip.state.label, received_at=tip.received_at, answer=tip.answer)
+
+
+def workbook(rows: Sequence[TipRead], today: date) -> bytes:
+    """The list as a spreadsheet: words, not codes; the reporter exactly as this caller sees it (masked unless
+    they handle the tip)."""
+    header = [
+        "编号",
+        "收到时间",
+        "渠道",
+        "区划",
+        "被举报单位或场所",
+        "举报内容",
+        "举报人",
+        "联系电话",
+        "状态",
+        "经办人",
+    ]
+    header += ["核查属实", "反馈", "奖励（元）", "销号时间"]
+    body = [
+        [
+            t.id,
+            t.received_at,
+            t.channel_label,
+            t.division_name,
+            t.organisation_name or t.subject,
+            t.description,
+            "匿名" if t.anonymous else t.reporter_name,
+            "" if t.anonymous else t.reporter_phone,
+            t.state_label,
+            t.handler or "",
+            "" if t.substantiated is None else ("属实" if t.substantiated else "不属实"),
+            t.answer or "",
+            t.reward_yuan or "",
+            t.closed_at,
+        ]
+        for t in rows
+    ]
+    return xlsx.workbook([(f"举报（{today.isoformat()}）", header, body)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from pydantic import Field
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 
 from yingji.core import divisions
 from yingji.core.clock import LOCAL_TZ
@@ -17,6 +17,7 @@ from yingji.tips.models import Tip, TipChannel
 
 
 class TipFilters(Filters):
+    q: str | None = Field(default=None, max_length=60, description="检索被举报单位或场所、举报内容")
     state: TipState | None = None
     channel: TipChannel | None = None
     division: str | None = Field(default=None, pattern=CODE_PATTERN, description="行政区划代码（含下级）")
@@ -25,6 +26,10 @@ class TipFilters(Filters):
 
     def clauses(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
+        if self.q:  # never the reporter's name or phone: a search must not reveal who reported
+            found.append(
+                or_(Tip.subject.contains(self.q, autoescape=True), Tip.description.contains(self.q, autoescape=True))
+            )
         if self.state is not None:
             found.append(Tip.state == self.state)
         if self.channel is not None:
@@ -62,6 +67,8 @@ class TipRead(YingjiModel):
     answer: str | None
     reward_yuan: str | None
     reward_note: str | None
+    reward_cap_yuan: str | None = Field(description="适用的举报奖励规则给出的上限（元）；无上限或未配置时为空")
+    reward_basis: list[str] = Field(description="适用的举报奖励规则条款")
     received_at: datetime
     closed_at: datetime | None
     allowed_actions: list[TipAction]

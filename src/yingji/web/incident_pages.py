@@ -5,9 +5,9 @@ the timeline. Everything is read through the incident services in the caller's s
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,15 +20,15 @@ from yingji.core.errors import YingjiError
 from yingji.core.paging import PageParams, Paging, page_of, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
-from yingji.incidents import reads, service, suggest, timeline
-from yingji.incidents.enums import AccidentSector, TaskStatus
+from yingji.incidents import photos, reads, service, suggest, timeline
+from yingji.incidents.enums import AccidentSector, IncidentStatus, TaskStatus
 from yingji.incidents.models import Dispatch, EndConditionCheck, Incident
 from yingji.incidents.record import FACT_LABELS, fact_text
-from yingji.incidents.schemas import ReportFilters, TaskFilters, TaskRead, TimelineFilters
+from yingji.incidents.schemas import IncidentFilters, PhotoRead, ReportFilters, TaskFilters, TaskRead, TimelineFilters
 from yingji.plans import loader
 from yingji.plans.schema import Plan
 from yingji.registry import divisions
-from yingji.web.common import Viewer, divisions_in_scope, error_page, page
+from yingji.web.common import Viewer, divisions_in_scope, error_page, export_link, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,10 +60,15 @@ SUGGESTIONS_SHOWN = 10
 
 @router.get("/console/incidents", response_class=HTMLResponse)
 def incident_list(
-    request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
+    request: Request,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: Viewer,
+    paging: Paging,
+    filters: Annotated[IncidentFilters, Query()],
 ) -> HTMLResponse:
     may_report = actor.has(Permission.INCIDENTS_REPORT) and actor.organisation_id is None
-    found, total = service.list_(db_session=db_session, actor=actor, params=paging)
+    found, total = service.list_(db_session=db_session, actor=actor, params=paging, filters=filters)
     rows = paged(reads.summaries(db_session, clock, found), total, paging)
     return page(
         request,
@@ -71,6 +76,9 @@ def incident_list(
         clock,
         "incidents.html",
         rows=rows,
+        filters=filters,
+        statuses=IncidentStatus.labels(),
+        export=export_link("/api/incidents/export.xlsx", filters),
         sectors=AccidentSector.labels(),
         divisions=divisions_in_scope(db_session, actor) if may_report else [],
         places=reads.reporting_places(db_session, actor) if may_report else [],
@@ -84,6 +92,13 @@ def _tasks_by_group(tasks: list[TaskRead]) -> dict[str, list[TaskRead]]:
     for task in tasks:
         groups[task.group_label].append(task)
     return dict(groups)
+
+
+def _photos_by_report(db_session: Session, incident: Incident) -> dict[int, list[PhotoRead]]:
+    found: dict[int, list[PhotoRead]] = defaultdict(list)
+    for photo in photos.read_all(photos.of_incident(db_session, incident)):
+        found[photo.report_id].append(photo)
+    return dict(found)
 
 
 def room_context(
@@ -139,6 +154,7 @@ def room_context(
             for h in suggested
         ],
         "events": page_of(found_events, events_total, whole, reads.event),
+        "photos": _photos_by_report(db_session, incident),
         "actions": [a.value for a in data.allowed_actions],
         "now_local": to_local(clock.now()).strftime("%Y-%m-%dT%H:%M"),  # the receipt form's default 接报时间
     }

@@ -37,15 +37,12 @@ from yingji.incidents import service as incidents
 from yingji.incidents.models import TimelineEvent
 from yingji.ledger import reads as ledger_reads
 from yingji.ledger import service as ledger
-from yingji.ledger.schemas import TaskFilters, TaskStatus
 from yingji.monitoring import alarms
 from yingji.monitoring import reads as alarm_reads
 from yingji.monitoring.models import Severity
 from yingji.monitoring.schema import SensorKind
 from yingji.monitoring.schemas import ALARM_STATE_LABELS, AlarmFilters
-from yingji.plan_registry import reads as plan_reads
 from yingji.plan_registry import service as plan_registry
-from yingji.plan_registry.schemas import PlanRecordFilters
 from yingji.rules.hazards import HazardGrade, HazardState
 from yingji.warnings import service as warnings
 from yingji.web import (
@@ -53,11 +50,14 @@ from yingji.web import (
     credit_pages,
     duty_pages,
     incident_pages,
+    ledger_pages,
     map_pages,
+    plan_pages,
     programme_pages,
     property_pages,
     resource_pages,
     search_pages,
+    tip_pages,
     warning_pages,
 )
 from yingji.web.common import LoginRequired, Viewer, actor_or_none, page, public_page, to_login
@@ -76,6 +76,8 @@ def install(app: FastAPI) -> None:
     for pages in (
         duty_pages,
         incident_pages,
+        ledger_pages,
+        plan_pages,
         warning_pages,
         map_pages,
         resource_pages,
@@ -84,6 +86,7 @@ def install(app: FastAPI) -> None:
         credit_pages,
         programme_pages,
         search_pages,
+        tip_pages,
     ):
         app.include_router(pages.router)
     app.add_exception_handler(LoginRequired, to_login)
@@ -176,46 +179,6 @@ def hazards_page(
         filters=filters,
         states=HazardState.labels(),
         grades=HazardGrade.labels(),
-    )
-
-
-@router.get("/console/plans", response_class=HTMLResponse)
-def plans_page(
-    request: Request,
-    db_session: DbSession,
-    clock: CurrentClock,
-    actor: Viewer,
-    paging: Paging,
-    filters: Annotated[PlanRecordFilters, Query()],
-) -> HTMLResponse:
-    found, total = plan_registry.calendar(
-        db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters
-    )
-    rows = paged(plan_reads.read_all(db_session, actor, found, local_today(clock)), total, paging)
-    return page(request, actor, clock, "plans.html", rows=rows, filters=filters)
-
-
-@router.get("/console/ledger", response_class=HTMLResponse)
-def ledger_page(
-    request: Request,
-    db_session: DbSession,
-    clock: CurrentClock,
-    actor: Viewer,
-    paging: Paging,
-    filters: Annotated[TaskFilters, Query()],
-) -> HTMLResponse:
-    found, total = ledger.tasks(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
-    targets, _ = ledger.targets(db_session=db_session, actor=actor, params=PageParams(limit=MAX_LIMIT))
-    return page(
-        request,
-        actor,
-        clock,
-        "ledger.html",
-        tasks=paged(ledger_reads.tasks(db_session, actor, found, local_today(clock)), total, paging),
-        targets=ledger_reads.targets(db_session, actor, targets),
-        campaigns=hazard_board.campaigns_in_scope(actor),
-        filters=filters,
-        statuses=TaskStatus.labels(),
     )
 
 

@@ -18,8 +18,9 @@ from yingji.plans import loader
 from yingji.plans.schema import Plan
 from yingji.rules.levels import WarningLevel
 from yingji.warnings import external, reads, service
+from yingji.warnings.models import WarningKind, WarningStatus
 from yingji.warnings.schemas import ExternalFilters, WarningFilters
-from yingji.web.common import Viewer, divisions_in_scope, error_page, page
+from yingji.web.common import Viewer, divisions_in_scope, error_page, export_link, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,6 +69,10 @@ def warning_register(
         rows=rows,
         external=paged(external.reads(db_session, clock, received), received_total, outside),
         may_import=service.may_manage(actor),
+        filters=filters,
+        statuses=WarningStatus.labels(),
+        kinds=WarningKind.labels(),
+        export=export_link("/api/warnings/export.xlsx", filters),
         colours=COLOURS,
         plans=plans,
         user_fields={plan.id: service.user_fields(plan) for plan in plans},

@@ -466,6 +466,6 @@
     }
   });
 
-  window.yingji = { live: live, post: post, request: request };
+  window.yingji = { live: live, post: post, request: request, serialise: serialise };
   live();  // here rather than in an inline script, which the Content-Security-Policy refuses
 })();
