@@ -212,6 +212,7 @@ def detail(db_session: Session, actor: Actor, hazard: Hazard, today: date) -> Ha
             for i, f, t, s, d, u, c in files
         ],
         may_attach=policy.may_attach(actor, hazard),
+        may_regrade=policy.may_regrade(actor, hazard),
     )
 
 

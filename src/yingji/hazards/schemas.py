@@ -210,6 +210,7 @@ class HazardDetail(HazardRead):
     events: list[HazardEventRead]
     attachments: list[AttachmentRead]
     may_attach: bool = Field(description="本账号现在可以上传照片或文件")
+    may_regrade: bool = Field(description="本账号确认时可以改定等级（仅监管部门）")
 
 
 class ChecklistRead(YingjiModel):

@@ -139,7 +139,7 @@ def _notify(db_session: Session, clock: Clock, actor: Actor, hazard: Hazard, rea
         key=f"hazard-{hazard.id}-{reason}",
         title=text[:200],
         body=text,
-        url=f"/console/hazards?organisation_id={hazard.organisation_id}",
+        url=f"/console/hazards/{hazard.id}",
         division_code=hazard.division_code,
     )
     missing = []
@@ -371,7 +371,7 @@ def _ask_consent(db_session: Session, clock: Clock, hazard: Hazard) -> None:
         key=f"hazard-{hazard.id}-extension-{hazard.requested_deadline}",
         title=text[:200],
         body=text,
-        url=f"/console/hazards?organisation_id={hazard.organisation_id}",
+        url=f"/console/hazards/{hazard.id}",
         division_code=hazard.division_code,
     )
 
