@@ -48,6 +48,7 @@ from yingji.web import (
     complaint_pages,
     credit_pages,
     duty_pages,
+    enforcement_pages,
     hazard_pages,
     incident_pages,
     ledger_pages,
@@ -75,6 +76,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     for pages in (
         duty_pages,
+        enforcement_pages,
         hazard_pages,
         incident_pages,
         ledger_pages,
