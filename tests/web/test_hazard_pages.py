@@ -63,7 +63,7 @@ def test_the_detail_offers_the_steps_the_read_model_allows(client: TestClient, s
     own = client.get(path, headers=site["enterprise"]).text
     assert 'id="hazard-confirm"' in own and 'id="hazard-dismiss"' not in own  # dismissal is the supervisor's
     assert 'id="hazard-upload"' in own and "/static/upload.js" in own
-    assert "一般隐患原则上一周内整改，最迟 2026-11-27" in own  # the week's rule, in words
+    assert "一般隐患原则上一周内（2026-11-27 前）完成整改" in own  # the week's rule, in words
     officer = client.get(path, headers=site["officer"]).text
     assert 'id="hazard-confirm"' in officer and 'id="hazard-dismiss"' in officer and "改定判定依据" in officer
     client.post(f"/api/hazards/{hid}/confirm", json={}, headers=site["enterprise"])
