@@ -43,9 +43,6 @@ from yingji.rules.hazards import HazardAction
 router = APIRouter(prefix="/api/hazards", tags=["隐患排查治理"])
 Division = Annotated[str | None, Query(pattern=CODE_PATTERN)]
 ATTACHMENT_CONTENT: dict[str, dict[str, Any]] = {t: {} for t in service.ATTACHMENT_TYPES}
-XLSX: dict[int | str, dict[str, Any]] = {
-    200: {"description": "xlsx 文件", "content": {xlsx.MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
-}
 EXPORT_HEADER = (
     "编号",
     "企业",
@@ -80,7 +77,7 @@ def list_hazards(
     return paged(reads.read_all(db_session, actor, found, local_today(clock)), total, paging)
 
 
-@router.get("/export.xlsx", response_class=Response, responses=XLSX)
+@router.get("/export.xlsx", response_class=Response, responses=xlsx.RESPONSES)
 def export_hazards(
     db_session: DbSession,
     clock: CurrentClock,

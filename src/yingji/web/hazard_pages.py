@@ -5,7 +5,6 @@ take). Everything is read through the hazard service in the caller's scope; ever
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -20,7 +19,7 @@ from yingji.hazards.models import Channel
 from yingji.hazards.schema import checklists, ladder
 from yingji.hazards.schemas import HazardFilters, HazardOrder
 from yingji.rules.hazards import HazardGrade, HazardState, RectificationFault
-from yingji.web.common import Viewer, guarded
+from yingji.web.common import Viewer, export_link, guarded
 
 router = APIRouter(include_in_schema=False)
 IMAGE_TYPES = ("image/jpeg", "image/png")  # shown as thumbnails; other attachments (PDF) as links
@@ -40,7 +39,6 @@ def hazards_page(
         filters = filters.model_copy(update={"order": HazardOrder.URGENT})
     found, total = service.list_(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
     channels = policy.report_channels(actor)
-    shown = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset") and v}
     return guarded(
         request,
         actor,
@@ -55,7 +53,7 @@ def hazards_page(
             "channels": Channel.labels(),
             "orders": HazardOrder.labels(),
             "enterprises": service.enterprise_choices(db_session, actor),
-            "export_query": urlencode(shown | {"order": filters.order.value}),
+            "export": export_link("/api/hazards/export.xlsx", filters),
             "may_self_check": Channel.SELF_CHECK in channels,
             "may_inspect": Channel.INSPECTION in channels,
             "checklists": list(checklists().values()) if channels else [],
