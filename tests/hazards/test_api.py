@@ -3,10 +3,13 @@ scope, attachments and the major-hazard notification."""
 
 from __future__ import annotations
 
+import io
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +17,10 @@ from tests import factories
 from yingji.audit.models import AuditEntry
 from yingji.auth.roles import Role
 from yingji.config import Settings
+from yingji.core import xlsx
 from yingji.db.outbox import OutboxItem
+from yingji.hazards import service
+from yingji.hazards.models import Hazard
 
 pytestmark = pytest.mark.db
 
@@ -255,3 +261,80 @@ def test_error_paths(
     monkeypatch.setattr(client.app.state, "settings", Settings(chromium="/nonexistent/chromium"))  # type: ignore[attr-defined]
     pdf = client.get("/api/ledger/reports/hangjin-2024-2026/monthly?format=pdf", headers=site["officer"])
     assert pdf.status_code == 503 and "Chromium" in pdf.json()["error"]["message"]
+
+
+def _table(content: bytes) -> list[tuple[object, ...]]:
+    return list(load_workbook(io.BytesIO(content))["隐患清单"].iter_rows(values_only=True))
+
+
+def test_the_console_list_searches_orders_urgent_first_and_exports_the_same_list(
+    client: TestClient, db_session: Session, site: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    general = _post(client, "/api/hazards", site["enterprise"], dict(COAL_MAJOR, criteria=[], place="主井口")).json()
+    major = _post(client, "/api/hazards", site["enterprise"], COAL_MAJOR).json()
+    other = factories.enterprise(db_session, "杭锦旗另一工贸有限公司", "150625", sector="industry_trade")
+    found = {"channel": "inspection", "organisation_id": other.id, "place": "配电室", "description": "配电室无绝缘垫"}
+    inspected = _post(client, "/api/hazards", site["officer"], dict(found, category="用电", found_on="2026-11-21"))
+    assert inspected.status_code == 201, inspected.text
+    # the general one is rectified and then overdue: the most urgent, though the oldest
+    _post(client, f"/api/hazards/{general['id']}/confirm", site["enterprise"])
+    five = dict(FIVE, deadline="2026-11-26")
+    assert _post(client, f"/api/hazards/{general['id']}/rectification", site["enterprise"], five).status_code == 200
+    row = db_session.get(Hazard, general["id"])
+    assert row is not None
+    row.deadline = date(2026, 11, 22)  # as if the week had run out
+    db_session.flush()
+
+    def ids(**params: str) -> list[int]:
+        answer = client.get("/api/hazards", params=params, headers=site["officer"])
+        assert answer.status_code == 200, answer.text
+        return [h["id"] for h in answer.json()["items"]]
+
+    assert ids() == [inspected.json()["id"], major["id"], general["id"]]  # the API: newest first
+    assert ids(order="urgent") == [general["id"], major["id"], inspected.json()["id"]]  # overdue, then major
+    assert ids(q="另一工贸") == [inspected.json()["id"]]  # by the enterprise's name
+    assert ids(q="主井") == [general["id"]]  # by place
+    assert ids(q="100%") == []  # a LIKE wildcard is a plain character
+    assert client.get("/api/hazards", params={"q": "长" * 61}, headers=site["officer"]).status_code == 422
+    assert client.get("/api/hazards", params={"order": "oldest"}, headers=site["officer"]).status_code == 422
+
+    sheet = client.get("/api/hazards/export.xlsx", params={"order": "urgent"}, headers=site["officer"])
+    assert sheet.status_code == 200 and sheet.headers["content-type"] == xlsx.MEDIA_TYPE
+    assert "attachment" in sheet.headers["content-disposition"]
+    table = _table(sheet.content)
+    assert table[0][:3] == ("编号", "企业", "矿山")
+    assert [r[0] for r in table[1:]] == [general["id"], major["id"], inspected.json()["id"]]
+    overdue_row = table[1]
+    assert "逾期" in overdue_row and "一般" in overdue_row and "整改中" in overdue_row  # words, not codes
+    own = client.get("/api/hazards/export.xlsx", headers=site["enterprise"])  # the enterprise's own only
+    assert len(_table(own.content)) == 3
+    outsider = client.get("/api/hazards/export.xlsx", headers=site["outsider"])
+    assert len(_table(outsider.content)) == 1  # the header alone
+    assert client.get("/api/hazards/export.xlsx").status_code == 401
+    bad = client.get("/api/hazards/export.xlsx", params={"state": "lost"}, headers=site["officer"])
+    assert bad.status_code == 422
+    monkeypatch.setattr(service, "MAX_EXPORT_ROWS", 2)
+    too_many = client.get("/api/hazards/export.xlsx", headers=site["officer"])
+    assert too_many.status_code == 413 and too_many.json()["error"]["subcode"] == "hazard.export.too_large"
+    narrowed = client.get("/api/hazards/export.xlsx", params={"grade": "major"}, headers=site["officer"])
+    assert narrowed.status_code == 200
+
+
+def test_the_detail_says_who_may_add_photos_while_the_hazard_is_open(client: TestClient, site: dict[str, Any]) -> None:
+    hid = _post(client, "/api/hazards", site["enterprise"], COAL_MAJOR).json()["id"]
+
+    def may_attach(who: str) -> bool:
+        detail = client.get(f"/api/hazards/{hid}", headers=site[who])
+        assert detail.status_code == 200
+        return bool(detail.json()["may_attach"])
+
+    assert may_attach("enterprise") and may_attach("officer") and not may_attach("expert")
+    assert client.get(f"/api/hazards/{hid}", headers=site["other_enterprise"]).status_code == 404
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+    url = f"/api/hazards/{hid}/attachments?filename=a.png"
+    refused = client.post(url, content=png, headers=site["expert"] | {"Content-Type": "image/png"})
+    assert refused.status_code == 403  # what may_attach said
+    _post(client, f"/api/hazards/{hid}/dismiss", site["officer"], {"note": "核实不属实"})
+    assert not may_attach("enterprise") and not may_attach("officer")
+    late = client.post(url, content=png, headers=site["enterprise"] | {"Content-Type": "image/png"})
+    assert late.status_code == 409 and late.json()["error"]["subcode"] == "hazard.attach.state"

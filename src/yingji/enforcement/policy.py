@@ -66,6 +66,12 @@ def blacklist_scope(actor: Actor) -> ColumnElement[bool]:
     return actor.record_filter(BlacklistEntry.division_code, BlacklistEntry.organisation_id)
 
 
+def may_inspect(actor: Actor) -> bool:
+    """A supervising officer (never an enterprise account) records inspections, proposes, decides, refers and lists
+    — each within its jurisdiction."""
+    return actor.organisation_id is None and actor.has(Permission.HAZARDS_SUPERVISE)
+
+
 def supervises(actor: Actor, division_code: str) -> bool:
     """A supervising officer whose jurisdiction holds the place (enterprise accounts never are)."""
     return (

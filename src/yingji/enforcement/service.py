@@ -109,7 +109,7 @@ def _audit(
 
 def _require_officer(actor: Actor, action: str) -> None:
     """Enterprise accounts and roles without supervision never act (403), whatever the record."""
-    if actor.organisation_id is not None or not actor.has(Permission.HAZARDS_SUPERVISE):
+    if not policy.may_inspect(actor):
         raise Forbidden(subcode=f"enforcement.{action}.not_supervisor", reason="只有负有监管职责的部门可以办理")
 
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 
+from yingji.core import xlsx
 from yingji.core.clock import local_today
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import NotFound
@@ -42,6 +43,25 @@ from yingji.rules.hazards import HazardAction
 router = APIRouter(prefix="/api/hazards", tags=["隐患排查治理"])
 Division = Annotated[str | None, Query(pattern=CODE_PATTERN)]
 ATTACHMENT_CONTENT: dict[str, dict[str, Any]] = {t: {} for t in service.ATTACHMENT_TYPES}
+EXPORT_HEADER = (
+    "编号",
+    "企业",
+    "矿山",
+    "区划",
+    "行业",
+    "地点",
+    "类别",
+    "来源",
+    "等级",
+    "状态",
+    "发现日期",
+    "整改时限",
+    "时限依据",
+    "是否逾期",
+    "已采取的督办措施",
+    "曾认定虚假整改",
+    "从宽或处罚",
+)
 
 
 @router.get("", response_model=Page[HazardRead])
@@ -55,6 +75,41 @@ def list_hazards(
     """管辖范围内的隐患清单（企业账号：本企业；新的在前，分页），可按状态、等级、来源、区划、企业、逾期、发现日期筛选。"""
     found, total = service.list_(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
     return paged(reads.read_all(db_session, actor, found, local_today(clock)), total, paging)
+
+
+@router.get("/export.xlsx", response_class=Response, responses=xlsx.RESPONSES)
+def export_hazards(
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    filters: Annotated[HazardFilters, Query()],
+) -> Response:
+    """导出隐患清单（电子表格）：与清单相同的范围、筛选和排序，全部条目（超过 5000 条须先筛选）。"""
+    found = service.export_rows(db_session=db_session, clock=clock, actor=actor, filters=filters)
+    rows = [
+        (
+            h.id,
+            h.enterprise,
+            h.mine_name,
+            h.division_name,
+            h.sector_label,
+            h.place,
+            h.category,
+            h.channel_label,
+            h.grade_label,
+            h.state_label,
+            h.found_on,
+            h.deadline,
+            h.deadline_basis_label,
+            "逾期" if h.overdue else "",
+            "、".join(h.escalation),
+            "是" if h.fake_rectification else "",
+            h.liability_label,
+        )
+        for h in reads.read_all(db_session, actor, found, local_today(clock))
+    ]
+    content = xlsx.workbook([("隐患清单", EXPORT_HEADER, rows)])
+    return xlsx.response(content, f"隐患清单-{local_today(clock):%Y%m%d}")
 
 
 @router.get("/checklists", response_model=Page[ChecklistRead])

@@ -11,10 +11,11 @@ from sqlalchemy import ColumnElement
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.errors import Forbidden
-from yingji.hazards.models import Hazard
-from yingji.rules.hazards import HazardAction, Party, steps
+from yingji.hazards.models import Channel, Hazard
+from yingji.rules.hazards import HazardAction, HazardState, Party, steps
 
-__all__ = ["HazardAction", "actions", "party", "require_party", "scope"]
+__all__ = ["HazardAction", "actions", "may_attach", "party", "report_channels", "require_party", "scope"]
+FINAL_STATES = (HazardState.CLOSED, HazardState.DISMISSED)  # nothing more is added to these
 
 
 def scope(actor: Actor) -> ColumnElement[bool]:
@@ -56,3 +57,18 @@ def actions(actor: Actor, hazard: Hazard) -> list[HazardAction]:
 def may_regrade(actor: Actor, hazard: Hazard) -> bool:
     """Only the supervising department re-grades a hazard (on confirming it)."""
     return party(actor, hazard) is Party.SUPERVISOR
+
+
+def report_channels(actor: Actor) -> list[Channel]:
+    """How this actor may record a new hazard: an enterprise account by its own self-check, a supervising officer
+    by inspection (a verified tip becomes a hazard through the tips service only)."""
+    if not actor.has(Permission.HAZARDS_REPORT):
+        return []
+    if actor.organisation_id is not None:
+        return [Channel.SELF_CHECK]
+    return [Channel.INSPECTION] if actor.has(Permission.HAZARDS_SUPERVISE) else []
+
+
+def may_attach(actor: Actor, hazard: Hazard) -> bool:
+    """Photos and documents are added by either party while the hazard is still open."""
+    return party(actor, hazard) is not None and hazard.state not in FINAL_STATES

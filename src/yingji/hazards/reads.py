@@ -211,6 +211,8 @@ def detail(db_session: Session, actor: Actor, hazard: Hazard, today: date) -> Ha
             AttachmentRead(id=i, filename=f, content_type=t, size=s, sha256=d, uploaded_by=u, created_at=c)
             for i, f, t, s, d, u, c in files
         ],
+        may_attach=policy.may_attach(actor, hazard),
+        may_regrade=policy.may_regrade(actor, hazard),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import ConfigDict, Field
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_, select
 
 from yingji.core import divisions
 from yingji.core.divisions import CODE_PATTERN
@@ -16,13 +16,23 @@ from yingji.core.schemas import YingjiModel
 from yingji.hazards.models import Channel, Hazard
 from yingji.hazards.schema import AppliesTo, Confidence, CriterionItem
 from yingji.registry.enums import EnterpriseSector
+from yingji.registry.models import Organisation
 from yingji.rules.enforcement import Liability
 from yingji.rules.hazards import DeadlineBasis, HazardAction, HazardGrade, HazardState, RectificationFault
 
 
-class HazardFilters(Filters):
-    """What a hazard list is narrowed by: state, grade, channel, division, enterprise, overdue, date found."""
+class HazardOrder(LabelledEnum):
+    """How a hazard list is ordered: newest first (the API's default) or the most urgent first (the console's)."""
 
+    NEW = "new", "新的在前"
+    URGENT = "urgent", "逾期、督办、重大在前"
+
+
+class HazardFilters(Filters):
+    """What a hazard list is narrowed by: words, state, grade, channel, division, enterprise, overdue, date found."""
+
+    q: str | None = Field(default=None, max_length=60, description="检索：地点、描述、类别或企业名称")
+    order: HazardOrder = Field(default=HazardOrder.NEW, description="排序：new 新的在前，urgent 逾期、督办、重大在前")
     state: HazardState | None = None
     grade: HazardGrade | None = None
     channel: Channel | None = None
@@ -34,6 +44,16 @@ class HazardFilters(Filters):
 
     def clauses(self, today: date) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
+        if self.q:
+            named = select(Organisation.id).where(Organisation.name.contains(self.q, autoescape=True))
+            found.append(
+                or_(
+                    Hazard.place.contains(self.q, autoescape=True),
+                    Hazard.description.contains(self.q, autoescape=True),
+                    Hazard.category.contains(self.q, autoescape=True),
+                    Hazard.organisation_id.in_(named),
+                )
+            )
         if self.state is not None:
             found.append(Hazard.state == self.state)
         if self.grade is not None:
@@ -189,6 +209,8 @@ class HazardDetail(HazardRead):
     closed_at: datetime | None
     events: list[HazardEventRead]
     attachments: list[AttachmentRead]
+    may_attach: bool = Field(description="本账号现在可以上传照片或文件")
+    may_regrade: bool = Field(description="本账号确认时可以改定等级（仅监管部门）")
 
 
 class ChecklistRead(YingjiModel):

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
@@ -22,8 +23,8 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import Clock, local_today
-from yingji.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
-from yingji.core.paging import PageParams, paginate
+from yingji.core.errors import Forbidden, InvalidInput, InvalidState, NotFound, TooLarge
+from yingji.core.paging import MAX_LIMIT, PageParams, paginate
 from yingji.db import outbox
 from yingji.hazards import policy
 from yingji.hazards.models import Channel, Hazard, HazardAccountability, HazardAttachment, HazardEvent
@@ -37,7 +38,7 @@ from yingji.hazards.schema import (
     checklist_for,
     ladder,
 )
-from yingji.hazards.schemas import HazardFilters
+from yingji.hazards.schemas import HazardFilters, HazardOrder
 from yingji.inbox import service as inbox
 from yingji.inbox.models import NoticeKind
 from yingji.registry.enums import OrganisationKind
@@ -58,6 +59,7 @@ from yingji.rules.hazards import (
 )
 
 OPEN_STATES = (HazardState.REPORTED, HazardState.CONFIRMED, HazardState.RECTIFYING, HazardState.AWAITING_ACCEPTANCE)
+MAX_EXPORT_ROWS = 5000  # one spreadsheet of a county's hazards; a larger list is narrowed by its filters first
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {  # content type → leading bytes the file must start with
     "image/jpeg": b"\xff\xd8\xff",
@@ -137,7 +139,7 @@ def _notify(db_session: Session, clock: Clock, actor: Actor, hazard: Hazard, rea
         key=f"hazard-{hazard.id}-{reason}",
         title=text[:200],
         body=text,
-        url=f"/console/hazards?organisation_id={hazard.organisation_id}",
+        url=f"/console/hazards/{hazard.id}",
         division_code=hazard.division_code,
     )
     missing = []
@@ -182,14 +184,15 @@ def visible(db_session: Session, actor: Actor, hazard_id: int, *, for_update: bo
 
 
 def _enterprise(db_session: Session, actor: Actor, data: HazardIn) -> Organisation:
+    may = policy.report_channels(actor)
     if data.channel is Channel.SELF_CHECK:
-        if actor.organisation_id is None:
+        if Channel.SELF_CHECK not in may:
             raise Forbidden(reason="企业自查隐患只能由企业账号上报；监管人员请选择“监管检查”")
         if data.organisation_id not in (None, actor.organisation_id):
             raise Forbidden(reason="企业账号只能上报本企业的隐患")
         organisation_id: int | None = actor.organisation_id
     else:
-        if actor.organisation_id is not None or not actor.has(Permission.HAZARDS_SUPERVISE):
+        if Channel.INSPECTION not in may:
             raise Forbidden(reason="监管检查发现的隐患只能由负有监管职责的部门登记")
         organisation_id = data.organisation_id
     if organisation_id is None:
@@ -368,7 +371,7 @@ def _ask_consent(db_session: Session, clock: Clock, hazard: Hazard) -> None:
         key=f"hazard-{hazard.id}-extension-{hazard.requested_deadline}",
         title=text[:200],
         body=text,
-        url=f"/console/hazards?organisation_id={hazard.organisation_id}",
+        url=f"/console/hazards/{hazard.id}",
         division_code=hazard.division_code,
     )
 
@@ -549,7 +552,7 @@ def attach(
 ) -> HazardAttachment:
     hazard = visible(db_session, actor, hazard_id)
     policy.require_party(actor, hazard)
-    if hazard.state in (HazardState.CLOSED, HazardState.DISMISSED):
+    if hazard.state in policy.FINAL_STATES:
         raise InvalidState(
             field="hazard_id", subcode="hazard.attach.state", reason="已销号或核实不属实的隐患不能再添加附件"
         )
@@ -585,6 +588,49 @@ def list_(
     *, db_session: Session, clock: Clock, actor: Actor, params: PageParams, filters: HazardFilters | None = None
 ) -> tuple[list[Hazard], int]:
     """One page of the hazards in scope, newest first, with the total (scope and filters in SQL)."""
-    clauses = filters.clauses(local_today(clock)) if filters else []
+    today = local_today(clock)
+    clauses = filters.clauses(today) if filters else []
     query = select(Hazard).where(policy.scope(actor), *clauses)
-    return paginate(db_session, query, params, order_by=[Hazard.id.desc()])
+    return paginate(db_session, query, params, order_by=_order(filters.order if filters else HazardOrder.NEW, today))
+
+
+def _order(order: HazardOrder, today: date) -> list[Any]:
+    """Newest first; or the most urgent first: overdue (as rules.hazards.is_overdue reads it), then open, then by
+    the ladder rungs taken, major before general, newest first — always ending in the id."""
+    if order is HazardOrder.NEW:
+        return [Hazard.id.desc()]
+    overdue = and_(Hazard.state == HazardState.RECTIFYING, Hazard.deadline < today)
+    return [
+        case((overdue, 0), else_=1),
+        case((Hazard.state.in_(OPEN_STATES), 0), else_=1),
+        Hazard.escalation_rung.desc(),
+        case((Hazard.grade == HazardGrade.MAJOR, 0), else_=1),
+        Hazard.id.desc(),
+    ]
+
+
+def export_rows(*, db_session: Session, clock: Clock, actor: Actor, filters: HazardFilters) -> list[Hazard]:
+    """Every hazard of the list as filtered (the list's scope, filters and order) for the spreadsheet; more than
+    MAX_EXPORT_ROWS is refused (413) rather than cut short."""
+    _, total = list_(db_session=db_session, clock=clock, actor=actor, params=PageParams(limit=1), filters=filters)
+    if total > MAX_EXPORT_ROWS:
+        raise TooLarge(
+            field="filters",
+            subcode="hazard.export.too_large",
+            reason=f"共 {total} 条，一次最多导出 {MAX_EXPORT_ROWS} 条；请先按区划、状态或日期筛选",
+        )
+    today = local_today(clock)
+    query = select(Hazard).where(policy.scope(actor), *filters.clauses(today))
+    return list(db_session.scalars(query.order_by(*_order(filters.order, today)).limit(MAX_EXPORT_ROWS)))
+
+
+def enterprise_choices(db_session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """The enterprises a hazard form or filter may name: an enterprise account its own, an officer those of the
+    jurisdiction (by name, at most MAX_LIMIT; the list's filter also takes any id)."""
+    actor.require(Permission.REGISTRY_READ)
+    query = select(Organisation.id, Organisation.name).where(
+        Organisation.kind == OrganisationKind.ENTERPRISE,
+        actor.record_filter(Organisation.division_code, Organisation.id),
+    )
+    rows = db_session.execute(query.order_by(Organisation.name, Organisation.id).limit(MAX_LIMIT))
+    return [(i, name) for i, name in rows]

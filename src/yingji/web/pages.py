@@ -23,7 +23,7 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, local_today, to_local
 from yingji.core.errors import YingjiError
-from yingji.core.paging import MAX_LIMIT, PageParams, Paging, paged
+from yingji.core.paging import MAX_LIMIT, PageParams, Paging
 from yingji.core.params import MAX_ROW_ID
 from yingji.db.session import reading
 from yingji.deps import CurrentClock, DbSession
@@ -43,12 +43,13 @@ from yingji.monitoring.models import Severity
 from yingji.monitoring.schema import SensorKind
 from yingji.monitoring.schemas import ALARM_STATE_LABELS, AlarmFilters
 from yingji.plan_registry import service as plan_registry
-from yingji.rules.hazards import HazardGrade, HazardState
 from yingji.warnings import service as warnings
 from yingji.web import (
     complaint_pages,
     credit_pages,
     duty_pages,
+    enforcement_pages,
+    hazard_pages,
     incident_pages,
     ledger_pages,
     map_pages,
@@ -75,6 +76,8 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     for pages in (
         duty_pages,
+        enforcement_pages,
+        hazard_pages,
         incident_pages,
         ledger_pages,
         plan_pages,
@@ -156,29 +159,6 @@ def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor
         alarms=unacked,
         hazards=hazard_reads.read_all(db_session, actor, overdue, local_today(clock)),
         targets=targets,
-    )
-
-
-@router.get("/console/hazards", response_class=HTMLResponse)
-def hazards_page(
-    request: Request,
-    db_session: DbSession,
-    clock: CurrentClock,
-    actor: Viewer,
-    paging: Paging,
-    filters: Annotated[HazardFilters, Query()],
-) -> HTMLResponse:
-    found, total = hazards.list_(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
-    return page(
-        request,
-        actor,
-        clock,
-        "hazards.html",
-        board=hazard_board.board(db_session=db_session, clock=clock, actor=actor),
-        rows=paged(hazard_reads.read_all(db_session, actor, found, local_today(clock)), total, paging),
-        filters=filters,
-        states=HazardState.labels(),
-        grades=HazardGrade.labels(),
     )
 
 
