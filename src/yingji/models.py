@@ -90,6 +90,15 @@ from yingji.registry.models import (
     TailingsPond,
     TransportResource,
 )
+from yingji.supervision.models import (
+    Census,
+    CensusFinding,
+    Goaf,
+    MineDeadline,
+    MineProfile,
+    PondDispositionRecord,
+    SiteWarning,
+)
 from yingji.throttle.models import ThrottleEvent
 from yingji.tips.models import Tip
 from yingji.warnings.models import EarlyWarning, ExternalWarning, ExternalWarningArea, WarningMessage, WarningTask
@@ -108,6 +117,8 @@ __all__ = [
     "AuditHead",
     "BlacklistEntry",
     "Calibration",
+    "Census",
+    "CensusFinding",
     "Claim",
     "Complaint",
     "ComplaintEvent",
@@ -135,6 +146,7 @@ __all__ = [
     "Finding",
     "FindingPhoto",
     "FundRequest",
+    "Goaf",
     "Hazard",
     "HazardAccountability",
     "HazardAttachment",
@@ -150,6 +162,8 @@ __all__ = [
     "MaterialStock",
     "Mine",
     "MineAlarm",
+    "MineDeadline",
+    "MineProfile",
     "MonitorPoint",
     "NetworkingFeed",
     "NetworkingFeedEvent",
@@ -164,6 +178,7 @@ __all__ = [
     "PlanActivity",
     "PlanRecord",
     "PointStatistic",
+    "PondDispositionRecord",
     "PoolMember",
     "PropertyCompany",
     "ReadingMinute",
@@ -179,6 +194,7 @@ __all__ = [
     "Score",
     "ServiceContract",
     "Shelter",
+    "SiteWarning",
     "SurveyItem",
     "SwitchChange",
     "SwitchPoint",

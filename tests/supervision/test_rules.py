@@ -113,7 +113,9 @@ def test_milestones_match_the_seed() -> None:
     assert {m.code: (m.due, m.basis.seed) for m in r.MILESTONES} == SEED_MILESTONES
 
 
-def _codes(mine: MineClass, activity: Activity = Activity.ACTIVE, large: bool = False, depth: float | None = None) -> set[str]:
+def _codes(
+    mine: MineClass, activity: Activity = Activity.ACTIVE, large: bool = False, depth: float | None = None
+) -> set[str]:
     return {m.code for m in r.milestones_for(MineFacts(mine, activity, large, depth))}
 
 

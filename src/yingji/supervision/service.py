@@ -1,0 +1,936 @@
+"""The mine supervision registers on the database: every write checks the party, then the rule, then is audited in
+the same transaction. The registry is touched in two places only, both decisions the plan gives the bureau: a mine's
+status on resumption and its daily supervising body (002#L159); a pond closed and cancelled (闭库销号) is sealed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from yingji.audit import service as audit
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Permission
+from yingji.core.clock import Clock, local_today, to_ms
+from yingji.core.errors import Conflict, InvalidInput, InvalidState, NotFound
+from yingji.core.paging import PageParams, paginate
+from yingji.monitoring.engine import OFFLINE_CYCLES
+from yingji.monitoring.models import MonitorPoint, ReadingMinute
+from yingji.monitoring.networking.models import NetworkingFeed
+from yingji.monitoring.networking.service import STALE_CYCLES
+from yingji.registry import nearest
+from yingji.registry.enums import MineKind, MineStatus, OrganisationKind, PondStatus, ResourceKind, TeamKind
+from yingji.registry.models import Mine, Organisation, TailingsPond
+from yingji.registry.service import bump_revision
+from yingji.rules import supervision as rules
+from yingji.rules.supervision import (
+    Activity,
+    CensusFacts,
+    CensusState,
+    DispositionAction,
+    DispositionState,
+    MineClass,
+    MineFacts,
+    WarningAction,
+    WarningState,
+)
+from yingji.supervision import policy
+from yingji.supervision.models import (
+    Census,
+    CensusFinding,
+    Goaf,
+    MineDeadline,
+    MineProfile,
+    PondDispositionRecord,
+    SiteWarning,
+)
+from yingji.supervision.policy import Party
+from yingji.supervision.schemas import (
+    CensusIn,
+    CompleteIn,
+    DeadlineDoneIn,
+    DeadlineFilters,
+    DispositionIn,
+    DispositionStepIn,
+    FindingIn,
+    GoafFilters,
+    GoafIn,
+    ProfileIn,
+    ResumeIn,
+    SupervisorsIn,
+    TreatmentIn,
+    WarningFilters,
+    WarningIn,
+    WarningStepIn,
+)
+
+ACTIVITY = {
+    MineStatus.PRODUCING: Activity.ACTIVE,
+    MineStatus.CONSTRUCTION: Activity.ACTIVE,
+    MineStatus.SUSPENDED: Activity.SUSPENDED,
+    MineStatus.CLOSED: Activity.CLOSED,
+}
+CLOSED_PONDS = (PondStatus.CLOSED, PondStatus.SEALED)
+
+
+def activity_of(mine: Mine) -> Activity:
+    return ACTIVITY[mine.status]
+
+
+def mine_class(kind: MineKind) -> MineClass:
+    return MineClass(kind.value)
+
+
+def _record(
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    action: str,
+    kind: str,
+    key: int,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    **detail: Any,
+) -> None:
+    audit.record(
+        db_session=db_session,
+        clock=clock,
+        actor=actor.username,
+        action=f"supervision.{action}",
+        target_kind=kind,
+        target_key=str(key),
+        detail={k: str(v) for k, v in detail.items() if v is not None},
+        before=before,
+        after=after,
+    )
+
+
+def _not_future(on: date, clock: Clock, field: str) -> None:
+    if on > local_today(clock):
+        raise InvalidInput(field=field, reason=f"{field}：日期不能晚于今天")
+
+
+# --- mines -----------------------------------------------------------------------------------------------------------
+
+
+def visible_mine(db_session: Session, actor: Actor, mine_id: int, *, for_update: bool = False) -> Mine:
+    query = select(Mine).where(Mine.id == mine_id, policy.mine_scope(actor))
+    if for_update:
+        query = query.with_for_update()
+    mine = db_session.scalars(query).first()
+    if mine is None:
+        raise NotFound(kind="矿山", key=str(mine_id))
+    return mine
+
+
+def mines(*, db_session: Session, actor: Actor, params: PageParams) -> tuple[list[Mine], int]:
+    """The mines in scope, by name then id."""
+    query = select(Mine).where(policy.mine_scope(actor))
+    return paginate(db_session, query, params, order_by=[Mine.division_code, Mine.name, Mine.id])
+
+
+def profiles(db_session: Session, mine_ids: Iterable[int]) -> dict[int, MineProfile]:
+    wanted = set(mine_ids)
+    if not wanted:
+        return {}
+    return {p.mine_id: p for p in db_session.scalars(select(MineProfile).where(MineProfile.mine_id.in_(wanted)))}
+
+
+def _profile_dict(profile: MineProfile | None) -> dict[str, Any] | None:
+    if profile is None:
+        return None
+    return {
+        "depth_m": profile.depth_m,
+        "rock_burst_monitoring": profile.rock_burst_monitoring,
+        "state_owned_large": profile.state_owned_large,
+        "central_enterprise": profile.central_enterprise,
+        "territorial_org_id": profile.territorial_org_id,
+    }
+
+
+def _ensure_profile(db_session: Session, clock: Clock, actor: Actor, mine: Mine) -> MineProfile:
+    profile = db_session.get(MineProfile, mine.id)
+    if profile is None:
+        profile = MineProfile(mine_id=mine.id, updated_by=actor.username, updated_at=clock.now())
+        db_session.add(profile)
+    return profile
+
+
+def set_profile(*, db_session: Session, clock: Clock, actor: Actor, mine_id: int, data: ProfileIn) -> Mine:
+    """Depth, rock-burst monitoring and ownership class (either party; the bureau sees the change in the audit)."""
+    mine = visible_mine(db_session, actor, mine_id, for_update=True)
+    policy.require_party(
+        actor, division_code=mine.division_code, enterprise_id=mine.enterprise_id, subcode="supervision.profile.party"
+    )
+    before = _profile_dict(db_session.get(MineProfile, mine.id))
+    profile = _ensure_profile(db_session, clock, actor, mine)
+    profile.depth_m, profile.rock_burst_monitoring = data.depth_m, data.rock_burst_monitoring
+    profile.state_owned_large, profile.central_enterprise = data.state_owned_large, data.central_enterprise
+    profile.updated_by, profile.updated_at = actor.username, clock.now()
+    db_session.flush()
+    _record(db_session, clock, actor, "profile", "mine", mine.id, before=before, after=_profile_dict(profile))
+    return mine
+
+
+def _department(db_session: Session, actor: Actor, org_id: int | None, field: str) -> Organisation | None:
+    if org_id is None:
+        return None
+    org = db_session.get(Organisation, org_id)
+    if org is None or org.kind not in (OrganisationKind.DEPARTMENT, OrganisationKind.GOVERNMENT):
+        raise InvalidInput(field=field, reason=f"{field}：没有编号为 {org_id} 的政府部门")
+    return org
+
+
+def set_supervisors(*, db_session: Session, clock: Clock, actor: Actor, mine_id: int, data: SupervisorsIn) -> Mine:
+    """动态调整每座矿山日常监管主体 (002#L159) and the territorial supervisor of a central-enterprise mine (L154)."""
+    mine = visible_mine(db_session, actor, mine_id, for_update=True)
+    policy.require_supervisor(
+        actor,
+        division_code=mine.division_code,
+        enterprise_id=mine.enterprise_id,
+        subcode="supervision.supervisors.not_supervisor",
+    )
+    _department(db_session, actor, data.supervising_org_id, "supervising_org_id")
+    _department(db_session, actor, data.territorial_org_id, "territorial_org_id")
+    profile = _ensure_profile(db_session, clock, actor, mine)
+    before = {"supervising_org_id": mine.supervising_org_id, "territorial_org_id": profile.territorial_org_id}
+    mine.supervising_org_id = data.supervising_org_id
+    profile.territorial_org_id = data.territorial_org_id
+    profile.updated_by, profile.updated_at = actor.username, clock.now()
+    db_session.flush()
+    after = {"supervising_org_id": mine.supervising_org_id, "territorial_org_id": profile.territorial_org_id}
+    _record(db_session, clock, actor, "supervisors", "mine", mine.id, before=before, after=after, note=data.note)
+    bump_revision(db_session=db_session, clock=clock)
+    return mine
+
+
+# --- 1. census and resumption ----------------------------------------------------------------------------------------
+
+
+def census_facts(db_session: Session, mine_ids: Iterable[int]) -> dict[int, list[CensusFacts]]:
+    """Each mine's censuses with the count of findings not yet treated (two queries per page)."""
+    wanted = set(mine_ids)
+    found: dict[int, list[CensusFacts]] = defaultdict(list)
+    if not wanted:
+        return found
+    open_counts = dict(
+        db_session.execute(
+            select(CensusFinding.census_id, func.count())
+            .join(Census, Census.id == CensusFinding.census_id)
+            .where(Census.mine_id.in_(wanted), CensusFinding.treated_on.is_(None))
+            .group_by(CensusFinding.census_id)
+        ).all()
+    )
+    for census in db_session.scalars(select(Census).where(Census.mine_id.in_(wanted)).order_by(Census.year)):
+        found[census.mine_id].append(
+            CensusFacts(census.year, census.state is CensusState.COMPLETED, open_counts.get(census.id, 0))
+        )
+    return found
+
+
+def visible_census(db_session: Session, actor: Actor, census_id: int, *, for_update: bool = False) -> Census:
+    query = select(Census).where(
+        Census.id == census_id, policy.site_scope(actor, Census.division_code, Census.enterprise_id)
+    )
+    if for_update:
+        query = query.with_for_update()
+    census = db_session.scalars(query).first()
+    if census is None:
+        raise NotFound(kind="普查记录", key=str(census_id))
+    return census
+
+
+def censuses(*, db_session: Session, actor: Actor, mine_id: int) -> list[Census]:
+    visible_mine(db_session, actor, mine_id)
+    return list(db_session.scalars(select(Census).where(Census.mine_id == mine_id).order_by(Census.year.desc())))
+
+
+def open_census(*, db_session: Session, clock: Clock, actor: Actor, mine_id: int, data: CensusIn) -> Census:
+    mine = visible_mine(db_session, actor, mine_id)
+    policy.require_party(
+        actor, division_code=mine.division_code, enterprise_id=mine.enterprise_id, subcode="supervision.census.party"
+    )
+    today = local_today(clock)
+    if data.year > today.year:
+        raise InvalidInput(field="year", reason="year：不能登记未来年度的普查")
+    _not_future(data.started_on, clock, "started_on")
+    if data.started_on.year != data.year:
+        raise InvalidInput(field="started_on", reason="started_on：开始日期须在普查年度内")
+    taken = db_session.scalars(select(Census.id).where(Census.mine_id == mine.id, Census.year == data.year)).first()
+    if taken is not None:
+        raise Conflict(subcode="supervision.census.exists", reason=f"该矿山 {data.year} 年度普查已登记（编号 {taken}）")
+    census = Census(
+        mine_id=mine.id,
+        enterprise_id=mine.enterprise_id,
+        division_code=mine.division_code,
+        year=data.year,
+        state=CensusState.IN_PROGRESS,
+        started_on=data.started_on,
+        conducted_by=data.conducted_by,
+        summary=data.summary,
+        created_by=actor.username,
+        created_at=clock.now(),
+    )
+    db_session.add(census)
+    db_session.flush()
+    _record(db_session, clock, actor, "census.open", "census", census.id, mine_id=mine.id, year=data.year)
+    return census
+
+
+def _census_party(actor: Actor, census: Census, subcode: str) -> Party:
+    return policy.require_party(
+        actor, division_code=census.division_code, enterprise_id=census.enterprise_id, subcode=subcode
+    )
+
+
+def add_finding(*, db_session: Session, clock: Clock, actor: Actor, census_id: int, data: FindingIn) -> Census:
+    census = visible_census(db_session, actor, census_id, for_update=True)
+    _census_party(actor, census, "supervision.finding.party")
+    if census.state is CensusState.COMPLETED:
+        raise InvalidState(
+            field="census_id", subcode="supervision.finding.completed", reason="普查已完成，不能再添加发现"
+        )
+    finding = CensusFinding(census_id=census.id, kind=data.kind, description=data.description, created_at=clock.now())
+    db_session.add(finding)
+    db_session.flush()
+    _record(db_session, clock, actor, "census.finding", "census", census.id, finding=finding.id, factor=data.kind.value)
+    return census
+
+
+def treat_finding(
+    *, db_session: Session, clock: Clock, actor: Actor, census_id: int, finding_id: int, data: TreatmentIn
+) -> Census:
+    """Record the engineering treatment (工程化治理) of one finding."""
+    census = visible_census(db_session, actor, census_id, for_update=True)
+    _census_party(actor, census, "supervision.treat.party")
+    finding = db_session.get(CensusFinding, finding_id)
+    if finding is None or finding.census_id != census.id:
+        raise NotFound(kind="普查发现", key=str(finding_id))
+    if finding.treated_on is not None:
+        raise InvalidState(field="finding_id", subcode="supervision.treat.done", reason="该项已登记治理完成")
+    _not_future(data.treated_on, clock, "treated_on")
+    finding.treatment, finding.treated_on = data.treatment, data.treated_on
+    _record(db_session, clock, actor, "census.treat", "census", census.id, finding=finding.id, on=data.treated_on)
+    return census
+
+
+def complete_census(*, db_session: Session, clock: Clock, actor: Actor, census_id: int, data: CompleteIn) -> Census:
+    census = visible_census(db_session, actor, census_id, for_update=True)
+    _census_party(actor, census, "supervision.complete.party")
+    if census.state is CensusState.COMPLETED:
+        raise InvalidState(field="census_id", subcode="supervision.complete.state", reason="普查已完成")
+    _not_future(data.completed_on, clock, "completed_on")
+    if data.completed_on < census.started_on:
+        raise InvalidInput(field="completed_on", reason="completed_on：完成日期不能早于开始日期")
+    census.state, census.completed_on = CensusState.COMPLETED, data.completed_on
+    if data.summary:
+        census.summary = data.summary
+    _record(
+        db_session,
+        clock,
+        actor,
+        "census.complete",
+        "census",
+        census.id,
+        before={"state": CensusState.IN_PROGRESS.value},
+        after={"state": census.state.value},
+        on=data.completed_on,
+    )
+    return census
+
+
+def findings(db_session: Session, census_ids: Iterable[int]) -> dict[int, list[CensusFinding]]:
+    found: dict[int, list[CensusFinding]] = defaultdict(list)
+    wanted = set(census_ids)
+    if wanted:
+        query = select(CensusFinding).where(CensusFinding.census_id.in_(wanted)).order_by(CensusFinding.id)
+        for row in db_session.scalars(query):
+            found[row.census_id].append(row)
+    return found
+
+
+@dataclass(frozen=True)
+class ResumeCheck:
+    mine: Mine
+    year: int
+    error: InvalidState | None
+
+
+def resume_check(*, db_session: Session, clock: Clock, actor: Actor, mine_id: int) -> ResumeCheck:
+    """Whether the mine may resume now and, if not, the 409 the resumption would answer."""
+    mine = visible_mine(db_session, actor, mine_id)
+    year = local_today(clock).year
+    try:
+        rules.check_resumption(activity_of(mine), year, census_facts(db_session, [mine.id]).get(mine.id, []))
+    except InvalidState as refused:
+        return ResumeCheck(mine, year, refused)
+    return ResumeCheck(mine, year, None)
+
+
+def resume(*, db_session: Session, clock: Clock, actor: Actor, mine_id: int, data: ResumeIn) -> Mine:
+    """批准复工: the bureau alone, and only with this year's census completed and its findings treated (002#L183)."""
+    mine = visible_mine(db_session, actor, mine_id, for_update=True)
+    policy.require_supervisor(
+        actor, division_code=mine.division_code, enterprise_id=mine.enterprise_id, subcode="supervision.resume.party"
+    )
+    year = local_today(clock).year
+    rules.check_resumption(activity_of(mine), year, census_facts(db_session, [mine.id]).get(mine.id, []))
+    before = mine.status
+    mine.status = MineStatus.PRODUCING
+    _record(
+        db_session,
+        clock,
+        actor,
+        "resume",
+        "mine",
+        mine.id,
+        before={"status": before.value},
+        after={"status": mine.status.value},
+        census_year=year,
+        note=data.note,
+    )
+    bump_revision(db_session=db_session, clock=clock)
+    return mine
+
+
+# --- 3. goafs and support --------------------------------------------------------------------------------------------
+
+
+def _goaf_values(goaf: Goaf) -> dict[str, Any]:
+    return {
+        "kind": goaf.kind.value,
+        "name": goaf.name,
+        "colour": goaf.colour.value,
+        "state": goaf.state.value,
+        "measures": list(goaf.measures),
+        "is_key": goaf.is_key,
+    }
+
+
+def add_goaf(*, db_session: Session, clock: Clock, actor: Actor, mine_id: int, data: GoafIn) -> Goaf:
+    mine = visible_mine(db_session, actor, mine_id)
+    policy.require_party(
+        actor, division_code=mine.division_code, enterprise_id=mine.enterprise_id, subcode="supervision.goaf.party"
+    )
+    _not_future(data.assessed_on, clock, "assessed_on")
+    goaf = Goaf(
+        mine_id=mine.id,
+        enterprise_id=mine.enterprise_id,
+        division_code=mine.division_code,
+        kind=data.kind,
+        name=data.name,
+        colour=data.colour,
+        state=data.state,
+        volume_m3=data.volume_m3,
+        measures=[m.value for m in data.measures],
+        is_key=data.is_key,
+        assessed_on=data.assessed_on,
+        note=data.note,
+        lon=data.lon,
+        lat=data.lat,
+        updated_by=actor.username,
+        updated_at=clock.now(),
+    )
+    db_session.add(goaf)
+    db_session.flush()
+    _record(db_session, clock, actor, "goaf.create", "goaf", goaf.id, after=_goaf_values(goaf), mine_id=mine.id)
+    return goaf
+
+
+def visible_goaf(db_session: Session, actor: Actor, goaf_id: int) -> Goaf:
+    query = select(Goaf).where(Goaf.id == goaf_id, policy.site_scope(actor, Goaf.division_code, Goaf.enterprise_id))
+    goaf = db_session.scalars(query.with_for_update()).first()
+    if goaf is None:
+        raise NotFound(kind="采空区/支护记录", key=str(goaf_id))
+    return goaf
+
+
+def update_goaf(*, db_session: Session, clock: Clock, actor: Actor, goaf_id: int, data: GoafIn) -> Goaf:
+    goaf = visible_goaf(db_session, actor, goaf_id)
+    policy.require_party(
+        actor, division_code=goaf.division_code, enterprise_id=goaf.enterprise_id, subcode="supervision.goaf.party"
+    )
+    _not_future(data.assessed_on, clock, "assessed_on")
+    before = _goaf_values(goaf)
+    goaf.kind, goaf.name, goaf.colour, goaf.state = data.kind, data.name, data.colour, data.state
+    goaf.volume_m3, goaf.measures, goaf.is_key = data.volume_m3, [m.value for m in data.measures], data.is_key
+    goaf.assessed_on, goaf.note, goaf.lon, goaf.lat = data.assessed_on, data.note, data.lon, data.lat
+    goaf.updated_by, goaf.updated_at = actor.username, clock.now()
+    _record(db_session, clock, actor, "goaf.update", "goaf", goaf.id, before=before, after=_goaf_values(goaf))
+    return goaf
+
+
+def goafs(*, db_session: Session, actor: Actor, params: PageParams, filters: GoafFilters) -> tuple[list[Goaf], int]:
+    """The four-colour list: most severe first, then by mine and id."""
+    query = select(Goaf).where(policy.site_scope(actor, Goaf.division_code, Goaf.enterprise_id))
+    if filters.colour is not None:
+        query = query.where(Goaf.colour == filters.colour)
+    if filters.mine_id is not None:
+        query = query.where(Goaf.mine_id == filters.mine_id)
+    if filters.kind is not None:
+        query = query.where(Goaf.kind == filters.kind)
+    rank = {c.value: c.rank for c in rules.RiskColour}
+    order = case(rank, value=Goaf.colour, else_=9)
+    return paginate(db_session, query, params, order_by=[order, Goaf.mine_id, Goaf.id])
+
+
+def worst_colours(db_session: Session, mine_ids: Iterable[int]) -> dict[int, rules.RiskColour]:
+    wanted = set(mine_ids)
+    found: dict[int, list[rules.RiskColour]] = defaultdict(list)
+    if wanted:
+        query = select(Goaf.mine_id, Goaf.colour).where(Goaf.mine_id.in_(wanted), Goaf.state != rules.GoafState.TREATED)
+        for mine_id, colour in db_session.execute(query):
+            found[mine_id].append(colour)
+    return {m: c for m, cs in found.items() if (c := rules.worst_colour(cs)) is not None}
+
+
+# --- 4. deadlines ----------------------------------------------------------------------------------------------------
+
+
+def mine_facts(mine: Mine, profile: MineProfile | None) -> MineFacts:
+    return MineFacts(
+        mine=mine_class(mine.kind),
+        activity=activity_of(mine),
+        state_owned_large=bool(profile and profile.state_owned_large),
+        depth_m=profile.depth_m if profile else None,
+    )
+
+
+def generate_deadlines(*, db_session: Session, clock: Clock, actor: Actor) -> int:
+    """Create every applicable milestone deadline missing for the mines of the caller's jurisdiction; none is removed
+    (a milestone that stops applying stays with its history). Returns how many were created."""
+    actor.require(Permission.HAZARDS_SUPERVISE)  # enterprise roles lack it
+    found = list(db_session.scalars(select(Mine).where(policy.mine_scope(actor)).order_by(Mine.id)))
+    kept = profiles(db_session, (m.id for m in found))
+    have = {
+        (mine_id, code)
+        for mine_id, code in db_session.execute(
+            select(MineDeadline.mine_id, MineDeadline.code).where(MineDeadline.mine_id.in_([m.id for m in found]))
+        )
+    }
+    created = 0
+    for mine in found:
+        for milestone in rules.milestones_for(mine_facts(mine, kept.get(mine.id))):
+            if (mine.id, milestone.code) in have:
+                continue
+            db_session.add(
+                MineDeadline(
+                    mine_id=mine.id,
+                    enterprise_id=mine.enterprise_id,
+                    division_code=mine.division_code,
+                    code=milestone.code,
+                    due=milestone.due,
+                    created_at=clock.now(),
+                )
+            )
+            created += 1
+    db_session.flush()
+    _record(db_session, clock, actor, "deadlines.generate", "division", 0, created=created, scope=actor.division_code)
+    return created
+
+
+def deadlines(
+    *, db_session: Session, clock: Clock, actor: Actor, params: PageParams, filters: DeadlineFilters
+) -> tuple[list[MineDeadline], int]:
+    query = select(MineDeadline).where(policy.site_scope(actor, MineDeadline.division_code, MineDeadline.enterprise_id))
+    if filters.overdue:  # rules.is_overdue in SQL
+        query = query.where(MineDeadline.done_on.is_(None), MineDeadline.due < local_today(clock))
+    if filters.mine_id is not None:
+        query = query.where(MineDeadline.mine_id == filters.mine_id)
+    if filters.code is not None:
+        query = query.where(MineDeadline.code == filters.code)
+    return paginate(db_session, query, params, order_by=[MineDeadline.due, MineDeadline.mine_id, MineDeadline.id])
+
+
+def deadline_done(
+    *, db_session: Session, clock: Clock, actor: Actor, deadline_id: int, data: DeadlineDoneIn
+) -> MineDeadline:
+    query = select(MineDeadline).where(
+        MineDeadline.id == deadline_id,
+        policy.site_scope(actor, MineDeadline.division_code, MineDeadline.enterprise_id),
+    )
+    row = db_session.scalars(query.with_for_update()).first()
+    if row is None:
+        raise NotFound(kind="整改节点", key=str(deadline_id))
+    policy.require_party(
+        actor, division_code=row.division_code, enterprise_id=row.enterprise_id, subcode="supervision.deadline.party"
+    )
+    if row.done_on is not None:
+        raise InvalidState(field="deadline_id", subcode="supervision.deadline.done", reason="该节点已登记完成")
+    _not_future(data.done_on, clock, "done_on")
+    row.done_on, row.note = data.done_on, data.note
+    _record(db_session, clock, actor, "deadline.done", "mine_deadline", row.id, code=row.code, on=data.done_on)
+    return row
+
+
+def deadline_summary(
+    db_session: Session, mine_ids: Iterable[int], today: date
+) -> dict[int, tuple[int, MineDeadline | None]]:
+    """Per mine: how many deadlines are overdue, and the next open one."""
+    wanted = set(mine_ids)
+    found: dict[int, tuple[int, MineDeadline | None]] = {}
+    if not wanted:
+        return found
+    query = (
+        select(MineDeadline)
+        .where(MineDeadline.mine_id.in_(wanted), MineDeadline.done_on.is_(None))
+        .order_by(MineDeadline.due, MineDeadline.id)
+    )
+    for row in db_session.scalars(query):
+        overdue, upcoming = found.get(row.mine_id, (0, None))
+        if rules.is_overdue(row.due, row.done_on, today):
+            overdue += 1
+        elif upcoming is None:
+            upcoming = row
+        found[row.mine_id] = (overdue, upcoming)
+    return found
+
+
+# --- 5. networking ---------------------------------------------------------------------------------------------------
+
+
+def live_sites(db_session: Session, clock: Clock, mine_ids: set[int], pond_ids: set[int]) -> set[str]:
+    """Sites ("mine:7", "pond:3") whose feed is live now: a networking feed heard within its stale window, or an
+    active monitoring point whose last reading is within its offline window (OFFLINE_CYCLES polling cycles)."""
+    now = clock.now()
+    live: set[str] = set()
+    if mine_ids:
+        for mine_id, last_file_at, cycle_s in db_session.execute(
+            select(NetworkingFeed.mine_id, NetworkingFeed.last_file_at, NetworkingFeed.cycle_s).where(
+                NetworkingFeed.mine_id.in_(mine_ids)
+            )
+        ):
+            if rules.is_live(last_file_at, now, cycle_s * STALE_CYCLES):
+                live.add(f"mine:{mine_id}")
+    if not mine_ids and not pond_ids:
+        return live
+    newest = to_ms(now) // 60_000 - OFFLINE_CYCLES * 3600 // 60 - 1  # the longest polling period is an hour
+    recent = (
+        select(ReadingMinute.point_id, func.max(ReadingMinute.last_ms).label("last_ms"))
+        .where(ReadingMinute.minute >= newest)
+        .group_by(ReadingMinute.point_id)
+        .subquery()
+    )
+    query = (
+        select(MonitorPoint.mine_id, MonitorPoint.pond_id, MonitorPoint.polling_s, recent.c.last_ms)
+        .join(recent, recent.c.point_id == MonitorPoint.id)
+        .where(
+            MonitorPoint.active.is_(True),
+            or_(MonitorPoint.mine_id.in_(mine_ids or {-1}), MonitorPoint.pond_id.in_(pond_ids or {-1})),
+        )
+    )
+    for mine_id, pond_id, polling_s, last_ms in db_session.execute(query):
+        heard = datetime.fromtimestamp(last_ms / 1000, tz=now.tzinfo)
+        if rules.is_live(heard, now, OFFLINE_CYCLES * polling_s):
+            live.add(f"mine:{mine_id}" if mine_id is not None else f"pond:{pond_id}")
+    return live
+
+
+@dataclass(frozen=True)
+class NetworkingCount:
+    site_class: rules.SiteClass
+    total: int
+    networked: int
+    not_networked: list[str]
+
+
+def networking(*, db_session: Session, clock: Clock, actor: Actor) -> list[NetworkingCount]:
+    """The plan's three kinds of site in scope (closed ones left out) and how many are networked now (002#L193)."""
+    sites: dict[rules.SiteClass, list[tuple[str, str]]] = {c: [] for c in rules.SiteClass}
+    for mine in db_session.scalars(
+        select(Mine).where(policy.mine_scope(actor), Mine.status != MineStatus.CLOSED).order_by(Mine.name, Mine.id)
+    ):
+        site_class = rules.mine_site_class(mine_class(mine.kind))
+        if site_class is not None:
+            sites[site_class].append((f"mine:{mine.id}", mine.name))
+    for pond in db_session.scalars(
+        select(TailingsPond)
+        .where(policy.pond_scope(actor), TailingsPond.status.not_in(CLOSED_PONDS))
+        .order_by(TailingsPond.name, TailingsPond.id)
+    ):
+        if rules.pond_counts(pond.pond_grade):
+            sites[rules.SiteClass.POND].append((f"pond:{pond.id}", pond.name))
+    mine_ids = {int(k[5:]) for c in sites.values() for k, _ in c if k.startswith("mine:")}
+    pond_ids = {int(k[5:]) for c in sites.values() for k, _ in c if k.startswith("pond:")}
+    live = live_sites(db_session, clock, mine_ids, pond_ids)
+    return [
+        NetworkingCount(
+            site_class=c,
+            total=len(rows),
+            networked=sum(1 for k, _ in rows if k in live),
+            not_networked=[name for k, name in rows if k not in live],
+        )
+        for c, rows in sites.items()
+    ]
+
+
+# --- 6. the warning feedback loop ------------------------------------------------------------------------------------
+
+
+def _site(db_session: Session, actor: Actor, data: WarningIn) -> tuple[Mine | None, TailingsPond | None]:
+    if data.mine_id is not None:
+        return visible_mine(db_session, actor, data.mine_id), None
+    pond = db_session.scalars(
+        select(TailingsPond).where(TailingsPond.id == data.pond_id, policy.pond_scope(actor))
+    ).first()
+    if pond is None:
+        raise NotFound(kind="尾矿库", key=str(data.pond_id))
+    return None, pond
+
+
+def push_warning(*, db_session: Session, clock: Clock, actor: Actor, data: WarningIn) -> SiteWarning:
+    """预警推送: the bureau pushes its assessment to the enterprise, with deadlines for the response and closing."""
+    mine, pond = _site(db_session, actor, data)
+    site = mine if mine is not None else pond
+    assert site is not None
+    policy.require_supervisor(
+        actor, division_code=site.division_code, enterprise_id=site.enterprise_id, subcode="supervision.warning.party"
+    )
+    now = clock.now()
+    row = SiteWarning(
+        mine_id=mine.id if mine else None,
+        pond_id=pond.id if pond else None,
+        enterprise_id=site.enterprise_id,
+        division_code=site.division_code,
+        title=data.title,
+        assessment=data.assessment,
+        state=WarningState.PUSHED,
+        pushed_by=actor.username,
+        pushed_at=now,
+        respond_by=now + timedelta(hours=data.respond_within_h),
+        close_by=now + timedelta(hours=data.close_within_h),
+        alarm_id=data.alarm_id,
+    )
+    db_session.add(row)
+    db_session.flush()
+    _record(db_session, clock, actor, "warning.push", "site_warning", row.id, after={"state": row.state.value})
+    return row
+
+
+def visible_warning(db_session: Session, actor: Actor, warning_id: int) -> SiteWarning:
+    query = select(SiteWarning).where(
+        SiteWarning.id == warning_id, policy.site_scope(actor, SiteWarning.division_code, SiteWarning.enterprise_id)
+    )
+    row = db_session.scalars(query.with_for_update()).first()
+    if row is None:
+        raise NotFound(kind="预警", key=str(warning_id))
+    return row
+
+
+def warning_step(
+    *, db_session: Session, clock: Clock, actor: Actor, warning_id: int, action: WarningAction, data: WarningStepIn
+) -> SiteWarning:
+    row = visible_warning(db_session, actor, warning_id)
+    found = policy.require_party(
+        actor, division_code=row.division_code, enterprise_id=row.enterprise_id, subcode="supervision.warning.party"
+    )
+    if action is WarningAction.CLOSE and found is not Party.SUPERVISOR:
+        policy.require_supervisor(
+            actor,
+            division_code=row.division_code,
+            enterprise_id=row.enterprise_id,
+            subcode="supervision.warning_close.not_supervisor",
+        )
+    before = row.state
+    row.state = rules.warning_step(before, action)
+    now = clock.now()
+    if action is WarningAction.RESPOND:
+        row.response, row.responded_by, row.responded_at = data.text, actor.username, now
+    else:
+        row.feedback, row.closed_by, row.closed_at = data.text, actor.username, now
+    _record(
+        db_session,
+        clock,
+        actor,
+        f"warning.{action.value}",
+        "site_warning",
+        row.id,
+        before={"state": before.value},
+        after={"state": row.state.value},
+        late=rules.warning_overdue(before, row.respond_by, row.close_by, now),
+    )
+    return row
+
+
+def warnings(
+    *, db_session: Session, clock: Clock, actor: Actor, params: PageParams, filters: WarningFilters
+) -> tuple[list[SiteWarning], int]:
+    query = select(SiteWarning).where(policy.site_scope(actor, SiteWarning.division_code, SiteWarning.enterprise_id))
+    if filters.state is not None:
+        query = query.where(SiteWarning.state == filters.state)
+    if filters.overdue:  # rules.warning_overdue in SQL
+        now = clock.now()
+        query = query.where(
+            or_(
+                and_(SiteWarning.state == WarningState.PUSHED, SiteWarning.respond_by < now),
+                and_(SiteWarning.state == WarningState.RESPONDED, SiteWarning.close_by < now),
+            )
+        )
+    return paginate(db_session, query, params, order_by=[SiteWarning.id.desc()])
+
+
+# --- tailings-pond dispositions --------------------------------------------------------------------------------------
+
+
+def visible_pond(db_session: Session, actor: Actor, pond_id: int) -> TailingsPond:
+    pond = db_session.scalars(
+        select(TailingsPond).where(TailingsPond.id == pond_id, policy.pond_scope(actor)).with_for_update()
+    ).first()
+    if pond is None:
+        raise NotFound(kind="尾矿库", key=str(pond_id))
+    return pond
+
+
+def _history(row: PondDispositionRecord, clock: Clock, actor: Actor, what: str, note: str | None) -> None:
+    entry = {"at": clock.now().isoformat(), "by": actor.username, "what": what, "note": note or ""}
+    row.history = [*row.history, entry]
+
+
+def classify_pond(
+    *, db_session: Session, clock: Clock, actor: Actor, pond_id: int, data: DispositionIn
+) -> PondDispositionRecord:
+    """分类: the bureau puts a pond on one of the three tracks (002#L293); re-classifying an accepted one is refused."""
+    pond = visible_pond(db_session, actor, pond_id)
+    policy.require_supervisor(
+        actor,
+        division_code=pond.division_code,
+        enterprise_id=pond.enterprise_id,
+        subcode="supervision.disposition.not_supervisor",
+    )
+    row = db_session.scalars(select(PondDispositionRecord).where(PondDispositionRecord.pond_id == pond.id)).first()
+    if row is not None and row.state is DispositionState.ACCEPTED:
+        raise InvalidState(
+            field="pond_id",
+            subcode="supervision.disposition.accepted",
+            reason="该尾矿库分类治理已验收",
+            basis=[rules.POND_BASIS],
+        )
+    before = None if row is None else {"category": row.category.value, "state": row.state.value}
+    if row is None:
+        row = PondDispositionRecord(
+            pond_id=pond.id,
+            enterprise_id=pond.enterprise_id,
+            division_code=pond.division_code,
+            history=[],
+        )
+        db_session.add(row)
+    row.category, row.state, row.due, row.note = data.category, DispositionState.ASSIGNED, data.due, data.note
+    row.decided_by, row.updated_at = actor.username, clock.now()
+    _history(row, clock, actor, f"分类：{data.category.label}", data.note)
+    db_session.flush()
+    after = {"category": row.category.value, "state": row.state.value}
+    _record(db_session, clock, actor, "disposition.classify", "tailings_pond", pond.id, before=before, after=after)
+    return row
+
+
+def disposition_step(
+    *,
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    pond_id: int,
+    action: DispositionAction,
+    data: DispositionStepIn,
+) -> PondDispositionRecord:
+    pond = visible_pond(db_session, actor, pond_id)
+    row = db_session.scalars(select(PondDispositionRecord).where(PondDispositionRecord.pond_id == pond.id)).first()
+    if row is None:
+        raise NotFound(kind="尾矿库分类治理", key=str(pond_id))
+    found = policy.require_party(
+        actor, division_code=row.division_code, enterprise_id=row.enterprise_id, subcode="supervision.disposition.party"
+    )
+    if action is not DispositionAction.SUBMIT and found is not Party.SUPERVISOR:
+        policy.require_supervisor(
+            actor,
+            division_code=row.division_code,
+            enterprise_id=row.enterprise_id,
+            subcode="supervision.disposition.not_supervisor",
+        )
+    if action is DispositionAction.REJECT and not data.note:
+        raise InvalidInput(field="note", reason="note：退回须写明理由")
+    before = row.state
+    row.state = rules.disposition_step(before, action)
+    row.updated_at = clock.now()
+    _history(row, clock, actor, action.label, data.note)
+    if row.state is DispositionState.ACCEPTED:
+        row.accepted_on = local_today(clock)
+        if row.category is rules.PondDisposition.CLOSE_AND_CANCEL:  # 闭库销号: the registry's pond is sealed
+            pond.status = PondStatus.SEALED
+            bump_revision(db_session=db_session, clock=clock)
+    _record(
+        db_session,
+        clock,
+        actor,
+        f"disposition.{action.value}",
+        "tailings_pond",
+        pond.id,
+        before={"state": before.value},
+        after={"state": row.state.value},
+        note=data.note,
+    )
+    return row
+
+
+def dispositions(*, db_session: Session, actor: Actor, params: PageParams) -> tuple[list[PondDispositionRecord], int]:
+    query = select(PondDispositionRecord).where(
+        policy.site_scope(actor, PondDispositionRecord.division_code, PondDispositionRecord.enterprise_id)
+    )
+    return paginate(db_session, query, params, order_by=[PondDispositionRecord.due, PondDispositionRecord.id])
+
+
+# --- the 12-hour reach -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    site: str
+    name: str
+    division_code: str
+    team: tuple[str, int] | None
+    depot: tuple[str, int] | None
+
+
+def _closest(index: nearest.ResourceIndex, lon: float, lat: float, mask: Any) -> tuple[str, int] | None:
+    rows = mask.nonzero()[0]
+    if not len(rows):
+        return None
+    distance = index.distances_km(lon, lat)[rows]
+    best = int(rows[int(distance.argmin())])
+    km = float(distance.min())
+    return index.names[best], round(km * nearest.ROAD_FACTOR / nearest.AVERAGE_SPEED_KMH * 60)
+
+
+def reach(*, db_session: Session, actor: Actor, index: nearest.ResourceIndex) -> tuple[list[Reach], list[str]]:
+    """For every placed mine and pond in scope, the nearest mine-rescue team and depot by the registry's travel-time
+    estimate (great circle × road factor at the average speed); resources count wherever they are (a team over
+    the banner line still arrives)."""
+    teams = index.kind_masks[ResourceKind.RESCUE_TEAM] & (index.subtype == TeamKind.MINE_RESCUE.value)
+    depots = index.kind_masks[ResourceKind.DEPOT]
+    found: list[Reach] = []
+    unplaced: list[str] = []
+    sites: list[tuple[str, str, str, float | None, float | None]] = [
+        (f"mine:{m.id}", m.name, m.division_code, m.lon, m.lat)
+        for m in db_session.scalars(
+            select(Mine).where(policy.mine_scope(actor), Mine.status != MineStatus.CLOSED).order_by(Mine.id)
+        )
+    ]
+    sites += [
+        (f"pond:{p.id}", p.name, p.division_code, p.lon, p.lat)
+        for p in db_session.scalars(
+            select(TailingsPond)
+            .where(policy.pond_scope(actor), TailingsPond.status.not_in(CLOSED_PONDS))
+            .order_by(TailingsPond.id)
+        )
+    ]
+    for key, name, division, lon, lat in sites:
+        if lon is None or lat is None:
+            unplaced.append(name)
+            continue
+        found.append(Reach(key, name, division, _closest(index, lon, lat, teams), _closest(index, lon, lat, depots)))
+    return found, unplaced
