@@ -611,24 +611,20 @@ def live_sites(db_session: Session, clock: Clock, mine_ids: set[int], pond_ids: 
     if not mine_ids and not pond_ids:
         return live
     newest = to_ms(now) // 60_000 - OFFLINE_CYCLES * 3600 // 60 - 1  # the longest polling period is an hour
-    recent = (
-        select(ReadingMinute.point_id, func.max(ReadingMinute.last_ms).label("last_ms"))
-        .where(ReadingMinute.minute >= newest)
-        .group_by(ReadingMinute.point_id)
-        .subquery()
-    )
+    # the sites' own points first, then only their recent minutes (the primary key's range), newest per point
     query = (
-        select(MonitorPoint.mine_id, MonitorPoint.pond_id, MonitorPoint.polling_s, recent.c.last_ms)
-        .join(recent, recent.c.point_id == MonitorPoint.id)
+        select(MonitorPoint.mine_id, MonitorPoint.pond_id, MonitorPoint.polling_s, func.max(ReadingMinute.last_ms))
+        .join(ReadingMinute, and_(ReadingMinute.point_id == MonitorPoint.id, ReadingMinute.minute >= newest))
         .where(
             MonitorPoint.active.is_(True),
             or_(MonitorPoint.mine_id.in_(mine_ids or {-1}), MonitorPoint.pond_id.in_(pond_ids or {-1})),
         )
+        .group_by(MonitorPoint.id, MonitorPoint.mine_id, MonitorPoint.pond_id, MonitorPoint.polling_s)
     )
-    for mine_id, pond_id, polling_s, last_ms in db_session.execute(query):
+    for at_mine, at_pond, polling_s, last_ms in db_session.execute(query):
         heard = datetime.fromtimestamp(last_ms / 1000, tz=now.tzinfo)
         if rules.is_live(heard, now, OFFLINE_CYCLES * polling_s):
-            live.add(f"mine:{mine_id}" if mine_id is not None else f"pond:{pond_id}")
+            live.add(f"mine:{at_mine}" if at_mine is not None else f"pond:{at_pond}")
     return live
 
 
