@@ -207,3 +207,51 @@ def test_four_colours_most_severe_first() -> None:
 def test_reach_12_hours() -> None:
     assert r.REACH_BASIS.seed == "002#L255" and r.REACH_HOURS == 12
     assert r.reached([720]) and not r.reached([721]) and not r.reached([])
+
+
+# --- capacity gate, standardisation, insurance, agencies, equipment ------------------------------------------------
+
+
+def test_capacity_gate_needs_all_three_rigid_conditions() -> None:
+    c = r.CapacityCondition
+    assert [x.label for x in c] == ["灾害治理能力", "专业人员配备", "智能化水平"]  # 002#L163
+    r.check_capacity({c.DISASTER_CONTROL: True, c.STAFFING: True, c.INTELLIGENCE: True})
+    with pytest.raises(InvalidState) as missing:
+        r.check_capacity({c.DISASTER_CONTROL: True, c.STAFFING: True})
+    assert missing.value.subcode == "supervision.capacity.not_assessed" and "智能化水平" in missing.value.render()
+    with pytest.raises(InvalidState) as unmet:
+        r.check_capacity({c.DISASTER_CONTROL: True, c.STAFFING: False, c.INTELLIGENCE: True})
+    assert unmet.value.subcode == "supervision.capacity.unmet" and unmet.value.basis[0].seed == "002#L163"
+
+
+@given(
+    graded=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    gap=st.integers(min_value=0, max_value=2000),
+)
+def test_spot_check_due_half_a_year_after_the_latest(graded: date, gap: int) -> None:
+    checked = graded + timedelta(days=gap)
+    due = r.spot_check_due(graded, checked)
+    assert due is not None and 181 <= (due - checked).days <= 184  # 每半年 (002#L205)
+    assert r.spot_check_due(graded, None) == r.add_months(graded, 6)
+    assert r.spot_check_due(None, checked) is None
+
+
+def test_add_months_at_month_ends() -> None:
+    assert r.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert r.add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
+    assert r.add_months(date(2026, 11, 23), 6) == date(2027, 5, 23)
+
+
+def test_insurance_agencies_and_equipment() -> None:
+    assert [b.seed for b in r.INSURANCE_BASIS] == ["002#L258", "002#L357"]
+    assert date(2028, 12, 31) == r.INSURANCE_DUE and r.INSURER_INSPECTIONS_PER_YEAR == 2
+    assert r.in_force(date(2026, 1, 1), date(2026, 12, 31), date(2026, 12, 31))
+    assert not r.in_force(date(2026, 1, 1), date(2026, 12, 31), date(2027, 1, 1))
+    r.check_agency_usable("甲评价公司", negative=False)
+    with pytest.raises(InvalidState) as banned:
+        r.check_agency_usable("乙评价公司", negative=True)
+    assert banned.value.subcode == "supervision.agency.negative_listed" and banned.value.basis[0].seed == "002#L262"
+    assert [c.label for c in r.EquipmentCategory] == ["提升", "运输", "通风", "排水", "供电", "压风", "采掘", "装运"]
+    assert r.runs_faulty(r.EquipmentCondition.FAULTY, True)
+    assert not r.runs_faulty(r.EquipmentCondition.FAULTY, False)
+    assert not r.runs_faulty(r.EquipmentCondition.NORMAL, True)

@@ -8,6 +8,7 @@ loop's hours) the number is the caller's data, not invented here.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -438,3 +439,145 @@ REACH_HOURS = 12
 def reached(travel_minutes: Iterable[int], hours: float = REACH_HOURS) -> bool:
     """Whether any resource's estimated travel time is within ``hours``."""
     return any(m <= hours * 60 for m in travel_minutes)
+
+
+# --- the capacity-increase gate (002#L62, L163) ---------------------------------------------------------------------
+
+CAPACITY_BASIS = (
+    _basis(
+        "capacity_gate",
+        "建立煤矿产能核增安全能力前置评估制度，将灾害治理能力、专业人员配备、智能化水平作为刚性条件",
+        "002#L163",
+    ),
+    _basis("capacity_gate", "如何把产能核增前置到安全条件评估、灾害治理能力评估", "002#L62"),
+)
+
+
+class CapacityCondition(LabelledEnum):
+    """The three rigid conditions of the prior assessment (002#L163)."""
+
+    DISASTER_CONTROL = "disaster_control", "灾害治理能力"
+    STAFFING = "staffing", "专业人员配备"
+    INTELLIGENCE = "intelligence", "智能化水平"
+
+
+class CapacityState(LabelledEnum):
+    APPLIED = "applied", "已申请待评估"
+    APPROVED = "approved", "已核增"
+    REFUSED = "refused", "不予核增"
+
+
+def check_capacity(assessed: dict[CapacityCondition, bool]) -> None:
+    """Approve only when every rigid condition was assessed and met; else 409 naming those missing or unmet."""
+    missing = [c.label for c in CapacityCondition if c not in assessed]
+    if missing:
+        raise InvalidState(
+            field="conditions",
+            subcode="supervision.capacity.not_assessed",
+            reason=f"产能核增前置评估未完成：{'、'.join(missing)}未评估",
+            basis=CAPACITY_BASIS,
+        )
+    unmet = [c.label for c in CapacityCondition if not assessed[c]]
+    if unmet:
+        raise InvalidState(
+            field="conditions",
+            subcode="supervision.capacity.unmet",
+            reason=f"刚性条件不满足：{'、'.join(unmet)}",
+            basis=CAPACITY_BASIS,
+        )
+
+
+# --- standardisation and its half-yearly spot checks (002#L205) -----------------------------------------------------
+
+STANDARDISATION_BASIS = _basis(
+    "standardisation_spot_check",
+    "2030年底前，全市煤矿一级标准化占比≥40%，其余全部达二级……达标后每半年开展1次抽查，防止滑坡",
+    "002#L205",
+)
+COAL_LEVEL_1_SHARE = 0.40
+SPOT_CHECK_MONTHS = 6
+
+
+def add_months(on: date, months: int) -> date:
+    """The same day ``months`` later, or that month's last day (31 Aug + 6 → 28/29 Feb)."""
+    index = on.month - 1 + months
+    year, month = on.year + index // 12, index % 12 + 1
+    return date(year, month, min(on.day, calendar.monthrange(year, month)[1]))
+
+
+def spot_check_due(graded_on: date | None, last_check: date | None) -> date | None:
+    """Half a year after the later of the grading and the last spot check; None for an ungraded mine."""
+    if graded_on is None:
+        return None
+    since = max(graded_on, last_check) if last_check else graded_on
+    return add_months(since, SPOT_CHECK_MONTHS)
+
+
+# --- liability insurance and insurer inspections (002#L258, L357) ---------------------------------------------------
+
+INSURANCE_BASIS = (
+    _basis(
+        "liability_insurance",
+        "2028年底前实现全市矿山企业安责险全覆盖，督促保险机构……每年开展不少于2次现场隐患排查",
+        "002#L258",
+    ),
+    _basis("liability_insurance", "实现全市矿山安责险应保尽保……每年开展不少于2次现场隐患排查", "002#L357"),
+)
+INSURANCE_DUE = date(2028, 12, 31)
+INSURER_INSPECTIONS_PER_YEAR = 2
+
+
+def in_force(starts_on: date, ends_on: date, on: date) -> bool:
+    return starts_on <= on <= ends_on
+
+
+# --- third-party technical service agencies (002#L262) --------------------------------------------------------------
+
+AGENCY_BASIS = _basis(
+    "agency_negative_list",
+    "建立第三方技术服务机构诚信评价体系和负面清单制度，对出具虚假报告、弄虚作假的机构实施行业禁入",
+    "002#L262",
+)
+
+
+def check_agency_usable(name: str, negative: bool) -> None:
+    """A negative-listed agency is barred from the trade (行业禁入): its work is not accepted."""
+    if negative:
+        raise InvalidState(
+            field="agency_id",
+            subcode="supervision.agency.negative_listed",
+            reason=f"「{name}」已列入负面清单，实施行业禁入",
+            basis=[AGENCY_BASIS],
+        )
+
+
+# --- equipment files, 一机一档 (002#L207, L323) ---------------------------------------------------------------------
+
+EQUIPMENT_BASIS = (
+    _basis("equipment_file", "建立矿用设备全生命周期管理制度，推广设备数字化档案，严禁带病运行", "002#L207"),
+    _basis("equipment_file", "推动矿山企业建立关键机电设备“一机一档”数字化管理制度", "002#L323"),
+)
+
+
+class EquipmentCategory(LabelledEnum):
+    """The key equipment the plan names (002#L323)."""
+
+    HOIST = "hoist", "提升"
+    TRANSPORT = "transport", "运输"
+    VENTILATION = "ventilation", "通风"
+    DRAINAGE = "drainage", "排水"
+    POWER = "power", "供电"
+    COMPRESSED_AIR = "compressed_air", "压风"
+    MINING = "mining", "采掘"
+    LOADING = "loading", "装运"
+
+
+class EquipmentCondition(LabelledEnum):
+    NORMAL = "normal", "完好"
+    FAULTY = "faulty", "带病（故障）"
+    RETIRED = "retired", "已报废"
+
+
+def runs_faulty(condition: EquipmentCondition, in_service: bool) -> bool:
+    """严禁带病运行 (002#L207): faulty equipment still in service."""
+    return condition is EquipmentCondition.FAULTY and in_service
