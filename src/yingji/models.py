@@ -91,19 +91,28 @@ from yingji.registry.models import (
     TransportResource,
 )
 from yingji.supervision.models import (
+    Agency,
+    AgencyEvaluation,
+    CapacityRequest,
     Census,
     CensusFinding,
+    Equipment,
     Goaf,
+    InsurancePolicy,
+    InsurerInspection,
     MineDeadline,
     MineProfile,
     PondDispositionRecord,
     SiteWarning,
+    StandardisationEvent,
 )
 from yingji.throttle.models import ThrottleEvent
 from yingji.tips.models import Tip
 from yingji.warnings.models import EarlyWarning, ExternalWarning, ExternalWarningArea, WarningMessage, WarningTask
 
 __all__ = [
+    "Agency",
+    "AgencyEvaluation",
     "Agreement",
     "Alarm",
     "AlarmEvent",
@@ -117,6 +126,7 @@ __all__ = [
     "AuditHead",
     "BlacklistEntry",
     "Calibration",
+    "CapacityRequest",
     "Census",
     "CensusFinding",
     "Claim",
@@ -139,6 +149,7 @@ __all__ = [
     "DutyShift",
     "EarlyWarning",
     "EndConditionCheck",
+    "Equipment",
     "Evaluation",
     "Expert",
     "ExternalWarning",
@@ -157,6 +168,8 @@ __all__ = [
     "InspectionRecord",
     "Institution",
     "Instrument",
+    "InsurancePolicy",
+    "InsurerInspection",
     "LedgerTask",
     "LoginSession",
     "MaterialStock",
@@ -195,6 +208,7 @@ __all__ = [
     "ServiceContract",
     "Shelter",
     "SiteWarning",
+    "StandardisationEvent",
     "SurveyItem",
     "SwitchChange",
     "SwitchPoint",

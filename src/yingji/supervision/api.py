@@ -17,25 +17,43 @@ from yingji.registry import nearest
 from yingji.rules.supervision import REACH_HOURS, DispositionAction, WarningAction
 from yingji.supervision import reads, service
 from yingji.supervision.schemas import (
+    AgencyIn,
+    AgencyRead,
+    AssessmentIn,
+    CapacityIn,
+    CapacityRead,
     CensusIn,
     CensusRead,
     CompleteIn,
     DeadlineDoneIn,
     DeadlineFilters,
     DeadlineRead,
+    DecisionIn,
     DispositionIn,
     DispositionRead,
     DispositionStepIn,
+    EquipmentFilters,
+    EquipmentIn,
+    EquipmentRead,
+    EvaluationIn,
     FindingIn,
     GoafFilters,
     GoafIn,
     GoafRead,
+    GradeIn,
+    InspectionIn,
+    InsuranceRead,
     MineSupervisionRead,
+    NegativeIn,
     NetworkingRead,
+    PolicyIn,
     ProfileIn,
     ReachRead,
     ResumeCheckRead,
     ResumeIn,
+    SpotCheckIn,
+    StandardisationMineRead,
+    StandardisationShareRead,
     SupervisorsIn,
     TreatmentIn,
     WarningFilters,
@@ -358,3 +376,196 @@ def reach(
     index = cache.get(db_session) if cache is not None else nearest.load_index(db_session)
     found, unplaced = service.reach(db_session=db_session, actor=actor, index=index)
     return reads.reach(db_session, found, unplaced, hours)
+
+
+# --- the capacity-increase gate --------------------------------------------------------------------------------------
+
+
+@router.get("/capacity-requests", response_model=Page[CapacityRead])
+def list_capacity(db_session: DbSession, actor: CurrentActor, paging: Paging) -> Page[CapacityRead]:
+    """煤矿产能核增申请及其前置评估（新的在前）。"""
+    found, total = service.capacity_requests(db_session=db_session, actor=actor, params=paging)
+    return paged(reads.capacity(db_session, actor, found), total, paging)
+
+
+@router.post("/mines/{mine_id}/capacity-requests", status_code=201, response_model=CapacityRead)
+def apply_capacity(
+    mine_id: RowId, body: CapacityIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> CapacityRead:
+    """申请产能核增（煤矿）。"""
+    with transaction(db_session):
+        row = service.apply_capacity(db_session=db_session, clock=clock, actor=actor, mine_id=mine_id, data=body)
+    return reads.capacity(db_session, actor, [row])[0]
+
+
+@router.put("/capacity-requests/{request_id}/assessment", response_model=CapacityRead)
+def assess_capacity(
+    request_id: RowId, body: AssessmentIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> CapacityRead:
+    """前置评估：灾害治理能力、专业人员配备、智能化水平逐项评定（002#L163）。"""
+    with transaction(db_session):
+        row = service.assess_capacity(db_session=db_session, clock=clock, actor=actor, request_id=request_id, data=body)
+    return reads.capacity(db_session, actor, [row])[0]
+
+
+@router.post("/capacity-requests/{request_id}/{decision}", response_model=CapacityRead)
+def decide_capacity(
+    request_id: RowId,
+    decision: str,
+    body: DecisionIn,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+) -> CapacityRead:
+    """approve 核增（三项刚性条件均满足，否则 409）· refuse 不予核增（须写明理由）。"""
+    if decision not in ("approve", "refuse"):
+        raise NotFound(kind="操作", key=decision)
+    with transaction(db_session):
+        row = service.decide_capacity(
+            db_session=db_session,
+            clock=clock,
+            actor=actor,
+            request_id=request_id,
+            approve=decision == "approve",
+            data=body,
+        )
+    return reads.capacity(db_session, actor, [row])[0]
+
+
+# --- standardisation -------------------------------------------------------------------------------------------------
+
+
+@router.get("/standardisation", response_model=StandardisationShareRead)
+def standardisation(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> StandardisationShareRead:
+    """标准化占比（煤矿一级≥40%、其余达二级；正常生产非煤矿山全部达标）与半年抽查逾期（002#L205）。"""
+    found = service.all_mines(db_session=db_session, actor=actor)
+    return reads.standardisation_share(db_session, found, local_today(clock))
+
+
+@router.get("/mines/{mine_id}/standardisation", response_model=StandardisationMineRead)
+def mine_standardisation(
+    mine_id: RowId, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> StandardisationMineRead:
+    """一座矿山的标准化等级历史与抽查。"""
+    mine = service.visible_mine(db_session, actor, mine_id)
+    events = service.standardisation_events(db_session, [mine.id]).get(mine.id, [])
+    return reads.standardisation_mine(mine, events, local_today(clock))
+
+
+@router.post("/mines/{mine_id}/standardisation/grade", response_model=StandardisationMineRead)
+def record_grade(
+    mine_id: RowId, body: GradeIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> StandardisationMineRead:
+    """登记评定（或撤销）的标准化等级（仅监管部门），同步为矿山当前等级。"""
+    with transaction(db_session):
+        service.record_grade(db_session=db_session, clock=clock, actor=actor, mine_id=mine_id, data=body)
+    return mine_standardisation(mine_id, db_session, clock, actor)
+
+
+@router.post("/mines/{mine_id}/standardisation/spot-checks", response_model=StandardisationMineRead)
+def record_spot_check(
+    mine_id: RowId, body: SpotCheckIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> StandardisationMineRead:
+    """登记半年抽查（仅监管部门）；滑坡须写明情况。"""
+    with transaction(db_session):
+        service.record_spot_check(db_session=db_session, clock=clock, actor=actor, mine_id=mine_id, data=body)
+    return mine_standardisation(mine_id, db_session, clock, actor)
+
+
+# --- insurance -------------------------------------------------------------------------------------------------------
+
+
+@router.get("/insurance", response_model=InsuranceRead)
+def insurance(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> InsuranceRead:
+    """安责险覆盖（2028年底前全覆盖）与保险机构本年度现场排查次数（不少于2次，002#L258、L357）。"""
+    found = service.coverage(db_session=db_session, clock=clock, actor=actor)
+    return reads.insurance(db_session, found, local_today(clock))
+
+
+@router.post("/insurance", status_code=201, response_model=InsuranceRead)
+def add_policy(body: PolicyIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> InsuranceRead:
+    """登记安责险保单（企业本企业；监管部门代录须指明企业）。"""
+    with transaction(db_session):
+        service.add_policy(db_session=db_session, clock=clock, actor=actor, data=body)
+    return insurance(db_session, clock, actor)
+
+
+@router.post("/insurance/{policy_id}/inspections", response_model=InsuranceRead)
+def add_inspection(
+    policy_id: RowId, body: InspectionIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> InsuranceRead:
+    """登记保险机构的一次现场隐患排查。"""
+    with transaction(db_session):
+        service.add_inspection(db_session=db_session, clock=clock, actor=actor, policy_id=policy_id, data=body)
+    return insurance(db_session, clock, actor)
+
+
+# --- third-party agencies --------------------------------------------------------------------------------------------
+
+
+@router.get("/agencies", response_model=Page[AgencyRead])
+def list_agencies(
+    db_session: DbSession, actor: CurrentActor, paging: Paging, negative: bool | None = None
+) -> Page[AgencyRead]:
+    """第三方技术服务机构：诚信评价得分与负面清单（002#L262）。"""
+    found, total = service.agencies(db_session=db_session, actor=actor, params=paging, negative=negative)
+    return paged(reads.agencies(db_session, found), total, paging)
+
+
+@router.post("/agencies", status_code=201, response_model=AgencyRead)
+def add_agency(body: AgencyIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> AgencyRead:
+    with transaction(db_session):
+        row = service.add_agency(db_session=db_session, clock=clock, actor=actor, data=body)
+    return reads.agencies(db_session, [row])[0]
+
+
+@router.post("/agencies/{agency_id}/evaluations", response_model=AgencyRead)
+def evaluate_agency(
+    agency_id: RowId, body: EvaluationIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> AgencyRead:
+    """年度诚信评价（0–100 分）。"""
+    with transaction(db_session):
+        row = service.evaluate_agency(db_session=db_session, clock=clock, actor=actor, agency_id=agency_id, data=body)
+    return reads.agencies(db_session, [row])[0]
+
+
+@router.put("/agencies/{agency_id}/negative", response_model=AgencyRead)
+def set_negative(
+    agency_id: RowId, body: NegativeIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> AgencyRead:
+    """列入或移出负面清单（须写明理由）；列入后其出具的普查等成果不予接受（行业禁入）。"""
+    with transaction(db_session):
+        row = service.set_negative(db_session=db_session, clock=clock, actor=actor, agency_id=agency_id, data=body)
+    return reads.agencies(db_session, [row])[0]
+
+
+# --- equipment files -------------------------------------------------------------------------------------------------
+
+
+@router.get("/equipment", response_model=Page[EquipmentRead])
+def list_equipment(
+    db_session: DbSession, actor: CurrentActor, paging: Paging, filters: Annotated[EquipmentFilters, Query()]
+) -> Page[EquipmentRead]:
+    """关键机电设备“一机一档”，可只列带病运行（002#L207、L323）。"""
+    found, total = service.equipment(db_session=db_session, actor=actor, params=paging, filters=filters)
+    return paged(reads.equipment(db_session, found), total, paging)
+
+
+@router.post("/mines/{mine_id}/equipment", status_code=201, response_model=EquipmentRead)
+def add_equipment(
+    mine_id: RowId, body: EquipmentIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> EquipmentRead:
+    with transaction(db_session):
+        row = service.save_equipment(db_session=db_session, clock=clock, actor=actor, data=body, mine_id=mine_id)
+    return reads.equipment(db_session, [row])[0]
+
+
+@router.put("/equipment/{equipment_id}", response_model=EquipmentRead)
+def update_equipment(
+    equipment_id: RowId, body: EquipmentIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> EquipmentRead:
+    with transaction(db_session):
+        row = service.save_equipment(
+            db_session=db_session, clock=clock, actor=actor, data=body, equipment_id=equipment_id
+        )
+    return reads.equipment(db_session, [row])[0]

@@ -9,9 +9,13 @@ from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.db.base import Base, str_enum
+from yingji.registry.enums import StandardisationGrade
 from yingji.rules.supervision import (
+    CapacityState,
     CensusState,
     DispositionState,
+    EquipmentCategory,
+    EquipmentCondition,
     FactorKind,
     GoafKind,
     GoafState,
@@ -53,6 +57,7 @@ class Census(Base):
     started_on: Mapped[date]
     completed_on: Mapped[date | None]
     conducted_by: Mapped[str | None] = mapped_column(String(120))  # 普查单位
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("service_agency.id"))  # when a registered agency
     summary: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
@@ -155,4 +160,126 @@ class PondDispositionRecord(Base):
     history: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     decided_by: Mapped[str] = mapped_column(String(64))
     accepted_on: Mapped[date | None]
+    updated_at: Mapped[datetime]
+
+
+class CapacityRequest(Base):
+    """煤矿产能核增: the application, the prior assessment of the three rigid conditions, and the decision."""
+
+    __tablename__ = "capacity_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mine_id: Mapped[int] = mapped_column(ForeignKey("mine.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    current_t: Mapped[int | None]
+    requested_t: Mapped[int]
+    state: Mapped[CapacityState] = mapped_column(str_enum(CapacityState), index=True)
+    conditions: Mapped[dict[str, Any]] = mapped_column(JSON)  # condition → {"met": bool, "note": str}
+    reason: Mapped[str] = mapped_column(Text)
+    applied_by: Mapped[str] = mapped_column(String(64))
+    applied_at: Mapped[datetime]
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+class StandardisationEvent(Base):
+    """A mine's standardisation grade awarded (or withdrawn) and the half-yearly spot checks after it."""
+
+    __tablename__ = "standardisation_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mine_id: Mapped[int] = mapped_column(ForeignKey("mine.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # grade / spot_check
+    grade: Mapped[StandardisationGrade] = mapped_column(str_enum(StandardisationGrade))
+    on: Mapped[date]
+    passed: Mapped[bool | None]  # spot checks: held up or slid
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
+
+
+class InsurancePolicy(Base):
+    """安责险 policy of a mine enterprise."""
+
+    __tablename__ = "liability_policy"
+    __table_args__ = (UniqueConstraint("insurer", "policy_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    insurer: Mapped[str] = mapped_column(String(120))
+    policy_no: Mapped[str] = mapped_column(String(60))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
+
+
+class InsurerInspection(Base):
+    """保险机构现场隐患排查 under a policy."""
+
+    __tablename__ = "insurer_inspection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("liability_policy.id"), index=True)
+    on: Mapped[date]
+    findings: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
+
+
+class Agency(Base):
+    """第三方技术服务机构: integrity evaluations and the negative list (行业禁入)."""
+
+    __tablename__ = "service_agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    services: Mapped[str] = mapped_column(String(200))
+    negative: Mapped[bool] = mapped_column(default=False, index=True)
+    negative_reason: Mapped[str | None] = mapped_column(Text)
+    listed_on: Mapped[date | None]
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class AgencyEvaluation(Base):
+    """One integrity evaluation (诚信评价) of an agency: a score out of 100 for a year."""
+
+    __tablename__ = "service_agency_evaluation"
+    __table_args__ = (UniqueConstraint("agency_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("service_agency.id"), index=True)
+    year: Mapped[int]
+    score: Mapped[int]
+    note: Mapped[str | None] = mapped_column(Text)
+    evaluated_by: Mapped[str] = mapped_column(String(64))
+    evaluated_at: Mapped[datetime]
+
+
+class Equipment(Base):
+    """一机一档: one key machine of a mine and its condition."""
+
+    __tablename__ = "mine_equipment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mine_id: Mapped[int] = mapped_column(ForeignKey("mine.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    category: Mapped[EquipmentCategory] = mapped_column(str_enum(EquipmentCategory))
+    name: Mapped[str] = mapped_column(String(120))
+    model: Mapped[str | None] = mapped_column(String(80))
+    serial_no: Mapped[str | None] = mapped_column(String(80))
+    installed_on: Mapped[date | None]
+    last_inspected_on: Mapped[date | None]
+    condition: Mapped[EquipmentCondition] = mapped_column(str_enum(EquipmentCondition))
+    in_service: Mapped[bool] = mapped_column(default=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime]

@@ -11,24 +11,44 @@ from sqlalchemy.orm import Session
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock, local_today
 from yingji.registry import divisions
+from yingji.registry.enums import MineStatus, StandardisationGrade
 from yingji.registry.models import Mine, Organisation, TailingsPond
 from yingji.rules import supervision as rules
 from yingji.rules.supervision import CensusState, GoafMeasure, RockBurst
 from yingji.supervision import policy, service
-from yingji.supervision.models import Census, Goaf, MineDeadline, PondDispositionRecord, SiteWarning
+from yingji.supervision.models import (
+    Agency,
+    CapacityRequest,
+    Census,
+    Equipment,
+    Goaf,
+    MineDeadline,
+    PondDispositionRecord,
+    SiteWarning,
+    StandardisationEvent,
+)
 from yingji.supervision.schemas import (
+    AgencyRead,
     BasisRead,
+    CapacityRead,
     CensusRead,
+    ConditionRead,
     DeadlineRead,
     DispositionRead,
+    EquipmentRead,
     FindingRead,
     GoafRead,
+    InsuranceRead,
     MineSupervisionRead,
     NetworkingRead,
     NetworkingRow,
+    PolicyRead,
     ReachRead,
     ReachRow,
     ResumeCheckRead,
+    StandardisationEventRead,
+    StandardisationMineRead,
+    StandardisationShareRead,
     WarningRead,
 )
 
@@ -54,6 +74,8 @@ def mines(db_session: Session, clock: Clock, actor: Actor, found: Sequence[Mine]
     due = service.deadline_summary(db_session, ids, today)
     colours = service.worst_colours(db_session, ids)
     live = service.live_sites(db_session, clock, set(ids), set())
+    history = service.standardisation_events(db_session, ids)
+    faulty = service.faulty_running(db_session, ids)
     orgs = _names(
         db_session,
         Organisation,
@@ -105,6 +127,11 @@ def mines(db_session: Session, clock: Clock, actor: Actor, found: Sequence[Mine]
             flags.append("监测系统未联网")
         if colour is rules.RiskColour.RED:
             flags.append("存在红色（重大风险）采空区/支护")
+        _graded, _last, spot_due = service.spot_check_status(mine, history.get(mine.id, []))
+        if spot_due is not None and today > spot_due:
+            flags.append(f"标准化抽查逾期（应于 {spot_due.isoformat()} 前）")
+        if faulty.get(mine.id):
+            flags.append(f"{faulty[mine.id]} 台关键设备带病运行")
         reads.append(
             MineSupervisionRead(
                 mine_id=mine.id,
@@ -410,3 +437,175 @@ def reach(db_session: Session, found: Sequence[service.Reach], unplaced: list[st
             "规划原文“12小时内物资送达”指物资储备点；救护队 12 小时可达为平台按同一时限的读法。"
         ),
     )
+
+
+# --- capacity, standardisation, insurance, agencies, equipment ------------------------------------------------------
+
+
+def capacity(db_session: Session, actor: Actor, found: Sequence[CapacityRequest]) -> list[CapacityRead]:
+    names = _names(db_session, Mine, (r.mine_id for r in found))
+    reads = []
+    for r in found:
+        acting = policy.party(actor, division_code=r.division_code, enterprise_id=r.enterprise_id)
+        actions = (
+            ["assess", "approve", "refuse"]
+            if acting is policy.Party.SUPERVISOR and r.state is rules.CapacityState.APPLIED
+            else []
+        )
+        reads.append(
+            CapacityRead(
+                id=r.id,
+                mine_id=r.mine_id,
+                mine_name=names.get(r.mine_id, ""),
+                current_t=r.current_t,
+                requested_t=r.requested_t,
+                state=r.state,
+                state_label=r.state.label,
+                reason=r.reason,
+                conditions=[
+                    ConditionRead(
+                        condition=c,
+                        label=c.label,
+                        met=r.conditions[c.value]["met"] if c.value in r.conditions else None,
+                        note=r.conditions[c.value]["note"] if c.value in r.conditions else None,
+                    )
+                    for c in rules.CapacityCondition
+                ],
+                decision_note=r.decision_note,
+                decided_at=r.decided_at,
+                allowed_actions=actions,
+            )
+        )
+    return reads
+
+
+def standardisation_mine(mine: Mine, events: list[StandardisationEvent], today: date) -> StandardisationMineRead:
+    graded_on, last, due = service.spot_check_status(mine, events)
+    return StandardisationMineRead(
+        mine_id=mine.id,
+        mine_name=mine.name,
+        grade=mine.standardisation_grade,
+        grade_label=mine.standardisation_grade.label,
+        graded_on=graded_on,
+        last_spot_check=last,
+        spot_check_due=due,
+        spot_check_overdue=due is not None and today > due,
+        history=[
+            StandardisationEventRead(
+                id=e.id,
+                kind=e.kind,
+                kind_label="等级评定" if e.kind == "grade" else "抽查",
+                grade=e.grade,
+                grade_label=e.grade.label,
+                on=e.on,
+                passed=e.passed,
+                note=e.note,
+            )
+            for e in events
+        ],
+    )
+
+
+def standardisation_share(db_session: Session, found: Sequence[Mine], today: date) -> StandardisationShareRead:
+    events = service.standardisation_events(db_session, (m.id for m in found))
+    live = [m for m in found if m.status is not MineStatus.CLOSED]
+    coal = [m for m in live if m.kind in service.COAL_KINDS]
+    level_1 = [m for m in coal if m.standardisation_grade is StandardisationGrade.LEVEL_1]
+    below_2 = [
+        m.name for m in coal if m.standardisation_grade in (StandardisationGrade.LEVEL_3, StandardisationGrade.NONE)
+    ]
+    ungraded = [
+        m.name
+        for m in live
+        if m.kind not in service.COAL_KINDS
+        and m.status is MineStatus.PRODUCING
+        and m.standardisation_grade is StandardisationGrade.NONE
+    ]
+    late = [m.name for m in live if standardisation_mine(m, events.get(m.id, []), today).spot_check_overdue]
+    return StandardisationShareRead(
+        coal_mines=len(coal),
+        coal_level_1=len(level_1),
+        coal_level_1_share=rules.share(len(level_1), len(coal)),
+        coal_level_1_target=rules.COAL_LEVEL_1_SHARE,
+        coal_below_level_2=below_2,
+        non_coal_producing_ungraded=ungraded,
+        spot_checks_overdue=late,
+        basis=BasisRead.of(rules.STANDARDISATION_BASIS),
+    )
+
+
+def insurance(db_session: Session, found: service.Coverage, today: date) -> InsuranceRead:
+    names = _names(db_session, Organisation, (p.enterprise_id for p in found.policies)) | found.enterprises
+    return InsuranceRead(
+        year=found.year,
+        mine_enterprises=len(found.enterprises),
+        covered=len(found.covered),
+        share=rules.share(len(found.covered), len(found.enterprises)),
+        due=rules.INSURANCE_DUE,
+        uncovered=sorted(name for i, name in found.enterprises.items() if i not in found.covered),
+        policies=[
+            PolicyRead(
+                id=p.id,
+                enterprise_id=p.enterprise_id,
+                enterprise_name=names.get(p.enterprise_id, ""),
+                insurer=p.insurer,
+                policy_no=p.policy_no,
+                starts_on=p.starts_on,
+                ends_on=p.ends_on,
+                in_force=rules.in_force(p.starts_on, p.ends_on, today),
+                inspections_this_year=found.inspections.get(p.id, 0),
+                inspections_short=rules.in_force(p.starts_on, p.ends_on, today)
+                and found.inspections.get(p.id, 0) < rules.INSURER_INSPECTIONS_PER_YEAR,
+            )
+            for p in found.policies
+        ],
+        basis=[BasisRead.of(b) for b in rules.INSURANCE_BASIS],
+    )
+
+
+def agencies(db_session: Session, found: Sequence[Agency]) -> list[AgencyRead]:
+    scores = service.agency_scores(db_session, (a.id for a in found))
+    reads = []
+    for a in found:
+        mine = scores.get(a.id, {})
+        latest = max(mine) if mine else None
+        reads.append(
+            AgencyRead(
+                id=a.id,
+                name=a.name,
+                division_code=a.division_code,
+                services=a.services,
+                negative=a.negative,
+                negative_label="负面清单（行业禁入）" if a.negative else "正常",
+                negative_reason=a.negative_reason,
+                listed_on=a.listed_on,
+                latest_score=mine[latest] if latest is not None else None,
+                latest_year=latest,
+                scores=mine,
+            )
+        )
+    return reads
+
+
+def equipment(db_session: Session, found: Sequence[Equipment]) -> list[EquipmentRead]:
+    names = _names(db_session, Mine, (e.mine_id for e in found))
+    return [
+        EquipmentRead(
+            id=e.id,
+            mine_id=e.mine_id,
+            mine_name=names.get(e.mine_id, ""),
+            category=e.category,
+            category_label=e.category.label,
+            name=e.name,
+            model=e.model,
+            serial_no=e.serial_no,
+            installed_on=e.installed_on,
+            last_inspected_on=e.last_inspected_on,
+            condition=e.condition,
+            condition_label=e.condition.label,
+            in_service=e.in_service,
+            runs_faulty=rules.runs_faulty(e.condition, e.in_service),
+            note=e.note,
+        )
+        for e in found
+    ]

@@ -6,15 +6,21 @@ from datetime import date, datetime
 
 from pydantic import Field, model_validator
 
+from yingji.core.divisions import CODE_PATTERN
 from yingji.core.paging import Filters
 from yingji.core.params import RowId, Year
 from yingji.core.schemas import YingjiModel
+from yingji.registry.enums import StandardisationGrade
 from yingji.registry.schemas import Lat, Lon
 from yingji.rules.basis import Basis
 from yingji.rules.supervision import (
+    CapacityCondition,
+    CapacityState,
     CensusState,
     DispositionAction,
     DispositionState,
+    EquipmentCategory,
+    EquipmentCondition,
     FactorKind,
     GoafKind,
     GoafMeasure,
@@ -63,6 +69,7 @@ class CensusIn(YingjiModel):
     year: Year
     started_on: date
     conducted_by: str | None = Field(default=None, max_length=120, description="普查单位")
+    agency_id: RowId | None = Field(default=None, description="登记在册的第三方技术服务机构（负面清单内的不予接受）")
     summary: str | None = Field(default=None, max_length=4000)
 
 
@@ -347,3 +354,202 @@ class ReachRead(YingjiModel):
     unplaced: list[str] = Field(description="未登记坐标、无法计算的场所")
     basis: BasisRead
     note: str
+
+
+# --- capacity, standardisation, insurance, agencies, equipment ------------------------------------------------------
+
+
+class CapacityIn(YingjiModel):
+    requested_t: int = Field(gt=0, le=200_000_000, description="申请核增后的生产能力（吨/年）")
+    reason: str = LongText
+
+
+class ConditionIn(YingjiModel):
+    condition: CapacityCondition
+    met: bool
+    note: str = Field(min_length=1, max_length=2000, description="评估依据")
+
+
+class AssessmentIn(YingjiModel):
+    conditions: list[ConditionIn] = Field(min_length=1, max_length=3)
+
+
+class DecisionIn(YingjiModel):
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class GradeIn(YingjiModel):
+    grade: StandardisationGrade
+    on: date
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class SpotCheckIn(YingjiModel):
+    on: date
+    passed: bool = Field(description="抽查是否保持原等级（否：滑坡）")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class PolicyIn(YingjiModel):
+    enterprise_id: RowId | None = Field(default=None, description="监管部门代录时指明企业")
+    insurer: str = Field(min_length=2, max_length=120)
+    policy_no: str = Field(min_length=1, max_length=60)
+    starts_on: date
+    ends_on: date
+
+    @model_validator(mode="after")
+    def _order(self) -> PolicyIn:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on：保险期间终止日不能早于起始日")
+        return self
+
+
+class InspectionIn(YingjiModel):
+    on: date
+    findings: str = LongText
+
+
+class AgencyIn(YingjiModel):
+    name: str = Field(min_length=2, max_length=120)
+    division_code: str = Field(pattern=CODE_PATTERN)
+    services: str = Field(min_length=1, max_length=200, description="服务范围，如 安全评价、检测检验、隐蔽致灾因素普查")
+
+
+class EvaluationIn(YingjiModel):
+    year: Year
+    score: int = Field(ge=0, le=100)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class NegativeIn(YingjiModel):
+    negative: bool
+    reason: str = Field(min_length=1, max_length=2000, description="列入或移出负面清单的理由")
+
+
+class EquipmentIn(YingjiModel):
+    category: EquipmentCategory
+    name: str = Field(min_length=1, max_length=120)
+    model: str | None = Field(default=None, max_length=80)
+    serial_no: str | None = Field(default=None, max_length=80)
+    installed_on: date | None = None
+    last_inspected_on: date | None = None
+    condition: EquipmentCondition = EquipmentCondition.NORMAL
+    in_service: bool = True
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class EquipmentFilters(Filters):
+    mine_id: RowId | None = None
+    faulty_running: bool = Field(default=False, description="只列带病运行")
+
+
+class ConditionRead(YingjiModel):
+    condition: CapacityCondition
+    label: str
+    met: bool | None
+    note: str | None
+
+
+class CapacityRead(YingjiModel):
+    id: int
+    mine_id: int
+    mine_name: str
+    current_t: int | None
+    requested_t: int
+    state: CapacityState
+    state_label: str
+    reason: str
+    conditions: list[ConditionRead]
+    decision_note: str | None
+    decided_at: datetime | None
+    allowed_actions: list[str]
+
+
+class StandardisationEventRead(YingjiModel):
+    id: int
+    kind: str
+    kind_label: str
+    grade: StandardisationGrade
+    grade_label: str
+    on: date
+    passed: bool | None
+    note: str | None
+
+
+class StandardisationMineRead(YingjiModel):
+    mine_id: int
+    mine_name: str
+    grade: StandardisationGrade
+    grade_label: str
+    graded_on: date | None
+    last_spot_check: date | None
+    spot_check_due: date | None
+    spot_check_overdue: bool
+    history: list[StandardisationEventRead]
+
+
+class StandardisationShareRead(YingjiModel):
+    coal_mines: int
+    coal_level_1: int
+    coal_level_1_share: float | None
+    coal_level_1_target: float
+    coal_below_level_2: list[str]
+    non_coal_producing_ungraded: list[str]
+    spot_checks_overdue: list[str]
+    basis: BasisRead
+
+
+class PolicyRead(YingjiModel):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    insurer: str
+    policy_no: str
+    starts_on: date
+    ends_on: date
+    in_force: bool
+    inspections_this_year: int
+    inspections_short: bool
+
+
+class InsuranceRead(YingjiModel):
+    year: int
+    mine_enterprises: int
+    covered: int
+    share: float | None
+    due: date
+    uncovered: list[str]
+    policies: list[PolicyRead]
+    basis: list[BasisRead]
+
+
+class AgencyRead(YingjiModel):
+    id: int
+    name: str
+    division_code: str
+    services: str
+    negative: bool
+    negative_label: str
+    negative_reason: str | None
+    listed_on: date | None
+    latest_score: int | None
+    latest_year: int | None
+    scores: dict[int, int]
+
+
+class EquipmentRead(YingjiModel):
+    id: int
+    mine_id: int
+    mine_name: str
+    category: EquipmentCategory
+    category_label: str
+    name: str
+    model: str | None
+    serial_no: str | None
+    installed_on: date | None
+    last_inspected_on: date | None
+    condition: EquipmentCondition
+    condition_label: str
+    in_service: bool
+    runs_faulty: bool
+    note: str | None

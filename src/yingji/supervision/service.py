@@ -17,14 +17,22 @@ from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, local_today, to_ms
-from yingji.core.errors import Conflict, InvalidInput, InvalidState, NotFound
+from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from yingji.core.paging import PageParams, paginate
 from yingji.monitoring.engine import OFFLINE_CYCLES
 from yingji.monitoring.models import MonitorPoint, ReadingMinute
 from yingji.monitoring.networking.models import NetworkingFeed
 from yingji.monitoring.networking.service import STALE_CYCLES
 from yingji.registry import nearest
-from yingji.registry.enums import MineKind, MineStatus, OrganisationKind, PondStatus, ResourceKind, TeamKind
+from yingji.registry.enums import (
+    MineKind,
+    MineStatus,
+    OrganisationKind,
+    PondStatus,
+    ResourceKind,
+    StandardisationGrade,
+    TeamKind,
+)
 from yingji.registry.models import Mine, Organisation, TailingsPond
 from yingji.registry.service import bump_revision
 from yingji.rules import supervision as rules
@@ -41,27 +49,46 @@ from yingji.rules.supervision import (
 )
 from yingji.supervision import policy
 from yingji.supervision.models import (
+    Agency,
+    AgencyEvaluation,
+    CapacityRequest,
     Census,
     CensusFinding,
+    Equipment,
     Goaf,
+    InsurancePolicy,
+    InsurerInspection,
     MineDeadline,
     MineProfile,
     PondDispositionRecord,
     SiteWarning,
+    StandardisationEvent,
 )
 from yingji.supervision.policy import Party
 from yingji.supervision.schemas import (
+    AgencyIn,
+    AssessmentIn,
+    CapacityIn,
     CensusIn,
     CompleteIn,
     DeadlineDoneIn,
     DeadlineFilters,
+    DecisionIn,
     DispositionIn,
     DispositionStepIn,
+    EquipmentFilters,
+    EquipmentIn,
+    EvaluationIn,
     FindingIn,
     GoafFilters,
     GoafIn,
+    GradeIn,
+    InspectionIn,
+    NegativeIn,
+    PolicyIn,
     ProfileIn,
     ResumeIn,
+    SpotCheckIn,
     SupervisorsIn,
     TreatmentIn,
     WarningFilters,
@@ -133,6 +160,11 @@ def mines(*, db_session: Session, actor: Actor, params: PageParams) -> tuple[lis
     """The mines in scope, by name then id."""
     query = select(Mine).where(policy.mine_scope(actor))
     return paginate(db_session, query, params, order_by=[Mine.division_code, Mine.name, Mine.id])
+
+
+def all_mines(*, db_session: Session, actor: Actor) -> list[Mine]:
+    """Every mine in scope, for the derived views (shares) that read them whole."""
+    return list(db_session.scalars(select(Mine).where(policy.mine_scope(actor)).order_by(Mine.name, Mine.id)))
 
 
 def profiles(db_session: Session, mine_ids: Iterable[int]) -> dict[int, MineProfile]:
@@ -262,6 +294,11 @@ def open_census(*, db_session: Session, clock: Clock, actor: Actor, mine_id: int
     _not_future(data.started_on, clock, "started_on")
     if data.started_on.year != data.year:
         raise InvalidInput(field="started_on", reason="started_on：开始日期须在普查年度内")
+    if data.agency_id is not None:
+        agency = db_session.get(Agency, data.agency_id)
+        if agency is None:
+            raise InvalidInput(field="agency_id", reason=f"agency_id：没有编号为 {data.agency_id} 的第三方机构")
+        rules.check_agency_usable(agency.name, agency.negative)
     taken = db_session.scalars(select(Census.id).where(Census.mine_id == mine.id, Census.year == data.year)).first()
     if taken is not None:
         raise Conflict(subcode="supervision.census.exists", reason=f"该矿山 {data.year} 年度普查已登记（编号 {taken}）")
@@ -273,6 +310,7 @@ def open_census(*, db_session: Session, clock: Clock, actor: Actor, mine_id: int
         state=CensusState.IN_PROGRESS,
         started_on=data.started_on,
         conducted_by=data.conducted_by,
+        agency_id=data.agency_id,
         summary=data.summary,
         created_by=actor.username,
         created_at=clock.now(),
@@ -930,3 +968,530 @@ def reach(*, db_session: Session, actor: Actor, index: nearest.ResourceIndex) ->
             continue
         found.append(Reach(key, name, division, _closest(index, lon, lat, teams), _closest(index, lon, lat, depots)))
     return found, unplaced
+
+
+# --- the capacity-increase gate (002#L163) ---------------------------------------------------------------------------
+
+COAL_KINDS = (MineKind.COAL_UNDERGROUND, MineKind.COAL_OPEN_PIT)
+
+
+def apply_capacity(
+    *, db_session: Session, clock: Clock, actor: Actor, mine_id: int, data: CapacityIn
+) -> CapacityRequest:
+    mine = visible_mine(db_session, actor, mine_id, for_update=True)
+    policy.require_party(
+        actor, division_code=mine.division_code, enterprise_id=mine.enterprise_id, subcode="supervision.capacity.party"
+    )
+    if mine.kind not in COAL_KINDS:
+        raise InvalidInput(
+            field="mine_id", reason="mine_id：产能核增前置评估适用于煤矿", subcode="supervision.capacity.not_coal"
+        )
+    if mine.status is MineStatus.CLOSED:
+        raise InvalidState(field="mine_id", subcode="supervision.capacity.closed", reason="已关闭矿山不能申请产能核增")
+    if mine.annual_capacity_t is not None and data.requested_t <= mine.annual_capacity_t:
+        raise InvalidInput(
+            field="requested_t", reason=f"requested_t：须大于现核定生产能力 {mine.annual_capacity_t} 吨/年"
+        )
+    pending = db_session.scalars(
+        select(CapacityRequest.id).where(
+            CapacityRequest.mine_id == mine.id, CapacityRequest.state == rules.CapacityState.APPLIED
+        )
+    ).first()
+    if pending is not None:
+        raise Conflict(subcode="supervision.capacity.pending", reason=f"该矿已有待评估的核增申请（编号 {pending}）")
+    row = CapacityRequest(
+        mine_id=mine.id,
+        enterprise_id=mine.enterprise_id,
+        division_code=mine.division_code,
+        current_t=mine.annual_capacity_t,
+        requested_t=data.requested_t,
+        state=rules.CapacityState.APPLIED,
+        conditions={},
+        reason=data.reason,
+        applied_by=actor.username,
+        applied_at=clock.now(),
+    )
+    db_session.add(row)
+    db_session.flush()
+    _record(db_session, clock, actor, "capacity.apply", "capacity_request", row.id, mine_id=mine.id, t=data.requested_t)
+    return row
+
+
+def visible_capacity(db_session: Session, actor: Actor, request_id: int) -> CapacityRequest:
+    query = select(CapacityRequest).where(
+        CapacityRequest.id == request_id,
+        policy.site_scope(actor, CapacityRequest.division_code, CapacityRequest.enterprise_id),
+    )
+    row = db_session.scalars(query.with_for_update()).first()
+    if row is None:
+        raise NotFound(kind="产能核增申请", key=str(request_id))
+    return row
+
+
+def _capacity_supervisor(actor: Actor, row: CapacityRequest) -> None:
+    policy.require_supervisor(
+        actor,
+        division_code=row.division_code,
+        enterprise_id=row.enterprise_id,
+        subcode="supervision.capacity.not_supervisor",
+    )
+    if row.state is not rules.CapacityState.APPLIED:
+        raise InvalidState(
+            field="state",
+            subcode="supervision.capacity.decided",
+            reason=f"申请已{row.state.label}",
+            basis=rules.CAPACITY_BASIS,
+        )
+
+
+def assess_capacity(
+    *, db_session: Session, clock: Clock, actor: Actor, request_id: int, data: AssessmentIn
+) -> CapacityRequest:
+    """前置评估: the bureau records each rigid condition as met or not, with its reason."""
+    row = visible_capacity(db_session, actor, request_id)
+    _capacity_supervisor(actor, row)
+    before = dict(row.conditions)
+    row.conditions = before | {c.condition.value: {"met": c.met, "note": c.note} for c in data.conditions}
+    _record(
+        db_session, clock, actor, "capacity.assess", "capacity_request", row.id, before=before, after=row.conditions
+    )
+    return row
+
+
+def decide_capacity(
+    *, db_session: Session, clock: Clock, actor: Actor, request_id: int, approve: bool, data: DecisionIn
+) -> CapacityRequest:
+    row = visible_capacity(db_session, actor, request_id)
+    _capacity_supervisor(actor, row)
+    if approve:
+        rules.check_capacity({rules.CapacityCondition(k): bool(v["met"]) for k, v in row.conditions.items()})
+        mine = db_session.get(Mine, row.mine_id, with_for_update=True)
+        assert mine is not None
+        mine.annual_capacity_t = row.requested_t
+        bump_revision(db_session=db_session, clock=clock)
+    elif not data.note:
+        raise InvalidInput(field="note", reason="note：不予核增须写明理由")
+    row.state = rules.CapacityState.APPROVED if approve else rules.CapacityState.REFUSED
+    row.decided_by, row.decided_at, row.decision_note = actor.username, clock.now(), data.note
+    _record(
+        db_session,
+        clock,
+        actor,
+        f"capacity.{'approve' if approve else 'refuse'}",
+        "capacity_request",
+        row.id,
+        before={"state": rules.CapacityState.APPLIED.value},
+        after={"state": row.state.value},
+        t=row.requested_t,
+    )
+    return row
+
+
+def capacity_requests(*, db_session: Session, actor: Actor, params: PageParams) -> tuple[list[CapacityRequest], int]:
+    query = select(CapacityRequest).where(
+        policy.site_scope(actor, CapacityRequest.division_code, CapacityRequest.enterprise_id)
+    )
+    return paginate(db_session, query, params, order_by=[CapacityRequest.id.desc()])
+
+
+# --- standardisation (002#L205) --------------------------------------------------------------------------------------
+
+
+def _standardisation_supervisor(actor: Actor, mine: Mine) -> None:
+    policy.require_supervisor(
+        actor,
+        division_code=mine.division_code,
+        enterprise_id=mine.enterprise_id,
+        subcode="supervision.standardisation.not_supervisor",
+    )
+
+
+def record_grade(*, db_session: Session, clock: Clock, actor: Actor, mine_id: int, data: GradeIn) -> Mine:
+    """A grade awarded or withdrawn: kept as history and written to the registry's current grade."""
+    mine = visible_mine(db_session, actor, mine_id, for_update=True)
+    _standardisation_supervisor(actor, mine)
+    _not_future(data.on, clock, "on")
+    before = mine.standardisation_grade
+    mine.standardisation_grade = data.grade
+    db_session.add(_standardisation_event(clock, actor, mine, "grade", data.grade, data.on, None, data.note))
+    _record(
+        db_session,
+        clock,
+        actor,
+        "standardisation.grade",
+        "mine",
+        mine.id,
+        before={"grade": before.value},
+        after={"grade": data.grade.value},
+        on=data.on,
+    )
+    bump_revision(db_session=db_session, clock=clock)
+    return mine
+
+
+def _standardisation_event(
+    clock: Clock,
+    actor: Actor,
+    mine: Mine,
+    kind: str,
+    grade: StandardisationGrade,
+    on: date,
+    passed: bool | None,
+    note: str | None,
+) -> StandardisationEvent:
+    return StandardisationEvent(
+        mine_id=mine.id,
+        enterprise_id=mine.enterprise_id,
+        division_code=mine.division_code,
+        kind=kind,
+        grade=grade,
+        on=on,
+        passed=passed,
+        note=note,
+        recorded_by=actor.username,
+        recorded_at=clock.now(),
+    )
+
+
+def record_spot_check(*, db_session: Session, clock: Clock, actor: Actor, mine_id: int, data: SpotCheckIn) -> Mine:
+    """达标后每半年开展1次抽查 (002#L205): a check on a graded mine; one that slid needs its finding written."""
+    mine = visible_mine(db_session, actor, mine_id)
+    _standardisation_supervisor(actor, mine)
+    if mine.standardisation_grade is StandardisationGrade.NONE:
+        raise InvalidState(
+            field="mine_id",
+            subcode="supervision.spot_check.ungraded",
+            reason="未达标矿山无须抽查",
+            basis=[rules.STANDARDISATION_BASIS],
+        )
+    _not_future(data.on, clock, "on")
+    if not data.passed and not data.note:
+        raise InvalidInput(field="note", reason="note：抽查发现滑坡须写明情况")
+    grade = mine.standardisation_grade
+    db_session.add(_standardisation_event(clock, actor, mine, "spot_check", grade, data.on, data.passed, data.note))
+    _record(db_session, clock, actor, "standardisation.spot_check", "mine", mine.id, on=data.on, passed=data.passed)
+    return mine
+
+
+def standardisation_events(db_session: Session, mine_ids: Iterable[int]) -> dict[int, list[StandardisationEvent]]:
+    found: dict[int, list[StandardisationEvent]] = defaultdict(list)
+    wanted = set(mine_ids)
+    if wanted:
+        query = (
+            select(StandardisationEvent)
+            .where(StandardisationEvent.mine_id.in_(wanted))
+            .order_by(StandardisationEvent.on, StandardisationEvent.id)
+        )
+        for row in db_session.scalars(query):
+            found[row.mine_id].append(row)
+    return found
+
+
+def spot_check_status(mine: Mine, events: list[StandardisationEvent]) -> tuple[date | None, date | None, date | None]:
+    """(graded on, last spot check, next check due) from a mine's history; nothing due for an ungraded mine."""
+    if mine.standardisation_grade is StandardisationGrade.NONE:
+        return None, None, None
+    grades = [e.on for e in events if e.kind == "grade"]
+    checks = [e.on for e in events if e.kind == "spot_check"]
+    graded_on = grades[-1] if grades else None
+    last = checks[-1] if checks else None
+    return graded_on, last, rules.spot_check_due(graded_on, last)
+
+
+# --- liability insurance (002#L258, L357) ----------------------------------------------------------------------------
+
+
+def add_policy(*, db_session: Session, clock: Clock, actor: Actor, data: PolicyIn) -> InsurancePolicy:
+    enterprise_id = actor.organisation_id or data.enterprise_id
+    if enterprise_id is None:
+        raise InvalidInput(field="enterprise_id", reason="enterprise_id：监管部门代录须指明企业")
+    enterprise = db_session.get(Organisation, enterprise_id)
+    if enterprise is None or enterprise.kind is not OrganisationKind.ENTERPRISE:
+        raise InvalidInput(field="enterprise_id", reason=f"enterprise_id：没有编号为 {enterprise_id} 的企业")
+    if not actor.covers_record(division_code=enterprise.division_code, organisation_id=enterprise.id):
+        raise NotFound(kind="企业", key=str(enterprise_id))
+    policy.require_party(
+        actor, division_code=enterprise.division_code, enterprise_id=enterprise.id, subcode="supervision.policy.party"
+    )
+    taken = db_session.scalars(
+        select(InsurancePolicy.id).where(
+            InsurancePolicy.insurer == data.insurer, InsurancePolicy.policy_no == data.policy_no
+        )
+    ).first()
+    if taken is not None:
+        raise Conflict(subcode="supervision.policy.exists", reason=f"保单 {data.policy_no} 已登记")
+    row = InsurancePolicy(
+        enterprise_id=enterprise.id,
+        division_code=enterprise.division_code,
+        insurer=data.insurer,
+        policy_no=data.policy_no,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        recorded_by=actor.username,
+        recorded_at=clock.now(),
+    )
+    db_session.add(row)
+    db_session.flush()
+    _record(db_session, clock, actor, "policy.create", "liability_policy", row.id, enterprise_id=enterprise.id)
+    return row
+
+
+def add_inspection(
+    *, db_session: Session, clock: Clock, actor: Actor, policy_id: int, data: InspectionIn
+) -> InsurancePolicy:
+    row = db_session.scalars(
+        select(InsurancePolicy).where(
+            InsurancePolicy.id == policy_id,
+            policy.site_scope(actor, InsurancePolicy.division_code, InsurancePolicy.enterprise_id),
+        )
+    ).first()
+    if row is None:
+        raise NotFound(kind="保单", key=str(policy_id))
+    policy.require_party(
+        actor, division_code=row.division_code, enterprise_id=row.enterprise_id, subcode="supervision.policy.party"
+    )
+    _not_future(data.on, clock, "on")
+    if not row.starts_on <= data.on <= row.ends_on:
+        raise InvalidInput(field="on", reason="on：排查日期须在保险期间内")
+    db_session.add(
+        InsurerInspection(
+            policy_id=row.id, on=data.on, findings=data.findings, recorded_by=actor.username, recorded_at=clock.now()
+        )
+    )
+    _record(db_session, clock, actor, "policy.inspection", "liability_policy", row.id, on=data.on)
+    return row
+
+
+@dataclass(frozen=True)
+class Coverage:
+    year: int
+    enterprises: dict[int, str]  # mine enterprises in scope
+    covered: set[int]
+    policies: list[InsurancePolicy]
+    inspections: dict[int, int]  # policy → inspections this year
+
+
+def coverage(*, db_session: Session, clock: Clock, actor: Actor) -> Coverage:
+    today = local_today(clock)
+    enterprises = {
+        i: name
+        for i, name in db_session.execute(
+            select(Organisation.id, Organisation.name)
+            .join(Mine, Mine.enterprise_id == Organisation.id)
+            .where(policy.mine_scope(actor), Mine.status != MineStatus.CLOSED)
+            .distinct()
+        )
+    }
+    policies = list(
+        db_session.scalars(
+            select(InsurancePolicy)
+            .where(policy.site_scope(actor, InsurancePolicy.division_code, InsurancePolicy.enterprise_id))
+            .order_by(InsurancePolicy.enterprise_id, InsurancePolicy.id)
+        )
+    )
+    counts = dict(
+        db_session.execute(
+            select(InsurerInspection.policy_id, func.count())
+            .where(
+                InsurerInspection.policy_id.in_([p.id for p in policies] or [-1]),
+                InsurerInspection.on >= date(today.year, 1, 1),
+                InsurerInspection.on <= date(today.year, 12, 31),
+            )
+            .group_by(InsurerInspection.policy_id)
+        ).all()
+    )
+    covered = {p.enterprise_id for p in policies if rules.in_force(p.starts_on, p.ends_on, today)} & set(enterprises)
+    return Coverage(today.year, enterprises, covered, policies, counts)
+
+
+# --- third-party agencies (002#L262) ---------------------------------------------------------------------------------
+
+
+def _agency_officer(actor: Actor, division_code: str) -> None:
+    actor.require(Permission.HAZARDS_SUPERVISE)
+    if actor.organisation_id is not None or not actor.covers_division(division_code):
+        raise Forbidden(
+            subcode="supervision.agency.not_supervisor", reason="第三方机构的登记、评价和负面清单由监管部门办理"
+        )
+
+
+def agency_scope(actor: Actor) -> Any:
+    actor.require(Permission.REGISTRY_READ)
+    return actor.resource_filter(Agency.division_code)
+
+
+def visible_agency(db_session: Session, actor: Actor, agency_id: int) -> Agency:
+    row = db_session.scalars(
+        select(Agency).where(Agency.id == agency_id, agency_scope(actor)).with_for_update()
+    ).first()
+    if row is None:
+        raise NotFound(kind="第三方技术服务机构", key=str(agency_id))
+    return row
+
+
+def add_agency(*, db_session: Session, clock: Clock, actor: Actor, data: AgencyIn) -> Agency:
+    _agency_officer(actor, data.division_code)
+    if db_session.scalars(select(Agency.id).where(Agency.name == data.name)).first() is not None:
+        raise Conflict(subcode="supervision.agency.exists", reason=f"「{data.name}」已登记")
+    row = Agency(
+        name=data.name,
+        division_code=data.division_code,
+        services=data.services,
+        created_by=actor.username,
+        created_at=clock.now(),
+    )
+    db_session.add(row)
+    db_session.flush()
+    _record(db_session, clock, actor, "agency.create", "service_agency", row.id, name=data.name)
+    return row
+
+
+def evaluate_agency(*, db_session: Session, clock: Clock, actor: Actor, agency_id: int, data: EvaluationIn) -> Agency:
+    row = visible_agency(db_session, actor, agency_id)
+    _agency_officer(actor, row.division_code)
+    taken = db_session.scalars(
+        select(AgencyEvaluation).where(AgencyEvaluation.agency_id == row.id, AgencyEvaluation.year == data.year)
+    ).first()
+    if taken is not None:
+        raise Conflict(subcode="supervision.agency.evaluated", reason=f"「{row.name}」{data.year} 年度已评价")
+    db_session.add(
+        AgencyEvaluation(
+            agency_id=row.id,
+            year=data.year,
+            score=data.score,
+            note=data.note,
+            evaluated_by=actor.username,
+            evaluated_at=clock.now(),
+        )
+    )
+    _record(db_session, clock, actor, "agency.evaluate", "service_agency", row.id, year=data.year, score=data.score)
+    return row
+
+
+def set_negative(*, db_session: Session, clock: Clock, actor: Actor, agency_id: int, data: NegativeIn) -> Agency:
+    """列入（或移出）负面清单, with the reason: a listed agency's work is refused (行业禁入)."""
+    row = visible_agency(db_session, actor, agency_id)
+    _agency_officer(actor, row.division_code)
+    if row.negative == data.negative:
+        raise InvalidState(
+            field="negative",
+            subcode="supervision.agency.unchanged",
+            reason="已在负面清单内" if row.negative else "不在负面清单内",
+        )
+    row.negative, row.negative_reason = data.negative, data.reason
+    row.listed_on = local_today(clock) if data.negative else None
+    _record(
+        db_session,
+        clock,
+        actor,
+        "agency.negative" if data.negative else "agency.restore",
+        "service_agency",
+        row.id,
+        before={"negative": not data.negative},
+        after={"negative": data.negative},
+        reason=data.reason,
+    )
+    return row
+
+
+def agencies(
+    *, db_session: Session, actor: Actor, params: PageParams, negative: bool | None
+) -> tuple[list[Agency], int]:
+    query = select(Agency).where(agency_scope(actor))
+    if negative is not None:
+        query = query.where(Agency.negative.is_(negative))
+    return paginate(db_session, query, params, order_by=[Agency.name, Agency.id])
+
+
+def agency_scores(db_session: Session, agency_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    found: dict[int, dict[int, int]] = defaultdict(dict)
+    wanted = set(agency_ids)
+    if wanted:
+        query = select(AgencyEvaluation.agency_id, AgencyEvaluation.year, AgencyEvaluation.score).where(
+            AgencyEvaluation.agency_id.in_(wanted)
+        )
+        for agency_id, year, score in db_session.execute(query.order_by(AgencyEvaluation.year)):
+            found[agency_id][year] = score
+    return found
+
+
+# --- equipment files (002#L207, L323) --------------------------------------------------------------------------------
+
+
+def _equipment_values(row: Equipment) -> dict[str, Any]:
+    return {
+        "category": row.category.value,
+        "name": row.name,
+        "condition": row.condition.value,
+        "in_service": row.in_service,
+    }
+
+
+def save_equipment(
+    *,
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    data: EquipmentIn,
+    mine_id: int | None = None,
+    equipment_id: int | None = None,
+) -> Equipment:
+    """Create (under a mine) or update one machine's file."""
+    if equipment_id is not None:
+        row = db_session.scalars(
+            select(Equipment)
+            .where(
+                Equipment.id == equipment_id, policy.site_scope(actor, Equipment.division_code, Equipment.enterprise_id)
+            )
+            .with_for_update()
+        ).first()
+        if row is None:
+            raise NotFound(kind="设备档案", key=str(equipment_id))
+        division, enterprise = row.division_code, row.enterprise_id
+        before: dict[str, Any] | None = _equipment_values(row)
+    else:
+        assert mine_id is not None
+        mine = visible_mine(db_session, actor, mine_id)
+        division, enterprise, before = mine.division_code, mine.enterprise_id, None
+        row = Equipment(mine_id=mine.id, enterprise_id=enterprise, division_code=division)
+    policy.require_party(actor, division_code=division, enterprise_id=enterprise, subcode="supervision.equipment.party")
+    for day, field in ((data.installed_on, "installed_on"), (data.last_inspected_on, "last_inspected_on")):
+        if day is not None:
+            _not_future(day, clock, field)
+    row.category, row.name, row.model, row.serial_no = data.category, data.name, data.model, data.serial_no
+    row.installed_on, row.last_inspected_on = data.installed_on, data.last_inspected_on
+    row.condition, row.in_service, row.note = data.condition, data.in_service, data.note
+    row.updated_by, row.updated_at = actor.username, clock.now()
+    if before is None:
+        db_session.add(row)
+    db_session.flush()
+    action = "equipment.create" if before is None else "equipment.update"
+    _record(db_session, clock, actor, action, "mine_equipment", row.id, before=before, after=_equipment_values(row))
+    return row
+
+
+def equipment(
+    *, db_session: Session, actor: Actor, params: PageParams, filters: EquipmentFilters
+) -> tuple[list[Equipment], int]:
+    query = select(Equipment).where(policy.site_scope(actor, Equipment.division_code, Equipment.enterprise_id))
+    if filters.mine_id is not None:
+        query = query.where(Equipment.mine_id == filters.mine_id)
+    if filters.faulty_running:  # rules.runs_faulty in SQL
+        query = query.where(Equipment.condition == rules.EquipmentCondition.FAULTY, Equipment.in_service.is_(True))
+    return paginate(db_session, query, params, order_by=[Equipment.mine_id, Equipment.category, Equipment.id])
+
+
+def faulty_running(db_session: Session, mine_ids: Iterable[int]) -> dict[int, int]:
+    wanted = set(mine_ids)
+    if not wanted:
+        return {}
+    query = (
+        select(Equipment.mine_id, func.count())
+        .where(
+            Equipment.mine_id.in_(wanted),
+            Equipment.condition == rules.EquipmentCondition.FAULTY,
+            Equipment.in_service.is_(True),
+        )
+        .group_by(Equipment.mine_id)
+    )
+    return {m: n for m, n in db_session.execute(query)}
