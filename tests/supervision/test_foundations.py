@@ -8,7 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests import factories
 from tests.supervision.conftest import World
+from yingji.auth import service as auth
+from yingji.auth.actor import SYSTEM
+from yingji.auth.roles import Role
 from yingji.registry.models import Mine
 
 pytestmark = pytest.mark.db
@@ -172,3 +176,47 @@ def test_equipment_file_flags_faulty_machines_in_service(world: World) -> None:
     assert stopped.json()["runs_faulty"] is False
     assert world.post(path, world.expert, hoist).status_code == 403
     assert world.put("/api/supervision/equipment/999999", world.enterprise, hoist).status_code == 404
+
+
+def test_plan_evaluation_in_its_year_concluded_by_the_level_above(world: World, db_session: Session) -> None:
+    factories.user(db_session, "hlbe_duty", Role.CITY_OFFICER, division="150700")
+    body = {"kind": "mid_term", "division_code": "150725"}
+    early = world.post("/api/supervision/evaluations", world.officer, body)
+    assert early.status_code == 409 and early.json()["error"]["subcode"] == "supervision.evaluation.too_early"
+    assert early.json()["error"]["basis"][0]["seed"] == "002#L367"
+    world.clock.advance(days=800)  # 2029-02: a year's API tokens have lapsed, so each signs in afresh
+
+    def fresh(username: str) -> dict[str, str]:
+        token = auth.create_api_token(
+            db_session=db_session, clock=world.clock, actor=SYSTEM, username=username, name="t"
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    world.enterprise, world.officer, world.outsider = fresh("brxl_safety"), fresh("cbe_duty"), fresh("ewk_duty")
+    city = fresh("hlbe_duty")
+    assert world.post("/api/supervision/evaluations", world.enterprise, body).status_code == 403
+    assert (
+        world.post("/api/supervision/evaluations", world.officer, body | {"division_code": "150600"}).status_code == 422
+    )
+    assert world.post("/api/supervision/evaluations", city, body).status_code == 403  # the county assesses itself
+    opened = world.post("/api/supervision/evaluations", world.officer, body)
+    assert opened.status_code == 201, opened.text
+    row = opened.json()
+    assert row["year"] == 2028 and row["allowed_actions"] == ["submit"]
+    assert row["evidence"]["census_completed"] == "0/1" and row["evidence"]["networking_share"]["coal_mine"] == 0.0
+    eid = row["id"]
+    path = f"/api/supervision/evaluations/{eid}"
+    assert world.post(f"{path}/conclude", world.officer, {"text": "x"}).status_code == 403
+    submitted = world.post(f"{path}/submit", world.officer, {"text": "自评：普查未完成，联网率 0"}).json()
+    assert submitted["state"] == "submitted"
+    own = world.post(f"{path}/conclude", world.officer, {"text": "合格"})
+    assert own.status_code == 403 and own.json()["error"]["subcode"] == "supervision.evaluation.not_above"
+    assert world.get("/api/supervision/evaluations", city).json()["items"][0]["allowed_actions"] == [
+        "conclude",
+        "return",
+    ]
+    concluded = world.post(f"{path}/conclude", city, {"text": "普查和联网滞后，限期整改"}).json()
+    assert concluded["state"] == "concluded" and concluded["concluded_by"] == "hlbe_duty"
+    assert world.post(f"{path}/return", city, {"text": "x"}).status_code == 409
+    assert world.get(path.replace(f"/{eid}", ""), world.outsider).json()["total"] == 0
+    assert world.post("/api/supervision/evaluations", world.officer, body).status_code == 409

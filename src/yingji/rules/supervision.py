@@ -581,3 +581,67 @@ class EquipmentCondition(LabelledEnum):
 def runs_faulty(condition: EquipmentCondition, in_service: bool) -> bool:
     """严禁带病运行 (002#L207): faulty equipment still in service."""
     return condition is EquipmentCondition.FAULTY and in_service
+
+
+# --- the plan's evaluations (002#L367) -------------------------------------------------------------------------------
+
+EVALUATION_BASIS = _basis(
+    "plan_evaluation",
+    "2028年开展中期评估，2030年开展终期考核，将规划实施评估结果与旗市区政府安全生产考核、矿山企业信用评级直接挂钩",
+    "002#L367",
+)
+PLAN_DIVISION = "150700"  # 呼伦贝尔市: the plan's jurisdiction
+
+
+class EvaluationKind(LabelledEnum):
+    MID_TERM = "mid_term", "中期评估"
+    FINAL = "final", "终期考核"
+
+    @property
+    def year(self) -> int:
+        return 2028 if self is EvaluationKind.MID_TERM else 2030
+
+
+class EvaluationState(LabelledEnum):
+    DRAFTING = "drafting", "自评中"
+    SUBMITTED = "submitted", "已报送待审定"
+    CONCLUDED = "concluded", "已审定"
+
+
+class EvaluationAction(LabelledEnum):
+    SUBMIT = "submit", "报送"  # the evaluated body
+    CONCLUDE = "conclude", "审定"  # the level above
+    RETURN = "return", "退回补充"  # the level above
+
+
+EVALUATION_STEPS: dict[EvaluationState, dict[EvaluationAction, EvaluationState]] = {
+    EvaluationState.DRAFTING: {EvaluationAction.SUBMIT: EvaluationState.SUBMITTED},
+    EvaluationState.SUBMITTED: {
+        EvaluationAction.CONCLUDE: EvaluationState.CONCLUDED,
+        EvaluationAction.RETURN: EvaluationState.DRAFTING,
+    },
+    EvaluationState.CONCLUDED: {},
+}
+
+
+def evaluation_step(state: EvaluationState, action: EvaluationAction) -> EvaluationState:
+    after = EVALUATION_STEPS[state].get(action)
+    if after is None:
+        raise InvalidState(
+            field="state",
+            subcode=f"supervision.evaluation_{action.value}.state",
+            reason=f"“{state.label}”的评估不能{action.label}",
+            basis=[EVALUATION_BASIS],
+        )
+    return after
+
+
+def check_evaluation_year(kind: EvaluationKind, year: int) -> None:
+    """An evaluation is held in its year (2028年开展中期评估, 2030年开展终期考核): not opened earlier."""
+    if year < kind.year:
+        raise InvalidState(
+            field="kind",
+            subcode="supervision.evaluation.too_early",
+            reason=f"{kind.label}于{kind.year}年开展",
+            basis=[EVALUATION_BASIS],
+        )

@@ -14,7 +14,7 @@ from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
 from yingji.registry import nearest
-from yingji.rules.supervision import REACH_HOURS, DispositionAction, WarningAction
+from yingji.rules.supervision import REACH_HOURS, DispositionAction, EvaluationAction, WarningAction
 from yingji.supervision import reads, service
 from yingji.supervision.schemas import (
     AgencyIn,
@@ -36,6 +36,9 @@ from yingji.supervision.schemas import (
     EquipmentIn,
     EquipmentRead,
     EvaluationIn,
+    EvaluationOpenIn,
+    EvaluationRead,
+    EvaluationStepIn,
     FindingIn,
     GoafFilters,
     GoafIn,
@@ -569,3 +572,46 @@ def update_equipment(
             db_session=db_session, clock=clock, actor=actor, data=body, equipment_id=equipment_id
         )
     return reads.equipment(db_session, [row])[0]
+
+
+# --- the plan's evaluations ------------------------------------------------------------------------------------------
+
+
+@router.get("/evaluations", response_model=Page[EvaluationRead])
+def list_evaluations(db_session: DbSession, actor: CurrentActor, paging: Paging) -> Page[EvaluationRead]:
+    """规划中期评估（2028年）与终期考核（2030年）：自评、报送、上一级审定（002#L367）。"""
+    found, total = service.evaluations(db_session=db_session, actor=actor, params=paging)
+    return paged(reads.evaluations(db_session, actor, found), total, paging)
+
+
+@router.post("/evaluations", status_code=201, response_model=EvaluationRead)
+def open_evaluation(
+    body: EvaluationOpenIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> EvaluationRead:
+    """开展评估（被评估的旗市区或市），记录当时台账数据。"""
+    with transaction(db_session):
+        row = service.open_evaluation(db_session=db_session, clock=clock, actor=actor, data=body)
+    return reads.evaluations(db_session, actor, [row])[0]
+
+
+EVALUATION_STEPS = {a.value: a for a in EvaluationAction}
+
+
+@router.post("/evaluations/{evaluation_id}/{step}", response_model=EvaluationRead)
+def evaluation_step(
+    evaluation_id: RowId,
+    step: str,
+    body: EvaluationStepIn,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+) -> EvaluationRead:
+    """submit 报送自评报告 · conclude 上一级审定 · return 退回补充。"""
+    action = EVALUATION_STEPS.get(step)
+    if action is None:
+        raise NotFound(kind="操作", key=step)
+    with transaction(db_session):
+        row = service.evaluation_step(
+            db_session=db_session, clock=clock, actor=actor, evaluation_id=evaluation_id, action=action, data=body
+        )
+    return reads.evaluations(db_session, actor, [row])[0]

@@ -16,6 +16,8 @@ from yingji.rules.supervision import (
     DispositionState,
     EquipmentCategory,
     EquipmentCondition,
+    EvaluationKind,
+    EvaluationState,
     FactorKind,
     GoafKind,
     GoafState,
@@ -283,3 +285,24 @@ class Equipment(Base):
     note: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime]
+
+
+class PlanEvaluation(Base):
+    """The plan's mid-term (2028) or final (2030) evaluation of one county or the city: the self-assessment with the
+    registers' figures at the time, and the conclusion of the level above."""
+
+    __tablename__ = "plan_evaluation"
+    __table_args__ = (UniqueConstraint("kind", "division_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[EvaluationKind] = mapped_column(str_enum(EvaluationKind))
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    state: Mapped[EvaluationState] = mapped_column(str_enum(EvaluationState))
+    report: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    concluded_by: Mapped[str | None] = mapped_column(String(64))
+    concluded_at: Mapped[datetime | None]
+    conclusion: Mapped[str | None] = mapped_column(Text)

@@ -23,6 +23,7 @@ from yingji.supervision.models import (
     Equipment,
     Goaf,
     MineDeadline,
+    PlanEvaluation,
     PondDispositionRecord,
     SiteWarning,
     StandardisationEvent,
@@ -36,6 +37,7 @@ from yingji.supervision.schemas import (
     DeadlineRead,
     DispositionRead,
     EquipmentRead,
+    EvaluationRead,
     FindingRead,
     GoafRead,
     InsuranceRead,
@@ -606,6 +608,31 @@ def equipment(db_session: Session, found: Sequence[Equipment]) -> list[Equipment
             in_service=e.in_service,
             runs_faulty=rules.runs_faulty(e.condition, e.in_service),
             note=e.note,
+        )
+        for e in found
+    ]
+
+
+def evaluations(db_session: Session, actor: Actor, found: Sequence[PlanEvaluation]) -> list[EvaluationRead]:
+    places = divisions.names(db_session, (e.division_code for e in found))
+    return [
+        EvaluationRead(
+            id=e.id,
+            kind=e.kind,
+            kind_label=e.kind.label,
+            year=e.kind.year,
+            division_code=e.division_code,
+            division_name=places.get(e.division_code, e.division_code),
+            state=e.state,
+            state_label=e.state.label,
+            report=e.report,
+            evidence=e.evidence,
+            submitted_at=e.submitted_at,
+            conclusion=e.conclusion,
+            concluded_by=e.concluded_by,
+            concluded_at=e.concluded_at,
+            allowed_actions=service.evaluation_actions(actor, e),
+            basis=BasisRead.of(rules.EVALUATION_BASIS),
         )
         for e in found
     ]

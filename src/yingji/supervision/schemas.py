@@ -21,6 +21,9 @@ from yingji.rules.supervision import (
     DispositionState,
     EquipmentCategory,
     EquipmentCondition,
+    EvaluationAction,
+    EvaluationKind,
+    EvaluationState,
     FactorKind,
     GoafKind,
     GoafMeasure,
@@ -553,3 +556,33 @@ class EquipmentRead(YingjiModel):
     in_service: bool
     runs_faulty: bool
     note: str | None
+
+
+class EvaluationOpenIn(YingjiModel):
+    kind: EvaluationKind
+    division_code: str = Field(pattern=CODE_PATTERN, description="被评估的旗县区或市")
+
+
+class EvaluationStepIn(YingjiModel):
+    text: str = Field(min_length=1, max_length=20000, description="自评报告、审定结论或退回理由")
+
+
+class EvaluationRead(YingjiModel):
+    id: int
+    kind: EvaluationKind
+    kind_label: str
+    year: int
+    division_code: str
+    division_name: str
+    state: EvaluationState
+    state_label: str
+    report: str | None
+    evidence: dict[str, object] = Field(
+        description="开展与报送时台账的数据（联网率、普查完成、逾期节点、安责险覆盖、标准化）"
+    )
+    submitted_at: datetime | None
+    conclusion: str | None
+    concluded_by: str | None
+    concluded_at: datetime | None
+    allowed_actions: list[EvaluationAction]
+    basis: BasisRead

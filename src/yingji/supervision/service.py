@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -60,6 +60,7 @@ from yingji.supervision.models import (
     InsurerInspection,
     MineDeadline,
     MineProfile,
+    PlanEvaluation,
     PondDispositionRecord,
     SiteWarning,
     StandardisationEvent,
@@ -79,6 +80,8 @@ from yingji.supervision.schemas import (
     EquipmentFilters,
     EquipmentIn,
     EvaluationIn,
+    EvaluationOpenIn,
+    EvaluationStepIn,
     FindingIn,
     GoafFilters,
     GoafIn,
@@ -1495,3 +1498,139 @@ def faulty_running(db_session: Session, mine_ids: Iterable[int]) -> dict[int, in
         .group_by(Equipment.mine_id)
     )
     return {m: n for m, n in db_session.execute(query)}
+
+
+# --- the plan's evaluations (002#L367) -------------------------------------------------------------------------------
+
+
+def _evaluated_body(actor: Actor, division_code: str) -> bool:
+    """The evaluated county's (or the city's) own officers hold the self-assessment."""
+    return actor.organisation_id is None and (actor.is_unlimited or actor.division_code == division_code)
+
+
+def _level_above(actor: Actor, division_code: str) -> bool:
+    """The level above concludes: an officer whose jurisdiction holds the division without being it."""
+    if actor.organisation_id is not None:
+        return False
+    return actor.is_unlimited or (actor.division_code != division_code and actor.covers_division(division_code))
+
+
+def evaluation_actions(actor: Actor, row: PlanEvaluation) -> list[rules.EvaluationAction]:
+    if not actor.has(Permission.LEDGER_WRITE):
+        return []
+    steps = rules.EVALUATION_STEPS[row.state]
+    return [
+        a
+        for a in steps
+        if (a is rules.EvaluationAction.SUBMIT and _evaluated_body(actor, row.division_code))
+        or (a is not rules.EvaluationAction.SUBMIT and _level_above(actor, row.division_code))
+    ]
+
+
+def evidence(db_session: Session, clock: Clock, actor: Actor, division_code: str) -> dict[str, Any]:
+    """The registers' figures for one division now, as the evaluation records them (read in that division's scope)."""
+    scoped = replace(actor, division_code=division_code, organisation_id=None)
+    today = local_today(clock)
+    mines_in = all_mines(db_session=db_session, actor=scoped)
+    active = [m for m in mines_in if activity_of(m) is Activity.ACTIVE]
+    facts = census_facts(db_session, (m.id for m in active))
+    done = [m for m in active if not rules.census_due(Activity.ACTIVE, today.year, facts.get(m.id, []))]
+    overdue = sum(n for n, _ in deadline_summary(db_session, (m.id for m in mines_in), today).values())
+    cover = coverage(db_session=db_session, clock=clock, actor=scoped)
+    coal = [m for m in mines_in if m.kind in COAL_KINDS and m.status is not MineStatus.CLOSED]
+    level_1 = [m for m in coal if m.standardisation_grade is StandardisationGrade.LEVEL_1]
+    return {
+        "as_of": clock.now().isoformat(),
+        "networking_share": {
+            c.site_class.value: rules.share(c.networked, c.total)
+            for c in networking(db_session=db_session, clock=clock, actor=scoped)
+        },
+        "census_completed": f"{len(done)}/{len(active)}",
+        "deadlines_overdue": overdue,
+        "insurance_share": rules.share(len(cover.covered), len(cover.enterprises)),
+        "coal_level_1_share": rules.share(len(level_1), len(coal)),
+    }
+
+
+def open_evaluation(*, db_session: Session, clock: Clock, actor: Actor, data: EvaluationOpenIn) -> PlanEvaluation:
+    actor.require(Permission.LEDGER_WRITE)
+    if len(data.division_code) != 6 or not data.division_code.startswith(rules.PLAN_DIVISION[:4]):
+        raise InvalidInput(field="division_code", reason="division_code：本规划的评估对象为呼伦贝尔市及所辖旗市区")
+    if not _evaluated_body(actor, data.division_code):
+        raise Forbidden(subcode="supervision.evaluation.not_body", reason="自评由被评估的旗市区（或市）开展")
+    rules.check_evaluation_year(data.kind, local_today(clock).year)
+    taken = db_session.scalars(
+        select(PlanEvaluation.id).where(
+            PlanEvaluation.kind == data.kind, PlanEvaluation.division_code == data.division_code
+        )
+    ).first()
+    if taken is not None:
+        raise Conflict(subcode="supervision.evaluation.exists", reason=f"{data.kind.label}已开展（编号 {taken}）")
+    row = PlanEvaluation(
+        kind=data.kind,
+        division_code=data.division_code,
+        state=rules.EvaluationState.DRAFTING,
+        evidence=evidence(db_session, clock, actor, data.division_code),
+        opened_by=actor.username,
+        opened_at=clock.now(),
+    )
+    db_session.add(row)
+    db_session.flush()
+    _record(db_session, clock, actor, "evaluation.open", "plan_evaluation", row.id, evaluation=data.kind.value)
+    return row
+
+
+def visible_evaluation(db_session: Session, actor: Actor, evaluation_id: int) -> PlanEvaluation:
+    actor.require(Permission.REGISTRY_READ)
+    row = db_session.scalars(
+        select(PlanEvaluation)
+        .where(PlanEvaluation.id == evaluation_id, actor.division_filter(PlanEvaluation.division_code))
+        .with_for_update()
+    ).first()
+    if row is None:
+        raise NotFound(kind="规划评估", key=str(evaluation_id))
+    return row
+
+
+def evaluation_step(
+    *,
+    db_session: Session,
+    clock: Clock,
+    actor: Actor,
+    evaluation_id: int,
+    action: rules.EvaluationAction,
+    data: EvaluationStepIn,
+) -> PlanEvaluation:
+    row = visible_evaluation(db_session, actor, evaluation_id)
+    actor.require(Permission.LEDGER_WRITE)
+    if action is rules.EvaluationAction.SUBMIT and not _evaluated_body(actor, row.division_code):
+        raise Forbidden(subcode="supervision.evaluation.not_body", reason="自评报告由被评估的旗市区（或市）报送")
+    if action is not rules.EvaluationAction.SUBMIT and not _level_above(actor, row.division_code):
+        raise Forbidden(subcode="supervision.evaluation.not_above", reason="评估结论由上一级审定")
+    before = row.state
+    row.state = rules.evaluation_step(before, action)
+    if action is rules.EvaluationAction.SUBMIT:
+        row.report, row.submitted_at = data.text, clock.now()
+        row.evidence = evidence(db_session, clock, actor, row.division_code)  # the figures as submitted
+    elif action is rules.EvaluationAction.CONCLUDE:
+        row.conclusion, row.concluded_by, row.concluded_at = data.text, actor.username, clock.now()
+    _record(
+        db_session,
+        clock,
+        actor,
+        f"evaluation.{action.value}",
+        "plan_evaluation",
+        row.id,
+        before={"state": before.value},
+        after={"state": row.state.value},
+        note=data.text if action is rules.EvaluationAction.RETURN else None,
+    )
+    return row
+
+
+def evaluations(*, db_session: Session, actor: Actor, params: PageParams) -> tuple[list[PlanEvaluation], int]:
+    actor.require(Permission.REGISTRY_READ)
+    query = select(PlanEvaluation).where(actor.division_filter(PlanEvaluation.division_code))
+    return paginate(
+        db_session, query, params, order_by=[PlanEvaluation.kind, PlanEvaluation.division_code, PlanEvaluation.id]
+    )

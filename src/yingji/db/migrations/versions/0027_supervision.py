@@ -1,7 +1,7 @@
 """mine supervision registers (seed 002): mine profiles (depth, rock-burst monitoring, territorial supervisor),
 hidden-disaster-factor censuses and findings, goafs in four colours, milestone deadlines, site warnings, pond
 dispositions, capacity-increase requests, standardisation history, liability policies and insurer inspections,
-third-party agencies and their evaluations, equipment files
+third-party agencies and their evaluations, equipment files, the plan's evaluations
 
 Revision ID: 0027_supervision
 Revises: 0026
@@ -450,9 +450,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_site_warning_mine_id"), ["mine_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_site_warning_pond_id"), ["pond_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_site_warning_state"), ["state"], unique=False)
+    op.create_table(
+        "plan_evaluation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind", sa.Enum("mid_term", "final", name="evaluationkind", native_enum=False, length=32), nullable=False
+        ),
+        sa.Column("division_code", sa.String(length=12), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum("drafting", "submitted", "concluded", name="evaluationstate", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("report", sa.Text(), nullable=True),
+        sa.Column("evidence", sa.JSON(), nullable=False),
+        sa.Column("opened_by", sa.String(length=64), nullable=False),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("concluded_by", sa.String(length=64), nullable=True),
+        sa.Column("concluded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("conclusion", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["division_code"], ["division.code"], name=op.f("fk_plan_evaluation_division_code_division")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_evaluation")),
+        sa.UniqueConstraint("kind", "division_code", name=op.f("uq_plan_evaluation_kind")),
+    )
+    with op.batch_alter_table("plan_evaluation", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_plan_evaluation_division_code"), ["division_code"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("plan_evaluation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_plan_evaluation_division_code"))
+
+    op.drop_table("plan_evaluation")
     with op.batch_alter_table("site_warning", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_site_warning_state"))
         batch_op.drop_index(batch_op.f("ix_site_warning_pond_id"))
