@@ -521,6 +521,15 @@ def goafs(*, db_session: Session, actor: Actor, params: PageParams, filters: Goa
     return paginate(db_session, query, params, order_by=[order, Goaf.mine_id, Goaf.id])
 
 
+def placed_goafs(*, db_session: Session, actor: Actor) -> list[Goaf]:
+    """The four-colour list's entries with a location, for the map: most severe first."""
+    rank = case({c.value: c.rank for c in rules.RiskColour}, value=Goaf.colour, else_=9)
+    query = select(Goaf).where(
+        policy.site_scope(actor, Goaf.division_code, Goaf.enterprise_id), Goaf.lon.is_not(None), Goaf.lat.is_not(None)
+    )
+    return list(db_session.scalars(query.order_by(rank, Goaf.id)))
+
+
 def worst_colours(db_session: Session, mine_ids: Iterable[int]) -> dict[int, rules.RiskColour]:
     wanted = set(mine_ids)
     found: dict[int, list[rules.RiskColour]] = defaultdict(list)
