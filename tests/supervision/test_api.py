@@ -194,7 +194,7 @@ def test_goaf_four_colour_list_and_layer(world: World) -> None:
     on_map = world.get("/api/map/layers", world.officer).json()["layers"]
     [goafs] = [item for item in on_map if item["key"] == "goafs"]  # the 一张图's four-colour layer
     assert [(f["category"], f["name"]) for f in goafs["features"]] == [("red", "示例铅锌矿 -120m 采空区")]
-    assert [(e["category"], e["count"]) for e in goafs["legend"]][0] == ("red", 1)
+    assert {e["category"]: e["count"] for e in goafs["legend"]}["red"] == 1
     treated = world.put(
         f"/api/supervision/goafs/{red.json()['id']}", world.enterprise, _goaf("-120m 采空区", "red", state="treated")
     )
