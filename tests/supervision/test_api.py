@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from tests import factories
 from tests.supervision.conftest import START, World
 from yingji.audit.models import AuditEntry
+from yingji.auth.models import User
 from yingji.core.clock import to_ms
+from yingji.inbox.models import Notice
 from yingji.monitoring.models import MonitorPoint, ReadingMinute, SiteKind
 from yingji.monitoring.networking.models import NetworkingFeed
 from yingji.monitoring.schema import SensorKind
@@ -323,6 +325,12 @@ def test_warning_push_response_and_closure(world: World, db_session: Session) ->
     pushed = world.post("/api/supervision/warnings", world.officer, body)
     assert pushed.status_code == 201, pushed.text
     wid = pushed.json()["id"]
+    notices = db_session.scalars(
+        select(Notice.key).join(User, User.id == Notice.user_id).where(User.username == "brxl_safety")
+    )
+    assert list(notices) == [f"site-warning-{wid}-push"]  # in the enterprise's inbox
+    bad_alarm = world.post("/api/supervision/warnings", world.officer, body | {"alarm_id": 99999})
+    assert bad_alarm.status_code == 422 and bad_alarm.json()["error"]["field"] == "alarm_id"
     assert pushed.json()["state"] == "pushed" and pushed.json()["allowed_actions"] == ["respond"]  # on its behalf
     assert world.get("/api/supervision/warnings", world.enterprise).json()["items"][0]["allowed_actions"] == ["respond"]
     early = world.post(f"/api/supervision/warnings/{wid}/close", world.officer, {"text": "已闭环"})

@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.core.clock import Clock, local_today, to_ms
+from yingji.core.clock import Clock, local_today, to_local, to_ms
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from yingji.core.paging import PageParams, paginate
+from yingji.inbox import service as inbox
+from yingji.inbox.models import NoticeKind
 from yingji.monitoring.engine import OFFLINE_CYCLES
-from yingji.monitoring.models import MonitorPoint, ReadingMinute
+from yingji.monitoring.models import Alarm, MonitorPoint, ReadingMinute
 from yingji.monitoring.networking.models import NetworkingFeed
 from yingji.monitoring.networking.service import STALE_CYCLES
 from yingji.registry import nearest
@@ -738,6 +740,11 @@ def push_warning(*, db_session: Session, clock: Clock, actor: Actor, data: Warni
     policy.require_supervisor(
         actor, division_code=site.division_code, enterprise_id=site.enterprise_id, subcode="supervision.warning.party"
     )
+    if data.alarm_id is not None:
+        alarm = db_session.get(Alarm, data.alarm_id)
+        key = f"mine:{mine.id}" if mine is not None else f"pond:{pond.id if pond else 0}"
+        if alarm is None or alarm.site_key != key:
+            raise InvalidInput(field="alarm_id", reason=f"alarm_id：该场所没有编号为 {data.alarm_id} 的报警")
     now = clock.now()
     row = SiteWarning(
         mine_id=mine.id if mine else None,
@@ -756,6 +763,18 @@ def push_warning(*, db_session: Session, clock: Clock, actor: Actor, data: Warni
     db_session.add(row)
     db_session.flush()
     _record(db_session, clock, actor, "warning.push", "site_warning", row.id, after={"state": row.state.value})
+    deadline = to_local(row.respond_by).strftime("%m-%d %H:%M")
+    inbox.post(
+        db_session,
+        now=now,
+        user_ids=inbox.enterprise_accounts(db_session, row.enterprise_id),
+        kind=NoticeKind.WARNING,
+        key=f"site-warning-{row.id}-push",
+        title=f"【风险预警】{data.title}"[:200],
+        body=f"{data.assessment}\n请于 {deadline} 前响应处置并反馈。",
+        url="/console/supervision",
+        division_code=row.division_code,
+    )
     return row
 
 
@@ -788,6 +807,17 @@ def warning_step(
     now = clock.now()
     if action is WarningAction.RESPOND:
         row.response, row.responded_by, row.responded_at = data.text, actor.username, now
+        inbox.post(
+            db_session,
+            now=now,
+            user_ids=inbox.officers_over(db_session, row.division_code, Permission.HAZARDS_SUPERVISE),
+            kind=NoticeKind.WARNING,
+            key=f"site-warning-{row.id}-respond",
+            title=f"【预警已响应】{row.title}"[:200],
+            body=data.text,
+            url="/console/supervision",
+            division_code=row.division_code,
+        )
     else:
         row.feedback, row.closed_by, row.closed_at = data.text, actor.username, now
     _record(
