@@ -4,7 +4,7 @@ dispositions, capacity-increase requests, standardisation history, liability pol
 third-party agencies and their evaluations, equipment files, the plan's evaluations
 
 Revision ID: 0027_supervision
-Revises: 0026
+Revises: 0030
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027_supervision"
-down_revision = "0026"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
