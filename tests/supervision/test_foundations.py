@@ -134,6 +134,10 @@ def test_agency_negative_list_bars_its_census(world: World) -> None:
     )
     assert agency.status_code == 201, agency.text
     aid = agency.json()["id"]
+    unknown = world.post(
+        "/api/supervision/agencies", world.officer, {"name": "甲公司", "division_code": "150725999", "services": "x"}
+    )
+    assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "division_code"
     assert (
         world.post(
             "/api/supervision/agencies", world.enterprise, {"name": "x公司", "division_code": "150725", "services": "x"}

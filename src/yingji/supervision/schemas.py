@@ -363,7 +363,7 @@ class ReachRead(YingjiModel):
 
 
 class CapacityIn(YingjiModel):
-    requested_t: int = Field(gt=0, le=200_000_000, description="申请核增后的生产能力（吨/年）")
+    requested_t: int = Field(ge=1, le=200_000_000, description="申请核增后的生产能力（吨/年）")
     reason: str = LongText
 
 

@@ -35,7 +35,7 @@ from yingji.registry.enums import (
     StandardisationGrade,
     TeamKind,
 )
-from yingji.registry.models import Mine, Organisation, TailingsPond
+from yingji.registry.models import Division, Mine, Organisation, TailingsPond
 from yingji.registry.service import bump_revision
 from yingji.rules import supervision as rules
 from yingji.rules.supervision import (
@@ -1371,8 +1371,14 @@ def visible_agency(db_session: Session, actor: Actor, agency_id: int) -> Agency:
     return row
 
 
+def _known_division(db_session: Session, code: str) -> None:
+    if db_session.get(Division, code) is None:
+        raise InvalidInput(field="division_code", reason=f"division_code：没有代码为 {code} 的行政区划")
+
+
 def add_agency(*, db_session: Session, clock: Clock, actor: Actor, data: AgencyIn) -> Agency:
     _agency_officer(actor, data.division_code)
+    _known_division(db_session, data.division_code)
     if db_session.scalars(select(Agency.id).where(Agency.name == data.name)).first() is not None:
         raise Conflict(subcode="supervision.agency.exists", reason=f"「{data.name}」已登记")
     row = Agency(
@@ -1595,6 +1601,7 @@ def open_evaluation(*, db_session: Session, clock: Clock, actor: Actor, data: Ev
     actor.require(Permission.LEDGER_WRITE)
     if len(data.division_code) != 6 or not data.division_code.startswith(rules.PLAN_DIVISION[:4]):
         raise InvalidInput(field="division_code", reason="division_code：本规划的评估对象为呼伦贝尔市及所辖旗市区")
+    _known_division(db_session, data.division_code)
     if not _evaluated_body(actor, data.division_code):
         raise Forbidden(subcode="supervision.evaluation.not_body", reason="自评由被评估的旗市区（或市）开展")
     rules.check_evaluation_year(data.kind, local_today(clock).year)
