@@ -51,6 +51,7 @@ from yingji.registry import api as registry_api
 from yingji.search.api import router as search_router
 from yingji.subsidies.api import router as subsidies_router
 from yingji.subsidies.schema import programmes as subsidy_programmes
+from yingji.supervision.api import router as supervision_router
 from yingji.tips import api as tips_api
 from yingji.tips.api import router as tips_router
 from yingji.tips.schema import reward_rules
@@ -155,6 +156,7 @@ def create_app(
     app.include_router(warnings_router)
     app.include_router(hazards_router)
     app.include_router(enforcement_router)
+    app.include_router(supervision_router)
     app.include_router(tips_router)
     app.include_router(ledger_router)
     app.include_router(property_router)

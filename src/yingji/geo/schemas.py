@@ -30,6 +30,7 @@ class LayerKey(LabelledEnum):
     MINES = "mines", "矿山"
     PONDS = "ponds", "尾矿库"
     HAZARD_SOURCES = "hazard_sources", "重大危险源"
+    GOAFS = "goafs", "采空区/支护四色风险"  # seed 002#L213, L289
     TEAMS = "teams", "救援队伍"
     DEPOTS = "depots", "物资储备库"
     SHELTERS = "shelters", "避难场所"

@@ -41,6 +41,9 @@ from yingji.registry.enums import DivisionLevel, MineKind, MineStatus, ResourceK
 from yingji.registry.schemas import DivisionFilters
 from yingji.registry.specs import BY_NAME
 from yingji.rules.levels import GRADE_LABELS, Grade, WarningLevel
+from yingji.rules.supervision import RiskColour
+from yingji.supervision import reads as supervision_reads
+from yingji.supervision import service as supervision
 from yingji.warnings import external
 from yingji.warnings import reads as warning_reads
 from yingji.warnings import service as warnings
@@ -114,6 +117,31 @@ def _layer(
     return MapLayerRead(
         key=key, label=key.label, features=features, legend=_legend(features, order), groups=_groups(features, groups)
     )
+
+
+def _goafs(db_session: Session, actor: Actor) -> list[MapFeature]:
+    """The goaf/support four-colour list's placed entries (supervision registers, seed 002#L213, L289)."""
+    rows = supervision.placed_goafs(db_session=db_session, actor=actor)
+    places = divisions.names(db_session, (r.division_code for r in rows))
+    features = []
+    for row, g in zip(rows, supervision_reads.goafs(db_session, rows), strict=True):
+        assert g.lon is not None and g.lat is not None  # placed_goafs selects placed entries only
+        measures = f" · {'、'.join(g.measure_labels)}" if g.measure_labels else ""
+        features.append(
+            MapFeature(
+                id=g.id,
+                name=f"{g.mine_name} {g.name}",
+                lon=g.lon,
+                lat=g.lat,
+                division_code=row.division_code,
+                division_name=places.get(row.division_code, row.division_code),
+                category=g.colour.value,
+                category_label=g.colour_label,
+                detail=f"{g.kind_label} · {g.state_label}{measures}",
+                url="/console/supervision",
+            )
+        )
+    return features
 
 
 def _registry_rows(db_session: Session, actor: Actor, entity: str) -> list[Any]:
@@ -290,6 +318,7 @@ def layers(*, db_session: Session, clock: Clock, actor: Actor) -> MapRead:
             lambda r: f"{'一二三四'[r.grade - 1]}级重大危险源 · {r.substances or ''} · {r.enterprise or ''}",
         )
         result.append(_layer(LayerKey.HAZARD_SOURCES, sources, SOURCE_GRADES))
+        result.append(_layer(LayerKey.GOAFS, _goafs(db_session, actor), RiskColour.labels().items()))
     if actor.has(Permission.RESOURCES_READ):
         teams = _features(
             _registry_rows(db_session, actor, "rescue_teams"),

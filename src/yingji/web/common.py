@@ -95,6 +95,7 @@ NAVIGATION: tuple[Workspace, ...] = (
         (
             NavItem("/console/hazards", "隐患", True, Permission.REGISTRY_READ),
             NavItem("/console/enforcement", "执法", True, Permission.REGISTRY_READ),
+            NavItem("/console/supervision", "矿山监管", True, Permission.REGISTRY_READ),
             NavItem("/console/tips", "举报", False, Permission.TIPS_HANDLE),
             NavItem("/console/ledger", "督办", False, Permission.PLANS_READ),
             NavItem("/console/plans", "预案", True, Permission.REGISTRY_READ),

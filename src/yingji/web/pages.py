@@ -58,6 +58,7 @@ from yingji.web import (
     property_pages,
     resource_pages,
     search_pages,
+    supervision_pages,
     tip_pages,
     warning_pages,
 )
@@ -89,6 +90,7 @@ def install(app: FastAPI) -> None:
         credit_pages,
         programme_pages,
         search_pages,
+        supervision_pages,
         tip_pages,
     ):
         app.include_router(pages.router)

@@ -11,12 +11,13 @@
     mines: { producing: "#2e7d32", construction: "#0277bd", suspended: "#8d6e63", closed: "#9e9e9e" },
     ponds: { red: "#d32f2f", orange: "#f57c00", yellow: "#fbc02d", blue: "#1e88e5", none: "#00897b" },
     hazard_sources: { "1": "#880e4f", "2": "#c2185b", "3": "#ec407a", "4": "#f48fb1" },
+    goafs: { red: "#d32f2f", orange: "#f57c00", yellow: "#fbc02d", blue: "#1e88e5" },
     teams: { mine_rescue: "#1b5e20", fire: "#c62828", hazmat: "#6a1b9a", medical: "#00838f", engineering: "#5d4037", social: "#558b2f", other: "#616161" },
     depots: { national: "#283593", regional: "#3949ab", city: "#5c6bc0", county: "#7986cb", enterprise: "#9fa8da" },
     shelters: { outdoor: "#0d47a1", indoor: "#1976d2" },
     experts: { expert: "#37474f" },
   };
-  const SHAPES = { alarms: "警", incidents: "事", ponds: "库", hazard_sources: "危", depots: "储", shelters: "避", teams: "队", mines: "矿", experts: "专" };
+  const SHAPES = { alarms: "警", incidents: "事", ponds: "库", hazard_sources: "危", goafs: "空", depots: "储", shelters: "避", teams: "队", mines: "矿", experts: "专" };
   const esc = (text) => String(text == null ? "" : text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   const colour = (layer, category) => (COLOURS[layer] || {})[category] || "#455a64";
 

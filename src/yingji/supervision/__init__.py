@@ -1,0 +1,1 @@
+"""Mine supervision registers of the Hulunbuir plan (seed 002)."""
