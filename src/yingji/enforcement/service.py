@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
@@ -80,6 +80,22 @@ from yingji.rules.hazards import is_overdue
 from yingji.rules.levels import Grade
 
 BODY_KINDS = (OrganisationKind.GOVERNMENT, OrganisationKind.DEPARTMENT)
+
+
+Row = TypeVar("Row")
+
+
+def _one(
+    db_session: Session, model: type[Row], row_id: int, scope: ColumnElement[bool], kind: str, for_update: bool
+) -> Row:
+    """One row the actor's scope lets through (locked for an update), else NotFound: out of scope reads as absent."""
+    query = select(model).where(model.id == row_id, scope)  # type: ignore[attr-defined]
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    row = db_session.scalars(query).first()
+    if row is None:
+        raise NotFound(kind=kind, key=str(row_id))
+    return row
 
 
 def _audit(
@@ -249,13 +265,7 @@ def add_finding(*, db_session: Session, clock: Clock, actor: Actor, record_id: i
 
 
 def finding(*, db_session: Session, actor: Actor, finding_id: int, for_update: bool = False) -> Finding:
-    query = select(Finding).where(Finding.id == finding_id, policy.finding_scope(actor))
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    row = db_session.scalars(query).first()
-    if row is None:
-        raise NotFound(kind="检查发现的问题", key=str(finding_id))
-    return row
+    return _one(db_session, Finding, finding_id, policy.finding_scope(actor), "检查发现的问题", for_update)
 
 
 def add_photo(
@@ -449,13 +459,7 @@ def violation_from_hazard(*, db_session: Session, clock: Clock, actor: Actor, da
 
 
 def violation(*, db_session: Session, actor: Actor, violation_id: int, for_update: bool = False) -> Violation:
-    query = select(Violation).where(Violation.id == violation_id, policy.violation_scope(actor))
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    row = db_session.scalars(query).first()
-    if row is None:
-        raise NotFound(kind="违法行为", key=str(violation_id))
-    return row
+    return _one(db_session, Violation, violation_id, policy.violation_scope(actor), "违法行为", for_update)
 
 
 def violations(
@@ -615,13 +619,7 @@ def refer(*, db_session: Session, clock: Clock, actor: Actor, data: ReferralIn) 
 
 
 def referral(*, db_session: Session, actor: Actor, referral_id: int, for_update: bool = False) -> Referral:
-    query = select(Referral).where(Referral.id == referral_id, policy.referral_scope(actor))
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    row = db_session.scalars(query).first()
-    if row is None:
-        raise NotFound(kind="移交记录", key=str(referral_id))
-    return row
+    return _one(db_session, Referral, referral_id, policy.referral_scope(actor), "移交记录", for_update)
 
 
 def referrals(
@@ -690,13 +688,7 @@ def add_listing(*, db_session: Session, clock: Clock, actor: Actor, data: Blackl
 
 
 def listing(*, db_session: Session, actor: Actor, entry_id: int, for_update: bool = False) -> BlacklistEntry:
-    query = select(BlacklistEntry).where(BlacklistEntry.id == entry_id, policy.blacklist_scope(actor))
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    row = db_session.scalars(query).first()
-    if row is None:
-        raise NotFound(kind="名单记录", key=str(entry_id))
-    return row
+    return _one(db_session, BlacklistEntry, entry_id, policy.blacklist_scope(actor), "名单记录", for_update)
 
 
 def listings(
