@@ -124,6 +124,8 @@ class LazyGroup(TyperGroup):
             raise
 
 
+GRACEFUL_STOP_S = 3  # seconds a stopping server waits for open requests (the consoles' SSE never end)
+
 app = typer.Typer(
     help="应急 Yingji：安全生产监管与应急管理平台", no_args_is_help=True, cls=LazyGroup, rich_markup_mode=MARKUP
 )
@@ -298,8 +300,14 @@ def serve(
     typer.echo("演示监测数据：另开终端运行 yingji simulate（登记演示测点并推送读数）")
     try:
         # forwarded headers only from YINGJI_TRUSTED_PROXIES (create_app), not uvicorn's implicit loopback trust
+        # live consoles hold their event streams open: a stop waits GRACEFUL_STOP_S for requests, then closes them
         uvicorn.run(
-            application, host=host or settings.host, port=port or settings.port, log_level="info", proxy_headers=False
+            application,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="info",
+            proxy_headers=False,
+            timeout_graceful_shutdown=GRACEFUL_STOP_S,
         )
     finally:
         ownership.stop()  # a successor takes over at once

@@ -58,8 +58,9 @@ class Server:
         return {int(k): v for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
 
 
-def ready(served: Served) -> Server:
-    """Wait (polled, generously) until a started `yingji serve` answers, and read the demo password it printed."""
+def ready(served: Served, password: str | None = None) -> Server:
+    """Wait (polled, generously) until a started `yingji serve` answers, and read the demo password it printed
+    (or take ``password``: a server started on a copied demo database prints none)."""
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if served.process.poll() is not None:
@@ -71,16 +72,36 @@ def ready(served: Served) -> Server:
             time.sleep(0.5)
     else:
         pytest.fail("yingji serve did not answer /healthz within 90 s")
+    if password is not None:
+        return Server(served.url, password, served.env)
     found = re.search(r"只显示这一次）：(\S+)", served.output())
     assert found, "the demo password was not printed"
     return Server(served.url, found.group(1), served.env)
 
 
+_DEMO: list[tuple[Path, str]] = []  # this test process's demo data directory, built once, and its password
+
+
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A fresh copy of a demo data directory built once per test process: a server started on it finds the demo
+    loaded and only starts (each module still gets its own database)."""
+    if not _DEMO:
+        built = tmp_path_factory.mktemp("demo-template")
+        with serve(built / "data", built / "serve.log") as served:
+            password = ready(served).password
+        _DEMO.append((built / "data", password))
+    source, password = _DEMO[0]
+    target = tmp_path_factory.mktemp("data")
+    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.engine.lock"))
+    return target, password
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`yingji serve` with a fresh demo database, for the whole module."""
-    with serve(tmp_path_factory.mktemp("data"), tmp_path_factory.mktemp("log") / "serve.log") as served:
-        yield ready(served)
+    """`yingji serve` with a fresh demo database (a copy of this process's), for the whole module."""
+    data, password = demo_data(tmp_path_factory)
+    with serve(data, tmp_path_factory.mktemp("log") / "serve.log") as served:
+        yield ready(served, password)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ goafs in four colours, milestone deadlines, networking shares, the warning loop,
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
@@ -28,6 +28,7 @@ from yingji.supervision.schemas import (
     DeadlineDoneIn,
     DeadlineFilters,
     DeadlineRead,
+    DeadlinesGenerated,
     DecisionIn,
     DispositionIn,
     DispositionRead,
@@ -42,6 +43,7 @@ from yingji.supervision.schemas import (
     FindingIn,
     GoafFilters,
     GoafIn,
+    GoafLayer,
     GoafRead,
     GradeIn,
     InspectionIn,
@@ -205,8 +207,8 @@ def list_goafs(
     return paged(reads.goafs(db_session, found), total, paging)
 
 
-@router.get("/goafs/layer")
-def goaf_layer(db_session: DbSession, actor: CurrentActor, filters: Annotated[GoafFilters, Query()]) -> dict[str, Any]:
+@router.get("/goafs/layer", response_model=GoafLayer)
+def goaf_layer(db_session: DbSession, actor: CurrentActor, filters: Annotated[GoafFilters, Query()]) -> GoafLayer:
     """四色清单的地图图层（GeoJSON，已登记坐标的条目）。"""
     paging = PageParams(limit=500, offset=0)
     found, _total = service.goafs(db_session=db_session, actor=actor, params=paging, filters=filters)
@@ -233,12 +235,12 @@ def update_goaf(
 # --- deadlines -------------------------------------------------------------------------------------------------------
 
 
-@router.post("/deadlines/generate")
-def generate_deadlines(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> dict[str, int]:
+@router.post("/deadlines/generate", response_model=DeadlinesGenerated)
+def generate_deadlines(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> DeadlinesGenerated:
     """按规划节点为辖区每座矿山生成改造时限（提升机2026、外包清零2027/2029、支护2028、双回路2030、冲击地压2030）。"""
     with transaction(db_session):
         created = service.generate_deadlines(db_session=db_session, clock=clock, actor=actor)
-    return {"created": created}
+    return DeadlinesGenerated(created=created)
 
 
 @router.get("/deadlines", response_model=Page[DeadlineRead])

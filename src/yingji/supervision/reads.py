@@ -39,6 +39,10 @@ from yingji.supervision.schemas import (
     EquipmentRead,
     EvaluationRead,
     FindingRead,
+    GoafFeature,
+    GoafFeatureProperties,
+    GoafLayer,
+    GoafPointGeometry,
     GoafRead,
     InsuranceRead,
     MineSupervisionRead,
@@ -272,29 +276,27 @@ def goafs(db_session: Session, found: Sequence[Goaf]) -> list[GoafRead]:
 COLOUR_HEX = {"red": "#d0021b", "orange": "#f5a623", "yellow": "#f8e71c", "blue": "#4a90e2"}
 
 
-def goaf_layer(reads: Sequence[GoafRead]) -> dict[str, object]:
+def goaf_layer(reads: Sequence[GoafRead]) -> GoafLayer:
     """The four-colour list as a GeoJSON layer for the map (placed entries only)."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": f"goaf:{g.id}",
-                "geometry": {"type": "Point", "coordinates": [g.lon, g.lat]},
-                "properties": {
-                    "name": g.name,
-                    "mine_name": g.mine_name,
-                    "kind_label": g.kind_label,
-                    "colour": g.colour.value,
-                    "colour_label": g.colour_label,
-                    "fill": COLOUR_HEX[g.colour.value],
-                    "state_label": g.state_label,
-                },
-            }
+    return GoafLayer(
+        features=[
+            GoafFeature(
+                id=f"goaf:{g.id}",
+                geometry=GoafPointGeometry(coordinates=[g.lon, g.lat]),
+                properties=GoafFeatureProperties(
+                    name=g.name,
+                    mine_name=g.mine_name,
+                    kind_label=g.kind_label,
+                    colour=g.colour.value,
+                    colour_label=g.colour_label,
+                    fill=COLOUR_HEX[g.colour.value],
+                    state_label=g.state_label,
+                ),
+            )
             for g in reads
             if g.lon is not None and g.lat is not None
-        ],
-    }
+        ]
+    )
 
 
 def deadlines(db_session: Session, found: Sequence[MineDeadline], today: date) -> list[DeadlineRead]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -586,3 +587,36 @@ class EvaluationRead(YingjiModel):
     concluded_at: datetime | None
     allowed_actions: list[EvaluationAction]
     basis: BasisRead
+
+
+class GoafPointGeometry(YingjiModel):
+    type: Literal["Point"] = "Point"
+    coordinates: list[float] = Field(min_length=2, max_length=2, description="[经度, 纬度]")
+
+
+class GoafFeatureProperties(YingjiModel):
+    name: str
+    mine_name: str
+    kind_label: str
+    colour: str
+    colour_label: str
+    fill: str = Field(description="四色的填充色")
+    state_label: str
+
+
+class GoafFeature(YingjiModel):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: GoafPointGeometry
+    properties: GoafFeatureProperties
+
+
+class GoafLayer(YingjiModel):
+    """The four-colour list as a GeoJSON FeatureCollection (placed entries only)."""
+
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[GoafFeature]
+
+
+class DeadlinesGenerated(YingjiModel):
+    created: int = Field(description="新生成的改造时限条数（已有的不重复生成）")
