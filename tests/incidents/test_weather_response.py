@@ -72,6 +72,14 @@ def test_a_rainstorm_response_is_decided_worked_lowered_lifted_and_reported(
     assert "start_response" not in event["allowed_actions"]
     refused = client.post(f"{base}/responses", json={"plan_id": PLAN, "level": 3}, headers=people["duty"])
     assert refused.status_code == 403
+    # it asks the body that decides (no assessment here: the plan's deciding body, 4.3)
+    asked = client.post(f"{base}/notify-decider", headers=people["duty"])
+    assert asked.status_code == 200, asked.text
+    summaries = [e["summary"] for e in client.get(f"{base}/timeline", headers=people["duty"]).json()["items"]]
+    assert any("鄂尔多斯市防灾减灾救灾委员会" in s and "通知决定机关" in s for s in summaries)
+    assert (
+        "鄂尔多斯市防灾减灾救灾委员会" in client.get(f"/console/incidents/{event['id']}", headers=people["duty"]).text
+    )
     room = client.get(base, headers=people["commander"]).json()
     assert room["startable_levels"] == {PLAN: [1, 2, 3, 4]}
     page = client.get(f"/console/incidents/{event['id']}", headers=people["commander"])

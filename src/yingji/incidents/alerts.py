@@ -368,12 +368,18 @@ def overdue(db_session: Session, now: datetime, incident: Incident, obligation: 
     )
 
 
+def plan_deciders(incident: Incident) -> set[str]:
+    """The bodies the plans name as deciding their levels — for an event without an assessment (a weather event
+    taken in from its warning: 003#L6 4.3, 市人影指挥部 proposes and 市防灾减灾救灾委员会 decides)."""
+    return {lvl.decided_by.body for plan_id in incident.plan_ids for lvl in loader.get(plan_id).response.levels}
+
+
 def notify_deciders(db_session: Session, clock: Clock, incident: Incident, actor: str) -> list[str]:
     """通知决定机关: the officer who may not start the response asks the bodies that decide it, by SMS to their duty
     phones and in the inbox of the accounts over the place; returns the bodies reached. Each press is a new message."""
     now = clock.now()
     assessments = list(db_session.scalars(select(Assessment).where(Assessment.incident_id == incident.id)))
-    deciders = {a.decided_by for a in assessments if a.decided_by and a.response_level}
+    deciders = {a.decided_by for a in assessments if a.decided_by and a.response_level} or plan_deciders(incident)
     stamp = now.strftime("%Y%m%d%H%M%S")
     text = f"【请研判启动响应】{incident.title}：{facts_line(incident)}。研判：{_assessment_line(assessments)}"
     phones, unreachable = _phones(db_session, incident, deciders)

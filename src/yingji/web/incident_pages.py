@@ -20,7 +20,7 @@ from yingji.core.errors import YingjiError
 from yingji.core.paging import PageParams, Paging, page_of, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
-from yingji.incidents import photos, reads, service, suggest, timeline
+from yingji.incidents import alerts, photos, reads, service, suggest, timeline
 from yingji.incidents.enums import AccidentSector, IncidentStatus, TaskStatus
 from yingji.incidents.models import Dispatch, EndConditionCheck, Incident
 from yingji.incidents.record import FACT_LABELS, fact_text
@@ -141,6 +141,7 @@ def room_context(
         "task_groups": {r: _tasks_by_group([t for t in tasks.items if t.response_id == r]) for r in response_ids},
         "dispatches": [reads.dispatch(d) for d in dispatches],
         "suggestions": suggested,
+        "plan_deciders": sorted(alerts.plan_deciders(incident)),
         "site_county": divisions.names(db_session, [county]).get(county, ""),  # the outline drawn around the site
         "site_resources": [
             {
