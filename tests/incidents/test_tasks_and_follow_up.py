@@ -125,7 +125,7 @@ def test_the_next_follow_up_report_is_expected_and_reminded_once(
     assert alerts.remind_follow_ups(db_session, due.due_at - timedelta(hours=1)) == 0  # not yet
     near = due.due_at - timedelta(minutes=5)
     assert alerts.remind_follow_ups(db_session, near) == 1
-    alerts.remind_follow_ups(db_session, near)
+    assert alerts.remind_follow_ups(db_session, near) == 0  # already told: not counted again
     reminders = [n for n in client.get("/api/inbox", headers=people["county"]).json()["items"] if "续报" in n["title"]]
     assert len(reminders) == 1 and "请在" in reminders[0]["body"]  # once per gap
     sent = client.post(

@@ -145,9 +145,9 @@ def _unit_bodies(incident: Incident) -> set[str]:
 
 def _tell_officers(
     db_session: Session, now: datetime, incident: Incident, kind: NoticeKind, key: str, title: str, body: str
-) -> None:
-    """Into the inbox of every officer whose jurisdiction holds the place, once per event."""
-    inbox.post(
+) -> int:
+    """Into the inbox of every officer whose jurisdiction holds the place, once per event; returns notices added."""
+    return inbox.post(
         db_session,
         now=now,
         user_ids=_officers(db_session, incident),
@@ -355,8 +355,8 @@ def remind_follow_ups(db_session: Session, now: datetime) -> int:
             continue
         text = follow_up_text(expected)
         key = f"incident-{incident.id}-followup-{expected.last_report_id}"
-        _tell_officers(db_session, now, incident, NoticeKind.CLOCK_DUE, key, f"续报提醒：{incident.title}", text)
-        reminded += 1
+        title = f"续报提醒：{incident.title}"
+        reminded += bool(_tell_officers(db_session, now, incident, NoticeKind.CLOCK_DUE, key, title, text))
     return reminded
 
 
