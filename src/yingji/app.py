@@ -31,6 +31,7 @@ from yingji.incidents import photos as incident_photos
 from yingji.incidents.api import router as incidents_router
 from yingji.ledger.api import router as ledger_router
 from yingji.ledger.schema import campaigns, target_plans
+from yingji.liaisons.api import router as liaisons_router
 from yingji.metrology import api as metrology_api
 from yingji.metrology.api import router as metrology_router
 from yingji.monitoring import api as monitoring_api
@@ -146,6 +147,7 @@ def create_app(
     app.include_router(auth_router)
     app.include_router(audit_router)
     app.include_router(assess_router)
+    app.include_router(liaisons_router)  # before /api/plans/{plan_id}
     app.include_router(plans_router)
     app.include_router(plan_registry_router)
     app.include_router(monitoring_router)

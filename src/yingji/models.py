@@ -17,6 +17,7 @@ from yingji.enforcement.models import (
 from yingji.hazards.models import Hazard, HazardAccountability, HazardAttachment, HazardEvent
 from yingji.inbox.models import Notice
 from yingji.incidents.models import (
+    Aftermath,
     Assessment,
     Dispatch,
     EndConditionCheck,
@@ -28,6 +29,7 @@ from yingji.incidents.models import (
     TimelineEvent,
 )
 from yingji.ledger.models import LedgerTask, Target, TargetValue, TaskProgress
+from yingji.liaisons.models import Liaison
 from yingji.metrology.models import Calibration, Instrument
 from yingji.monitoring.models import Alarm, AlarmEvent, AlarmGroup, MonitorPoint, ReadingMinute
 from yingji.monitoring.networking.models import (
@@ -112,6 +114,7 @@ from yingji.tips.models import Tip
 from yingji.warnings.models import EarlyWarning, ExternalWarning, ExternalWarningArea, WarningMessage, WarningTask
 
 __all__ = [
+    "Aftermath",
     "Agency",
     "AgencyEvaluation",
     "Agreement",
@@ -172,6 +175,7 @@ __all__ = [
     "InsurancePolicy",
     "InsurerInspection",
     "LedgerTask",
+    "Liaison",
     "LoginSession",
     "MaterialStock",
     "Mine",

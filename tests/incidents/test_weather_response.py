@@ -24,6 +24,11 @@ PLAN = "ordos-weather-2024"
 
 @pytest.fixture
 def people(db_session: Session, divisions: int) -> dict[str, dict[str, str]]:
+    return weather_people(db_session)
+
+
+def weather_people(db_session: Session) -> dict[str, dict[str, str]]:
+    """The met office, the city's duty officer and commander, a banner's officer and another city's commander."""
     return {
         "met": factories.bearer(db_session, "ordos_met", Role.MET_OFFICER, "150600"),
         "duty": factories.bearer(db_session, "ordos_duty", Role.CITY_OFFICER, "150600"),

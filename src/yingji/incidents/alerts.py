@@ -19,7 +19,9 @@ from yingji.inbox import service as inbox
 from yingji.inbox.models import NoticeKind
 from yingji.incidents import follow_up, timeline
 from yingji.incidents.enums import ObligationKind
-from yingji.incidents.models import Assessment, Incident, Obligation, Task
+from yingji.incidents.models import Assessment, Incident, Obligation, ResponseRecord, Task
+from yingji.liaisons import service as liaisons
+from yingji.liaisons.models import Liaison
 from yingji.plans import loader
 from yingji.plans.schema import BodyLevel
 from yingji.registry import divisions
@@ -262,9 +264,13 @@ def tasks_assigned(
         titles = "；".join(t.title[:30] for t in own[:3]) + ("…" if len(own) > 3 else "")
         text = f"{incident.title}已启动{level_name}响应，{unit}任务 {len(own)} 项：{titles}"
         key = f"response-{own[0].response_id}-{level_name}-tasks-{unit}"
+        liaison = _liaison(db_session, own[0], unit)
+        if liaison is not None:  # the person the unit named for the HQ's contact (联络员) is told directly
+            message = f"【应急任务】{text}"
+            _sms(db_session, now, incident, "incident.tasks", f"{key}-liaison", liaison.mobile, message, unit)
         organisation = _registered(db_session, incident, unit)
         if organisation is None:
-            unreached.append(unit)
+            (reached if liaison is not None else unreached).append(unit)
             continue
         inbox.post(
             db_session,
@@ -279,10 +285,16 @@ def tasks_assigned(
         )
         if organisation.duty_phone:
             _sms(db_session, now, incident, "incident.tasks", key, organisation.duty_phone, f"【应急任务】{text}", unit)
-            reached.append(unit)
-        else:
-            unreached.append(unit)
+        (reached if organisation.duty_phone or liaison is not None else unreached).append(unit)
     _record_reach(db_session, clock, incident, reached, unreached, what="任务")
+
+
+def _liaison(db_session: Session, task: Task, unit: str) -> Liaison | None:
+    response = db_session.get(ResponseRecord, task.response_id)
+    if response is None:
+        return None
+    pair = (response.plan_id, unit)
+    return liaisons.of_units(db_session, [pair]).get(pair)
 
 
 def _lead(obligation: Obligation) -> timedelta:

@@ -19,6 +19,7 @@ from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
 from yingji.incidents import (
+    aftermath,
     alerts,
     command,
     documents,
@@ -37,6 +38,9 @@ from yingji.incidents.policy import IncidentAction
 from yingji.incidents.schemas import (
     Acknowledge,
     AdjustResponse,
+    AftermathFilters,
+    AftermathIn,
+    AftermathRead,
     ConfirmCondition,
     DecidersNotified,
     DispatchIn,
@@ -60,6 +64,7 @@ from yingji.incidents.schemas import (
     RescuersInZone,
     ResponseRead,
     ResponseStarted,
+    SettleIn,
     StartResponse,
     SuggestionFilters,
     TaskFilters,
@@ -509,3 +514,53 @@ def get_photo(incident_id: RowId, photo_id: RowId, db_session: DbSession, actor:
     disposition = f"inline; filename*=UTF-8''{quote(row.filename, safe='')}"
     headers = {"Content-Disposition": disposition, "Cache-Control": "private, max-age=3600"}
     return Response(row.data, media_type=row.content_type, headers=headers)
+
+
+# --- 后期处置 --------------------------------------------------------------------------------------------------------
+
+
+@router.get("/{incident_id}/aftermath", response_model=Page[AftermathRead])
+def list_aftermath(
+    incident_id: RowId,
+    db_session: DbSession,
+    actor: CurrentActor,
+    paging: Paging,
+    filters: Annotated[AftermathFilters, Query()],
+) -> Page[AftermathRead]:
+    """后期处置记录：灾情核定、救助与善后、征用与归还（待归还的征用在前，其余新的在前）。"""
+    rows, total = aftermath.page(
+        db_session=db_session, actor=actor, incident_id=incident_id, params=paging, filters=filters
+    )
+    return paged([aftermath.read(actor, r) for r in rows], total, paging)
+
+
+@router.post("/{incident_id}/aftermath", status_code=201, response_model=AftermathRead)
+def record_aftermath(
+    incident_id: RowId, body: AftermathIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> AftermathRead:
+    """记录灾情核定（应急处置结束后，5.3）、救助与善后（5.4）或征用（5.5，待归还或补偿）。"""
+    with transaction(db_session):
+        row = aftermath.record(db_session=db_session, clock=clock, actor=actor, incident_id=incident_id, data=body)
+        return aftermath.read(actor, row)
+
+
+@router.post("/{incident_id}/aftermath/{aftermath_id}/settle", response_model=AftermathRead)
+def settle_aftermath(
+    incident_id: RowId,
+    aftermath_id: RowId,
+    body: SettleIn,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+) -> AftermathRead:
+    """登记征用财产已归还，或毁损、灭失已补偿（写明金额）；每项只登记一次。"""
+    with transaction(db_session):
+        row = aftermath.settle(
+            db_session=db_session,
+            clock=clock,
+            actor=actor,
+            incident_id=incident_id,
+            aftermath_id=aftermath_id,
+            data=body,
+        )
+        return aftermath.read(actor, row)

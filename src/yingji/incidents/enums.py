@@ -78,8 +78,34 @@ class TimelineKind(LabelledEnum):
     NOTIFY_UNREACHABLE = "notify.unreachable", "未能通知"
     NOTIFY_DECIDER = "notify.decider", "通知决定机关"
     WEATHER_OPENED = "weather.opened", "气象灾害转入应急处置"
+    AFTERMATH_RECORDED = "aftermath.recorded", "后期处置记录"
+    AFTERMATH_SETTLED = "aftermath.settled", "征用财产归还或补偿"
 
     @classmethod
     def label_of(cls, kind: str) -> str:
         """The label of a stored kind (a kind written by an older version is shown as stored)."""
         return cls(kind).label if kind in cls._value2member_map_ else kind
+
+
+class AftermathKind(LabelledEnum):
+    """Records of the post-event phase a plan assigns (003#L6 5.3–5.5; the accident plans' 善后处置)."""
+
+    VERIFICATION = "verification", "灾情核定"
+    RELIEF = "relief", "救助与善后"
+    REQUISITION = "requisition", "征用与归还"
+
+
+class AftermathStatus(LabelledEnum):
+    RECORDED = "recorded", "已记录"
+    HELD = "held", "征用中，待归还"
+    RETURNED = "returned", "已归还"
+    COMPENSATED = "compensated", "毁损、灭失，已补偿"
+
+
+class ReliefCategory(LabelledEnum):
+    LIVING = "living", "生活救助"
+    EPIDEMIC = "epidemic", "卫生防疫"
+    INSURANCE = "insurance", "保险理赔"
+    REBUILDING = "rebuilding", "恢复重建"
+    COUNTERPART = "counterpart", "对口支援"
+    OTHER = "other", "其他善后"

@@ -11,7 +11,15 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.db.base import Base, str_enum
-from yingji.incidents.enums import AccidentSector, IncidentStatus, ObligationKind, TaskSource, TaskStatus
+from yingji.incidents.enums import (
+    AccidentSector,
+    AftermathKind,
+    AftermathStatus,
+    IncidentStatus,
+    ObligationKind,
+    TaskSource,
+    TaskStatus,
+)
 from yingji.plans.schema import ReportKind
 
 
@@ -213,3 +221,22 @@ class ReportPhoto(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime]
+
+
+class Aftermath(Base):
+    """One post-event record: a verified loss account (灾情核定), a relief measure, or a requisitioned item that must
+    be returned or compensated (征用补偿). The typed details are validated by the schemas and kept as JSON."""
+
+    __tablename__ = "incident_aftermath"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    kind: Mapped[AftermathKind] = mapped_column(str_enum(AftermathKind))
+    status: Mapped[AftermathStatus] = mapped_column(str_enum(AftermathStatus))
+    body: Mapped[str] = mapped_column(String(120))  # the unit that verified, gave relief or requisitioned
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime]
+    settlement: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    settled_by: Mapped[str | None] = mapped_column(String(120))
+    settled_at: Mapped[datetime | None]

@@ -14,8 +14,8 @@ from yingji.auth.actor import Actor
 from yingji.auth.policy import allowed, may_act
 from yingji.auth.roles import Permission
 from yingji.core.labels import LabelledEnum
-from yingji.incidents.enums import IncidentStatus
-from yingji.incidents.models import Incident, ResponseRecord
+from yingji.incidents.enums import AftermathStatus, IncidentStatus
+from yingji.incidents.models import Aftermath, Incident, ResponseRecord
 from yingji.plans import loader
 from yingji.plans.schema import Authority, Plan
 
@@ -29,6 +29,8 @@ class IncidentAction(LabelledEnum):
     RECORD = "record", "记录现场情况"
     RELEASE = "release", "发布信息"
     NOTIFY_DECIDER = "notify_decider", "通知决定机关"
+    RECORD_AFTERMATH = "record_aftermath", "记录救助、征用"
+    VERIFY_LOSSES = "verify_losses", "灾情核定"
 
 
 class ResponseAction(LabelledEnum):
@@ -40,6 +42,10 @@ class ResponseAction(LabelledEnum):
 
 class TaskAction(LabelledEnum):
     UPDATE = "update", "更新状态"
+
+
+class AftermathAction(LabelledEnum):
+    SETTLE = "settle", "登记归还或补偿"
 
 
 def scope(actor: Actor) -> ColumnElement[bool]:
@@ -80,9 +86,15 @@ def startable_levels(actor: Actor, incident: Incident, responded: Collection[str
 
 
 def incident_actions(
-    actor: Actor, incident: Incident, startable: dict[str, list[int]], *, receivable: bool
+    actor: Actor,
+    incident: Incident,
+    startable: dict[str, list[int]],
+    *,
+    receivable: bool,
+    responses: Collection[ResponseRecord] = (),
 ) -> list[IncidentAction]:
-    """``receivable``: some open obligation is this caller's to record (as receiver, superior … — see receipts)."""
+    """``receivable``: some open obligation is this caller's to record (as receiver, superior … — see receipts);
+    ``responses``: the incident's responses — relief and requisitions follow a start, the loss account an end."""
     open_ = incident.status is not IncidentStatus.ENDED
     officer = actor.has(Permission.INCIDENTS_COMMAND)
     reporter = actor.has(Permission.INCIDENTS_REPORT)
@@ -102,6 +114,8 @@ def incident_actions(
                 (IncidentAction.DISPATCH, open_),
                 (IncidentAction.RECORD, open_),
                 (IncidentAction.RELEASE, True),
+                (IncidentAction.RECORD_AFTERMATH, bool(responses)),
+                (IncidentAction.VERIFY_LOSSES, any(r.ended_at is not None for r in responses)),
             ],
         ),
     ]
@@ -135,3 +149,8 @@ def dispatch_actions(actor: Actor, incident: Incident) -> list[IncidentAction]:
     return allowed(
         actor, Permission.INCIDENTS_COMMAND, [(IncidentAction.DISPATCH, incident.status is not IncidentStatus.ENDED)]
     )
+
+
+def aftermath_actions(actor: Actor, row: Aftermath) -> list[AftermathAction]:
+    """A requisitioned item is settled once — returned, or compensated — by those who command."""
+    return allowed(actor, Permission.INCIDENTS_COMMAND, [(AftermathAction.SETTLE, row.status is AftermathStatus.HELD)])

@@ -42,6 +42,7 @@ from yingji.incidents.schemas import (
     TaskRead,
     TimelineEventRead,
 )
+from yingji.liaisons import service as liaisons
 from yingji.plans import loader
 from yingji.registry import divisions
 from yingji.registry import reads as registry_reads
@@ -165,7 +166,9 @@ def read(db_session: Session, clock: Clock, actor: Actor, incident: Incident) ->
         ],
         responses=[response(actor, r) for r in responses],
         follow_up=_follow_up(db_session, incident, now),
-        allowed_actions=policy.incident_actions(actor, incident, startable, receivable=bool(record_as)),
+        allowed_actions=policy.incident_actions(
+            actor, incident, startable, receivable=bool(record_as), responses=responses
+        ),
         startable_levels=startable,
     )
 
@@ -307,6 +310,8 @@ def tasks(db_session: Session, actor: Actor, rows: Sequence[Task], now: datetime
     wanted = {t.response_id for t in rows}
     found = db_session.scalars(select(ResponseRecord).where(ResponseRecord.id.in_(wanted))).all() if wanted else []
     actions = {r.id: policy.task_actions(policy.response_actions(actor, r)) for r in found}
+    plan_of = {r.id: r.plan_id for r in found}
+    contacts = liaisons.of_units(db_session, {(plan_of[t.response_id], t.owner_unit) for t in rows})
     return [
         TaskRead(
             id=t.id,
@@ -316,6 +321,7 @@ def tasks(db_session: Session, actor: Actor, rows: Sequence[Task], now: datetime
             group=t.group_name,
             group_label=t.group_name or t.source.label,
             owner_unit=t.owner_unit,
+            liaison=liaisons.text(contacts.get((plan_of[t.response_id], t.owner_unit))),
             title=t.title,
             assignee=t.assignee,
             due_at=t.due_at,

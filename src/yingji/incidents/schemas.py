@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import ColumnElement
@@ -14,13 +15,16 @@ from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.incidents.enums import (
     AccidentSector,
+    AftermathKind,
+    AftermathStatus,
     IncidentStatus,
     ObligationKind,
     ReceiptRole,
+    ReliefCategory,
     TaskSource,
     TaskStatus,
 )
-from yingji.incidents.policy import IncidentAction, ResponseAction, TaskAction
+from yingji.incidents.policy import AftermathAction, IncidentAction, ResponseAction, TaskAction
 from yingji.plans.schema import ReportKind
 from yingji.registry.enums import ResourceKind
 from yingji.registry.schemas import Latitude, Longitude, ResourceHitRead
@@ -387,6 +391,7 @@ class TaskRead(YingjiModel):
     group: str | None = Field(description="工作组（按预案）")
     group_label: str = Field(description="任务所属的分组：工作组，或 响应级别行动、成员单位职责")
     owner_unit: str
+    liaison: str | None = Field(description="责任单位登记的应急联络员及手机（预案建立联络员制度的）")
     title: str
     assignee: str | None = Field(description="承办人")
     due_at: datetime | None = Field(description="完成时限")
@@ -470,3 +475,90 @@ class PhotoRead(YingjiModel):
     uploaded_by: str
     created_at: datetime
     url: str
+
+
+# --- 后期处置 (post-event records) -----------------------------------------------------------------------------------
+
+Body = Annotated[str, Field(min_length=1, max_length=120)]
+People = Annotated[int, Field(ge=0, le=10_000_000)]
+Yuan = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), max_digits=15, decimal_places=2)]
+Note = Annotated[str | None, Field(max_length=2000)]
+
+
+class VerificationIn(YingjiModel):
+    """灾情核定 (003#L6 5.3): the verified account of losses, after the response has ended; the basis of relief."""
+
+    kind: Literal["verification"]
+    body: Body = Field(description="核定单位，如 市应急管理局会同有关单位")
+    deaths: People = Field(default=0, description="死亡人数")
+    missing: People = Field(default=0, description="失踪人数")
+    injured: People = Field(default=0, description="受伤人数")
+    affected_people: People = Field(default=0, description="受灾人口")
+    relocated_people: People = Field(default=0, description="紧急转移安置人口")
+    houses_collapsed: People = Field(default=0, description="倒塌房屋（间）")
+    houses_damaged: People = Field(default=0, description="损坏房屋（间）")
+    crop_hectares: Annotated[Decimal, Field(ge=0, le=Decimal("1e9"), max_digits=12, decimal_places=2)] = Field(
+        default=Decimal(0), description="农作物受灾面积（公顷）"
+    )
+    direct_loss_10k_yuan: Yuan = Field(default=Decimal(0), description="直接经济损失（万元）")
+    note: Note = None
+
+
+class ReliefIn(YingjiModel):
+    """A relief or after-care measure (003#L6 5.4 救助、卫生防疫、保险理赔、灾后重建; 5.1 对口支援)."""
+
+    kind: Literal["relief"]
+    body: Body = Field(description="实施单位")
+    category: ReliefCategory
+    content: Annotated[str, Field(min_length=1, max_length=2000, description="内容")]
+    beneficiaries: People | None = Field(default=None, description="受助人数")
+    amount_yuan: Yuan | None = Field(default=None, description="金额（元）")
+    on: date = Field(description="日期")
+
+
+class RequisitionIn(YingjiModel):
+    """Property requisitioned for the rescue: to be returned, or compensated if destroyed or lost (003#L6 5.5)."""
+
+    kind: Literal["requisition"]
+    body: Body = Field(description="实施征用的人民政府或单位")
+    item: Annotated[str, Field(min_length=1, max_length=200, description="被征用的房屋、运输工具、通信设备等")]
+    owner: Body = Field(description="被征用单位或个人")
+    on: date = Field(description="征用日期")
+
+
+AftermathIn = Annotated[VerificationIn | ReliefIn | RequisitionIn, Field(discriminator="kind")]
+
+
+class SettleIn(YingjiModel):
+    outcome: Literal["returned", "compensated"] = Field(description="returned 已归还；compensated 毁损、灭失已补偿")
+    on: date = Field(description="归还或补偿日期")
+    compensation_yuan: Yuan | None = Field(default=None, description="补偿金额（元），补偿时必填")
+    note: Note = None
+
+
+class AftermathLine(YingjiModel):
+    label: str
+    text: str
+
+
+class AftermathRead(YingjiModel):
+    """One post-event record with its details as labelled lines, and what this caller may do with it."""
+
+    id: int
+    kind: AftermathKind
+    kind_label: str
+    status: AftermathStatus
+    status_label: str
+    body: str
+    summary: str = Field(description="一句话摘要")
+    lines: list[AftermathLine]
+    recorded_by: str
+    recorded_at: datetime
+    settled_by: str | None
+    settled_at: datetime | None
+    allowed_actions: list[AftermathAction]
+
+
+class AftermathFilters(Filters):
+    kind: AftermathKind | None = None
+    status: AftermathStatus | None = None

@@ -459,6 +459,9 @@ class MemberUnits(Cited):
     contextual_bodies: list[Body] = Field(
         default_factory=list, description="依事发地而定的单位，如 事发地旗县区人民政府、事故发生单位"
     )
+    liaison_officers: CitedText | None = Field(
+        default=None, description="预案建立的应急联络员制度（各成员单位确定联络员）；未建立的为空"
+    )
 
 
 class WorkingGroup(YingjiModel):

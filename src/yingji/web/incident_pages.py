@@ -20,11 +20,19 @@ from yingji.core.errors import YingjiError
 from yingji.core.paging import PageParams, Paging, page_of, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
-from yingji.incidents import alerts, photos, reads, service, suggest, timeline
-from yingji.incidents.enums import AccidentSector, IncidentStatus, TaskStatus
+from yingji.incidents import aftermath, alerts, photos, reads, service, suggest, timeline
+from yingji.incidents.enums import AccidentSector, IncidentStatus, ReliefCategory, TaskStatus
 from yingji.incidents.models import Dispatch, EndConditionCheck, Incident
 from yingji.incidents.record import FACT_LABELS, fact_text
-from yingji.incidents.schemas import IncidentFilters, PhotoRead, ReportFilters, TaskFilters, TaskRead, TimelineFilters
+from yingji.incidents.schemas import (
+    AftermathFilters,
+    IncidentFilters,
+    PhotoRead,
+    ReportFilters,
+    TaskFilters,
+    TaskRead,
+    TimelineFilters,
+)
 from yingji.plans import loader
 from yingji.plans.schema import Plan
 from yingji.registry import divisions
@@ -122,6 +130,9 @@ def room_context(
     newest = TimelineFilters(newest_first=True)
     found_events, events_total = timeline.page(db_session=db_session, incident=incident, params=whole, filters=newest)
     dispatches = db_session.scalars(select(Dispatch).where(Dispatch.incident_id == incident.id).order_by(Dispatch.id))
+    found_after, after_total = aftermath.page(
+        db_session=db_session, actor=actor, incident_id=incident.id, params=whole, filters=AftermathFilters()
+    )
     index = request.app.state.resource_index.get(db_session)
     hits = suggest.suggestions(
         db_session=db_session, actor=actor, index=index, incident=incident, limit=SUGGESTIONS_SHOWN
@@ -155,6 +166,9 @@ def room_context(
             for h in suggested
         ],
         "events": page_of(found_events, events_total, whole, reads.event),
+        "aftermath": page_of(found_after, after_total, whole, lambda row: aftermath.read(actor, row)),
+        "relief_categories": ReliefCategory.labels(),
+        "today_local": to_local(clock.now()).strftime("%Y-%m-%d"),
         "photos": _photos_by_report(db_session, incident),
         "actions": [a.value for a in data.allowed_actions],
         "now_local": to_local(clock.now()).strftime("%Y-%m-%dT%H:%M"),  # the receipt form's default 接报时间

@@ -9,16 +9,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
+from yingji.auth.actor import Actor
 from yingji.core.clock import local_today
+from yingji.core.errors import YingjiError
 from yingji.core.paging import Paging, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
+from yingji.liaisons import service as liaisons
+from yingji.liaisons.schemas import PlanLiaisonsRead
 from yingji.plan_registry import reads, service
 from yingji.plan_registry.models import HolderKind, PlanType
 from yingji.plan_registry.schemas import PlanRecordFilters
 from yingji.plans import loader
-from yingji.plans.schema import Measure, ReportForm, Timing
+from yingji.plans.schema import Measure, Plan, ReportForm, Timing
 from yingji.rules.levels import CONDITION_LABELS, GRADE_LABELS, WARNING_LABELS
 from yingji.web.common import Viewer, divisions_in_scope, export_link, guarded
 
@@ -63,6 +68,16 @@ def plans_page(
     return guarded(request, actor, clock, "plans.html", build)
 
 
+def _liaisons(db_session: Session, actor: Actor, plan: Plan | None) -> PlanLiaisonsRead | None:
+    """The plan's liaison register where it sets one up and the caller may see it (else the page goes without)."""
+    if plan is None or plan.member_units.liaison_officers is None:
+        return None
+    try:
+        return liaisons.read(db_session, actor, plan.id)
+    except YingjiError:
+        return None
+
+
 @router.get("/console/plans/{plan_id}", response_class=HTMLResponse)
 def plan_page(
     plan_id: RowId, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer
@@ -74,6 +89,7 @@ def plan_page(
         return {
             "record": reads.detail(db_session, actor, record, today),
             "plan": bundled,
+            "liaisons": _liaisons(db_session, actor, bundled),
             "words": WORDS,
             "today": today,
         }
