@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from yingji.audit.models import AuditEntry
+from yingji.auth.actor import SYSTEM
 from yingji.auth.roles import Role
 from yingji.db.outbox import OutboxItem
 
@@ -132,7 +133,7 @@ def test_the_plan_page_lists_units_without_a_liaison_first_with_a_form_for_the_k
     from yingji.plan_registry.models import PlanRecord
     from yingji.plan_registry.service import register_bundled
 
-    register_bundled(db_session=db_session, clock=factories.CLOCK, actor=factories.SYSTEM)
+    register_bundled(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM)
     db_session.commit()
     record = db_session.scalars(select(PlanRecord).where(PlanRecord.bundled_plan_id == PLAN)).one()
     assert client.put(f"{BASE}/{EDUCATION}", json=LIAISON, headers=people["duty"]).status_code == 200

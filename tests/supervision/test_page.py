@@ -24,6 +24,8 @@ def test_the_page_lists_each_mines_status_in_words(world: World) -> None:
     assert "中央驻市企业矿山未明确属地监管部门" in html
     assert "单绳提升机改造为多绳摩擦式" in html and "002#L209" in html
     assert "三等及以上尾矿库" in html
+    assert "尾矿库常设检查（1 座，" in html and "未与邻近专业救援组织签订救援协议" in html  # 000#L632
+    assert "未与就近矿山救援队签订救援协议，也无本企业矿山救护队" in html  # 000#L1405
     assert "<script>" not in html  # CSP: no inline scripts
     assert "鄂温克示例铁矿" not in html  # another banner's mine
     own = world.get("/console/supervision", world.enterprise).text

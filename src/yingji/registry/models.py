@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yingji.db.base import Base, str_enum
@@ -109,6 +109,7 @@ class TailingsPond(Located, Base):
     division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
     pond_grade: Mapped[int]  # 等别 1–5
     is_overhead: Mapped[bool] = mapped_column(default=False)  # 头顶库
+    has_emergency_broadcast: Mapped[bool] = mapped_column(default=False, server_default=false())  # 000#L650 应急广播
     status: Mapped[PondStatus] = mapped_column(str_enum(PondStatus))
     supervising_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     contracted_team_id: Mapped[int | None] = mapped_column(ForeignKey("rescue_team.id"))

@@ -120,6 +120,9 @@ class TailingsPondIn(Placed):
     enterprise: Annotated[str, Field(min_length=2, max_length=120)]
     pond_grade: Annotated[int, Field(ge=1, le=5, description="等别 1–5")]
     is_overhead: bool = Field(default=False, description="头顶库")
+    has_emergency_broadcast: bool = Field(
+        default=False, description="已建立应急广播等通信系统（头顶库须建立，000#L650）"
+    )
     status: PondStatus
     supervising: Ref = None
     contracted_team: Ref = None

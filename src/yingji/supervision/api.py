@@ -52,6 +52,7 @@ from yingji.supervision.schemas import (
     NegativeIn,
     NetworkingRead,
     PolicyIn,
+    PondSupervisionRead,
     ProfileIn,
     ReachRead,
     ResumeCheckRead,
@@ -131,6 +132,15 @@ def resume(
     with transaction(db_session):
         service.resume(db_session=db_session, clock=clock, actor=actor, mine_id=mine_id, data=body)
     return _mine(db_session, clock, actor, mine_id)
+
+
+@router.get("/ponds", response_model=Page[PondSupervisionRead])
+def list_ponds(
+    db_session: DbSession, clock: CurrentClock, actor: CurrentActor, paging: Paging
+) -> Page[PondSupervisionRead]:
+    """辖区尾矿库的常设检查：三等及以上联网（002#L193）、救援协议（000#L632）、头顶库应急广播（000#L650）。"""
+    found, total = service.ponds(db_session=db_session, actor=actor, params=paging)
+    return paged(reads.ponds(db_session, clock, found), total, paging)
 
 
 # --- census ----------------------------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from yingji.auth.actor import Actor
 from yingji.core.clock import Clock, local_today
 from yingji.registry import divisions
 from yingji.registry.enums import MineStatus, StandardisationGrade
-from yingji.registry.models import Mine, Organisation, TailingsPond
+from yingji.registry.models import Mine, Organisation, RescueTeam, TailingsPond
+from yingji.rules import site_readiness as site
 from yingji.rules import supervision as rules
 from yingji.rules.supervision import CensusState, GoafMeasure, RockBurst
 from yingji.supervision import policy, service
@@ -49,6 +50,7 @@ from yingji.supervision.schemas import (
     NetworkingRead,
     NetworkingRow,
     PolicyRead,
+    PondSupervisionRead,
     ReachRead,
     ReachRow,
     ResumeCheckRead,
@@ -60,7 +62,9 @@ from yingji.supervision.schemas import (
 
 
 def _names(
-    db_session: Session, model: type[Organisation] | type[Mine] | type[TailingsPond], ids: Iterable[int | None]
+    db_session: Session,
+    model: type[Organisation] | type[Mine] | type[TailingsPond] | type[RescueTeam],
+    ids: Iterable[int | None],
 ) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
@@ -82,6 +86,7 @@ def mines(db_session: Session, clock: Clock, actor: Actor, found: Sequence[Mine]
     live = service.live_sites(db_session, clock, set(ids), set())
     history = service.standardisation_events(db_session, ids)
     faulty = service.faulty_running(db_session, ids)
+    own_teams = service.own_rescue_teams(db_session, (m.enterprise_id for m in found))
     orgs = _names(
         db_session,
         Organisation,
@@ -138,6 +143,11 @@ def mines(db_session: Session, clock: Clock, actor: Actor, found: Sequence[Mine]
             flags.append(f"标准化抽查逾期（应于 {spot_due.isoformat()} 前）")
         if faulty.get(mine.id):
             flags.append(f"{faulty[mine.id]} 台关键设备带病运行")
+        uncovered = mine.status is not MineStatus.CLOSED and site.rescue_cover_missing(
+            has_agreement=mine.contracted_team_id is not None, has_own_rescue_team=mine.enterprise_id in own_teams
+        )
+        if uncovered:
+            flags.append("未与就近矿山救援队签订救援协议，也无本企业矿山救护队")
         reads.append(
             MineSupervisionRead(
                 mine_id=mine.id,
@@ -178,8 +188,56 @@ def mines(db_session: Session, clock: Clock, actor: Actor, found: Sequence[Mine]
                 networking_label=networking_label,
                 worst_goaf_colour=colour,
                 worst_goaf_label=colour.label if colour else None,
+                rescue_cover_missing=uncovered,
                 flags=flags,
                 allowed_actions=policy.mine_actions(actor, mine, activity),
+            )
+        )
+    return reads
+
+
+def ponds(db_session: Session, clock: Clock, found: Sequence[TailingsPond]) -> list[PondSupervisionRead]:
+    """A page of ponds with their standing checks: networking of 三等及以上 ponds (002#L193), a rescue agreement
+    (000#L632) and, for a 头顶库, the emergency broadcast (000#L650)."""
+    live = service.live_sites(db_session, clock, set(), {p.id for p in found})
+    orgs = _names(db_session, Organisation, [p.enterprise_id for p in found])
+    teams = _names(db_session, RescueTeam, [p.contracted_team_id for p in found])
+    own_teams = service.own_rescue_teams(db_session, (p.enterprise_id for p in found))
+    places = divisions.names(db_session, (p.division_code for p in found))
+    reads = []
+    for pond in found:
+        standing = pond.status not in service.CLOSED_PONDS
+        counted = rules.pond_counts(pond.pond_grade)
+        networked = f"pond:{pond.id}" in live
+        flags: list[str] = []
+        if standing and counted and not networked:
+            flags.append("三等及以上尾矿库监测系统未联网")
+        if standing and site.rescue_cover_missing(
+            has_agreement=pond.contracted_team_id is not None, has_own_rescue_team=pond.enterprise_id in own_teams
+        ):
+            flags.append("未与邻近专业救援组织签订救援协议")
+        if site.broadcast_missing(is_overhead=pond.is_overhead, has_emergency_broadcast=pond.has_emergency_broadcast):
+            flags.append("头顶库未建立应急广播等通信系统")
+        reads.append(
+            PondSupervisionRead(
+                pond_id=pond.id,
+                name=pond.name,
+                enterprise_name=orgs.get(pond.enterprise_id, ""),
+                division_name=places.get(pond.division_code, pond.division_code),
+                pond_grade=pond.pond_grade,
+                status_label=pond.status.label,
+                is_overhead=pond.is_overhead,
+                has_emergency_broadcast=pond.has_emergency_broadcast,
+                contracted_team_name=teams.get(pond.contracted_team_id) if pond.contracted_team_id else None,
+                networking_label=(
+                    "不在联网考核范围"
+                    if not counted
+                    else ("监测数据在线（已联网）" if networked else "监测数据不在线（未联网）")
+                ),
+                flags=flags,
+                basis=[
+                    BasisRead.of(b) for b in (rules.NETWORKING_BASIS, site.NON_COAL_RESCUE_BASIS, site.BROADCAST_BASIS)
+                ],
             )
         )
     return reads

@@ -279,8 +279,26 @@ class MineSupervisionRead(YingjiModel):
     networking_label: str
     worst_goaf_colour: RiskColour | None
     worst_goaf_label: str | None
+    rescue_cover_missing: bool = Field(description="既未签订救援协议，也无本企业矿山救护队（000#L1405、L632）")
     flags: list[str] = Field(description="需关注的事项（中文）")
     allowed_actions: list[MineAction]
+
+
+class PondSupervisionRead(YingjiModel):
+    """One tailings pond's standing checks in words: networking (三等及以上), rescue cover, a 头顶库's broadcast."""
+
+    pond_id: int
+    name: str
+    enterprise_name: str
+    division_name: str
+    pond_grade: int
+    status_label: str
+    is_overhead: bool
+    has_emergency_broadcast: bool
+    contracted_team_name: str | None
+    networking_label: str
+    flags: list[str] = Field(description="需关注的事项（中文）")
+    basis: list[BasisRead]
 
 
 class NetworkingRow(YingjiModel):

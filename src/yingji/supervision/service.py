@@ -35,7 +35,7 @@ from yingji.registry.enums import (
     StandardisationGrade,
     TeamKind,
 )
-from yingji.registry.models import Division, Mine, Organisation, TailingsPond
+from yingji.registry.models import Division, Mine, Organisation, RescueTeam, TailingsPond
 from yingji.registry.service import bump_revision
 from yingji.rules import supervision as rules
 from yingji.rules.supervision import (
@@ -716,6 +716,25 @@ def networking(*, db_session: Session, clock: Clock, actor: Actor) -> list[Netwo
         )
         for c, rows in sites.items()
     ]
+
+
+def own_rescue_teams(db_session: Session, enterprise_ids: Iterable[int]) -> set[int]:
+    """The enterprises that keep a mine rescue team of their own (the registry's team tied to the organisation)."""
+    wanted = set(enterprise_ids)
+    if not wanted:
+        return set()
+    query = select(RescueTeam.organisation_id).where(
+        RescueTeam.organisation_id.in_(wanted), RescueTeam.kind == TeamKind.MINE_RESCUE
+    )
+    return {org for org in db_session.scalars(query) if org is not None}
+
+
+def ponds(*, db_session: Session, actor: Actor, params: PageParams) -> tuple[list[TailingsPond], int]:
+    """The tailings ponds in scope (closed and sealed ones too: their disposition is on record), by place and name."""
+    query = select(TailingsPond).where(policy.pond_scope(actor))
+    return paginate(
+        db_session, query, params, order_by=[TailingsPond.division_code, TailingsPond.name, TailingsPond.id]
+    )
 
 
 # --- 6. the warning feedback loop ------------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ FIELD_LABELS = {
     "quantity": "数量",
     "expires_on": "有效期至",
     "is_overhead": "头顶库",
+    "has_emergency_broadcast": "应急广播",
     "is_synthetic": "演示数据",
 }
 NEAREST_SHOWN = 20

@@ -28,11 +28,15 @@ def supervision_page(
     late, late_total = service.warnings(
         db_session=db_session, clock=clock, actor=actor, params=SIDE_LIST, filters=WarningFilters(overdue=True)
     )
+    found_ponds, ponds_total = service.ponds(db_session=db_session, actor=actor, params=SIDE_LIST)
+    ponds = reads.ponds(db_session, clock, found_ponds)
     return page(
         request,
         actor,
         clock,
         "supervision.html",
+        ponds=sorted(ponds, key=lambda p: not p.flags),  # the ponds needing attention first
+        ponds_total=ponds_total,
         rows=paged(reads.mines(db_session, clock, actor, found), total, paging),
         networking=reads.networking(service.networking(db_session=db_session, clock=clock, actor=actor), clock.now()),
         overdue=reads.deadlines(db_session, overdue, local_today(clock)),
