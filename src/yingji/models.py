@@ -7,6 +7,7 @@ from yingji.db.outbox import OutboxItem
 from yingji.duty.models import DutyHandover, DutyLogEntry, DutyShift
 from yingji.enforcement.models import (
     BlacklistEntry,
+    Entrustment,
     Finding,
     FindingPhoto,
     InspectionPlan,
@@ -153,6 +154,7 @@ __all__ = [
     "DutyShift",
     "EarlyWarning",
     "EndConditionCheck",
+    "Entrustment",
     "Equipment",
     "Evaluation",
     "Expert",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from yingji.core.clock import local_today
 from yingji.core.http import read_bounded
@@ -14,13 +14,18 @@ from yingji.core.paging import Page, Paging, paged
 from yingji.core.params import RowId
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
-from yingji.enforcement import reads, service
+from yingji.enforcement import entrustments, reads, service
 from yingji.enforcement.schemas import (
     BlacklistFilters,
     BlacklistIn,
     BlacklistRead,
+    BodyRegisterRead,
     DecisionIn,
     EnterpriseEnforcementRead,
+    EntrustmentAction,
+    EntrustmentDateIn,
+    EntrustmentIn,
+    EntrustmentRead,
     FindingIn,
     FindingRead,
     HazardViolationIn,
@@ -48,6 +53,7 @@ from yingji.hazards import service as hazards_service
 from yingji.hazards.schemas import HazardDetail
 
 router = APIRouter(prefix="/api/enforcement", tags=["执法"])
+DivisionCode = Annotated[str, Path(pattern=r"^\d{6}$", description="市本级行政区划代码")]
 PHOTO_CONTENT: dict[str, dict[str, Any]] = {t: {} for t in hazards_service.ATTACHMENT_TYPES}
 
 
@@ -279,6 +285,51 @@ def reply(
     with transaction(db_session):
         row = service.reply(db_session=db_session, clock=clock, actor=actor, referral_id=referral_id, data=body)
     return reads.referrals(db_session, actor, [row], local_today(clock))[0]
+
+
+# --- 行政执法主体与委托执法 -------------------------------------------------------------------------------------------
+
+
+@router.get("/bodies/{division_code}", response_model=BodyRegisterRead)
+def body_register(division_code: DivisionCode, db_session: DbSession, actor: CurrentActor) -> BodyRegisterRead:
+    """本级政府公布的行政执法主体名单（法定与授权）及各主体登记的委托执法数（003#L14）。"""
+    return entrustments.register(db_session, actor, division_code)
+
+
+@router.get("/entrustments", response_model=Page[EntrustmentRead])
+def list_entrustments(
+    db_session: DbSession, clock: CurrentClock, actor: CurrentActor, paging: Paging
+) -> Page[EntrustmentRead]:
+    """委托执法：未备案的在前（签订早的在前），写明备案期限与是否逾期。"""
+    found, total = entrustments.page(db_session=db_session, actor=actor, params=paging)
+    return paged([entrustments.read(actor, r, clock) for r in found], total, paging)
+
+
+@router.post("/entrustments", status_code=201, response_model=EntrustmentRead)
+def create_entrustment(
+    body: EntrustmentIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> EntrustmentRead:
+    """登记委托执法（委托机关须为公布的执法主体）；签订之日起10日内须向司法局备案。"""
+    with transaction(db_session):
+        row = entrustments.create(db_session=db_session, clock=clock, actor=actor, data=body)
+        return entrustments.read(actor, row, clock)
+
+
+@router.post("/entrustments/{entrustment_id}/{action}", response_model=EntrustmentRead)
+def entrustment_date(
+    entrustment_id: RowId,
+    action: EntrustmentAction,
+    body: EntrustmentDateIn,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+) -> EntrustmentRead:
+    """登记委托事项在部门网站公告（announce）或向司法局备案（file）的日期，各一次。"""
+    with transaction(db_session):
+        row = entrustments.record_date(
+            db_session=db_session, clock=clock, actor=actor, entrustment_id=entrustment_id, action=action, data=body
+        )
+        return entrustments.read(actor, row, clock)
 
 
 # --- blacklists -----------------------------------------------------------------------------------------------------

@@ -160,3 +160,21 @@ class BlacklistEntry(Base):
     removed_on: Mapped[date | None]
     removed_by: Mapped[str | None] = mapped_column(String(64))
     removal_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Entrustment(Base):
+    """委托执法: a listed body entrusts an organisation with enforcement powers by a written agreement, announces it and
+    files it with the justice bureau within the days the register's notice sets (003#L14)."""
+
+    __tablename__ = "enforcement_entrustment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)  # the register's level
+    entrusting_body: Mapped[str] = mapped_column(String(120))  # as the register names it
+    entrusted_party: Mapped[str] = mapped_column(String(120))
+    powers: Mapped[str] = mapped_column(Text)  # 委托的行政执法权限
+    signed_on: Mapped[date]
+    announced_on: Mapped[date | None]
+    filed_on: Mapped[date | None]
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

@@ -53,6 +53,11 @@ class BlacklistAction(LabelledEnum):
     REMOVE = "remove", "提前移出"
 
 
+class EntrustmentAction(LabelledEnum):
+    ANNOUNCE = "announce", "登记网站公告"
+    FILE = "file", "登记备案"
+
+
 # --- inputs ---------------------------------------------------------------------------------------------------------
 
 
@@ -443,3 +448,54 @@ class EnterpriseEnforcementRead(YingjiModel):
     open_referrals: int
     hazards_by_liability: dict[str, int] = Field(description="隐患：自查从宽 / 依法处罚 / 待定")
     suspension: SuspensionRead
+
+
+# --- 行政执法主体与委托执法 (003#L14) ---------------------------------------------------------------------------------
+
+
+class EntrustmentIn(YingjiModel):
+    division_code: Annotated[str, Field(pattern=r"^\d{6}$", description="公布执法主体的行政区划（市本级）")]
+    entrusting_body: Annotated[str, Field(min_length=2, max_length=120, description="委托机关（须为公布的执法主体）")]
+    entrusted_party: Annotated[str, Field(min_length=2, max_length=120, description="受委托的行政机关或组织")]
+    powers: Annotated[str, Field(min_length=2, max_length=2000, description="委托的行政执法权限")]
+    signed_on: date = Field(description="委托书签订日期")
+
+
+class EntrustmentDateIn(YingjiModel):
+    on: date
+
+
+class BodyRead(YingjiModel):
+    name: str
+    kind_label: str
+    aliases: list[str]
+    entrustments: int = Field(description="本平台登记的委托执法数")
+
+
+class BodyRegisterRead(YingjiModel):
+    division_code: str
+    title: str
+    doc_no: str
+    issued_on: date
+    statutory: int
+    authorised: int
+    entrustment_rule: str
+    bodies: list[BodyRead]
+    basis: BasisRead
+
+
+class EntrustmentRead(YingjiModel):
+    id: int
+    division_code: str
+    entrusting_body: str
+    entrusted_party: str
+    powers: str
+    signed_on: date
+    announced_on: date | None
+    filed_on: date | None
+    filing_due: date = Field(description="备案期限（签订之日起10日）")
+    filing_overdue: bool
+    filed_late: bool
+    status_label: str = Field(description="备案与公告情况（中文）")
+    created_by: str
+    allowed_actions: list[EntrustmentAction]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from yingji.core.errors import Forbidden, InvalidInput, InvalidState
 from yingji.core.labels import LabelledEnum
@@ -306,3 +306,37 @@ def _add_years(day: date, years: int) -> date:
 def is_listed(listed_on: date, expires_on: date, removed_on: date | None, on: date) -> bool:
     """In force from the listing day up to (not including) the expiry day, unless removed earlier."""
     return listed_on <= on < expires_on and (removed_on is None or on < removed_on)
+
+
+# --- entrusted enforcement (委托执法, 003#L14) -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntrustmentStatus:
+    filing_due: date
+    filing_overdue: bool  # not filed and the day has passed
+    filed_late: bool
+    announced: bool
+
+
+def entrustment_status(
+    *, signed_on: date, filed_on: date | None, announced_on: date | None, filing_days: int, today: date
+) -> EntrustmentStatus:
+    """“于委托书签订之日起10日内……备案”: the signing day plus the days (calendar days: the notice says 日)."""
+    due = signed_on + timedelta(days=filing_days)
+    return EntrustmentStatus(
+        filing_due=due,
+        filing_overdue=filed_on is None and today > due,
+        filed_late=filed_on is not None and filed_on > due,
+        announced=announced_on is not None,
+    )
+
+
+def check_entrustment_dates(*, signed_on: date, on: date, today: date, field: str) -> None:
+    """A filing or announcement happens on or after the signing and not in the future."""
+    if on > today:
+        raise InvalidInput(field=field, reason="日期不能晚于今天", subcode="enforcement.entrustment.date.future")
+    if on < signed_on:
+        raise InvalidInput(
+            field=field, reason="日期不能早于委托书签订日期", subcode="enforcement.entrustment.date.early"
+        )

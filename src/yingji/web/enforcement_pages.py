@@ -14,7 +14,7 @@ from yingji.core.clock import local_today, to_local
 from yingji.core.paging import PageParams, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
-from yingji.enforcement import policy, reads, service
+from yingji.enforcement import bodies, entrustments, policy, reads, service
 from yingji.enforcement.schemas import BlacklistFilters, RecordFilters, ReferralFilters, ViolationFilters
 from yingji.hazards import service as hazards
 from yingji.hazards.schema import checklists
@@ -37,6 +37,7 @@ def register_page(
     violations_offset: Offset = 0,
     referrals_offset: Offset = 0,
     blacklist_offset: Offset = 0,
+    entrustments_offset: Offset = 0,
 ) -> HTMLResponse:
     def build() -> dict[str, Any]:
         today = local_today(clock)
@@ -70,7 +71,16 @@ def register_page(
         )
         listed = paged(reads.listings(db_session, actor, found_b, today), total_b, window(blacklist_offset))
         inspecting = policy.may_inspect(actor)
+        entrusted = None
+        if actor.organisation_id is None:
+            found_e, total_e = entrustments.page(db_session=db_session, actor=actor, params=window(entrustments_offset))
+            entrusted = paged(
+                [entrustments.read(actor, r, clock) for r in found_e], total_e, window(entrustments_offset)
+            )
+        own = bodies.for_division(actor.division_code) if actor.division_code else None
         return {
+            "entrustments": entrusted,
+            "body_register": own if own is not None and policy.supervises(actor, own.division_code) else None,
             "records": records,
             "violations": cases,
             "referrals": referrals,
