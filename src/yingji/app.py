@@ -21,6 +21,7 @@ from yingji.core.schemas import YingjiModel
 from yingji.db.session import make_sessionmaker, reading
 from yingji.deps import SESSION_COOKIE
 from yingji.duty.api import router as duty_router
+from yingji.emissions.api import router as emissions_router
 from yingji.enforcement.api import router as enforcement_router
 from yingji.geo.api import router as geo_router
 from yingji.hazards import service as hazards_service
@@ -158,6 +159,7 @@ def create_app(
     app.include_router(warnings_router)
     app.include_router(hazards_router)
     app.include_router(enforcement_router)
+    app.include_router(emissions_router)
     app.include_router(supervision_router)
     app.include_router(tips_router)
     app.include_router(ledger_router)

@@ -5,6 +5,7 @@ from yingji.auth.models import ApiToken, LoginSession, User
 from yingji.calendars.models import ScheduleDay
 from yingji.db.outbox import OutboxItem
 from yingji.duty.models import DutyHandover, DutyLogEntry, DutyShift
+from yingji.emissions.models import EmissionEntry
 from yingji.enforcement.models import (
     BlacklistEntry,
     Entrustment,
@@ -153,6 +154,7 @@ __all__ = [
     "DutyRecord",
     "DutyShift",
     "EarlyWarning",
+    "EmissionEntry",
     "EndConditionCheck",
     "Entrustment",
     "Equipment",

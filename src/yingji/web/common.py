@@ -109,6 +109,7 @@ NAVIGATION: tuple[Workspace, ...] = (
             NavItem("/console/programmes", "评审认定", True, _PROGRAMMES),
             NavItem("/console/rehab", "工伤康复", False, Permission.PROGRAMME_MANAGE),
             NavItem("/console/metrology", "碳计量", True, Permission.REGISTRY_READ),
+            NavItem("/console/emissions", "减污降碳", True, Permission.REGISTRY_READ),
             NavItem("/console/subsidies", "补贴", True, (Permission.PROGRAMME_APPLY, Permission.PROGRAMME_MANAGE)),
         ),
     ),

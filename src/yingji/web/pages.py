@@ -48,6 +48,7 @@ from yingji.web import (
     complaint_pages,
     credit_pages,
     duty_pages,
+    emission_pages,
     enforcement_pages,
     hazard_pages,
     incident_pages,
@@ -77,6 +78,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     for pages in (
         duty_pages,
+        emission_pages,
         enforcement_pages,
         hazard_pages,
         incident_pages,
