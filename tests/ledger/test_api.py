@@ -74,8 +74,8 @@ def test_load_is_idempotent(db_session: Session, loaded: int) -> None:
     measures = sum(len(c.measures) for c in campaigns().values())
     rows = sum(len(p.projects) + len(p.targets) for p in target_plans().values())
     assert len(campaigns()[HANGJIN].measures) == 42 and len(target_plans()[HULUNBUIR].projects) == 19
-    # measures: 42 + 10 in 杭锦旗, 96 + 28 + 29 + 20 in the city; Hulunbuir's 19 projects; targets 6 + 58 + 10 + 25 + 53
-    assert loaded == measures + rows == (42 + 10 + 96 + 28 + 29 + 20) + 19 + (6 + 58 + 10 + 25 + 53)
+    # measures: 42 + 10 in 杭锦旗, 96 + 28 + 29 + 20 in the city; Hulunbuir's 19 projects; targets 7 + 58 + 10 + 25 + 53
+    assert loaded == measures + rows == (42 + 10 + 96 + 28 + 29 + 20) + 19 + (7 + 58 + 10 + 25 + 53)
     assert service.load(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM) == 0
 
 
@@ -183,7 +183,7 @@ def _targets(client: TestClient) -> dict[str, dict[str, Any]]:
 
 def test_hulunbuir_accident_values_give_the_goal_and_the_status(hulunbuir: TestClient) -> None:
     targets = _targets(hulunbuir)
-    assert len(targets) == 6 and {t["programme"] for t in targets.values()} == {HULUNBUIR}
+    assert len(targets) == 7 and {t["programme"] for t in targets.values()} == {HULUNBUIR}
     accidents = targets["accidents"]
     assert (accidents["status"], accidents["goal"], accidents["seed"]) == ("no_data", None, "002#L118-L121")
     url = f"/api/ledger/targets/{accidents['id']}/values"

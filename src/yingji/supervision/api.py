@@ -50,6 +50,7 @@ from yingji.supervision.schemas import (
     InsuranceRead,
     MineSupervisionRead,
     NegativeIn,
+    NetworkingCarried,
     NetworkingRead,
     PolicyIn,
     PondSupervisionRead,
@@ -283,6 +284,15 @@ def networking(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) 
     """监测系统联网率：煤矿、金属非金属地下矿山、三等及以上尾矿库，监测数据在线即为已联网；目标2030年底前100%（002#L193）。"""
     counts = service.networking(db_session=db_session, clock=clock, actor=actor)
     return reads.networking(counts, clock.now())
+
+
+@router.post("/networking/to-targets", response_model=list[NetworkingCarried])
+def networking_to_targets(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> list[NetworkingCarried]:
+    """把当前联网率（按指标所属辖区统计）计入规划指标“监测系统联网率”的本年度数据，来源写明在线场所数。"""
+    with transaction(db_session):
+        done = service.networking_to_targets(db_session=db_session, clock=clock, actor=actor)
+        year = local_today(clock).year
+        return [NetworkingCarried(target=t.name, year=year, value=v, source=s) for t, v, s in done]
 
 
 # --- warnings --------------------------------------------------------------------------------------------------------

@@ -312,6 +312,13 @@ class NetworkingRow(YingjiModel):
     not_networked: list[str]
 
 
+class NetworkingCarried(YingjiModel):
+    target: str
+    year: int
+    value: float
+    source: str
+
+
 class NetworkingRead(YingjiModel):
     at: datetime
     rows: list[NetworkingRow]

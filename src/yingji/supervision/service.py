@@ -17,10 +17,14 @@ from yingji.audit import service as audit
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, local_today, to_local, to_ms
+from yingji.core.divisions import stem as divisions_stem
 from yingji.core.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from yingji.core.paging import PageParams, paginate
 from yingji.inbox import service as inbox
 from yingji.inbox.models import NoticeKind
+from yingji.ledger import policy as ledger_policy
+from yingji.ledger import service as ledger
+from yingji.ledger.models import Target
 from yingji.monitoring.engine import OFFLINE_CYCLES
 from yingji.monitoring.models import Alarm, MonitorPoint, ReadingMinute
 from yingji.monitoring.networking.models import NetworkingFeed
@@ -688,18 +692,26 @@ class NetworkingCount:
     not_networked: list[str]
 
 
-def networking(*, db_session: Session, clock: Clock, actor: Actor) -> list[NetworkingCount]:
-    """The plan's three kinds of site in scope (closed ones left out) and how many are networked now (002#L193)."""
+def networking(*, db_session: Session, clock: Clock, actor: Actor, within: str | None = None) -> list[NetworkingCount]:
+    """The plan's three kinds of site in scope (closed ones left out) and how many are networked now (002#L193);
+    ``within``: only the sites of that division (a target's place), still inside the caller's scope."""
     sites: dict[rules.SiteClass, list[tuple[str, str]]] = {c: [] for c in rules.SiteClass}
+    stem = divisions_stem(within) if within else ""
     for mine in db_session.scalars(
-        select(Mine).where(policy.mine_scope(actor), Mine.status != MineStatus.CLOSED).order_by(Mine.name, Mine.id)
+        select(Mine)
+        .where(policy.mine_scope(actor), Mine.status != MineStatus.CLOSED, Mine.division_code.startswith(stem))
+        .order_by(Mine.name, Mine.id)
     ):
         site_class = rules.mine_site_class(mine_class(mine.kind))
         if site_class is not None:
             sites[site_class].append((f"mine:{mine.id}", mine.name))
     for pond in db_session.scalars(
         select(TailingsPond)
-        .where(policy.pond_scope(actor), TailingsPond.status.not_in(CLOSED_PONDS))
+        .where(
+            policy.pond_scope(actor),
+            TailingsPond.status.not_in(CLOSED_PONDS),
+            TailingsPond.division_code.startswith(stem),
+        )
         .order_by(TailingsPond.name, TailingsPond.id)
     ):
         if rules.pond_counts(pond.pond_grade):
@@ -735,6 +747,42 @@ def ponds(*, db_session: Session, actor: Actor, params: PageParams) -> tuple[lis
     return paginate(
         db_session, query, params, order_by=[TailingsPond.division_code, TailingsPond.name, TailingsPond.id]
     )
+
+
+NETWORKING_TARGET = "煤矿、金属非金属地下矿山、三等及以上尾矿库监测系统联网率"  # the KPI row by its name in the data
+
+
+def networking_targets(db_session: Session, actor: Actor) -> list[Target]:
+    """The networking KPI rows this caller keeps (the ledger's writers of the target's place)."""
+    query = select(Target).where(Target.name == NETWORKING_TARGET).order_by(Target.id)
+    return [t for t in db_session.scalars(query) if ledger_policy.may_write(actor, t.division_code)]
+
+
+def networking_to_targets(*, db_session: Session, clock: Clock, actor: Actor) -> list[tuple[Target, float, str]]:
+    """Today's share of networked sites, over each target's own place, entered as this year's value of the plan's
+    networking KPI (002#L193) with the count as its source — the share feeds the ledger instead of being typed in."""
+    found = networking_targets(db_session, actor)
+    if not found:
+        raise Forbidden(reason="本账号没有可计入的联网率指标", subcode="supervision.networking.targets.none")
+    year = local_today(clock).year
+    done = []
+    for target in found:
+        counts = networking(db_session=db_session, clock=clock, actor=actor, within=target.division_code)
+        total = sum(c.total for c in counts)
+        if total == 0:
+            raise InvalidState(reason="辖区内没有应联网的场所", subcode="supervision.networking.targets.empty")
+        online = sum(c.networked for c in counts)
+        share = round(online / total * 100, 1)
+        source = f"矿山监管台账联网统计：{online}/{total} 处监测数据在线"
+        ledger.record_value(
+            db_session=db_session,
+            clock=clock,
+            actor=actor,
+            target_id=target.id,
+            data=ledger.ValueIn(year=year, value=share, source=source),
+        )
+        done.append((target, share, source))
+    return done
 
 
 # --- 6. the warning feedback loop ------------------------------------------------------------------------------------

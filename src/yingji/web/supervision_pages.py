@@ -37,6 +37,7 @@ def supervision_page(
         "supervision.html",
         ponds=sorted(ponds, key=lambda p: not p.flags),  # the ponds needing attention first
         ponds_total=ponds_total,
+        may_carry=bool(service.networking_targets(db_session, actor)),
         rows=paged(reads.mines(db_session, clock, actor, found), total, paging),
         networking=reads.networking(service.networking(db_session=db_session, clock=clock, actor=actor), clock.now()),
         overdue=reads.deadlines(db_session, overdue, local_today(clock)),
