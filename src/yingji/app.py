@@ -31,7 +31,7 @@ from yingji.inbox.api import router as inbox_router
 from yingji.incidents import photos as incident_photos
 from yingji.incidents.api import router as incidents_router
 from yingji.ledger.api import router as ledger_router
-from yingji.ledger.schema import campaigns, target_plans
+from yingji.ledger.schema import campaigns, subplans, target_plans
 from yingji.liaisons.api import router as liaisons_router
 from yingji.metrology import api as metrology_api
 from yingji.metrology.api import router as metrology_router
@@ -129,7 +129,7 @@ def create_app(
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted_proxies)
     loader.all_plans()  # fail at start, not on the first call, if a plan file is broken
     default_rules()  # likewise the threshold rules
-    checklists(), ladder(), campaigns(), target_plans(), reward_rules()  # and the prevention data files
+    checklists(), ladder(), campaigns(), subplans(), target_plans(), reward_rules()  # and the prevention data files
     programmes(), rehab_rules(), subsidy_programmes()  # and the administrative programmes
 
     @app.get("/healthz", tags=["运维"], response_model=HealthRead)

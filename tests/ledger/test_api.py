@@ -13,19 +13,24 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from tests import factories
 from yingji.auth.actor import SYSTEM
 from yingji.auth.roles import Role
 from yingji.ledger import service
-from yingji.ledger.schema import campaigns, target_plans
+from yingji.ledger.models import LedgerTask
+from yingji.ledger.schema import campaigns, subplans, target_plans
 
 pytestmark = pytest.mark.db
 
 HANGJIN = "hangjin-2024-2026"
 HULUNBUIR = "hulunbuir-15th-fyp-mines"
 FIRE = "hangjin-fire-rescue-benefits-2024"  # 杭锦旗's second campaign: 10 measures, no due dates
+PARK = "hangjin-chem-park-2024"  # the chemical park's 一园一策: 17 rectification tasks
+HANGJIN_TASKS = 42 + 261  # the master plan's measures and its 22 sub-plans' (test_subplans counts them per sub-plan)
+EDUCATION, CHEMICALS, TRADE = "hangjin-2024-2026-sub01", "hangjin-2024-2026-sub14", "hangjin-2024-2026-sub15"
 ORDOS_CITY = {  # the city's own campaigns (seed 003)
     "ordos-carbon-metrology-2024-2030": 96,
     "ordos-quality-city-2024": 28,
@@ -71,20 +76,37 @@ def _error_field(response: Any) -> Any:
 
 
 def test_load_is_idempotent(db_session: Session, loaded: int) -> None:
-    measures = sum(len(c.measures) for c in campaigns().values())
+    measures = sum(len(c.measures) for c in campaigns().values()) + sum(len(s.measures) for s in subplans().values())
     rows = sum(len(p.projects) + len(p.targets) for p in target_plans().values())
+    rows += sum(len(c.targets) for c in campaigns().values()) + sum(len(s.targets) for s in subplans().values())
     assert len(campaigns()[HANGJIN].measures) == 42 and len(target_plans()[HULUNBUIR].projects) == 19
-    # measures: 42 + 10 in 杭锦旗, 96 + 28 + 29 + 20 in the city; Hulunbuir's 19 projects; targets 7 + 58 + 10 + 25 + 53
-    assert loaded == measures + rows == (42 + 10 + 96 + 28 + 29 + 20) + 19 + (7 + 58 + 10 + 25 + 53)
+    # measures: 42 + 261 (22 sub-plans) + 10 + 17 (park) in 杭锦旗, 96 + 28 + 29 + 20 in the city; Hulunbuir's 19
+    # projects; targets 7 + 58 + 10 + 25 + 53 of the plans, 10 (“10个100%”) + 23 (sub-plans) + 1 (park grade D)
+    assert loaded == measures + rows == (42 + 261 + 10 + 17 + 96 + 28 + 29 + 20) + 19 + (7 + 58 + 10 + 25 + 53) + 34
     assert service.load(db_session=db_session, clock=factories.CLOCK, actor=SYSTEM) == 0
 
 
+def _seen(client: TestClient, headers: dict[str, str] | None = None) -> Counter[str]:
+    """Every task the caller sees, by programme, page after page."""
+    seen: Counter[str] = Counter()
+    offset, total = 0, None
+    while total is None or offset < total:
+        page = client.get("/api/ledger/tasks", params={**ALL, "offset": offset}, headers=headers).json()
+        seen.update(r["programme"] for r in page["items"])
+        offset, total = offset + len(page["items"]), page["total"]
+    return seen
+
+
+def _hangjin_measures() -> list[Any]:
+    return [*campaigns()[HANGJIN].measures, *(m for s in subplans().values() for m in s.measures)]
+
+
 def test_a_hangjin_officer_lists_its_tasks_with_computed_status(hangjin: TestClient) -> None:
-    everything = hangjin.get("/api/ledger/tasks", params=ALL).json()["items"]
-    assert Counter(r["programme"] for r in everything) == {HANGJIN: 42, FIRE: 10}  # not the city's campaigns
+    assert _seen(hangjin) == {HANGJIN: HANGJIN_TASKS, FIRE: 10, PARK: 17}  # not the city's campaigns
     rows = _tasks(hangjin)
-    assert len(rows) == 42 and {r["programme"] for r in rows.values()} == {HANGJIN}
-    past_due = {m.code for m in campaigns()[HANGJIN].measures if m.due is not None and m.due < TODAY}
+    assert len(rows) == HANGJIN_TASKS and {r["programme"] for r in rows.values()} == {HANGJIN}
+    assert sum(r["subplan"] is None for r in rows.values()) == 42
+    past_due = {m.code for m in _hangjin_measures() if m.due is not None and m.due < TODAY}
     assert past_due and {c for c, r in rows.items() if r["status"] == "overdue"} == past_due
     overdue = rows["2.5"]  # 严格执行重大事故隐患判定标准: 2024年底前, no progress reported
     assert (overdue["due"], overdue["status"], overdue["status_label"]) == ("2024-12-31", "overdue", "逾期未完成")
@@ -153,8 +175,7 @@ def test_another_county_sees_nothing_of_hangjin(hangjin: TestClient, db_session:
 
 def test_the_city_sees_its_banner_and_hulunbuir_only_its_own(hangjin: TestClient, db_session: Session) -> None:
     ordos = factories.bearer(db_session, "ordos_duty", Role.CITY_OFFICER, "150600")
-    seen = Counter(r["programme"] for r in hangjin.get("/api/ledger/tasks", params=ALL, headers=ordos).json()["items"])
-    assert seen == {HANGJIN: 42, FIRE: 10, **ORDOS_CITY}
+    assert _seen(hangjin, ordos) == {HANGJIN: HANGJIN_TASKS, FIRE: 10, PARK: 17, **ORDOS_CITY}
     hulunbuir = factories.bearer(db_session, "hulunbuir_duty", Role.CITY_OFFICER, "150700")
     rows = hangjin.get("/api/ledger/tasks", params=ALL, headers=hulunbuir).json()["items"]
     assert len(rows) == 19 and {r["programme"] for r in rows} == {HULUNBUIR}
@@ -162,13 +183,72 @@ def test_the_city_sees_its_banner_and_hulunbuir_only_its_own(hangjin: TestClient
 
 def test_an_expert_reads_but_may_not_report(hangjin: TestClient, db_session: Session) -> None:
     expert = factories.bearer(db_session, "expert_wang", Role.EXPERT, "150625")
-    rows = hangjin.get("/api/ledger/tasks", params=ALL, headers=expert).json()["items"]
-    assert Counter(r["programme"] for r in rows) == {HANGJIN: 42, FIRE: 10}
-    [task] = [r for r in rows if r["code"] == "2.5" and r["programme"] == HANGJIN]
+    assert _seen(hangjin, expert) == {HANGJIN: HANGJIN_TASKS, FIRE: 10, PARK: 17}
+    found = hangjin.get("/api/ledger/tasks", params={"programme": HANGJIN, "q": "2.5"}, headers=expert).json()["items"]
+    [task] = [r for r in found if r["code"] == "2.5"]
     refused = hangjin.post(
         f"/api/ledger/tasks/{task['id']}/progress", headers=expert, json={"percent": 50, "note": "专家意见"}
     )
     assert refused.status_code == 403
+
+
+# --- sub-plans ------------------------------------------------------------------------------------------------------
+
+
+def test_the_campaign_filters_by_sub_plan_and_department(hangjin: TestClient) -> None:
+    education = _tasks(hangjin, subplan=EDUCATION)
+    assert [r["number"] for r in education.values()] == [str(n) for n in range(1, 9)]  # as printed, no prefix
+    assert {(r["subplan_title"], r["department"]) for r in education.values()} == {("教育体育系统", "旗教育体育局")}
+    assert education["S01-3"]["due"] == "2026-12-31" and education["S01-3"]["seed"] == "004#L1510-L1524"
+    # 旗应急管理局 owns two sub-plans: hazardous chemicals (15 measures) and industry & trade (18)
+    emergency = _tasks(hangjin, department="旗应急管理局")
+    assert len(emergency) == 33 and {r["subplan"] for r in emergency.values()} == {CHEMICALS, TRADE}
+    overdue = _tasks(hangjin, subplan=CHEMICALS, status="overdue")
+    chemicals = subplans()[CHEMICALS].measures
+    assert set(overdue) == {m.code for m in chemicals if m.due is not None and m.due < TODAY} != set()
+    assert _tasks(hangjin, subplan="hangjin-2024-2026-sub99") == {}
+    assert hangjin.get("/api/ledger/tasks", params={"department": "x" * 101}).status_code == 422
+    targets = hangjin.get("/api/ledger/targets", params={**ALL, "programme": HANGJIN}).json()["items"]
+    assert len(targets) == 10 + 23 and sum(t["subplan"] is None for t in targets) == 10  # “10个100%” and the subs'
+    mine = hangjin.get("/api/ledger/targets", params={"subplan": CHEMICALS}).json()["items"]
+    assert len(mine) == 9 and {t["subplan_title"] for t in mine} == {"化工和危险化学品"}
+
+
+def test_the_sub_plans_with_how_their_tasks_stand(hangjin: TestClient, db_session: Session) -> None:
+    task = _tasks(hangjin, subplan=EDUCATION)["S01-1"]
+    done = {"percent": 100, "done": True, "note": "专家人才库已组建"}
+    assert hangjin.post(f"/api/ledger/tasks/{task['id']}/progress", json=done).status_code == 201
+    page = hangjin.get("/api/ledger/subplans", params={"programme": HANGJIN, "limit": 50}).json()
+    assert page["total"] == 22 and [r["number"] for r in page["items"]] == list(range(1, 23))
+    by_id = {r["id"]: r for r in page["items"]}
+    for sub in subplans().values():
+        row = by_id[sub.id]
+        overdue = sum(1 for m in sub.measures if m.due is not None and m.due < TODAY and m.code != "S01-1")
+        assert (row["measures"], row["tasks"], row["targets"]) == (
+            len(sub.measures),
+            len(sub.measures),
+            len(sub.targets),
+        )
+        assert row["overdue"] == overdue and row["done"] == (1 if sub.id == EDUCATION else 0), sub.id
+    assert by_id[EDUCATION]["department"] == "旗教育体育局" and by_id[EDUCATION]["programme_title"]
+    assert [m["due"] for m in by_id["hangjin-2024-2026-sub08"]["milestones"]] == ["2025-06-30", "2026-06-30"]
+    emergency = hangjin.get("/api/ledger/subplans", params={"department": "旗应急管理局"}).json()
+    assert [r["id"] for r in emergency["items"]] == [CHEMICALS, TRADE]
+    dongsheng = factories.bearer(db_session, "dongsheng_duty", Role.COUNTY_OFFICER, "150602")
+    assert hangjin.get("/api/ledger/subplans", headers=dongsheng).json()["total"] == 0
+
+
+def test_a_park_task_shows_the_problems_it_fixes(hangjin: TestClient, db_session: Session) -> None:
+    rows = _tasks(hangjin, programme=PARK)
+    assert len(rows) == 17 and rows["1"]["leader"] == "何永岗" and rows["1"]["due"] == "2024-06-30"
+    assert [p["code"] for p in rows["1"]["fixes"]] == ["R01", "R03", "C02"]
+    assert rows["1"]["fixes"][0]["source"].startswith("内蒙古自治区安全生产委员会化工园区安全风险评估问题清单")
+    assert rows["1"]["subplan"] is None and rows["1"]["number"] == "1"
+    [grade] = hangjin.get("/api/ledger/targets", params={"programme": PARK}).json()["items"]
+    assert (grade["target_value"], grade["direction"], grade["target_year"]) == (1, "at_most", 2025)
+    # a row loaded before the sub-plan columns existed has no problem list: it reads as none
+    db_session.execute(update(LedgerTask).where(LedgerTask.code == "1.1").values(fixes=None))
+    assert _tasks(hangjin)["1.1"]["fixes"] == []
 
 
 # --- targets --------------------------------------------------------------------------------------------------------
@@ -238,7 +318,7 @@ def test_weekly_report_json(hangjin: TestClient) -> None:
     assert report["period"] == {"start": "2026-11-23", "end": "2026-11-29", "as_of": "2026-11-23"}  # Mon–Sun
     assert report["due"] == "2026-11-29"  # “每周填写”: no weekday given, so the end of the week
     assert report["duty"] == {"label": report["duty"]["label"], "to": "旗安委办", "seed": "004#L190-L198"}
-    assert report["tasks"]["total"] == 42
+    assert report["tasks"]["total"] == HANGJIN_TASKS  # the sub-plans' tasks are the campaign's
     assert len(report["tasks"]["overdue"]) == report["tasks"]["by_status"]["逾期未完成"]
     assert [z["due"] for z in report["zero_clearing"]] == ["2024-04-30", "2025-04-30", "2026-04-30"]
     assert all(z["status"] == "met" for z in report["zero_clearing"])  # no hazards recorded

@@ -49,12 +49,34 @@ def test_ledger_page_groups_tasks_and_offers_the_progress_form(
     assert refused.status_code == 404  # another county's task does not exist for them
 
 
+def test_sub_plans_filter_the_page_by_name(client: TestClient, people: dict[str, dict[str, str]]) -> None:
+    """The campaign's 22 department sub-plans: a list with their standing, and the tasks of one sub-plan or one
+    department, grouped under the sub-plan's name and numbered as printed (no codes on the page)."""
+    hangjin = people["hangjin"]
+    page = client.get("/console/ledger", params={"programme": HANGJIN, "limit": 5}, headers=hangjin).text
+    assert "部门子方案 22 个" in page and "18. 气象部门" in page and "旗消防救援大队" in page
+    one = client.get(
+        "/console/ledger", params={"programme": HANGJIN, "subplan": "hangjin-2024-2026-sub14"}, headers=hangjin
+    ).text
+    assert "14. 化工和危险化学品（旗应急管理局）" in one and "把控源头严格安全准入" in one
+    assert "S14-" not in one and "开展安全生产责任落实行动" not in one  # numbers as printed; other plans' tasks gone
+    assert one.count('data-api="/api/ledger/tasks/') == 15
+    department = client.get(
+        "/console/ledger", params={"programme": HANGJIN, "department": "旗应急管理局", "limit": 50}, headers=hangjin
+    ).text
+    assert "15. 工贸和非煤矿山（旗应急管理局）" in department and department.count('data-api="/api/ledger/tasks/') == 33
+    park = client.get("/console/ledger", params={"programme": "hangjin-chem-park-2024"}, headers=hangjin).text
+    assert "整改问题 3 项" in park and "责任领导" in park and "何永岗" in park
+
+
 def test_search_and_export_follow_the_list(client: TestClient, people: dict[str, dict[str, str]]) -> None:
     hangjin = people["hangjin"]
     found = client.get("/api/ledger/tasks", params={"q": "行业部门"}, headers=hangjin).json()
     assert found["total"] >= 1 and all("行业部门" in t["title"] for t in found["items"])
-    units = client.get("/api/ledger/tasks", params={"q": "市场监管"}, headers=hangjin).json()  # a responsible unit
-    assert units["total"] >= 1 and all("市场监管" in t["responsible"] for t in units["items"])
+    units = client.get("/api/ledger/tasks", params={"q": "市场监管", "limit": 100}, headers=hangjin).json()
+    assert units["total"] >= 1 and any("市场监管" in t["responsible"] for t in units["items"])  # a responsible unit
+    for t in units["items"]:  # each found row names it in its title, section or units
+        assert "市场监管" in "".join([t["title"], t["section"] or "", t["lead"] or "", *t["responsible"]]), t["code"]
     listed = client.get("/api/ledger/tasks", params={"programme": HANGJIN, "status": "overdue"}, headers=hangjin)
     exported = client.get(
         "/api/ledger/tasks/export.xlsx", params={"programme": HANGJIN, "status": "overdue"}, headers=hangjin

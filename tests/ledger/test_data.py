@@ -13,7 +13,17 @@ import pytest
 
 from tests.support.seeds import assert_quoted, cited_text, seed_lines, seeds_dir, squeeze
 from yingji.ledger.models import LedgerTask, Target
-from yingji.ledger.schema import Campaign, Cited, Measure, TargetPlan, TargetRow, campaigns, target_plans
+from yingji.ledger.schema import (
+    Campaign,
+    Cited,
+    Measure,
+    SubPlan,
+    TargetPlan,
+    TargetRow,
+    campaigns,
+    subplans,
+    target_plans,
+)
 from yingji.registry.divisions import DIVISIONS_CSV
 from yingji.rules.kpi import Direction
 from yingji.tips.schema import reward_cap, reward_rules
@@ -37,6 +47,13 @@ def _cited() -> list[tuple[str, Cited]]:
         rows += [(f"{campaign.id}/milestone/{m.due}/{m.text[:8]}", m) for m in campaign.milestones]
         rows += [(f"{campaign.id}/report/{r.id}", r) for r in campaign.reports]
         rows += [(f"{campaign.id}/measure/{m.code}", m) for m in campaign.measures]
+        rows += [(f"{campaign.id}/target/{t.code}", t) for t in campaign.targets]
+        rows += [(f"{campaign.id}/problem/{p.code}", p) for p in campaign.problems]
+    for sub in subplans().values():
+        rows.append((f"{sub.id}", sub))
+        rows += [(f"{sub.id}/milestone/{m.due}/{m.text[:8]}", m) for m in sub.milestones]
+        rows += [(f"{sub.id}/measure/{m.code}", m) for m in sub.measures]
+        rows += [(f"{sub.id}/target/{t.code}", t) for t in sub.targets]
     for plan in target_plans().values():
         rows += [(f"{plan.id}/target/{t.code}", t) for t in plan.targets]
         rows += [(f"{plan.id}/project/{p.code}", p) for p in plan.projects]
@@ -54,17 +71,25 @@ def test_the_quote_is_in_the_cited_seed_lines(row: Cited) -> None:
 
 
 def test_the_rows_checked_are_all_the_rows() -> None:
-    expected = sum(len(c.milestones) + len(c.reports) + len(c.measures) for c in campaigns().values())
+    expected = sum(
+        len(c.milestones) + len(c.reports) + len(c.measures) + len(c.targets) + len(c.problems)
+        for c in campaigns().values()
+    )
+    expected += sum(1 + len(s.milestones) + len(s.measures) + len(s.targets) for s in subplans().values())
     expected += sum(len(p.targets) + len(p.projects) + len(p.evaluations) for p in target_plans().values())
     assert len(CITED) == expected + len(reward_rules()) and len({name for name, _ in CITED}) == len(CITED)
 
 
 def test_codes_are_unique() -> None:
-    programmes = list(campaigns()) + list(target_plans())
+    programmes = list(campaigns()) + list(target_plans()) + list(subplans())
     assert len(set(programmes)) == len(programmes)
     for campaign in campaigns().values():
-        codes = [m.code for m in campaign.measures]
+        # a sub-plan's measures and targets load under its campaign: their codes share the campaign's
+        family = [s for s in subplans().values() if s.parent == campaign.id]
+        codes = [m.code for m in campaign.measures] + [m.code for s in family for m in s.measures]
         assert len(set(codes)) == len(codes), campaign.id
+        targets = [t.code for t in campaign.targets] + [t.code for s in family for t in s.targets]
+        assert len(set(targets)) == len(targets), campaign.id
         ids = [r.id for r in campaign.reports]
         assert len(set(ids)) == len(ids), campaign.id
     for plan in target_plans().values():
@@ -95,10 +120,11 @@ def test_hangjin_monthly_report_is_due_before_the_25th() -> None:
     assert "每月25日前" in monthly.quote
 
 
-@pytest.mark.parametrize("programme", sorted(campaigns()))
+@pytest.mark.parametrize("programme", sorted(campaigns()) + sorted(subplans()))
 def test_measure_due_is_the_latest_milestone(programme: str) -> None:
     """The files' convention: with several dated items, due is the latest and the milestones list them all."""
-    for measure in campaigns()[programme].measures:
+    found = campaigns().get(programme) or subplans()[programme]
+    for measure in found.measures:
         if measure.milestones:
             assert measure.due == max(s.due for s in measure.milestones), measure.code
 
@@ -173,18 +199,23 @@ def test_rows_fit_the_ledger_columns() -> None:
         assert isinstance(length, int)
         return length
 
-    for c in campaigns().values():
+    families: list[Campaign | SubPlan] = [*campaigns().values(), *subplans().values()]
+    for c in families:
+        assert len(c.id) <= width(LedgerTask, "subplan")
         for m in c.measures:
             assert len(m.code) <= width(LedgerTask, "code") and len(m.seed) <= width(LedgerTask, "seed"), m.code
             assert len(m.section or "") <= width(LedgerTask, "section") and len(m.lead or "") <= width(
                 LedgerTask, "lead"
             )
-    for p in target_plans().values():
+            assert len(m.leader or "") <= width(LedgerTask, "leader"), m.code
+        if isinstance(c, SubPlan):
+            assert len(c.department) <= width(LedgerTask, "department")
+    for p in [*target_plans().values(), *families]:
         assert len(p.id) <= width(Target, "programme")
         for t in p.targets:
             assert len(t.code) <= width(Target, "code") and len(t.name) <= width(Target, "name"), t.code
             assert len(t.unit) <= width(Target, "unit"), t.code
-        for project in p.projects:
+        for project in p.projects if isinstance(p, TargetPlan) else []:
             assert len(project.code) <= width(LedgerTask, "code"), project.code
 
 

@@ -1,7 +1,7 @@
-"""The boards one works on, in a real browser (one server for the module): a 督办 progress entry, a 预案 drill entry,
-the phone incident room sending a 续报 with a camera photo, and the 举报 pages and public forms on a phone.
-Screenshots at 1366×768 and 390×844 go to test-artifacts/boards-*.png; page weights and load times to
-test-artifacts/boards-weights.json."""
+"""The boards one works on, in a real browser (one server for the module): a 督办 progress entry and a campaign's
+sub-plans, a 预案 drill entry, the phone incident room sending a 续报 with a camera photo, and the 举报 pages and
+public forms on a phone. Screenshots at 1366×768 and 390×844 go to test-artifacts/boards-*.png; page weights and load
+times to test-artifacts/boards-weights.json."""
 
 from __future__ import annotations
 
@@ -67,6 +67,15 @@ def test_ledger_progress_entry(browser: Browser, server: Server) -> None:
     assert "60%" in officer.locator(f"tr:has(td:text-is('{code}'))").first.inner_text()
     shot(officer, "boards-ledger-1366")
     officer.locator("#targets").screenshot(path=str(ARTIFACTS / "boards-ledger-1366-targets.png"))
+    # the three-year campaign's 22 department sub-plans: the list, then one sub-plan's tasks by its name
+    officer.goto(f"{server.url}/console/ledger?programme=hangjin-2024-2026")
+    officer.locator("details.subplans > summary").click()
+    shot(officer, "boards-ledger-subplans-1366")
+    officer.locator("ol.subplan-grid a", has_text="14. 化工和危险化学品").click()
+    wait_until(officer, "location.search.includes('subplan=')")
+    assert officer.locator("select[name=subplan] option:checked").inner_text() == "14. 化工和危险化学品"
+    assert officer.locator("table.ledger-tasks tr[id^=task-]").count() == 15 and officer.evaluate(FITS)
+    shot(officer, "boards-ledger-subplan-1366")
     small = phone(browser, server, "ordos_duty", "/console/ledger")
     weigh(small, "boards-ledger-390")
     shot(small, "boards-ledger-390")

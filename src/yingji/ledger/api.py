@@ -9,12 +9,20 @@ from fastapi import APIRouter, Query, Response
 
 from yingji.core import xlsx
 from yingji.core.clock import local_today
-from yingji.core.paging import Page, Paging, every, paged
+from yingji.core.paging import Page, Paging, every, paged, slice_list
 from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
 from yingji.ledger import reads, reports, service
-from yingji.ledger.schemas import CampaignReport, TargetFilters, TargetRead, TaskFilters, TaskRead
+from yingji.ledger.schemas import (
+    CampaignReport,
+    SubPlanFilters,
+    SubPlanRead,
+    TargetFilters,
+    TargetRead,
+    TaskFilters,
+    TaskRead,
+)
 
 router = APIRouter(prefix="/api/ledger", tags=["督查督办"])
 
@@ -30,6 +38,19 @@ def list_tasks(
     """督办任务（措施、重点工程）及其计算出的状态：已完成、逾期、临近期限、推进中、未报进展（分页，可按状态、方案、区划、期限筛选）。"""
     found, total = service.tasks(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
     return paged(reads.tasks(db_session, actor, found, local_today(clock)), total, paging)
+
+
+@router.get("/subplans", response_model=Page[SubPlanRead])
+def list_subplans(
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+    paging: Paging,
+    filters: Annotated[SubPlanFilters, Query()],
+) -> Page[SubPlanRead]:
+    """方案的部门子方案（实施方案）：所属部门、措施与指标数、节点，以及可见任务中逾期与完成的项数（按方案、序号）。"""
+    rows = reads.subplan_rows(db_session, actor, filters.programme, filters.department, local_today(clock))
+    return slice_list(rows, paging)
 
 
 @router.get("/tasks/export.xlsx", response_class=Response, responses=xlsx.RESPONSES)

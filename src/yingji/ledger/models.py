@@ -30,6 +30,12 @@ class LedgerTask(Base):
     milestones: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{due, text}]
     seed: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
+    # a department's sub-plan of the campaign (None: the campaign's own measure); its department as the data names it
+    subplan: Mapped[str | None] = mapped_column(String(64), index=True)
+    department: Mapped[str | None] = mapped_column(String(100), index=True)
+    leader: Mapped[str | None] = mapped_column(String(100))  # 责任领导, where the plan names one
+    # the listed problems this task rectifies: [{code, source, text, seed}] (None on rows loaded before 0032)
+    fixes: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, default=list)
 
 
 class TaskProgress(Base):
@@ -69,6 +75,7 @@ class Target(Base):
     division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
     seed: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
+    subplan: Mapped[str | None] = mapped_column(String(64), index=True)  # as on LedgerTask
 
 
 class TargetValue(Base):

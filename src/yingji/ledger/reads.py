@@ -11,8 +11,17 @@ from yingji.auth.actor import Actor
 from yingji.core import xlsx
 from yingji.ledger import policy, service
 from yingji.ledger.models import LedgerTask, Target
-from yingji.ledger.schema import campaigns, target_plans
-from yingji.ledger.schemas import TargetKind, TargetRead, TaskMilestoneRead, TaskRead, TaskStatus
+from yingji.ledger.schema import campaigns, subplans, target_plans
+from yingji.ledger.schemas import (
+    ProblemRead,
+    SubPlanMilestoneRead,
+    SubPlanRead,
+    TargetKind,
+    TargetRead,
+    TaskMilestoneRead,
+    TaskRead,
+    TaskStatus,
+)
 from yingji.registry import divisions
 
 
@@ -20,6 +29,20 @@ def programme_title(programme: str) -> str:
     """The campaign's or plan's title (a programme no longer in the data files keeps its id)."""
     found = campaigns().get(programme) or target_plans().get(programme)
     return found.title if found is not None else programme
+
+
+def subplan_title(subplan: str | None) -> str | None:
+    """The sub-plan's short title (one no longer in the data files keeps its id)."""
+    if subplan is None:
+        return None
+    found = subplans().get(subplan)
+    return found.short_title if found is not None else subplan
+
+
+def number(task: LedgerTask) -> str:
+    """The task's number as its plan prints it: a sub-plan's code without the sub-plan's prefix."""
+    found = subplans().get(task.subplan) if task.subplan else None
+    return task.code.removeprefix(found.prefix) if found is not None else task.code
 
 
 def tasks(db_session: Session, actor: Actor, rows: Sequence[LedgerTask], on: date) -> list[TaskRead]:
@@ -37,11 +60,17 @@ def tasks(db_session: Session, actor: Actor, rows: Sequence[LedgerTask], on: dat
                 id=task.id,
                 programme=task.programme,
                 programme_title=programme_title(task.programme),
+                subplan=task.subplan,
+                subplan_title=subplan_title(task.subplan),
+                department=task.department,
                 code=task.code,
+                number=number(task),
                 section=task.section,
                 title=task.title,
                 lead=task.lead,
+                leader=task.leader,
                 responsible=list(task.responsible),
+                fixes=[ProblemRead.model_validate(p) for p in task.fixes or []],
                 division_code=task.division_code,
                 division_name=names.get(task.division_code, task.division_code),
                 due=task.due,
@@ -81,6 +110,8 @@ def targets(db_session: Session, actor: Actor, rows: Sequence[Target]) -> list[T
                 id=target.id,
                 programme=target.programme,
                 programme_title=programme_title(target.programme),
+                subplan=target.subplan,
+                subplan_title=subplan_title(target.subplan),
                 code=target.code,
                 name=target.name,
                 unit=target.unit,
@@ -109,15 +140,56 @@ def targets(db_session: Session, actor: Actor, rows: Sequence[Target]) -> list[T
     return found
 
 
+def subplan_rows(
+    db_session: Session, actor: Actor, programme: str | None, department: str | None, on: date
+) -> list[SubPlanRead]:
+    """The sub-plans of the campaigns in scope with their tasks' standing (one query for the tasks, one for their
+    newest reports); a campaign outside the caller's divisions lists none, as do enterprises."""
+    policy.task_scope(actor)  # the list's permission
+    if actor.organisation_id is not None:
+        return []
+    found = [
+        s
+        for s in subplans().values()
+        if (programme is None or s.parent == programme)
+        and (department is None or s.department == department)
+        and actor.covers_division(campaigns()[s.parent].division_code)
+    ]
+    rows = service.subplan_tasks(db_session, actor, [s.id for s in found])
+    latest = service.latest_progress(db_session, [t.id for t in rows])
+    statuses: dict[str, list[TaskStatus]] = {}
+    for task in rows:
+        statuses.setdefault(task.subplan or "", []).append(service.task_status(task, latest.get(task.id), on))
+    return [
+        SubPlanRead(
+            id=s.id,
+            programme=s.parent,
+            programme_title=programme_title(s.parent),
+            number=s.number,
+            title=s.title,
+            short_title=s.short_title,
+            department=s.department,
+            seed=s.seed,
+            measures=len(s.measures),
+            targets=len(s.targets),
+            milestones=[SubPlanMilestoneRead(due=m.due, text=m.text, seed=m.seed) for m in s.milestones],
+            tasks=len(statuses.get(s.id, [])),
+            overdue=statuses.get(s.id, []).count(TaskStatus.OVERDUE),
+            done=statuses.get(s.id, []).count(TaskStatus.DONE),
+        )
+        for s in found
+    ]
+
+
 def task_workbook(rows: Sequence[TaskRead], today: date) -> bytes:
     """The task list as a spreadsheet (the page's columns, words not codes)."""
     header = ["方案", "措施", "编号", "任务", "牵头单位", "责任单位", "区划", "期限", "完成百分比", "状态"]
-    header += ["最近报送", "最近进展"]
+    header += ["最近报送", "最近进展", "子方案", "部门"]
     body = [
         [
             t.programme_title,
             t.section or "",
-            t.code,
+            t.number,
             t.title,
             t.lead or "",
             "、".join(t.responsible),
@@ -127,6 +199,8 @@ def task_workbook(rows: Sequence[TaskRead], today: date) -> bytes:
             t.status_label,
             t.last_report,
             t.last_note or "",
+            t.subplan_title or "",
+            t.department or "",
         ]
         for t in rows
     ]

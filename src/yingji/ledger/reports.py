@@ -191,7 +191,13 @@ def xlsx(report: dict[str, Any]) -> bytes:
         for h in report["major"]
     ]
     tasks = [
-        [t["code"], t["title"], t["lead"] or "", str(t["due"] or ""), t["status_label"]]
+        [
+            f"{t['subplan_title']} {t['number']}" if t["subplan_title"] else t["number"],
+            t["title"],
+            t["lead"] or t["department"] or "",
+            str(t["due"] or ""),
+            t["status_label"],
+        ]
         for t in report["tasks"]["overdue"] + report["tasks"]["due_soon"]
     ]
     return workbook(
@@ -199,7 +205,7 @@ def xlsx(report: dict[str, Any]) -> bytes:
             ("汇总", [report["campaign"]["title"], report["kind_label"]], summary),
             ("动态清零", ["节点", "目标", "统计日", "在办重大隐患", "状态"], zero),
             ("重大隐患", ["编号", "企业", "地点", "来源", "状态", "整改责任人", "整改时限", "逾期"], major),
-            ("督办任务", ["编号", "任务", "牵头单位", "期限", "状态"], tasks),
+            ("督办任务", ["编号", "任务", "牵头单位或部门", "期限", "状态"], tasks),
         ]
     )
 

@@ -1,4 +1,8 @@
-"""The campaign and target data files (data/*.yaml): every row cites its seed lines with a verbatim quote."""
+"""The campaign, sub-plan and target data files (data/*.yaml): every row cites its seed lines with a verbatim quote.
+
+A sub-plan (``*-subplan.yaml``) is a department's implementation plan of a campaign: its measures and targets load
+under the parent campaign's programme, marked with the sub-plan, so the campaign's lists and reports cover them and
+filter by sub-plan or department. Its codes carry the sub-plan's prefix and are unique within the parent."""
 
 from __future__ import annotations
 
@@ -53,32 +57,19 @@ class Measure(Cited):
     section: str | None = None
     title: str
     lead: str | None = None
+    leader: str | None = None  # 责任领导 (a person), where the plan names one
     responsible: list[str] = Field(default_factory=list)
     due: date | None = None
     milestones: list[Step] = Field(default_factory=list)
+    fixes: list[Code] = Field(default_factory=list)  # the campaign's problems this task rectifies
 
 
-def _unique(codes: list[str], what: str) -> None:
-    if len(set(codes)) != len(codes):
-        raise ValueError(f"{what}编号重复")
+class Problem(Cited):
+    """A listed problem a plan's tasks rectify (e.g. a risk assessment's findings)."""
 
-
-class Campaign(YingjiModel):
-    id: Code
-    title: str
-    doc_no: str | None = None
-    issuer: str | None = None
-    division_code: DivisionCode
-    seed: Seed
-    milestones: list[Milestone] = Field(default_factory=list)
-    reports: list[ReportDuty] = Field(default_factory=list)
-    measures: Annotated[list[Measure], Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _codes(self) -> Campaign:
-        _unique([m.code for m in self.measures], "措施")
-        _unique([r.id for r in self.reports], "报告")
-        return self
+    code: Code
+    source: str  # the list it comes from, as titled in the plan
+    text: str
 
 
 class TargetRow(Cited):
@@ -99,6 +90,71 @@ class TargetRow(Cited):
             raise ValueError("目标值与相对基期变化率须且只能给出其一")
         if self.change_percent is not None and self.baseline_year is None:
             raise ValueError("相对变化率须有基期年份")
+        return self
+
+
+def _unique(codes: list[str], what: str) -> None:
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"{what}编号重复")
+
+
+def _fixes(measures: list[Measure], problems: list[Problem]) -> None:
+    _unique([p.code for p in problems], "问题")
+    known = {p.code for p in problems}
+    unknown = [code for m in measures for code in m.fixes if code not in known]
+    if unknown:
+        raise ValueError(f"任务所整改的问题 {unknown[0]} 不在问题清单中")
+
+
+class Campaign(YingjiModel):
+    id: Code
+    title: str
+    doc_no: str | None = None
+    issuer: str | None = None
+    division_code: DivisionCode
+    seed: Seed
+    milestones: list[Milestone] = Field(default_factory=list)
+    reports: list[ReportDuty] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    measures: Annotated[list[Measure], Field(min_length=1)]
+    targets: list[TargetRow] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _codes(self) -> Campaign:
+        _unique([m.code for m in self.measures], "措施")
+        _unique([r.id for r in self.reports], "报告")
+        _unique([t.code for t in self.targets], "指标")
+        _fixes(self.measures, self.problems)
+        return self
+
+
+class SubPlan(Cited):
+    """A department's sub-plan of a campaign: its own milestones, measures and targets."""
+
+    id: Code
+    parent: Code
+    number: Annotated[int, Field(ge=1)]  # its number in the campaign's list of sub-plans (目录序号)
+    title: str
+    short_title: str
+    department: str
+    milestones: list[Milestone] = Field(default_factory=list)
+    measures: Annotated[list[Measure], Field(min_length=1)]
+    targets: list[TargetRow] = Field(default_factory=list)
+
+    @property
+    def prefix(self) -> str:
+        return f"S{self.number:02d}-"
+
+    @model_validator(mode="after")
+    def _codes(self) -> SubPlan:
+        _unique([m.code for m in self.measures], "措施")
+        _unique([t.code for t in self.targets], "指标")
+        wrong = [
+            c for c in [m.code for m in self.measures] + [t.code for t in self.targets] if not c.startswith(self.prefix)
+        ]
+        if wrong:
+            raise ValueError(f"编号须以 {self.prefix} 开头：{wrong[0]}")
+        _fixes(self.measures, [])
         return self
 
 
@@ -145,6 +201,30 @@ def _validate(model: type[M], path: Path) -> M:
 def campaigns() -> dict[str, Campaign]:
     found = [_validate(Campaign, p) for p in sorted(DATA.glob("*-campaign.yaml"))]
     return {c.id: c for c in found}
+
+
+@cache
+def subplans() -> dict[str, SubPlan]:
+    """The sub-plans by id, in their campaign's order; each names a loaded campaign and keeps the parent's codes
+    unique (measures against the campaign's and its other sub-plans', targets likewise)."""
+    found = sorted((_validate(SubPlan, p) for p in DATA.glob("*-subplan.yaml")), key=lambda s: (s.parent, s.number))
+    parents = campaigns()
+    missing = [s for s in found if s.parent not in parents]
+    if missing:
+        raise PlanInvalid(field=missing[0].id, reason=f"子方案 {missing[0].id} 的上级方案 {missing[0].parent} 不存在")
+    for parent_id in {s.parent for s in found}:
+        parent, family = parents[parent_id], [s for s in found if s.parent == parent_id]
+        _unique_across(parent_id, [m.code for m in parent.measures], [[m.code for m in s.measures] for s in family])
+        _unique_across(parent_id, [t.code for t in parent.targets], [[t.code for t in s.targets] for s in family])
+        if len({s.number for s in family}) != len(family):
+            raise PlanInvalid(field=parent_id, reason=f"{parent_id} 的子方案序号重复")
+    return {s.id: s for s in found}
+
+
+def _unique_across(parent: str, own: list[str], others: list[list[str]]) -> None:
+    codes = own + [c for codes in others for c in codes]
+    if len(set(codes)) != len(codes):
+        raise PlanInvalid(field=parent, reason=f"{parent} 与其子方案的编号重复")
 
 
 @cache

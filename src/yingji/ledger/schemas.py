@@ -37,6 +37,8 @@ class TargetKind(LabelledEnum):
 class TaskFilters(Filters):
     q: str | None = Field(default=None, max_length=60, description="检索编号、任务内容、牵头或责任单位")
     programme: str | None = Field(default=None, max_length=64, description="专项行动或规划编号")
+    subplan: str | None = Field(default=None, max_length=64, description="子方案编号（部门实施方案）")
+    department: str | None = Field(default=None, max_length=100, description="子方案所属部门（名称）")
     status: TaskStatus | None = None
     division: str | None = Field(default=None, pattern=CODE_PATTERN, description="行政区划代码（含下级）")
     due_from: date | None = Field(default=None, description="期限不早于")
@@ -58,6 +60,10 @@ class TaskFilters(Filters):
             )
         if self.programme is not None:
             found.append(LedgerTask.programme == self.programme)
+        if self.subplan is not None:
+            found.append(LedgerTask.subplan == self.subplan)
+        if self.department is not None:
+            found.append(LedgerTask.department == self.department)
         if self.division is not None:
             found.append(LedgerTask.division_code.startswith(divisions.stem(self.division), autoescape=True))
         if self.due_from is not None:
@@ -69,12 +75,15 @@ class TaskFilters(Filters):
 
 class TargetFilters(Filters):
     programme: str | None = Field(default=None, max_length=64, description="规划编号")
+    subplan: str | None = Field(default=None, max_length=64, description="子方案编号")
     division: str | None = Field(default=None, pattern=CODE_PATTERN, description="行政区划代码（含下级）")
 
     def clauses(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.programme is not None:
             found.append(Target.programme == self.programme)
+        if self.subplan is not None:
+            found.append(Target.subplan == self.subplan)
         if self.division is not None:
             found.append(Target.division_code.startswith(divisions.stem(self.division), autoescape=True))
         return found
@@ -87,17 +96,32 @@ class TaskMilestoneRead(YingjiModel):
     overdue: bool
 
 
+class ProblemRead(YingjiModel):
+    """A listed problem a task rectifies, with the list it comes from."""
+
+    code: str
+    source: str
+    text: str
+    seed: str
+
+
 class TaskRead(YingjiModel):
     """A measure or key project of a campaign or plan, with its status and what this caller may record."""
 
     id: int
     programme: str
     programme_title: str
+    subplan: str | None = Field(description="子方案编号（部门实施方案；空为方案本身的措施）")
+    subplan_title: str | None = Field(description="子方案简称")
+    department: str | None = Field(description="子方案所属部门")
     code: str
+    number: str = Field(description="原文中的序号（子方案措施不含子方案前缀）")
     section: str | None
     title: str
     lead: str | None = Field(description="牵头单位")
+    leader: str | None = Field(description="责任领导")
     responsible: list[str] = Field(description="责任单位")
+    fixes: list[ProblemRead] = Field(description="整改的问题")
     division_code: str
     division_name: str
     due: date | None
@@ -118,6 +142,8 @@ class TargetRead(YingjiModel):
     id: int
     programme: str
     programme_title: str
+    subplan: str | None
+    subplan_title: str | None
     code: str
     name: str
     unit: str
@@ -141,6 +167,36 @@ class TargetRead(YingjiModel):
     values: dict[str, float]
     seed: str | None
     allowed_actions: list[TargetAction]
+
+
+class SubPlanMilestoneRead(YingjiModel):
+    due: date
+    text: str
+    seed: str
+
+
+class SubPlanRead(YingjiModel):
+    """A department's sub-plan of a campaign, with how its tasks stand today (in the caller's scope)."""
+
+    id: str
+    programme: str
+    programme_title: str
+    number: int = Field(description="在方案子方案目录中的序号")
+    title: str
+    short_title: str
+    department: str
+    seed: str
+    measures: int = Field(description="措施数（数据文件）")
+    targets: int = Field(description="量化指标数")
+    milestones: list[SubPlanMilestoneRead]
+    tasks: int = Field(description="已载入且可见的任务数")
+    overdue: int
+    done: int
+
+
+class SubPlanFilters(Filters):
+    programme: str | None = Field(default=None, max_length=64, description="上级方案编号")
+    department: str | None = Field(default=None, max_length=100, description="部门（名称）")
 
 
 # --- the campaign report (its JSON form; HTML, PDF and the spreadsheet render the same) ---------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -18,7 +18,7 @@ from yingji.core.paging import MAX_LIMIT, PageParams, paginate
 from yingji.core.schemas import YingjiModel
 from yingji.ledger import policy
 from yingji.ledger.models import LedgerTask, Target, TargetValue, TaskProgress
-from yingji.ledger.schema import campaigns, target_plans
+from yingji.ledger.schema import Measure, TargetRow, campaigns, subplans, target_plans
 from yingji.ledger.schemas import TargetFilters, TaskFilters, TaskStatus
 from yingji.rules.kpi import KpiResult, KpiTarget, kpi_status
 
@@ -43,31 +43,78 @@ class ValueIn(YingjiModel):
     source: Annotated[str, Field(max_length=200)]
 
 
+def _task(programme: str, division_code: str, m: Measure, now: datetime, **extra: Any) -> LedgerTask:
+    return LedgerTask(
+        programme=programme,
+        code=m.code,
+        section=m.section,
+        title=m.title,
+        lead=m.lead,
+        leader=m.leader,
+        responsible=list(m.responsible),
+        division_code=division_code,
+        due=m.due,
+        milestones=[{"due": s.due.isoformat(), "text": s.text} for s in m.milestones],
+        seed=m.seed,
+        created_at=now,
+        **extra,
+    )
+
+
+def _target(programme: str, division_code: str, t: TargetRow, now: datetime, subplan: str | None = None) -> Target:
+    return Target(
+        programme=programme,
+        code=t.code,
+        name=t.name,
+        unit=t.unit,
+        kind=t.kind,
+        direction=t.direction,
+        baseline_year=t.baseline_year,
+        baseline_value=t.baseline_value,
+        change_percent=t.change_percent,
+        target_value=t.target_value,
+        target_year=t.target_year,
+        division_code=division_code,
+        seed=t.seed,
+        created_at=now,
+        subplan=subplan,
+    )
+
+
 def load(*, db_session: Session, clock: Clock, actor: Actor) -> int:
-    """Insert the data files' measures, key projects and targets not yet in the database (idempotent)."""
+    """Insert the data files' measures, key projects and targets not yet in the database (idempotent); a sub-plan's
+    rows go under its campaign, marked with the sub-plan and its department."""
     have_tasks = {(p, c) for p, c in db_session.execute(select(LedgerTask.programme, LedgerTask.code))}
     have_targets = {(p, c) for p, c in db_session.execute(select(Target.programme, Target.code))}
-    now, added = clock.now(), 0
+    now = clock.now()
     rows: list[LedgerTask | Target] = []
-    for campaign in campaigns().values():
+    found = campaigns()
+    for campaign in found.values():
+        problems = {p.code: p for p in campaign.problems}
         for m in campaign.measures:
-            if (campaign.id, m.code) in have_tasks:
-                continue
-            rows.append(
-                LedgerTask(
-                    programme=campaign.id,
-                    code=m.code,
-                    section=m.section,
-                    title=m.title,
-                    lead=m.lead,
-                    responsible=list(m.responsible),
-                    division_code=campaign.division_code,
-                    due=m.due,
-                    milestones=[{"due": s.due.isoformat(), "text": s.text} for s in m.milestones],
-                    seed=m.seed,
-                    created_at=now,
-                )
-            )
+            if (campaign.id, m.code) not in have_tasks:
+                fixes = [
+                    {"code": c, "source": problems[c].source, "text": problems[c].text, "seed": problems[c].seed}
+                    for c in m.fixes
+                ]
+                rows.append(_task(campaign.id, campaign.division_code, m, now, fixes=fixes))
+        rows += [
+            _target(campaign.id, campaign.division_code, t, now)
+            for t in campaign.targets
+            if (campaign.id, t.code) not in have_targets
+        ]
+    for sub in subplans().values():
+        division = found[sub.parent].division_code
+        rows += [
+            _task(sub.parent, division, m, now, subplan=sub.id, department=sub.department, fixes=[])
+            for m in sub.measures
+            if (sub.parent, m.code) not in have_tasks
+        ]
+        rows += [
+            _target(sub.parent, division, t, now, subplan=sub.id)
+            for t in sub.targets
+            if (sub.parent, t.code) not in have_targets
+        ]
     for plan in target_plans().values():
         for p in plan.projects:
             if (plan.id, p.code) not in have_tasks:
@@ -84,31 +131,14 @@ def load(*, db_session: Session, clock: Clock, actor: Actor) -> int:
                         milestones=[],
                         seed=p.seed,
                         created_at=now,
+                        fixes=[],
                     )
                 )
-        for t in plan.targets:
-            if (plan.id, t.code) not in have_targets:
-                rows.append(
-                    Target(
-                        programme=plan.id,
-                        code=t.code,
-                        name=t.name,
-                        unit=t.unit,
-                        kind=t.kind,
-                        direction=t.direction,
-                        baseline_year=t.baseline_year,
-                        baseline_value=t.baseline_value,
-                        change_percent=t.change_percent,
-                        target_value=t.target_value,
-                        target_year=t.target_year,
-                        division_code=plan.division_code,
-                        seed=t.seed,
-                        created_at=now,
-                    )
-                )
-    for row in rows:
-        db_session.add(row)
-        added += 1
+        rows += [
+            _target(plan.id, plan.division_code, t, now) for t in plan.targets if (plan.id, t.code) not in have_targets
+        ]
+    db_session.add_all(rows)
+    added = len(rows)
     if added:
         db_session.flush()
         audit.record(
@@ -185,6 +215,14 @@ def tasks(
             _status_clause(filters.status, latest, to_local(clock.now()).date())
         )
     return paginate(db_session, query, params, order_by=[LedgerTask.programme, LedgerTask.id])
+
+
+def subplan_tasks(db_session: Session, actor: Actor, subplan_ids: list[str]) -> list[LedgerTask]:
+    """Every task of these sub-plans in the caller's scope (a campaign's sub-plans hold a few hundred)."""
+    if not subplan_ids:
+        return []
+    query = select(LedgerTask).where(policy.task_scope(actor), LedgerTask.subplan.in_(subplan_ids))
+    return list(db_session.scalars(query.order_by(LedgerTask.id)))
 
 
 def all_tasks(*, db_session: Session, clock: Clock, actor: Actor, programme: str) -> list[LedgerTask]:

@@ -1,6 +1,7 @@
-"""督办 page: a programme's tasks grouped by measure (section) with their lead and responsible units, milestones and
-the progress entry form the read model allows; KPI targets with their yearly values charted against the target line
-(ECharts from /vendor, drawn by /static/ledger.js: the CSP refuses inline scripts)."""
+"""督办 page: a programme's tasks grouped by sub-plan and measure (section) with their units, milestones and the
+progress entry form the read model allows; a campaign's department sub-plans with how their tasks stand, and the
+list filtered by sub-plan or department (names shown, never codes); KPI targets with their yearly values charted
+against the target line (ECharts from /vendor, drawn by /static/ledger.js: the CSP refuses inline scripts)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from yingji.core.clock import local_today
 from yingji.core.paging import MAX_LIMIT, PageParams, Paging, paged, slice_list
 from yingji.deps import CurrentClock, DbSession
 from yingji.ledger import reads, service
-from yingji.ledger.schema import campaigns, target_plans
-from yingji.ledger.schemas import TargetFilters, TaskFilters, TaskStatus
+from yingji.ledger.schema import campaigns, subplans, target_plans
+from yingji.ledger.schemas import TargetFilters, TaskFilters, TaskRead, TaskStatus
 from yingji.rules.kpi import KpiStatus
 from yingji.web.common import Viewer, export_link, guarded
 
@@ -42,14 +43,12 @@ def ledger_page(
             db_session=db_session,
             actor=actor,
             params=PageParams(limit=MAX_LIMIT),
-            filters=TargetFilters(programme=filters.programme) if filters.programme else None,
+            filters=TargetFilters(programme=filters.programme, subplan=filters.subplan),
         )
         programmes = [(c.id, c.title) for c in campaigns().values() if actor.covers_division(c.division_code)]
         programmes += [(p.id, p.title) for p in target_plans().values() if actor.covers_division(p.division_code)]
-        groups = [
-            (key, list(items))
-            for key, items in groupby(tasks.items, key=lambda t: (t.programme_title, t.section or "其他"))
-        ]
+        sub_rows = reads.subplan_rows(db_session, actor, filters.programme, None, today)
+        groups = [(key, list(items)) for key, items in groupby(tasks.items, key=_group)]
         counts = {
             status: service.tasks(
                 db_session=db_session,
@@ -69,6 +68,8 @@ def ledger_page(
                 PageParams(limit=KPI_CHARTS, offset=t_offset),
             ),
             "programmes": programmes,
+            "subplans": sub_rows,
+            "departments": sorted({s.department for s in sub_rows}),
             "filters": filters,
             "statuses": TaskStatus.labels(),
             "today": today,
@@ -76,3 +77,10 @@ def ledger_page(
         }
 
     return guarded(request, actor, clock, "ledger.html", build)
+
+
+def _group(task: TaskRead) -> tuple[str, str, str]:
+    """A table per measure: the campaign, the sub-plan (with its department) and the section as printed."""
+    found = subplans().get(task.subplan or "")
+    sub = f"{found.number}. {found.short_title}（{found.department}）" if found else ""
+    return task.programme_title, sub, task.section or ("" if found else "其他")
