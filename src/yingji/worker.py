@@ -15,6 +15,7 @@ from yingji.auth.actor import SYSTEM
 from yingji.config import READING_RETENTION_DAYS
 from yingji.core.clock import Clock
 from yingji.db.session import transaction
+from yingji.enforcement.service import propose_recent
 from yingji.hazards.service import escalate_overdue
 from yingji.incidents.alerts import remind_due
 from yingji.incidents.clocks import check_clocks
@@ -106,7 +107,8 @@ class Worker:
             logger.exception("networking round failed")
 
     def _property_round(self) -> None:
-        """Complaint clocks every round; this quarter's street duties and the computed targets every 10 minutes."""
+        """Complaint clocks every round; every 10 minutes this quarter's street duties, the computed targets and the
+        180-day accident rule's proposals."""
         with self._makers() as db_session, transaction(db_session):
             changes = complaints.sweep(db_session=db_session, clock=self._clock)
         if changes:
@@ -117,6 +119,10 @@ class Worker:
         with self._makers() as db_session, transaction(db_session):
             duties.ensure(db_session=db_session, clock=self._clock)
             targets.sync(db_session=db_session, clock=self._clock, actor=SYSTEM)
+        with self._makers() as db_session, transaction(db_session):  # the 180-day rule (004#L5955-L5959)
+            suspensions = propose_recent(db_session=db_session, clock=self._clock)
+        if suspensions:
+            logger.info("180-day rule: %s suspension(s) proposed", len(suspensions))
         self._targets_at = now
 
     def run_forever(self) -> None:

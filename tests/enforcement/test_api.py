@@ -316,6 +316,19 @@ def test_two_ordinary_accidents_within_180_days_propose_suspension(
     assert (profile["controller_name"], profile["principal_name"]) == ("钱董", "赵总")
 
 
+def test_the_worker_proposes_without_being_asked(db_session: Session, site: dict[str, Any]) -> None:
+    """The rule runs by itself (the worker's 10-minute round): two 一般 accidents in the window, proposed once."""
+    from yingji.enforcement.service import propose_recent
+
+    now = factories.CLOCK.now()
+    _accident(db_session, site, now - timedelta(days=60), 4, "w1")
+    assert propose_recent(db_session=db_session, clock=factories.CLOCK) == []
+    _accident(db_session, site, now - timedelta(days=2), 4, "w2")
+    [proposal] = propose_recent(db_session=db_session, clock=factories.CLOCK)
+    assert proposal.proposed_measure.value == "suspend" and proposal.proposed_by == "system"
+    assert propose_recent(db_session=db_session, clock=factories.CLOCK) == []
+
+
 def test_day_181_is_outside_the_window(client: TestClient, db_session: Session, site: dict[str, Any]) -> None:
     first = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
     _accident(db_session, site, first, 4, "a")

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
-from yingji.auth.actor import Actor
+from yingji.auth.actor import SYSTEM, Actor
 from yingji.auth.roles import Permission
 from yingji.core import divisions
 from yingji.core.clock import Clock, local_today, to_local
@@ -807,6 +807,27 @@ def propose_suspensions(*, db_session: Session, clock: Clock, actor: Actor, ente
             division_code=enterprise.division_code,
         )
         proposed.append(row)
+    return proposed
+
+
+RULE_WINDOW = timedelta(days=180)
+
+
+def propose_recent(*, db_session: Session, clock: Clock) -> list[Violation]:
+    """The 180-day rule without anyone asking: every enterprise with an accident in the last 180 days is evaluated and
+    each trigger not yet proposed becomes a proposal for the officers over it (the worker runs this)."""
+    since = clock.now() - RULE_WINDOW
+    query = (
+        select(Incident.enterprise_id)
+        .join(Organisation, Organisation.id == Incident.enterprise_id)
+        .where(Incident.occurred_at >= since, Organisation.kind == OrganisationKind.ENTERPRISE)
+        .distinct()
+    )
+    proposed: list[Violation] = []
+    for enterprise_id in db_session.scalars(query):
+        if enterprise_id is None:
+            continue
+        proposed += propose_suspensions(db_session=db_session, clock=clock, actor=SYSTEM, enterprise_id=enterprise_id)
     return proposed
 
 
