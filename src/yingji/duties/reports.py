@@ -248,9 +248,13 @@ def _monthly_unit(report: DutyReport, unit: UnitReport) -> str:
         "开展情况报送如下。</p>"
         f"<h2>一、总体情况和经验做法</h2><p>{_text(unit.summary)}</p>"
         "<h2>二、本苏木镇（领域）重点指标任务进展情况</h2>"
-        f"<p>　　依据《杭锦旗安全生产治本攻坚三年行动（2024-2026年）》（杭安发〔2024〕3号）和本系统实施方案，"
-        f"我单位共{unit.tasks_total}项重点指标任务，其中{printing.clean(years)}。</p>"
-        f"<h2>（一）{year}年已完成的重点指标任务</h2>{lines(unit.completed, True)}"
+        + (
+            "<p>　　依据《杭锦旗安全生产治本攻坚三年行动（2024-2026年）》（杭安发〔2024〕3号）和本系统实施方案，"
+            f"我单位共{unit.tasks_total}项重点指标任务，其中{printing.clean(years)}。</p>"
+            if unit.tasks_total
+            else "<p>　　督办台账中暂无本单位牵头或负责的重点指标任务。</p>"
+        )
+        + f"<h2>（一）{year}年已完成的重点指标任务</h2>{lines(unit.completed, True)}"
         f"<h2>（二）{year}年正在推进的重点指标任务</h2>{lines(unit.in_progress, False)}"
         + (f"<p>{_text(unit.tasks_note)}</p>" if unit.tasks_note else "")
         + f"<h2>三、存在的问题和困难</h2><p>{_text(unit.problems)}</p>"

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -252,9 +252,15 @@ def list_(
         query = query.where(DutyInstance.due_on >= found.due_from)
     if found.due_to:
         query = query.where(DutyInstance.due_on <= found.due_to)
-    return paginate(
-        db_session, query, params, order_by=(DutyInstance.due_on, DutyInstance.organisation_id, DutyInstance.id)
+    is_open = and_(DutyInstance.waived_at.is_(None), DutyInstance.completed_on.is_(None))
+    order = (
+        case((is_open, 0), else_=1),  # open ones first, soonest due first; then the closed ones, latest first
+        case((is_open, DutyInstance.due_on)),
+        DutyInstance.due_on.desc(),
+        DutyInstance.organisation_id,
+        DutyInstance.id,
     )
+    return paginate(db_session, query, params, order_by=order)
 
 
 def get(*, db_session: Session, actor: Actor, instance_id: int) -> DutyInstance:

@@ -107,10 +107,10 @@ def due_on(rule: DueRule, period: Period, calendar: WorkCalendar) -> date:
     is its last day; a period without the N-th working day is due on its last day)."""
     if rule.day_of_month is not None:
         month_end = _month_end(period.starts_on.year, period.starts_on.month)
-        day = min(period.starts_on.replace(day=min(rule.day_of_month, month_end.day)), period.ends_on)
-        if rule.before and day > period.starts_on:
+        day = period.starts_on.replace(day=min(rule.day_of_month, month_end.day))
+        if rule.before:
             day -= timedelta(days=1)
-        return day
+        return min(max(day, period.starts_on), period.ends_on)
     if rule.last_working_day:
         day = period.ends_on
         while day > period.starts_on and not calendar.is_working_day(day):
