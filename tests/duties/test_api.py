@@ -5,6 +5,8 @@ and the 附件3 reports per unit and combined. Today is 2026-11-23 in Beijing un
 from __future__ import annotations
 
 import io
+import os
+import shutil
 from datetime import date
 
 import pytest
@@ -237,6 +239,13 @@ def test_monthly_reports_per_unit_and_combined(api: TestClient, db_session: Sess
     assert len(rows) == 1 + 28 and any(r[0] == EDU and r[1] == "按时完成" for r in rows)
     weekly = api.get(f"/api/duties/reports/{HANGJIN}/weekly_table", params={"format": "xlsx"}, headers=office)
     assert weekly.status_code == 200
+    if db_session.get_bind().dialect.name == "sqlite":  # printing does not depend on the engine: once is enough
+        if shutil.which("chromium") is None:
+            if os.environ.get("YINGJI_REQUIRE_CHROMIUM"):
+                pytest.fail("YINGJI_REQUIRE_CHROMIUM is set but chromium is not on PATH")
+        else:
+            pdf = api.get(url, params={"period": "2026-11", "unit_id": row["unit_id"], "format": "pdf"}, headers=edu)
+            assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert api.get(url, params={"period": "2026-W48"}, headers=office).status_code == 422
     assert (
         api.get(f"/api/duties/reports/{HANGJIN}/weekly_table", params={"period": "2026-11"}, headers=office).status_code

@@ -18,6 +18,8 @@ from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
 from yingji.duties import policy, reads, reports, service
 from yingji.duties.schema import Form
 from yingji.duties.schemas import (
+    MONTH_PATTERN,
+    PERIOD_PATTERN,
     AttachmentRead,
     BulletinIn,
     ComplianceRead,
@@ -32,7 +34,7 @@ from yingji.hazards import service as hazards_service
 
 router = APIRouter(prefix="/api/duties", tags=["履职任务"])
 FILE_CONTENT: dict[str, dict[str, Any]] = {t: {} for t in hazards_service.ATTACHMENT_TYPES}
-Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="月份，如 2026-11")]
+Month = Annotated[str, Query(pattern=MONTH_PATTERN, description="月份，如 2026-11")]
 
 
 @router.get("/definitions", response_model=list[DutyRead])
@@ -173,9 +175,9 @@ def unit_reports(
     actor: CurrentActor,
     settings: CurrentSettings,
     period: Annotated[
-        str | None, Query(max_length=10, description="报告期：月报 2026-11，周调度表 2026-W48（默认本期）")
+        str | None, Query(pattern=PERIOD_PATTERN, description="报告期：月报 2026-11，周调度表 2026-W48（默认本期）")
     ] = None,
-    unit_id: Annotated[int | None, Query(ge=1, description="只取一个单位（默认全部，合并成一份）")] = None,
+    unit_id: Annotated[RowId | None, Query(description="只取一个单位（默认全部，合并成一份）")] = None,
     format: Annotated[Literal["html", "xlsx", "pdf", "json"], Query()] = "html",
 ) -> Response:
     """各单位的进展情况工作报告（附件3格式）或调度表：单个单位或合并，HTML、PDF、电子表格或 JSON。"""

@@ -10,11 +10,14 @@ from pydantic import Field
 
 from yingji.core.labels import LabelledEnum
 from yingji.core.paging import Filters
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.duties.schema import DutyKind, Form
 from yingji.rules.duties import Cadence, DutyState
 
 Text = Annotated[str, Field(min_length=2, max_length=4000)]
+MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"  # 2026-11
+PERIOD_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2]|W(0[1-9]|[1-4]\d|5[0-3]))$"  # a month or an ISO week (2026-W48)
 
 
 class InstanceAction(LabelledEnum):
@@ -44,14 +47,14 @@ class WaiveIn(YingjiModel):
 
 
 class BulletinIn(YingjiModel):
-    month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="通报月份，如 2026-11")]
+    month: Annotated[str, Field(pattern=MONTH_PATTERN, description="通报月份，如 2026-11")]
     note: Annotated[str, Field(max_length=2000)] | None = Field(default=None, description="通报说明")
 
 
 class InstanceFilters(Filters):
     file: str | None = Field(default=None, max_length=64, description="任务清单编号")
     duty: str | None = Field(default=None, max_length=100, description="任务编号（清单/任务）")
-    unit_id: int | None = Field(default=None, ge=1, description="承担单位")
+    unit_id: RowId | None = Field(default=None, description="承担单位")
     kind: DutyKind | None = None
     state: DutyState | None = None
     due_from: date | None = Field(default=None, description="期限不早于")

@@ -18,13 +18,13 @@ from yingji.deps import CurrentClock, DbSession
 from yingji.duties import policy, reads, service
 from yingji.duties.models import DutyInstance
 from yingji.duties.schema import DutyKind, duties
-from yingji.duties.schemas import InstanceFilters
+from yingji.duties.schemas import MONTH_PATTERN, InstanceFilters
 from yingji.registry.models import Organisation
 from yingji.rules.duties import DutyState
 from yingji.web.common import Viewer, guarded
 
 router = APIRouter(include_in_schema=False)
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str | None, Query(pattern=MONTH_PATTERN)]
 
 
 def _units(db_session: DbSession, actor: Viewer) -> list[tuple[int, str]]:
