@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.seeds import assert_quoted
 from yingji.duties.schema import DutyKind, Form, duties, files
+from yingji.ledger.schema import campaigns
 from yingji.property.schema import Recurring, all_programmes
 from yingji.rules.duties import Cadence
 
@@ -24,7 +25,7 @@ def test_every_duty_and_unit_quotes_its_seed_lines(seed: str, quote: str) -> Non
 def test_the_duties_loaded_by_kind() -> None:
     counts = Counter(d.kind for d in duties().values())
     assert counts == {
-        DutyKind.REPORT: 2,  # weekly table, monthly report (004#L188-L198)
+        DutyKind.REPORT: 2,  # weekly table, monthly report (004#L190-L198, the ledger's reports rows)
         DutyKind.PRINCIPAL_INSPECTION: 7,  # 004#L486-L490, L5457, L7461, L7682, L7799, L8164
         DutyKind.DRILL: 2,  # 004#L912-L918
         DutyKind.SECTOR_INSPECTION: 4,  # 004#L1487, L5463, L7535, L8135
@@ -35,8 +36,8 @@ def test_the_duties_loaded_by_kind() -> None:
 
 # (duty, cadence, at least, seed): the frequency each line states
 FREQUENCIES = [
-    ("weekly_table", Cadence.WEEKLY, 1, "004#L188-L194"),  # 每周填写
-    ("monthly_report", Cadence.MONTHLY, 1, "004#L194-L198"),  # 每月25日前
+    ("weekly_table", Cadence.WEEKLY, 1, "004#L190-L198"),  # 每周填写 (the ledger's reports row)
+    ("monthly_report", Cadence.MONTHLY, 1, "004#L194-L198"),  # 每月25日前 (the ledger's reports row)
     ("principal_inspection", Cadence.QUARTERLY, 1, "004#L486-L488"),  # 每季度带队至少开展1次检查
     ("principal_inspection_high_risk", Cadence.MONTHLY, 1, "004#L486-L490"),  # 高危行业领域每月至少1次
     ("evacuation_drill", Cadence.YEARLY, 1, "004#L912-L916"),  # 每年至少组织开展1次
@@ -81,6 +82,18 @@ def test_the_reporting_units_are_the_zone_the_towns_and_the_sub_plans_department
     assert len(monthly.applies_to.units) == 21  # 22 sub-plans; the emergency bureau wrote two
     assert "office" not in monthly.applies_to.units
     assert hangjin.unit("edu").name == "杭锦旗教育体育局"
+
+
+def test_the_reports_are_the_ledgers_own_rows() -> None:
+    """The weekly table and the monthly report are the campaign's ``reports:`` rows, not a second copy."""
+    rows = {r.id: r for r in campaigns()["hangjin-2024-2026"].reports}
+    for duty, report in (("weekly_table", "weekly"), ("monthly_report", "monthly")):
+        found = duties()[f"hangjin-duties/{duty}"]
+        assert (found.seed, found.quote, found.cadence.value) == (
+            rows[report].seed,
+            rows[report].quote,
+            rows[report].cadence,
+        )
 
 
 def test_the_property_duty_is_the_programmes_own_rule() -> None:

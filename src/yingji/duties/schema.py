@@ -104,6 +104,14 @@ class PropertySource(YingjiModel):
     rule: Code
 
 
+class LedgerSource(YingjiModel):
+    """A report the ledger campaign already lists (its ``reports:`` row): title, cadence, due day and citation come
+    from it; the duty may shorten the title and give the due rule the ledger leaves open."""
+
+    campaign: Annotated[str, Field(min_length=2, max_length=64)]
+    report: Annotated[str, Field(min_length=1, max_length=40)]
+
+
 class Duty(YingjiModel):
     id: Code
     kind: DutyKind
@@ -120,11 +128,19 @@ class Duty(YingjiModel):
     quote: Annotated[str, Field(min_length=2)] | None = None
     reading: str | None = None
     source: PropertySource | None = None
+    ledger: LedgerSource | None = None
 
     @model_validator(mode="after")
     def _cited(self) -> Duty:
-        if self.source is None and (self.seed is None or self.quote is None or self.cadence is None or not self.label):
-            raise ValueError("须给出 label、cadence、seed、quote，或以 source 引用物业方案的常态化规则")
+        borrowed = self.source is not None or self.ledger is not None
+        if not borrowed and (self.seed is None or self.quote is None or self.cadence is None or not self.label):
+            raise ValueError(
+                "须给出 label、cadence、seed、quote，或引用物业方案的常态化规则（source）或台账的报送要求（ledger）"
+            )
+        if self.source is not None and self.ledger is not None:
+            raise ValueError("source 与 ledger 只能取其一")
+        if self.due.day_of_month is not None and self.cadence not in (None, Cadence.MONTHLY):
+            raise ValueError("每月某日的期限只用于按月的任务")
         if self.active_from and self.active_until and self.active_from > self.active_until:
             raise ValueError("active_from 晚于 active_until")
         return self
@@ -220,8 +236,19 @@ def files() -> dict[str, DutyFile]:
 
 
 def _resolve(file: DutyFile, duty: Duty) -> ResolvedDuty:
-    label, cadence, min_times = duty.label, duty.cadence, duty.min_times
+    label, cadence, min_times, due = duty.label, duty.cadence, duty.min_times, duty.due
     seed, quote = duty.seed, duty.quote
+    if duty.ledger is not None:
+        from yingji.ledger.schema import campaigns
+
+        campaign = campaigns().get(duty.ledger.campaign)
+        row = next((r for r in campaign.reports if r.id == duty.ledger.report), None) if campaign else None
+        if row is None:
+            raise PlanInvalid(field=file.id, reason=f"{duty.id}：台账中没有报送要求 {duty.ledger.report}")
+        label, cadence = label or row.label, cadence or Cadence(row.cadence)
+        seed, quote = seed or row.seed, quote or row.quote
+        if due == Due() and row.due_day is not None:
+            due = Due(day_of_month=row.due_day, before=row.before_due_day)
     if duty.source is not None:
         from yingji.property.schema import Recurring, all_programmes
 
@@ -240,7 +267,7 @@ def _resolve(file: DutyFile, duty: Duty) -> ResolvedDuty:
         label=label,
         cadence=cadence,
         min_times=min_times,
-        due=duty.due,
+        due=due,
         applies_to=duty.applies_to,
         department=duty.department,
         form=duty.form,
