@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.duties.conftest import EDU, HANGJIN, headers, instance, unit_id
 from yingji.auth.models import User
@@ -23,6 +23,7 @@ from yingji.db.outbox import OutboxItem
 from yingji.duties import service
 from yingji.duties.models import DutyInstance
 from yingji.inbox.models import Notice, NoticeKind
+from yingji.worker import Worker
 
 pytestmark = pytest.mark.db
 MONTHLY = f"{HANGJIN}/monthly_report"
@@ -263,3 +264,19 @@ def test_calendar_filters_by_state(api: TestClient, db_session: Session, generat
     definitions = api.get("/api/duties/definitions", headers=office).json()
     assert {d["key"] for d in definitions} >= {MONTHLY, f"{HANGJIN}/principal_inspection"}
     assert date.fromisoformat(first["due_on"]) >= date(2026, 11, 23)
+
+
+def test_the_worker_generates_once_and_reminds(db_session: Session, divisions: int, moving_clock: FixedClock) -> None:
+    """The worker's round: this period's instances (then none again), the reminders due today, once."""
+    makers = sessionmaker(bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False)
+    worker = Worker(makers, moving_clock)
+    worker._duties_round()
+    count = db_session.scalar(select(func.count()).select_from(DutyInstance)) or 0
+    assert count >= 28 * 2  # at least every reporting unit's weekly table and monthly report
+    reminded = db_session.scalar(
+        select(func.count()).select_from(DutyInstance).where(DutyInstance.reminded_at.is_not(None))
+    )
+    assert reminded and reminded >= 28  # the November reports fall due tomorrow
+    moving_clock.advance(minutes=11)
+    worker._duties_round()
+    assert db_session.scalar(select(func.count()).select_from(DutyInstance)) == count
