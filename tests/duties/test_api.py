@@ -110,19 +110,15 @@ def test_the_education_bureaus_monthly_report_is_generated_reminded_submitted_la
     assert unit["late"] == 1 and unit["rate"] is not None
     assert any(d["name"] == "杭锦旗安全生产委员会办公室" and d["late"] >= 1 for d in seen["departments"])
 
-
-def test_sms_reminders_go_through_the_outbox_once(
-    api: TestClient, db_session: Session, generated: int, moving_clock: FixedClock
-) -> None:
-    """The coal mine has a duty phone: its monthly principal-inspection reminder is one outbox SMS."""
-    moving_clock.advance(days=5)  # 2026-11-28: within three days of the month's end
+    # SMS goes through the outbox once per reminder: the coal mine has a duty phone, its monthly inspection is due
+    # on the 30th and reminded from the 27th
+    moving_clock.advance(days=2)  # 2026-11-28
     service.sweep(db_session=db_session, clock=moving_clock)
     service.sweep(db_session=db_session, clock=moving_clock)
-    rows = db_session.scalars(
+    sms = db_session.scalars(
         select(OutboxItem).where(OutboxItem.topic == "duty", OutboxItem.recipient == "0477-1000001")
     ).all()
-    assert len(rows) == len({r.key for r in rows}) >= 1
-    assert all(r.channel == "sms" for r in rows)
+    assert len(sms) == len({r.key for r in sms}) >= 1 and all(r.channel == "sms" for r in sms)
 
 
 def test_wrong_unit_is_403_and_closed_or_done_is_409(api: TestClient, db_session: Session, generated: int) -> None:
@@ -178,13 +174,10 @@ def test_wrong_unit_is_403_and_closed_or_done_is_409(api: TestClient, db_session
     assert closed.status_code == 409 and closed.json()["error"]["subcode"] == "duties.submit.closed"
     assert api.post(f"{wurl}/waive", json={"reason": "再次免报"}, headers=office).status_code == 409
 
-
-def test_records_need_a_day_inside_the_period(api: TestClient, db_session: Session, generated: int) -> None:
-    """The bureau's weekly platform check (004#L1487-L1489) is a record: its day lies in the week, not after today."""
-    edu = headers(db_session, "edu_reporter", Role.UNIT_REPORTER, unit=EDU)
-    row = instance(api, edu, duty=f"{HANGJIN}/edu_weekly_check")
-    url = f"/api/duties/instances/{row['id']}/submissions"
-    assert (row["period_key"], row["starts_on"], row["due_on"]) == ("2026-W48", "2026-11-23", "2026-11-29")
+    # a record (the bureau's weekly platform check, 004#L1487-L1489) needs its day inside the week, not after today
+    check = instance(api, edu, duty=f"{HANGJIN}/edu_weekly_check")
+    url = f"/api/duties/instances/{check['id']}/submissions"
+    assert (check["period_key"], check["starts_on"], check["due_on"]) == ("2026-W48", "2026-11-23", "2026-11-29")
     for day in (None, "2026-11-22", "2026-11-24"):
         refused = api.post(url, json={"summary": "平台排查32所学校", "held_on": day}, headers=edu)
         assert refused.status_code == 422 and refused.json()["error"]["field"] == "held_on", day
@@ -194,7 +187,7 @@ def test_records_need_a_day_inside_the_period(api: TestClient, db_session: Sessi
     )
 
 
-def test_generation_covers_the_units_the_data_names(db_session: Session, generated: int) -> None:
+def test_generation_covers_the_units_the_data_names(api: TestClient, db_session: Session, generated: int) -> None:
     """Every 苏木镇 and the development zone, the 21 departments, and enterprises by sector, each once per period."""
     monthly = set(db_session.scalars(select(DutyInstance.organisation_id).where(DutyInstance.duty_key == MONTHLY)))
     assert len(monthly) == 7 + 21  # 6 苏木镇 + the zone; 21 departments (the emergency bureau writes two sub-plans)
@@ -212,6 +205,17 @@ def test_generation_covers_the_units_the_data_names(db_session: Session, generat
         )
     )
     assert len(baotou) == 10  # the ten county-level divisions of 包头市
+
+    # the calendar: filtered by state in SQL, soonest due first
+    office = headers(db_session, "hangjin_office", Role.COUNTY_OFFICER, division="150625")
+    due_soon = api.get("/api/duties/instances", params={"state": "due_soon", "limit": 500}, headers=office).json()
+    assert due_soon["total"] >= 28 and all(i["state"] == "due_soon" for i in due_soon["items"])
+    assert all(i["due_on"] >= "2026-11-23" for i in due_soon["items"])
+    first = due_soon["items"][0]
+    assert first["due_on"] == min(i["due_on"] for i in due_soon["items"])  # soonest first
+    definitions = api.get("/api/duties/definitions", headers=office).json()
+    assert {d["key"] for d in definitions} >= {MONTHLY, f"{HANGJIN}/principal_inspection"}
+    assert date.fromisoformat(first["due_on"]) >= date(2026, 11, 23)
 
 
 def test_monthly_reports_per_unit_and_combined(api: TestClient, db_session: Session, generated: int) -> None:
@@ -252,18 +256,6 @@ def test_monthly_reports_per_unit_and_combined(api: TestClient, db_session: Sess
         api.get(f"/api/duties/reports/{HANGJIN}/weekly_table", params={"period": "2026-11"}, headers=office).status_code
         == 422
     )
-
-
-def test_calendar_filters_by_state(api: TestClient, db_session: Session, generated: int) -> None:
-    office = headers(db_session, "hangjin_office", Role.COUNTY_OFFICER, division="150625")
-    due_soon = api.get("/api/duties/instances", params={"state": "due_soon", "limit": 500}, headers=office).json()
-    assert due_soon["total"] >= 28 and all(i["state"] == "due_soon" for i in due_soon["items"])
-    assert all(i["due_on"] >= "2026-11-23" for i in due_soon["items"])
-    first = due_soon["items"][0]
-    assert first["due_on"] == min(i["due_on"] for i in due_soon["items"])  # soonest first
-    definitions = api.get("/api/duties/definitions", headers=office).json()
-    assert {d["key"] for d in definitions} >= {MONTHLY, f"{HANGJIN}/principal_inspection"}
-    assert date.fromisoformat(first["due_on"]) >= date(2026, 11, 23)
 
 
 def test_the_worker_generates_once_and_reminds(db_session: Session, divisions: int, moving_clock: FixedClock) -> None:
