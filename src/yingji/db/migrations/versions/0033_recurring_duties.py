@@ -2,7 +2,7 @@
 the monthly bulletins
 
 Revision ID: 0033_recurring_duties
-Revises: 0034
+Revises: 0035
 Create Date: 2026-12-08
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0033_recurring_duties"
-down_revision = "0034"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
