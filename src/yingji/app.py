@@ -20,6 +20,7 @@ from yingji.core.inputs import refuse_control_characters
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import make_sessionmaker, reading
 from yingji.deps import SESSION_COOKIE
+from yingji.duties.api import router as duties_router
 from yingji.duty.api import router as duty_router
 from yingji.emissions.api import router as emissions_router
 from yingji.enforcement.api import router as enforcement_router
@@ -169,6 +170,7 @@ def create_app(
     app.include_router(subsidies_router)
     app.include_router(metrology_router)
     app.include_router(duty_router)
+    app.include_router(duties_router)
     app.include_router(search_router)
     app.include_router(geo_router)
     web_pages.install(app)

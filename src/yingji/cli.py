@@ -229,6 +229,9 @@ def serve(
             from yingji.programmes.demo import load as load_demo_programmes
 
             load_demo_programmes(db_session=db_session, clock=SystemClock())  # only when no round exists
+            from yingji.duties.demo import load as load_demo_duties
+
+            load_demo_duties(db_session=db_session, clock=SystemClock())  # only when no duty instance exists
     from yingji.core.clock import SystemClock as RunClock
     from yingji.db.session import make_sessionmaker
     from yingji.monitoring.networking.service import inputs as networking_inputs

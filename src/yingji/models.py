@@ -4,6 +4,7 @@ from yingji.audit.models import AuditEntry, AuditHead
 from yingji.auth.models import ApiToken, LoginSession, User
 from yingji.calendars.models import ScheduleDay
 from yingji.db.outbox import OutboxItem
+from yingji.duties.models import DutyAttachment, DutyBulletin, DutyInstance, DutySubmission
 from yingji.duty.models import DutyHandover, DutyLogEntry, DutyShift
 from yingji.emissions.models import EmissionEntry
 from yingji.enforcement.models import (
@@ -149,10 +150,14 @@ __all__ = [
     "Dispatch",
     "Division",
     "Duty",
+    "DutyAttachment",
+    "DutyBulletin",
     "DutyHandover",
+    "DutyInstance",
     "DutyLogEntry",
     "DutyRecord",
     "DutyShift",
+    "DutySubmission",
     "EarlyWarning",
     "EmissionEntry",
     "EndConditionCheck",

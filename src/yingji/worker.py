@@ -15,6 +15,7 @@ from yingji.auth.actor import SYSTEM
 from yingji.config import READING_RETENTION_DAYS
 from yingji.core.clock import Clock
 from yingji.db.session import transaction
+from yingji.duties import service as recurring
 from yingji.enforcement.service import propose_recent
 from yingji.hazards.service import escalate_overdue
 from yingji.incidents.alerts import remind_due
@@ -47,6 +48,7 @@ class Worker:
         self._retention_days = retention_days
         self._monitor = monitor  # the engine the server ingests with; its round runs only while this process owns it
         self._targets_at: datetime | None = None
+        self._duties_at: datetime | None = None
         self._networking = networking or networking_service.Inputs()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.run_forever, name="yingji-worker", daemon=True)
@@ -81,6 +83,10 @@ class Worker:
             self._property_round()
         except Exception:
             logger.exception("property round failed")
+        try:
+            self._duties_round()
+        except Exception:
+            logger.exception("recurring duties round failed")
         if self._audit_checkpoint is not None:
             try:
                 anchor.write_head(self._makers, self._audit_checkpoint)
@@ -124,6 +130,19 @@ class Worker:
         if suspensions:
             logger.info("180-day rule: %s suspension(s) proposed", len(suspensions))
         self._targets_at = now
+
+    def _duties_round(self) -> None:
+        """This period's instances of the recurring duties every 10 minutes; reminders and overdue notices every
+        round (each goes out once)."""
+        now = self._clock.now()
+        if self._duties_at is None or now - self._duties_at >= TARGETS_EVERY:
+            with self._makers() as db_session, transaction(db_session):
+                recurring.generate(db_session=db_session, clock=self._clock)
+            self._duties_at = now
+        with self._makers() as db_session, transaction(db_session):
+            reminded, noticed = recurring.sweep(db_session=db_session, clock=self._clock)
+        if reminded or noticed:
+            logger.info("recurring duties: %s reminder(s), %s overdue notice(s)", reminded, noticed)
 
     def run_forever(self) -> None:
         while not self._stop.is_set():

@@ -1,7 +1,7 @@
 """The boards one works on, in a real browser (one server for the module): a 督办 progress entry and a campaign's
-sub-plans, a 预案 drill entry, the phone incident room sending a 续报 with a camera photo, and the 举报 pages and
-public forms on a phone. Screenshots at 1366×768 and 390×844 go to test-artifacts/boards-*.png; page weights and load
-times to test-artifacts/boards-weights.json."""
+sub-plans, a unit's 履职 report and the office's ranking, a 预案 drill entry, the phone incident room sending a 续报
+with a camera photo, and the 举报 pages and public forms on a phone. Screenshots at 1366×768 and 390×844 go to
+test-artifacts/boards-*.png; page weights and load times to test-artifacts/boards-weights.json."""
 
 from __future__ import annotations
 
@@ -79,6 +79,36 @@ def test_ledger_progress_entry(browser: Browser, server: Server) -> None:
     small = phone(browser, server, "ordos_duty", "/console/ledger")
     weigh(small, "boards-ledger-390")
     shot(small, "boards-ledger-390")
+
+
+def test_a_unit_reports_and_the_office_sees_the_ranking(browser: Browser, server: Server) -> None:
+    """The education bureau's reporter hands in its open report from the calendar (the demo's campaign duties run
+    to 2026-12-31: afterwards nothing is open and only the calendar is checked); the office reads the ranking."""
+    unit = login(browser, server, "hangjin_edu", start="/console/duties")
+    assert "杭锦旗教育体育局" in unit.inner_text("h1")
+    weigh(unit, "boards-duties-1366")
+    entry = unit.locator("details.progress-entry").first
+    if entry.count():
+        entry.locator("summary").click()
+        if entry.locator("input[name=held_on]").count() == 0:
+            entry.locator("textarea[name=summary]").fill("召开校园安全专题会议，完成寄宿制学校消防检查")
+            for name in ("problems", "next_steps"):
+                if entry.locator(f"textarea[name={name}]").count():
+                    entry.locator(f"textarea[name={name}]").fill("按计划推进")
+        else:
+            entry.locator("textarea[name=summary]").fill("召开校园安全专题会议，完成寄宿制学校消防检查")
+        entry.locator("form[data-api] button[type=submit]").click()
+        wait_until(unit, "document.body.innerText.includes('召开校园安全专题会议')")
+    else:
+        assert unit.locator("#calendar tr").count() > 1
+    shot(unit, "boards-duties-1366")
+    office = login(browser, server, "hangjin_duty", start="/console/duties/ranking")
+    assert "晾晒排名" in office.inner_text("#ranking") and office.locator("#departments tr").count() > 1
+    weigh(office, "boards-duties-ranking-1366")
+    shot(office, "boards-duties-ranking-1366")
+    small = phone(browser, server, "hangjin_duty", "/console/duties")
+    shot(small, "boards-duties-390")
+    assert small.evaluate(FITS)
 
 
 def test_drill_entry(browser: Browser, server: Server) -> None:

@@ -16,6 +16,7 @@ class Role(LabelledEnum):
     ADMIN = "admin", "系统管理员"
     GRASSROOTS_OFFICER = "grassroots_officer", "街道社区工作人员"  # 街道（苏木乡镇）、社区（嘎查村）
     MET_OFFICER = "met_officer", "气象部门值班员"  # 本级气象主管部门
+    UNIT_REPORTER = "unit_reporter", "部门（苏木镇）填报员"  # 本单位履职报送（指定专人，004#L190-L192）
 
 
 class Permission(StrEnum):
@@ -40,6 +41,7 @@ class Permission(StrEnum):
     WARNINGS_MANAGE = "warnings.manage"  # 起草、发布、调整、解除预警（须为预案规定的发布机关）
     METEOROLOGICAL_WARNINGS = "warnings.meteorological"  # 制作、发布、调整、解除本级气象灾害预警（气象主管部门）
     DUTY_KEEP = "duty.keep"  # 值班：排班、值班日志、交接班（本级值班室）
+    DUTIES_SUBMIT = "duties.submit"  # 本单位常态化履职任务：报送调度表、工作报告、检查和演练记录
 
 
 _READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
@@ -68,6 +70,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.HAZARDS_REPORT,
             Permission.PROGRAMME_APPLY,
             Permission.INCIDENTS_REPORT,
+            Permission.DUTIES_SUBMIT,
         }
     ),
     Role.COUNTY_OFFICER: frozenset(_READ | _OFFICER),
@@ -87,6 +90,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission) - {Permission.METEOROLOGICAL_WARNINGS},
     Role.GRASSROOTS_OFFICER: frozenset({Permission.REGISTRY_READ, Permission.PROPERTY_SUPERVISE}),
     Role.MET_OFFICER: frozenset(_READ | {Permission.METEOROLOGICAL_WARNINGS}),
+    Role.UNIT_REPORTER: frozenset({Permission.PLANS_READ, Permission.DUTIES_SUBMIT}),
 }
 
 PERMISSION_LABELS = {
@@ -111,4 +115,5 @@ PERMISSION_LABELS = {
     Permission.WARNINGS_MANAGE: "起草和发布预警",
     Permission.METEOROLOGICAL_WARNINGS: "制作发布气象灾害预警",
     Permission.DUTY_KEEP: "值班值守",
+    Permission.DUTIES_SUBMIT: "报送本单位履职任务",
 }

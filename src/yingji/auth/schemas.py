@@ -23,7 +23,9 @@ class UserCreate(YingjiModel):
     )
     role: Role
     division_code: str | None = Field(default=None, pattern=CODE_PATTERN, description="管辖行政区划")
-    organisation: str | None = Field(default=None, min_length=2, max_length=120, description="企业用户所属企业名称")
+    organisation: str | None = Field(
+        default=None, min_length=2, max_length=120, description="企业、部门或苏木镇填报账号所属单位名称"
+    )
 
 
 class LoginRequest(YingjiModel):

@@ -56,21 +56,26 @@ def actor_for(db_session: Session, user: User) -> Actor:
     )
 
 
+UNIT_KINDS = {
+    Role.ENTERPRISE_REPORTER: ((OrganisationKind.ENTERPRISE,), "企业"),
+    Role.UNIT_REPORTER: ((OrganisationKind.DEPARTMENT, OrganisationKind.GOVERNMENT), "部门或苏木镇（政府）"),
+}
+
+
 def _scope_of(db_session: Session, data: UserCreate) -> tuple[str | None, Organisation | None]:
     """Check the new user's scope fits the role; return (division, organisation)."""
-    if data.role is Role.ENTERPRISE_REPORTER:
+    if data.role in UNIT_KINDS:
+        kinds, what = UNIT_KINDS[data.role]
         if data.organisation is None or data.division_code is not None:
-            raise InvalidInput(field="organisation", reason="organisation：企业用户须且只须填写所属企业")
+            raise InvalidInput(field="organisation", reason=f"organisation：{what}账号须且只须填写所属单位")
         found = db_session.scalars(
-            select(Organisation).where(
-                Organisation.name == data.organisation, Organisation.kind == OrganisationKind.ENTERPRISE
-            )
+            select(Organisation).where(Organisation.name == data.organisation, Organisation.kind.in_(kinds))
         ).all()
         if len(found) != 1:
-            raise InvalidInput(field="organisation", reason=f"organisation：找不到唯一的企业「{data.organisation}」")
+            raise InvalidInput(field="organisation", reason=f"organisation：找不到唯一的{what}「{data.organisation}」")
         return None, found[0]
     if data.organisation is not None:
-        raise InvalidInput(field="organisation", reason="organisation：只有企业用户填写所属企业")
+        raise InvalidInput(field="organisation", reason="organisation：只有企业、部门或苏木镇填报账号填写所属单位")
     if data.division_code is None and data.role is not Role.ADMIN:
         raise InvalidInput(field="division_code", reason="division_code：该角色须填写管辖行政区划")
     if data.division_code is not None and db_session.get(Division, data.division_code) is None:

@@ -22,6 +22,7 @@ class NoticeKind(LabelledEnum):
     TASK = "task", "任务"
     HAZARD = "hazard", "隐患督办"
     DELIVERY = "delivery", "通知未送达"
+    DUTY = "duty", "履职任务"
 
 
 class Notice(Base):

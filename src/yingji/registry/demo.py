@@ -137,17 +137,32 @@ DEMO_USERS = (
     ("ordos_met", "鄂尔多斯市气象局值班员", Role.MET_OFFICER, "150600"),
     ("jiaotong_street", "东胜区交通街道工作人员", Role.GRASSROOTS_OFFICER, "150602001"),
     ("jinxiu_community", "交通街道锦秀社区工作人员", Role.GRASSROOTS_OFFICER, "150602001002"),
+    (
+        "hangjin_edu",
+        "杭锦旗教育体育局填报员",
+        Role.UNIT_REPORTER,
+        "杭锦旗教育体育局",
+    ),  # a unit: its name, not a division
 )
 
 
 def ensure_demo_users(*, db_session: Session, clock: Clock) -> tuple[str, list[str]]:
     """Create the demo accounts with one fresh random password (never a fixed default); returns it once."""
+    from yingji.duties.service import ensure_units
+
+    ensure_units(db_session=db_session, clock=clock)  # the departments the unit accounts report for
     password = random_password(username for username, *_ in DEMO_USERS)
     created = []
-    for username, display_name, role, division in DEMO_USERS:
+    for username, display_name, role, place in DEMO_USERS:
         if db_session.scalars(select(User).where(User.username == username)).first() is None:
+            unit = role is Role.UNIT_REPORTER
             data = UserCreate(
-                username=username, display_name=display_name, password=password, role=role, division_code=division
+                username=username,
+                display_name=display_name,
+                password=password,
+                role=role,
+                division_code=None if unit else place,
+                organisation=place if unit else None,
             )
             auth_service.create_user(db_session=db_session, clock=clock, actor=SYSTEM_ADMIN, data=data)
             created.append(username)

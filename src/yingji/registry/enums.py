@@ -30,6 +30,9 @@ class EnterpriseSector(LabelledEnum):
     NON_COAL_MINE = "non_coal_mine", "非煤矿山"
     HAZARDOUS_CHEMICALS = "hazardous_chemicals", "危险化学品"
     INDUSTRY_TRADE = "industry_trade", "工贸"
+    GRAIN = "grain", "粮食和物资储备"  # the recurring duties of 004's sub-plans name these sectors' enterprises
+    POWER = "power", "电力"
+    FORESTRY = "forestry", "林草"
     OTHER = "other", "其他"
 
 

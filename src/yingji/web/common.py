@@ -98,6 +98,8 @@ NAVIGATION: tuple[Workspace, ...] = (
             NavItem("/console/supervision", "矿山监管", True, Permission.REGISTRY_READ),
             NavItem("/console/tips", "举报", False, Permission.TIPS_HANDLE),
             NavItem("/console/ledger", "督办", False, Permission.PLANS_READ),
+            NavItem("/console/duties", "履职报送", True, (Permission.PLANS_READ, Permission.DUTIES_SUBMIT)),
+            NavItem("/console/duties/ranking", "履职排名", False, Permission.PLANS_READ),
             NavItem("/console/plans", "预案", True, Permission.REGISTRY_READ),
         ),
     ),

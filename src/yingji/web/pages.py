@@ -47,6 +47,7 @@ from yingji.warnings import service as warnings
 from yingji.web import (
     complaint_pages,
     credit_pages,
+    duties_pages,
     duty_pages,
     emission_pages,
     enforcement_pages,
@@ -77,6 +78,7 @@ SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\\]*")
 def install(app: FastAPI) -> None:
     app.include_router(router)
     for pages in (
+        duties_pages,
         duty_pages,
         emission_pages,
         enforcement_pages,
