@@ -85,6 +85,31 @@ def test_the_register_shows_what_is_in_scope_overdue_first(
     assert "粉尘涉爆车间" not in outsider and "杭锦旗登记簿" not in outsider
     assert client.get("/console/enforcement", params={"state": "lost"}, headers=site["officer"]).status_code == 422
     assert '<a href="/console/enforcement" class="here" aria-current="page">执法</a>' in page  # 监管执法
+    # the steps each row allows, as forms: decide, withdraw and refer a proposed case; list and remove
+    assert 'class="form decide"' in page and 'class="form inline withdraw"' in page
+    assert "杭锦旗市场监督管理局</option>" in page and "列入黑名单或失信名单" in page and "提前移出" in page
+    expert = client.get("/console/enforcement", headers=site["expert"]).text
+    assert "罚款 20000.00 元" in expert and 'class="form decide"' not in expert and "列入黑名单或失信名单" not in expert
+    assert "提前移出" not in own
+
+
+def test_a_case_is_decided_from_the_register(client: TestClient, site: dict[str, Any]) -> None:
+    finding = site["record"]["findings"][1]["id"]
+    case = {"legal_basis": "《特种设备安全法》第八十四条", "measure": "fine", "fine_yuan": "30000"}
+    opened = client.post(f"/api/enforcement/findings/{finding}/violation", json=case, headers=site["officer"])
+    decided = client.post(
+        f"/api/enforcement/violations/{opened.json()['id']}/decide",
+        json={
+            "measure": "fine",
+            "fine_yuan": "30000",
+            "deciding_body_id": site["market"].id,
+            "decision_no": "杭市监罚〔2026〕3号",
+        },
+        headers=site["officer"],
+    )
+    assert decided.status_code == 200, decided.text
+    page = client.get("/console/enforcement", headers=site["officer"]).text
+    assert "杭市监罚〔2026〕3号" in page and 'class="form decide"' not in page  # decided: no more steps
 
 
 def test_a_record_offers_each_finding_its_steps(client: TestClient, site: dict[str, Any]) -> None:
@@ -98,6 +123,7 @@ def test_a_record_offers_each_finding_its_steps(client: TestClient, site: dict[s
     after = client.get(path, headers=site["officer"]).text
     assert f'href="/console/hazards/{made.json()["id"]}">隐患 {made.json()["id"]}</a>' in after
     assert after.count('class="form to-hazard"') == 1
+    assert officer.count('class="form refer"') == 2 and "杭锦旗市场监督管理局</option>" in officer
     own = client.get(path, headers=site["enterprise"]).text
     assert "除尘器泄爆片缺失" in own and "to-hazard" not in own and 'id="finding-add"' not in own
     missing = client.get(f"/console/enforcement/records/{site['record']['id'] + 100}", headers=site["officer"])

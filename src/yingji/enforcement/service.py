@@ -154,6 +154,23 @@ def _body(db_session: Session, actor: Actor, body_id: int, over: str, field: str
     return body
 
 
+BODY_CHOICES = 500
+
+
+def body_choices(db_session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """The governments and departments an officer names as deciding, receiving or listing body: those of its
+    jurisdiction, by place then name (the forms' choices; the service checks each again)."""
+    if not policy.may_inspect(actor):
+        return []
+    query = (
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.kind.in_(BODY_KINDS), actor.division_filter(Organisation.division_code))
+        .order_by(Organisation.division_code, Organisation.name, Organisation.id)
+        .limit(BODY_CHOICES)
+    )
+    return [(i, name) for i, name in db_session.execute(query)]
+
+
 # --- plans ----------------------------------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from yingji.enforcement import bodies, entrustments, policy, reads, service
 from yingji.enforcement.schemas import BlacklistFilters, RecordFilters, ReferralFilters, ViolationFilters
 from yingji.hazards import service as hazards
 from yingji.hazards.schema import checklists
-from yingji.rules.enforcement import Measure, ReferralState, ViolationState
+from yingji.rules.enforcement import ListKind, Measure, ReferralState, ViolationState
 from yingji.web.common import Viewer, guarded
 
 router = APIRouter(include_in_schema=False)
@@ -89,6 +89,9 @@ def register_page(
             "violation_states": ViolationState.labels(),
             "may_inspect": inspecting,
             "enterprises": hazards.enterprise_choices(db_session, actor) if inspecting else [],
+            "bodies": service.body_choices(db_session, actor),
+            "measures": Measure.labels(),
+            "list_kinds": ListKind.labels(),
             "local_now": to_local(clock.now()).strftime("%Y-%m-%dT%H:%M"),
         }
 
@@ -106,6 +109,7 @@ def record_page(
         return {
             "record": reads.record_detail(db_session, actor, row, local_today(clock)),
             "measures": Measure.labels(),
+            "bodies": service.body_choices(db_session, actor),
             "checklists": list(checklists().values()),
         }
 
