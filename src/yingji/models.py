@@ -66,6 +66,7 @@ from yingji.programmes.models import (
     Visit,
 )
 from yingji.property.models import (
+    CommitteeTraining,
     Complaint,
     ComplaintEvent,
     Compound,
@@ -137,6 +138,7 @@ __all__ = [
     "Census",
     "CensusFinding",
     "Claim",
+    "CommitteeTraining",
     "Complaint",
     "ComplaintEvent",
     "Compound",

@@ -16,7 +16,7 @@ from yingji.core.paging import Filters, Page, Paging, paged, paginate, slice_lis
 from yingji.core.params import RowId, Year
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession, client_address
-from yingji.property import complaints, credit, duties, reads, service, settings, survey, targets
+from yingji.property import complaints, credit, duties, reads, service, settings, survey, targets, training
 from yingji.property import schemas as s
 from yingji.property.models import CreditMethod, FundRequest, PropertyCompany
 from yingji.property.schema import all_programmes
@@ -495,6 +495,25 @@ def list_duties(
         duties.ensure(db_session=db_session, clock=clock)
     rows = duties.listing(db_session=db_session, actor=actor, today=to_local(clock.now()).date(), period=period)
     return slice_list(reads.duties(rows), paging)
+
+
+@router.get("/committee-trainings", response_model=Page[training.TrainingRow])
+def committee_trainings(
+    db_session: DbSession, clock: CurrentClock, actor: CurrentActor, paging: Paging, year: Year | None = None
+) -> Page[training.TrainingRow]:
+    """业委会培训：辖区内已组建业委会（物管会）的小区本年度培训次数与每年不少于2次的要求（000#L262），未达的在前。"""
+    return slice_list(training.compliance(db_session=db_session, clock=clock, actor=actor, year=year), paging)
+
+
+@router.post("/compounds/{compound_id}/trainings", status_code=201, response_model=list[training.TrainingRow])
+def add_training(
+    compound_id: RowId, body: training.TrainingIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> list[training.TrainingRow]:
+    """登记业委会开展的一次培训（街道、社区或旗县区住建部门）；答复该小区本年度的完成情况。"""
+    with transaction(db_session):
+        row = training.add(db_session=db_session, clock=clock, actor=actor, compound_id=compound_id, data=body)
+    found = training.compliance(db_session=db_session, clock=clock, actor=actor, year=row.held_on.year)
+    return [r for r in found if r.compound_id == compound_id]
 
 
 @router.post("/duties/{duty_id}/records", status_code=201, response_model=s.DutyRecordRead)

@@ -304,3 +304,18 @@ class CountyProfile(Base):
     industry_party_committee_on: Mapped[date | None]
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime]
+
+
+class CommitteeTraining(Base):
+    """A training session an owners' committee held (业委会每年开展不少于2次培训, 000#L262), recorded by the street or
+    community that supervises it."""
+
+    __tablename__ = "property_committee_training"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
+    held_on: Mapped[date]
+    topic: Mapped[str] = mapped_column(String(200))
+    attendees: Mapped[int]
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

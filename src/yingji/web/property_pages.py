@@ -23,7 +23,7 @@ from yingji.core.errors import InvalidInput
 from yingji.core.paging import PageParams, Paging, paged, paginate
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
-from yingji.property import complaints, duties, reads, service, settings, targets
+from yingji.property import complaints, duties, reads, service, settings, targets, training
 from yingji.property.models import Committee, Compound, Management, ServiceContract, SurveyItem
 from yingji.registry.divisions import place_names
 from yingji.web.common import Viewer, guarded
@@ -106,6 +106,8 @@ def overview_context(db_session: Session, clock: Clock, actor: Actor) -> dict[st
         "companies": service.company_names(db_session, {c.company_id for c in overdue}),
         "year": today.year,
         "period": period,
+        "trainings": training.compliance(db_session=db_session, clock=clock, actor=actor),
+        "today": today.isoformat(),
         "activities": duties.ACTIVITY_LABELS,
         "duties": by_street(duties.listing(db_session=db_session, actor=actor, today=today, period=period)),
         "duty_labels": reads.DUTY_LABELS,
