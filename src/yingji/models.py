@@ -95,6 +95,15 @@ from yingji.registry.models import (
     TailingsPond,
     TransportResource,
 )
+from yingji.subsidies.models import ReadingChoice
+from yingji.subsidy_cases.models import (
+    CaseCalculation,
+    CaseCheck,
+    CaseDocument,
+    CaseEvent,
+    CasePayment,
+    SubsidyCase,
+)
 from yingji.supervision.models import (
     Agency,
     AgencyEvaluation,
@@ -134,6 +143,11 @@ __all__ = [
     "BlacklistEntry",
     "Calibration",
     "CapacityRequest",
+    "CaseCalculation",
+    "CaseCheck",
+    "CaseDocument",
+    "CaseEvent",
+    "CasePayment",
     "Census",
     "CensusFinding",
     "Claim",
@@ -209,6 +223,7 @@ __all__ = [
     "PondDispositionRecord",
     "PoolMember",
     "PropertyCompany",
+    "ReadingChoice",
     "ReadingMinute",
     "Recusal",
     "Referral",
@@ -224,6 +239,7 @@ __all__ = [
     "Shelter",
     "SiteWarning",
     "StandardisationEvent",
+    "SubsidyCase",
     "SurveyItem",
     "SwitchChange",
     "SwitchPoint",
