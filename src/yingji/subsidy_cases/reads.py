@@ -334,6 +334,15 @@ def detail(db_session: Session, clock: Clock, actor: Actor, row: SubsidyCase) ->
     due = service.instalments(row, track, ledger)
     labels = {i.stage: i.label for i in due}
     held = service.documents_held(db_session, [row.id]).get(row.id, set())
+    # the steps this account would take now but for a document: the page says what to upload first
+    possible = policy.case_actions(
+        actor,
+        row,
+        track,
+        missing={},
+        milestone_open=_open_milestone(row, track),
+        payable=service.payable(row, track, ledger) > 0,
+    )
     contractor = None
     if row.contractor:
         failures = service.contractor_failures(db_session, row.contractor)
@@ -381,7 +390,7 @@ def detail(db_session: Session, clock: Clock, actor: Actor, row: SubsidyCase) ->
             MilestoneRead(id=m.id, label=m.label, done_on=_day((row.milestones or {}).get(m.id)), seed=m.seed)
             for m in track.milestones
         ],
-        missing_documents={a.value: v for a, v in _missing_for(row, track, held).items()},
+        missing_documents={a.value: v for a, v in _missing_for(row, track, held).items() if a in possible},
         timeline=_events(db_session, row, track),
         documents=_documents(db_session, row, track),
         checks=_checks(db_session, row),

@@ -158,7 +158,7 @@ class PaymentIn(YingjiModel):
 
 
 class CaseOrder(LabelledEnum):
-    URGENT = "urgent", "紧急的在前（停滞、责令返工、待支付）"
+    URGENT = "urgent", "需要注意的在前（停滞、责令返工，其余按最久未办理）"
     NEWEST = "newest", "新登记的在前"
 
 

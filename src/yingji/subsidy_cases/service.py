@@ -969,7 +969,7 @@ def attach(
         "attach",
         before=state,
         after=state,
-        detail={"材料": kind.label, "文件": name, "SHA-256": digest},
+        detail={"材料": f"{kind.label}（{name}）"},
     )
     return document
 
