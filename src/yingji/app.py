@@ -54,6 +54,8 @@ from yingji.registry import api as registry_api
 from yingji.search.api import router as search_router
 from yingji.subsidies.api import router as subsidies_router
 from yingji.subsidies.schema import programmes as subsidy_programmes
+from yingji.subsidy_cases.api import router as subsidy_cases_router
+from yingji.subsidy_cases.schema import programmes as subsidy_case_programmes
 from yingji.supervision.api import router as supervision_router
 from yingji.tips import api as tips_api
 from yingji.tips.api import router as tips_router
@@ -131,7 +133,7 @@ def create_app(
     loader.all_plans()  # fail at start, not on the first call, if a plan file is broken
     default_rules()  # likewise the threshold rules
     checklists(), ladder(), campaigns(), subplans(), target_plans(), reward_rules()  # and the prevention data files
-    programmes(), rehab_rules(), subsidy_programmes()  # and the administrative programmes
+    programmes(), rehab_rules(), subsidy_programmes(), subsidy_case_programmes()  # and the administrative programmes
 
     @app.get("/healthz", tags=["运维"], response_model=HealthRead)
     def healthz() -> HealthRead:
@@ -168,6 +170,7 @@ def create_app(
     app.include_router(programmes_router)
     app.include_router(rehab_router)
     app.include_router(subsidies_router)
+    app.include_router(subsidy_cases_router)
     app.include_router(metrology_router)
     app.include_router(duty_router)
     app.include_router(duties_router)

@@ -96,6 +96,15 @@ from yingji.registry.models import (
     TailingsPond,
     TransportResource,
 )
+from yingji.subsidies.models import ReadingChoice
+from yingji.subsidy_cases.models import (
+    CaseCalculation,
+    CaseCheck,
+    CaseDocument,
+    CaseEvent,
+    CasePayment,
+    SubsidyCase,
+)
 from yingji.supervision.models import (
     Agency,
     AgencyEvaluation,
@@ -135,6 +144,11 @@ __all__ = [
     "BlacklistEntry",
     "Calibration",
     "CapacityRequest",
+    "CaseCalculation",
+    "CaseCheck",
+    "CaseDocument",
+    "CaseEvent",
+    "CasePayment",
     "Census",
     "CensusFinding",
     "Claim",
@@ -211,6 +225,7 @@ __all__ = [
     "PondDispositionRecord",
     "PoolMember",
     "PropertyCompany",
+    "ReadingChoice",
     "ReadingMinute",
     "Recusal",
     "Referral",
@@ -226,6 +241,7 @@ __all__ = [
     "Shelter",
     "SiteWarning",
     "StandardisationEvent",
+    "SubsidyCase",
     "SurveyItem",
     "SwitchChange",
     "SwitchPoint",

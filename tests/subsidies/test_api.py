@@ -114,10 +114,17 @@ def test_the_pingfang_calculator(officer: TestClient) -> None:
         "main_area_m2": 400,
         "ancillary_area_m2": "100",
         "investment_yuan": 1000000,
-        "setback": {"area_m2": 12.5, "land_use": "commercial", "tenure": "allocated", "location_class": 2},
+        "setback": {
+            "plot_area_m2": 100,
+            "area_m2": 12.5,
+            "land_use": "commercial",
+            "tenure": "allocated",
+            "location_class": 2,
+        },
     }
     answer = _ok(officer, "pingfang", body)
-    assert answer["total_yuan"] == "340937.50"  # 400 × 700 + 100 × 500 + 12.5 × 875
+    assert answer["total_yuan"] == "417500.00"  # 400 × 700 + 100 × 500 + 100 × 875 (退线前土地面积, the default)
+    assert any("按退出土地面积计算" in n and "10937.50" in n for n in answer["notes"])  # 12.5 × 875, not used
     assert answer["route"]["id"] == "construction_permit"  # 500 m² and 100万: 以上 includes the number
     assert [s["stage"] for s in answer["schedule"]] == ["main_built", "ancillary_built", "accepted", "setback_accepted"]
     assert "004#L9274-L9278" in {b["seed"] for b in answer["basis"]}  # D rebuilt: no 16600
@@ -151,7 +158,7 @@ ERRORS = [
     (
         "pingfang",
         {"work": "vacant_build", "main_kind": "bungalow", "main_area_m2": 60, "setback": {}},
-        "setback.area_m2",
+        "setback.land_use",
     ),
     (
         "pingfang",
@@ -159,7 +166,17 @@ ERRORS = [
             "work": "vacant_build",
             "main_kind": "bungalow",
             "main_area_m2": 60,
-            "setback": {"area_m2": 5, "land_use": "commercial", "tenure": "granted"},
+            "setback": {"area_m2": 5, "land_use": "residential", "tenure": "granted"},
+        },
+        "setback.plot_area_m2",  # the reading in force (按退线前土地面积计算) needs the plot's area
+    ),
+    (
+        "pingfang",
+        {
+            "work": "vacant_build",
+            "main_kind": "bungalow",
+            "main_area_m2": 60,
+            "setback": {"plot_area_m2": 5, "land_use": "commercial", "tenure": "granted"},
         },
         "setback.location_class",
     ),

@@ -49,7 +49,7 @@ def _spellings(value: Decimal | int) -> set[str]:
 
 def test_each_figure_is_written_in_its_own_quote() -> None:
     """A figure sits on a cited row whose quote states that very number (a rate, a cap, a class, a year count)."""
-    assert len({name for name, _ in CITED}) == len(CITED) == 56
+    assert len({name for name, _ in CITED}) == len(CITED) == 57  # 004#L9292-L9294 now a reading beside its rival
     checked = 0
     for name, cite in CITED:
         for field in type(cite).model_fields:
@@ -176,3 +176,20 @@ def test_a_grade_that_must_be_demolished_cannot_also_be_renovated() -> None:
 
 def test_an_unknown_field_is_refused() -> None:
     assert "extra" in _breaks(HANGJIN, lambda r: r["renewal"].update(bonus=Decimal(1)))
+
+
+def test_the_setback_sentence_is_held_in_both_readings() -> None:
+    """004#L9292-L9294 read two ways; the seed's own words are the default until an administrator chooses."""
+    renewal = programmes()["hangjin-pingfang-2024"].renewal
+    assert renewal is not None
+    readings = renewal.setback.readings
+    assert (readings.question, readings.default) == ("setback_area", "pre_setback_plot")
+    options = {o.id: o for o in readings.options}
+    assert {o: str(options[o].area) for o in options} == {"pre_setback_plot": "plot", "land_given_up": "given_up"}
+    assert options["pre_setback_plot"].quote == "按照退线前土地面积计算"
+    assert "L9292-L9294" in readings.why  # the default says why it is the default
+
+
+def test_a_default_reading_must_be_one_of_the_options() -> None:
+    broken = _breaks(HANGJIN, lambda r: r["renewal"]["setback"]["readings"].update(default="half_and_half"))
+    assert "默认理解" in broken

@@ -25,7 +25,8 @@ def facts(work: Work, **values: Any) -> RenewalFacts:
 
 
 def land(area: str, use: LandUse, tenure: Tenure, location: int | None = None) -> SetbackFacts:
-    return SetbackFacts(area_m2=D(area), land_use=use, tenure=tenure, location_class=location)
+    """Setback land measured as the default reading needs it: the plot before the setback (004#L9292-L9294)."""
+    return SetbackFacts(plot_area_m2=D(area), land_use=use, tenure=tenure, location_class=location)
 
 
 R, COM = LandUse.RESIDENTIAL, LandUse.COMMERCIAL
@@ -181,7 +182,7 @@ REFUSALS = [
     ),
     pytest.param(
         facts(VACANT, main_kind=BUNGALOW, main_area_m2=D(60), setback=land("-5", R, GRANT)),
-        "setback.area_m2",
+        "setback.plot_area_m2",
         id="negative setback",
     ),
     pytest.param(facts(DEMOLISH, grade=DD, setback=land("5", R, GRANT)), "setback", id="setback without a new build"),
@@ -301,3 +302,59 @@ def test_new_builds_add_up_and_are_paid_in_full(
     assert sum(i.amount_yuan for i in decision.value.schedule) == total
     bigger = rules.renewal_subsidy(renewal(), facts(**{**given_facts.__dict__, "main_area_m2": main + 1}))
     assert bigger.value.total_yuan >= total
+
+
+# --- the two readings of 004#L9292-L9294 (the data holds both; an administrator chooses) ---------------------------
+
+
+def _both(plot: str | None, given_up: str | None) -> RenewalFacts:
+    land_ = SetbackFacts(
+        plot_area_m2=None if plot is None else D(plot),
+        area_m2=None if given_up is None else D(given_up),
+        land_use=R,
+        tenure=GRANT,
+    )
+    return facts(VACANT, main_kind=BUNGALOW, main_area_m2=D(100), setback=land_)
+
+
+READINGS = [
+    pytest.param(None, "120", "30", "80760.00", "004#L9292-L9294", id="default: 120 m² plot × 673 (原文字面)"),
+    pytest.param("pre_setback_plot", "120", "30", "80760.00", "004#L9292-L9294", id="pre-setback plot × 673"),
+    pytest.param("land_given_up", "120", "30", "20190.00", "004#L9249-L9253", id="land given up 30 m² × 673"),
+]
+
+
+@pytest.mark.parametrize(("reading", "plot", "given_up", "compensation", "seed"), READINGS)
+def test_the_setback_follows_the_reading_in_force(
+    reading: str | None, plot: str, given_up: str, compensation: str, seed: str
+) -> None:
+    decision = rules.renewal_subsidy(renewal(), _both(plot, given_up), setback_reading=reading)
+    (part,) = [p for p in decision.value.components if p.key == "setback"]
+    assert f"{part.amount_yuan:f}" == compensation and seed in {b.seed for b in part.basis}
+    assert "004#L9249-L9253" in {b.seed for b in part.basis}  # 退出土地划为公共用地 … 予以补偿: always the ground
+    (other,) = [n for n in decision.notes if "未采用" in n]  # the other reading's amount, said beside it
+    assert ("20190.00" if compensation == "80760.00" else "80760.00") in other
+    assert adds_up(decision)
+
+
+def test_the_reading_in_force_needs_its_own_area() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        rules.renewal_subsidy(renewal(), _both(None, "30"))
+    assert refused.value.field == "setback.plot_area_m2" and [b.seed for b in refused.value.basis] == [
+        "004#L9292-L9294"
+    ]
+    with pytest.raises(InvalidInput) as other:
+        rules.renewal_subsidy(renewal(), _both("120", None), setback_reading="land_given_up")
+    assert other.value.field == "setback.area_m2"
+    only = rules.renewal_subsidy(renewal(), _both("120", None))
+    assert not [n for n in only.notes if "未采用" in n]  # no area, no amount under the other reading
+
+
+def test_the_land_given_up_is_part_of_the_plot_and_readings_are_the_datas() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        rules.renewal_subsidy(renewal(), _both("20", "30"))
+    assert refused.value.field == "setback.area_m2"
+    with pytest.raises(InvalidInput) as unknown:
+        rules.renewal_subsidy(renewal(), _both("120", "30"), setback_reading="half_and_half")
+    assert unknown.value.field == "setback_reading"
+    assert renewal().setback_default == "pre_setback_plot"

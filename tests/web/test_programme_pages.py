@@ -1,17 +1,20 @@
 """评审认定, 工伤康复, 补贴测算 and 碳计量器具 console pages over HTTP on both engines, in the Baotou world of the
 programme tests: each page for the people the programme names (the city authority, the county office, the applicant
 enterprise, a drawn expert), 404 for a record out of scope exactly as the API answers (an Ordos officer, another
-enterprise, an expert not on the panel), 403 for roles without the permission — and one browser test in which the
-county office passes 旗县区初审 on the application page and the step appears in its history."""
+enterprise, an expert not on the panel), 403 for roles without the permission — and two browser tests: the county
+office passes 旗县区初审 on the application page and the step appears in its history; a 南平房区 bungalow's case goes
+from the town's survey to the bureau's payment (the 补贴案件 pages)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy.engine import Engine
@@ -598,3 +601,97 @@ def test_the_county_passes_its_review_in_the_browser(browser: Browser, server: S
     assert "合计：20000" in firm.inner_text("#calc-tech-acceptance [data-result]")
     firm.goto(f"{server.url}/console/programmes/applications/{app_id + 1000}")
     assert "未找到申报" in firm.inner_text("#page-error")
+
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def test_a_bungalow_renovation_from_survey_to_payment_in_the_browser(browser: Browser, server: Server) -> None:
+    """锡尼镇 surveys a B-grade bungalow on the list page; application, approval and the start go through the API;
+    the banner's bureau records the acceptance item by item on the case page, the town uploads its quantity check
+    and calculates, and the bureau pays the household — the case ends 补贴已支付到户 with every step in its
+    timeline."""
+    admin = server.token("admin")
+    account = {"display_name": "锡尼镇工作人员", "password": server.password, "role": "grassroots_officer"}
+    created = httpx.post(
+        f"{server.url}/api/users",
+        json=account | {"username": "xini_pages", "division_code": "150625100"},
+        headers=admin,
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    town = login(browser, server, "xini_pages", start="/console/subsidy-cases")
+    survey = town.locator("#new-hangjin-pingfang-2024")
+    survey.locator("select[name=track]").select_option("renovation")
+    survey.locator("input[name=name]").fill("刘秀英")
+    survey.locator("input[name=reference]").fill("锡尼镇新华社区三巷12号")
+    survey.locator("select[name='survey.work']").select_option("renovate")
+    survey.locator("select[name='survey.grade']").select_option("B")
+    survey.locator("input[name='survey.floor_area_m2']").fill("80")
+    survey.locator("input[name='survey.compliant_roof']").check()
+    survey.locator("button[type=submit]").click()
+    town.wait_for_url(re.compile(r".*/console/subsidy-cases/\d+$"))
+    path = town.url.removeprefix(server.url)
+    assert town.inner_text("#case-state") == "已摸底登记"
+    api = f"{server.url}/api/subsidy-cases/{path.rsplit('/', 1)[-1]}"
+    town_token, bureau = server.token("xini_pages"), server.token("hangjin_duty")
+
+    def upload(headers: dict[str, str], kind: str) -> None:
+        sent = httpx.post(
+            f"{api}/documents/{kind}",
+            params={"filename": f"{kind}.png"},
+            content=PNG_BYTES,
+            headers=headers | {"Content-Type": "image/png"},
+            timeout=30,
+        )
+        assert sent.status_code == 201, sent.text
+
+    upload(town_token, "application")
+    for headers, step in (
+        (town_token, "apply"),
+        (bureau, None),
+        (town_token, "start"),
+        (town_token, "request-acceptance"),
+    ):
+        if step is None:
+            upload(bureau, "approval")
+            upload(bureau, "acceptance_report")
+            step = "approve"
+        done = httpx.post(f"{api}/{step}", json={}, headers=headers, timeout=30)
+        assert done.status_code == 200, done.text
+
+    county = login(browser, server, "hangjin_duty", start=path)
+    form = county.locator("#act-accept")
+    form.locator("select[name='renovation.main.windows']").select_option("broken_bridge")
+    form.locator("select[name='renovation.main.roof']").select_option("tile")
+    form.locator("input[name='renovation.main.insulation_cm']").fill("6")
+    form.locator("input[name='renovation.main.density_kg_m3']").fill("22")
+    for box in form.locator("#accept-main input[type=checkbox], fieldset:not([id]) input[type=checkbox]").all():
+        box.check()
+    shot(county, "subsidy-case-acceptance")
+    form.locator("button[type=submit]").click()
+    wait_until(county, "document.getElementById('case-state').textContent === '验收合格'")
+    assert "✘" not in county.inner_text("#checks")
+
+    town.goto(f"{server.url}{path}")
+    uploader = town.locator("#upload-form")
+    uploader.locator("select[data-upload-part]").select_option("quantity_check")
+    uploader.locator("input[type=file]").set_input_files(
+        {"name": "核对表.png", "mimeType": "image/png", "buffer": PNG_BYTES}
+    )
+    uploader.locator("button[type=submit]").click()
+    town.wait_for_selector("#act-verify")  # the quantity check in, the calculation may be made
+    town.locator("#act-verify button[type=submit]").click()
+    town.wait_for_selector("#instalments")
+    assert "18400.00" in town.inner_text("#instalments")  # 80 m² × (200 + 30) 元 (004#L9263-L9266)
+
+    county.goto(f"{server.url}{path}")
+    county.locator("#act-pay input[name=voucher_no]").fill("杭财支付-2026-0012")
+    county.locator("#act-pay button[type=submit]").click()
+    wait_until(county, "document.getElementById('case-state').textContent === '补贴已支付到户'")
+    timeline = county.inner_text("#timeline")
+    assert "验收批复" in timeline and "资金支付（点对点到户）" in timeline and "杭财支付-2026-0012" in timeline
+    shot(county, "subsidy-case-settled")
+    county.goto(f"{server.url}/console/subsidy-cases")
+    assert "刘秀英" in county.inner_text("#cases")
+    shot(county, "subsidy-cases-list")

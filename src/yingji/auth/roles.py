@@ -42,6 +42,8 @@ class Permission(StrEnum):
     METEOROLOGICAL_WARNINGS = "warnings.meteorological"  # 制作、发布、调整、解除本级气象灾害预警（气象主管部门）
     DUTY_KEEP = "duty.keep"  # 值班：排班、值班日志、交接班（本级值班室）
     DUTIES_SUBMIT = "duties.submit"  # 本单位常态化履职任务：报送调度表、工作报告、检查和演练记录
+    SUBSIDY_CASES = "subsidies.cases"  # 到户补贴案件：摸底、申请、批复、验收、核定、支付（按方案规定的机关）
+    SUBSIDY_READINGS = "subsidies.readings"  # 选定有争议条文的理解（系统管理员）
 
 
 _READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
@@ -58,6 +60,7 @@ _OFFICER = {
     Permission.INCIDENTS_COMMAND,
     Permission.WARNINGS_MANAGE,
     Permission.DUTY_KEEP,
+    Permission.SUBSIDY_CASES,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -88,7 +91,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EXPERT: frozenset(_READ | {Permission.PROGRAMME_SCORE}),
     # An administrator runs the system; it does not speak for the meteorological authority (003#L6 3.3.2).
     Role.ADMIN: frozenset(Permission) - {Permission.METEOROLOGICAL_WARNINGS},
-    Role.GRASSROOTS_OFFICER: frozenset({Permission.REGISTRY_READ, Permission.PROPERTY_SUPERVISE}),
+    # 苏木乡镇、社区: 南平房区 cases are surveyed, received and verified by the town (004#L9573-L9577, L9602-L9604)
+    Role.GRASSROOTS_OFFICER: frozenset(
+        {Permission.REGISTRY_READ, Permission.PROPERTY_SUPERVISE, Permission.SUBSIDY_CASES}
+    ),
     Role.MET_OFFICER: frozenset(_READ | {Permission.METEOROLOGICAL_WARNINGS}),
     Role.UNIT_REPORTER: frozenset({Permission.PLANS_READ, Permission.DUTIES_SUBMIT}),
 }
@@ -116,4 +122,6 @@ PERMISSION_LABELS = {
     Permission.METEOROLOGICAL_WARNINGS: "制作发布气象灾害预警",
     Permission.DUTY_KEEP: "值班值守",
     Permission.DUTIES_SUBMIT: "报送本单位履职任务",
+    Permission.SUBSIDY_CASES: "办理到户补贴案件",
+    Permission.SUBSIDY_READINGS: "选定有争议条文的理解",
 }

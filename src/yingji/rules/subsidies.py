@@ -529,6 +529,23 @@ class Stage:
     balance: bool = False
 
 
+class SetbackArea(StrEnum):
+    """Which measured area a setback reading multiplies by the rate."""
+
+    PLOT = "plot"  # 退线前土地面积：the whole plot before the setback
+    GIVEN_UP = "given_up"  # 退出土地面积：the land given up to public use
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetbackReading:
+    """One reading of the setback sentence (004#L9292-L9294): what area the rate is multiplied by, and why."""
+
+    id: str
+    label: str
+    area: SetbackArea
+    basis: tuple[Basis, ...]
+
+
 @dataclass(frozen=True, kw_only=True)
 class RenewalScheme:
     id: str
@@ -545,6 +562,8 @@ class RenewalScheme:
     exclusive: Basis  # 同一栋房屋不得同时享受改造补贴和新建补贴
     setback: tuple[LandRate, ...]
     setback_basis: tuple[Basis, ...]
+    setback_readings: tuple[SetbackReading, ...]
+    setback_default: str  # the reading used until an administrator chooses another
     routes: tuple[ApprovalRoute, ...]
     undetermined: Basis
     renovation_payment: Stage
@@ -554,9 +573,13 @@ class RenewalScheme:
 
 @dataclass(frozen=True, kw_only=True)
 class SetbackFacts:
-    area_m2: Decimal  # the land given up (退出土地)
+    """The setback land: the area given up (退出土地) and the plot before the setback (退线前土地); each reading of
+    004#L9292-L9294 needs one of them, and a household's case keeps both."""
+
     land_use: LandUse
     tenure: Tenure
+    area_m2: Decimal | None = None  # the land given up (退出土地)
+    plot_area_m2: Decimal | None = None  # the whole plot before the setback (退线前土地面积)
     location_class: int | None = None
 
 
@@ -670,8 +693,21 @@ def _new_build(scheme: RenewalScheme, facts: RenewalFacts) -> tuple[list[Compone
     return parts, main + ancillary
 
 
-def _setback(scheme: RenewalScheme, setback: SetbackFacts) -> Component:
-    area = check_area(setback.area_m2, field="setback.area_m2")
+def find_reading(scheme: RenewalScheme, reading_id: str | None = None) -> SetbackReading:
+    """The reading with this id, or the scheme's default; InvalidInput for an id the data does not hold."""
+    wanted = reading_id or scheme.setback_default
+    for reading in scheme.setback_readings:
+        if reading.id == wanted:
+            return reading
+    known = "、".join(r.id for r in scheme.setback_readings)
+    raise InvalidInput(field="setback_reading", reason=f"setback_reading：只能是 {known}")
+
+
+AREA_FIELDS = {SetbackArea.PLOT: "plot_area_m2", SetbackArea.GIVEN_UP: "area_m2"}
+AREA_LABELS = {SetbackArea.PLOT: "退线前土地面积", SetbackArea.GIVEN_UP: "退出土地面积"}
+
+
+def _setback_rate(scheme: RenewalScheme, setback: SetbackFacts) -> LandRate:
     same_use = [r for r in scheme.setback if r.land_use is setback.land_use]
     classes = sorted({r.location_class for r in same_use if r.location_class is not None})
     if (setback.location_class is None) != (not classes) or (classes and setback.location_class not in classes):
@@ -681,9 +717,41 @@ def _setback(scheme: RenewalScheme, setback: SetbackFacts) -> Component:
     if not found:
         what = f"{LAND_LABELS[setback.land_use]}{LAND_LABELS[setback.tenure]}土地"
         raise InvalidInput(field="setback.tenure", reason=f"setback.tenure：方案未规定{what}的退线补偿标准")
+    return found[0]
+
+
+def _setback_areas(setback: SetbackFacts) -> dict[SetbackArea, Decimal]:
+    """The areas given, checked; the land given up is part of the plot, so it cannot be larger."""
+    areas = {
+        kind: check_area(value, field=f"setback.{AREA_FIELDS[kind]}")
+        for kind, value in ((SetbackArea.PLOT, setback.plot_area_m2), (SetbackArea.GIVEN_UP, setback.area_m2))
+        if value is not None
+    }
+    plot, given_up = areas.get(SetbackArea.PLOT), areas.get(SetbackArea.GIVEN_UP)
+    if plot is not None and given_up is not None and given_up > plot:
+        raise InvalidInput(field="setback.area_m2", reason="setback.area_m2：退出土地面积不能大于退线前土地面积")
+    return areas
+
+
+def _setback(scheme: RenewalScheme, setback: SetbackFacts, reading: SetbackReading) -> tuple[Component, list[str]]:
+    """The compensation under the reading in force; a note gives the amount under each other reading whose area is
+    known, so a reader sees what the choice changes."""
+    areas = _setback_areas(setback)
+    if reading.area not in areas:
+        field = f"setback.{AREA_FIELDS[reading.area]}"
+        reason = f"{field}：退线补偿现按“{reading.label}”，须给出{AREA_LABELS[reading.area]}"
+        raise InvalidInput(field=field, reason=reason, basis=list(reading.basis))
+    rate = _setback_rate(scheme, setback)
     where = "" if setback.location_class is None else f"{setback.location_class}类地段"
-    label = f"退线补偿（{where}{LAND_LABELS[setback.land_use]}，{LAND_LABELS[setback.tenure]}土地）"
-    return _per_m2("setback", label, area, found[0].rate, *scheme.setback_basis)
+    label = f"退线补偿（{where}{LAND_LABELS[setback.land_use]}，{LAND_LABELS[setback.tenure]}土地，{reading.label}）"
+    part = _per_m2("setback", label, areas[reading.area], rate.rate, *scheme.setback_basis, *reading.basis)
+    notes = [
+        f"退线补偿若{other.label}：{_money(areas[other.area])} 平方米 × {_plain(rate.rate.value)} 元/平方米 = "
+        f"{_money(_fen(areas[other.area] * rate.rate.value))} 元（未采用）"
+        for other in scheme.setback_readings
+        if other.id != reading.id and other.area in areas
+    ]
+    return part, notes
 
 
 def _route(scheme: RenewalScheme, area: Decimal, investment: Decimal) -> Route:
@@ -719,14 +787,26 @@ FORMULAS = {
     " + 既有房屋建筑面积 × 屋顶补贴标准（符合要求的瓦顶或新型材料屋顶）",
     Work.DEMOLISH: "户补贴 = 1 户 × 户补贴标准（方案规定的等级）",
     Work.REBUILD: "新建补贴 = 主房面积 × 楼房或平房标准 + 附属用房面积 × 附属用房标准"
-    "；退线补偿 = 退线面积 × 土地补偿单价",
+    "；退线补偿 = {area} × 土地补偿单价",
 }
+ANY_AREA = "补偿面积（按选定的理解：退线前土地面积或退出土地面积）"
 
 
-def renewal_subsidy(scheme: RenewalScheme, facts: RenewalFacts) -> Decision[Calculation]:
+def renewal_formula(work: Work | None = None, reading: SetbackReading | None = None) -> str:
+    """The formula of one kind of work (all of them when None), the setback area named by the reading in force."""
+    area = ANY_AREA if reading is None else f"{AREA_LABELS[reading.area]}（{reading.label}）"
+    chosen = FORMULAS.values() if work is None else [FORMULAS.get(work, FORMULAS[Work.REBUILD])]
+    return "；".join(chosen).format(area=area)
+
+
+def renewal_subsidy(
+    scheme: RenewalScheme, facts: RenewalFacts, *, setback_reading: str | None = None
+) -> Decision[Calculation]:
     """Return one household building's subsidy and compensation, the payment schedule and, for a new build whose
-    investment is given, the approval route."""
+    investment is given, the approval route. The setback is compensated under ``setback_reading`` (the
+    administrator's choice), the scheme's default when None."""
     _refuse_unused(scheme, facts)
+    reading = find_reading(scheme, setback_reading)
     route: Route | None = None
     notes: list[str] = []
     if facts.work is Work.RENOVATE:
@@ -737,7 +817,9 @@ def renewal_subsidy(scheme: RenewalScheme, facts: RenewalFacts) -> Decision[Calc
     else:
         parts, area = _new_build(scheme, facts)
         if facts.setback is not None:
-            parts.append(_setback(scheme, facts.setback))
+            part, other = _setback(scheme, facts.setback, reading)
+            parts.append(part)
+            notes += other
         if facts.investment_yuan is None:
             notes.append("未给出投资额，未判定审批路径")
         else:
@@ -746,7 +828,7 @@ def renewal_subsidy(scheme: RenewalScheme, facts: RenewalFacts) -> Decision[Calc
     calculation = Calculation(
         calculator=scheme.id,
         title=scheme.title,
-        formula=FORMULAS.get(facts.work, FORMULAS[Work.REBUILD]),
+        formula=renewal_formula(facts.work, reading),
         inputs=_renewal_inputs(facts),
         components=tuple(parts),
         total_yuan=_total(parts),
@@ -778,5 +860,9 @@ def _renewal_inputs(facts: RenewalFacts) -> dict[str, str]:
         shown["投资额"] = f"{_money(facts.investment_yuan)} 元"
     if (s := facts.setback) is not None:
         where = "" if s.location_class is None else f"{s.location_class}类地段"
-        shown["退线土地"] = f"{_money(s.area_m2)} 平方米，{where}{LAND_LABELS[s.land_use]}，{LAND_LABELS[s.tenure]}"
+        shown["退线土地"] = f"{where}{LAND_LABELS[s.land_use]}，{LAND_LABELS[s.tenure]}"
+        if s.plot_area_m2 is not None:
+            shown["退线前土地面积"] = f"{_money(s.plot_area_m2)} 平方米"
+        if s.area_m2 is not None:
+            shown["退出土地面积"] = f"{_money(s.area_m2)} 平方米"
     return shown

@@ -1,12 +1,15 @@
-"""/api/subsidies: the calculators with their cited parameters, and one POST per calculator (nothing is stored)."""
+"""/api/subsidies: the calculators with their cited parameters, one POST per calculator (nothing is stored), and the
+contested sentences whose reading an administrator chooses."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from yingji.core.paging import Page, Paging, slice_list
-from yingji.deps import CurrentActor
-from yingji.subsidies import schemas, service
+from yingji.db.session import transaction
+from yingji.deps import CurrentActor, CurrentClock, DbSession
+from yingji.subsidies import readings, schemas, service
+from yingji.subsidies.schema import calculator
 
 router = APIRouter(prefix=service.PREFIX, tags=["补贴计算"])
 
@@ -42,6 +45,31 @@ def tech_payment(body: schemas.PaymentIn, actor: CurrentActor) -> schemas.Paymen
 
 
 @router.post(f"/{service.PINGFANG}", response_model=schemas.CalculationRead)
-def pingfang(body: schemas.PingfangIn, actor: CurrentActor) -> schemas.CalculationRead:
-    """南平房区建筑改造更新补贴、退线补偿、审批路径及支付安排。"""
-    return service.pingfang(body)
+def pingfang(body: schemas.PingfangIn, db_session: DbSession, actor: CurrentActor) -> schemas.CalculationRead:
+    """南平房区建筑改造更新补贴、退线补偿、审批路径及支付安排（退线补偿按现行理解计算，另一理解的金额在说明中）。"""
+    programme, _ = calculator(service.PINGFANG)
+    return service.pingfang(body, readings.setback_reading(db_session, programme.id))
+
+
+@router.get("/readings", response_model=Page[schemas.QuestionRead])
+def list_readings(db_session: DbSession, actor: CurrentActor, paging: Paging) -> Page[schemas.QuestionRead]:
+    """有争议的条文：数据中的各种理解、默认理解及理由、现行理解与选定记录。"""
+    return slice_list(readings.reads(db_session, actor), paging)
+
+
+@router.post("/readings/{programme_id}/{question}", response_model=schemas.QuestionRead)
+def choose_reading(
+    programme_id: str,
+    question: str,
+    body: schemas.ChoiceIn,
+    db_session: DbSession,
+    clock: CurrentClock,
+    actor: CurrentActor,
+) -> schemas.QuestionRead:
+    """选定有争议条文的理解（方案所在地的系统管理员；此后核定的补贴按新理解计算，已核定、已支付的不变）。"""
+    with transaction(db_session):
+        readings.choose(
+            db_session=db_session, clock=clock, actor=actor, programme_id=programme_id, question_id=question, data=body
+        )
+    programme, found = readings.question(programme_id, question)
+    return readings.read(db_session, actor, programme, found)

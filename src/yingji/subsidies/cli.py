@@ -151,6 +151,14 @@ def pingfang(
     ancillary_area: Annotated[str | None, typer.Option(help="新建附属用房（凉房）面积（平方米）")] = None,
     investment: Annotated[str | None, typer.Option(help="新建投资额（元），用于判定审批路径")] = None,
     setback_area: Annotated[str | None, typer.Option(help="退出土地面积（平方米）")] = None,
+    plot_area: Annotated[str | None, typer.Option(help="退线前土地面积（平方米）")] = None,
+    setback_reading: Annotated[
+        str | None,
+        typer.Option(
+            help="退线补偿面积的理解：pre_setback_plot 按退线前土地面积（方案原文，默认）、"
+            "land_given_up 按退出土地面积；不连接数据库，不读取管理员在平台上的选择"
+        ),
+    ] = None,
     land_use: Annotated[str | None, typer.Option(help="退线土地用途：residential 住宅、commercial 商业")] = None,
     tenure: Annotated[
         str | None, typer.Option(help="退线土地权属：allocated 划拨、granted 出让、uncertified 无证")
@@ -161,7 +169,13 @@ def pingfang(
     """南平房区建筑改造更新补贴、退线补偿、审批路径及支付安排。"""
     from yingji.subsidies import schemas, service
 
-    land = {"area_m2": setback_area, "land_use": land_use, "tenure": tenure, "location_class": location_class}
+    land = {
+        "area_m2": setback_area,
+        "plot_area_m2": plot_area,
+        "land_use": land_use,
+        "tenure": tenure,
+        "location_class": location_class,
+    }
     setback = _drop_none(land) or None
     raw = {
         "work": work,
@@ -174,4 +188,4 @@ def pingfang(
         "investment_yuan": investment,
         "setback": setback,
     }
-    _show(service.pingfang(_parsed(schemas.PingfangIn, raw)), as_json)
+    _show(service.pingfang(_parsed(schemas.PingfangIn, raw), setback_reading), as_json)

@@ -17,7 +17,7 @@ from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
 from yingji.rules import subsidies as rules
 from yingji.rules.basis import Basis
-from yingji.rules.subsidies import BuildingKind, Grade, LandUse, LicenceKind, Tenure
+from yingji.rules.subsidies import BuildingKind, Grade, LandUse, LicenceKind, SetbackArea, Tenure
 
 DATA = Path(__file__).parent / "data"
 Seed = Annotated[str, Field(pattern=r"^\d{3}#L\d+(-L\d+)?$")]
@@ -217,9 +217,39 @@ class NewBuild(YingjiModel):
         return self
 
 
+class ReadingOption(Cite):
+    """One reading of a contested sentence: its words, what it multiplies, and the argument for it."""
+
+    id: Id
+    label: str
+    area: SetbackArea
+    reading: Annotated[str, Field(min_length=10)]  # the argument for it
+
+
+class Readings(YingjiModel):
+    """A contested sentence read two ways: the data holds both, the administrator chooses (``question`` names the
+    choice), and ``default`` holds until then, for the reason ``why``."""
+
+    question: Id
+    title: str
+    default: Id
+    why: str
+    options: Annotated[list[ReadingOption], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _default_is_an_option(self) -> Readings:
+        ids = [o.id for o in self.options]
+        if len(set(ids)) != len(ids) or self.default not in ids:
+            raise ValueError("各理解的编号不得重复，默认理解须是其中之一")
+        if len({o.area for o in self.options}) != len(self.options):
+            raise ValueError("各理解须对应不同的补偿面积")
+        return self
+
+
 class Setback(YingjiModel):
     clause: str
     conditions: list[Cite]
+    readings: Readings
     rates: Annotated[list[LandRow], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -334,6 +364,11 @@ class Renewal(YingjiModel):
                 for r in back.rates
             ),
             setback_basis=tuple(basis(c, back.clause) for c in back.conditions),
+            setback_readings=tuple(
+                rules.SetbackReading(id=o.id, label=o.label, area=o.area, basis=(basis(o, back.clause),))
+                for o in back.readings.options
+            ),
+            setback_default=back.readings.default,
             routes=tuple(
                 rules.ApprovalRoute(
                     id=r.id,
@@ -369,6 +404,9 @@ class Renewal(YingjiModel):
             where = "" if r.location_class is None else f"{r.location_class}类地段"
             label = f"退线补偿：{where}{rules.LAND_LABELS[r.land_use]}{rules.LAND_LABELS[r.tenure]}土地"
             rows.append(_param(label, r.yuan_per_m2, "元/平方米", r, back.clause))
+        for o in back.readings.options:
+            default = "（默认）" if o.id == back.readings.default else ""
+            rows.append(_param(f"退线补偿面积：{o.label}{default}", None, None, o, back.clause))
         for route in self.approval.routes:
             bounds = {
                 "面积以下（不含）": (route.area_below_m2, "平方米"),

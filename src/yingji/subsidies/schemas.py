@@ -3,7 +3,7 @@ here; the rules refuse negative, absurd and too-fine values, naming the field.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -64,7 +64,8 @@ class PaymentIn(YingjiModel):
 
 
 class SetbackIn(YingjiModel):
-    area_m2: Number = Field(description="退出土地面积（平方米）")
+    area_m2: Number = Field(default=None, description="退出土地面积（平方米）")
+    plot_area_m2: Number = Field(default=None, description="退线前土地面积（平方米）")
     land_use: LandUse = Field(description="土地用途：住宅或商业（门面迎主街道）")
     tenure: Tenure = Field(description="土地权属：划拨、出让或无证")
     location_class: Annotated[int, Field(ge=1, le=9)] | None = Field(default=None, description="商业地段类别")
@@ -181,3 +182,47 @@ class PaymentRead(YingjiModel):
     may_pay: bool | None
     notes: list[str]
     basis: list[BasisRead]
+
+
+# --- contested sentences --------------------------------------------------------------------------------------------
+
+
+class ChoiceIn(YingjiModel):
+    """选定一种理解，并说明理由（如主管部门的解释文件）。"""
+
+    option: Annotated[str, Field(min_length=2, max_length=60)]
+    reason: Annotated[str, Field(min_length=2, max_length=2000)]
+
+
+class OptionRead(YingjiModel):
+    id: str
+    label: str
+    area: str
+    area_label: str
+    seed: str
+    quote: str
+    reading: str | None
+    is_default: bool
+    in_force: bool
+
+
+class ChoiceRead(YingjiModel):
+    option: str
+    reason: str
+    chosen_by: str
+    chosen_at: datetime
+
+
+class QuestionRead(YingjiModel):
+    """一处有争议的条文：数据中的各种理解、默认理解及理由、现行理解、选定记录，以及当前用户能否选定。"""
+
+    programme: ProgrammeSummary
+    question: str
+    title: str
+    why_default: str
+    default: str
+    in_force: str
+    in_force_label: str
+    options: list[OptionRead]
+    history: list[ChoiceRead]
+    may_choose: bool

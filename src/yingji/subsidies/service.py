@@ -100,8 +100,9 @@ def payment(data: schemas.PaymentIn) -> schemas.PaymentRead:
     )
 
 
-def pingfang(data: schemas.PingfangIn) -> schemas.CalculationRead:
-    """南平房区 renovation or renewal subsidy and setback compensation for one household's building."""
+def pingfang(data: schemas.PingfangIn, setback_reading: str | None = None) -> schemas.CalculationRead:
+    """南平房区 renovation or renewal subsidy and setback compensation for one household's building, the setback under
+    ``setback_reading`` (the administrator's choice; the data's default when None)."""
     programme, renewal = _get(PINGFANG, Renewal)
     setback = data.setback
     facts = rules.RenewalFacts(
@@ -116,13 +117,15 @@ def pingfang(data: schemas.PingfangIn) -> schemas.CalculationRead:
         setback=None
         if setback is None
         else rules.SetbackFacts(
-            area_m2=_required(setback.area_m2, "setback.area_m2"),
+            area_m2=setback.area_m2,
+            plot_area_m2=setback.plot_area_m2,
             land_use=setback.land_use,
             tenure=setback.tenure,
             location_class=setback.location_class,
         ),
     )
-    return render(programme, rules.renewal_subsidy(renewal.scheme(programme.id), facts))
+    decision = rules.renewal_subsidy(renewal.scheme(programme.id), facts, setback_reading=setback_reading)
+    return render(programme, decision)
 
 
 def render(programme: Programme, decision: Decision[rules.Calculation]) -> schemas.CalculationRead:
@@ -175,7 +178,7 @@ def _formula(programme: Programme, found: Calculator) -> str:
         return rules.share_formula(found.scheme(programme.id))
     if isinstance(found, Timing):
         return f"最早支付日 = min(生效满{found.after_effective.years}年之日的次日, 形成市场化收入之日的次日)"
-    return "；".join(f for f in rules.FORMULAS.values())
+    return rules.renewal_formula()
 
 
 def catalogue() -> list[schemas.CalculatorRead]:

@@ -113,6 +113,7 @@ NAVIGATION: tuple[Workspace, ...] = (
             NavItem("/console/metrology", "碳计量", True, Permission.REGISTRY_READ),
             NavItem("/console/emissions", "减污降碳", True, Permission.REGISTRY_READ),
             NavItem("/console/subsidies", "补贴", True, (Permission.PROGRAMME_APPLY, Permission.PROGRAMME_MANAGE)),
+            NavItem("/console/subsidy-cases", "补贴案件", False, Permission.SUBSIDY_CASES),
         ),
     ),
 )

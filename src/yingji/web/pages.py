@@ -60,6 +60,7 @@ from yingji.web import (
     property_pages,
     resource_pages,
     search_pages,
+    subsidy_case_pages,
     supervision_pages,
     tip_pages,
     warning_pages,
@@ -94,6 +95,7 @@ def install(app: FastAPI) -> None:
         credit_pages,
         programme_pages,
         search_pages,
+        subsidy_case_pages,
         supervision_pages,
         tip_pages,
     ):

@@ -40,6 +40,7 @@ from yingji.registry import service as registry
 from yingji.registry.models import Division
 from yingji.registry.specs import BY_NAME
 from yingji.rules import subsidies as subsidy_rules
+from yingji.subsidies import readings as subsidy_readings
 from yingji.subsidies import service as subsidies
 from yingji.web.common import TEMPLATES, Viewer, divisions_in_scope, guarded
 
@@ -520,8 +521,13 @@ def rehab_page(
 
 
 @router.get("/console/subsidies", response_class=HTMLResponse)
-def subsidies_page(request: Request, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
-    return guarded(request, actor, clock, "programmes_subsidies.html", subsidies_context)
+def subsidies_page(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> HTMLResponse:
+    def build() -> dict[str, Any]:
+        found = subsidy_readings.reads(db_session, actor)
+        in_force = next((q.in_force_label for q in found if q.question == "setback_area"), "")
+        return subsidies_context() | {"readings": found, "setback_reading": in_force}
+
+    return guarded(request, actor, clock, "programmes_subsidies.html", build)
 
 
 @router.get("/console/metrology", response_class=HTMLResponse)

@@ -64,14 +64,14 @@
         body[el.name] = (body[el.name] || []).concat([value]);
         continue;
       }
-      const dot = el.name.indexOf(".");
-      if (dot > 0) {
-        const outer = el.name.slice(0, dot);
-        body[outer] = body[outer] || {};
-        body[outer][el.name.slice(dot + 1)] = value;
-      } else {
-        body[el.name] = value;
-      }
+      // “a.b.c” 写入嵌套对象，数字段（“a.0.b”）写入数组
+      const parts = el.name.split(".");
+      let node = body;
+      parts.slice(0, -1).forEach((key, i) => {
+        if (node[key] === undefined) { node[key] = /^\d+$/.test(parts[i + 1]) ? [] : {}; }
+        node = node[key];
+      });
+      node[parts[parts.length - 1]] = value;
     }
     if (form.hasAttribute("data-idempotent")) {
       // 同一张表单重复提交（网络重试、双击）得到同一条记录
@@ -124,7 +124,7 @@
   // form[data-upload]：把所选文件原样作为请求体上传（如 CAP 预警 XML），结果逐条显示；然后按 data-then 跳转或刷新。
   document.addEventListener("submit", async (event) => {
     const form = event.target.closest("form[data-upload]");
-    if (!form) { return; }
+    if (!form || form.classList.contains("upload")) { return; }  // photos and documents: upload.js
     event.preventDefault();
     const error = form.querySelector(".error");
     const file = form.querySelector("input[type=file]").files[0];
@@ -142,6 +142,14 @@
     } catch (err) {
       if (error) { error.textContent = err.message; } else { toast(err.message, true); }
     }
+  });
+
+  // 勾选框开合一组字段（未开启的一组不提交）
+  document.addEventListener("change", (event) => {
+    const toggle = event.target.closest("input[data-toggle]");
+    if (!toggle) { return; }
+    const set = document.getElementById(toggle.dataset.toggle);
+    if (set) { set.disabled = !toggle.checked; set.hidden = !toggle.checked; }
   });
 
   document.addEventListener("click", async (event) => {

@@ -209,11 +209,5 @@
     }
   });
 
-  // 勾选框开合一组字段（未开启的一组不提交）
-  document.addEventListener("change", (event) => {
-    const toggle = event.target.closest("input[data-toggle]");
-    if (!toggle) { return; }
-    const set = document.getElementById(toggle.dataset.toggle);
-    if (set) { set.disabled = !toggle.checked; set.hidden = !toggle.checked; }
-  });
+  // 勾选框开合一组字段：console.js
 })();

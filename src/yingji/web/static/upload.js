@@ -1,4 +1,4 @@
-// 照片和附件上传（隐患、执法检查发现的问题）：form[data-upload] 的文件逐个以原始内容 POST 到 data-upload?filename=…；
+// 照片和附件上传（隐患、执法检查发现的问题、补贴案件的材料）：form[data-upload] 的文件逐个以原始内容 POST 到 data-upload?filename=…；
 // 大于 1.5 MB 或不是 JPEG/PNG 的照片（手机相机的 HEIC 等）先在浏览器里缩到长边 2048 像素的 JPEG，上传完重新载入本页。
 (function () {
   "use strict";
@@ -56,7 +56,10 @@
     }
     if (button) { button.disabled = true; button.textContent = "上传中…"; }
     try {
-      for (const file of files) { await send(form.dataset.upload, await shrink(file)); }
+      // a select marked data-upload-part ends the address (e.g. the kind of a case document)
+      const part = form.querySelector("[data-upload-part]");
+      const url = form.dataset.upload + (part ? encodeURIComponent(part.value) : "");
+      for (const file of files) { await send(url, await shrink(file)); }
       window.location.reload();
     } catch (err) {
       if (error) { error.textContent = err.message; }
