@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from yingji.core.clock import local_today
 from yingji.core.http import read_bounded
-from yingji.core.paging import Page, Paging, paged
+from yingji.core.paging import Page, Paging, paged, slice_list
 from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
@@ -37,11 +37,11 @@ FILE_CONTENT: dict[str, dict[str, Any]] = {t: {} for t in hazards_service.ATTACH
 Month = Annotated[str, Query(pattern=MONTH_PATTERN, description="月份，如 2026-11")]
 
 
-@router.get("/definitions", response_model=list[DutyRead])
-def list_definitions(actor: CurrentActor) -> list[DutyRead]:
-    """常态化履职任务：频次、期限、承担单位、主管部门及原文出处。"""
+@router.get("/definitions", response_model=Page[DutyRead])
+def list_definitions(actor: CurrentActor, paging: Paging) -> Page[DutyRead]:
+    """常态化履职任务：频次、期限、承担单位、主管部门及原文出处（分页）。"""
     policy.scope(actor)  # the same role check as the calendar
-    return reads.definitions(actor)
+    return slice_list(reads.definitions(actor), paging)
 
 
 @router.get("/instances", response_model=Page[InstanceRead])

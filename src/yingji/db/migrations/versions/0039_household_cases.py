@@ -2,8 +2,8 @@
 acceptances, stored calculations and payments (append-only); the administrators' choices between the readings of a
 contested sentence (append-only)
 
-Revision ID: 0034_household_cases
-Revises: 0031
+Revision ID: 0039
+Revises: 0038
 Create Date: 2026-12-07
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0034_household_cases"
-down_revision = "0031"
+revision = "0039"
+down_revision = "0038"
 branch_labels = None
 depends_on = None
 
