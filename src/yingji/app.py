@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import Field
 from sqlalchemy import Engine, text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from yingji import __version__
+from yingji import __version__, metrics
 from yingji.assess.api import router as assess_router
 from yingji.audit.api import router as audit_router
 from yingji.auth.api import router as auth_router
+from yingji.auth.roles import Permission
 from yingji.config import Settings, get_settings
 from yingji.core.clock import Clock, SystemClock
 from yingji.core.guard import BodyLimit, GuardPolicy, RequestGuard
@@ -19,7 +21,7 @@ from yingji.core.http import install_error_handlers
 from yingji.core.inputs import refuse_control_characters
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import make_sessionmaker, reading
-from yingji.deps import SESSION_COOKIE
+from yingji.deps import SESSION_COOKIE, CurrentActor, CurrentClock
 from yingji.duties.api import router as duties_router
 from yingji.duty.api import router as duty_router
 from yingji.emissions.api import router as emissions_router
@@ -143,6 +145,16 @@ def create_app(
         owner = app.state.monitor.owns()
         plans = len(loader.all_plans())
         return HealthRead(status="ok", database=engine.dialect.name, plans=plans, engine_owner=owner)
+
+    @app.get(
+        "/metrics", tags=["运维"], response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}}
+    )
+    def metrics_endpoint(actor: CurrentActor, clock: CurrentClock) -> Response:
+        """运行指标（Prometheus 文本格式）：读数与批次用时、监测引擎负责权与接管、活动报警、通知积压与延迟、联网中断；
+        需 ops.read 权限（运维监控账号的 API 令牌）。"""
+        actor.require(Permission.OPS_READ)
+        body = metrics.render(app.state.sessionmaker, app.state.monitor, clock.now())
+        return Response(content=body, media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:

@@ -17,6 +17,7 @@ class Role(LabelledEnum):
     GRASSROOTS_OFFICER = "grassroots_officer", "街道社区工作人员"  # 街道（苏木乡镇）、社区（嘎查村）
     MET_OFFICER = "met_officer", "气象部门值班员"  # 本级气象主管部门
     UNIT_REPORTER = "unit_reporter", "部门（苏木镇）填报员"  # 本单位履职报送（指定专人，004#L190-L192）
+    OPERATOR = "operator", "运维监控"  # 只读运行指标（Prometheus 采集账号）
 
 
 class Permission(StrEnum):
@@ -44,6 +45,7 @@ class Permission(StrEnum):
     DUTIES_SUBMIT = "duties.submit"  # 本单位常态化履职任务：报送调度表、工作报告、检查和演练记录
     SUBSIDY_CASES = "subsidies.cases"  # 到户补贴案件：摸底、申请、批复、验收、核定、支付（按方案规定的机关）
     SUBSIDY_READINGS = "subsidies.readings"  # 选定有争议条文的理解（系统管理员）
+    OPS_READ = "ops.read"  # 读取运行指标（/metrics，Prometheus 采集）
 
 
 _READ = {Permission.PLANS_READ, Permission.REGISTRY_READ, Permission.RESOURCES_READ}
@@ -97,6 +99,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.MET_OFFICER: frozenset(_READ | {Permission.METEOROLOGICAL_WARNINGS}),
     Role.UNIT_REPORTER: frozenset({Permission.PLANS_READ, Permission.DUTIES_SUBMIT}),
+    Role.OPERATOR: frozenset({Permission.OPS_READ}),  # a metrics scraper's account: counts, never records
 }
 
 PERMISSION_LABELS = {
@@ -124,4 +127,5 @@ PERMISSION_LABELS = {
     Permission.DUTIES_SUBMIT: "报送本单位履职任务",
     Permission.SUBSIDY_CASES: "办理到户补贴案件",
     Permission.SUBSIDY_READINGS: "选定有争议条文的理解",
+    Permission.OPS_READ: "读取运行指标",
 }

@@ -143,7 +143,7 @@ async def post_readings(request: Request, db_session: DbSession, clock: CurrentC
 
     def work() -> IngestAck:  # decoding and the engine lock stay off the event loop
         batch = ingest.decode(ingest.parse(body, request.headers.get("content-type", "")))
-        result = ingest.ingest(db_session=db_session, clock=clock, actor=actor, engine=engine, batch=batch)
+        result = ingest.taken("http", db_session=db_session, clock=clock, actor=actor, engine=engine, batch=batch)
         return IngestAck.model_validate(result.as_dict())
 
     return await run_in_threadpool(work)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.orm import Session
 
+from yingji import metrics
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_ms
@@ -283,3 +285,20 @@ def ingest(*, db_session: Session, clock: Clock, actor: Actor, engine: Monitorin
         transitions=len(evaluation.changes),
         alarm_ids=touched,
     )
+
+
+def taken(
+    channel: str, *, db_session: Session, clock: Clock, actor: Actor, engine: MonitoringEngine, batch: Batch
+) -> IngestResult:
+    """``ingest`` counted in the operations metrics under its channel (http, mqtt, networking): readings, alarm
+    transitions and the batch's time to committed."""
+    started = time.perf_counter()
+    result = ingest(db_session=db_session, clock=clock, actor=actor, engine=engine, batch=batch)
+    metrics.observe_batch(
+        channel,
+        received=result.received,
+        accepted=result.accepted,
+        transitions=result.transitions,
+        seconds=time.perf_counter() - started,
+    )
+    return result

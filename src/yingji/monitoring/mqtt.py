@@ -45,7 +45,9 @@ def handle(payload: bytes, *, makers: sessionmaker[Session], clock: Clock, engin
     with makers() as db_session:
         actor = auth_service.authenticate(db_session=db_session, clock=clock, token=token)  # before any more work
         batch = ingest.decode(raw)
-        return ingest.ingest(db_session=db_session, clock=clock, actor=actor, engine=engine, batch=batch).as_dict()
+        return ingest.taken(
+            "mqtt", db_session=db_session, clock=clock, actor=actor, engine=engine, batch=batch
+        ).as_dict()
 
 
 class Subscriber:

@@ -314,8 +314,13 @@ class Adapter:
             time_ms=np.array([to_ms(r.values["time"]) for r in analogue], np.int64),
             value=np.array([r.values["value"] for r in analogue], np.float64),
         )
-        result = ingest.ingest(
-            db_session=self.db_session, clock=self.clock, actor=self.actor, engine=self.engine, batch=batch
+        result = ingest.taken(
+            "networking",
+            db_session=self.db_session,
+            clock=self.clock,
+            actor=self.actor,
+            engine=self.engine,
+            batch=batch,
         )
         for row in result.rejected:
             self.refuse(analogue[row["index"]], row["field"], row["reason"])
