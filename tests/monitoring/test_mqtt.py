@@ -6,6 +6,7 @@ import json
 import os
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,12 @@ def broker() -> Iterator[mosquitto.Broker]:
         pytest.skip("mosquitto not installed (scripts/test installs it)")
     yield running
     running.stop()
+
+
+def fresh_id(prefix: str) -> str:
+    """A client id no earlier test used: the server subscribes with a persistent session (clean_session=False), so a
+    reused id would be handed the previous test's unacknowledged messages, tokens of another database and all."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
 class Gateway:
@@ -74,7 +81,7 @@ def test_a_batch_over_mqtt_raises_the_alarm(site: Site, broker: mosquitto.Broker
         engine=site.app.state.monitor,
         host="127.0.0.1",
         port=broker.port,
-        client_id="yingji-test",
+        client_id=fresh_id("yingji-test"),
     )
     subscriber.start()
     assert subscriber.wait_subscribed(30), "the broker never confirmed the subscription"
@@ -143,7 +150,7 @@ def test_a_batch_reaching_a_process_without_the_engine_waits_unacknowledged(
         engine=site.app.state.monitor,
         host="127.0.0.1",
         port=broker.port,
-        client_id="yingji-test-owner",
+        client_id=fresh_id("yingji-test-owner"),
     )
     subscriber.start()
     gateway = Gateway(broker.port)
