@@ -62,8 +62,18 @@ def test_the_mine_page_offers_each_party_its_own_forms(world: World) -> None:
     own = _forms(world.get(stopped, world.enterprise).text)
     assert {"census-open", "mine-profile-form", "goaf-add", "equipment-add", "policy-add"} <= own
     assert not own & {"mine-supervisors-form", "grade-form", "warning-push", "mine-resume"}
+    goaf = {"kind": "goaf", "name": "-120m 采空区", "colour": "red", "assessed_on": "2026-10-01"}
+    gid = world.post(f"/api/supervision/mines/{world.stopped_mine}/goafs", world.enterprise, goaf).json()["id"]
+    policy = {"insurer": "示例财产保险公司", "policy_no": "AZX-1", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}
+    pid = world.post("/api/supervision/insurance", world.enterprise, policy).json()["policies"][0]["id"]
+    world.post("/api/supervision/deadlines/generate", world.officer)
+    did = world.get("/api/supervision/deadlines", world.officer, mine_id=world.stopped_mine).json()["items"][0]["id"]
+    entries = {f"goaf-edit-{gid}", f"policy-inspect-{pid}", f"deadline-done-{did}"}
+    for who in (world.officer, world.enterprise):
+        page = world.get(stopped, who).text
+        assert entries <= _forms(page) and "红色（重大风险）" in page
     expert = world.get(stopped, world.expert)
-    assert expert.status_code == 200 and _forms(expert.text) == set()
+    assert expert.status_code == 200 and _forms(expert.text) == set() and "-120m 采空区" in expert.text
     assert "capacity-apply" in _forms(world.get(f"/console/supervision/mines/{world.deep_mine}", world.enterprise).text)
     for who in (world.outsider, world.other_enterprise):  # another banner's officer, another enterprise
         assert world.get(stopped, who).status_code == 404
