@@ -151,6 +151,43 @@ def test_allowed_actions_follow_the_party(world: World) -> None:
     assert world.get(stopped, world.expert).json()["allowed_actions"] == []
 
 
+def test_each_register_entry_says_what_its_party_may_do(world: World) -> None:
+    deep = f"/api/supervision/mines/{world.deep_mine}"
+    own = world.get(deep, world.enterprise).json()["allowed_actions"]
+    assert {"open_census", "apply_capacity", "add_equipment", "add_policy"} <= set(own)
+    assert not {"record_grade", "spot_check", "set_supervisors"} & set(own)
+    assert "record_grade" in world.get(deep, world.officer).json()["allowed_actions"]
+    assert "spot_check" not in world.get(deep, world.officer).json()["allowed_actions"]  # not graded
+    world.post(f"{deep}/censuses", world.enterprise, {"year": 2026, "started_on": "2026-04-01"})
+    world.post(f"{deep}/capacity-requests", world.enterprise, {"requested_t": 3_000_000, "reason": "保供"})
+    world.post(f"{deep}/standardisation/grade", world.officer, {"grade": "level_2", "on": "2026-05-01"})
+    own = world.get(deep, world.enterprise).json()["allowed_actions"]
+    assert "open_census" not in own and "apply_capacity" not in own  # registered; one request awaits assessment
+    assert world.get(f"{deep}/standardisation", world.officer).json()["allowed_actions"] == [
+        "record_grade",
+        "spot_check",
+    ]
+    assert world.get(f"{deep}/standardisation", world.enterprise).json()["allowed_actions"] == []
+    world.post("/api/supervision/deadlines/generate", world.officer)
+    [row, *_] = world.get("/api/supervision/deadlines", world.enterprise).json()["items"]
+    assert row["allowed_actions"] == ["done"]
+    assert world.get("/api/supervision/deadlines", world.expert).json()["items"][0]["allowed_actions"] == []
+    world.post(f"/api/supervision/deadlines/{row['id']}/done", world.enterprise, {"done_on": "2026-11-01"})
+    done = world.get("/api/supervision/deadlines", world.enterprise, mine_id=row["mine_id"], code=row["code"])
+    assert done.json()["items"][0]["allowed_actions"] == []
+    agency = {"name": "示例检测公司", "division_code": "150725", "services": "检测检验"}
+    aid = world.post("/api/supervision/agencies", world.officer, agency).json()["id"]
+    world.put(f"/api/supervision/agencies/{aid}/negative", world.officer, {"negative": True, "reason": "虚假报告"})
+    assert world.get("/api/supervision/agencies", world.officer).json()["items"][0]["allowed_actions"] == [
+        "evaluate",
+        "delist",
+    ]
+    assert world.get("/api/supervision/agencies", world.enterprise).json()["items"][0]["allowed_actions"] == []
+    [pond] = world.get("/api/supervision/ponds", world.officer).json()["items"]
+    assert pond["allowed_actions"] == ["classify", "push_warning"]
+    assert world.get("/api/supervision/ponds", world.enterprise).json()["items"][0]["allowed_actions"] == []
+
+
 # --- supervising bodies (002#L154, L159) ----------------------------------------------------------------------------
 
 

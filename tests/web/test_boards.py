@@ -1,7 +1,8 @@
 """The boards one works on, in a real browser (one server for the module): a 督办 progress entry and a campaign's
 sub-plans, a unit's 履职 report and the office's ranking, a 预案 drill entry, the phone incident room sending a 续报
-with a camera photo, and the 举报 pages and public forms on a phone. Screenshots at 1366×768 and 390×844 go to
-test-artifacts/boards-*.png; page weights and load times to test-artifacts/boards-weights.json."""
+with a camera photo, the 举报 pages and public forms on a phone, and a suspended mine's census walked to its
+resumption on the 矿山监管 page. Screenshots at 1366×768 and 390×844 go to test-artifacts/boards-*.png; page weights
+and load times to test-artifacts/boards-weights.json."""
 
 from __future__ import annotations
 
@@ -212,3 +213,67 @@ def test_tips_pages_and_public_forms_fit(browser: Browser, server: Server) -> No
     public.wait_for_selector("#tip-status:not([hidden])")
     assert public.inner_text("#tip-state") == "待受理" and len(code) == 16
     shot(public, "boards-public-track-390")
+
+
+def test_mine_census_walked_to_resumption(browser: Browser, server: Server) -> None:
+    """A suspended mine without this year's census: open it, add a finding, treat it, complete it — the resumption
+    check turns to allowed and the officer resumes the mine (issue 26 item 1, 002#L183), all on the mine's page."""
+    api = server.token("ordos_duty")
+    mines = httpx.get(f"{server.url}/api/supervision/mines", params={"limit": 500}, headers=api, timeout=30).json()
+    mine = next(m for m in mines["items"] if m["name"] == "瑞丰北翼煤矿（演示）")
+    assert (mine["status"], mine["census_state"]) == ("suspended", None)
+    base = f"{server.url}/api/supervision"
+    # a few register entries so the page shows what an officer meets: deadlines, a red goaf, a faulty machine, a warning
+    assert httpx.post(f"{base}/deadlines/generate", headers=api, timeout=60).status_code == 200
+    goaf = {
+        "kind": "goaf",
+        "name": "-120m 中段东侧采空区",
+        "colour": "red",
+        "assessed_on": mine_today(),
+        "is_key": True,
+    }
+    assert httpx.post(f"{base}/mines/{mine['mine_id']}/goafs", json=goaf, headers=api, timeout=30).status_code == 201
+    machine = {"category": "hoist", "name": "主井提升机", "model": "JKMD-4×4", "condition": "faulty"}
+    assert (
+        httpx.post(f"{base}/mines/{mine['mine_id']}/equipment", json=machine, headers=api, timeout=30).status_code
+        == 201
+    )
+    warning = {"mine_id": mine["mine_id"], "title": "采空区顶板离层", "assessment": "研判为橙色风险"}
+    warning |= {"respond_within_h": 2, "close_within_h": 48}
+    assert httpx.post(f"{base}/warnings", json=warning, headers=api, timeout=30).status_code == 201
+
+    path = f"/console/supervision/mines/{mine['mine_id']}"
+    officer = login(browser, server, "ordos_duty", start=path)
+    assert "不得复工" in officer.inner_text("#resume-check") and officer.locator("#mine-resume").count() == 0
+    officer.click("#census-open button[type=submit]")  # this year's census, begun today: the form's defaults
+    finding = officer.locator("form[id^=census-finding-]")
+    finding.locator("select[name=kind]").select_option("goaf")
+    finding.locator("textarea[name=description]").fill("-120m 中段东侧采空区未充填")
+    finding.locator("button[type=submit]").click()
+    treat = officer.locator("form[id^=finding-treat-]")
+    treat.locator("textarea[name=treatment]").fill("尾砂胶结充填")
+    treat.locator("button[type=submit]").click()
+    wait_until(officer, "!document.querySelector('form[id^=finding-treat-]')")  # reloaded: treated
+    assert "尾砂胶结充填" in officer.inner_text("#mine-census")
+    officer.locator("form[id^=census-complete-] button[type=submit]").click()
+    wait_until(officer, "document.querySelector('#resume-check').innerText.includes('复工条件已满足')")
+    shot(officer, "boards-mine-1366")
+    officer.fill("#mine-resume textarea[name=note]", "复工验收合格")
+    officer.click("#mine-resume button[type=submit]")
+    wait_until(officer, "document.querySelector('#mine-status').innerText === '生产'")
+    assert "无须办理复工" in officer.inner_text("#resume-check")
+    weigh(officer, "boards-mine-1366")
+    officer.goto(f"{server.url}/console/supervision")
+    weigh(officer, "boards-supervision-1366")
+    shot(officer, "boards-supervision-1366")
+    small = phone(browser, server, "ordos_duty", path)
+    assert small.evaluate(FITS)
+    shot(small, "boards-mine-390")
+    small.goto(f"{server.url}/console/supervision")
+    assert small.evaluate(FITS)
+    shot(small, "boards-supervision-390")
+
+
+def mine_today() -> str:
+    """Today in Beijing, as the server's date inputs default to it."""
+    return (datetime.now(UTC) + timedelta(hours=8)).date().isoformat()

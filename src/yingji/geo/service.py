@@ -124,7 +124,7 @@ def _goafs(db_session: Session, actor: Actor) -> list[MapFeature]:
     rows = supervision.placed_goafs(db_session=db_session, actor=actor)
     places = divisions.names(db_session, (r.division_code for r in rows))
     features = []
-    for row, g in zip(rows, supervision_reads.goafs(db_session, rows), strict=True):
+    for row, g in zip(rows, supervision_reads.goafs(db_session, actor, rows), strict=True):
         assert g.lon is not None and g.lat is not None  # placed_goafs selects placed entries only
         measures = f" · {'、'.join(g.measure_labels)}" if g.measure_labels else ""
         features.append(

@@ -141,7 +141,7 @@ def list_ponds(
 ) -> Page[PondSupervisionRead]:
     """辖区尾矿库的常设检查：三等及以上联网（002#L193）、救援协议（000#L632）、头顶库应急广播（000#L650）。"""
     found, total = service.ponds(db_session=db_session, actor=actor, params=paging)
-    return paged(reads.ponds(db_session, clock, found), total, paging)
+    return paged(reads.ponds(db_session, clock, actor, found), total, paging)
 
 
 # --- census ----------------------------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def list_goafs(
 ) -> Page[GoafRead]:
     """采空区、支护“红橙黄蓝”四级风险清单（红色在前，002#L213、L289）。"""
     found, total = service.goafs(db_session=db_session, actor=actor, params=paging, filters=filters)
-    return paged(reads.goafs(db_session, found), total, paging)
+    return paged(reads.goafs(db_session, actor, found), total, paging)
 
 
 @router.get("/goafs/layer", response_model=GoafLayer)
@@ -223,7 +223,7 @@ def goaf_layer(db_session: DbSession, actor: CurrentActor, filters: Annotated[Go
     """四色清单的地图图层（GeoJSON，已登记坐标的条目）。"""
     paging = PageParams(limit=500, offset=0)
     found, _total = service.goafs(db_session=db_session, actor=actor, params=paging, filters=filters)
-    return reads.goaf_layer(reads.goafs(db_session, found))
+    return reads.goaf_layer(reads.goafs(db_session, actor, found))
 
 
 @router.post("/mines/{mine_id}/goafs", status_code=201, response_model=GoafRead)
@@ -231,7 +231,7 @@ def add_goaf(mine_id: RowId, body: GoafIn, db_session: DbSession, clock: Current
     """登记采空区或支护台账条目及其风险颜色、治理措施（充填、封闭、隔离、监测、巡查）。"""
     with transaction(db_session):
         goaf = service.add_goaf(db_session=db_session, clock=clock, actor=actor, mine_id=mine_id, data=body)
-    return reads.goafs(db_session, [goaf])[0]
+    return reads.goafs(db_session, actor, [goaf])[0]
 
 
 @router.put("/goafs/{goaf_id}", response_model=GoafRead)
@@ -240,7 +240,7 @@ def update_goaf(
 ) -> GoafRead:
     with transaction(db_session):
         goaf = service.update_goaf(db_session=db_session, clock=clock, actor=actor, goaf_id=goaf_id, data=body)
-    return reads.goafs(db_session, [goaf])[0]
+    return reads.goafs(db_session, actor, [goaf])[0]
 
 
 # --- deadlines -------------------------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def list_deadlines(
 ) -> Page[DeadlineRead]:
     """各矿改造时限（先到期的在前），可只列逾期。"""
     found, total = service.deadlines(db_session=db_session, clock=clock, actor=actor, params=paging, filters=filters)
-    return paged(reads.deadlines(db_session, found, local_today(clock)), total, paging)
+    return paged(reads.deadlines(db_session, actor, found, local_today(clock)), total, paging)
 
 
 @router.post("/deadlines/{deadline_id}/done", response_model=DeadlineRead)
@@ -273,7 +273,7 @@ def deadline_done(
 ) -> DeadlineRead:
     with transaction(db_session):
         row = service.deadline_done(db_session=db_session, clock=clock, actor=actor, deadline_id=deadline_id, data=body)
-    return reads.deadlines(db_session, [row], local_today(clock))[0]
+    return reads.deadlines(db_session, actor, [row], local_today(clock))[0]
 
 
 # --- networking ------------------------------------------------------------------------------------------------------
@@ -407,9 +407,17 @@ def reach(
 
 
 @router.get("/capacity-requests", response_model=Page[CapacityRead])
-def list_capacity(db_session: DbSession, actor: CurrentActor, paging: Paging) -> Page[CapacityRead]:
-    """煤矿产能核增申请及其前置评估（新的在前）。"""
-    found, total = service.capacity_requests(db_session=db_session, actor=actor, params=paging)
+def list_capacity(
+    db_session: DbSession,
+    actor: CurrentActor,
+    paging: Paging,
+    mine_id: RowId | None = None,
+    pending: Annotated[bool, Query(description="只列待评估的")] = False,
+) -> Page[CapacityRead]:
+    """煤矿产能核增申请及其前置评估（新的在前），可按矿山筛选。"""
+    found, total = service.capacity_requests(
+        db_session=db_session, actor=actor, params=paging, mine_id=mine_id, pending=pending
+    )
     return paged(reads.capacity(db_session, actor, found), total, paging)
 
 
@@ -464,7 +472,7 @@ def decide_capacity(
 def standardisation(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> StandardisationShareRead:
     """标准化占比（煤矿一级≥40%、其余达二级；正常生产非煤矿山全部达标）与半年抽查逾期（002#L205）。"""
     found = service.all_mines(db_session=db_session, actor=actor)
-    return reads.standardisation_share(db_session, found, local_today(clock))
+    return reads.standardisation_share(db_session, actor, found, local_today(clock))
 
 
 @router.get("/mines/{mine_id}/standardisation", response_model=StandardisationMineRead)
@@ -474,7 +482,7 @@ def mine_standardisation(
     """一座矿山的标准化等级历史与抽查。"""
     mine = service.visible_mine(db_session, actor, mine_id)
     events = service.standardisation_events(db_session, [mine.id]).get(mine.id, [])
-    return reads.standardisation_mine(mine, events, local_today(clock))
+    return reads.standardisation_mine(actor, mine, events, local_today(clock))
 
 
 @router.post("/mines/{mine_id}/standardisation/grade", response_model=StandardisationMineRead)
@@ -504,7 +512,7 @@ def record_spot_check(
 def insurance(db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> InsuranceRead:
     """安责险覆盖（2028年底前全覆盖）与保险机构本年度现场排查次数（不少于2次，002#L258、L357）。"""
     found = service.coverage(db_session=db_session, clock=clock, actor=actor)
-    return reads.insurance(db_session, found, local_today(clock))
+    return reads.insurance(db_session, actor, found, local_today(clock))
 
 
 @router.post("/insurance", status_code=201, response_model=InsuranceRead)
@@ -534,14 +542,14 @@ def list_agencies(
 ) -> Page[AgencyRead]:
     """第三方技术服务机构：诚信评价得分与负面清单（002#L262）。"""
     found, total = service.agencies(db_session=db_session, actor=actor, params=paging, negative=negative)
-    return paged(reads.agencies(db_session, found), total, paging)
+    return paged(reads.agencies(db_session, actor, found), total, paging)
 
 
 @router.post("/agencies", status_code=201, response_model=AgencyRead)
 def add_agency(body: AgencyIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> AgencyRead:
     with transaction(db_session):
         row = service.add_agency(db_session=db_session, clock=clock, actor=actor, data=body)
-    return reads.agencies(db_session, [row])[0]
+    return reads.agencies(db_session, actor, [row])[0]
 
 
 @router.post("/agencies/{agency_id}/evaluations", response_model=AgencyRead)
@@ -551,7 +559,7 @@ def evaluate_agency(
     """年度诚信评价（0–100 分）。"""
     with transaction(db_session):
         row = service.evaluate_agency(db_session=db_session, clock=clock, actor=actor, agency_id=agency_id, data=body)
-    return reads.agencies(db_session, [row])[0]
+    return reads.agencies(db_session, actor, [row])[0]
 
 
 @router.put("/agencies/{agency_id}/negative", response_model=AgencyRead)
@@ -561,7 +569,7 @@ def set_negative(
     """列入或移出负面清单（须写明理由）；列入后其出具的普查等成果不予接受（行业禁入）。"""
     with transaction(db_session):
         row = service.set_negative(db_session=db_session, clock=clock, actor=actor, agency_id=agency_id, data=body)
-    return reads.agencies(db_session, [row])[0]
+    return reads.agencies(db_session, actor, [row])[0]
 
 
 # --- equipment files -------------------------------------------------------------------------------------------------
@@ -573,7 +581,7 @@ def list_equipment(
 ) -> Page[EquipmentRead]:
     """关键机电设备“一机一档”，可只列带病运行（002#L207、L323）。"""
     found, total = service.equipment(db_session=db_session, actor=actor, params=paging, filters=filters)
-    return paged(reads.equipment(db_session, found), total, paging)
+    return paged(reads.equipment(db_session, actor, found), total, paging)
 
 
 @router.post("/mines/{mine_id}/equipment", status_code=201, response_model=EquipmentRead)
@@ -582,7 +590,7 @@ def add_equipment(
 ) -> EquipmentRead:
     with transaction(db_session):
         row = service.save_equipment(db_session=db_session, clock=clock, actor=actor, data=body, mine_id=mine_id)
-    return reads.equipment(db_session, [row])[0]
+    return reads.equipment(db_session, actor, [row])[0]
 
 
 @router.put("/equipment/{equipment_id}", response_model=EquipmentRead)
@@ -593,7 +601,7 @@ def update_equipment(
         row = service.save_equipment(
             db_session=db_session, clock=clock, actor=actor, data=body, equipment_id=equipment_id
         )
-    return reads.equipment(db_session, [row])[0]
+    return reads.equipment(db_session, actor, [row])[0]
 
 
 # --- the plan's evaluations ------------------------------------------------------------------------------------------

@@ -15,8 +15,11 @@ from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.errors import Forbidden
 from yingji.core.labels import LabelledEnum
+from yingji.registry.enums import MineKind, MineStatus, StandardisationGrade
 from yingji.registry.models import Mine, TailingsPond
 from yingji.rules.supervision import Activity, DispositionAction, DispositionState, WarningAction, WarningState
+
+COAL_KINDS = (MineKind.COAL_UNDERGROUND, MineKind.COAL_OPEN_PIT)
 
 
 class Party(LabelledEnum):
@@ -31,6 +34,37 @@ class MineAction(LabelledEnum):
     SET_SUPERVISORS = "set_supervisors", "调整监管主体"
     RESUME = "resume", "批准复工"
     PUSH_WARNING = "push_warning", "推送预警"
+    ADD_EQUIPMENT = "add_equipment", "登记设备档案"
+    ADD_POLICY = "add_policy", "登记安责险保单"
+    APPLY_CAPACITY = "apply_capacity", "申请产能核增"
+    RECORD_GRADE = "record_grade", "登记标准化等级"
+    SPOT_CHECK = "spot_check", "登记半年抽查"
+
+
+class EntryAction(LabelledEnum):
+    """What may be done to one register entry (a goaf, a machine's file, a deadline, an insurance policy)."""
+
+    EDIT = "edit", "修改"
+    DONE = "done", "登记完成"
+    INSPECT = "inspect", "登记保险机构排查"
+
+
+class AgencyAction(LabelledEnum):
+    EVALUATE = "evaluate", "年度诚信评价"
+    LIST = "list", "列入负面清单"
+    DELIST = "delist", "移出负面清单"
+
+
+class PondAction(LabelledEnum):
+    CLASSIFY = "classify", "分类治理"
+    PUSH_WARNING = "push_warning", "推送预警"
+
+
+class RegisterAction(LabelledEnum):
+    """Actions on the registers as a whole, not on one entry."""
+
+    GENERATE_DEADLINES = "generate_deadlines", "按规划节点生成改造时限"
+    ADD_AGENCY = "add_agency", "登记第三方机构"
 
 
 def mine_scope(actor: Actor) -> ColumnElement[bool]:
@@ -72,17 +106,67 @@ def require_supervisor(actor: Actor, *, division_code: str, enterprise_id: int, 
         raise Forbidden(subcode=subcode, reason="此项由辖区负有矿山安全监管职责的部门办理")
 
 
-def mine_actions(actor: Actor, mine: Mine, activity: Activity) -> list[MineAction]:
+def mine_actions(
+    actor: Actor, mine: Mine, activity: Activity, *, census_registered: bool = False, capacity_pending: bool = False
+) -> list[MineAction]:
+    """The enterprise keeps its registers; the department keeps them too and decides. A census already registered
+    for this year is not opened twice, a coal mine with a request awaiting assessment does not apply again."""
     found = party(actor, division_code=mine.division_code, enterprise_id=mine.enterprise_id)
     if found is None:
         return []
-    keep = [MineAction.EDIT_PROFILE, MineAction.OPEN_CENSUS, MineAction.ADD_GOAF]
+    keep = [MineAction.EDIT_PROFILE]
+    if not census_registered:
+        keep.append(MineAction.OPEN_CENSUS)
+    keep += [MineAction.ADD_GOAF, MineAction.ADD_EQUIPMENT, MineAction.ADD_POLICY]
+    if mine.kind in COAL_KINDS and mine.status is not MineStatus.CLOSED and not capacity_pending:
+        keep.append(MineAction.APPLY_CAPACITY)
     if found is Party.ENTERPRISE:
         return keep
-    decide = [MineAction.SET_SUPERVISORS, MineAction.PUSH_WARNING]
+    decide = [MineAction.SET_SUPERVISORS, MineAction.PUSH_WARNING, *standardisation_actions(actor, mine)]
     if activity is Activity.SUSPENDED:
         decide.append(MineAction.RESUME)
     return keep + decide
+
+
+def standardisation_actions(actor: Actor, mine: Mine) -> list[MineAction]:
+    """Grades and spot checks are the department's; only a graded mine is spot-checked (002#L205)."""
+    if party(actor, division_code=mine.division_code, enterprise_id=mine.enterprise_id) is not Party.SUPERVISOR:
+        return []
+    if mine.standardisation_grade is StandardisationGrade.NONE:
+        return [MineAction.RECORD_GRADE]
+    return [MineAction.RECORD_GRADE, MineAction.SPOT_CHECK]
+
+
+def entry_actions(actor: Actor, *, division_code: str, enterprise_id: int, wanted: EntryAction) -> list[EntryAction]:
+    """Either party keeps an entry of the mine's registers (a goaf, a machine, a deadline, a policy)."""
+    return [wanted] if party(actor, division_code=division_code, enterprise_id=enterprise_id) is not None else []
+
+
+def agency_officer(actor: Actor, division_code: str) -> bool:
+    """Agencies are registered, scored and listed by a department whose jurisdiction holds the agency."""
+    if actor.organisation_id is not None or not actor.has(Permission.HAZARDS_SUPERVISE):
+        return False
+    return actor.covers_division(division_code)
+
+
+def agency_actions(actor: Actor, *, division_code: str, negative: bool) -> list[AgencyAction]:
+    if not agency_officer(actor, division_code):
+        return []
+    return [AgencyAction.EVALUATE, AgencyAction.DELIST if negative else AgencyAction.LIST]
+
+
+def pond_actions(actor: Actor, pond: TailingsPond, *, accepted: bool) -> list[PondAction]:
+    """The department classifies a pond (not again once its disposition was accepted) and pushes warnings to it."""
+    if party(actor, division_code=pond.division_code, enterprise_id=pond.enterprise_id) is not Party.SUPERVISOR:
+        return []
+    return ([] if accepted else [PondAction.CLASSIFY]) + [PondAction.PUSH_WARNING]
+
+
+def register_actions(actor: Actor) -> list[RegisterAction]:
+    """A department officer generates its mines' deadlines and registers agencies (in its own jurisdiction)."""
+    if actor.organisation_id is not None or not actor.has(Permission.HAZARDS_SUPERVISE):
+        return []
+    return [RegisterAction.GENERATE_DEADLINES, RegisterAction.ADD_AGENCY]
 
 
 def warning_actions(

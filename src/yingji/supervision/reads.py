@@ -29,6 +29,7 @@ from yingji.supervision.models import (
     SiteWarning,
     StandardisationEvent,
 )
+from yingji.supervision.policy import EntryAction
 from yingji.supervision.schemas import (
     AgencyRead,
     BasisRead,
@@ -86,6 +87,7 @@ def mines(db_session: Session, clock: Clock, actor: Actor, found: Sequence[Mine]
     live = service.live_sites(db_session, clock, set(ids), set())
     history = service.standardisation_events(db_session, ids)
     faulty = service.faulty_running(db_session, ids)
+    pending = service.pending_capacity(db_session, ids)
     own_teams = service.own_rescue_teams(db_session, (m.enterprise_id for m in found))
     orgs = _names(
         db_session,
@@ -104,7 +106,9 @@ def mines(db_session: Session, clock: Clock, actor: Actor, found: Sequence[Mine]
         burst = rules.rock_burst(cls, depth, bool(profile and profile.rock_burst_monitoring))
         this_year = rules.census_for(today.year, facts.get(mine.id, []))
         census_due = rules.census_due(activity, today.year, facts.get(mine.id, []))
-        if this_year is None:
+        if this_year is None and activity is rules.Activity.CLOSED:
+            census_label = "已关闭，无须普查"
+        elif this_year is None:
             census_label = f"{today.year}年度未开展隐蔽致灾因素普查"
         elif this_year.completed:
             census_label = f"{today.year}年度普查已完成" + (
@@ -115,8 +119,9 @@ def mines(db_session: Session, clock: Clock, actor: Actor, found: Sequence[Mine]
         overdue, upcoming = due.get(mine.id, (0, None))
         central = bool(profile and profile.central_enterprise)
         territorial = profile.territorial_org_id if profile else None
-        site_class = rules.mine_site_class(cls)
-        networked = None if site_class is None else f"mine:{mine.id}" in live
+        site_class = rules.mine_site_class(cls)  # a closed mine is out of the share, as service.networking counts
+        counted = site_class is not None and activity is not rules.Activity.CLOSED
+        networked = f"mine:{mine.id}" in live if counted else None
         networking_label = (
             "不在联网考核范围"
             if networked is None
@@ -161,6 +166,8 @@ def mines(db_session: Session, clock: Clock, actor: Actor, found: Sequence[Mine]
                 division_code=mine.division_code,
                 division_name=places.get(mine.division_code, mine.division_code),
                 depth_m=depth,
+                rock_burst_monitoring=bool(profile and profile.rock_burst_monitoring),
+                state_owned_large=bool(profile and profile.state_owned_large),
                 rock_burst=burst,
                 rock_burst_label=burst.label,
                 rock_burst_flagged=burst is RockBurst.MISSING,
@@ -190,13 +197,15 @@ def mines(db_session: Session, clock: Clock, actor: Actor, found: Sequence[Mine]
                 worst_goaf_label=colour.label if colour else None,
                 rescue_cover_missing=uncovered,
                 flags=flags,
-                allowed_actions=policy.mine_actions(actor, mine, activity),
+                allowed_actions=policy.mine_actions(
+                    actor, mine, activity, census_registered=this_year is not None, capacity_pending=mine.id in pending
+                ),
             )
         )
     return reads
 
 
-def ponds(db_session: Session, clock: Clock, found: Sequence[TailingsPond]) -> list[PondSupervisionRead]:
+def ponds(db_session: Session, clock: Clock, actor: Actor, found: Sequence[TailingsPond]) -> list[PondSupervisionRead]:
     """A page of ponds with their standing checks: networking of 三等及以上 ponds (002#L193), a rescue agreement
     (000#L632) and, for a 头顶库, the emergency broadcast (000#L650)."""
     live = service.live_sites(db_session, clock, set(), {p.id for p in found})
@@ -204,6 +213,7 @@ def ponds(db_session: Session, clock: Clock, found: Sequence[TailingsPond]) -> l
     teams = _names(db_session, RescueTeam, [p.contracted_team_id for p in found])
     own_teams = service.own_rescue_teams(db_session, (p.enterprise_id for p in found))
     places = divisions.names(db_session, (p.division_code for p in found))
+    accepted = service.accepted_dispositions(db_session, (p.id for p in found))
     reads = []
     for pond in found:
         standing = pond.status not in service.CLOSED_PONDS
@@ -238,6 +248,7 @@ def ponds(db_session: Session, clock: Clock, found: Sequence[TailingsPond]) -> l
                 basis=[
                     BasisRead.of(b) for b in (rules.NETWORKING_BASIS, site.NON_COAL_RESCUE_BASIS, site.BROADCAST_BASIS)
                 ],
+                allowed_actions=policy.pond_actions(actor, pond, accepted=pond.id in accepted),
             )
         )
     return reads
@@ -304,7 +315,7 @@ def censuses(db_session: Session, actor: Actor, found: Sequence[Census]) -> list
 # --- goafs, deadlines ------------------------------------------------------------------------------------------------
 
 
-def goafs(db_session: Session, found: Sequence[Goaf]) -> list[GoafRead]:
+def goafs(db_session: Session, actor: Actor, found: Sequence[Goaf]) -> list[GoafRead]:
     names = _names(db_session, Mine, (g.mine_id for g in found))
     return [
         GoafRead(
@@ -326,6 +337,9 @@ def goafs(db_session: Session, found: Sequence[Goaf]) -> list[GoafRead]:
             note=g.note,
             lon=g.lon,
             lat=g.lat,
+            allowed_actions=policy.entry_actions(
+                actor, division_code=g.division_code, enterprise_id=g.enterprise_id, wanted=EntryAction.EDIT
+            ),
         )
         for g in found
     ]
@@ -357,7 +371,7 @@ def goaf_layer(reads: Sequence[GoafRead]) -> GoafLayer:
     )
 
 
-def deadlines(db_session: Session, found: Sequence[MineDeadline], today: date) -> list[DeadlineRead]:
+def deadlines(db_session: Session, actor: Actor, found: Sequence[MineDeadline], today: date) -> list[DeadlineRead]:
     names = _names(db_session, Mine, (d.mine_id for d in found))
     reads = []
     for d in found:
@@ -377,6 +391,11 @@ def deadlines(db_session: Session, found: Sequence[MineDeadline], today: date) -
                 status_label=status,
                 note=d.note,
                 basis=BasisRead.of(milestone.basis),
+                allowed_actions=[]
+                if d.done_on is not None
+                else policy.entry_actions(
+                    actor, division_code=d.division_code, enterprise_id=d.enterprise_id, wanted=EntryAction.DONE
+                ),
             )
         )
     return reads
@@ -495,7 +514,7 @@ def reach(db_session: Session, found: Sequence[service.Reach], unplaced: list[st
         unplaced=unplaced,
         basis=BasisRead.of(rules.REACH_BASIS),
         note=(
-            "行车时间为估算：直线距离×道路系数÷平均车速（registry/nearest.py），无路网。"
+            "行车时间为估算：直线距离×道路系数÷平均车速，未按路网计算。"
             "规划原文“12小时内物资送达”指物资储备点；救护队 12 小时可达为平台按同一时限的读法。"
         ),
     )
@@ -541,7 +560,9 @@ def capacity(db_session: Session, actor: Actor, found: Sequence[CapacityRequest]
     return reads
 
 
-def standardisation_mine(mine: Mine, events: list[StandardisationEvent], today: date) -> StandardisationMineRead:
+def standardisation_mine(
+    actor: Actor, mine: Mine, events: list[StandardisationEvent], today: date
+) -> StandardisationMineRead:
     graded_on, last, due = service.spot_check_status(mine, events)
     return StandardisationMineRead(
         mine_id=mine.id,
@@ -565,10 +586,13 @@ def standardisation_mine(mine: Mine, events: list[StandardisationEvent], today: 
             )
             for e in events
         ],
+        allowed_actions=policy.standardisation_actions(actor, mine),
     )
 
 
-def standardisation_share(db_session: Session, found: Sequence[Mine], today: date) -> StandardisationShareRead:
+def standardisation_share(
+    db_session: Session, actor: Actor, found: Sequence[Mine], today: date
+) -> StandardisationShareRead:
     events = service.standardisation_events(db_session, (m.id for m in found))
     live = [m for m in found if m.status is not MineStatus.CLOSED]
     coal = [m for m in live if m.kind in service.COAL_KINDS]
@@ -583,7 +607,7 @@ def standardisation_share(db_session: Session, found: Sequence[Mine], today: dat
         and m.status is MineStatus.PRODUCING
         and m.standardisation_grade is StandardisationGrade.NONE
     ]
-    late = [m.name for m in live if standardisation_mine(m, events.get(m.id, []), today).spot_check_overdue]
+    late = [m.name for m in live if standardisation_mine(actor, m, events.get(m.id, []), today).spot_check_overdue]
     return StandardisationShareRead(
         coal_mines=len(coal),
         coal_level_1=len(level_1),
@@ -596,7 +620,7 @@ def standardisation_share(db_session: Session, found: Sequence[Mine], today: dat
     )
 
 
-def insurance(db_session: Session, found: service.Coverage, today: date) -> InsuranceRead:
+def insurance(db_session: Session, actor: Actor, found: service.Coverage, today: date) -> InsuranceRead:
     names = _names(db_session, Organisation, (p.enterprise_id for p in found.policies)) | found.enterprises
     return InsuranceRead(
         year=found.year,
@@ -618,6 +642,11 @@ def insurance(db_session: Session, found: service.Coverage, today: date) -> Insu
                 inspections_this_year=found.inspections.get(p.id, 0),
                 inspections_short=rules.in_force(p.starts_on, p.ends_on, today)
                 and found.inspections.get(p.id, 0) < rules.INSURER_INSPECTIONS_PER_YEAR,
+                allowed_actions=[]
+                if p.starts_on > today  # an inspection is recorded after it happened, within the policy's period
+                else policy.entry_actions(
+                    actor, division_code=p.division_code, enterprise_id=p.enterprise_id, wanted=EntryAction.INSPECT
+                ),
             )
             for p in found.policies
         ],
@@ -625,8 +654,9 @@ def insurance(db_session: Session, found: service.Coverage, today: date) -> Insu
     )
 
 
-def agencies(db_session: Session, found: Sequence[Agency]) -> list[AgencyRead]:
+def agencies(db_session: Session, actor: Actor, found: Sequence[Agency]) -> list[AgencyRead]:
     scores = service.agency_scores(db_session, (a.id for a in found))
+    places = divisions.names(db_session, (a.division_code for a in found))
     reads = []
     for a in found:
         mine = scores.get(a.id, {})
@@ -636,6 +666,7 @@ def agencies(db_session: Session, found: Sequence[Agency]) -> list[AgencyRead]:
                 id=a.id,
                 name=a.name,
                 division_code=a.division_code,
+                division_name=places.get(a.division_code, a.division_code),
                 services=a.services,
                 negative=a.negative,
                 negative_label="负面清单（行业禁入）" if a.negative else "正常",
@@ -644,12 +675,13 @@ def agencies(db_session: Session, found: Sequence[Agency]) -> list[AgencyRead]:
                 latest_score=mine[latest] if latest is not None else None,
                 latest_year=latest,
                 scores=mine,
+                allowed_actions=policy.agency_actions(actor, division_code=a.division_code, negative=a.negative),
             )
         )
     return reads
 
 
-def equipment(db_session: Session, found: Sequence[Equipment]) -> list[EquipmentRead]:
+def equipment(db_session: Session, actor: Actor, found: Sequence[Equipment]) -> list[EquipmentRead]:
     names = _names(db_session, Mine, (e.mine_id for e in found))
     return [
         EquipmentRead(
@@ -668,6 +700,9 @@ def equipment(db_session: Session, found: Sequence[Equipment]) -> list[Equipment
             in_service=e.in_service,
             runs_faulty=rules.runs_faulty(e.condition, e.in_service),
             note=e.note,
+            allowed_actions=policy.entry_actions(
+                actor, division_code=e.division_code, enterprise_id=e.enterprise_id, wanted=EntryAction.EDIT
+            ),
         )
         for e in found
     ]

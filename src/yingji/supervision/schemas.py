@@ -36,7 +36,7 @@ from yingji.rules.supervision import (
     WarningAction,
     WarningState,
 )
-from yingji.supervision.policy import MineAction
+from yingji.supervision.policy import AgencyAction, EntryAction, MineAction, PondAction
 
 Note = str | None
 LongText = Field(min_length=1, max_length=4000)
@@ -171,6 +171,9 @@ class GoafFilters(Filters):
 class WarningFilters(Filters):
     state: WarningState | None = None
     overdue: bool = False
+    mine_id: RowId | None = None
+    pond_id: RowId | None = None
+    urgent: bool = Field(default=False, description="逾期的在前，其次未闭环的（否则新的在前）")
 
 
 # --- reads -----------------------------------------------------------------------------------------------------------
@@ -223,6 +226,7 @@ class DeadlineRead(YingjiModel):
     status_label: str
     note: str | None
     basis: BasisRead
+    allowed_actions: list[EntryAction]
 
 
 class GoafRead(YingjiModel):
@@ -244,6 +248,7 @@ class GoafRead(YingjiModel):
     note: str | None
     lon: float | None
     lat: float | None
+    allowed_actions: list[EntryAction]
 
 
 class MineSupervisionRead(YingjiModel):
@@ -260,6 +265,8 @@ class MineSupervisionRead(YingjiModel):
     division_code: str
     division_name: str
     depth_m: float | None
+    rock_burst_monitoring: bool = Field(description="已落实冲击地压监测（企业或监管部门登记）")
+    state_owned_large: bool = Field(description="国有大型/高风险矿山")
     rock_burst: RockBurst
     rock_burst_label: str
     rock_burst_flagged: bool
@@ -299,6 +306,7 @@ class PondSupervisionRead(YingjiModel):
     networking_label: str
     flags: list[str] = Field(description="需关注的事项（中文）")
     basis: list[BasisRead]
+    allowed_actions: list[PondAction]
 
 
 class NetworkingRow(YingjiModel):
@@ -515,6 +523,7 @@ class StandardisationMineRead(YingjiModel):
     spot_check_due: date | None
     spot_check_overdue: bool
     history: list[StandardisationEventRead]
+    allowed_actions: list[MineAction]
 
 
 class StandardisationShareRead(YingjiModel):
@@ -539,6 +548,7 @@ class PolicyRead(YingjiModel):
     in_force: bool
     inspections_this_year: int
     inspections_short: bool
+    allowed_actions: list[EntryAction]
 
 
 class InsuranceRead(YingjiModel):
@@ -556,6 +566,7 @@ class AgencyRead(YingjiModel):
     id: int
     name: str
     division_code: str
+    division_name: str
     services: str
     negative: bool
     negative_label: str
@@ -564,6 +575,7 @@ class AgencyRead(YingjiModel):
     latest_score: int | None
     latest_year: int | None
     scores: dict[int, int]
+    allowed_actions: list[AgencyAction]
 
 
 class EquipmentRead(YingjiModel):
@@ -582,6 +594,7 @@ class EquipmentRead(YingjiModel):
     in_service: bool
     runs_faulty: bool
     note: str | None
+    allowed_actions: list[EntryAction]
 
 
 class EvaluationOpenIn(YingjiModel):

@@ -907,15 +907,21 @@ def warnings(
     query = select(SiteWarning).where(policy.site_scope(actor, SiteWarning.division_code, SiteWarning.enterprise_id))
     if filters.state is not None:
         query = query.where(SiteWarning.state == filters.state)
-    if filters.overdue:  # rules.warning_overdue in SQL
-        now = clock.now()
-        query = query.where(
-            or_(
-                and_(SiteWarning.state == WarningState.PUSHED, SiteWarning.respond_by < now),
-                and_(SiteWarning.state == WarningState.RESPONDED, SiteWarning.close_by < now),
-            )
-        )
-    return paginate(db_session, query, params, order_by=[SiteWarning.id.desc()])
+    if filters.mine_id is not None:
+        query = query.where(SiteWarning.mine_id == filters.mine_id)
+    if filters.pond_id is not None:
+        query = query.where(SiteWarning.pond_id == filters.pond_id)
+    now = clock.now()
+    late = or_(  # rules.warning_overdue in SQL
+        and_(SiteWarning.state == WarningState.PUSHED, SiteWarning.respond_by < now),
+        and_(SiteWarning.state == WarningState.RESPONDED, SiteWarning.close_by < now),
+    )
+    if filters.overdue:
+        query = query.where(late)
+    order: list[Any] = [SiteWarning.id.desc()]
+    if filters.urgent:  # overdue first, then those still open, then the closed ones
+        order = [case((late, 0), (SiteWarning.state != WarningState.CLOSED, 1), else_=2), *order]
+    return paginate(db_session, query, params, order_by=order)
 
 
 # --- tailings-pond dispositions --------------------------------------------------------------------------------------
@@ -1020,6 +1026,17 @@ def disposition_step(
     return row
 
 
+def accepted_dispositions(db_session: Session, pond_ids: Iterable[int]) -> set[int]:
+    """The ponds whose disposition was accepted: they are not classified again."""
+    wanted = set(pond_ids)
+    if not wanted:
+        return set()
+    query = select(PondDispositionRecord.pond_id).where(
+        PondDispositionRecord.pond_id.in_(wanted), PondDispositionRecord.state == DispositionState.ACCEPTED
+    )
+    return set(db_session.scalars(query))
+
+
 def dispositions(*, db_session: Session, actor: Actor, params: PageParams) -> tuple[list[PondDispositionRecord], int]:
     query = select(PondDispositionRecord).where(
         policy.site_scope(actor, PondDispositionRecord.division_code, PondDispositionRecord.enterprise_id)
@@ -1081,7 +1098,7 @@ def reach(*, db_session: Session, actor: Actor, index: nearest.ResourceIndex) ->
 
 # --- the capacity-increase gate (002#L163) ---------------------------------------------------------------------------
 
-COAL_KINDS = (MineKind.COAL_UNDERGROUND, MineKind.COAL_OPEN_PIT)
+COAL_KINDS = policy.COAL_KINDS
 
 
 def apply_capacity(
@@ -1196,11 +1213,28 @@ def decide_capacity(
     return row
 
 
-def capacity_requests(*, db_session: Session, actor: Actor, params: PageParams) -> tuple[list[CapacityRequest], int]:
+def capacity_requests(
+    *, db_session: Session, actor: Actor, params: PageParams, mine_id: int | None = None, pending: bool = False
+) -> tuple[list[CapacityRequest], int]:
     query = select(CapacityRequest).where(
         policy.site_scope(actor, CapacityRequest.division_code, CapacityRequest.enterprise_id)
     )
+    if mine_id is not None:
+        query = query.where(CapacityRequest.mine_id == mine_id)
+    if pending:
+        query = query.where(CapacityRequest.state == rules.CapacityState.APPLIED)
     return paginate(db_session, query, params, order_by=[CapacityRequest.id.desc()])
+
+
+def pending_capacity(db_session: Session, mine_ids: Iterable[int]) -> set[int]:
+    """The mines with a capacity-increase request awaiting its assessment (a second one is refused)."""
+    wanted = set(mine_ids)
+    if not wanted:
+        return set()
+    query = select(CapacityRequest.mine_id).where(
+        CapacityRequest.mine_id.in_(wanted), CapacityRequest.state == rules.CapacityState.APPLIED
+    )
+    return set(db_session.scalars(query))
 
 
 # --- standardisation (002#L205) --------------------------------------------------------------------------------------
@@ -1418,7 +1452,7 @@ def coverage(*, db_session: Session, clock: Clock, actor: Actor) -> Coverage:
 
 def _agency_officer(actor: Actor, division_code: str) -> None:
     actor.require(Permission.HAZARDS_SUPERVISE)
-    if actor.organisation_id is not None or not actor.covers_division(division_code):
+    if not policy.agency_officer(actor, division_code):
         raise Forbidden(
             subcode="supervision.agency.not_supervisor", reason="第三方机构的登记、评价和负面清单由监管部门办理"
         )
@@ -1747,3 +1781,48 @@ def evaluations(*, db_session: Session, actor: Actor, params: PageParams) -> tup
     return paginate(
         db_session, query, params, order_by=[PlanEvaluation.kind, PlanEvaluation.division_code, PlanEvaluation.id]
     )
+
+
+def evaluation_openings(db_session: Session, clock: Clock, actor: Actor) -> list[tuple[rules.EvaluationKind, str]]:
+    """The evaluations this officer may open now for its own county (or the city): held in their year, once each."""
+    code = actor.division_code
+    if not actor.has(Permission.LEDGER_WRITE) or actor.organisation_id is not None or code is None:
+        return []
+    if len(code) != 6 or not code.startswith(rules.PLAN_DIVISION[:4]):
+        return []
+    year = local_today(clock).year
+    taken = set(db_session.scalars(select(PlanEvaluation.kind).where(PlanEvaluation.division_code == code)))
+    return [(k, code) for k in rules.EvaluationKind if k.year <= year and k not in taken]
+
+
+# --- choices for the console's forms ---------------------------------------------------------------------------------
+
+CHOICES = 500
+
+
+def departments(db_session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """Government bodies and departments in the caller's jurisdiction: the daily supervising body and the
+    territorial supervisor are chosen among them."""
+    if actor.organisation_id is not None:
+        return []
+    query = (
+        select(Organisation.id, Organisation.name)
+        .where(
+            Organisation.kind.in_([OrganisationKind.DEPARTMENT, OrganisationKind.GOVERNMENT]),
+            actor.division_filter(Organisation.division_code),
+        )
+        .order_by(Organisation.division_code, Organisation.name, Organisation.id)
+        .limit(CHOICES)
+    )
+    return [(i, name) for i, name in db_session.execute(query)]
+
+
+def usable_agencies(db_session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """Registered agencies not on the negative list, for the census form (a listed one's work is refused)."""
+    query = (
+        select(Agency.id, Agency.name)
+        .where(agency_scope(actor), Agency.negative.is_(False))
+        .order_by(Agency.name, Agency.id)
+        .limit(CHOICES)
+    )
+    return [(i, name) for i, name in db_session.execute(query)]

@@ -112,7 +112,10 @@
     const button = form.querySelector("button[type=submit]");
     if (button) { button.disabled = true; }
     try {
-      const data = await request(form.dataset.method || "POST", form.dataset.api, serialise(form));
+      const body = serialise(form);
+      // data-api="/api/…/{pond_id}/…": the chosen record's id goes into the address, not the body
+      const url = form.dataset.api.replace(/\{(\w+)\}/g, (_, key) => { const v = body[key]; delete body[key]; return encodeURIComponent(v); });
+      const data = await request(form.dataset.method || "POST", url, body);
       if (after(form, data) && button) { button.disabled = false; }  // still on the page: ready for the next one
     } catch (err) {
       if (error) { error.textContent = err.message; } else { toast(err.message, true); }
