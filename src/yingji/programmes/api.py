@@ -41,9 +41,12 @@ class NoteIn(YingjiModel):
 
 
 @router.get("", response_model=Page[s.ProgrammeRead])
-def list_programmes(db_session: DbSession, actor: CurrentActor, paging: Paging) -> Page[s.ProgrammeRead]:
-    """可见的评审认定项目及其环节、材料、条件（均附种子原文出处）。"""
-    return slice_list(reads.programmes(db_session, actor, service.visible_programmes(actor)), paging)
+def list_programmes(
+    db_session: DbSession, actor: CurrentActor, clock: CurrentClock, paging: Paging
+) -> Page[s.ProgrammeRead]:
+    """可见的评审认定项目及其环节、材料、条件（均附种子原文出处），有认定周期的附下一批的期间与是否逾期。"""
+    progs = service.visible_programmes(actor)
+    return slice_list(reads.programmes(db_session, actor, progs, local_today(clock)), paging)
 
 
 # --- rounds -------------------------------------------------------------------------------------------------------
@@ -248,11 +251,13 @@ def recuse(
 
 
 @router.get("/{programme_id}", response_model=s.ProgrammeRead)
-def get_programme(programme_id: str, db_session: DbSession, actor: CurrentActor) -> s.ProgrammeRead:
+def get_programme(
+    programme_id: str, db_session: DbSession, actor: CurrentActor, clock: CurrentClock
+) -> s.ProgrammeRead:
     service.require_reader(actor)
     prog = programme(programme_id)
     access.require_visible(actor, prog)
-    return reads.programmes(db_session, actor, [prog])[0]
+    return reads.programmes(db_session, actor, [prog], local_today(clock))[0]
 
 
 @router.post("/{programme_id}/check", response_model=s.CheckRead)

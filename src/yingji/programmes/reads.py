@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from yingji.audit.rows import snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.programmes import panels, policy, rehab, service, titles
+from yingji.programmes import access, panels, policy, rehab, service, titles
 from yingji.programmes.models import (
     Agreement,
     Alert,
@@ -45,6 +45,8 @@ from yingji.programmes.schemas import (
     AlertRead,
     ApplicationDetail,
     ApplicationRead,
+    BasisRead,
+    CadenceRead,
     CaseRead,
     CheckRead,
     ClaimRead,
@@ -84,14 +86,96 @@ def _label(kind: type[Any], value: str | None) -> str | None:
 # --- programmes -----------------------------------------------------------------------------------------------------
 
 
-def programmes(db_session: Session, actor: Actor, progs: Sequence[Programme]) -> list[ProgrammeRead]:
+def _years_months(start: date, end: date) -> str:
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return f"{months // 12}年{months % 12}个月" if months % 12 else f"{months // 12}年"
+
+
+def _cadence_basis(prog: Programme) -> list[BasisRead]:
+    rule = prog.cadence
+    assert rule is not None
+    return [BasisRead(**access.basis(prog, "认定周期", rule.seed, rule.quote).as_dict())]
+
+
+def round_cadence(prog: Programme, number: int, notice_on: date, starts: Sequence[tuple[int, date]]) -> CadenceRead:
+    """A round against the round before it: first, within the cadence, or later than its maximum (flagged)."""
+    rule = prog.cadence
+    assert rule is not None
+    before = [(n, on) for n, on in starts if n < number]
+    previous_number, previous_on = before[-1] if before else (None, None)
+    found = rules.cadence(previous_on, notice_on, rule.min_years, rule.max_years)
+    span = f"每{rule.min_years}—{rule.max_years}年一批"
+    if previous_on is None:
+        summary = "平台上无上一批记录"
+    else:
+        gap = f"距第{previous_number}批（{previous_on.isoformat()}）{_years_months(previous_on, notice_on)}"
+        summary = {
+            rules.CadenceStatus.DUE: f"{gap}，符合{span}",
+            rules.CadenceStatus.OVERDUE: f"{gap}，超过{rule.max_years}年（应于 {found.latest} 前开展），逾期",
+            rules.CadenceStatus.TOO_SOON: f"{gap}，不足{rule.min_years}年",
+        }[found.status]
+    return CadenceRead(
+        status=found.status,
+        status_label=found.status.label,
+        summary=summary,
+        previous_number=previous_number,
+        previous_on=previous_on,
+        earliest=found.earliest,
+        latest=found.latest,
+        overdue=found.status is rules.CadenceStatus.OVERDUE,
+        basis=_cadence_basis(prog),
+    )
+
+
+NEXT_LABELS = {
+    rules.CadenceStatus.FIRST: "尚无批次记录",
+    rules.CadenceStatus.TOO_SOON: "下一批尚未到期",
+    rules.CadenceStatus.DUE: "可开展下一批",
+    rules.CadenceStatus.OVERDUE: "下一批逾期未开展",
+}
+
+
+def next_round(prog: Programme, starts: Sequence[tuple[int, date]], on: date) -> CadenceRead:
+    """Where the programme stands today: when its next round may and must start, and whether it is overdue."""
+    rule = prog.cadence
+    assert rule is not None
+    last = max(starts, key=lambda s: s[1], default=None)
+    found = rules.cadence(last[1] if last else None, on, rule.min_years, rule.max_years)
+    if last is None or found.earliest is None or found.latest is None:
+        summary = f"平台上尚无批次记录；认定工作每{rule.min_years}—{rule.max_years}年开展一批"
+    else:
+        summary = (
+            f"上一批为第{last[0]}批（申报通知 {last[1].isoformat()}）；下一批"
+            + {
+                rules.CadenceStatus.TOO_SOON: f"可于 {found.earliest} 至 {found.latest} 开展",
+                rules.CadenceStatus.DUE: f"已可开展，应于 {found.latest} 前开展",
+                rules.CadenceStatus.OVERDUE: f"应于 {found.latest} 前开展，已逾期",
+            }[found.status]
+        )
+    return CadenceRead(
+        status=found.status,
+        status_label=NEXT_LABELS[found.status],
+        summary=summary,
+        previous_number=last[0] if last else None,
+        previous_on=last[1] if last else None,
+        earliest=found.earliest,
+        latest=found.latest,
+        overdue=found.status is rules.CadenceStatus.OVERDUE,
+        basis=_cadence_basis(prog),
+    )
+
+
+def programmes(db_session: Session, actor: Actor, progs: Sequence[Programme], on: date) -> list[ProgrammeRead]:
     names = divisions.names(db_session, {p.division_code for p in progs})
+    cadenced = {p.id for p in progs if p.cadence is not None}
+    starts = service.round_starts(db_session, cadenced) if cadenced else {}
     return [
         ProgrammeRead(
             **p.model_dump(exclude={"stages"}),
             stages=[StageRead(**s.model_dump(), kind_label=s.kind.label, actor_label=s.actor.label) for s in p.stages],
             division_name=names.get(p.division_code, p.division_code),
             subject_label=p.subject.label,
+            cadence_state=next_round(p, starts[p.id], on) if p.id in starts else None,
             allowed_actions=policy.programme_actions(actor, p),
         )
         for p in progs
@@ -114,6 +198,8 @@ def _status(row: Round, on: date) -> str:
 
 def rounds(db_session: Session, actor: Actor, rows: Sequence[Round], on: date) -> list[RoundRead]:
     names = divisions.names(db_session, {r.division_code for r in rows})
+    cadenced = {r.programme_id for r in rows if programme(r.programme_id).cadence is not None}
+    starts = service.round_starts(db_session, cadenced) if cadenced else {}
     return [
         RoundRead(
             **snapshot(r),
@@ -121,6 +207,9 @@ def rounds(db_session: Session, actor: Actor, rows: Sequence[Round], on: date) -
             division_name=names.get(r.division_code, r.division_code),
             accepting=policy.accepting(r, on),
             status_label=_status(r, on),
+            cadence=round_cadence(programme(r.programme_id), r.number, r.notice_on, starts[r.programme_id])
+            if r.programme_id in starts
+            else None,
             allowed_actions=policy.round_actions(actor, r, on),
         )
         for r in rows

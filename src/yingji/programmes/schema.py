@@ -169,6 +169,20 @@ class FollowUp(Cited):
     visits_per_year: Count = 1  # 定期寻访: the seed names no frequency; once a year is the platform's reading
 
 
+class Cadence(Cited):
+    """每2—4年组织开展一批: a new round's notice comes at least ``min_years`` and at most ``max_years`` after the
+    previous round's (earlier is refused, later is flagged overdue)."""
+
+    min_years: Count
+    max_years: Count
+
+    @model_validator(mode="after")
+    def _order(self) -> Cadence:
+        if self.max_years < self.min_years:
+            raise ValueError("max_years 不能小于 min_years")
+        return self
+
+
 class Grade(Cited):
     code: Key
     label: str
@@ -227,6 +241,7 @@ class Programme(YingjiModel):
     max_awards: Limit | None = None
     reapply_gap_rounds: Limit | None = None  # 获奖单位再次申报应当间隔三届
     one_title_per_person: Cited | None = None  # 已公布的市级传承人不得申报另一项
+    cadence: Cadence | None = None  # 每2—4年组织开展一批
     score_weights: dict[Key, float] = Field(default_factory=dict)
     revocation: list[Ground] = Field(default_factory=list)
     follow_up: FollowUp | None = None

@@ -25,6 +25,7 @@ from yingji.programmes.policy import (
     TitleAction,
 )
 from yingji.programmes.schema import Gate, Programme, Stage, StageActor, StageKind
+from yingji.rules.programmes import CadenceStatus
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -243,6 +244,20 @@ class BasisRead(YingjiModel):
     source: str | None = None
 
 
+class CadenceRead(YingjiModel):
+    """认定周期（每2—4年一批）：上一批、下一批可开展的期间、是否逾期，及原文依据。"""
+
+    status: CadenceStatus
+    status_label: str
+    summary: str
+    previous_number: int | None
+    previous_on: date | None
+    earliest: date | None
+    latest: date | None
+    overdue: bool
+    basis: list[BasisRead]
+
+
 class StageRead(Stage):
     kind_label: str
     actor_label: str
@@ -254,6 +269,7 @@ class ProgrammeRead(Programme):
     stages: list[StageRead]  # type: ignore[assignment]
     division_name: str
     subject_label: str
+    cadence_state: CadenceRead | None = None  # where the programme stands today against its cadence
     allowed_actions: list[ProgrammeAction]
 
 
@@ -291,6 +307,7 @@ class RoundRead(YingjiModel):
     created_at: datetime
     accepting: bool
     status_label: str  # 受理申报中 / 评审中 / 已结束
+    cadence: CadenceRead | None = None  # this round against the one before it (programmes with a cadence)
     allowed_actions: list[RoundAction]
 
 

@@ -184,7 +184,7 @@ def overview_context(
     found_titles, titles_total = paginate(
         db_session, titles.titles_query(actor), titles_at, order_by=titles.TITLE_ORDER
     )
-    shown = reads.programmes(db_session, actor, progs)
+    shown = reads.programmes(db_session, actor, progs, on)
     return {
         "programmes": shown,
         "rounds": rounds,
