@@ -17,13 +17,20 @@ from tests.support.seeds import assert_quoted
 from yingji.auth.roles import Role
 from yingji.core.errors import InvalidInput
 from yingji.ledger import benefits
-from yingji.ledger.schema import campaigns
+from yingji.ledger.schema import BenefitRules, campaigns
 from yingji.rules import fire_rescue as rules
 from yingji.rules.fire_rescue import Death, Outcome, Person, Status, Team
 
 FIRE = "hangjin-fire-rescue-benefits-2024"
-RULES = campaigns()[FIRE].benefits
-assert RULES is not None
+
+
+def _rules() -> BenefitRules:
+    found = campaigns()[FIRE].benefits
+    assert found is not None
+    return found
+
+
+RULES = _rules()
 SUBJECTS = benefits.subjects(RULES)
 E, C, N, X, U = Outcome.ELIGIBLE, Outcome.CONDITIONAL, Outcome.NOT_ELIGIBLE, Outcome.NOT_COVERED, Outcome.UNSTATED
 EVERY = [r.code for r in RULES.rows]

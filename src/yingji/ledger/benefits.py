@@ -18,6 +18,12 @@ from yingji.ledger.schemas import (
 )
 from yingji.rules import fire_rescue as rules
 
+COVERAGE_LABELS = {
+    rules.Outcome.ELIGIBLE: "属于优待对象",
+    rules.Outcome.NOT_COVERED: "不属于优待对象",
+    rules.Outcome.UNSTATED: "通知未明确",
+}
+
 
 def campaign_of(actor: Actor, campaign_id: str) -> tuple[Campaign, BenefitRules]:
     """The campaign and its benefit rules: 403 for an enterprise account, 404 where the caller's area does not reach."""
@@ -117,7 +123,7 @@ def check(actor: Actor, campaign_id: str, data: BenefitIn) -> BenefitCheckRead:
         doc_no=campaign.doc_no,
         inputs=_inputs(data),
         coverage=answer.coverage,
-        coverage_label=answer.coverage.label,
+        coverage_label=COVERAGE_LABELS.get(answer.coverage, answer.coverage.label),
         reason=answer.reason,
         subjects_basis=_basis(campaign, found.subjects, "一、优待对象"),
         fallback_basis=fallback,

@@ -149,7 +149,10 @@ def coverage(subjects: Subjects, person: Person) -> tuple[Outcome, str]:
     if person.status not in subjects.statuses:
         return Outcome.NOT_COVERED, f"{person.status.label}人员不在优待对象之列"
     if person.clerk and person.status not in subjects.clerk_statuses:
-        return Outcome.UNSTATED, f"通知只把在职消防文员列为优待对象，{person.status.label}消防文员未明确"
+        return (
+            Outcome.UNSTATED,
+            f"通知只把在职消防文员列为优待对象，{person.status.label}消防文员未明确，按自治区和市级有关规定执行",
+        )
     who = "消防文员" if person.clerk else "消防救援人员"
     return Outcome.ELIGIBLE, f"全旗{person.team.label}{person.status.label}{who}，属于优待对象"
 

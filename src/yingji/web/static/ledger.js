@@ -15,7 +15,7 @@
   function shown(target, data) {
     target.replaceChildren();
     const ok = data.coverage === "eligible";
-    target.appendChild(el("p", data.coverage_label + "：" + data.reason, ok ? "eligible" : "late"));
+    target.appendChild(el("p", data.reason, ok ? "eligible" : "late"));
     const table = el("table", null, "compact benefits");
     const head = el("tr");
     ["措施", "优待", "享受者", "结果", "说明", "原文"].forEach((h) => { head.appendChild(el("th", h)); });
