@@ -14,14 +14,17 @@ from sqlalchemy.orm import Session
 from yingji.audit.rows import snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.programmes import access, panels, policy, rehab, service, titles
+from yingji.programmes import access, cultivation, panels, policy, ratings, rehab, service, titles
 from yingji.programmes.models import (
     Agreement,
     Alert,
     Application,
     ApplicationEvent,
+    AppState,
     AssessmentResult,
     Claim,
+    Cultivation,
+    CultivationSupport,
     Evaluation,
     Institution,
     MonitorRule,
@@ -30,6 +33,7 @@ from yingji.programmes.models import (
     PanelMethod,
     PanelRow,
     PoolMember,
+    Rating,
     Recusal,
     RehabCase,
     Round,
@@ -43,6 +47,7 @@ from yingji.programmes.schema import Programme, StageKind, programme, rehab_rule
 from yingji.programmes.schemas import (
     AgreementRead,
     AlertRead,
+    ApplicantRatingRead,
     ApplicationDetail,
     ApplicationRead,
     BasisRead,
@@ -50,14 +55,20 @@ from yingji.programmes.schemas import (
     CaseRead,
     CheckRead,
     ClaimRead,
+    CultivationRead,
     EvaluationRead,
+    EvaluatorRatingRead,
     FindingRead,
     InstitutionRead,
     ObjectionRead,
     PanelMemberRead,
     PanelRead,
+    PoolApplicantRead,
     PoolMemberRead,
     ProgrammeRead,
+    RateableRead,
+    RatingRead,
+    RatingSummaryRead,
     RecusalRead,
     RoundDetail,
     RoundRead,
@@ -65,6 +76,7 @@ from yingji.programmes.schemas import (
     StageRead,
     StandingRead,
     StepRead,
+    SupportRead,
     TitleDetail,
     TitleRead,
     VisitRead,
@@ -230,13 +242,143 @@ def panels_of(prog: Programme, formed: Sequence[tuple[PanelRow, Sequence[PanelMe
 
 
 def round_detail(db_session: Session, actor: Actor, row: Round, on: date) -> RoundDetail:
-    """A round with every application of it in the caller's scope (a round has tens of them) and its panels."""
+    """A round with every application of it in the caller's scope (a round has tens of them), its panels, and the
+    cultivation pool's members against it (applied or not)."""
     prog = programme(row.programme_id)
     apps = service.applications(db_session=db_session, actor=actor, round_id=row.id)
     return RoundDetail(
         **rounds(db_session, actor, [row], on)[0].model_dump(),
         applications=applications(db_session, actor, apps, on),
         panels=panels_of(prog, panels.panels_of(db_session, row.id)),
+        pool=pool_against(db_session, actor, prog, apps),
+    )
+
+
+# --- the cultivation pool and the two-way ratings -------------------------------------------------------------------
+
+
+def supports(prog: Programme, rows: Sequence[CultivationSupport]) -> list[SupportRead]:
+    kinds = {s.code: s.label for s in prog.cultivation.support} if prog.cultivation else {}
+    return [SupportRead(**snapshot(s), kind_label=kinds.get(s.kind, s.kind)) for s in rows]
+
+
+def cultivations(db_session: Session, actor: Actor, rows: Sequence[Cultivation]) -> list[CultivationRead]:
+    names = divisions.names(db_session, {c.division_code for c in rows})
+    given = cultivation.supports_of(db_session, {c.id for c in rows})
+    out = []
+    for c in rows:
+        prog = programme(c.programme_id)
+        routes = {r.code: r.label for r in cultivation.pool_of(prog).routes}
+        out.append(
+            CultivationRead(
+                **snapshot(c),
+                programme_title=prog.title,
+                division_name=names.get(c.division_code, c.division_code),
+                route_label=routes.get(c.route, c.route),
+                state_label=c.state.label,
+                support=supports(prog, given[c.id]),
+                allowed_actions=policy.cultivation_actions(actor, prog, c),
+            )
+        )
+    return out
+
+
+def pool_against(
+    db_session: Session, actor: Actor, prog: Programme, apps: Sequence[Application]
+) -> list[PoolApplicantRead]:
+    """培育库成员 in the caller's scope and whether each has applied in this round (申报动员)."""
+    if prog.cultivation is None:
+        return []
+    members = cultivation.members(db_session, actor, prog)
+    applied = {a.organisation_id: a.id for a in apps if a.state is not AppState.WITHDRAWN}
+    names = divisions.names(db_session, {m.division_code for m in members})
+    routes = {r.code: r.label for r in prog.cultivation.routes}
+    return [
+        PoolApplicantRead(
+            cultivation_id=m.id,
+            organisation_id=m.organisation_id,
+            subject_name=m.subject_name,
+            division_name=names.get(m.division_code, m.division_code),
+            route_label=routes.get(m.route, m.route),
+            recommender=m.recommender,
+            year=m.year,
+            application_id=applied.get(m.organisation_id),
+        )
+        for m in members
+    ]
+
+
+def _panel_labels(prog: Programme) -> dict[str, str]:
+    return {p.code: p.label for p in prog.panels}
+
+
+def _scale(prog: Programme) -> dict[int, str]:
+    return prog.two_way_rating.scale.labels if prog.two_way_rating else {}
+
+
+def ratings_read(db_session: Session, prog: Programme, rows: Sequence[Rating]) -> list[RatingRead]:
+    ids = {r.member_id for r in rows}
+    query = (
+        select(PanelMember.id, PanelMember.name, PanelRow.panel_code)
+        .join(PanelRow, PanelRow.id == PanelMember.panel_id)
+        .where(PanelMember.id.in_(ids))
+    )
+    seats = {m: (name, code) for m, name, code in db_session.execute(query)} if ids else {}
+    labels, scale = _panel_labels(prog), _scale(prog)
+    out = []
+    for r in rows:
+        name, code = seats.get(r.member_id, ("", ""))
+        out.append(
+            RatingRead(
+                **snapshot(r),
+                member_name=name,
+                panel_label=labels.get(code, code),
+                direction_label=r.direction.label,
+                score_label=scale.get(r.score, str(r.score)),
+            )
+        )
+    return out
+
+
+def rateable(db_session: Session, actor: Actor, app: Application, prog: Programme) -> list[RateableRead]:
+    labels = _panel_labels(prog)
+    return [
+        RateableRead(
+            member_id=seat.member.id,
+            member_name=seat.member.name,
+            panel_label=labels.get(seat.panel_code, seat.panel_code),
+            direction=direction,
+            direction_label=direction.label,
+        )
+        for seat, direction in ratings.rateable(db_session, actor, app, prog)
+    ]
+
+
+def rating_summary(db_session: Session, actor: Actor, round_id: int) -> RatingSummaryRead:
+    rnd, prog, found = ratings.summary(db_session, actor, round_id)
+    labels = _panel_labels(prog)
+    return RatingSummaryRead(
+        round_id=rnd.id,
+        scale=_scale(prog),
+        evaluators=[
+            EvaluatorRatingRead(
+                member_id=seat.member.id,
+                expert_id=seat.member.expert_id,
+                name=seat.member.name,
+                panel_label=labels.get(seat.panel_code, seat.panel_code),
+                count=here.count,
+                average=here.average,
+                misconduct_reports=here.misconduct,
+                overall_count=every.count,
+                overall_average=every.average,
+            )
+            for seat, here, every in found.evaluators
+        ],
+        applicants=[
+            ApplicantRatingRead(application_id=a.id, subject_name=a.subject_name, count=t.count, average=t.average)
+            for a, t in found.applicants
+        ],
+        basis=[BasisRead(**b.as_dict()) for b in ratings.basis(prog)],
     )
 
 
@@ -334,11 +476,19 @@ def recusal(row: Recusal) -> RecusalRead:
 
 def application_detail(db_session: Session, actor: Actor, app: Application, on: date) -> ApplicationDetail:
     prog = programme(app.programme_id)
+    entry = cultivation.entry_of(db_session, actor, prog, app.organisation_id)
+    shown = applications(db_session, actor, [app], on)[0]
+    may_rate = rateable(db_session, actor, app, prog)
+    if may_rate:
+        shown = shown.model_copy(update={"allowed_actions": [*shown.allowed_actions, policy.ApplicationAction.RATE]})
     return ApplicationDetail(
-        **applications(db_session, actor, [app], on)[0].model_dump(),
+        **shown.model_dump(),
         history=steps(prog, service.history(db_session, app.id)),
         objections=objections(actor, prog, service.objections(db_session, app.id), on),
         scores_detail=scores(panels.scores_of(db_session, actor, app.id)),
+        ratings_given=ratings_read(db_session, prog, ratings.given(db_session, actor, app.id)),
+        rateable=may_rate,
+        cultivation=cultivations(db_session, actor, [entry])[0] if entry else None,
     )
 
 
