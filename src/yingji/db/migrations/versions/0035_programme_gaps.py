@@ -2,7 +2,7 @@
 evaluators and applicants (双向监督反馈评价机制, 000#L169)
 
 Revision ID: 0035_programme_gaps
-Revises: 0033
+Revises: 0039
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0035_programme_gaps"
-down_revision = "0033"
+down_revision = "0039"
 branch_labels = None
 depends_on = None
 
