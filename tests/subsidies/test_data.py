@@ -51,7 +51,8 @@ def _spellings(value: Decimal | int) -> set[str]:
 
 def test_each_figure_is_written_in_its_own_quote() -> None:
     """A figure sits on a cited row whose quote states that very number (a rate, a cap, a class, a year count)."""
-    assert len({name for name, _ in CITED}) == len(CITED) == 65  # 004#L9292-L9294 now a reading beside its rival; 8 in the Ordos file
+    # 004#L9292-L9294 is now a reading beside its rival; 8 rows are the Ordos interest subsidy's
+    assert len({name for name, _ in CITED}) == len(CITED) == 65
     checked = 0
     for name, cite in CITED:
         for field in type(cite).model_fields:
