@@ -49,7 +49,8 @@ LAZY: dict[str, Lazy] = {
     "programmes": Lazy("yingji.programmes.cli:app", "评审认定事项：项目、届次、申报条件自查"),
     "subsidies": Lazy(
         "yingji.subsidies.cli:app",
-        "补贴计算：“先使用后付费”奖补（包科发〔2025〕61号）、南平房区改造更新（杭政办发〔2024〕42号）",
+        "补贴计算：“先使用后付费”奖补（包科发〔2025〕61号）、南平房区改造更新（杭政办发〔2024〕42号）、"
+        "设备更新贷款贴息（鄂府发〔2024〕60号）",
     ),
     "metrology": Lazy("yingji.metrology.cli:app", "碳计量器具管理：台账、到期提醒、导入"),
     "assess": Lazy(

@@ -143,7 +143,7 @@ def test_recognition_with_a_random_panel_and_the_twenty_day_notice(world: World)
     world.call("city", "POST", f"/api/programmes/applications/{app_id}/advance", {"outcome": "pass"})
     done = world.call("city", "POST", f"/api/programmes/applications/{app_id}/advance", {"outcome": "pass"})
     assert done["state"] == "conferred"
-    # 已公布的市级传承人不得申报另一项 (L1867)
+    # 每2—4年组织开展一批 (L1848): a second batch a month later is refused, one two years to the day later is not
     second = {
         "programme": ICH,
         "number": 2,
@@ -153,7 +153,18 @@ def test_recognition_with_a_random_panel_and_the_twenty_day_notice(world: World)
         "notice_on": "2026-12-24",
         "apply_until": "2027-01-31",
     }
-    batch2 = world.call("city", "POST", "/api/programmes/rounds", second, 201)["id"]
+    soon = world.call("city", "POST", "/api/programmes/rounds", second, 422)["error"]
+    assert (soon["subcode"], soon["field"], soon["basis"][0]["seed"]) == (
+        "programmes.round.too_soon",
+        "notice_on",
+        "000#L1848",
+    )
+    world.at(date(2028, 11, 23))
+    world.renew("city", "baotou_quality")
+    world.renew("kun", "kun_quality")
+    later = {**second, "approved_on": "2028-11-20", "notice_on": "2028-11-23", "apply_until": "2028-12-31"}
+    batch2 = world.call("city", "POST", "/api/programmes/rounds", later, 201)["id"]
+    # 已公布的市级传承人不得申报另一项 (L1867)
     refused = apply(world, batch2, expect=422, item_name="蒙古族长调")["error"]
     assert refused["basis"][0]["seed"] == "000#L1867"
 

@@ -233,3 +233,23 @@ def test_the_case_limit_warns_once() -> None:
     assert [w.rule for w in crossing] == ["case_limit"]
     beyond = rehab.warnings(claim, None, None, [Decimal(10)], Decimal(100020), Decimal(3000), Decimal(100000), False)
     assert beyond == []
+
+
+@pytest.mark.parametrize(
+    ("previous", "on", "status"),
+    [
+        (None, date(2026, 11, 23), rules.CadenceStatus.FIRST),
+        (date(2024, 11, 23), date(2026, 11, 22), rules.CadenceStatus.TOO_SOON),  # a day short of 2 years (000#L1848)
+        (date(2024, 11, 23), date(2026, 11, 23), rules.CadenceStatus.DUE),  # 2 years to the day
+        (date(2024, 11, 23), date(2028, 11, 23), rules.CadenceStatus.DUE),  # 4 years to the day: not yet overdue
+        (date(2024, 11, 23), date(2028, 11, 24), rules.CadenceStatus.OVERDUE),  # beyond 4 years: flagged
+        (date(2024, 2, 29), date(2026, 2, 28), rules.CadenceStatus.DUE),  # 29 February falls back to the 28th
+    ],
+)
+def test_the_heritage_cadence_of_two_to_four_years(previous: date | None, on: date, status: str) -> None:
+    assert ICH.cadence is not None and (ICH.cadence.min_years, ICH.cadence.max_years) == (2, 4)
+    found = rules.cadence(previous, on, ICH.cadence.min_years, ICH.cadence.max_years)
+    assert found.status == status
+    if previous is not None:
+        assert found.earliest is not None and found.latest is not None and found.earliest < found.latest
+    assert AWARD.cadence is None  # 市长质量奖“适时组织开展” (000#L62): no cadence

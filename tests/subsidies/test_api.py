@@ -15,7 +15,7 @@ from yingji.auth.roles import Role
 
 pytestmark = pytest.mark.db
 
-CALCULATORS = ["tech-licence", "tech-acceptance", "tech-insurance", "tech-payment", "pingfang"]
+CALCULATORS = ["tech-licence", "tech-acceptance", "tech-insurance", "tech-payment", "pingfang", "equipment-interest"]
 
 
 @pytest.fixture

@@ -52,6 +52,7 @@ def test_pingfang_and_payment_day(tmp_path: Path) -> None:
         "tech-insurance",
         "tech-payment",
         "pingfang",
+        "equipment-interest",
     ]
 
 

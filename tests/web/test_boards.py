@@ -112,6 +112,22 @@ def test_a_unit_reports_and_the_office_sees_the_ranking(browser: Browser, server
     assert small.evaluate(FITS)
 
 
+def test_fire_rescue_benefit_check_beside_its_campaign(browser: Browser, server: Server) -> None:
+    """杭锦旗's officer checks a retired firefighter of 15 years (004#L29-L99) on the 督办 page."""
+    start = "/console/ledger?programme=hangjin-fire-rescue-benefits-2024"
+    officer = login(browser, server, "hangjin_duty", start=start)
+    form = officer.locator("form[data-benefits]")
+    form.locator("select[name=status]").select_option("retired")
+    form.locator("input[name=service_years]").fill("15")
+    form.locator("input[name=hukou_in_banner]").check()
+    form.locator("button[type=submit]").click()
+    result = "document.querySelector('form[data-benefits] [data-result]').innerText"
+    wait_until(officer, f"{result}.includes('属于优待对象')")
+    gold = form.locator("[data-result] tr", has_text="金质职业纪念章（入职满15年）").inner_text()
+    assert "✔ 享受" in gold and "入职15年" in gold
+    shot(officer, "boards-benefits-1366")
+
+
 def test_drill_entry(browser: Browser, server: Server) -> None:
     officer = login(browser, server, "ordos_duty", start="/console/plans")
     weigh(officer, "boards-plans-1366")

@@ -1,4 +1,5 @@
-"""/api/ledger: campaign tasks with progress, KPI targets with yearly values, and the campaign reports."""
+"""/api/ledger: campaign tasks with progress, KPI targets with yearly values, the campaign reports, and the
+fire-rescue benefit check of the campaign that carries benefit rules."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from yingji.core.paging import Page, Paging, every, paged, slice_list
 from yingji.core.params import RowId
 from yingji.db.session import end_reading, transaction
 from yingji.deps import CurrentActor, CurrentClock, CurrentSettings, DbSession
-from yingji.ledger import reads, reports, service
+from yingji.ledger import benefits, reads, reports, service
 from yingji.ledger.schemas import (
+    BenefitCheckRead,
+    BenefitIn,
+    BenefitRulesRead,
     CampaignReport,
     SubPlanFilters,
     SubPlanRead,
@@ -119,3 +123,15 @@ def campaign_report(
     report = reports.build(db_session=db_session, clock=clock, actor=actor, campaign_id=campaign_id, kind=kind, on=on)
     end_reading(db_session)  # printing a PDF takes seconds: hold no transaction meanwhile
     return reports.render(report, format, chromium=settings.chromium)
+
+
+@router.get("/benefits/{campaign_id}", response_model=BenefitRulesRead)
+def benefit_rules(campaign_id: str, actor: CurrentActor) -> BenefitRulesRead:
+    """消防救援人员优待：优待对象与各项优待（谁享受、如何判定），均附原文。"""
+    return benefits.rules_read(actor, campaign_id)
+
+
+@router.post("/benefits/{campaign_id}/check", response_model=BenefitCheckRead)
+def benefit_check(campaign_id: str, body: BenefitIn, actor: CurrentActor) -> BenefitCheckRead:
+    """优待资格核对：按队伍、身份、户籍、入职年限等，逐项答复本人或家属是否享受（只核对，不保存）。"""
+    return benefits.check(actor, campaign_id, body)

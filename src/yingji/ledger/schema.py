@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError, model_validator
 from yingji.core.errors import PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
+from yingji.rules.fire_rescue import Beneficiary, Status, Team, Test
 from yingji.rules.kpi import Direction
 
 DATA = Path(__file__).parent / "data"
@@ -72,6 +73,38 @@ class Problem(Cited):
     text: str
 
 
+class Subjects(Cited):
+    """Who the benefits are for: team kinds, statuses, and the statuses under which clerks are named."""
+
+    teams: Annotated[list[Team], Field(min_length=1)]
+    statuses: Annotated[list[Status], Field(min_length=1)]
+    clerk_statuses: list[Status] = Field(default_factory=list)
+
+
+class BenefitRow(Cited):
+    """One benefit of a measure: who enjoys it and how it is decided (rules/fire_rescue.py)."""
+
+    code: Code
+    measure: Code
+    label: str
+    beneficiary: Beneficiary
+    test: Test
+    years: Annotated[int, Field(ge=1, le=60)] | None = None  # plaque: years of work; medal: years since joining
+    companions: Annotated[int, Field(ge=1, le=20)] | None = None  # family members travelling along, in principle
+
+    @model_validator(mode="after")
+    def _figures(self) -> BenefitRow:
+        if (self.years is not None) != (self.test in (Test.PLAQUE, Test.MEDAL)):
+            raise ValueError(f"{self.code}: 门牌和纪念章须给出年限，其他优待不给")
+        return self
+
+
+class BenefitRules(YingjiModel):
+    subjects: Subjects
+    fallback: Cited  # what the notice leaves open follows the region's and city's rules
+    rows: Annotated[list[BenefitRow], Field(min_length=1)]
+
+
 class TargetRow(Cited):
     code: Code
     name: str
@@ -118,6 +151,7 @@ class Campaign(YingjiModel):
     problems: list[Problem] = Field(default_factory=list)
     measures: Annotated[list[Measure], Field(min_length=1)]
     targets: list[TargetRow] = Field(default_factory=list)
+    benefits: BenefitRules | None = None  # who enjoys which measure (a benefits notice)
 
     @model_validator(mode="after")
     def _codes(self) -> Campaign:
@@ -125,6 +159,12 @@ class Campaign(YingjiModel):
         _unique([r.id for r in self.reports], "报告")
         _unique([t.code for t in self.targets], "指标")
         _fixes(self.measures, self.problems)
+        if self.benefits is not None:
+            _unique([b.code for b in self.benefits.rows], "优待")
+            known = {m.code for m in self.measures}
+            stray = sorted({b.measure for b in self.benefits.rows} - known)
+            if stray:
+                raise ValueError(f"优待所属措施 {stray} 不在 measures 中")
         return self
 
 

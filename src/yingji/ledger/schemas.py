@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 from pydantic import Field
 from sqlalchemy import ColumnElement, String, cast, or_
@@ -16,6 +17,7 @@ from yingji.core.schemas import YingjiModel
 from yingji.hazards.schemas import MilestoneRead
 from yingji.ledger.models import LedgerTask, Target
 from yingji.ledger.policy import TargetAction, TaskAction
+from yingji.rules.fire_rescue import Beneficiary, Death, Outcome, Status, Team, Test
 from yingji.rules.kpi import Direction, KpiStatus
 
 
@@ -266,3 +268,78 @@ class CampaignReport(YingjiModel):
     zero_clearing: list[MilestoneRead]
     major: list[MajorHazardRow]
     tasks: TaskFigures
+
+
+# --- fire-rescue benefits (杭政办发〔2024〕32号) ----------------------------------------------------------------
+
+
+class BenefitIn(YingjiModel):
+    """一名消防救援人员（或已故人员）的情况：队伍、身份、户籍、入职年限，出行时同行家属人数。"""
+
+    team: Team = Field(description="所在队伍：国家综合性、政府专职、企业专职、志愿消防队伍或其他")
+    status: Status = Field(description="在职、残疾、离退休或已故")
+    in_banner: bool = Field(default=True, description="属于全旗（杭锦旗）的队伍")
+    clerk: bool = Field(default=False, description="消防文员")
+    hukou_in_banner: bool = Field(default=False, description="户籍所在地为杭锦旗")
+    service_years: Decimal = Field(
+        default=Decimal(0), ge=0, le=60, max_digits=4, decimal_places=1, description="入职年限"
+    )
+    death: Death | None = Field(default=None, description="已故人员的去世情形：消防烈士、因公牺牲、病故、其他")
+    companions: int = Field(default=0, ge=0, le=20, description="随同出行的家属人数")
+
+
+class BenefitBasisRead(YingjiModel):
+    clause: str
+    seed: str
+    quote: str
+
+
+class BenefitRowRead(YingjiModel):
+    """一项优待：所属措施、享受者，及判定方式。"""
+
+    code: str
+    measure: str
+    measure_title: str
+    label: str
+    beneficiary: Beneficiary
+    beneficiary_label: str
+    test: Test
+    test_label: str
+    years: int | None
+    companions: int | None
+    basis: list[BenefitBasisRead]
+
+
+class BenefitRulesRead(YingjiModel):
+    """优待对象、各项优待及其原文依据。"""
+
+    campaign_id: str
+    title: str
+    doc_no: str | None
+    teams: list[str]
+    statuses: list[str]
+    clerk_statuses: list[str]
+    subjects_basis: BenefitBasisRead
+    fallback_basis: BenefitBasisRead
+    rows: list[BenefitRowRead]
+
+
+class BenefitFindingRead(BenefitRowRead):
+    outcome: Outcome
+    outcome_label: str
+    detail: str | None
+
+
+class BenefitCheckRead(YingjiModel):
+    """优待资格核对：是否属于优待对象，以及逐项是否享受（均附原文）。"""
+
+    campaign_id: str
+    title: str
+    doc_no: str | None
+    inputs: dict[str, str]
+    coverage: Outcome
+    coverage_label: str
+    reason: str
+    subjects_basis: BenefitBasisRead
+    fallback_basis: BenefitBasisRead
+    findings: list[BenefitFindingRead]

@@ -15,9 +15,9 @@ from yingji.core.params import RowId, Year
 from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession
-from yingji.programmes import access, exports, panels, reads, rehab, service, titles
+from yingji.programmes import access, cultivation, exports, panels, ratings, reads, rehab, service, titles
 from yingji.programmes import schemas as s
-from yingji.programmes.models import Agreement, Alert, Application, Institution
+from yingji.programmes.models import Agreement, Alert, Application, Cultivation, Institution
 from yingji.programmes.schema import RehabRules, programme, rehab_rules
 from yingji.registry import divisions
 
@@ -41,9 +41,12 @@ class NoteIn(YingjiModel):
 
 
 @router.get("", response_model=Page[s.ProgrammeRead])
-def list_programmes(db_session: DbSession, actor: CurrentActor, paging: Paging) -> Page[s.ProgrammeRead]:
-    """可见的评审认定项目及其环节、材料、条件（均附种子原文出处）。"""
-    return slice_list(reads.programmes(db_session, actor, service.visible_programmes(actor)), paging)
+def list_programmes(
+    db_session: DbSession, actor: CurrentActor, clock: CurrentClock, paging: Paging
+) -> Page[s.ProgrammeRead]:
+    """可见的评审认定项目及其环节、材料、条件（均附种子原文出处），有认定周期的附下一批的期间与是否逾期。"""
+    progs = service.visible_programmes(actor)
+    return slice_list(reads.programmes(db_session, actor, progs, local_today(clock)), paging)
 
 
 # --- rounds -------------------------------------------------------------------------------------------------------
@@ -234,6 +237,23 @@ def score(
         return next(r for r in reads.scores(panels.scores_of(db_session, actor, app.id)) if r.id == row.id)
 
 
+@router.post("/applications/{app_id}/ratings", status_code=201, response_model=s.RatingRead)
+def rate(
+    app_id: RowId, body: s.RatingIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> s.RatingRead:
+    """双向评价：申报单位评价已评审本单位的评审人员的纪律执行情况，评审人员评价申报单位守纪情况（不计入评分，不能修改）。"""
+    with transaction(db_session):
+        row, prog = ratings.rate(db_session=db_session, clock=clock, actor=actor, app_id=app_id, data=body)
+        db_session.flush()
+        return reads.ratings_read(db_session, prog, [row])[0]
+
+
+@router.get("/rounds/{round_id}/ratings", response_model=s.RatingSummaryRead)
+def rating_summary(round_id: RowId, db_session: DbSession, actor: CurrentActor) -> s.RatingSummaryRead:
+    """本届双向评价汇总（仅主管部门）：各评审人员所受评价的平均及其历届平均，各申报单位所受评价的平均。"""
+    return reads.rating_summary(db_session, actor, round_id)
+
+
 @router.post("/applications/{app_id}/recusals", status_code=201, response_model=s.RecusalRead)
 def recuse(
     app_id: RowId, body: NoteIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
@@ -248,11 +268,13 @@ def recuse(
 
 
 @router.get("/{programme_id}", response_model=s.ProgrammeRead)
-def get_programme(programme_id: str, db_session: DbSession, actor: CurrentActor) -> s.ProgrammeRead:
+def get_programme(
+    programme_id: str, db_session: DbSession, actor: CurrentActor, clock: CurrentClock
+) -> s.ProgrammeRead:
     service.require_reader(actor)
     prog = programme(programme_id)
     access.require_visible(actor, prog)
-    return reads.programmes(db_session, actor, [prog])[0]
+    return reads.programmes(db_session, actor, [prog], local_today(clock))[0]
 
 
 @router.post("/{programme_id}/check", response_model=s.CheckRead)
@@ -277,6 +299,32 @@ def list_titles(
     query = titles.titles_query(actor, programme_id, filters)
     rows, total = paginate(db_session, query, paging, order_by=titles.TITLE_ORDER)
     return paged(reads.titles_of(db_session, actor, rows), total, paging)
+
+
+@router.get("/{programme_id}/cultivation", response_model=Page[s.CultivationRead])
+def list_cultivation(
+    programme_id: str,
+    db_session: DbSession,
+    actor: CurrentActor,
+    paging: Paging,
+    filters: Annotated[s.CultivationFilters, Query()],
+) -> Page[s.CultivationRead]:
+    """培育库：成员及待纳入的申请、推荐（入库方式、推荐单位、理由、年度、所受培训和指导帮扶），按年度（新在前）排序。"""
+    service.require_reader(actor)
+    query = cultivation.query(actor, programme_id, filters)
+    rows, total = paginate(db_session, query, paging, order_by=cultivation.ORDER)
+    return paged(reads.cultivations(db_session, actor, rows), total, paging)
+
+
+@router.post("/{programme_id}/cultivation", status_code=201, response_model=s.CultivationRead)
+def file_cultivation(
+    programme_id: str, body: s.CultivationIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> s.CultivationRead:
+    """申请或推荐入培育库：企业自行申报、旗县区推荐、部门推荐（由主管部门登记）；主管部门登记的即纳入。"""
+    with transaction(db_session):
+        row = cultivation.file(db_session=db_session, clock=clock, actor=actor, programme_id=programme_id, data=body)
+        db_session.flush()
+        return reads.cultivations(db_session, actor, [row])[0]
 
 
 # --- pools and titles ---------------------------------------------------------------------------------------------
@@ -535,3 +583,32 @@ def close_alert(
     with transaction(db_session):
         row = rehab.close_alert(db_session=db_session, clock=clock, actor=actor, alert_id=alert_id, note=body.reason)
         return reads.alerts(db_session, actor, [row])[0]
+
+
+# --- the cultivation pool -------------------------------------------------------------------------------------------
+
+
+def _entry(db_session: DbSession, actor: CurrentActor, row: Cultivation) -> s.CultivationRead:
+    db_session.flush()
+    return reads.cultivations(db_session, actor, [row])[0]
+
+
+@router.post("/cultivation/{entry_id}/decide", response_model=s.CultivationRead)
+def decide_cultivation(
+    entry_id: RowId, body: s.DecideIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> s.CultivationRead:
+    """主管部门决定是否纳入培育库（只对待纳入的申请、推荐）。"""
+    with transaction(db_session):
+        row = cultivation.decide(db_session=db_session, clock=clock, actor=actor, entry_id=entry_id, data=body)
+        return _entry(db_session, actor, row)
+
+
+@router.post("/cultivation/{entry_id}/support", status_code=201, response_model=s.CultivationRead)
+def support_cultivation(
+    entry_id: RowId, body: s.SupportIn, db_session: DbSession, clock: CurrentClock, actor: CurrentActor
+) -> s.CultivationRead:
+    """记录对培育库成员的免费卓越绩效管理培训或指导帮扶（主管部门或所在旗县区主管部门）。"""
+    with transaction(db_session):
+        cultivation.support(db_session=db_session, clock=clock, actor=actor, entry_id=entry_id, data=body)
+        row, _ = cultivation.get(db_session, actor, entry_id)
+        return _entry(db_session, actor, row)

@@ -33,7 +33,7 @@ def list_programmes(
     rows: list[dict[str, Any]] = []
     with session_scope() as db_session:
         progs = [p for p in service.visible_programmes(SYSTEM) if programme in (None, p.id)]
-        for shown in reads.programmes(db_session, SYSTEM, progs):
+        for shown in reads.programmes(db_session, SYSTEM, progs, on):
             query = service.rounds_query(SYSTEM, RoundFilters(programme_id=shown.id))
             found, total = paginate(db_session, query, paging, order_by=service.ROUND_ORDER)
             counts = dict(

@@ -1,6 +1,7 @@
 """Programme tables: rounds, applications with their append-only step history, objections, expert pools and panels
-with recusals and scores, conferred titles with follow-up visits and yearly evaluations, and work-injury
-rehabilitation (agreement institutions, cases, claims and the cost alerts raised from them)."""
+with recusals and scores, conferred titles with follow-up visits and yearly evaluations, the cultivation pool with its
+support records, the two-way ratings of evaluators and applicants, and work-injury rehabilitation (agreement
+institutions, cases, claims and the cost alerts raised from them)."""
 
 from __future__ import annotations
 
@@ -268,6 +269,76 @@ class Evaluation(Base):
     remarks: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime]
+
+
+class CultivationState(LabelledEnum):
+    PENDING = "pending", "待纳入"
+    ADMITTED = "admitted", "已纳入培育库"
+    DECLINED = "declined", "未纳入"
+
+
+class Cultivation(Base):
+    """An enterprise's entry into a programme's cultivation pool (市长质量奖培育库): how it came (自行申报, 旗县区推荐,
+    部门推荐), why, and the authority's decision; the year is the year it was admitted (or filed, while pending)."""
+
+    __tablename__ = "programme_cultivation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[str] = mapped_column(String(40), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    subject_name: Mapped[str] = mapped_column(String(120))
+    division_code: Mapped[str] = mapped_column(String(12), index=True)
+    route: Mapped[str] = mapped_column(String(20))
+    recommender: Mapped[str | None] = mapped_column(String(120))  # the recommending county office or department
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[CultivationState] = mapped_column(str_enum(CultivationState), index=True)
+    year: Mapped[int]
+    filed_on: Mapped[date]
+    filed_by: Mapped[str] = mapped_column(String(80))
+    decided_on: Mapped[date | None]
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class CultivationSupport(Base):
+    """What the pool is for: free performance-excellence training and guidance given to a member (append-only)."""
+
+    __tablename__ = "programme_cultivation_support"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cultivation_id: Mapped[int] = mapped_column(ForeignKey("programme_cultivation.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    given_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime]
+
+
+class RatingDirection(LabelledEnum):
+    """双向监督反馈评价: the applicant rates an evaluator's discipline, an evaluator the applicant's."""
+
+    OF_EVALUATOR = "of_evaluator", "申报单位评价评审人员纪律执行情况"
+    OF_APPLICANT = "of_applicant", "评审人员评价申报单位守纪情况"
+
+
+class Rating(Base):
+    """One rating between an application's applicant and one panel seat that evaluated it (append-only); it never
+    enters a score."""
+
+    __tablename__ = "programme_rating"
+    __table_args__ = (UniqueConstraint("application_id", "member_id", "direction"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("programme_round.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("programme_application.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("programme_panel_member.id"), index=True)
+    direction: Mapped[RatingDirection] = mapped_column(str_enum(RatingDirection))
+    score: Mapped[int]
+    misconduct: Mapped[bool] = mapped_column(default=False)  # 弄虚作假、索取或收受财物等不正当行为 reported
+    remarks: Mapped[str | None] = mapped_column(Text)
+    rated_by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime]
 
 
 # --- work-injury rehabilitation ------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ from yingji.programmes.models import (
     Application,
     AppState,
     CaseState,
+    Cultivation,
+    CultivationState,
     Institution,
     Objection,
     ObjectionState,
@@ -62,6 +64,12 @@ class ApplicationAction(LabelledEnum):
     OBJECT = "object", "登记异议"
     SCORE = "score", "评分"
     RECUSE = "recuse", "回避"
+    RATE = "rate", "双向评价"
+
+
+class CultivationAction(LabelledEnum):
+    DECIDE = "decide", "决定是否纳入"
+    SUPPORT = "support", "记录培训或指导帮扶"
 
 
 class ObjectionAction(LabelledEnum):
@@ -234,6 +242,25 @@ def application_actions(
             (ApplicationAction.OBJECT, active and publicity and is_authority(actor, prog, stage)),
             (ApplicationAction.SCORE, free_seat and actor.has(Permission.PROGRAMME_SCORE)),
             (ApplicationAction.RECUSE, free_seat),
+        )
+        if ok
+    ]
+
+
+def cultivation_actions(actor: Actor, prog: Programme, row: Cultivation) -> list[CultivationAction]:
+    """The authority decides a pending entry; it or the member's county office records support to a member."""
+    authority = is_authority(actor, prog)
+    county = (
+        actor.has(Permission.PROGRAMME_MANAGE)
+        and actor.organisation_id is None
+        and access.is_county(actor.division_code)
+        and actor.covers_division(row.division_code)
+    )
+    return [
+        action
+        for action, ok in (
+            (CultivationAction.DECIDE, authority and row.state is CultivationState.PENDING),
+            (CultivationAction.SUPPORT, (authority or county) and row.state is CultivationState.ADMITTED),
         )
         if ok
     ]

@@ -14,14 +14,17 @@ from sqlalchemy.orm import Session
 from yingji.audit.rows import snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
-from yingji.programmes import panels, policy, rehab, service, titles
+from yingji.programmes import access, cultivation, panels, policy, ratings, rehab, service, titles
 from yingji.programmes.models import (
     Agreement,
     Alert,
     Application,
     ApplicationEvent,
+    AppState,
     AssessmentResult,
     Claim,
+    Cultivation,
+    CultivationSupport,
     Evaluation,
     Institution,
     MonitorRule,
@@ -30,6 +33,7 @@ from yingji.programmes.models import (
     PanelMethod,
     PanelRow,
     PoolMember,
+    Rating,
     Recusal,
     RehabCase,
     Round,
@@ -43,19 +47,28 @@ from yingji.programmes.schema import Programme, StageKind, programme, rehab_rule
 from yingji.programmes.schemas import (
     AgreementRead,
     AlertRead,
+    ApplicantRatingRead,
     ApplicationDetail,
     ApplicationRead,
+    BasisRead,
+    CadenceRead,
     CaseRead,
     CheckRead,
     ClaimRead,
+    CultivationRead,
     EvaluationRead,
+    EvaluatorRatingRead,
     FindingRead,
     InstitutionRead,
     ObjectionRead,
     PanelMemberRead,
     PanelRead,
+    PoolApplicantRead,
     PoolMemberRead,
     ProgrammeRead,
+    RateableRead,
+    RatingRead,
+    RatingSummaryRead,
     RecusalRead,
     RoundDetail,
     RoundRead,
@@ -63,6 +76,7 @@ from yingji.programmes.schemas import (
     StageRead,
     StandingRead,
     StepRead,
+    SupportRead,
     TitleDetail,
     TitleRead,
     VisitRead,
@@ -84,14 +98,96 @@ def _label(kind: type[Any], value: str | None) -> str | None:
 # --- programmes -----------------------------------------------------------------------------------------------------
 
 
-def programmes(db_session: Session, actor: Actor, progs: Sequence[Programme]) -> list[ProgrammeRead]:
+def _years_months(start: date, end: date) -> str:
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return f"{months // 12}年{months % 12}个月" if months % 12 else f"{months // 12}年"
+
+
+def _cadence_basis(prog: Programme) -> list[BasisRead]:
+    rule = prog.cadence
+    assert rule is not None
+    return [BasisRead(**access.basis(prog, "认定周期", rule.seed, rule.quote).as_dict())]
+
+
+def round_cadence(prog: Programme, number: int, notice_on: date, starts: Sequence[tuple[int, date]]) -> CadenceRead:
+    """A round against the round before it: first, within the cadence, or later than its maximum (flagged)."""
+    rule = prog.cadence
+    assert rule is not None
+    before = [(n, on) for n, on in starts if n < number]
+    previous_number, previous_on = before[-1] if before else (None, None)
+    found = rules.cadence(previous_on, notice_on, rule.min_years, rule.max_years)
+    span = f"每{rule.min_years}—{rule.max_years}年一批"
+    if previous_on is None:
+        summary = "平台上无上一批记录"
+    else:
+        gap = f"距第{previous_number}批（{previous_on.isoformat()}）{_years_months(previous_on, notice_on)}"
+        summary = {
+            rules.CadenceStatus.DUE: f"{gap}，符合{span}",
+            rules.CadenceStatus.OVERDUE: f"{gap}，超过{rule.max_years}年（应于 {found.latest} 前开展），逾期",
+            rules.CadenceStatus.TOO_SOON: f"{gap}，不足{rule.min_years}年",
+        }[found.status]
+    return CadenceRead(
+        status=found.status,
+        status_label=found.status.label,
+        summary=summary,
+        previous_number=previous_number,
+        previous_on=previous_on,
+        earliest=found.earliest,
+        latest=found.latest,
+        overdue=found.status is rules.CadenceStatus.OVERDUE,
+        basis=_cadence_basis(prog),
+    )
+
+
+NEXT_LABELS = {
+    rules.CadenceStatus.FIRST: "尚无批次记录",
+    rules.CadenceStatus.TOO_SOON: "下一批尚未到期",
+    rules.CadenceStatus.DUE: "可开展下一批",
+    rules.CadenceStatus.OVERDUE: "下一批逾期未开展",
+}
+
+
+def next_round(prog: Programme, starts: Sequence[tuple[int, date]], on: date) -> CadenceRead:
+    """Where the programme stands today: when its next round may and must start, and whether it is overdue."""
+    rule = prog.cadence
+    assert rule is not None
+    last = max(starts, key=lambda s: s[1], default=None)
+    found = rules.cadence(last[1] if last else None, on, rule.min_years, rule.max_years)
+    if last is None or found.earliest is None or found.latest is None:
+        summary = f"平台上尚无批次记录；认定工作每{rule.min_years}—{rule.max_years}年开展一批"
+    else:
+        summary = (
+            f"上一批为第{last[0]}批（申报通知 {last[1].isoformat()}）；下一批"
+            + {
+                rules.CadenceStatus.TOO_SOON: f"可于 {found.earliest} 至 {found.latest} 开展",
+                rules.CadenceStatus.DUE: f"已可开展，应于 {found.latest} 前开展",
+                rules.CadenceStatus.OVERDUE: f"应于 {found.latest} 前开展，已逾期",
+            }[found.status]
+        )
+    return CadenceRead(
+        status=found.status,
+        status_label=NEXT_LABELS[found.status],
+        summary=summary,
+        previous_number=last[0] if last else None,
+        previous_on=last[1] if last else None,
+        earliest=found.earliest,
+        latest=found.latest,
+        overdue=found.status is rules.CadenceStatus.OVERDUE,
+        basis=_cadence_basis(prog),
+    )
+
+
+def programmes(db_session: Session, actor: Actor, progs: Sequence[Programme], on: date) -> list[ProgrammeRead]:
     names = divisions.names(db_session, {p.division_code for p in progs})
+    cadenced = {p.id for p in progs if p.cadence is not None}
+    starts = service.round_starts(db_session, cadenced) if cadenced else {}
     return [
         ProgrammeRead(
             **p.model_dump(exclude={"stages"}),
             stages=[StageRead(**s.model_dump(), kind_label=s.kind.label, actor_label=s.actor.label) for s in p.stages],
             division_name=names.get(p.division_code, p.division_code),
             subject_label=p.subject.label,
+            cadence_state=next_round(p, starts[p.id], on) if p.id in starts else None,
             allowed_actions=policy.programme_actions(actor, p),
         )
         for p in progs
@@ -114,6 +210,8 @@ def _status(row: Round, on: date) -> str:
 
 def rounds(db_session: Session, actor: Actor, rows: Sequence[Round], on: date) -> list[RoundRead]:
     names = divisions.names(db_session, {r.division_code for r in rows})
+    cadenced = {r.programme_id for r in rows if programme(r.programme_id).cadence is not None}
+    starts = service.round_starts(db_session, cadenced) if cadenced else {}
     return [
         RoundRead(
             **snapshot(r),
@@ -121,6 +219,9 @@ def rounds(db_session: Session, actor: Actor, rows: Sequence[Round], on: date) -
             division_name=names.get(r.division_code, r.division_code),
             accepting=policy.accepting(r, on),
             status_label=_status(r, on),
+            cadence=round_cadence(programme(r.programme_id), r.number, r.notice_on, starts[r.programme_id])
+            if r.programme_id in starts
+            else None,
             allowed_actions=policy.round_actions(actor, r, on),
         )
         for r in rows
@@ -141,13 +242,143 @@ def panels_of(prog: Programme, formed: Sequence[tuple[PanelRow, Sequence[PanelMe
 
 
 def round_detail(db_session: Session, actor: Actor, row: Round, on: date) -> RoundDetail:
-    """A round with every application of it in the caller's scope (a round has tens of them) and its panels."""
+    """A round with every application of it in the caller's scope (a round has tens of them), its panels, and the
+    cultivation pool's members against it (applied or not)."""
     prog = programme(row.programme_id)
     apps = service.applications(db_session=db_session, actor=actor, round_id=row.id)
     return RoundDetail(
         **rounds(db_session, actor, [row], on)[0].model_dump(),
         applications=applications(db_session, actor, apps, on),
         panels=panels_of(prog, panels.panels_of(db_session, row.id)),
+        pool=pool_against(db_session, actor, prog, apps),
+    )
+
+
+# --- the cultivation pool and the two-way ratings -------------------------------------------------------------------
+
+
+def supports(prog: Programme, rows: Sequence[CultivationSupport]) -> list[SupportRead]:
+    kinds = {s.code: s.label for s in prog.cultivation.support} if prog.cultivation else {}
+    return [SupportRead(**snapshot(s), kind_label=kinds.get(s.kind, s.kind)) for s in rows]
+
+
+def cultivations(db_session: Session, actor: Actor, rows: Sequence[Cultivation]) -> list[CultivationRead]:
+    names = divisions.names(db_session, {c.division_code for c in rows})
+    given = cultivation.supports_of(db_session, {c.id for c in rows})
+    out = []
+    for c in rows:
+        prog = programme(c.programme_id)
+        routes = {r.code: r.label for r in cultivation.pool_of(prog).routes}
+        out.append(
+            CultivationRead(
+                **snapshot(c),
+                programme_title=prog.title,
+                division_name=names.get(c.division_code, c.division_code),
+                route_label=routes.get(c.route, c.route),
+                state_label=c.state.label,
+                support=supports(prog, given[c.id]),
+                allowed_actions=policy.cultivation_actions(actor, prog, c),
+            )
+        )
+    return out
+
+
+def pool_against(
+    db_session: Session, actor: Actor, prog: Programme, apps: Sequence[Application]
+) -> list[PoolApplicantRead]:
+    """培育库成员 in the caller's scope and whether each has applied in this round (申报动员)."""
+    if prog.cultivation is None:
+        return []
+    members = cultivation.members(db_session, actor, prog)
+    applied = {a.organisation_id: a.id for a in apps if a.state is not AppState.WITHDRAWN}
+    names = divisions.names(db_session, {m.division_code for m in members})
+    routes = {r.code: r.label for r in prog.cultivation.routes}
+    return [
+        PoolApplicantRead(
+            cultivation_id=m.id,
+            organisation_id=m.organisation_id,
+            subject_name=m.subject_name,
+            division_name=names.get(m.division_code, m.division_code),
+            route_label=routes.get(m.route, m.route),
+            recommender=m.recommender,
+            year=m.year,
+            application_id=applied.get(m.organisation_id),
+        )
+        for m in members
+    ]
+
+
+def _panel_labels(prog: Programme) -> dict[str, str]:
+    return {p.code: p.label for p in prog.panels}
+
+
+def _scale(prog: Programme) -> dict[int, str]:
+    return prog.two_way_rating.scale.labels if prog.two_way_rating else {}
+
+
+def ratings_read(db_session: Session, prog: Programme, rows: Sequence[Rating]) -> list[RatingRead]:
+    ids = {r.member_id for r in rows}
+    query = (
+        select(PanelMember.id, PanelMember.name, PanelRow.panel_code)
+        .join(PanelRow, PanelRow.id == PanelMember.panel_id)
+        .where(PanelMember.id.in_(ids))
+    )
+    seats = {m: (name, code) for m, name, code in db_session.execute(query)} if ids else {}
+    labels, scale = _panel_labels(prog), _scale(prog)
+    out = []
+    for r in rows:
+        name, code = seats.get(r.member_id, ("", ""))
+        out.append(
+            RatingRead(
+                **snapshot(r),
+                member_name=name,
+                panel_label=labels.get(code, code),
+                direction_label=r.direction.label,
+                score_label=scale.get(r.score, str(r.score)),
+            )
+        )
+    return out
+
+
+def rateable(db_session: Session, actor: Actor, app: Application, prog: Programme) -> list[RateableRead]:
+    labels = _panel_labels(prog)
+    return [
+        RateableRead(
+            member_id=seat.member.id,
+            member_name=seat.member.name,
+            panel_label=labels.get(seat.panel_code, seat.panel_code),
+            direction=direction,
+            direction_label=direction.label,
+        )
+        for seat, direction in ratings.rateable(db_session, actor, app, prog)
+    ]
+
+
+def rating_summary(db_session: Session, actor: Actor, round_id: int) -> RatingSummaryRead:
+    rnd, prog, found = ratings.summary(db_session, actor, round_id)
+    labels = _panel_labels(prog)
+    return RatingSummaryRead(
+        round_id=rnd.id,
+        scale=_scale(prog),
+        evaluators=[
+            EvaluatorRatingRead(
+                member_id=seat.member.id,
+                expert_id=seat.member.expert_id,
+                name=seat.member.name,
+                panel_label=labels.get(seat.panel_code, seat.panel_code),
+                count=here.count,
+                average=here.average,
+                misconduct_reports=here.misconduct,
+                overall_count=every.count,
+                overall_average=every.average,
+            )
+            for seat, here, every in found.evaluators
+        ],
+        applicants=[
+            ApplicantRatingRead(application_id=a.id, subject_name=a.subject_name, count=t.count, average=t.average)
+            for a, t in found.applicants
+        ],
+        basis=[BasisRead(**b.as_dict()) for b in ratings.basis(prog)],
     )
 
 
@@ -245,11 +476,19 @@ def recusal(row: Recusal) -> RecusalRead:
 
 def application_detail(db_session: Session, actor: Actor, app: Application, on: date) -> ApplicationDetail:
     prog = programme(app.programme_id)
+    entry = cultivation.entry_of(db_session, actor, prog, app.organisation_id)
+    shown = applications(db_session, actor, [app], on)[0]
+    may_rate = rateable(db_session, actor, app, prog)
+    if may_rate:
+        shown = shown.model_copy(update={"allowed_actions": [*shown.allowed_actions, policy.ApplicationAction.RATE]})
     return ApplicationDetail(
-        **applications(db_session, actor, [app], on)[0].model_dump(),
+        **shown.model_dump(),
         history=steps(prog, service.history(db_session, app.id)),
         objections=objections(actor, prog, service.objections(db_session, app.id), on),
         scores_detail=scores(panels.scores_of(db_session, actor, app.id)),
+        ratings_given=ratings_read(db_session, prog, ratings.given(db_session, actor, app.id)),
+        rateable=may_rate,
+        cultivation=cultivations(db_session, actor, [entry])[0] if entry else None,
     )
 
 

@@ -169,6 +169,69 @@ class FollowUp(Cited):
     visits_per_year: Count = 1  # 定期寻访: the seed names no frequency; once a year is the platform's reading
 
 
+class Cadence(Cited):
+    """每2—4年组织开展一批: a new round's notice comes at least ``min_years`` and at most ``max_years`` after the
+    previous round's (earlier is refused, later is flagged overdue)."""
+
+    min_years: Count
+    max_years: Count
+
+    @model_validator(mode="after")
+    def _order(self) -> Cadence:
+        if self.max_years < self.min_years:
+            raise ValueError("max_years 不能小于 min_years")
+        return self
+
+
+class Route(Cited):
+    """A way into the cultivation pool and who files it: the enterprise itself, its county office, or the authority
+    (recording a department's recommendation)."""
+
+    code: Key
+    label: str
+    by: StageActor
+    recommender_required: bool = False
+
+
+class Cultivation(Cited):
+    """培育库: who keeps it and what it is for (the quote), the ways in, and the support its members receive."""
+
+    label: str
+    members: Cited  # who may join (包头市内有意向申报的各类企业)
+    routes: Annotated[list[Route], Field(min_length=1)]
+    support: Annotated[list[Material], Field(min_length=1)]  # 免费卓越绩效管理培训, 指导帮扶
+    supporters: Cited  # who gives the support in their area (旗县区 …)
+
+    def route(self, code: str) -> Route:
+        for route in self.routes:
+            if route.code == code:
+                return route
+        raise NotFound(field="route", kind="入库方式", key=code)
+
+
+class Scale(YingjiModel):
+    """A rating scale: the seed names none, so the platform's (1–5) is data with its words."""
+
+    min: Annotated[int, Field(ge=0)]
+    max: Annotated[int, Field(ge=1, le=10)]
+    labels: dict[int, str]
+
+    @model_validator(mode="after")
+    def _labels(self) -> Scale:
+        if sorted(self.labels) != list(range(self.min, self.max + 1)):
+            raise ValueError("评价等级须逐级给出文字")
+        return self
+
+
+class TwoWayRating(Cited):
+    """双向监督反馈评价机制: applicants rate evaluators' discipline, evaluators rate applicants'."""
+
+    applicant_rates: Material  # 评审人员纪律执行情况
+    evaluator_rates: Material  # 申报单位守纪情况
+    misconduct: Material  # 弄虚作假、索取或收受财物 → 取消评审员资格
+    scale: Scale
+
+
 class Grade(Cited):
     code: Key
     label: str
@@ -227,6 +290,9 @@ class Programme(YingjiModel):
     max_awards: Limit | None = None
     reapply_gap_rounds: Limit | None = None  # 获奖单位再次申报应当间隔三届
     one_title_per_person: Cited | None = None  # 已公布的市级传承人不得申报另一项
+    cadence: Cadence | None = None  # 每2—4年组织开展一批
+    cultivation: Cultivation | None = None  # 培育库
+    two_way_rating: TwoWayRating | None = None  # 双向监督反馈评价机制
     score_weights: dict[Key, float] = Field(default_factory=dict)
     revocation: list[Ground] = Field(default_factory=list)
     follow_up: FollowUp | None = None

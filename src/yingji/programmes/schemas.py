@@ -12,12 +12,21 @@ from yingji.core.divisions import CODE_PATTERN
 from yingji.core.paging import Filters
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
-from yingji.programmes.models import AppState, AssessmentResult, CaseState, ObjectionState, TitleState
+from yingji.programmes.models import (
+    AppState,
+    AssessmentResult,
+    CaseState,
+    CultivationState,
+    ObjectionState,
+    RatingDirection,
+    TitleState,
+)
 from yingji.programmes.policy import (
     AgreementAction,
     AlertAction,
     ApplicationAction,
     CaseAction,
+    CultivationAction,
     InstitutionAction,
     ObjectionAction,
     ProgrammeAction,
@@ -25,6 +34,7 @@ from yingji.programmes.policy import (
     TitleAction,
 )
 from yingji.programmes.schema import Gate, Programme, Stage, StageActor, StageKind
+from yingji.rules.programmes import CadenceStatus
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -172,6 +182,35 @@ class VisitIn(YingjiModel):
     notes: Text
 
 
+class CultivationIn(YingjiModel):
+    """申请或推荐入培育库：企业、入库方式（自行申报、旗县区推荐、部门推荐）、推荐单位、理由。"""
+
+    organisation_id: RowId
+    route: Key
+    recommender: Name | None = None
+    reason: Text
+
+
+class DecideIn(YingjiModel):
+    admit: bool
+    note: Text
+
+
+class SupportIn(YingjiModel):
+    kind: Key
+    given_on: date
+    note: Text
+
+
+class RatingIn(YingjiModel):
+    """双向评价：申报单位评价一名评审人员（member_id 必填），或评审人员评价申报单位。"""
+
+    member_id: RowId | None = None
+    score: Annotated[int, Field(ge=0, le=10)]
+    misconduct: bool = False  # 申报单位反映评审人员有弄虚作假、索取或收受财物等不正当行为
+    remarks: Text | None = None
+
+
 class PastTitleIn(YingjiModel):
     """A title conferred before the platform (for the re-application gap and revocation windows)."""
 
@@ -203,6 +242,12 @@ class ApplicationFilters(Filters):
     round_id: RowId | None = None
     state: AppState | None = None
     stage: Key | None = None
+    division: DivisionFilter | None = None
+
+
+class CultivationFilters(Filters):
+    state: CultivationState | None = None
+    year: Annotated[int, Field(ge=2000, le=2100)] | None = None  # 入库年度
     division: DivisionFilter | None = None
 
 
@@ -243,6 +288,20 @@ class BasisRead(YingjiModel):
     source: str | None = None
 
 
+class CadenceRead(YingjiModel):
+    """认定周期（每2—4年一批）：上一批、下一批可开展的期间、是否逾期，及原文依据。"""
+
+    status: CadenceStatus
+    status_label: str
+    summary: str
+    previous_number: int | None
+    previous_on: date | None
+    earliest: date | None
+    latest: date | None
+    overdue: bool
+    basis: list[BasisRead]
+
+
 class StageRead(Stage):
     kind_label: str
     actor_label: str
@@ -254,6 +313,7 @@ class ProgrammeRead(Programme):
     stages: list[StageRead]  # type: ignore[assignment]
     division_name: str
     subject_label: str
+    cadence_state: CadenceRead | None = None  # where the programme stands today against its cadence
     allowed_actions: list[ProgrammeAction]
 
 
@@ -291,6 +351,7 @@ class RoundRead(YingjiModel):
     created_at: datetime
     accepting: bool
     status_label: str  # 受理申报中 / 评审中 / 已结束
+    cadence: CadenceRead | None = None  # this round against the one before it (programmes with a cadence)
     allowed_actions: list[RoundAction]
 
 
@@ -413,15 +474,129 @@ class RecusalRead(YingjiModel):
     at: datetime
 
 
+class SupportRead(YingjiModel):
+    id: int
+    cultivation_id: int
+    kind: str
+    kind_label: str
+    given_on: date
+    note: str
+    recorded_by: str
+    at: datetime
+
+
+class CultivationRead(YingjiModel):
+    """培育库成员（或待纳入的申请、推荐）：企业、所在区划、入库方式与推荐单位、理由、年度、状态，及所受培训和指导帮扶。"""
+
+    id: int
+    programme_id: str
+    programme_title: str
+    organisation_id: int
+    subject_name: str
+    division_code: str
+    division_name: str
+    route: str
+    route_label: str
+    recommender: str | None
+    reason: str
+    state: CultivationState
+    state_label: str
+    year: int
+    filed_on: date
+    filed_by: str
+    decided_on: date | None
+    decided_by: str | None
+    decision_note: str | None
+    created_at: datetime
+    support: list[SupportRead]
+    allowed_actions: list[CultivationAction]
+
+
+class PoolApplicantRead(YingjiModel):
+    """A pool member against a round: whether it has applied (申报动员 while the round accepts applications)."""
+
+    cultivation_id: int
+    organisation_id: int
+    subject_name: str
+    division_name: str
+    route_label: str
+    recommender: str | None
+    year: int
+    application_id: int | None
+
+
+class RatingRead(YingjiModel):
+    id: int
+    round_id: int
+    application_id: int
+    member_id: int
+    member_name: str
+    panel_label: str
+    direction: RatingDirection
+    direction_label: str
+    score: int
+    score_label: str
+    misconduct: bool
+    remarks: str | None
+    rated_by: str
+    at: datetime
+
+
+class RateableRead(YingjiModel):
+    """A seat the caller may still rate on this application (the applicant: each evaluator who scored it; an
+    evaluator: the applicant, once per seat that scored it)."""
+
+    member_id: int
+    member_name: str
+    panel_label: str
+    direction: RatingDirection
+    direction_label: str
+
+
+class EvaluatorRatingRead(YingjiModel):
+    """一名评审人员在本届所受评价（纪律执行情况）：次数、平均、反映不正当行为的次数，及其在本项目历届的平均。"""
+
+    member_id: int
+    expert_id: int
+    name: str
+    panel_label: str
+    count: int
+    average: float | None
+    misconduct_reports: int
+    overall_count: int
+    overall_average: float | None
+
+
+class ApplicantRatingRead(YingjiModel):
+    application_id: int
+    subject_name: str
+    count: int
+    average: float | None
+
+
+class RatingSummaryRead(YingjiModel):
+    """本届双向评价汇总（仅主管部门）：评审人员纪律执行情况的平均，申报单位守纪情况的平均。"""
+
+    round_id: int
+    scale: dict[int, str]
+    evaluators: list[EvaluatorRatingRead]
+    applicants: list[ApplicantRatingRead]
+    basis: list[BasisRead]
+
+
 class ApplicationDetail(ApplicationRead):
     history: list[StepRead]
     objections: list[ObjectionRead]
     scores_detail: list[ScoreRead]
+    ratings_given: list[RatingRead] = Field(default_factory=list)  # the caller's own
+    rateable: list[RateableRead] = Field(default_factory=list)
+    cultivation: CultivationRead | None = None  # the applicant's pool entry, where the programme has a pool
 
 
 class RoundDetail(RoundRead):
     applications: list[ApplicationRead]
     panels: list[PanelRead]
+    pool: list[PoolApplicantRead] = Field(default_factory=list)  # 培育库成员在本届的申报情况
 
 
 class PoolMemberRead(YingjiModel):

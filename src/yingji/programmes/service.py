@@ -68,6 +68,7 @@ def open_round(*, db_session: Session, clock: Clock, actor: Actor, data: RoundIn
     taken = db_session.scalar(select(Round).where(Round.programme_id == prog.id, Round.number == data.number))
     if taken is not None:
         raise Conflict(field="number", reason=f"第{data.number}届（批）已登记")
+    check_cadence(db_session, prog, data.number, data.notice_on)
     row = Round(
         programme_id=prog.id,
         number=data.number,
@@ -83,6 +84,48 @@ def open_round(*, db_session: Session, clock: Clock, actor: Actor, data: RoundIn
     db_session.add(row)
     record_change(db_session, clock, actor.username, "programme.round.open", row, None)
     return row
+
+
+def round_starts(db_session: Session, programme_ids: set[str]) -> dict[str, list[tuple[int, date]]]:
+    """Every round's number and notice day per programme, in number order (the cadence is counted between them)."""
+    found: dict[str, list[tuple[int, date]]] = {p: [] for p in programme_ids}
+    query = select(Round.programme_id, Round.number, Round.notice_on).where(Round.programme_id.in_(programme_ids))
+    for programme_id, number, notice_on in db_session.execute(query.order_by(Round.programme_id, Round.number)):
+        found[programme_id].append((number, notice_on))
+    return found
+
+
+def check_cadence(db_session: Session, prog: Programme, number: int, notice_on: date) -> None:
+    """每2—4年组织开展一批: a round whose notice is less than the minimum after the round before it (or before the
+    round after it, when an earlier one is entered late) is refused; a late one is only flagged (reads)."""
+    rule = prog.cadence
+    if rule is None:
+        return
+    starts = round_starts(db_session, {prog.id})[prog.id]
+    before = [(n, on) for n, on in starts if n < number]
+    after = [(n, on) for n, on in starts if n > number]
+    basis = [access.basis(prog, "认定周期", rule.seed, rule.quote)]
+    if before:
+        found = rules.cadence(before[-1][1], notice_on, rule.min_years, rule.max_years)
+        if found.status is rules.CadenceStatus.TOO_SOON and found.earliest is not None:
+            raise RuleViolation(
+                field="notice_on",
+                subcode="programmes.round.too_soon",
+                plan=prog.title,
+                rule=f"与第{before[-1][0]}批（申报通知 {before[-1][1].isoformat()}）相隔不足{rule.min_years}年，"
+                f"{found.earliest.isoformat()} 起方可发布本批通知",
+                basis=basis,
+            )
+    if after and rules.cadence(notice_on, after[0][1], rule.min_years, rule.max_years).status is (
+        rules.CadenceStatus.TOO_SOON
+    ):
+        raise RuleViolation(
+            field="notice_on",
+            subcode="programmes.round.too_soon",
+            plan=prog.title,
+            rule=f"与第{after[0][0]}批（申报通知 {after[0][1].isoformat()}）相隔不足{rule.min_years}年",
+            basis=basis,
+        )
 
 
 def get_round(db_session: Session, actor: Actor, round_id: int) -> tuple[Round, Programme]:

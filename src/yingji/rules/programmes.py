@@ -1,6 +1,7 @@
 """The application-and-review rules every administrative programme shares: eligibility and exclusions with look-back
 windows, notice periods in working or calendar days, objection deadlines, panel composition and the random draw,
-winner limits, the re-application gap and revocation windows. Pure: the programme's data and today are passed in."""
+winner limits, the re-application gap, revocation windows and the cadence of rounds. Pure: the programme's data and
+today are passed in."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from yingji.core.labels import LabelledEnum
 from yingji.rules.calendar import WorkCalendar
 
 
@@ -260,3 +262,38 @@ def visit_schedule(conferred_on: date, years: int, per_year: int) -> list[date]:
         year, month = conferred_on.year + months // 12, months % 12 + 1
         due.append(date(year, month, min(conferred_on.day, monthrange(year, month)[1])))
     return due
+
+
+class CadenceStatus(LabelledEnum):
+    """Where a day falls against a programme's cadence after its previous round (每2—4年组织开展一批)."""
+
+    FIRST = "first", "首批（无上一批记录）"
+    TOO_SOON = "too_soon", "距上一批不足规定年限"
+    DUE = "due", "在规定间隔内"
+    OVERDUE = "overdue", "超过规定间隔"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CadenceCheck:
+    status: CadenceStatus
+    previous: date | None
+    earliest: date | None  # the first day a next round may start
+    latest: date | None  # the last day it may start without being overdue
+
+
+def cadence(previous: date | None, on: date, min_years: int, max_years: int) -> CadenceCheck:
+    """A round starting ``on`` after one that started ``previous``: earlier than ``min_years`` later is too soon, later
+    than ``max_years`` overdue; both bounds are the same calendar day (29 February falls back to the 28th).
+
+    For a programme today (no new round yet), TOO_SOON reads "not due yet" and OVERDUE "a round is overdue".
+    """
+    if previous is None:
+        return CadenceCheck(status=CadenceStatus.FIRST, previous=None, earliest=None, latest=None)
+    earliest, latest = years_after(previous, min_years), years_after(previous, max_years)
+    if on < earliest:
+        status = CadenceStatus.TOO_SOON
+    elif on > latest:
+        status = CadenceStatus.OVERDUE
+    else:
+        status = CadenceStatus.DUE
+    return CadenceCheck(status=status, previous=previous, earliest=earliest, latest=latest)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
+from itertools import pairwise
 
 from yingji.core.errors import InvalidInput
 from yingji.rules.basis import Basis, Decision
@@ -866,3 +867,138 @@ def _renewal_inputs(facts: RenewalFacts) -> dict[str, str]:
         if s.area_m2 is not None:
             shown["退出土地面积"] = f"{_money(s.area_m2)} 平方米"
     return shown
+
+
+# ---- equipment-renewal loan interest subsidy (鄂府发〔2024〕60号 一（四）) -------------------------------------------
+
+MAX_REPAYMENTS = 240  # principal repayments of one loan (monthly over 20 years): a sanity limit, not a seed figure
+
+
+@dataclass(frozen=True, kw_only=True)
+class InterestScheme:
+    """An interest subsidy on a loan's principal: ``rate`` a year (0.015), for ``years`` from the loan's start."""
+
+    id: str
+    title: str
+    rate: Figure
+    years: Figure
+    eligible: Basis  # which loans
+    base: Basis  # on what (the principal)
+    no_cap: Basis  # the seed sets no cap
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Repayment:
+    """Principal repaid on ``on``: from that day the subsidy runs on what is left."""
+
+    on: date
+    amount_yuan: Decimal
+
+
+def interest_formula(scheme: InterestScheme) -> str:
+    years = int(scheme.years.value)
+    return (
+        f"贴息 = Σ 未还本金 × {_percent(scheme.rate.value)} × 贴息年数"
+        f"（自放款日起、至到期日止，不超过{years}年；不足一个贷款年度的按该年度实际天数折算）"
+    )
+
+
+def _checked_repayments(
+    repayments: Sequence[Repayment], principal: Decimal, loan_on: date, due_on: date
+) -> list[Repayment]:
+    if len(repayments) > MAX_REPAYMENTS:
+        raise InvalidInput(field="repayments", reason=f"repayments：一笔贷款最多 {MAX_REPAYMENTS} 次还本")
+    for i, paid in enumerate(repayments):
+        amount, on = f"repayments.{i}.amount_yuan", f"repayments.{i}.on"
+        if check_yuan(paid.amount_yuan, field=amount) == 0:
+            raise InvalidInput(field=amount, reason=f"{amount}：还本金额须大于0")
+        if not loan_on < check_date(paid.on, field=on) <= due_on:
+            raise InvalidInput(field=on, reason=f"{on}：还本日须在放款日之后、到期日（含）之前")
+    if sum((p.amount_yuan for p in repayments), ZERO) > principal:
+        raise InvalidInput(field="repayments", reason="repayments：累计还本超过贷款本金")
+    return sorted(repayments, key=lambda p: p.on)
+
+
+def interest_subsidy(
+    scheme: InterestScheme,
+    *,
+    eligible: bool,
+    principal_yuan: Decimal,
+    loan_on: date,
+    due_on: date,
+    repayments: Sequence[Repayment] = (),
+) -> Decision[Calculation]:
+    """Return the subsidy on a loan: the outstanding principal × the rate × the loan years it runs within the term.
+
+    A loan year runs from the start day to the day before its anniversary; a part of one counts its days over that
+    year's days (365 or 366), the start day counted and the end day not, so a loan held the whole term gets exactly
+    rate × years of its principal. Nothing is paid beyond the term or the due day, or on a loan the scheme excludes.
+    """
+    principal = check_yuan(principal_yuan, field="principal_yuan")
+    if principal == 0:
+        raise InvalidInput(field="principal_yuan", reason="principal_yuan：贷款本金须大于0")
+    check_date(loan_on, field="loan_on")
+    if check_date(due_on, field="due_on") <= loan_on:
+        raise InvalidInput(field="due_on", reason="due_on：到期日须晚于放款日")
+    paid = _checked_repayments(repayments, principal, loan_on, due_on)
+    years = int(scheme.years.value)
+    inputs = {
+        "符合财金〔2024〕54号的经营主体银行贷款": "是" if eligible else "否",
+        "贷款本金": f"{_money(principal)} 元",
+        "放款（起息）日": loan_on.isoformat(),
+        "到期日": due_on.isoformat(),
+    }
+    if paid:
+        inputs["提前还本"] = "；".join(f"{p.on.isoformat()} {_money(p.amount_yuan)} 元" for p in paid)
+    rule = (scheme.base, scheme.rate.basis, scheme.years.basis)
+    parts: list[Component] = []
+    if not eligible:
+        parts.append(
+            Component(
+                key="not_eligible",
+                label="不属于贴息对象",
+                formula="不符合财金〔2024〕54号的经营主体银行贷款，不予贴息 = 0.00",
+                amount_yuan=ZERO,
+                basis=(scheme.eligible,),
+            )
+        )
+    else:
+        end = min(due_on, add_years(loan_on, years))  # exclusive: the subsidy runs on [loan_on, end)
+        starts = [add_years(loan_on, k) for k in range(years + 1)]
+        points = sorted({loan_on, end, *(p.on for p in paid if p.on < end), *(s for s in starts[1:] if s < end)})
+        for a, b in pairwise(points):
+            left = principal - sum((p.amount_yuan for p in paid if p.on <= a), ZERO)
+            if left == 0:
+                break
+            k = max(i for i, s in enumerate(starts[:-1]) if s <= a)
+            days, in_year = (b - a).days, (starts[k + 1] - starts[k]).days
+            amount = _fen(left * scheme.rate.value * days / in_year)
+            parts.append(
+                Component(
+                    key=f"year.{k + 1}.{a.isoformat()}",
+                    label=f"第{k + 1}个贷款年度 {a.isoformat()} 至 {(b - timedelta(days=1)).isoformat()}",
+                    formula=f"{_money(left)} × {_percent(scheme.rate.value)} × {days}/{in_year} = {_money(amount)}",
+                    amount_yuan=amount,
+                    basis=rule,
+                )
+            )
+        if due_on > end:
+            parts.append(
+                Component(
+                    key="beyond_term",
+                    label=f"贴息期限{years}年以外 {end.isoformat()} 至 {(due_on - timedelta(days=1)).isoformat()}",
+                    formula=f"超过贴息期限{years}年的部分不予贴息 = 0.00",
+                    amount_yuan=ZERO,
+                    basis=(scheme.years.basis,),
+                )
+            )
+    calculation = Calculation(
+        calculator=scheme.id,
+        title=scheme.title,
+        formula=interest_formula(scheme),
+        inputs=inputs,
+        components=tuple(parts),
+        total_yuan=_total(parts),
+    )
+    return Decision(calculation, _bases((scheme.eligible, *rule, scheme.no_cap), _of(parts)), notes=scheme.notes)

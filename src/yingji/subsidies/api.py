@@ -73,3 +73,9 @@ def choose_reading(
         )
     programme, found = readings.question(programme_id, question)
     return readings.read(db_session, actor, programme, found)
+
+
+@router.post(f"/{service.EQUIPMENT_INTEREST}", response_model=schemas.CalculationRead)
+def equipment_interest(body: schemas.InterestIn, actor: CurrentActor) -> schemas.CalculationRead:
+    """设备更新贷款财政贴息：符合财金〔2024〕54号的银行贷款本金按1.5个百分点贴息，贴息期限2年（鄂府发〔2024〕60号）。"""
+    return service.equipment_interest(body)

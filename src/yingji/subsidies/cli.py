@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 from yingji.core.validation import invalid_input
 
 app = typer.Typer(
-    help="补贴计算：“先使用后付费”奖补（包科发〔2025〕61号）、南平房区改造更新（杭政办发〔2024〕42号）",
+    help="补贴计算：“先使用后付费”奖补（包科发〔2025〕61号）、南平房区改造更新（杭政办发〔2024〕42号）、"
+    "设备更新贷款贴息（鄂府发〔2024〕60号）",
     no_args_is_help=True,
 )
 AsJson = Annotated[bool, typer.Option("--json", help="输出 JSON")]
@@ -189,3 +190,22 @@ def pingfang(
         "setback": setback,
     }
     _show(service.pingfang(_parsed(schemas.PingfangIn, raw), setback_reading), as_json)
+
+
+@app.command("equipment-interest")
+def equipment_interest(
+    principal: Annotated[str, typer.Argument(help="贷款本金（元）")],
+    loan_on: Annotated[str, typer.Argument(help="放款（起息）日 YYYY-MM-DD")],
+    due_on: Annotated[str, typer.Argument(help="贷款到期日 YYYY-MM-DD")],
+    eligible: Annotated[
+        bool, typer.Option("--eligible", help="经营主体及其银行贷款符合财金〔2024〕54号的规定")
+    ] = False,
+    repaid: Annotated[list[str] | None, typer.Option(help="提前还本：日期:金额，可重复")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """设备更新贷款财政贴息：贷款本金按1.5个百分点贴息，贴息期限2年。"""
+    from yingji.subsidies import schemas, service
+
+    rows = [dict(zip(("on", "amount_yuan"), r.split(":", 1), strict=False)) for r in repaid or []]
+    raw = {"eligible": eligible, "principal_yuan": principal, "loan_on": loan_on, "due_on": due_on, "repayments": rows}
+    _show(service.equipment_interest(_parsed(schemas.InterestIn, raw)), as_json)

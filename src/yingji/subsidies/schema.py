@@ -420,7 +420,50 @@ class Renewal(YingjiModel):
         return rows
 
 
-Calculator = Share | Timing | Renewal
+class Percent(Cite):
+    percent: Annotated[Decimal, Field(gt=0, le=100)]
+
+
+class Interest(YingjiModel):
+    """A loan-interest subsidy: which loans, the rate on their principal, and for how long (鄂府发〔2024〕60号)."""
+
+    id: Id
+    title: str
+    clause: str
+    eligible: Text
+    base: Cite
+    rate: Percent
+    raised_from: Percent | None = None  # the former rate, shown for the record
+    term: Years
+    no_cap: Cite  # the seed sets no cap: cited so the answer says so
+    day_count: str
+    responsible: Text
+
+    def scheme(self, plan: str) -> rules.InterestScheme:
+        rule = f"subsidy.{self.id}"
+        return rules.InterestScheme(
+            id=self.id,
+            title=self.title,
+            rate=rules.Figure(value=self.rate.percent / 100, basis=self.rate.basis(rule, plan, self.clause)),
+            years=rules.Figure(value=Decimal(self.term.years), basis=self.term.basis(rule, plan, self.clause)),
+            eligible=self.eligible.basis(rule, plan, self.clause),
+            base=self.base.basis(rule, plan, self.clause),
+            no_cap=self.no_cap.basis(rule, plan, self.clause),
+            notes=tuple(r for r in (self.rate.reading, self.no_cap.reading, self.day_count) if r),
+        )
+
+    def parameters(self) -> list[dict[str, Any]]:
+        rows = [_param("贴息对象", None, None, self.eligible, self.clause)]
+        rows.append(_param("贴息基数：银行贷款本金", None, None, self.base, self.clause))
+        rows.append(_param("贴息比例（按年）", self.rate.percent, "个百分点", self.rate, self.clause))
+        if self.raised_from is not None:
+            rows.append(_param("原贴息比例", self.raised_from.percent, "个百分点", self.raised_from, self.clause))
+        rows.append(_param("贴息期限", self.term.years, "年", self.term, self.clause))
+        rows.append(_param("贴息上限", None, None, self.no_cap, self.clause))
+        return rows
+
+
+Calculator = Share | Timing | Renewal | Interest
 
 
 class Programme(YingjiModel):
@@ -436,6 +479,7 @@ class Programme(YingjiModel):
     shares: list[Share] = Field(default_factory=list)
     timing: Timing | None = None
     renewal: Renewal | None = None
+    interest: Interest | None = None
 
     @model_validator(mode="after")
     def _some_calculator(self) -> Programme:
@@ -446,7 +490,7 @@ class Programme(YingjiModel):
 
     def calculators(self) -> list[Calculator]:
         found: list[Calculator] = [*self.shares]
-        return found + [c for c in (self.timing, self.renewal) if c is not None]
+        return found + [c for c in (self.timing, self.renewal, self.interest) if c is not None]
 
     def summary(self) -> dict[str, str]:
         return {"id": self.id, "title": self.title, "doc_no": self.doc_no, "issuer": self.issuer}

@@ -83,6 +83,19 @@ class PingfangIn(YingjiModel):
     setback: SetbackIn | None = Field(default=None, description="退线土地")
 
 
+class RepaymentIn(YingjiModel):
+    on: Day = Field(description="还本日")
+    amount_yuan: Number = Field(description="还本金额（元）")
+
+
+class InterestIn(YingjiModel):
+    eligible: bool = Field(description="经营主体及其银行贷款符合财金〔2024〕54号的规定（申请人申明）")
+    principal_yuan: Number = Field(description="贷款本金（元）")
+    loan_on: Day = Field(description="放款（起息）日")
+    due_on: Day = Field(description="贷款到期日")
+    repayments: list[RepaymentIn] = Field(default_factory=list, description="提前还本（日期与金额）")
+
+
 # --- answers ------------------------------------------------------------------------------------------------------
 
 

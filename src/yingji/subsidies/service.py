@@ -3,6 +3,7 @@ JSON (money as strings to the fen, so no float ever rounds it). Nothing is store
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
@@ -10,15 +11,16 @@ from yingji.core.errors import InvalidInput, PlanInvalid
 from yingji.rules import subsidies as rules
 from yingji.rules.basis import Decision
 from yingji.subsidies import schemas
-from yingji.subsidies.schema import Calculator, Programme, Renewal, Share, Timing, calculator, programmes
+from yingji.subsidies.schema import Calculator, Interest, Programme, Renewal, Share, Timing, calculator, programmes
 
 TECH_LICENCE = "tech-licence"
 TECH_ACCEPTANCE = "tech-acceptance"
 TECH_INSURANCE = "tech-insurance"
 TECH_PAYMENT = "tech-payment"
 PINGFANG = "pingfang"
+EQUIPMENT_INTEREST = "equipment-interest"
 PREFIX = "/api/subsidies"
-C = TypeVar("C", Share, Timing, Renewal)
+C = TypeVar("C", Share, Timing, Renewal, Interest)
 
 
 def _get(calculator_id: str, kind: type[C]) -> tuple[Programme, C]:
@@ -128,6 +130,32 @@ def pingfang(data: schemas.PingfangIn, setback_reading: str | None = None) -> sc
     return render(programme, decision)
 
 
+def _day(value: date | None, field: str) -> date:
+    if value is None:
+        raise InvalidInput(field=field, reason=f"{field}：必填")
+    return value
+
+
+def equipment_interest(data: schemas.InterestIn) -> schemas.CalculationRead:
+    """设备更新贷款财政贴息 of one loan (鄂府发〔2024〕60号 一（四））."""
+    programme, interest = _get(EQUIPMENT_INTEREST, Interest)
+    repayments = [
+        rules.Repayment(
+            on=_day(r.on, f"repayments.{i}.on"), amount_yuan=_required(r.amount_yuan, f"repayments.{i}.amount_yuan")
+        )
+        for i, r in enumerate(data.repayments)
+    ]
+    decision = rules.interest_subsidy(
+        interest.scheme(programme.id),
+        eligible=data.eligible,
+        principal_yuan=_required(data.principal_yuan, "principal_yuan"),
+        loan_on=_day(data.loan_on, "loan_on"),
+        due_on=_day(data.due_on, "due_on"),
+        repayments=repayments,
+    )
+    return render(programme, decision)
+
+
 def render(programme: Programme, decision: Decision[rules.Calculation]) -> schemas.CalculationRead:
     """The answer: formula, inputs, components, total, schedule, route, notes and basis."""
     c = decision.value
@@ -178,6 +206,8 @@ def _formula(programme: Programme, found: Calculator) -> str:
         return rules.share_formula(found.scheme(programme.id))
     if isinstance(found, Timing):
         return f"最早支付日 = min(生效满{found.after_effective.years}年之日的次日, 形成市场化收入之日的次日)"
+    if isinstance(found, Interest):
+        return rules.interest_formula(found.scheme(programme.id))
     return rules.renewal_formula()
 
 

@@ -1,7 +1,8 @@
 """督办 page: a programme's tasks grouped by sub-plan and measure (section) with their units, milestones and the
 progress entry form the read model allows; a campaign's department sub-plans with how their tasks stand, and the
 list filtered by sub-plan or department (names shown, never codes); KPI targets with their yearly values charted
-against the target line (ECharts from /vendor, drawn by /static/ledger.js: the CSP refuses inline scripts)."""
+against the target line (ECharts from /vendor, drawn by /static/ledger.js: the CSP refuses inline scripts); and,
+beside the campaign that carries benefit rules (杭锦旗's fire-rescue benefits), the eligibility check form."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from fastapi.responses import HTMLResponse
 from yingji.core.clock import local_today
 from yingji.core.paging import MAX_LIMIT, PageParams, Paging, paged, slice_list
 from yingji.deps import CurrentClock, DbSession
-from yingji.ledger import reads, service
+from yingji.ledger import benefits, reads, service
 from yingji.ledger.schema import campaigns, subplans, target_plans
 from yingji.ledger.schemas import TargetFilters, TaskFilters, TaskRead, TaskStatus
+from yingji.rules.fire_rescue import Death, Status, Team
 from yingji.rules.kpi import KpiStatus
 from yingji.web.common import Viewer, export_link, guarded
 
@@ -71,9 +73,13 @@ def ledger_page(
             "subplans": sub_rows,
             "departments": sorted({s.department for s in sub_rows}),
             "filters": filters,
-            "statuses": TaskStatus.labels(),
             "today": today,
             "export": export_link("/api/ledger/tasks/export.xlsx", filters),
+            "benefit_campaigns": [c for c in benefits.visible(actor) if filters.programme in (None, "", c.id)],
+            "teams": Team.labels(),
+            "statuses": TaskStatus.labels(),
+            "person_statuses": Status.labels(),
+            "deaths": Death.labels(),
         }
 
     return guarded(request, actor, clock, "ledger.html", build)

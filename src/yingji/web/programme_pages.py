@@ -1,6 +1,6 @@
 """评审认定, 工伤康复, 补贴测算 and 碳计量器具 pages: the administrative programmes (the Mayor's quality award, the
-municipal heritage bearers) with their rounds, applications, panels and titles; work-injury rehabilitation; the
-subsidy calculators; the carbon-metrology instrument registry.
+municipal heritage bearers) with their rounds, applications, panels, titles, the award's cultivation pool and the
+two-way ratings; work-injury rehabilitation; the subsidy calculators; the carbon-metrology instrument registry.
 
 Every page reads through the programme, rehab, subsidy and metrology services, so it sees exactly what the API
 shows the same account (a record out of scope answers 404, a refused role 403). What the caller may do is asked of
@@ -31,13 +31,14 @@ from yingji.deps import CurrentClock, DbSession
 from yingji.metrology import service as metrology
 from yingji.metrology.enums import CalibrationMethod, CalibrationResult, DueState, InstrumentAction
 from yingji.metrology.settings import defaults as metrology_defaults
-from yingji.programmes import access, panels, policy, reads, rehab, service, titles
+from yingji.programmes import access, cultivation, panels, policy, reads, rehab, service, titles
 from yingji.programmes.models import Agreement, Alert, Application, AppState, Institution, TitleState
 from yingji.programmes.policy import ApplicationAction, ProgrammeAction, RoundAction, TitleAction
-from yingji.programmes.schema import Programme, StageKind, Subject, rehab_rules
+from yingji.programmes.schema import Programme, StageActor, StageKind, Subject, programme, rehab_rules
 from yingji.programmes.schemas import ApplicationFilters
 from yingji.registry import service as registry
-from yingji.registry.models import Division
+from yingji.registry.enums import OrganisationKind
+from yingji.registry.models import Division, Organisation
 from yingji.registry.specs import BY_NAME
 from yingji.rules import subsidies as subsidy_rules
 from yingji.subsidies import readings as subsidy_readings
@@ -184,7 +185,7 @@ def overview_context(
     found_titles, titles_total = paginate(
         db_session, titles.titles_query(actor), titles_at, order_by=titles.TITLE_ORDER
     )
-    shown = reads.programmes(db_session, actor, progs)
+    shown = reads.programmes(db_session, actor, progs, on)
     return {
         "programmes": shown,
         "rounds": rounds,
@@ -258,6 +259,14 @@ def round_context(db_session: Session, clock: Clock, actor: Actor, round_id: int
         "form": programme_form(prog),
         "organisation_id": actor.organisation_id,
         "may_close": RoundAction.CLOSE in shown.allowed_actions,
+        "pool_rows": reads.pool_against(
+            db_session, actor, prog, service.applications(db_session=db_session, actor=actor, round_id=rnd.id)
+        )
+        if prog.cultivation is not None and actor.organisation_id is None
+        else None,
+        "rating_summary": reads.rating_summary(db_session, actor, rnd.id)
+        if prog.two_way_rating is not None and policy.is_authority(actor, prog)
+        else None,
     }
 
 
@@ -316,6 +325,54 @@ def application_context(db_session: Session, clock: Clock, actor: Actor, app_id:
         "chosen": set(app.materials),
         "dated": {kind: on_ for kind, on_, *_ in app.events},
         "today": on.isoformat(),
+        "cultivated": shown.cultivation,
+        "rateable": shown.rateable,
+        "ratings_given": shown.ratings_given,
+        "rating_rule": prog.two_way_rating,
+        "rating_scale": prog.two_way_rating.scale.labels if prog.two_way_rating else {},
+        "applicant_side": applicant_side,
+    }
+
+
+# --- the cultivation pool ------------------------------------------------------------------------------------------
+
+MAX_CHOICES = 300  # enterprises offered in one select (a county has tens, the city a few hundred)
+
+
+def cultivation_context(
+    db_session: Session, clock: Clock, actor: Actor, programme_id: str, paging: PageParams
+) -> dict[str, Any]:
+    service.require_reader(actor)  # 403 without any programme permission
+    query = cultivation.query(actor, programme_id)  # 404 for a programme without a pool or out of sight
+    prog = programme(programme_id)
+    pool = cultivation.pool_of(prog)
+    rows, total = paginate(db_session, query, paging, order_by=cultivation.ORDER)
+    authority = policy.is_authority(actor, prog)
+    routes = []
+    choices: list[tuple[int, str]] = []
+    if authority or (actor.organisation_id is None and access.is_county(actor.division_code)):
+        enterprises = select(Organisation.id, Organisation.name).where(
+            Organisation.kind == OrganisationKind.ENTERPRISE,
+            Organisation.division_code.startswith(prog.division_code[:4], autoescape=True),
+            actor.division_filter(Organisation.division_code),
+        )
+        choices = [(i, n) for i, n in db_session.execute(enterprises.order_by(Organisation.name).limit(MAX_CHOICES))]
+        routes = [r for r in pool.routes if authority or r.by is StageActor.COUNTY]
+        routes.sort(key=lambda r: r.by is not StageActor.CITY)  # the authority mostly records departments' picks
+    elif actor.organisation_id is not None and actor.has(Permission.PROGRAMME_APPLY):
+        own = db_session.get(Organisation, actor.organisation_id)
+        held = cultivation.entry_of(db_session, actor, prog, actor.organisation_id)
+        if own is not None and held is None:
+            choices = [(own.id, own.name)]
+            routes = [r for r in pool.routes if r.by is StageActor.APPLICANT]
+    return {
+        "programme": prog,
+        "pool": pool,
+        "entries": paged(reads.cultivations(db_session, actor, rows), total, paging),
+        "routes": routes,
+        "choices": choices,
+        "authority": authority,
+        "today": local_today(clock).isoformat(),
     }
 
 
@@ -490,6 +547,19 @@ def application_page(
         clock,
         "programmes_application.html",
         lambda: application_context(db_session, clock, actor, app_id),
+    )
+
+
+@router.get("/console/programmes/{programme_id}/cultivation", response_class=HTMLResponse)
+def cultivation_page(
+    programme_id: str, request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer, paging: Paging
+) -> HTMLResponse:
+    return guarded(
+        request,
+        actor,
+        clock,
+        "programmes_cultivation.html",
+        lambda: cultivation_context(db_session, clock, actor, programme_id, paging),
     )
 
 
