@@ -1,7 +1,7 @@
 """the quality award's cultivation pool (培育库, 000#L93-L95) with its support records, and the two-way ratings of
 evaluators and applicants (双向监督反馈评价机制, 000#L169)
 
-Revision ID: 0035_programme_gaps
+Revision ID: 0040
 Revises: 0039
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0035_programme_gaps"
+revision = "0040"
 down_revision = "0039"
 branch_labels = None
 depends_on = None
