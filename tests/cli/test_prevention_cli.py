@@ -19,7 +19,7 @@ def test_ledger_targets_and_tasks(tmp_path: Path) -> None:
     text = run("ledger", "targets", tmp_path=tmp_path)
     assert "共 " in text.stdout and "尚无数据" in text.stdout
     later = run("ledger", "targets", "--programme", "hulunbuir-15th-fyp-mines", tmp_path=tmp_path)
-    assert "矿山生产安全事故起数" in later.stdout and later.stdout.splitlines()[-1] == "共 6 条，显示第 1–6 条"
+    assert "矿山生产安全事故起数" in later.stdout and later.stdout.splitlines()[-1] == "共 7 条，显示第 1–7 条"
     overdue = run("ledger", "tasks", "--overdue", "--json", tmp_path=tmp_path)
     assert overdue.returncode == 0, overdue.stderr
     # on a fresh database nothing is reported: every measure whose deadline has passed is overdue

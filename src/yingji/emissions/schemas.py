@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field
 
 from yingji.core.labels import LabelledEnum
+from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
 from yingji.emissions.models import EmissionSector
 
@@ -20,7 +21,7 @@ class EmissionAction(LabelledEnum):
 
 
 class EntryIn(YingjiModel):
-    organisation_id: int = Field(ge=1, description="重点企业")
+    organisation_id: RowId = Field(description="重点企业")
     year: int = Field(ge=2000, le=2100)
     sector: EmissionSector
     nox_t: Tonnes = Field(description="氮氧化物排放量（吨）")
