@@ -30,6 +30,7 @@ from yingji.monitoring.alarm_store import AlarmChange
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, ReadingMinute, Severity, SiteKind
 from yingji.monitoring.ownership import EngineOwnership
 from yingji.monitoring.points import PointRule, mine_point_rules, pond_point_rule
+from yingji.monitoring.readings import MinuteBuffer
 from yingji.monitoring.schema import SensorKind, sensor_ranges
 from yingji.registry.service import revision
 from yingji.rules import thresholds
@@ -95,6 +96,7 @@ class MonitoringEngine:
         self._lock = threading.Lock()
         self.ownership: EngineOwnership | None = None  # None: owned outright (tests, benchmarks); serve sets it
         self._generation = 0  # the ownership generation the layout was loaded under
+        self.minutes = MinuteBuffer()  # the open minutes of the readings store (readings.py)
 
     def owns(self) -> bool:
         """Whether this process may ingest and run the engine's duties (the no-data check)."""
@@ -119,8 +121,13 @@ class MonitoringEngine:
         generation = 0 if self.ownership is None else self.ownership.generation
         current = revision(db_session=db_session)
         if self.layout.state is None or current != self.layout.revision or generation != self._generation:
-            previous = self.layout if generation == self._generation else Layout()
+            fresh = self.layout.state is None or generation != self._generation
+            previous = Layout() if fresh else self.layout
+            if fresh:  # another owner may have closed minutes meanwhile: the pending rows are the truth
+                self.minutes.recover(db_session)
             self.layout = _load(db_session, now_ms, current, self.config)
+            if fresh:
+                _restore_pending(self.layout, self.minutes)
             self._generation = generation
             _carry_over(previous, self.layout)
             # A million points are millions of long-lived objects; without this every full collection walks them
@@ -336,6 +343,30 @@ def _restore(db_session: Session, layout: Layout, config: thresholds.EngineConfi
         state.last_time[channels] = last_ms
         state.changed_at[channels] = stuck_since.get(point_id, last_ms)
         state.last_value[channels] = last_value
+
+
+def _restore_pending(layout: Layout, minutes: MinuteBuffer) -> None:
+    """The newest reading per point may still sit in an open minute (pending rows), newer than any minute row."""
+    state = layout.state
+    if state is None or not minutes.held:
+        return
+    by_point = {slot.point_id: slot for slot in layout.slots}
+    point_id = np.concatenate([h.point_id for h in minutes.held])
+    time_ms = np.concatenate([h.time_ms for h in minutes.held])
+    value = np.concatenate([h.value for h in minutes.held])
+    order = np.lexsort((time_ms, point_id))
+    last = np.r_[point_id[order][1:] != point_id[order][:-1], True]
+    for pid, when, number in zip(
+        point_id[order][last].tolist(), time_ms[order][last].tolist(), value[order][last].tolist(), strict=True
+    ):
+        slot = by_point.get(pid)
+        if slot is None or state.last_time[slot.first] >= when:
+            continue
+        channels = slice(slot.first, slot.first + slot.count)
+        unchanged = state.changed_at[channels] == state.last_time[channels]
+        state.changed_at[channels] = np.where(unchanged, when, state.changed_at[channels])
+        state.last_time[channels] = when
+        state.last_value[channels] = number
 
 
 def _carry_over(previous: Layout, layout: Layout) -> None:

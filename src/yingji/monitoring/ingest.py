@@ -30,7 +30,7 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_ms
 from yingji.core.errors import Forbidden, InvalidInput
 from yingji.db.session import transaction
-from yingji.monitoring import alarm_store, readings
+from yingji.monitoring import alarm_store
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.points import CODE_PATTERN
 from yingji.monitoring.schema import SensorKind, sensor_ranges
@@ -270,10 +270,14 @@ def ingest(*, db_session: Session, clock: Clock, actor: Actor, engine: Monitorin
             kept = evaluation.accepted
             with transaction(db_session):
                 touched = alarm_store.apply_changes(db_session, evaluation.changes)
-                readings.store(
+                held = engine.minutes.add(
                     db_session,
-                    readings.summarise(evaluation.point_ids[kept], batch.time_ms[rows][kept], batch.value[rows][kept]),
+                    evaluation.point_ids[kept],
+                    batch.time_ms[rows][kept],
+                    batch.value[rows][kept],
+                    now_ms=now_ms,
                 )
+            engine.minutes.adopt(held)  # committed: the open minutes now include this batch
     rejected = [
         {"index": row, "point": batch.codes[row], "field": name, "reason": reason}
         for row, (name, reason) in sorted(problems.items())
