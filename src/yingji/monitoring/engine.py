@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from numpy.typing import NDArray
@@ -67,6 +68,7 @@ class Layout:
 
     revision: int = -1
     by_code: dict[tuple[int, str], int] = field(default_factory=dict)  # → index into slots
+    by_enterprise: dict[int, dict[str, int]] = field(default_factory=dict)  # the same, per enterprise (lookups)
     slots: list[PointSlot] = field(default_factory=list)
     first: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     count: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -140,8 +142,8 @@ class MonitoringEngine:
 
     def slot_indices(self, enterprise_id: int, codes: list[str]) -> NDArray[np.int64]:
         """Slot index per reading (-1: no such point of this enterprise)."""
-        by_code = self.layout.by_code
-        return np.fromiter((by_code.get((enterprise_id, code), -1) for code in codes), np.int64, count=len(codes))
+        own = self.layout.by_enterprise.get(enterprise_id, {})  # map(dict.get) runs at C speed, no key tuples
+        return np.fromiter(map(own.get, codes, repeat(-1)), np.int64, count=len(codes))
 
     def out_of_range(self, slots: NDArray[np.int64], value: NDArray[np.float64]) -> NDArray[np.bool_]:
         """Readings of known points (slot ≥ 0) outside their kind's physical range."""
@@ -209,7 +211,7 @@ class MonitoringEngine:
         """Undo state changes to ``channels`` (all when None) if the block fails, e.g. the commit."""
         state = self.layout.state
         assert state is not None
-        index = np.arange(state.rule.size) if channels is None else np.unique(channels)
+        index = np.arange(state.rule.size) if channels is None else channels  # repeats copy and restore alike
         saved = [array[index].copy() for array in state.kernel_arrays()]
         try:
             yield
@@ -276,6 +278,7 @@ def _load(db_session: Session, now_ms: int, current_revision: int, config: thres
             )
         )
         layout.by_code[(point.enterprise_id, point.code)] = slot
+        layout.by_enterprise.setdefault(point.enterprise_id, {})[point.code] = slot
         firsts.append(len(channel_rule))
         registered.append(to_ms(point.created_at))
         counts.append(len(rules))

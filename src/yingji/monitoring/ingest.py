@@ -140,7 +140,8 @@ def _fast_columns(points: list[Any], times: list[Any], values: list[Any]) -> Bat
     # Exact element types first (numpy would quietly turn 1 into "1" or True into 1); map/set run at C speed.
     if set(map(type, points)) != {str} or set(map(type, times)) != {int} or not set(map(type, values)) <= {int, float}:
         return None
-    if not "".join(points).isascii() or not all(0 < len(code) <= MAX_CODE for code in points):
+    lengths = set(map(len, points))
+    if not "".join(points).isascii() or min(lengths) < 1 or max(lengths) > MAX_CODE:
         return None  # the per-row path names a code that could never have been registered
     stamp = np.asarray(times)
     number = np.asarray(values)
