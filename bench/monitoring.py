@@ -131,10 +131,15 @@ def make_batches(
     low = layout.table.sign[rule] < 0
     baseline = np.random.default_rng(6).uniform(0.3, 0.9, points)  # the same in every call: a point's own level
     batches: list[Batch] = []
+    orders: dict[int, NDArray[np.int64]] = {}
     for n in range(count):
         if per_gateway:
             block = (n % (gateways or max(1, points // per_gateway))) * per_gateway
-            slots = block + rng.choice(min(per_gateway, points - block), size=size, replace=False).astype(np.int64)
+            if gateways:  # a polling gateway sends its points in the same order every cycle
+                slots = block + orders.setdefault(block, rng.permutation(min(per_gateway, points - block))[:size])
+            else:
+                slots = block + rng.choice(min(per_gateway, points - block), size=size, replace=False)
+            slots = slots.astype(np.int64)
         else:
             slots = rng.choice(points, size=size, replace=False).astype(np.int64)
         normal = baseline[slots] * rng.uniform(0.99, 1.01, size)

@@ -69,6 +69,7 @@ class Layout:
     revision: int = -1
     by_code: dict[tuple[int, str], int] = field(default_factory=dict)  # → index into slots
     by_enterprise: dict[int, dict[str, int]] = field(default_factory=dict)  # the same, per enterprise (lookups)
+    last_codes: dict[int, tuple[list[str], NDArray[np.int64]]] = field(default_factory=dict)  # per enterprise
     slots: list[PointSlot] = field(default_factory=list)
     first: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     count: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -142,8 +143,15 @@ class MonitoringEngine:
 
     def slot_indices(self, enterprise_id: int, codes: list[str]) -> NDArray[np.int64]:
         """Slot index per reading (-1: no such point of this enterprise)."""
+        # A gateway sends its points in the same order every cycle: comparing the list with the last one is ~50×
+        # cheaper than looking each code up (random access into a large dict).
+        last = self.layout.last_codes.get(enterprise_id)
+        if last is not None and last[0] == codes:
+            return last[1].copy()
         own = self.layout.by_enterprise.get(enterprise_id, {})  # map(dict.get) runs at C speed, no key tuples
-        return np.fromiter(map(own.get, codes, repeat(-1)), np.int64, count=len(codes))
+        slots = np.fromiter(map(own.get, codes, repeat(-1)), np.int64, count=len(codes))
+        self.layout.last_codes[enterprise_id] = (codes, slots.copy())
+        return slots
 
     def out_of_range(self, slots: NDArray[np.int64], value: NDArray[np.float64]) -> NDArray[np.bool_]:
         """Readings of known points (slot ≥ 0) outside their kind's physical range."""
