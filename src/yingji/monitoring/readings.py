@@ -297,6 +297,28 @@ def series(
     return ordered[params.offset : params.offset + params.limit], len(ordered)
 
 
+def newest_pending(db_session: Session, point_ids: set[int], since_minute: int) -> dict[int, int]:
+    """The newest reading time per point still in open minutes (pending rows), for liveness checks."""
+    if not point_ids:
+        return {}
+    rows = db_session.execute(
+        select(ReadingPending.data, ReadingPending.n).where(
+            ReadingPending.max_minute >= since_minute,
+            ReadingPending.min_point <= max(point_ids),
+            ReadingPending.max_point >= min(point_ids),
+        )
+    ).all()
+    newest: dict[int, int] = {}
+    wanted = np.fromiter(point_ids, np.int64)
+    for data, n in rows:
+        p, t, _ = unpack(data, n)
+        mine = np.isin(p, wanted)
+        for point, when in zip(p[mine].tolist(), t[mine].tolist(), strict=True):
+            if when > newest.get(point, -1):
+                newest[point] = when
+    return newest
+
+
 def _copy(row: ReadingMinute) -> ReadingMinute:
     return ReadingMinute(**{name: getattr(row, name) for name in COLUMNS})
 
