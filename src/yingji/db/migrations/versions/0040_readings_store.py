@@ -2,7 +2,7 @@
 reading_minute becomes partitioned by day (Unix minute ranges of 1440) so retention drops whole days
 
 Revision ID: 0040_readings_store
-Revises: 0039
+Revises: 0040
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0040_readings_store"
-down_revision = "0039"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 
