@@ -9,7 +9,12 @@ Rows (issue 6 targets in brackets):
   registered points (the engine loads them from the database as the server does; load time printed). A batch is one
   gateway's points, as the ingest receives them; the same path with points scattered over all gateways is shown
   beside as the worst case for memory access;
-* readings: the per-minute summaries of the same batches stored (``readings.store``), shown beside, not in, the engine;
+* readings: the per-minute summaries of the same batches merged per batch (``readings.store``, the former path), shown
+  beside, not in, the engine;
+* full path: ``--poll-gateways`` gateways each sending all their points every 10 s for ``--poll-minutes`` minutes, as
+  MessagePack bodies through ``ingest.parse``/``decode``/``ingest`` (code lookup, checks, engine, alarms, the batch's
+  pending row, closed minutes written in bulk, commit) and a final close, beside the engine alone on the same stream
+  in the same run [full path ≥ 0.5× engine alone];
 * bare kernel: gather + threshold compare + level change over the same channel arrays, no state kept [≥ 0.3×];
 * DuckDB: the same level rules as SQL over the same batch, transitions only, no state written back [engine ≥ 1×];
 * naive: the per-reading Python specification ``rules.thresholds_naive`` [engine ≥ 50×];
@@ -31,16 +36,19 @@ from pathlib import Path
 from typing import cast
 
 import duckdb
+import msgpack
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Engine, Table, insert
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from yingji.auth.actor import Actor
+from yingji.auth.roles import Role
 from yingji.db import migrate
 from yingji.db.session import make_engine, make_sessionmaker
-from yingji.monitoring import alarm_store, readings
+from yingji.monitoring import alarm_store, ingest, readings
 from yingji.monitoring.engine import MonitoringEngine
-from yingji.monitoring.models import MonitorPoint, SiteKind
+from yingji.monitoring.models import MonitorPoint, ReadingMinute, ReadingPending, SiteKind
 from yingji.monitoring.schema import default_rules
 from yingji.registry.divisions import load_divisions
 from yingji.registry.enums import MineKind, MineStatus, OrganisationKind, StandardisationGrade
@@ -99,13 +107,21 @@ def register_points(engine: Engine, count: int, per_gateway: int) -> None:
 
 
 def make_batches(
-    monitor: MonitoringEngine, size: int, count: int, excursion: float, *, per_gateway: int, seed: int = 6
+    monitor: MonitoringEngine,
+    size: int,
+    count: int,
+    excursion: float,
+    *,
+    per_gateway: int,
+    seed: int = 6,
+    gateways: int = 0,
 ) -> list[Batch]:
     """Batches 10 s apart, each ``size`` distinct points in random order: from one gateway's block (how the ingest
     receives them: one request per gateway) or, with ``per_gateway`` 0, from anywhere (the worst case for memory).
     Each point sits at its own baseline (30–90 % of its first rule's first raise value) with ±1 % noise;
     ``excursion`` of the readings reach 100–160 % of it. Low-direction rules (oxygen, minimum wind speed) mirror
-    this above their limit."""
+    this above their limit. With ``gateways`` only the first ``gateways`` blocks send, each every 10 s (polling): a
+    point then has six readings per minute."""
     layout = monitor.layout
     assert layout.table is not None and layout.state is not None
     rng = np.random.default_rng(seed)
@@ -115,16 +131,22 @@ def make_batches(
     low = layout.table.sign[rule] < 0
     baseline = np.random.default_rng(6).uniform(0.3, 0.9, points)  # the same in every call: a point's own level
     batches: list[Batch] = []
+    orders: dict[int, NDArray[np.int64]] = {}
     for n in range(count):
         if per_gateway:
-            block = (n % max(1, points // per_gateway)) * per_gateway
-            slots = block + rng.choice(min(per_gateway, points - block), size=size, replace=False).astype(np.int64)
+            block = (n % (gateways or max(1, points // per_gateway))) * per_gateway
+            if gateways:  # a polling gateway sends its points in the same order every cycle
+                slots = block + orders.setdefault(block, rng.permutation(min(per_gateway, points - block))[:size])
+            else:
+                slots = block + rng.choice(min(per_gateway, points - block), size=size, replace=False)
+            slots = slots.astype(np.int64)
         else:
             slots = rng.choice(points, size=size, replace=False).astype(np.int64)
         normal = baseline[slots] * rng.uniform(0.99, 1.01, size)
         scale = np.where(rng.random(size) < excursion, rng.uniform(1.0, 1.6, size), normal)
         value = first[slots] * np.where(low[slots], 2.0 - scale, scale)
-        batches.append((slots, np.full(size, START_MS + (n + 1) * 10_000, np.int64), value))
+        cycle = n // gateways if gateways else n
+        batches.append((slots, np.full(size, START_MS + (cycle + 1) * 10_000, np.int64), value))
     return batches
 
 
@@ -138,6 +160,46 @@ def engine_path(monitor: MonitoringEngine, db_session: Session) -> Callable[[Bat
         return len(evaluation.changes)
 
     return run
+
+
+class StreamClock:
+    """The server's time follows the stream (1 s after the batch's readings), so minutes close as they would live."""
+
+    def __init__(self) -> None:
+        self.at = START
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def full_path(
+    monitor: MonitoringEngine, db_session: Session, clock: StreamClock
+) -> tuple[Callable[[bytes], int], Callable[[Batch], bytes]]:
+    """MessagePack body → decode → checks → engine → alarms → minute store (pending row, closed minutes written) →
+    commit: ``ingest.ingest`` as the HTTP handler calls it. Returns the runner and the body encoder (the gateway's
+    work, not timed)."""
+    layout = monitor.layout
+    owner_of = {slot: (enterprise, code) for (enterprise, code), slot in layout.by_code.items()}
+    actors: dict[int, Actor] = {}
+
+    def encode(batch: Batch) -> bytes:
+        slots, when, value = batch
+        enterprise = owner_of[int(slots[0])][0]
+        codes = [owner_of[s][1] for s in slots.tolist()]
+        body = {"enterprise": enterprise, "points": codes, "times": when.tolist(), "values": value.tolist()}
+        return cast(bytes, msgpack.packb(body))
+
+    def run(body: bytes) -> int:
+        raw = ingest.parse(body, "application/msgpack")
+        enterprise = raw.pop("enterprise")  # the token names it in the server; here it rides along
+        actor = actors.setdefault(
+            enterprise, Actor(username=f"gw{enterprise}", role=Role.ENTERPRISE_REPORTER, organisation_id=enterprise)
+        )
+        batch = ingest.decode(raw)
+        clock.at = datetime.fromtimestamp(int(batch.time_ms.max()) / 1000 + 1, tz=UTC)
+        return ingest.ingest(db_session=db_session, clock=clock, actor=actor, engine=monitor, batch=batch).accepted
+
+    return run, encode
 
 
 def channel_batches(monitor: MonitoringEngine, batches: list[Batch]) -> list[Batch]:
@@ -208,6 +270,8 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=20_000, help="readings for the naive loop")
     parser.add_argument("--rate", type=int, default=100_000, help="offered readings per second for latency")
     parser.add_argument("--excursion", type=float, default=0.0001, help="share of readings crossing a threshold")
+    parser.add_argument("--poll-gateways", type=int, default=2, help="gateways polled every 10 s (full path)")
+    parser.add_argument("--poll-minutes", type=int, default=3, help="minutes of that stream (full path)")
     args = parser.parse_args()
     total = args.batch * args.batches
 
@@ -267,6 +331,36 @@ def main() -> None:
         later = 2 * args.batches * 10_000 + 60_000
         offered = [(s, w + later, v) for s, w, v in offered]
         waits = latency(engine_path(monitor, db_session), offered, period=0.1)
+
+        # Same run, same stream shape for both: the engine alone, then the full path minutes later.
+        polled = make_batches(
+            monitor,
+            args.batch,
+            args.poll_gateways * 6 * args.poll_minutes,
+            args.excursion,
+            per_gateway=args.batch,
+            seed=9,
+            gateways=args.poll_gateways,
+        )
+        base = (later + (WARM_UP + LATENCY_BATCHES + 10) * 10_000) // 60_000 * 60_000
+        alone = [(s, w + base, v) for s, w, v in polled]
+        poll_total = sum(b[0].size for b in polled)
+        alone_s = timed(engine_path(monitor, db_session), alone)
+        clock = StreamClock()
+        run_full, encode = full_path(monitor, db_session, clock)
+        shift = base + (args.poll_minutes + 2) * 60_000
+        bodies = [encode((s, w + shift, v)) for s, w, v in polled]
+        accepted: list[int] = []
+        full_s = timed(lambda body: accepted.append(run_full(body)), bodies)  # type: ignore[arg-type]
+        started = time.perf_counter()
+        with monitor.locked():  # the periodic round closes the last minutes
+            held = monitor.minutes.flush(db_session, now_ms=START_MS + shift + (args.poll_minutes + 2) * 60_000)
+            db_session.commit()
+            monitor.minutes.adopt(held)
+        full_s += time.perf_counter() - started
+        minute_rows = db_session.scalar(select(func.count()).select_from(ReadingMinute)) or 0
+        pending_rows = db_session.scalar(select(func.count()).select_from(ReadingPending)) or 0
+        assert sum(accepted) == poll_total, (sum(accepted), poll_total)
         db_session.close()
         gc.unfreeze()  # the engine froze its layout; hand it back so the interpreter can tear down cleanly
 
@@ -286,6 +380,16 @@ def main() -> None:
         print(f"{name:38} {rate:14,.0f} {ratio:10.3f}  {target}")
     cuts = statistics.quantiles([w * 1000 for w in waits], n=100)
     offered_text = f"{per_batch:,} per 100 ms, {LATENCY_BATCHES} batches after {WARM_UP} warm-up"
+    full_rate, alone_rate = poll_total / full_s, poll_total / alone_s
+    print(
+        f"\nfull path on {args.poll_gateways} gateways × {args.batch:,} points polled every 10 s for "
+        f"{args.poll_minutes} min ({poll_total:,} readings; {minute_rows:,} minute rows, {pending_rows} pending):"
+    )
+    print(f"{'engine alone (same stream)':38} {alone_rate:14,.0f} {1.0:10.3f}")
+    print(
+        f"{'full path (decode→…→minutes committed)':38} {full_rate:14,.0f} {full_rate / alone_rate:10.3f}  "
+        "≥ 0.5× engine alone"
+    )
     print(f"\nlatency at {args.rate:,} readings/s offered ({offered_text}), arrival → alarms committed:")
     print(f"  p50 {cuts[49]:.1f} ms   p99 {cuts[98]:.1f} ms   (target p99 ≤ 50 ms)")
     print(f"state: {state.nbytes_per_channel} bytes per channel (target ≤ 256); points held: {layout.first.size:,}")

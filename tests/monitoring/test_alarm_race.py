@@ -164,7 +164,7 @@ def test_a_failed_batch_leaves_neither_alarm_nor_engine_state(
     with TestClient(app, raise_server_exceptions=False) as client:
         register(client, token)
         with monkeypatch.context() as patch:
-            patch.setattr(readings, "store", locked)
+            patch.setattr(readings, "append_pending", locked)
             body = {"readings": [{"point": "CH4-01", "time": start_ms + 1000, "value": 1.2}]}
             assert client.post("/api/monitoring/readings", json=body, headers=headers).status_code == 503  # retry
         with make_sessionmaker(engine)() as db_session:

@@ -321,6 +321,16 @@ def test_stored_minutes_expire_after_the_retention_period(site: Site) -> None:
         )
     site.clock.advance(hours=2)
     with site.app.state.sessionmaker() as db_session:
+        by_day = db_session.get_bind().dialect.name == "postgresql"  # day partitions go whole: the day must be past
+        if by_day:
+            assert (
+                run_round(
+                    db_session=db_session, clock=site.clock, engine=site.app.state.monitor, retention_days=1
+                ).pruned
+                == 0
+            )
+            assert minutes() == 1
+            site.clock.advance(hours=21)  # 2026-11-25 01:00: all of the 23rd is older than a day
         assert (
             run_round(db_session=db_session, clock=site.clock, engine=site.app.state.monitor, retention_days=1).pruned
             == 1

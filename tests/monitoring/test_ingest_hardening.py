@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.monitoring.conftest import CORNER, Site
-from yingji.monitoring.models import ReadingMinute
+from yingji.monitoring import readings
+from yingji.monitoring.models import ReadingMinute, ReadingPending
 from yingji.monitoring.schema import SensorKind, sensor_ranges
 from yingji.monitoring.tailings import POND_ITEMS
 
@@ -31,7 +32,13 @@ def post_json(site: Site, body: object) -> dict[str, Any]:
 
 
 def stored_minutes(db_session: Session) -> int:
-    return int(db_session.scalar(select(func.count()).select_from(ReadingMinute)) or 0)
+    """Minute rows written plus the distinct (point, minute) still open in pending rows."""
+    written = int(db_session.scalar(select(func.count()).select_from(ReadingMinute)) or 0)
+    pending = [
+        readings.unpack(data, n) for data, n in db_session.execute(select(ReadingPending.data, ReadingPending.n))
+    ]
+    keys = {(p, t // readings.MINUTE_MS) for ids, times, _ in pending for p, t in zip(ids, times, strict=True)}
+    return written + len(keys)
 
 
 @pytest.mark.parametrize("code", ["\ud800", "CH4-01\udfff", "甲烷-01", "CH4 01", "x" * 41])

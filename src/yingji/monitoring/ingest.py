@@ -30,7 +30,7 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_ms
 from yingji.core.errors import Forbidden, InvalidInput
 from yingji.db.session import transaction
-from yingji.monitoring import alarm_store, readings
+from yingji.monitoring import alarm_store
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.points import CODE_PATTERN
 from yingji.monitoring.schema import SensorKind, sensor_ranges
@@ -140,7 +140,8 @@ def _fast_columns(points: list[Any], times: list[Any], values: list[Any]) -> Bat
     # Exact element types first (numpy would quietly turn 1 into "1" or True into 1); map/set run at C speed.
     if set(map(type, points)) != {str} or set(map(type, times)) != {int} or not set(map(type, values)) <= {int, float}:
         return None
-    if not "".join(points).isascii() or not all(0 < len(code) <= MAX_CODE for code in points):
+    lengths = set(map(len, points))
+    if not "".join(points).isascii() or min(lengths) < 1 or max(lengths) > MAX_CODE:
         return None  # the per-row path names a code that could never have been registered
     stamp = np.asarray(times)
     number = np.asarray(values)
@@ -270,10 +271,14 @@ def ingest(*, db_session: Session, clock: Clock, actor: Actor, engine: Monitorin
             kept = evaluation.accepted
             with transaction(db_session):
                 touched = alarm_store.apply_changes(db_session, evaluation.changes)
-                readings.store(
+                held = engine.minutes.add(
                     db_session,
-                    readings.summarise(evaluation.point_ids[kept], batch.time_ms[rows][kept], batch.value[rows][kept]),
+                    evaluation.point_ids[kept],
+                    batch.time_ms[rows][kept],
+                    batch.value[rows][kept],
+                    now_ms=now_ms,
                 )
+            engine.minutes.adopt(held)  # committed: the open minutes now include this batch
     rejected = [
         {"index": row, "point": batch.codes[row], "field": name, "reason": reason}
         for row, (name, reason) in sorted(problems.items())

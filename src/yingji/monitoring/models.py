@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -165,3 +166,18 @@ class ReadingMinute(Base):
     vsum: Mapped[float] = mapped_column(Float)
     last_ms: Mapped[int] = mapped_column(BigInteger)
     last_value: Mapped[float] = mapped_column(Float)
+
+
+class ReadingPending(Base):
+    """Accepted readings of minutes not yet closed, one row per batch in packed columns: what the in-memory minute
+    buffer holds, kept durable in the batch's own commit so a restart loses nothing (folded and deleted at close)."""
+
+    __tablename__ = "reading_pending"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    min_minute: Mapped[int] = mapped_column(BigInteger, index=True)
+    max_minute: Mapped[int] = mapped_column(BigInteger)
+    min_point: Mapped[int] = mapped_column(BigInteger)
+    max_point: Mapped[int] = mapped_column(BigInteger)
+    n: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)  # point ids (int64), times (int64 ms), values (float64), LE

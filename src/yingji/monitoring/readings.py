@@ -2,78 +2,268 @@
 
 Raw readings at every polling cycle would be ~2 900 rows per point per day; the minute summary keeps trends and
 extremes for the console and the record while the alarm history keeps every transition at full resolution.
+
+Minutes are written once, when closed (docs/decisions.md "Readings: minutes written once, when closed"): each
+accepted batch is appended in its own commit as one packed row of ``reading_pending`` and held in memory by the
+engine's ``MinuteBuffer``; when a minute closes its readings are folded into minute rows in bulk (one executemany on
+SQLite, COPY into a staging table and one merge on PostgreSQL) and the pending rows go in the same commit. Late
+readings of a minute already written are merged into its row. On PostgreSQL ``reading_minute`` is partitioned by day
+and retention drops whole days.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Table, case, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import to_ms
 from yingji.core.paging import PageParams, paginate
-from yingji.monitoring.models import ReadingMinute
+from yingji.monitoring.models import ReadingMinute, ReadingPending
 
 MINUTE_MS = 60_000
+DAY_MINUTES = 1440
+GRACE_MS = 10_000  # a minute closes this long after its end: readings of the same cycle still in flight join it
+COLUMNS = ("point_id", "minute", "n", "vmin", "vmax", "vsum", "last_ms", "last_value")
+Columns = dict[str, NDArray[Any]]
+
+
+def summarise_columns(point_id: NDArray[np.int64], time_ms: NDArray[np.int64], value: NDArray[np.float64]) -> Columns:
+    """One row per (point, minute), as columns, computed with sorted reductions rather than a loop."""
+    minute = time_ms // MINUTE_MS
+    order = np.lexsort((time_ms, minute, point_id))
+    p, m, t, v = point_id[order], minute[order], time_ms[order], value[order]
+    starts = np.flatnonzero(np.r_[True, (p[1:] != p[:-1]) | (m[1:] != m[:-1])]) if p.size else np.zeros(0, np.int64)
+    lasts = np.r_[starts[1:], p.size] - 1 if p.size else starts
+    if not p.size:
+        return {name: np.zeros(0) for name in COLUMNS}
+    return {
+        "point_id": p[starts],
+        "minute": m[starts],
+        "n": np.diff(np.r_[starts, p.size]),
+        "vmin": np.minimum.reduceat(v, starts),
+        "vmax": np.maximum.reduceat(v, starts),
+        "vsum": np.add.reduceat(v, starts),
+        "last_ms": t[lasts],
+        "last_value": v[lasts],
+    }
 
 
 def summarise(
     point_id: NDArray[np.int64], time_ms: NDArray[np.int64], value: NDArray[np.float64]
 ) -> list[dict[str, Any]]:
-    """One row per (point, minute) present in the batch, computed with sorted reductions rather than a loop."""
+    """One row per (point, minute) present in the readings, as dicts."""
     if point_id.size == 0:
         return []
-    minute = time_ms // MINUTE_MS
-    order = np.lexsort((time_ms, minute, point_id))
-    p, m, t, v = point_id[order], minute[order], time_ms[order], value[order]
-    starts = np.flatnonzero(np.r_[True, (p[1:] != p[:-1]) | (m[1:] != m[:-1])])
-    lasts = np.r_[starts[1:], p.size] - 1
-    columns = {
-        "point_id": p[starts].tolist(),
-        "minute": m[starts].tolist(),
-        "n": np.diff(np.r_[starts, p.size]).tolist(),
-        "vmin": np.minimum.reduceat(v, starts).tolist(),
-        "vmax": np.maximum.reduceat(v, starts).tolist(),
-        "vsum": np.add.reduceat(v, starts).tolist(),
-        "last_ms": t[lasts].tolist(),
-        "last_value": v[lasts].tolist(),
-    }
+    columns = {name: array.tolist() for name, array in summarise_columns(point_id, time_ms, value).items()}
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
+_SQLITE_MERGE = f"""
+INSERT INTO reading_minute ({", ".join(COLUMNS)}) VALUES ({", ".join("?" * len(COLUMNS))})
+ON CONFLICT (point_id, minute) DO UPDATE SET
+  n = reading_minute.n + excluded.n,
+  vmin = min(reading_minute.vmin, excluded.vmin),
+  vmax = max(reading_minute.vmax, excluded.vmax),
+  vsum = reading_minute.vsum + excluded.vsum,
+  last_value = CASE WHEN excluded.last_ms > reading_minute.last_ms THEN excluded.last_value
+               ELSE reading_minute.last_value END,
+  last_ms = max(reading_minute.last_ms, excluded.last_ms)"""
+
+_PG_MERGE = f"""
+INSERT INTO reading_minute ({", ".join(COLUMNS)}) SELECT {", ".join(COLUMNS)} FROM reading_minute_stage
+ON CONFLICT (point_id, minute) DO UPDATE SET
+  n = reading_minute.n + excluded.n,
+  vmin = least(reading_minute.vmin, excluded.vmin),
+  vmax = greatest(reading_minute.vmax, excluded.vmax),
+  vsum = reading_minute.vsum + excluded.vsum,
+  last_value = CASE WHEN excluded.last_ms > reading_minute.last_ms THEN excluded.last_value
+               ELSE reading_minute.last_value END,
+  last_ms = greatest(reading_minute.last_ms, excluded.last_ms)"""
+
+
 def store(db_session: Session, rows: list[dict[str, Any]]) -> None:
-    """Merge minute rows into the table (a minute may arrive in several batches)."""
-    if not rows:
+    """Merge minute rows given as dicts (a minute may arrive in several parts)."""
+    if rows:
+        merge(db_session, {name: np.asarray([row[name] for row in rows]) for name in COLUMNS})
+
+
+def merge(db_session: Session, columns: Columns) -> None:
+    """Merge minute rows in bulk: existing rows of the same minute (late readings) are combined, not replaced."""
+    if not columns["point_id"].size:
         return
-    dialect = db_session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    smaller = func.least if dialect == "postgresql" else func.min  # SQLite's two-argument min() is scalar
-    larger = func.greatest if dialect == "postgresql" else func.max
-    table = cast(Table, ReadingMinute.__table__)
-    statement = insert(table)
-    newer = statement.excluded.last_ms > table.c.last_ms
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.point_id, table.c.minute],
-        set_={
-            "n": table.c.n + statement.excluded.n,
-            "vmin": smaller(table.c.vmin, statement.excluded.vmin),
-            "vmax": larger(table.c.vmax, statement.excluded.vmax),
-            "vsum": table.c.vsum + statement.excluded.vsum,
-            "last_value": case((newer, statement.excluded.last_value), else_=table.c.last_value),
-            "last_ms": case((newer, statement.excluded.last_ms), else_=table.c.last_ms),
-        },
+    as_lists = [columns[name].tolist() for name in COLUMNS]
+    connection = db_session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.exec_driver_sql(_SQLITE_MERGE, list(zip(*as_lists, strict=True)))
+        return
+    ensure_partitions(db_session, np.unique(columns["minute"] // DAY_MINUTES).tolist())
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS reading_minute_stage "
+        "(LIKE reading_minute INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
     )
-    db_session.execute(statement, rows)
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY reading_minute_stage ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for row in zip(*as_lists, strict=True):
+            copy.write_row(row)
+    connection.exec_driver_sql(_PG_MERGE)
+    connection.exec_driver_sql("TRUNCATE reading_minute_stage")
+
+
+def partition_name(day: int) -> str:
+    return f"reading_minute_d{day}"
+
+
+def ensure_partitions(db_session: Session, days: list[int]) -> None:
+    """PostgreSQL: one partition per UTC day (Unix day number), created when its first minute is written."""
+    connection = db_session.connection()
+    for day in days:
+        connection.exec_driver_sql(
+            f"CREATE TABLE IF NOT EXISTS {partition_name(int(day))} PARTITION OF reading_minute "
+            f"FOR VALUES FROM ({int(day) * DAY_MINUTES}) TO ({(int(day) + 1) * DAY_MINUTES})"
+        )
+
+
+def partition_days(db_session: Session) -> list[int]:
+    """PostgreSQL: the days that have a partition, oldest first."""
+    names = db_session.execute(
+        text(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'reading_minute'"
+        )
+    ).scalars()
+    return sorted(int(name.removeprefix("reading_minute_d")) for name in names)
+
+
+# --- the open minutes: held in memory, journalled per batch ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Held:
+    """One batch's accepted readings still holding an open minute, and the pending row that makes them durable."""
+
+    pending_id: int
+    point_id: NDArray[np.int64]
+    time_ms: NDArray[np.int64]
+    value: NDArray[np.float64]
+
+    @property
+    def min_minute(self) -> int:
+        return int(self.time_ms.min()) // MINUTE_MS
+
+
+def pack(point_id: NDArray[np.int64], time_ms: NDArray[np.int64], value: NDArray[np.float64]) -> bytes:
+    return point_id.astype("<i8").tobytes() + time_ms.astype("<i8").tobytes() + value.astype("<f8").tobytes()
+
+
+def unpack(data: bytes, n: int) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    ints = np.frombuffer(data, "<i8", count=2 * n).astype(np.int64)
+    return ints[:n], ints[n:], np.frombuffer(data, "<f8", count=n, offset=16 * n).astype(np.float64)
+
+
+def append_pending(
+    db_session: Session, point_id: NDArray[np.int64], time_ms: NDArray[np.int64], value: NDArray[np.float64]
+) -> Held | None:
+    """Write one batch's readings as one pending row (in the caller's transaction)."""
+    if not point_id.size:
+        return None
+    table = cast(Table, ReadingPending.__table__)
+    minutes = time_ms // MINUTE_MS
+    pending_id = db_session.execute(
+        insert(table).returning(table.c.id),
+        {
+            "min_minute": int(minutes.min()),
+            "max_minute": int(minutes.max()),
+            "min_point": int(point_id.min()),
+            "max_point": int(point_id.max()),
+            "n": int(point_id.size),
+            "data": pack(point_id, time_ms, value),
+        },
+    ).scalar_one()
+    return Held(int(pending_id), point_id, time_ms, value)
+
+
+def closed_before(now_ms: int) -> int:
+    """Minutes below this one are closed at ``now_ms``."""
+    return (now_ms - GRACE_MS) // MINUTE_MS
+
+
+class MinuteBuffer:
+    """The open minutes of the engine's process. Changes are computed inside the caller's transaction and adopted
+    only after its commit (``adopt``), so a failed commit leaves memory as the database is."""
+
+    def __init__(self) -> None:
+        self.held: list[Held] = []
+
+    def add(
+        self,
+        db_session: Session,
+        point_id: NDArray[np.int64],
+        time_ms: NDArray[np.int64],
+        value: NDArray[np.float64],
+        *,
+        now_ms: int,
+    ) -> list[Held]:
+        """Journal a batch and write the minutes that have closed; returns what to hold after the commit."""
+        held = list(self.held)
+        added = append_pending(db_session, point_id, time_ms, value)
+        if added is not None:
+            held.append(added)
+        return _close(db_session, held, closed_before(now_ms))
+
+    def flush(self, db_session: Session, *, now_ms: int) -> list[Held]:
+        """Write the minutes closed by ``now_ms`` (the periodic round calls this when no batch arrives)."""
+        return _close(db_session, list(self.held), closed_before(now_ms))
+
+    def adopt(self, held: list[Held]) -> None:
+        self.held = held
+
+    def recover(self, db_session: Session) -> None:
+        """Reload the open minutes from the pending rows: after a restart or when ownership was (re)acquired."""
+        rows = db_session.execute(select(ReadingPending).order_by(ReadingPending.id)).scalars()
+        self.held = [Held(row.id, *unpack(row.data, row.n)) for row in rows]
+
+    def readings_held(self) -> int:
+        return sum(h.point_id.size for h in self.held)
+
+
+def _close(db_session: Session, held: list[Held], cutoff: int) -> list[Held]:
+    closing = [h for h in held if h.min_minute < cutoff]
+    if not closing:
+        return held
+    point_id = np.concatenate([h.point_id for h in closing])
+    time_ms = np.concatenate([h.time_ms for h in closing])
+    value = np.concatenate([h.value for h in closing])
+    done = time_ms // MINUTE_MS < cutoff
+    merge(db_session, summarise_columns(point_id[done], time_ms[done], value[done]))
+    db_session.execute(delete(ReadingPending).where(ReadingPending.id.in_([h.pending_id for h in closing])))
+    kept = [h for h in held if h.min_minute >= cutoff]
+    for h in closing:  # a batch straddling the boundary keeps its open part, re-journalled
+        still = h.time_ms // MINUTE_MS >= cutoff
+        if still.any():
+            rest = append_pending(db_session, h.point_id[still], h.time_ms[still], h.value[still])
+            assert rest is not None
+            kept.append(rest)
+    return kept
 
 
 def prune(db_session: Session, *, now: datetime, retention_days: int) -> int:
-    """Delete minutes older than the retention period; returns how many rows went."""
+    """Remove minutes older than the retention period; returns how many rows went. On PostgreSQL whole day
+    partitions are dropped (retention is by whole days: a day goes when its last minute is past the period)."""
     cutoff = to_ms(now - timedelta(days=retention_days)) // MINUTE_MS
+    if db_session.get_bind().dialect.name == "postgresql":
+        gone = 0
+        for day in partition_days(db_session):
+            if (day + 1) * DAY_MINUTES <= cutoff:
+                name = partition_name(day)
+                gone += int(db_session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one())
+                db_session.execute(text(f"DROP TABLE {name}"))
+        return gone
     result = db_session.execute(delete(ReadingMinute).where(ReadingMinute.minute < cutoff))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -81,12 +271,72 @@ def prune(db_session: Session, *, now: datetime, retention_days: int) -> int:
 def series(
     db_session: Session, point_id: int, since: datetime, until: datetime, params: PageParams
 ) -> tuple[list[ReadingMinute], int]:
-    """One page of the stored minutes of one point in [since, until), oldest first (the minute is the row's key)."""
+    """One page of the minutes of one point in [since, until), oldest first (the minute is the row's key); minutes
+    still open are folded from the pending rows, so the minute under way shows."""
     low, high = to_ms(since) // MINUTE_MS, to_ms(until) // MINUTE_MS
     query = select(ReadingMinute).where(
         ReadingMinute.point_id == point_id, ReadingMinute.minute >= low, ReadingMinute.minute < high
     )
-    return paginate(db_session, query, params, order_by=[ReadingMinute.minute])
+    pending = db_session.execute(
+        select(ReadingPending.data, ReadingPending.n).where(
+            ReadingPending.min_point <= point_id,
+            ReadingPending.max_point >= point_id,
+            ReadingPending.max_minute >= low,
+            ReadingPending.min_minute < high,
+        )
+    ).all()
+    if not pending:
+        return paginate(db_session, query, params, order_by=[ReadingMinute.minute])
+    parts = [unpack(data, n) for data, n in pending]
+    p, t, v = (np.concatenate([part[k] for part in parts]) for k in range(3))
+    mine = (p == point_id) & (t // MINUTE_MS >= low) & (t // MINUTE_MS < high)
+    rows = {row.minute: _copy(row) for row in db_session.execute(query).scalars()}
+    for extra in summarise(p[mine], t[mine], v[mine]):
+        rows[extra["minute"]] = _combine(rows.get(extra["minute"]), extra)
+    ordered = [rows[minute] for minute in sorted(rows)]
+    return ordered[params.offset : params.offset + params.limit], len(ordered)
+
+
+def newest_pending(db_session: Session, point_ids: set[int], since_minute: int) -> dict[int, int]:
+    """The newest reading time per point still in open minutes (pending rows), for liveness checks."""
+    if not point_ids:
+        return {}
+    rows = db_session.execute(
+        select(ReadingPending.data, ReadingPending.n).where(
+            ReadingPending.max_minute >= since_minute,
+            ReadingPending.min_point <= max(point_ids),
+            ReadingPending.max_point >= min(point_ids),
+        )
+    ).all()
+    newest: dict[int, int] = {}
+    wanted = np.fromiter(point_ids, np.int64)
+    for data, n in rows:
+        p, t, _ = unpack(data, n)
+        mine = np.isin(p, wanted)
+        for point, when in zip(p[mine].tolist(), t[mine].tolist(), strict=True):
+            if when > newest.get(point, -1):
+                newest[point] = when
+    return newest
+
+
+def _copy(row: ReadingMinute) -> ReadingMinute:
+    return ReadingMinute(**{name: getattr(row, name) for name in COLUMNS})
+
+
+def _combine(row: ReadingMinute | None, extra: dict[str, Any]) -> ReadingMinute:
+    if row is None:
+        return ReadingMinute(**extra)
+    newer = extra["last_ms"] > row.last_ms
+    return ReadingMinute(
+        point_id=row.point_id,
+        minute=row.minute,
+        n=row.n + extra["n"],
+        vmin=min(row.vmin, extra["vmin"]),
+        vmax=max(row.vmax, extra["vmax"]),
+        vsum=row.vsum + extra["vsum"],
+        last_ms=extra["last_ms"] if newer else row.last_ms,
+        last_value=extra["last_value"] if newer else row.last_value,
+    )
 
 
 def minute_start(row: ReadingMinute) -> datetime:

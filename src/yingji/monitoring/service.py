@@ -32,5 +32,7 @@ def run_round(
             alarm_store.apply_changes(db_session, changes)
             unshelved = alarms.expire_shelving(db_session=db_session, clock=clock)
             escalated = alarms.escalate_due(db_session=db_session, clock=clock)
+            held = engine.minutes.flush(db_session, now_ms=to_ms(now))
             pruned = readings.prune(db_session, now=now, retention_days=retention_days)
+        engine.minutes.adopt(held)
     return RoundResult(len(changes), unshelved, escalated, pruned)

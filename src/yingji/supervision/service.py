@@ -25,6 +25,7 @@ from yingji.inbox.models import NoticeKind
 from yingji.ledger import policy as ledger_policy
 from yingji.ledger import service as ledger
 from yingji.ledger.models import Target
+from yingji.monitoring import readings
 from yingji.monitoring.engine import OFFLINE_CYCLES
 from yingji.monitoring.models import Alarm, MonitorPoint, ReadingMinute
 from yingji.monitoring.networking.models import NetworkingFeed
@@ -678,6 +679,21 @@ def live_sites(db_session: Session, clock: Clock, mine_ids: set[int], pond_ids: 
         .group_by(MonitorPoint.id, MonitorPoint.mine_id, MonitorPoint.pond_id, MonitorPoint.polling_s)
     )
     for at_mine, at_pond, polling_s, last_ms in db_session.execute(query):
+        heard = datetime.fromtimestamp(last_ms / 1000, tz=now.tzinfo)
+        if rules.is_live(heard, now, OFFLINE_CYCLES * polling_s):
+            live.add(f"mine:{at_mine}" if at_mine is not None else f"pond:{at_pond}")
+    # readings of minutes still open sit in pending rows until the minute closes (monitoring/readings.py)
+    points = {
+        point_id: (at_mine, at_pond, polling_s)
+        for point_id, at_mine, at_pond, polling_s in db_session.execute(
+            select(MonitorPoint.id, MonitorPoint.mine_id, MonitorPoint.pond_id, MonitorPoint.polling_s).where(
+                MonitorPoint.active.is_(True),
+                or_(MonitorPoint.mine_id.in_(mine_ids or {-1}), MonitorPoint.pond_id.in_(pond_ids or {-1})),
+            )
+        )
+    }
+    for point_id, last_ms in readings.newest_pending(db_session, set(points), newest).items():
+        at_mine, at_pond, polling_s = points[point_id]
         heard = datetime.fromtimestamp(last_ms / 1000, tz=now.tzinfo)
         if rules.is_live(heard, now, OFFLINE_CYCLES * polling_s):
             live.add(f"mine:{at_mine}" if at_mine is not None else f"pond:{at_pond}")
