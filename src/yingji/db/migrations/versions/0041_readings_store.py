@@ -1,7 +1,7 @@
 """readings store (issue 24 item 2): pending rows of open minutes (one packed row per batch); on PostgreSQL
 reading_minute becomes partitioned by day (Unix minute ranges of 1440) so retention drops whole days
 
-Revision ID: 0040_readings_store
+Revision ID: 0041
 Revises: 0040
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0040_readings_store"
+revision = "0041"
 down_revision = "0040"
 branch_labels = None
 depends_on = None
