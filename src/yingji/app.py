@@ -53,6 +53,7 @@ from yingji.programmes.schema import programmes, rehab_rules
 from yingji.property import api as property_api
 from yingji.property.api import router as property_router
 from yingji.registry import api as registry_api
+from yingji.risks.api import router as risks_router
 from yingji.search.api import router as search_router
 from yingji.subsidies.api import router as subsidies_router
 from yingji.subsidies.schema import programmes as subsidy_programmes
@@ -172,6 +173,7 @@ def create_app(
     app.include_router(inbox_router)
     app.include_router(external_warnings_router)  # before /api/warnings/{warning_id}
     app.include_router(warnings_router)
+    app.include_router(risks_router)
     app.include_router(hazards_router)
     app.include_router(enforcement_router)
     app.include_router(emissions_router)

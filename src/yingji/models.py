@@ -99,6 +99,7 @@ from yingji.registry.models import (
     TailingsPond,
     TransportResource,
 )
+from yingji.risks.models import WeatherRisk
 from yingji.subsidies.models import ReadingChoice
 from yingji.subsidy_cases.models import (
     CaseCalculation,
@@ -266,4 +267,5 @@ __all__ = [
     "Visit",
     "WarningMessage",
     "WarningTask",
+    "WeatherRisk",
 ]

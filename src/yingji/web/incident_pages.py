@@ -17,7 +17,7 @@ from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, to_local
 from yingji.core.divisions import county_of
 from yingji.core.errors import YingjiError
-from yingji.core.paging import PageParams, Paging, page_of, paged
+from yingji.core.paging import Page, PageParams, Paging, page_of, paged
 from yingji.core.params import RowId
 from yingji.deps import CurrentClock, DbSession
 from yingji.incidents import aftermath, alerts, photos, reads, service, suggest, timeline
@@ -36,6 +36,9 @@ from yingji.incidents.schemas import (
 from yingji.plans import loader
 from yingji.plans.schema import Plan
 from yingji.registry import divisions
+from yingji.risks import service as risk_service
+from yingji.risks.schemas import RiskFilters, RiskRead
+from yingji.warnings.models import EarlyWarning
 from yingji.web.common import Viewer, divisions_in_scope, error_page, export_link, page
 
 router = APIRouter(include_in_schema=False)
@@ -109,6 +112,22 @@ def _photos_by_report(db_session: Session, incident: Incident) -> dict[int, list
     return dict(found)
 
 
+RISKS_SHOWN = 20
+
+
+def _weather_risks(db_session: Session, actor: Actor, incident: Incident) -> Page[RiskRead] | None:
+    """A weather response's room shows the registered risk points of its hazard in its place, highest first."""
+    if incident.sector is not AccidentSector.WEATHER or incident.warning_id is None:
+        return None
+    warning = db_session.get(EarlyWarning, incident.warning_id)
+    if warning is None or warning.hazard is None:
+        return None
+    params = PageParams(limit=RISKS_SHOWN)
+    filters = RiskFilters(hazard=warning.hazard, within=incident.division_code)
+    found, total = risk_service.page(db_session=db_session, actor=actor, params=params, filters=filters)
+    return paged(risk_service.reads(db_session, found), total, params)
+
+
 def room_context(
     request: Request, db_session: Session, clock: Clock, actor: Actor, incident: Incident
 ) -> dict[str, Any]:
@@ -130,6 +149,7 @@ def room_context(
     newest = TimelineFilters(newest_first=True)
     found_events, events_total = timeline.page(db_session=db_session, incident=incident, params=whole, filters=newest)
     dispatches = db_session.scalars(select(Dispatch).where(Dispatch.incident_id == incident.id).order_by(Dispatch.id))
+    risks = _weather_risks(db_session, actor, incident)
     found_after, after_total = aftermath.page(
         db_session=db_session, actor=actor, incident_id=incident.id, params=whole, filters=AftermathFilters()
     )
@@ -168,6 +188,7 @@ def room_context(
         "events": page_of(found_events, events_total, whole, reads.event),
         "aftermath": page_of(found_after, after_total, whole, lambda row: aftermath.read(actor, row)),
         "relief_categories": ReliefCategory.labels(),
+        "risks": risks,
         "today_local": to_local(clock.now()).strftime("%Y-%m-%d"),
         "photos": _photos_by_report(db_session, incident),
         "actions": [a.value for a in data.allowed_actions],
