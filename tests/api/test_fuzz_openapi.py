@@ -101,9 +101,10 @@ def as_httpx(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 class Fuzzer:
-    def __init__(self, client: TestClient, callers: dict[str, dict[str, str]]) -> None:
+    def __init__(self, client: TestClient, callers: dict[str, dict[str, str]], examples: int = EXAMPLES) -> None:
         self.http = TestClient(client.app, raise_server_exceptions=False)  # a crash is a 500 to record, not to raise
         self.callers = callers
+        self.examples = examples
         self.errors: list[ServerError] = []
         self.sent = 0
 
@@ -119,8 +120,8 @@ class Fuzzer:
         name = f"{operation.method.upper()} {operation.path}"
         ids = [p.name for p in operation.path_parameters if p.definition.get("schema", {}).get("type") == "integer"]
         for mode, examples in (
-            (GenerationMode.POSITIVE, EXAMPLES),
-            (GenerationMode.NEGATIVE, max(1, EXAMPLES * 2 // 3)),
+            (GenerationMode.POSITIVE, self.examples),
+            (GenerationMode.NEGATIVE, max(1, self.examples * 2 // 3)),
         ):
 
             @settings(
@@ -152,7 +153,10 @@ class Fuzzer:
 
 
 def test_no_generated_request_makes_the_api_answer_5xx(client: TestClient, db_session: Session) -> None:
-    fuzzer = Fuzzer(client, demo_callers(db_session))
+    # PostgreSQL gets fewer examples: what differs by engine (integer and text limits) is checked field by field in
+    # test_bounded_params on both, and the 5xx search itself is engine-independent; the suite's 20 minutes are tight.
+    postgres = db_session.get_bind().dialect.name == "postgresql"
+    fuzzer = Fuzzer(client, demo_callers(db_session), examples=max(1, EXAMPLES - 2) if postgres else EXAMPLES)
     schema = schemathesis.openapi.from_dict(client.get("/api/openapi.json").json())
     started, cpu = time.monotonic(), time.process_time()
     operations = [result.ok() for result in schema.get_all_operations() if isinstance(result, Ok)]

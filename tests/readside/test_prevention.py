@@ -242,7 +242,7 @@ def test_task_status_filter_agrees_with_the_computed_status(
     hulunbuir = factories.bearer(db_session, "hlbe_duty", Role.CITY_OFFICER, "150700")
     expert = factories.bearer(db_session, "hlbe_expert", Role.EXPERT, "150700")
     targets = client.get("/api/ledger/targets", headers=hulunbuir).json()
-    assert targets["total"] == 6 and {t["allowed_actions"][0] for t in targets["items"]} == {"record_value"}
+    assert targets["total"] == 7 and {t["allowed_actions"][0] for t in targets["items"]} == {"record_value"}
     assert targets["items"][0]["direction_label"] in ("下降", "提高", "不高于", "不低于")
     assert all(t["allowed_actions"] == [] for t in client.get("/api/ledger/targets", headers=expert).json()["items"])
 

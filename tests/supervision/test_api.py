@@ -16,7 +16,8 @@ from yingji.audit.models import AuditEntry
 from yingji.auth.models import User
 from yingji.core.clock import to_ms
 from yingji.inbox.models import Notice
-from yingji.monitoring.models import MonitorPoint, ReadingMinute, SiteKind
+from yingji.monitoring import readings
+from yingji.monitoring.models import MonitorPoint, SiteKind
 from yingji.monitoring.networking.models import NetworkingFeed
 from yingji.monitoring.schema import SensorKind
 from yingji.registry.models import Mine, TailingsPond
@@ -319,9 +320,14 @@ def test_networking_share_from_live_feeds(world: World, db_session: Session) -> 
     db_session.add(point)
     db_session.flush()
     last = to_ms(now) - 10 * 60_000
-    db_session.add(
-        ReadingMinute(point_id=point.id, minute=last // 60_000, n=1, vmin=1, vmax=1, vsum=1, last_ms=last, last_value=1)
-    )
+    minute = {
+        "n": 1,
+        "vmin": 1,
+        "vmax": 1,
+        "vsum": 1,
+        "last_value": 1,
+    }  # through the store: PostgreSQL's day partitions
+    readings.store(db_session, [{"point_id": point.id, "minute": last // 60_000, "last_ms": last, **minute}])
     db_session.flush()
     body = world.get("/api/supervision/networking", world.officer).json()
     assert body["basis"]["seed"] == "002#L193"
@@ -334,11 +340,7 @@ def test_networking_share_from_live_feeds(world: World, db_session: Session) -> 
     assert rows["pond"]["target_share"] == 1.0 and rows["pond"]["due"] == "2030-12-31"
     # a fresh reading brings the pond online
     fresh = to_ms(now) - 30_000
-    db_session.add(
-        ReadingMinute(
-            point_id=point.id, minute=fresh // 60_000, n=1, vmin=1, vmax=1, vsum=1, last_ms=fresh, last_value=1
-        )
-    )
+    readings.store(db_session, [{"point_id": point.id, "minute": fresh // 60_000, "last_ms": fresh, **minute}])
     db_session.flush()
     rows = {r["site_class"]: r for r in world.get("/api/supervision/networking", world.officer).json()["rows"]}
     assert rows["pond"]["networked"] == 1
