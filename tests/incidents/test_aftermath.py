@@ -181,3 +181,23 @@ def test_nothing_is_recorded_before_a_response(
         headers=people["duty"],
     )
     assert unknown.status_code == 404
+
+
+def test_only_a_requisition_is_settled(client: TestClient, people: dict[str, dict[str, str]]) -> None:
+    base, _ = responding(client, people)
+    relief = client.post(f"{base}/aftermath", json=RELIEF, headers=people["duty"]).json()["id"]
+    refused = client.post(
+        f"{base}/aftermath/{relief}/settle", json={"outcome": "returned", "on": "2026-11-23"}, headers=people["duty"]
+    )
+    assert refused.status_code == 409 and refused.json()["error"]["subcode"] == "incident.aftermath.settle.kind"
+    truck = client.post(f"{base}/aftermath", json=TRUCK, headers=people["duty"]).json()["id"]
+    met = client.post(
+        f"{base}/aftermath/{truck}/settle", json={"outcome": "returned", "on": "2026-11-23"}, headers=people["met"]
+    )
+    assert met.status_code == 403 and met.json()["error"]["subcode"] == "incident.aftermath.role"
+    paid_back = client.post(
+        f"{base}/aftermath/{truck}/settle",
+        json={"outcome": "returned", "on": "2026-11-23", "compensation_yuan": "10"},
+        headers=people["duty"],
+    )
+    assert paid_back.status_code == 422 and paid_back.json()["error"]["field"] == "compensation_yuan"

@@ -75,3 +75,16 @@ def test_refusals(
     if subcode:
         assert answer.json()["error"]["subcode"] == subcode
     assert client.get("/api/weather-risks", headers=people["duty"]).json()["total"] == 0
+
+
+def test_an_enterprise_account_keeps_no_risk_points(
+    client: TestClient, people: dict[str, dict[str, str]], db_session: Session
+) -> None:
+    from tests import factories
+    from yingji.auth.roles import Role
+
+    firm = factories.enterprise(db_session, "东胜示例煤业有限公司", "150602")
+    factories.user(db_session, "ds_firm", Role.ENTERPRISE_REPORTER, division="150602", organisation_id=firm.id)
+    headers = {"Authorization": f"Bearer {factories.token_for(db_session, 'ds_firm')}"}
+    answer = client.post("/api/weather-risks", json=POINT, headers=headers)
+    assert answer.status_code == 403 and answer.json()["error"]["subcode"] == "risks.enterprise"

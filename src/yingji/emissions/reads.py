@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.emissions import policy
 from yingji.emissions.models import EmissionEntry
 from yingji.emissions.schemas import EntryRead
+from yingji.monitoring.reads import enterprise_names
 from yingji.registry import divisions
-from yingji.registry.models import Organisation
 
 
 def entries(db_session: Session, actor: Actor, rows: list[EmissionEntry]) -> list[EntryRead]:
-    wanted = {r.organisation_id for r in rows} or {-1}
-    query = select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted))
-    names = {i: name for i, name in db_session.execute(query)}
+    names = enterprise_names(db_session, {r.organisation_id for r in rows})
     places = divisions.names(db_session, (r.division_code for r in rows))
     return [
         EntryRead(

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.audit import service as audit
+from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock, to_local
 from yingji.core.errors import Forbidden, InvalidInput, InvalidState, NotFound
@@ -62,8 +62,7 @@ def create(*, db_session: Session, clock: Clock, actor: Actor, data: EntryIn) ->
         **{f: getattr(data, f) for f in FIELDS},
     )
     db_session.add(row)
-    db_session.flush()
-    _audit(db_session, clock, actor, "emissions.entry.create", row, None)
+    record_change(db_session, clock, actor.username, "emissions.entry.create", row, None)
     return row
 
 
@@ -80,13 +79,12 @@ def correct(*, db_session: Session, clock: Clock, actor: Actor, entry_id: int, d
     if (data.organisation_id, data.year) != (row.organisation_id, row.year):
         raise InvalidInput(field="year", reason="更正不能改变企业和年度", subcode="emissions.entry.key")
     _check(actor, clock, _enterprise(db_session, row.organisation_id), row.year)
-    before = _snapshot(row)
+    before = snapshot(row)
     for field in FIELDS:
         setattr(row, field, getattr(data, field))
     row.recorded_by = actor.username
     row.recorded_at = clock.now()
-    db_session.flush()
-    _audit(db_session, clock, actor, "emissions.entry.correct", row, before)
+    record_change(db_session, clock, actor.username, "emissions.entry.correct", row, before)
     return row
 
 
@@ -159,22 +157,3 @@ def to_targets(*, db_session: Session, clock: Clock, actor: Actor, year: int) ->
             data=ValueIn(year=year, value=float(mean), source=source),
         )
     return ToTargetsRead(year=year, value=mean, targets=[f"{t.name}（{t.target_year}年）" for t in targets])
-
-
-def _snapshot(row: EmissionEntry) -> dict[str, object]:
-    return {f: str(getattr(row, f).value if f == "sector" else getattr(row, f)) for f in FIELDS}
-
-
-def _audit(
-    db_session: Session, clock: Clock, actor: Actor, action: str, row: EmissionEntry, before: dict[str, object] | None
-) -> None:
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action=action,
-        target_kind="emission_entry",
-        target_key=str(row.id),
-        before=before,
-        after=_snapshot(row),
-    )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from yingji.audit import service as audit
+from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.policy import allowed
 from yingji.auth.roles import Permission
@@ -86,8 +86,7 @@ def create(*, db_session: Session, clock: Clock, actor: Actor, data: Entrustment
         created_at=clock.now(),
     )
     db_session.add(row)
-    db_session.flush()
-    _audit(db_session, clock, actor, "enforcement.entrustment.create", row, None)
+    record_change(db_session, clock, actor.username, "enforcement.entrustment.create", row, None)
     return row
 
 
@@ -115,13 +114,12 @@ def record_date(
             raise Forbidden(reason="只有本级监管部门可以登记", subcode="enforcement.entrustment.role")
         raise InvalidState(reason=f"已{action.label.removeprefix('登记')}", subcode="enforcement.entrustment.done")
     rules.check_entrustment_dates(signed_on=row.signed_on, on=data.on, today=local_today(clock), field="on")
-    before = _snapshot(row)
+    before = snapshot(row)
     if action is EntrustmentAction.FILE:
         row.filed_on = data.on
     else:
         row.announced_on = data.on
-    db_session.flush()
-    _audit(db_session, clock, actor, f"enforcement.entrustment.{action.value}", row, before)
+    record_change(db_session, clock, actor.username, f"enforcement.entrustment.{action.value}", row, before)
     return row
 
 
@@ -178,29 +176,4 @@ def read(actor: Actor, row: Entrustment, clock: Clock) -> EntrustmentRead:
         status_label=f"{filing}；{announced}",
         created_by=row.created_by,
         allowed_actions=actions(actor, row),
-    )
-
-
-def _snapshot(row: Entrustment) -> dict[str, object]:
-    return {
-        "entrusting_body": row.entrusting_body,
-        "entrusted_party": row.entrusted_party,
-        "signed_on": row.signed_on.isoformat(),
-        "announced_on": row.announced_on.isoformat() if row.announced_on else None,
-        "filed_on": row.filed_on.isoformat() if row.filed_on else None,
-    }
-
-
-def _audit(
-    db_session: Session, clock: Clock, actor: Actor, action: str, row: Entrustment, before: dict[str, object] | None
-) -> None:
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action=action,
-        target_kind="enforcement_entrustment",
-        target_key=str(row.id),
-        before=before,
-        after=_snapshot(row),
     )

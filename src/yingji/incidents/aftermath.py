@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yingji.audit import service as audit
+from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Permission
 from yingji.core.clock import Clock, local_today, to_local
@@ -92,7 +92,7 @@ def record(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int,
         settled_at=None,
     )
     db_session.add(row)
-    db_session.flush()
+    record_change(db_session, clock, actor.username, "incident.aftermath.record", row, None)
     text = summary(row)
     timeline.record_event(
         db_session=db_session,
@@ -103,7 +103,6 @@ def record(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int,
         summary=f"{row.kind.label}：{text}",
         data={"aftermath_id": row.id},
     )
-    _audit(db_session, clock, actor, "incident.aftermath.record", row, None)
     return row
 
 
@@ -134,12 +133,12 @@ def settle(
     _check_dates(clock, incident, "on", data.on)
     if data.on.isoformat() < row.details["on"]:
         raise InvalidInput(field="on", reason="归还或补偿日期不能早于征用日期", subcode="incident.aftermath.date.early")
-    before = _snapshot(row)
+    before = snapshot(row)
     row.status = AftermathStatus.RETURNED if data.outcome == "returned" else AftermathStatus.COMPENSATED
     row.settlement = _plain(data.model_dump(mode="json"))
     row.settled_by = actor.username
     row.settled_at = clock.now()
-    db_session.flush()
+    record_change(db_session, clock, actor.username, "incident.aftermath.settle", row, before)
     timeline.record_event(
         db_session=db_session,
         clock=clock,
@@ -149,7 +148,6 @@ def settle(
         summary=f"{row.details['item']}（{row.details['owner']}）{row.status.label}",
         data={"aftermath_id": row.id},
     )
-    _audit(db_session, clock, actor, "incident.aftermath.settle", row, before)
     return row
 
 
@@ -240,21 +238,4 @@ def read(actor: Actor, row: Aftermath) -> AftermathRead:
         settled_by=row.settled_by,
         settled_at=row.settled_at,
         allowed_actions=policy.aftermath_actions(actor, row),
-    )
-
-
-def _snapshot(row: Aftermath) -> dict[str, Any]:
-    return {"status": row.status.value, "details": row.details, "settlement": row.settlement}
-
-
-def _audit(db_session: Session, clock: Clock, actor: Actor, action: str, row: Aftermath, before: Any) -> None:
-    audit.record(
-        db_session=db_session,
-        clock=clock,
-        actor=actor.username,
-        action=action,
-        target_kind="incident_aftermath",
-        target_key=str(row.id),
-        before=before,
-        after=_snapshot(row),
     )

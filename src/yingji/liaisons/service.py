@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.audit import service as audit
+from yingji.audit.rows import record_change, snapshot
 from yingji.auth.actor import Actor
 from yingji.core.clock import Clock
 from yingji.core.errors import InvalidState, NotFound
@@ -96,17 +97,13 @@ def _unit_actions(db_session: Session, actor: Actor, plan: Plan, unit: str) -> l
     return policy.unit_actions(actor, plan, own_unit=unit == own, named=named)
 
 
-def _snapshot(row: Liaison | None) -> dict[str, object] | None:
-    return None if row is None else {f: getattr(row, f) for f in FIELDS}
-
-
 def set_liaison(
     *, db_session: Session, clock: Clock, actor: Actor, plan_id: str, unit: str, data: LiaisonIn
 ) -> Liaison:
     plan = loader.get(plan_id)
     policy.require(_unit_actions(db_session, actor, plan, unit), LiaisonAction.SET)
     row = of_plan(db_session, plan.id).get(unit)
-    before = _snapshot(row)
+    before = None if row is None else snapshot(row)
     if row is None:
         row = Liaison(plan_id=plan.id, unit=unit)
         db_session.add(row)
@@ -114,8 +111,7 @@ def set_liaison(
         setattr(row, field, getattr(data, field))
     row.updated_by = actor.username
     row.updated_at = clock.now()
-    db_session.flush()
-    _audit(db_session, clock, actor, "liaison.set", row, before, _snapshot(row))
+    record_change(db_session, clock, actor.username, "liaison.set", row, before)
     return row
 
 
@@ -126,27 +122,14 @@ def clear_liaison(*, db_session: Session, clock: Clock, actor: Actor, plan_id: s
     if row is None:
         raise NotFound(kind="已登记的联络员", key=unit, subcode="liaison.unit.none")
     policy.require(actions, LiaisonAction.CLEAR)
-    _audit(db_session, clock, actor, "liaison.clear", row, _snapshot(row), None)
-    db_session.delete(row)
-    db_session.flush()
-
-
-def _audit(
-    db_session: Session,
-    clock: Clock,
-    actor: Actor,
-    action: str,
-    row: Liaison,
-    before: dict[str, object] | None,
-    after: dict[str, object] | None,
-) -> None:
     audit.record(
         db_session=db_session,
         clock=clock,
         actor=actor.username,
-        action=action,
-        target_kind="plan_liaison",
-        target_key=f"{row.plan_id}/{row.unit}",
-        before=before,
-        after=after,
+        action="liaison.clear",
+        target_kind=Liaison.__tablename__,
+        target_key=str(row.id),
+        before=snapshot(row),
     )
+    db_session.delete(row)
+    db_session.flush()
