@@ -71,7 +71,7 @@ def record(*, db_session: Session, clock: Clock, actor: Actor, incident_id: int,
     if isinstance(data, VerificationIn):
         if IncidentAction.VERIFY_LOSSES not in actions:
             raise InvalidState(
-                reason="灾情核定在应急处置结束后进行（鄂尔多斯市气象灾害应急预案 5.3）",
+                reason="灾情核定在应急处置结束后进行（预案的后期处置）",
                 subcode="incident.aftermath.verification.before_end",
             )
     elif IncidentAction.RECORD_AFTERMATH not in actions:
