@@ -40,6 +40,19 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     get_settings.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _forget_apps() -> Iterator[None]:
+    """FastAPI caches facts about each endpoint callable (lru caches of up to 4 096 entries keyed by the callable);
+    an app's closures hold the whole app, so every test's app stayed alive (~20 MB each, gigabytes per worker).
+    Clearing the caches after a test lets its app go."""
+    yield
+    import fastapi.dependencies.models as dependency_models
+
+    for cached in vars(dependency_models).values():
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[postgres.PostgresServer | None]:
     try:

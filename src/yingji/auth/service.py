@@ -83,8 +83,11 @@ def _scope_of(db_session: Session, data: UserCreate) -> tuple[str | None, Organi
     return data.division_code, None
 
 
-def create_user(*, db_session: Session, clock: Clock, actor: Actor, data: UserCreate) -> User:
-    """Create an account no wider than the creator's own jurisdiction."""
+def create_user(
+    *, db_session: Session, clock: Clock, actor: Actor, data: UserCreate, hashed: str | None = None
+) -> User:
+    """Create an account no wider than the creator's own jurisdiction. ``hashed`` is ``data.password``'s argon2
+    hash where the caller already made it (the demo accounts share one password: hashed once, not per account)."""
     actor.require(Permission.USERS_MANAGE)
     division_code, organisation = _scope_of(db_session, data)
     if organisation is not None:
@@ -101,7 +104,7 @@ def create_user(*, db_session: Session, clock: Clock, actor: Actor, data: UserCr
     user = User(
         username=data.username,
         display_name=data.display_name,
-        password_hash=hash_password(data.password),
+        password_hash=hashed or hash_password(data.password),
         role=data.role,
         division_code=division_code,
         organisation_id=None if organisation is None else organisation.id,

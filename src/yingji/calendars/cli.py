@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from yingji.calendars import service
 from yingji.calendars.schemas import ScheduleIn
+from yingji.core import yamlfile
 from yingji.core.clock import SystemClock
 from yingji.core.errors import InvalidInput, NotFound
 from yingji.core.validation import invalid_input
@@ -24,7 +25,7 @@ app = typer.Typer(help="工作日历（法定节假日与调休）", no_args_is_
 def load(path: Annotated[Path, typer.Argument(help="YAML：year、source、days_off、working_weekends")]) -> None:
     """载入国务院办公厅公布的某年度节假日安排（替换该年度已载入的安排）。"""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.read(path)
     except OSError as err:
         raise NotFound(kind="文件", key=str(path)) from err
     except yaml.YAMLError as err:

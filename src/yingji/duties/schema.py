@@ -8,9 +8,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from yingji.core import yamlfile
 from yingji.core.errors import PlanInvalid
 from yingji.core.labels import LabelledEnum
 from yingji.core.schemas import YingjiModel
@@ -224,7 +224,7 @@ class ResolvedDuty(YingjiModel):
 
 def _validate(path: Path) -> DutyFile:
     try:
-        return DutyFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return DutyFile.model_validate(yamlfile.read(path))
     except ValidationError as err:
         raise PlanInvalid(field=path.name, reason=f"{path.name} 不合法", details=validation_details(err)) from err
 

@@ -9,9 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import Field, model_validator
 
+from yingji.core import yamlfile
 from yingji.core.labels import LabelledEnum
 from yingji.core.schemas import YingjiModel
 
@@ -64,7 +64,7 @@ class BodyRegister(YingjiModel):
 def registers() -> dict[str, BodyRegister]:
     found = {}
     for path in sorted(DATA.glob("*-enforcement-bodies.yaml")):
-        register = BodyRegister.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        register = BodyRegister.model_validate(yamlfile.read(path))
         found[register.division_code] = register
     return found
 

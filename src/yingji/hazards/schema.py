@@ -9,10 +9,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from yingji.config import get_settings
+from yingji.core import yamlfile
 from yingji.core.errors import PlanInvalid
 from yingji.core.params import RowId
 from yingji.core.schemas import YingjiModel
@@ -65,7 +65,7 @@ class Checklist(YingjiModel):
 
 def _load(path: Path, model: type[Checklist]) -> Checklist:
     try:
-        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return model.model_validate(yamlfile.read(path))
     except ValidationError as err:
         raise PlanInvalid(field=path.name, reason=f"{path.name} 不合法", details=validation_details(err)) from err
 
@@ -113,7 +113,7 @@ def parse_ladder(rows: object, name: str) -> tuple[LadderStep, ...]:
 def ladder() -> tuple[LadderStep, ...]:
     """The overdue ladder: Settings.hazard_ladder (YINGJI_HAZARD_LADDER) or the bundled file, read once."""
     path = get_settings().hazard_ladder or DATA / "ladder.yaml"
-    return parse_ladder(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+    return parse_ladder(yamlfile.read(path), path.name)
 
 
 Text = Annotated[str, Field(min_length=2, max_length=4000)]

@@ -11,9 +11,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from yingji.core import yamlfile
 from yingji.core.errors import PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
@@ -227,7 +227,7 @@ class TargetPlan(YingjiModel):
 
 
 def _read(path: Path) -> object:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yamlfile.read(path)
 
 
 def _validate(model: type[M], path: Path) -> M:

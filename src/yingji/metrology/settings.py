@@ -8,10 +8,10 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import Field, ValidationError, field_validator
 
 from yingji.config import get_settings
+from yingji.core import yamlfile
 from yingji.core.errors import PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
@@ -52,7 +52,7 @@ class Defaults(YingjiModel):
 def parse(text: str, name: str) -> Defaults:
     """Validate a defaults file's text; errors name the YAML path."""
     try:
-        return Defaults.model_validate(yaml.safe_load(text))
+        return Defaults.model_validate(yamlfile.parse(text))
     except ValidationError as err:
         raise PlanInvalid(field=name, reason=f"{name} 不合法", details=validation_details(err)) from err
 

@@ -6,7 +6,6 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from yingji.auth.models import User
 from yingji.auth.passwords import random_password
 from yingji.auth.roles import Role
 from yingji.auth.schemas import UserCreate
+from yingji.core import yamlfile
 from yingji.core.clock import Clock
 from yingji.core.schemas import YingjiModel
 from yingji.monitoring import points
@@ -50,7 +50,7 @@ class DemoTemplate(YingjiModel):
 
 @cache
 def template() -> DemoTemplate:
-    return DemoTemplate.model_validate(yaml.safe_load(TEMPLATE_FILE.read_text(encoding="utf-8")))
+    return DemoTemplate.model_validate(yamlfile.read(TEMPLATE_FILE))
 
 
 def demo_sites(db_session: Session) -> tuple[list[Mine], list[TailingsPond]]:

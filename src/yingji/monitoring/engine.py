@@ -134,7 +134,10 @@ class MonitoringEngine:
             self._generation = generation
             _carry_over(previous, self.layout)
             # A million points are millions of long-lived objects; without this every full collection walks them
-            # all and stalls a batch for hundreds of milliseconds (bench/monitoring p99).
+            # all and stalls a batch for hundreds of milliseconds (bench/monitoring p99). Frozen objects are never
+            # collected, so the previous freeze is thawed first: the old layout, and whatever else was frozen with
+            # it and has since become garbage, can go (without this a process that reloads often only grows).
+            gc.unfreeze()
             gc.collect()
             gc.freeze()
         return self.layout

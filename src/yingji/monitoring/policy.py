@@ -6,9 +6,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from yingji.core import yamlfile
 from yingji.core.errors import PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
@@ -61,4 +61,4 @@ def parse_policy(raw: object, source: str) -> AlarmPolicy:
 
 @cache
 def policy() -> AlarmPolicy:
-    return parse_policy(yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8")), POLICY_FILE.name)
+    return parse_policy(yamlfile.read(POLICY_FILE), POLICY_FILE.name)

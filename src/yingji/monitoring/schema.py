@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from yingji.core import yamlfile
 from yingji.core.errors import InvalidInput, NotFound, PlanInvalid
 from yingji.core.labels import LabelledEnum
 from yingji.core.schemas import YingjiModel
@@ -139,7 +139,7 @@ class SensorRange(YingjiModel):
 @cache
 def sensor_ranges() -> dict[SensorKind, SensorRange]:
     """The bundled range of every sensor kind, validated once per process."""
-    raw = yaml.safe_load(RANGES_FILE.read_text(encoding="utf-8"))
+    raw = yamlfile.read(RANGES_FILE)
     if not isinstance(raw, list):
         raise PlanInvalid(reason=f"{RANGES_FILE.name}：顶层必须是列表")
     try:
@@ -167,7 +167,7 @@ def check_in_range(rules: list[ThresholdRule]) -> None:
 @cache
 def default_rules() -> tuple[ThresholdRule, ...]:
     """The bundled defaults, validated once per process (and against the sensor ranges)."""
-    rules = parse_rules(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")), DATA_FILE.name)
+    rules = parse_rules(yamlfile.read(DATA_FILE), DATA_FILE.name)
     check_in_range(rules)
     return tuple(rules)
 

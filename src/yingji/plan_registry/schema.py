@@ -7,9 +7,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import Field, ValidationError
 
+from yingji.core import yamlfile
 from yingji.core.divisions import CODE_PATTERN
 from yingji.core.errors import PlanInvalid
 from yingji.core.schemas import YingjiModel
@@ -55,7 +55,7 @@ class CadenceRow(YingjiModel):
 
 @cache
 def cadence_table() -> tuple[Cadence, ...]:
-    raw = yaml.safe_load(CADENCE_FILE.read_text(encoding="utf-8"))
+    raw = yamlfile.read(CADENCE_FILE)
     try:
         return tuple(CadenceRow.model_validate(row).cadence() for row in raw)
     except ValidationError as err:

@@ -9,13 +9,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from yingji.core import divisions
+from yingji.core import divisions, yamlfile
 from yingji.core.errors import NotFound, PlanInvalid
 from yingji.plans.schema import Plan, Sector
 
 DATA_DIR = Path(__file__).parent / "data"
-# libyaml's loader where PyYAML was built with it: the same data, parsed about five times faster than pure Python
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _yaml_path(loc: tuple[int | str, ...]) -> str:
@@ -59,7 +57,7 @@ def load_plan(path: Path) -> Plan:
     except OSError as err:
         raise NotFound(kind="预案文件", key=str(path)) from err
     try:
-        raw = yaml.load(text, Loader=SAFE_LOADER)
+        raw = yamlfile.parse(text)
     except yaml.YAMLError as err:
         raise PlanInvalid(reason=f"{path.name}：YAML 语法错误：{err}") from err
     return parse_plan(raw, source=path.name)

@@ -8,9 +8,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from yingji.core import yamlfile
 from yingji.core.errors import NotFound, PlanInvalid
 from yingji.core.labels import LabelledEnum
 from yingji.core.schemas import YingjiModel
@@ -337,7 +337,7 @@ Check.model_rebuild()
 
 def _validate(path: Path) -> Programme:
     try:
-        return Programme.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return Programme.model_validate(yamlfile.read(path))
     except ValidationError as err:
         raise PlanInvalid(field=path.name, reason=f"{path.name} 不合法", details=validation_details(err)) from err
 
@@ -432,6 +432,6 @@ class RehabRules(YingjiModel):
 def rehab_rules() -> RehabRules:
     path = Path(__file__).parent / "rehab.yaml"
     try:
-        return RehabRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return RehabRules.model_validate(yamlfile.read(path))
     except ValidationError as err:
         raise PlanInvalid(field=path.name, reason=f"{path.name} 不合法", details=validation_details(err)) from err

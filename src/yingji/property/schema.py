@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from yingji.core import yamlfile
 from yingji.core.errors import NotFound, PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.ledger.schema import Cited, Code, DivisionCode
@@ -540,7 +541,7 @@ def _cited(model: BaseModel, path: str) -> Iterator[tuple[str, Cited]]:
 def load_file(path: Path) -> Programme:
     """Read and validate one programme file; its id must be the file's stem."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.read(path)
     except yaml.YAMLError as err:
         raise PlanInvalid(field=None, reason=f"{path.name}：YAML 无法解析（{err}）") from err
     if not isinstance(raw, dict):

@@ -9,10 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import Field, model_validator
 
-from yingji.core import divisions
+from yingji.core import divisions, yamlfile
 from yingji.core.errors import NotApplicable
 from yingji.core.schemas import YingjiModel
 from yingji.property.schema import ComplaintRoute, ContractFiling, ListRule, Programme, Recurring, all_programmes
@@ -141,7 +140,7 @@ class Defaults(YingjiModel):
 
 @cache
 def defaults() -> Defaults:
-    return Defaults.model_validate(yaml.safe_load(DEFAULTS.read_text(encoding="utf-8")))
+    return Defaults.model_validate(yamlfile.read(DEFAULTS))
 
 
 def programme_for(division_code: str) -> Programme:

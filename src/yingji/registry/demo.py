@@ -14,7 +14,7 @@ from yingji.auth import service as auth_service
 from yingji.auth.actor import SYSTEM as SYSTEM_ADMIN
 from yingji.auth.actor import Actor
 from yingji.auth.models import User
-from yingji.auth.passwords import random_password
+from yingji.auth.passwords import hash_password, random_password
 from yingji.auth.roles import Role
 from yingji.auth.schemas import UserCreate
 from yingji.core.clock import Clock
@@ -152,10 +152,12 @@ def ensure_demo_users(*, db_session: Session, clock: Clock) -> tuple[str, list[s
 
     ensure_units(db_session=db_session, clock=clock)  # the departments the unit accounts report for
     password = random_password(username for username, *_ in DEMO_USERS)
+    hashed = ""  # made once, when the first account is created
     created = []
     for username, display_name, role, place in DEMO_USERS:
         if db_session.scalars(select(User).where(User.username == username)).first() is None:
             unit = role is Role.UNIT_REPORTER
+            hashed = hashed or hash_password(password)
             data = UserCreate(
                 username=username,
                 display_name=display_name,
@@ -164,7 +166,7 @@ def ensure_demo_users(*, db_session: Session, clock: Clock) -> tuple[str, list[s
                 division_code=None if unit else place,
                 organisation=place if unit else None,
             )
-            auth_service.create_user(db_session=db_session, clock=clock, actor=SYSTEM_ADMIN, data=data)
+            auth_service.create_user(db_session=db_session, clock=clock, actor=SYSTEM_ADMIN, data=data, hashed=hashed)
             created.append(username)
     return password, created
 

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from yingji.core.divisions import city_of, county_of, stem
@@ -18,23 +18,28 @@ DIVISIONS_CSV = Path(__file__).parent / "data" / "divisions.csv"
 
 
 def load_divisions(*, db_session: Session, path: Path = DIVISIONS_CSV) -> int:
-    """Insert or rename divisions from the CSV (parents first); returns the number of rows read."""
+    """Insert or rename divisions from the CSV (parents first); returns the number of rows read. One query reads
+    what is there and one multi-row insert adds the rest: every demo, CLI load and many tests start with this."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    for row in sorted(rows, key=lambda r: (len(r["code"]), r["code"])):
-        existing = db_session.get(Division, row["code"])
-        if existing is None:
-            db_session.add(
-                Division(
-                    code=row["code"],
-                    name=row["name"],
-                    level=DivisionLevel(row["level"]),
-                    parent_code=row["parent_code"] or None,
-                )
-            )
-            db_session.flush()
-        else:
-            existing.name = row["name"]
+    existing = dict(db_session.execute(select(Division.code, Division.name)).tuples().all())
+    new = [
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "level": DivisionLevel(r["level"]),
+            "parent_code": r["parent_code"] or None,
+        }
+        for r in sorted(rows, key=lambda r: (len(r["code"]), r["code"]))
+        if r["code"] not in existing
+    ]
+    if new:
+        db_session.execute(insert(Division), new)
+    for row in rows:
+        if row["code"] in existing and existing[row["code"]] != row["name"]:
+            division = db_session.get(Division, row["code"])
+            assert division is not None
+            division.name = row["name"]
     return len(rows)
 
 

@@ -9,9 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from yingji.core import yamlfile
 from yingji.core.errors import NotFound, PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
@@ -515,7 +515,7 @@ def programmes() -> dict[str, Programme]:
     found: dict[str, Programme] = {}
     for path in sorted(DATA.glob("*.yaml")):
         try:
-            programme = Programme.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            programme = Programme.model_validate(yamlfile.read(path))
         except ValidationError as err:
             raise PlanInvalid(field=path.name, reason=f"{path.name} 不合法", details=validation_details(err)) from err
         found[programme.id] = programme

@@ -8,10 +8,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import Field, ValidationError
 
-from yingji.core import divisions
+from yingji.core import divisions, yamlfile
 from yingji.core.errors import PlanInvalid
 from yingji.core.schemas import YingjiModel
 from yingji.ledger.schema import Cited
@@ -38,7 +37,7 @@ class RewardRules(YingjiModel):
 @cache
 def reward_rules() -> tuple[RewardRule, ...]:
     try:
-        parsed = RewardRules.model_validate(yaml.safe_load(REWARDS_FILE.read_text(encoding="utf-8")))
+        parsed = RewardRules.model_validate(yamlfile.read(REWARDS_FILE))
     except ValidationError as err:
         raise PlanInvalid(
             field=REWARDS_FILE.name, reason="举报奖励规则不合法", details=validation_details(err)

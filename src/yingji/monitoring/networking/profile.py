@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from yingji.core import yamlfile
 from yingji.core.errors import InvalidInput, PlanInvalid
 from yingji.core.labels import LabelledEnum
 from yingji.core.schemas import YingjiModel
@@ -221,7 +222,7 @@ class Profile(YingjiModel):
 def parse_profile(text: str, source: str) -> Profile:
     """YAML text → a validated profile; any fault is one 422 naming the source and the fields."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yamlfile.parse(text)
     except yaml.YAMLError as err:
         raise PlanInvalid(reason=f"{source}：YAML 无法解析", subcode="monitoring.networking.profile_invalid") from err
     try:
