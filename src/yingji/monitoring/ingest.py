@@ -2,7 +2,9 @@
 
 Two shapes, in either encoding:
 
-* columns (compact, what gateways should send): ``{"points": [code…], "times": [ms…], "values": [number…]}``
+* columns (compact, what gateways should send): ``{"points": [code…], "times": [ms…], "values": [number…]}``;
+  in MessagePack ``times`` and ``values`` may also be packed binary (bin: little-endian int64 ms, float64), which
+  is read in place with numpy, no Python object per reading (the fastest form; bench/monitoring sends it)
 * rows (readable): ``{"readings": [{"point": code, "time": ms or ISO-8601, "value": number}, …]}``
 
 Well-formed columns are converted with numpy in one step; only a batch with a bad element takes the per-row path
@@ -44,6 +46,7 @@ FUTURE_SKEW_MS = 5 * 60_000  # gateway clocks may run a little fast
 MAX_AGE_MS = 7 * 24 * 3600_000  # older backlog is refused rather than silently stored out of order
 JSON_TYPES = ("application/json",)
 MSGPACK_TYPES = ("application/msgpack", "application/x-msgpack", "application/vnd.msgpack")
+BINARY = {"times": ("<i8", "int64 小端毫秒时间戳"), "values": ("<f8", "float64 小端数值")}  # packed columns
 
 _ROW = {
     "type": "object",
@@ -117,15 +120,36 @@ def decode(raw: Any) -> Batch:
         _check_size(len(rows))
         return _from_rows(rows)
     points, times, values = (raw.get(name) for name in ("points", "times", "values"))
-    if not (isinstance(points, list) and isinstance(times, list) and isinstance(values, list)):
-        raise InvalidInput(field="body", reason="须同时给出 points、times、values 三个数组")
-    if not len(points) == len(times) == len(values):
-        raise InvalidInput(field="body", reason="points、times、values 长度必须一致")
+    if points is None or times is None or values is None:
+        raise InvalidInput(field="body", reason="须同时给出 points、times、values 三列")
+    if not isinstance(points, list):
+        raise InvalidInput(field="points", reason="points 必须是测点编号数组")
     _check_size(len(points))
-    fast = _fast_columns(points, times, values)
-    return fast or _from_rows(
-        [{"point": p, "time": t, "value": v} for p, t, v in zip(points, times, values, strict=True)]
-    )
+    stamps = _column(times, "times", len(points))
+    numbers = _column(values, "values", len(points))
+    fast = _fast_columns(points, stamps, numbers)
+    if fast is not None:
+        return fast
+    as_lists = (c.tolist() if isinstance(c, np.ndarray) else c for c in (stamps, numbers))
+    return _from_rows([{"point": p, "time": t, "value": v} for p, t, v in zip(points, *as_lists, strict=True)])
+
+
+def _column(column: Any, name: str, size: int) -> list[Any] | NDArray[Any]:
+    """A column as an array of ``size`` elements, or, in MessagePack, packed little-endian binary (bin): times as
+    int64 milliseconds, values as float64, 8 bytes each, read in place without a Python object per reading."""
+    if isinstance(column, list):
+        if len(column) != size:
+            raise InvalidInput(field=name, reason=f"{name} 有 {len(column)} 个元素，须与 points 一致（{size} 个）")
+        return column
+    if isinstance(column, bytes):
+        kind, words = BINARY[name]
+        if len(column) != 8 * size:
+            raise InvalidInput(
+                field=name,
+                reason=f"二进制 {name} 须为 8×N 字节（{words}，N = points 的个数 {size}），收到 {len(column)} 字节",
+            )
+        return np.frombuffer(column, kind)
+    raise InvalidInput(field=name, reason=f"{name} 须为数组或 MessagePack 二进制（bin，{BINARY[name][1]}）")
 
 
 def _check_size(size: int) -> None:
@@ -135,19 +159,27 @@ def _check_size(size: int) -> None:
         raise InvalidInput(field="body", reason=f"每批最多 {MAX_BATCH} 条读数，请分批上传")
 
 
-def _fast_columns(points: list[Any], times: list[Any], values: list[Any]) -> Batch | None:
+def _fast_columns(points: list[Any], times: list[Any] | NDArray[Any], values: list[Any] | NDArray[Any]) -> Batch | None:
     """Vectorised conversion when every element has the right type; None sends the batch to the per-row path."""
     # Exact element types first (numpy would quietly turn 1 into "1" or True into 1); map/set run at C speed.
-    if set(map(type, points)) != {str} or set(map(type, times)) != {int} or not set(map(type, values)) <= {int, float}:
+    if set(map(type, points)) != {str}:
         return None
     lengths = set(map(len, points))
     if not "".join(points).isascii() or min(lengths) < 1 or max(lengths) > MAX_CODE:
         return None  # the per-row path names a code that could never have been registered
-    stamp = np.asarray(times)
-    number = np.asarray(values)
-    if stamp.dtype.kind != "i" or number.dtype.kind not in "if":
-        return None  # e.g. a time beyond 64 bits
-    batch = Batch(codes=points, time_ms=stamp.astype(np.int64), value=number.astype(np.float64))
+    if isinstance(times, list):
+        if set(map(type, times)) != {int}:
+            return None
+        times = np.asarray(times)
+        if times.dtype.kind != "i":
+            return None  # e.g. a time beyond 64 bits
+    if isinstance(values, list):
+        if not set(map(type, values)) <= {int, float}:
+            return None
+        values = np.asarray(values)
+        if values.dtype.kind not in "if":
+            return None
+    batch = Batch(codes=points, time_ms=times.astype(np.int64), value=values.astype(np.float64))
     for row in np.flatnonzero(~np.isfinite(batch.value)).tolist():
         batch.problems[row] = ("value", "数值必须是有限数")
     return batch
