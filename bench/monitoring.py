@@ -1,7 +1,11 @@
 """Monitoring-engine throughput and latency against three baselines measured in the same run on the same arrays.
 
 Run: .venv/bin/python -m bench.monitoring [--points 1000000] [--batch 100000] [--batches 10] [--naive 20000]
-                                           [--excursion 0.02]
+                                           [--excursion 0.02] [--poll-gateways 4] [--poll-minutes 2]
+                                           [--db sqlite|postgresql]
+
+``--db postgresql`` runs every row on a throwaway PostgreSQL server on 127.0.0.1 started as the tests start one
+(tests/support/postgres.py) but with fsync on; SQLite runs in WAL with synchronous=FULL, as the platform does.
 
 Rows (issue 6 targets in brackets):
 * engine: the server's path from a decoded batch to committed alarms: ``MonitoringEngine.evaluate`` (compiled kernel),
@@ -12,9 +16,12 @@ Rows (issue 6 targets in brackets):
 * readings: the per-minute summaries of the same batches merged per batch (``readings.store``, the former path), shown
   beside, not in, the engine;
 * full path: ``--poll-gateways`` gateways each sending all their points every 10 s for ``--poll-minutes`` minutes, as
-  MessagePack bodies through ``ingest.parse``/``decode``/``ingest`` (code lookup, checks, engine, alarms, the batch's
-  pending row, closed minutes written in bulk, commit) and a final close, beside the engine alone on the same stream
-  in the same run [full path ≥ 0.5× engine alone];
+  MessagePack bodies (times and values packed binary) through ``ingest.parse``/``decode``/``ingest`` (code lookup,
+  checks, engine, alarms, the batch's pending row, closed minutes written in bulk, commit) and a final close, beside
+  the engine alone on the same stream in the same run [full path ≥ 0.5× engine alone];
+* HTTP: the same stream minutes later posted by httpx over loopback to the platform under uvicorn in a process of
+  its own (``bench.monitoring_server``), one keep-alive connection per gateway, all at once; from the first post to
+  the last minutes committed [≥ 0.3× engine alone];
 * bare kernel: gather + threshold compare + level change over the same channel arrays, no state kept [≥ 0.3×];
 * DuckDB: the same level rules as SQL over the same batch, transitions only, no state written back [engine ≥ 1×];
 * naive: the per-reading Python specification ``rules.thresholds_naive`` [engine ≥ 50×];
@@ -27,15 +34,21 @@ from __future__ import annotations
 
 import argparse
 import gc
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
 import duckdb
+import httpx
 import msgpack
 import numpy as np
 from numpy.typing import NDArray
@@ -44,9 +57,10 @@ from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
 from yingji.auth.roles import Role
+from yingji.core.clock import FixedClock
 from yingji.db import migrate
 from yingji.db.session import make_engine, make_sessionmaker
-from yingji.monitoring import alarm_store, ingest, readings
+from yingji.monitoring import alarm_store, demo, ingest, readings
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.models import MonitorPoint, ReadingMinute, ReadingPending, SiteKind
 from yingji.monitoring.schema import default_rules
@@ -172,35 +186,92 @@ class StreamClock:
         return self.at
 
 
-def full_path(
-    monitor: MonitoringEngine, db_session: Session, clock: StreamClock
-) -> tuple[Callable[[bytes], int], Callable[[Batch], bytes]]:
+def gateway_body(owner_of: dict[int, tuple[int, str]], batch: Batch) -> tuple[int, bytes]:
+    """A gateway's batch as it sends it: its enterprise (the token's) and the MessagePack columns, times and values
+    packed binary (the gateway's work, not timed). ``owner_of``: slot → (enterprise, code)."""
+    slots, when, value = batch
+    enterprise = owner_of[int(slots[0])][0]
+    codes = [owner_of[s][1] for s in slots.tolist()]
+    body = {"points": codes, "times": when.astype("<i8").tobytes(), "values": value.astype("<f8").tobytes()}
+    return enterprise, cast(bytes, msgpack.packb(body))
+
+
+def full_path(monitor: MonitoringEngine, db_session: Session, clock: StreamClock) -> Callable[[tuple[int, bytes]], int]:
     """MessagePack body → decode → checks → engine → alarms → minute store (pending row, closed minutes written) →
-    commit: ``ingest.ingest`` as the HTTP handler calls it. Returns the runner and the body encoder (the gateway's
-    work, not timed)."""
-    layout = monitor.layout
-    owner_of = {slot: (enterprise, code) for (enterprise, code), slot in layout.by_code.items()}
+    commit: ``ingest.ingest`` as the HTTP handler calls it."""
     actors: dict[int, Actor] = {}
 
-    def encode(batch: Batch) -> bytes:
-        slots, when, value = batch
-        enterprise = owner_of[int(slots[0])][0]
-        codes = [owner_of[s][1] for s in slots.tolist()]
-        times, values = when.astype("<i8").tobytes(), value.astype("<f8").tobytes()  # packed binary columns
-        body = {"enterprise": enterprise, "points": codes, "times": times, "values": values}
-        return cast(bytes, msgpack.packb(body))
-
-    def run(body: bytes) -> int:
-        raw = ingest.parse(body, "application/msgpack")
-        enterprise = raw.pop("enterprise")  # the token names it in the server; here it rides along
+    def run(sent: tuple[int, bytes]) -> int:
+        enterprise, body = sent  # the token names the enterprise in the server
         actor = actors.setdefault(
             enterprise, Actor(username=f"gw{enterprise}", role=Role.ENTERPRISE_REPORTER, organisation_id=enterprise)
         )
-        batch = ingest.decode(raw)
+        batch = ingest.decode(ingest.parse(body, "application/msgpack"))
         clock.at = datetime.fromtimestamp(int(batch.time_ms.max()) / 1000 + 1, tz=UTC)
         return ingest.ingest(db_session=db_session, clock=clock, actor=actor, engine=monitor, batch=batch).accepted
 
-    return run, encode
+    return run
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http_ingest(
+    url: str, sent: list[tuple[int, bytes]], tokens: dict[int, str], *, start_ms: int, flush_ms: int
+) -> tuple[float, int]:
+    """Start the platform under uvicorn on 127.0.0.1 (bench.monitoring_server), let its engine load, then post every
+    gateway's bodies over its own keep-alive connection (httpx), all gateways at once, each in its order; the time runs
+    from the first post to the last minutes committed. Returns seconds and readings accepted."""
+    port = free_port()
+    command = [sys.executable, "-m", "bench.monitoring_server", "--url", url, "--port", str(port)]
+    server = subprocess.Popen([*command, "--start-ms", str(start_ms)], cwd=Path(__file__).parent.parent)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 600
+        while True:  # polled: the process starts, then the engine loads every point
+            try:
+                httpx.post(f"{base}/bench/ready", timeout=600).raise_for_status()
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        by_gateway: dict[int, list[bytes]] = {}
+        for enterprise, body in sent:
+            by_gateway.setdefault(enterprise, []).append(body)
+        accepted: list[int] = []
+        failures: list[str] = []
+
+        def gateway(enterprise: int, bodies: list[bytes]) -> None:
+            headers = {"authorization": f"Bearer {tokens[enterprise]}", "content-type": "application/msgpack"}
+            with httpx.Client(base_url=base, headers=headers, timeout=300) as client:
+                for body in bodies:
+                    response = client.post("/api/monitoring/readings", content=body)
+                    if response.status_code != 200:
+                        failures.append(response.text[:300])
+                        return
+                    accepted.append(response.json()["accepted"])
+
+        threads = [threading.Thread(target=gateway, args=item) for item in by_gateway.items()]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        httpx.post(f"{base}/bench/flush", params={"now_ms": flush_ms}, timeout=600).raise_for_status()
+        spent = time.perf_counter() - started
+        assert not failures, failures[0]
+        return spent, sum(accepted)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def channel_batches(monitor: MonitoringEngine, batches: list[Batch]) -> list[Batch]:
@@ -263,6 +334,21 @@ def latency(run: Callable[[Batch], int], batches: list[Batch], period: float) ->
     return out[WARM_UP:]  # the first batches page in the fresh state arrays
 
 
+@contextmanager
+def database_url(kind: str, tmp: Path) -> Iterator[str]:
+    """A SQLite file in ``tmp`` or a throwaway PostgreSQL server (stopped afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp / 'bench.sqlite3'}"
+        return
+    from tests.support import postgres
+
+    server = postgres.start(durable=True)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--points", type=int, default=1_000_000)
@@ -271,18 +357,25 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=20_000, help="readings for the naive loop")
     parser.add_argument("--rate", type=int, default=100_000, help="offered readings per second for latency")
     parser.add_argument("--excursion", type=float, default=0.0001, help="share of readings crossing a threshold")
-    parser.add_argument("--poll-gateways", type=int, default=2, help="gateways polled every 10 s (full path)")
-    parser.add_argument("--poll-minutes", type=int, default=3, help="minutes of that stream (full path)")
+    parser.add_argument("--poll-gateways", type=int, default=4, help="gateways polled every 10 s (full path, HTTP)")
+    parser.add_argument("--poll-minutes", type=int, default=2, help="minutes of that stream (full path, HTTP)")
+    parser.add_argument(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: a throwaway server on 127.0.0.1 as the tests start one, but durable (fsync on)",
+    )
     args = parser.parse_args()
     total = args.batch * args.batches
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, database_url(args.db, Path(tmp)) as url:
         started = time.perf_counter()
-        database = make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        database = make_engine(url)
         migrate.upgrade(database)
         register_points(database, args.points, args.batch)
         registered_s = time.perf_counter() - started
         warm_up()
+        readings.warm_up()
         monitor = MonitoringEngine()
         db_session = make_sessionmaker(database)()
         started = time.perf_counter()
@@ -348,11 +441,12 @@ def main() -> None:
         poll_total = sum(b[0].size for b in polled)
         alone_s = timed(engine_path(monitor, db_session), alone)
         clock = StreamClock()
-        run_full, encode = full_path(monitor, db_session, clock)
+        run_full = full_path(monitor, db_session, clock)
+        owner_of = {slot: key for key, slot in layout.by_code.items()}
         shift = base + (args.poll_minutes + 2) * 60_000
-        bodies = [encode((s, w + shift, v)) for s, w, v in polled]
+        bodies = [gateway_body(owner_of, (s, w + shift, v)) for s, w, v in polled]
         accepted: list[int] = []
-        full_s = timed(lambda body: accepted.append(run_full(body)), bodies)  # type: ignore[arg-type]
+        full_s = timed(lambda sent: accepted.append(run_full(sent)), bodies)  # type: ignore[arg-type]
         started = time.perf_counter()
         with monitor.locked():  # the periodic round closes the last minutes
             held = monitor.minutes.flush(db_session, now_ms=START_MS + shift + (args.poll_minutes + 2) * 60_000)
@@ -362,7 +456,22 @@ def main() -> None:
         minute_rows = db_session.scalar(select(func.count()).select_from(ReadingMinute)) or 0
         pending_rows = db_session.scalar(select(func.count()).select_from(ReadingPending)) or 0
         assert sum(accepted) == poll_total, (sum(accepted), poll_total)
+
+        # HTTP: the same stream minutes later, from a client over loopback to a server process of its own.
+        tokens = demo.gateway_tokens(db_session=db_session, clock=FixedClock(START))
+        db_session.commit()
         db_session.close()
+        later_shift = shift + (args.poll_minutes + 3) * 60_000
+        sent = [gateway_body(owner_of, (s, w + later_shift, v)) for s, w, v in polled]
+        http_s, http_accepted = http_ingest(
+            url,
+            sent,
+            tokens,
+            start_ms=START_MS + later_shift,
+            flush_ms=START_MS + later_shift + (args.poll_minutes + 2) * 60_000,
+        )
+        assert http_accepted == poll_total, (http_accepted, poll_total)
+        database.dispose()
         gc.unfreeze()  # the engine froze its layout; hand it back so the interpreter can tear down cleanly
 
     engine_rate = total / engine_s
@@ -374,6 +483,7 @@ def main() -> None:
         ("DuckDB SQL (transitions only)", total / duck_s, total / duck_s / engine_rate, "engine ≥ 1× DuckDB"),
         ("naive Python loop", len(sample) / naive_s, len(sample) / naive_s / engine_rate, "engine ≥ 50× naive"),
     ]
+    print(f"database: {args.db}{' (durable: fsync on)' if args.db == 'postgresql' else ' (WAL, synchronous=FULL)'}")
     print(f"points {args.points:,} registered in {registered_s:.1f} s, loaded by the engine in {load_s:.1f} s")
     print(f"alarm changes committed: {sum(changes):,} over {total:,} readings (excursion {args.excursion:g})\n")
     print(f"{'path':38} {'readings/s':>14} {'× engine':>10}  target")
@@ -390,6 +500,11 @@ def main() -> None:
     print(
         f"{'full path (decode→…→minutes committed)':38} {full_rate:14,.0f} {full_rate / alone_rate:10.3f}  "
         "≥ 0.5× engine alone"
+    )
+    http_rate = poll_total / http_s
+    print(
+        f"{'HTTP MessagePack, loopback client':38} {http_rate:14,.0f} {http_rate / alone_rate:10.3f}  "
+        f"≥ 0.3× engine alone ({len({e for e, _ in sent})} connections, one uvicorn process)"
     )
     print(f"\nlatency at {args.rate:,} readings/s offered ({offered_text}), arrival → alarms committed:")
     print(f"  p50 {cuts[49]:.1f} ms   p99 {cuts[98]:.1f} ms   (target p99 ≤ 50 ms)")

@@ -242,9 +242,11 @@ def serve(
     from yingji.audit import anchor
 
     anchor.attach(application.state.sessionmaker)  # checkpoint the audit chain after each commit that appended
+    from yingji.monitoring import readings
     from yingji.rules.thresholds import warm_up
 
     warm_up()  # load (or, once per machine, compile) the threshold kernel now, not inside the first gateway batch
+    readings.warm_up()  # and the minute fold, not inside the first close
     from yingji.monitoring.ownership import EngineOwnership, describe_process
 
     address = f"http://{host or settings.host}:{port or settings.port}"

@@ -45,8 +45,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start() -> PostgresServer:
-    """Init a cluster in a temp dir and start it on loopback; root runs it as the postgres user."""
+def start(*, durable: bool = False) -> PostgresServer:
+    """Init a cluster in a temp dir and start it on loopback; root runs it as the postgres user. Tests run without
+    fsync; ``durable`` keeps PostgreSQL's own defaults (fsync, full page writes), as benchmarks need."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise FileNotFoundError("PostgreSQL server binaries not found under /usr/lib/postgresql")
@@ -76,7 +77,9 @@ def start() -> PostgresServer:
         capture_output=True,
         timeout=120,
     )
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off"
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root}"
+    if not durable:
+        options += " -c fsync=off -c full_page_writes=off"
     subprocess.run(
         [
             *run_as,

@@ -164,11 +164,18 @@ class MonitoringEngine:
         inside = (value >= self.layout.low[known]) & (value <= self.layout.high[known])
         return (slots >= 0) & ~inside
 
-    def evaluate(self, slots: NDArray[np.int64], time_ms: NDArray[np.int64], value: NDArray[np.float64]) -> Evaluation:
-        """Run the kernel over readings of known points; one reading feeds every channel of its point."""
+    def evaluate(
+        self,
+        slots: NDArray[np.int64],
+        time_ms: NDArray[np.int64],
+        value: NDArray[np.float64],
+        mapped: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None = None,
+    ) -> Evaluation:
+        """Run the kernel over readings of known points; one reading feeds every channel of its point. ``mapped`` is
+        ``channels_of(slots)`` when the caller has it already."""
         layout = self.layout
         assert layout.state is not None and layout.table is not None
-        channel, reading, starts = self.channels_of(slots)
+        channel, reading, starts = self.channels_of(slots) if mapped is None else mapped
         result = thresholds.evaluate(layout.state, layout.table, channel, time_ms[reading], value[reading], self.config)
         return Evaluation(
             accepted=result.accepted[starts], changes=self.changes(result.transitions), point_ids=layout.point_id[slots]

@@ -295,19 +295,24 @@ def ingest(*, db_session: Session, clock: Clock, actor: Actor, engine: Monitorin
         usable = np.ones(len(batch.codes), np.bool_)
         usable[list(problems)] = False
         rows = np.flatnonzero(usable)
-        channels, _, _ = engine.channels_of(slots[rows])
-        with engine.restoring(channels):
-            evaluation = engine.evaluate(slots[rows], batch.time_ms[rows], batch.value[rows])
-            for row in rows[~evaluation.accepted].tolist():
-                problems[row] = ("time", "不晚于该测点已收到的最近读数（重复、乱序或早于登记）")
+        whole = rows.size == usable.size  # the usual batch: no copies
+        use_slots = slots if whole else slots[rows]
+        use_time = batch.time_ms if whole else batch.time_ms[rows]
+        use_value = batch.value if whole else batch.value[rows]
+        mapped = engine.channels_of(use_slots)
+        with engine.restoring(mapped[0]):
+            evaluation = engine.evaluate(use_slots, use_time, use_value, mapped)
             kept = evaluation.accepted
+            every = bool(kept.all())
+            for row in rows[~kept].tolist():
+                problems[row] = ("time", "不晚于该测点已收到的最近读数（重复、乱序或早于登记）")
             with transaction(db_session):
                 touched = alarm_store.apply_changes(db_session, evaluation.changes)
                 held = engine.minutes.add(
                     db_session,
-                    evaluation.point_ids[kept],
-                    batch.time_ms[rows][kept],
-                    batch.value[rows][kept],
+                    evaluation.point_ids if every else evaluation.point_ids[kept],
+                    use_time if every else use_time[kept],
+                    use_value if every else use_value[kept],
                     now_ms=now_ms,
                 )
             engine.minutes.adopt(held)  # committed: the open minutes now include this batch

@@ -157,7 +157,7 @@ class ReadingMinute(Base):
     """Per-minute min / max / sum / count and the last reading of a point: the stored form of the raw feed."""
 
     __tablename__ = "reading_minute"
-    __table_args__ = {"sqlite_with_rowid": False}  # clustered on the key (migration 0043)
+    __table_args__ = ({"sqlite_with_rowid": False},)  # clustered on the key (migration 0043)
 
     point_id: Mapped[int] = mapped_column(ForeignKey("monitor_point.id"), primary_key=True)
     minute: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Unix minutes (UTC)

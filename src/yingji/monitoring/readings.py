@@ -14,14 +14,15 @@ and retention drops whole days.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import numba
 import numpy as np
+import psycopg
 from numpy.typing import NDArray
-from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy import Connection, Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import to_ms
@@ -154,22 +155,58 @@ def merge(db_session: Session, columns: Columns) -> None:
     """Merge minute rows in bulk: existing rows of the same minute (late readings) are combined, not replaced."""
     if not columns["point_id"].size:
         return
-    as_lists = [columns[name].tolist() for name in COLUMNS]
     connection = db_session.connection()
     if connection.dialect.name != "postgresql":
+        as_lists = [columns[name].tolist() for name in COLUMNS]
         connection.exec_driver_sql(_SQLITE_MERGE, list(zip(*as_lists, strict=True)))
         return
     ensure_partitions(db_session, np.unique(columns["minute"] // DAY_MINUTES).tolist())
+    data = _pg_binary(columns)
+    try:  # the usual close: minutes never written before, copied straight in
+        with connection.begin_nested():  # emitted now: the copy below goes round SQLAlchemy
+            _copy_in(connection, "reading_minute", data)
+        return
+    except psycopg.errors.UniqueViolation:
+        pass  # late readings of a minute already written: the whole close goes through the merge
     connection.exec_driver_sql(
         "CREATE TEMP TABLE IF NOT EXISTS reading_minute_stage "
         "(LIKE reading_minute INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
     )
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY reading_minute_stage ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-        for row in zip(*as_lists, strict=True):
-            copy.write_row(row)
+    _copy_in(connection, "reading_minute_stage", data)
     connection.exec_driver_sql(_PG_MERGE)
     connection.exec_driver_sql("TRUNCATE reading_minute_stage")
+
+
+_PG_TYPES = {  # the columns' PostgreSQL types, as COPY's binary format sends them (big-endian)
+    "point_id": ">i4",
+    "minute": ">i8",
+    "n": ">i4",
+    "vmin": ">f8",
+    "vmax": ">f8",
+    "vsum": ">f8",
+    "last_ms": ">i8",
+    "last_value": ">f8",
+}
+_PG_ROW = np.dtype(
+    [("fields", ">i2")] + [(f, t) for name in COLUMNS for f, t in ((f"{name}_len", ">i4"), (name, _PG_TYPES[name]))]
+)
+_PG_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension length
+
+
+def _pg_binary(columns: Columns) -> bytes:
+    """Minute rows in COPY's binary format, built as one numpy record array: no Python object per row."""
+    rows = np.empty(columns["point_id"].size, _PG_ROW)
+    rows["fields"] = len(COLUMNS)
+    for name in COLUMNS:
+        rows[f"{name}_len"] = np.dtype(_PG_TYPES[name]).itemsize
+        rows[name] = columns[name]
+    return _PG_HEADER + rows.tobytes() + b"\xff\xff"
+
+
+def _copy_in(connection: Connection, table: str, data: bytes) -> None:
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(data)
 
 
 def partition_name(day: int) -> str:
@@ -208,10 +245,12 @@ class Held:
     point_id: NDArray[np.int64]
     time_ms: NDArray[np.int64]
     value: NDArray[np.float64]
+    min_minute: int = field(init=False)  # computed once: every batch compares them against the closing minute
+    max_minute: int = field(init=False)
 
-    @property
-    def min_minute(self) -> int:
-        return int(self.time_ms.min()) // MINUTE_MS
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "min_minute", int(self.time_ms.min()) // MINUTE_MS)
+        object.__setattr__(self, "max_minute", int(self.time_ms.max()) // MINUTE_MS)
 
 
 PACKED = b"YJP2"  # offsets form; a row without it is the first form (three int64/float64 columns, 24 bytes each)
@@ -312,20 +351,28 @@ def _close(db_session: Session, held: list[Held], cutoff: int) -> list[Held]:
     closing = [h for h in held if h.min_minute < cutoff]
     if not closing:
         return held
-    point_id = np.concatenate([h.point_id for h in closing])
-    time_ms = np.concatenate([h.time_ms for h in closing])
-    value = np.concatenate([h.value for h in closing])
-    done = time_ms // MINUTE_MS < cutoff
-    merge(db_session, summarise_columns(point_id[done], time_ms[done], value[done]))
+    point_id, time_ms, value = (
+        np.concatenate(parts) for parts in zip(*((h.point_id, h.time_ms, h.value) for h in closing), strict=True)
+    )
+    straddling = [h for h in closing if h.max_minute >= cutoff]
+    if straddling:
+        done = time_ms // MINUTE_MS < cutoff
+        point_id, time_ms, value = point_id[done], time_ms[done], value[done]
+    merge(db_session, summarise_columns(point_id, time_ms, value))
     db_session.execute(delete(ReadingPending).where(ReadingPending.id.in_([h.pending_id for h in closing])))
     kept = [h for h in held if h.min_minute >= cutoff]
-    for h in closing:  # a batch straddling the boundary keeps its open part, re-journalled
+    for h in straddling:  # a batch straddling the boundary keeps its open part, re-journalled
         still = h.time_ms // MINUTE_MS >= cutoff
-        if still.any():
-            rest = append_pending(db_session, h.point_id[still], h.time_ms[still], h.value[still])
-            assert rest is not None
-            kept.append(rest)
+        rest = append_pending(db_session, h.point_id[still], h.time_ms[still], h.value[still])
+        assert rest is not None
+        kept.append(rest)
     return kept
+
+
+def warm_up() -> None:
+    """Load (or compile, the first time on a machine) the minute fold now rather than inside the first close."""
+    one = np.zeros(1, np.int64)
+    summarise_columns(one, one, np.zeros(1, np.float64))
 
 
 def prune(db_session: Session, *, now: datetime, retention_days: int) -> int:
