@@ -96,7 +96,7 @@ def test_a_batch_over_mqtt_raises_the_alarm(site: Site, broker: mosquitto.Broker
         refused = gateway.publish({"token": "yjt_forged", "points": ["CH4-01"], "times": [t + 90_000], "values": [0.2]})
         assert refused["error"]["code"] == "unauthorized"
         malformed = gateway.publish({"token": token, "points": ["CH4-01"], "times": [], "values": []})
-        assert malformed["error"]["field"] == "body"
+        assert malformed["error"]["field"] == "times"  # the column whose length differs from points
         other = site.other_gateway["Authorization"].removeprefix("Bearer ")
         scoped = gateway.publish({"token": other, "points": ["CH4-01"], "times": [t + 120_000], "values": [0.1]})
         assert scoped["accepted"] == 0 and scoped["rejected"][0]["reason"] == "测点编号未在本企业登记"
