@@ -159,7 +159,7 @@ class ReadingMinute(Base):
     __tablename__ = "reading_minute"
     __table_args__ = ({"sqlite_with_rowid": False},)  # clustered on the key (migration 0043)
 
-    point_id: Mapped[int] = mapped_column(ForeignKey("monitor_point.id"), primary_key=True)
+    point_id: Mapped[int] = mapped_column(primary_key=True)  # monitor_point.id; no foreign key (migration 0043)
     minute: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Unix minutes (UTC)
     n: Mapped[int]
     vmin: Mapped[float] = mapped_column(Float)
