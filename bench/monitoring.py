@@ -16,9 +16,9 @@ Rows (issue 6 targets in brackets):
 * readings: the per-minute summaries of the same batches merged per batch (``readings.store``, the former path), shown
   beside, not in, the engine;
 * full path: ``--poll-gateways`` gateways each sending all their points every 10 s for ``--poll-minutes`` minutes, as
-  MessagePack bodies (times and values packed binary) through ``ingest.parse``/``decode``/``ingest`` (code lookup,
-  checks, engine, alarms, the batch's pending row, closed minutes written in bulk, commit) and a final close, beside
-  the engine alone on the same stream in the same run [full path ≥ 0.5× engine alone];
+  MessagePack bodies (codes as one string, times and values packed binary) through ``ingest.parse``/``decode``/
+  ``ingest`` (code lookup, checks, engine, alarms, the batch's pending row, closed minutes written in bulk, commit)
+  and a final close, beside the engine alone on the same stream in the same run [full path ≥ 0.5× engine alone];
 * HTTP: the same stream minutes later posted by httpx over loopback to the platform under uvicorn in a process of
   its own (``bench.monitoring_server``), one keep-alive connection per gateway, all at once; from the first post to
   the last minutes committed [≥ 0.3× engine alone];
@@ -187,11 +187,12 @@ class StreamClock:
 
 
 def gateway_body(owner_of: dict[int, tuple[int, str]], batch: Batch) -> tuple[int, bytes]:
-    """A gateway's batch as it sends it: its enterprise (the token's) and the MessagePack columns, times and values
-    packed binary (the gateway's work, not timed). ``owner_of``: slot → (enterprise, code)."""
+    """A gateway's batch as it sends it: its enterprise (the token's) and the MessagePack columns, codes one per line
+    in one string, times and values packed binary (the gateway's work, not timed). ``owner_of``: slot → (enterprise,
+    code)."""
     slots, when, value = batch
     enterprise = owner_of[int(slots[0])][0]
-    codes = [owner_of[s][1] for s in slots.tolist()]
+    codes = "\n".join(owner_of[s][1] for s in slots.tolist())  # codes once: one string, one per line
     body = {"points": codes, "times": when.astype("<i8").tobytes(), "values": value.astype("<f8").tobytes()}
     return enterprise, cast(bytes, msgpack.packb(body))
 

@@ -57,9 +57,10 @@ def test_a_malformed_column_is_a_422_naming_it(body: dict[str, Any], field: str,
     assert refused.value.field == field and words in refused.value.render()
 
 
-def test_points_must_be_an_array_even_with_binary_columns() -> None:
+@pytest.mark.parametrize("points", [7, {"A": 1}, b"A\nB"], ids=["number", "map", "binary"])
+def test_points_must_be_an_array_or_one_string(points: object) -> None:
     with pytest.raises(InvalidInput) as refused:
-        decode({"points": "A,B", "times": b"\0" * 16, "values": b"\0" * 16})
+        decode({"points": points, "times": b"\0" * 16, "values": b"\0" * 16})
     assert refused.value.field == "points"
 
 
@@ -76,13 +77,20 @@ def test_a_bad_element_in_binary_columns_is_refused_by_row_and_field() -> None:
 def test_binary_columns_through_the_api(site: Site) -> None:
     site.point(CORNER)
     t = site.now_ms()
-    times, values = packed([t + 1000, t + 2000, t + 3000], [0.5, float("nan"), 0.75])
-    body = msgpack.packb({"points": ["CH4-01", "CH4-01", "CH4-01"], "times": times, "values": values})
     headers = site.gateway | {"content-type": "application/msgpack"}
-    answer = site.client.post("/api/monitoring/readings", content=body, headers=headers)
-    assert answer.status_code == 200, answer.text
-    result = answer.json()
-    assert result["accepted"] == 2 and [(r["index"], r["field"]) for r in result["rejected"]] == [(1, "value")]
+    codes = "CH4-01\nNOPE-9\nCH4-01\nCH4-01"  # one string; the engine compares it whole with the last one sent
+    for cycle in range(2):
+        start = t + cycle * 10_000
+        times, values = packed([start + 1000, start + 1500, start + 2000, start + 3000], [0.5, 0.6, float("nan"), 0.75])
+        body = msgpack.packb({"points": codes, "times": times, "values": values})
+        answer = site.client.post("/api/monitoring/readings", content=body, headers=headers)
+        assert answer.status_code == 200, answer.text
+        result = answer.json()
+        assert result["accepted"] == 2 and result["received"] == 4
+        assert [(r["index"], r["point"], r["field"]) for r in result["rejected"]] == [
+            (1, "NOPE-9", "point"),
+            (2, "CH4-01", "value"),
+        ]
     short = msgpack.packb({"points": ["CH4-01"], "times": times, "values": values[:8]})
     refused = site.client.post("/api/monitoring/readings", content=short, headers=headers)
     assert refused.status_code == 422 and refused.json()["error"]["field"] == "times"
@@ -115,3 +123,29 @@ def test_the_minute_fold_equals_the_sorted_reductions(spread: int) -> None:
     assert got["n"].sum() == 2000 and got.keys() == want.keys()
     for name in readings.COLUMNS:
         assert np.allclose(got[name], want[name], rtol=1e-12), name  # sums may differ in the last bit (order)
+
+
+def test_codes_as_one_string_are_checked_without_splitting() -> None:
+    times, values = packed([T0, T0 + 1, T0 + 2], [1.0, 2.0, 3.0])
+    batch = decode({"points": "CH4-01\nCO_2.a\nX", "times": times, "values": values})
+    assert batch.codes == [] and batch.joined == "CH4-01\nCO_2.a\nX" and batch.size == 3 and not batch.problems
+    assert batch.code(1) == "CO_2.a"  # split only when a row is named
+    with pytest.raises(InvalidInput) as refused:
+        decode({"points": "A\nB", "times": times, "values": values})
+    assert refused.value.field == "times"
+
+
+@pytest.mark.parametrize(
+    ("codes", "named"),
+    [("A\n\nC", [1]), ("A\nB\n" + "x" * 41, [2]), ("A\n甲\nC", [1]), ("A\nB\nC\n", [3]), ("A\nB C\nC", [])],
+    ids=["empty", "too long", "not ASCII", "trailing newline", "space"],
+)
+def test_a_string_with_a_bad_code_takes_the_list_path(codes: str, named: list[int]) -> None:
+    """The same answer as the codes sent as a list: a code no point can have named by row (one that merely has a
+    character registration refuses is then "not registered" at ingest, as in a list)."""
+    size = codes.count("\n") + 1
+    times, values = packed([T0 + k for k in range(size)], [1.0] * size)
+    batch = decode({"points": codes, "times": times, "values": values})
+    as_list = decode({"points": codes.split("\n"), "times": times, "values": values})
+    assert batch.joined is None and batch.codes == as_list.codes and batch.problems == as_list.problems
+    assert list(batch.problems) == named and all(batch.problems[row][0] == "point" for row in named)

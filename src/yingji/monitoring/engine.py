@@ -69,7 +69,7 @@ class Layout:
     revision: int = -1
     by_code: dict[tuple[int, str], int] = field(default_factory=dict)  # → index into slots
     by_enterprise: dict[int, dict[str, int]] = field(default_factory=dict)  # the same, per enterprise (lookups)
-    last_codes: dict[int, tuple[list[str], NDArray[np.int64]]] = field(default_factory=dict)  # per enterprise
+    last_codes: dict[int, tuple[list[str] | str, NDArray[np.int64]]] = field(default_factory=dict)  # per enterprise
     slots: list[PointSlot] = field(default_factory=list)
     first: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
     count: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -144,15 +144,17 @@ class MonitoringEngine:
 
     # --- batches ----------------------------------------------------------------------------------------------------
 
-    def slot_indices(self, enterprise_id: int, codes: list[str]) -> NDArray[np.int64]:
-        """Slot index per reading (-1: no such point of this enterprise)."""
+    def slot_indices(self, enterprise_id: int, codes: list[str] | str) -> NDArray[np.int64]:
+        """Slot index per reading (-1: no such point of this enterprise); ``codes`` a list or one string of codes,
+        one per line."""
         # A gateway sends its points in the same order every cycle: comparing the list with the last one is ~50×
-        # cheaper than looking each code up (random access into a large dict).
+        # cheaper than looking each code up (random access into a large dict), and one string compares as memory.
         last = self.layout.last_codes.get(enterprise_id)
-        if last is not None and last[0] == codes:
+        if last is not None and type(last[0]) is type(codes) and last[0] == codes:
             return last[1].copy()
         own = self.layout.by_enterprise.get(enterprise_id, {})  # map(dict.get) runs at C speed, no key tuples
-        slots = np.fromiter(map(own.get, codes, repeat(-1)), np.int64, count=len(codes))
+        listed = codes.split("\n") if isinstance(codes, str) else codes
+        slots = np.fromiter(map(own.get, listed, repeat(-1)), np.int64, count=len(listed))
         self.layout.last_codes[enterprise_id] = (codes, slots.copy())
         return slots
 

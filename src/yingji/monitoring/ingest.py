@@ -3,8 +3,9 @@
 Two shapes, in either encoding:
 
 * columns (compact, what gateways should send): ``{"points": [code…], "times": [ms…], "values": [number…]}``;
-  in MessagePack ``times`` and ``values`` may also be packed binary (bin: little-endian int64 ms, float64), which
-  is read in place with numpy, no Python object per reading (the fastest form; bench/monitoring sends it)
+  ``points`` may also be one string of codes, one per line, and in MessagePack ``times`` and ``values`` packed
+  binary (bin: little-endian int64 ms, float64): checked and read in place with numpy, no Python object per reading
+  (the fastest form; bench/monitoring sends it)
 * rows (readable): ``{"readings": [{"point": code, "time": ms or ISO-8601, "value": number}, …]}``
 
 Well-formed columns are converted with numpy in one step; only a batch with a bad element takes the per-row path
@@ -91,10 +92,24 @@ OPENAPI_BODY = {  # the two shapes above, for the API documentation (the body is
 class Batch:
     """Decoded readings (all rows, in arrival order) and the rows already refused while decoding."""
 
-    codes: list[str]
+    codes: list[str]  # empty when ``joined`` carries them
     time_ms: NDArray[np.int64]
     value: NDArray[np.float64]
     problems: dict[int, tuple[str, str]] = field(default_factory=dict)  # row → (field, reason)
+    joined: str | None = None  # the codes as sent in one string, one per line: split only when a row is named
+
+    @property
+    def size(self) -> int:
+        return int(self.time_ms.size)
+
+    def point_codes(self) -> list[str] | str:
+        """What the engine looks codes up by: the list, or the one string (compared whole with the gateway's last)."""
+        return self.codes if self.joined is None else self.joined
+
+    def code(self, row: int) -> str:
+        if self.joined is not None and not self.codes:
+            self.codes = self.joined.split("\n")
+        return self.codes[row]
 
 
 def parse(body: bytes, content_type: str) -> Any:
@@ -122,16 +137,28 @@ def decode(raw: Any) -> Batch:
     points, times, values = (raw.get(name) for name in ("points", "times", "values"))
     if points is None or times is None or values is None:
         raise InvalidInput(field="body", reason="须同时给出 points、times、values 三列")
-    if not isinstance(points, list):
-        raise InvalidInput(field="points", reason="points 必须是测点编号数组")
-    _check_size(len(points))
-    stamps = _column(times, "times", len(points))
-    numbers = _column(values, "values", len(points))
-    fast = _fast_columns(points, stamps, numbers)
+    listed: list[Any] | None
+    joined: str | None = None
+    if isinstance(points, str):  # codes once, one per line, checked over the bytes: no object per reading
+        count = _joined_count(points)
+        listed = points.split("\n") if count is None else None  # a bad code: the per-row path names it
+        joined = points if listed is None else None
+    elif isinstance(points, list):
+        count, listed = len(points), points
+    else:
+        raise InvalidInput(field="points", reason="points 必须是测点编号数组，或每行一个编号的字符串")
+    size = len(listed) if listed is not None else count or 0
+    _check_size(size)
+    stamps = _column(times, "times", size)
+    numbers = _column(values, "values", size)
+    fast = _fast_columns(listed, stamps, numbers)
     if fast is not None:
+        fast.joined = joined
         return fast
+    if listed is None:
+        listed = (joined or "").split("\n")
     as_lists = (c.tolist() if isinstance(c, np.ndarray) else c for c in (stamps, numbers))
-    return _from_rows([{"point": p, "time": t, "value": v} for p, t, v in zip(points, *as_lists, strict=True)])
+    return _from_rows([{"point": p, "time": t, "value": v} for p, t, v in zip(listed, *as_lists, strict=True)])
 
 
 def _column(column: Any, name: str, size: int) -> list[Any] | NDArray[Any]:
@@ -159,14 +186,34 @@ def _check_size(size: int) -> None:
         raise InvalidInput(field="body", reason=f"每批最多 {MAX_BATCH} 条读数，请分批上传")
 
 
-def _fast_columns(points: list[Any], times: list[Any] | NDArray[Any], values: list[Any] | NDArray[Any]) -> Batch | None:
-    """Vectorised conversion when every element has the right type; None sends the batch to the per-row path."""
-    # Exact element types first (numpy would quietly turn 1 into "1" or True into 1); map/set run at C speed.
-    if set(map(type, points)) != {str}:
+_CODE_BYTES = np.zeros(256, np.bool_)
+_CODE_BYTES[np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-", np.uint8)] = True
+
+
+def _joined_count(text: str) -> int | None:
+    """How many codes a string of codes one per line holds, checked with numpy over its bytes (characters and
+    lengths as registration allows); None when one fails."""
+    if not text.isascii():
         return None
-    lengths = set(map(len, points))
-    if not "".join(points).isascii() or min(lengths) < 1 or max(lengths) > MAX_CODE:
-        return None  # the per-row path names a code that could never have been registered
+    raw = np.frombuffer(text.encode("ascii"), np.uint8)
+    lengths = np.diff(np.r_[-1, np.flatnonzero(raw == 10), raw.size]) - 1
+    if lengths.min() < 1 or lengths.max() > MAX_CODE or not _CODE_BYTES[raw[raw != 10]].all():
+        return None
+    return int(lengths.size)
+
+
+def _fast_columns(
+    points: list[Any] | None, times: list[Any] | NDArray[Any], values: list[Any] | NDArray[Any]
+) -> Batch | None:
+    """Vectorised conversion when every element has the right type; None sends the batch to the per-row path.
+    ``points`` None: the codes were checked as one string."""
+    # Exact element types first (numpy would quietly turn 1 into "1" or True into 1); map/set run at C speed.
+    if points is not None:
+        if set(map(type, points)) != {str}:
+            return None
+        lengths = set(map(len, points))
+        if not "".join(points).isascii() or min(lengths) < 1 or max(lengths) > MAX_CODE:
+            return None  # the per-row path names a code that could never have been registered
     if isinstance(times, list):
         if set(map(type, times)) != {int}:
             return None
@@ -179,7 +226,7 @@ def _fast_columns(points: list[Any], times: list[Any] | NDArray[Any], values: li
         values = np.asarray(values)
         if values.dtype.kind not in "if":
             return None
-    batch = Batch(codes=points, time_ms=times.astype(np.int64), value=values.astype(np.float64))
+    batch = Batch(codes=points or [], time_ms=times.astype(np.int64), value=values.astype(np.float64))
     for row in np.flatnonzero(~np.isfinite(batch.value)).tolist():
         batch.problems[row] = ("value", "数值必须是有限数")
     return batch
@@ -281,7 +328,7 @@ def ingest(*, db_session: Session, clock: Clock, actor: Actor, engine: Monitorin
     problems = dict(batch.problems)
     with engine.locked():
         engine.ensure_current(db_session, now_ms)
-        slots = engine.slot_indices(actor.organisation_id, batch.codes)
+        slots = engine.slot_indices(actor.organisation_id, batch.point_codes())
         checks = (
             (slots < 0, "point", "测点编号未在本企业登记"),
             (batch.time_ms > now_ms + FUTURE_SKEW_MS, "time", "时间晚于服务器时间 5 分钟以上（网关时钟需校准）"),
@@ -292,7 +339,7 @@ def ingest(*, db_session: Session, clock: Clock, actor: Actor, engine: Monitorin
                 problems.setdefault(row, (name, reason))
         for row in np.flatnonzero(engine.out_of_range(slots, batch.value)).tolist():
             problems.setdefault(row, ("value", _out_of_range(engine.layout.slots[slots[row]].kind)))
-        usable = np.ones(len(batch.codes), np.bool_)
+        usable = np.ones(batch.size, np.bool_)
         usable[list(problems)] = False
         rows = np.flatnonzero(usable)
         whole = rows.size == usable.size  # the usual batch: no copies
@@ -317,11 +364,11 @@ def ingest(*, db_session: Session, clock: Clock, actor: Actor, engine: Monitorin
                 )
             engine.minutes.adopt(held)  # committed: the open minutes now include this batch
     rejected = [
-        {"index": row, "point": batch.codes[row], "field": name, "reason": reason}
+        {"index": row, "point": batch.code(row), "field": name, "reason": reason}
         for row, (name, reason) in sorted(problems.items())
     ]
     return IngestResult(
-        received=len(batch.codes),
+        received=batch.size,
         accepted=int(kept.sum()),
         rejected=rejected,
         transitions=len(evaluation.changes),
