@@ -34,6 +34,7 @@ from yingji.incidents.models import (
 from yingji.ledger.models import LedgerTask, Target, TargetValue, TaskProgress
 from yingji.liaisons.models import Liaison
 from yingji.metrology.models import Calibration, Instrument
+from yingji.monitoring.cluster.models import ClusterWorker, PartitionLease
 from yingji.monitoring.models import Alarm, AlarmEvent, AlarmGroup, MonitorPoint, ReadingMinute
 from yingji.monitoring.networking.models import (
     DeclaredLimit,
@@ -156,6 +157,7 @@ __all__ = [
     "Census",
     "CensusFinding",
     "Claim",
+    "ClusterWorker",
     "CommitteeTraining",
     "Complaint",
     "ComplaintEvent",
@@ -224,6 +226,7 @@ __all__ = [
     "OutboxItem",
     "PanelMember",
     "PanelRow",
+    "PartitionLease",
     "PlanActivity",
     "PlanEvaluation",
     "PlanRecord",

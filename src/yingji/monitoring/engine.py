@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -128,11 +128,11 @@ class MonitoringEngine:
             previous = Layout() if fresh else self.layout
             if fresh:  # another owner may have closed minutes meanwhile: the pending rows are the truth
                 self.minutes.recover(db_session)
-            self.layout = _load(db_session, now_ms, current, self.config)
+            self.layout = load(db_session, now_ms, current, self.config)
             if fresh:
                 _restore_pending(self.layout, self.minutes)
             self._generation = generation
-            _carry_over(previous, self.layout)
+            carry_over(previous, self.layout)
             # A million points are millions of long-lived objects; without this every full collection walks them
             # all and stalls a batch for hundreds of milliseconds (bench/monitoring p99). Frozen objects are never
             # collected, so the previous freeze is thawed first: the old layout, and whatever else was frozen with
@@ -249,7 +249,14 @@ class MonitoringEngine:
         return layout.first[slots][reading] + (np.arange(reading.size) - starts[reading]), reading, starts
 
 
-def _load(db_session: Session, now_ms: int, current_revision: int, config: thresholds.EngineConfig) -> Layout:
+def load(
+    db_session: Session,
+    now_ms: int,
+    current_revision: int,
+    config: thresholds.EngineConfig,
+    keep: Callable[[str], bool] | None = None,
+) -> Layout:
+    """The layout of every active point, or of those whose site key ``keep`` accepts (a cluster partition's)."""
     layout = Layout(revision=current_revision)
     specs: list[thresholds.LevelSpec] = []
     rule_index: dict[tuple[str, int | None], int] = {}
@@ -276,6 +283,9 @@ def _load(db_session: Session, now_ms: int, current_revision: int, config: thres
     )
     # plain rows, not ORM objects: a million points load in seconds
     for point in db_session.execute(select(*columns).where(MonitorPoint.active.is_(True)).order_by(MonitorPoint.id)):
+        site_key = f"mine:{point.mine_id}" if point.mine_id is not None else f"pond:{point.pond_id}"
+        if keep is not None and not keep(site_key):
+            continue
         try:
             rules: Sequence[PointRule] = (
                 [pond_point_rule(point.kind, point.design, point.clear_margin)]
@@ -291,7 +301,7 @@ def _load(db_session: Session, now_ms: int, current_revision: int, config: thres
                 point.id,
                 len(channel_rule),
                 len(rules),
-                f"mine:{point.mine_id}" if point.mine_id is not None else f"pond:{point.pond_id}",
+                site_key,
                 point.enterprise_id,
                 point.division_code,
                 point.kind,
@@ -392,7 +402,7 @@ def _restore_pending(layout: Layout, minutes: MinuteBuffer) -> None:
         state.last_value[channels] = number
 
 
-def _carry_over(previous: Layout, layout: Layout) -> None:
+def carry_over(previous: Layout, layout: Layout) -> None:
     """Keep the in-memory state (pending on-delays, stuck timers, rate windows) of every channel whose point and
     rule are unchanged across a reload; changed or new channels keep what ``_restore`` gave them."""
     if previous.state is None or layout.state is None:

@@ -23,6 +23,7 @@ import numpy as np
 import psycopg
 from numpy.typing import NDArray
 from sqlalchemy import Connection, Table, delete, insert, select, text
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import to_ms
@@ -32,6 +33,7 @@ from yingji.monitoring.models import ReadingMinute, ReadingPending
 MINUTE_MS = 60_000
 DAY_MINUTES = 1440
 GRACE_MS = 10_000  # a minute closes this long after its end: readings of the same cycle still in flight join it
+PARTITION_LOCK = 0x59494E474A4902  # advisory lock key while a day partition is created
 COLUMNS = ("point_id", "minute", "n", "vmin", "vmax", "vsum", "last_ms", "last_value")
 Columns = dict[str, NDArray[Any]]
 
@@ -217,10 +219,19 @@ def ensure_partitions(db_session: Session, days: list[int]) -> None:
     """PostgreSQL: one partition per UTC day (Unix day number), created when its first minute is written."""
     connection = db_session.connection()
     for day in days:
-        connection.exec_driver_sql(
-            f"CREATE TABLE IF NOT EXISTS {partition_name(int(day))} PARTITION OF reading_minute "
-            f"FOR VALUES FROM ({int(day) * DAY_MINUTES}) TO ({(int(day) + 1) * DAY_MINUTES})"
-        )
+        if connection.exec_driver_sql(f"SELECT to_regclass('{partition_name(int(day))}')").scalar() is not None:
+            continue
+        # concurrent writers (cluster workers) would race on the catalog: one creates, the others wait and skip
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PARTITION_LOCK})")
+        try:
+            with connection.begin_nested():
+                connection.exec_driver_sql(
+                    f"CREATE TABLE IF NOT EXISTS {partition_name(int(day))} PARTITION OF reading_minute "
+                    f"FOR VALUES FROM ({int(day) * DAY_MINUTES}) TO ({(int(day) + 1) * DAY_MINUTES})"
+                )
+        except ProgrammingError as err:  # created by another writer after our look (DuplicateTable)
+            if "already exists" not in str(err):
+                raise
 
 
 def partition_days(db_session: Session) -> list[int]:

@@ -6,6 +6,7 @@ bundled row ships ``verified: false`` and confidence B or C; an operator confirm
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -19,7 +20,8 @@ from yingji.core.schemas import YingjiModel
 from yingji.plans.loader import validation_details
 from yingji.rules.thresholds import LevelSpec, RuleTable, check_spec
 
-DATA_FILE = Path(__file__).parent / "data" / "thresholds.yaml"
+# An operator's own rules file (a province's values) replaces the bundled one; it is validated the same way.
+DATA_FILE = Path(os.environ.get("YINGJI_THRESHOLD_RULES") or Path(__file__).parent / "data" / "thresholds.yaml")
 RANGES_FILE = Path(__file__).parent / "data" / "sensor_ranges.yaml"
 
 
