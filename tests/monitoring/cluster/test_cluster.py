@@ -31,18 +31,26 @@ from yingji.monitoring.cluster.stream import connect, ensure_stream, leader
 pytestmark = pytest.mark.skipif(not nats_support.BINARY.exists(), reason="nats-server not installed")
 
 LEASE_S = 3.0
-MINES, POINTS, CYCLES = 12, 40, 150
-KILL_WORKER_AT, KILL_LEADER_AT, STOP_WORKER_AT = 30, 70, 105
+MINES, POINTS, CYCLES = 6, 150, 40
+KILL_WORKER_AT, KILL_LEADER_AT, STOP_WORKER_AT = 8, 18, 28
 TRANSITION_KINDS = ("raised", "reactivated", "level", "cleared")
 
 
-def _database(server: postgres.PostgresServer, name: str, created_at: datetime) -> tuple[Engine, str, list[Any]]:
-    url = postgres.create_database(server, name)
+def _databases(server: postgres.PostgresServer, created_at: datetime) -> tuple[Engine, str, Engine, str, list[Any]]:
+    """The cluster's database, migrated and registered, and the reference run's as its copy (same point ids)."""
+    url = postgres.create_database(server, "yingji_cluster")
     db = make_engine(url)
     migrate.upgrade(db)
     with Session(db) as db_session, db_session.begin():
         sites = scenario.register(db_session, MINES, POINTS, created_at)
-    return db, url, sites
+    db.dispose()
+    import psycopg
+
+    with psycopg.connect(f"host=127.0.0.1 port={server.port} user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "yingji_cluster_reference"')
+        conn.execute('CREATE DATABASE "yingji_cluster_reference" TEMPLATE "yingji_cluster"')
+    reference_url = url.rsplit("/", 1)[0] + "/yingji_cluster_reference"
+    return db, url, make_engine(reference_url), reference_url, sites
 
 
 def _outcome(db: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -102,6 +110,27 @@ class Feed:
             raise AssertionError(f"{err}: {owners(self.db)} {activity}") from None
         self.takeovers.append((name, time.monotonic() - since))
 
+    async def _new_leader(self, js: Any, old: str) -> None:
+        until = time.monotonic() + 30
+        while time.monotonic() < until:
+            try:
+                if await leader(js) not in (None, old):
+                    return
+            except Exception:  # noqa: S110 - no answer while the election runs
+                pass
+            await asyncio.sleep(0.1)
+        raise AssertionError("no new stream leader within 30 s")
+
+    def _busiest(self, spared: set[str]) -> WorkerProcess:
+        """The live worker owning the most partitions that carry readings (so its loss is felt)."""
+        held = owners(self.db)
+        with Session(self.db) as db_session:
+            registry = EdgeRegistry.load(db_session)
+        loaded = set(registry.partition.tolist())
+        counts = {w.name: sum(1 for p, (o, _, _) in held.items() if o == w.name and p in loaded) for w in self.workers}
+        live = [w for w in self.workers if w.name not in spared and w.process.poll() is None]
+        return max(live, key=lambda w: counts[w.name])
+
     async def run(self, start_ms: int) -> None:
         nc = await connect(self.urls, name="test-edge")
         js = nc.jetstream(timeout=5.0)
@@ -114,6 +143,7 @@ class Feed:
             return len(held) == protocol.PARTITIONS and len({o for o, _, _ in held.values()}) == len(self.workers)
 
         await asyncio.to_thread(wait_for, "every partition owned, by every worker", spread, 60)
+        print(f"spread {time.monotonic():.1f}")
         pending: list[asyncio.Task[None]] = []
         for c, cycle in enumerate(scenario.cycles(self.sites, CYCLES, start_ms)):
             now_ms = int(time.time() * 1000)
@@ -125,21 +155,27 @@ class Feed:
             )
             await edge.tick(cycle.at_ms)
             if c == KILL_WORKER_AT:
-                self.workers[0].signal(signal.SIGKILL)
-                pending.append(asyncio.create_task(self._taken_from(self.workers[0].name, time.monotonic())))
+                victim = self._busiest(set())
+                victim.signal(signal.SIGKILL)
+                pending.append(asyncio.create_task(self._taken_from(victim.name, time.monotonic())))
             elif c == KILL_LEADER_AT:
                 name = await leader(js)
                 assert name is not None
                 self.nodes.node(name).kill()
+                await self._new_leader(js, name)
+                self.nodes.node(name).restart()  # as its supervisor would; the stream went on without it
             elif c == STOP_WORKER_AT:
-                stalled = self.workers[1]
+                stalled = self._busiest({victim.name})
                 stalled.signal(signal.SIGSTOP)
                 await self._taken_from(stalled.name, time.monotonic())
                 stalled.signal(signal.SIGCONT)
+                print(f"stopped {stalled.name}, owned partitions with readings: see takeovers")
         await asyncio.gather(*pending)
+        print(f"fed {time.monotonic():.1f}")
         self.last = await _last_sequences(js)
         await asyncio.to_thread(wait_for, "the cluster caught up", lambda: _caught_up(self.db, self.last), 90, 0.2)
         before = _outcome(self.db)
+        print(f"caught up {time.monotonic():.1f}")
         # a gateway resending a batch: JetStream drops the same message id; with another id (past the window) the
         # engine refuses every reading as not newer than the last
         enterprise, codes, times, values = next(iter(scenario.cycles(self.sites, 1, start_ms))).batches[0]
@@ -166,8 +202,8 @@ def test_cluster_matches_single_process_through_kills(pg_server: Any, tmp_path: 
     start = now - timedelta(hours=1)
     start_ms = int(start.timestamp() * 1000) // 60_000 * 60_000
     registered = start - timedelta(minutes=1)
-    db, url, sites = _database(pg_server, "yingji_cluster", registered)
-    reference_db, reference_url, _ = _database(pg_server, "yingji_cluster_reference", registered)
+    db, url, reference_db, reference_url, sites = _databases(pg_server, registered)
+    print(f"databases {time.monotonic() - started:.1f} s")
     rules = scenario.rules_file(tmp_path)
     nodes = nats_support.start(3)
     workers: list[WorkerProcess] = []
@@ -178,10 +214,10 @@ def test_cluster_matches_single_process_through_kills(pg_server: Any, tmp_path: 
         ]
         feed = Feed(nodes.urls, db, sites, workers, nodes)
         asyncio.run(feed.run(start_ms))
+        print(f"cluster run {time.monotonic() - started:.1f} s")
         for worker in workers:
             worker.stop()
-        alive = [node.url for node in nodes.nodes if node.process.poll() is None]
-        reference = start_worker("reference", alive, reference_url, tmp_path, lease_s=LEASE_S, replicas=3, rules=rules)
+        reference = start_worker("reference", nodes.urls, reference_url, tmp_path, lease_s=LEASE_S, replicas=3, rules=rules)
         workers.append(reference)
         wait_for("the reference run", lambda: _caught_up(reference_db, feed.last), 90, 0.2)
         reference.stop()

@@ -36,6 +36,10 @@ class Output:
     readings: int = 0
     arrival_ms: int = 0
 
+    @property
+    def writes(self) -> bool:
+        return bool(self.changes) or self.minutes is not None
+
     def write(self, db_session: Session) -> None:
         """In the caller's transaction; record by record, so how records are grouped into commits changes nothing."""
         if self.changes:

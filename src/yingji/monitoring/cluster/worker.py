@@ -47,6 +47,7 @@ from yingji.rules import thresholds
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 FETCH = 512  # records per fetch: one commit covers them
+IDLE_COMMIT_S = 1.0  # records that write nothing (most ticks) are committed at most this often
 QUIET_CHECK_S = 5.0  # a consumer silent this long is asked whether it still exists (recreated if not)
 
 
@@ -73,6 +74,8 @@ class Owned:
     last_snapshot: float = 0.0
     active: bool = True
     task: asyncio.Task[None] | None = None
+    last_commit: float = 0.0
+    pending: int = 0  # records the consumer still holds after the last fetch (lag)
     took_s: float = 0.0  # acquisition → caught up with the committed sequence (restore + replay)
     replayed: int = 0
 
@@ -95,9 +98,11 @@ class Worker:
         self.stopping = asyncio.Event()
         self.nc: Client | None = None
         self.js: JetStreamContext | None = None
+        self.js_create: JetStreamContext | None = None
         self.takeovers = 0
         self.commits = 0
         # leases on their own thread: renewal must never queue behind partitions' processing
+        self._creating = asyncio.Semaphore(8)
         self._days: set[int] = set()  # day partitions of the minute table known to exist
         self._lease_pool = ThreadPoolExecutor(1, thread_name_prefix="lease")
         self._work_pool = ThreadPoolExecutor(4, thread_name_prefix="partition")
@@ -150,6 +155,8 @@ class Worker:
                 await self._drop(partition)
                 if owned is not None:
                     await self._leases(self._release, partition, owned.lease.epoch)
+            if acquired:
+                logger.info("取得分区 %s（共持有 %s 个）", [lease.partition for lease in acquired], len(self.owned) + len(acquired))
             for lease in acquired:
                 self.takeovers += 1
                 owned = Owned(lease=lease, engine=PartitionEngine(lease.partition, self.config))
@@ -198,6 +205,11 @@ class Worker:
         return start + 1
 
     async def _subscribe(self, owned: Owned) -> JetStreamContext.PullSubscription:
+        """A consumer from the next sequence to apply; a few created at a time (64 at once time out the API)."""
+        async with self._creating:
+            return await self._create_consumer(owned)
+
+    async def _create_consumer(self, owned: Owned) -> JetStreamContext.PullSubscription:
         assert self.js is not None
         config = ConsumerConfig(
             deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
@@ -205,8 +217,14 @@ class Worker:
             ack_policy=AckPolicy.NONE,
             inactive_threshold=max(5.0, self.options.lease_s),
             max_waiting=4,
+            # the position lives in PostgreSQL (committed sequence): the consumer needs no replicas or disk, which
+            # keeps its creation cheap (an R3 consumer per partition overloads the cluster's API, more so with a
+            # node down)
+            num_replicas=1,
+            mem_storage=True,
         )
-        return await self.js.pull_subscribe(
+        js = self.js_create or self.js
+        return await js.pull_subscribe(
             protocol.subject(owned.lease.partition), durable=None, stream=protocol.STREAM, config=config
         )
 
@@ -225,12 +243,14 @@ class Worker:
                         sub = await self._subscribe(owned)
                     except Exception as err:
                         logger.info("分区 %s 建立消费者失败（%s），稍后重试", partition, type(err).__name__)
-                        await self._sleep(0.5)
+                        await self._sleep(0.1)
                         continue
                     quiet_since = time.monotonic()
                 try:
                     messages = await sub.fetch(FETCH, timeout=0.5)
                 except (NatsTimeout, TimeoutError):  # nothing new (nats-py raises either)
+                    if owned.applied > owned.committed and owned.active:
+                        await self._work(self._flush, owned)
                     if time.monotonic() - quiet_since > QUIET_CHECK_S:
                         quiet_since = time.monotonic()
                         if not await self._consumer_alive(sub):  # its server may have gone with a leader change
@@ -291,9 +311,18 @@ class Worker:
                     continue
                 outputs.append(output)
             db_session.rollback()  # a control record's reload read in it: end that read before the commit
+            owned.pending = pending
             if owned.applied <= owned.committed:
                 return
+            if not any(out.writes for out in outputs) and time.monotonic() - owned.last_commit < IDLE_COMMIT_S:
+                return  # ticks that changed nothing: the sequence is committed with the next writes or when idle
             self._commit(db_session, owned, outputs, pending)
+
+    def _flush(self, owned: Owned) -> None:
+        """Commit the sequence of records that wrote nothing (the partition went quiet after them)."""
+        if owned.applied > owned.committed:
+            with self.sessions() as db_session:
+                self._commit(db_session, owned, [], owned.pending)
 
     def _ensure_days(self, outputs: list[Output]) -> None:
         """Create missing day partitions of the minute table in their own short transaction: creating one locks the
@@ -327,6 +356,7 @@ class Worker:
                 output.write(db_session)
         took = time.perf_counter() - started
         owned.committed = owned.applied
+        owned.last_commit = time.monotonic()
         if snapshot is not None:
             owned.last_snapshot = now
         self.commits += 1
@@ -337,6 +367,8 @@ class Worker:
     async def run(self) -> None:
         self.nc = await connect(self.options.nats_urls, name=self.options.name)
         self.js = self.nc.jetstream(timeout=5.0)
+        # with a node down some creations go unanswered (nats-server 2.9): ask briefly and again rather than wait 5 s
+        self.js_create = self.nc.jetstream(timeout=1.5)
         await ensure_stream(self.js, self.options.replicas)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
