@@ -64,7 +64,7 @@ async def _last_sequences(js: Any) -> dict[int, int]:
         try:
             message = await js.get_last_msg(protocol.STREAM, protocol.subject(partition))
             last[partition] = int(message.seq)
-        except Exception:  # noqa: S112 - a partition nothing was ever sent to
+        except Exception:
             continue
     return last
 
@@ -95,12 +95,14 @@ class Feed:
             for worker in self.workers:
                 worker.signal(signal.SIGUSR1)  # every thread's stack into its log
             with self.db.connect() as connection:
-                activity = connection.execute(
-                    text(
-                        "SELECT application_name, pid, state, wait_event_type, wait_event, xact_start,"
-                        " left(query, 120) FROM pg_stat_activity WHERE state <> 'idle'"
-                    )
-                ).all()
+                activity: list[Any] = list(
+                    connection.execute(
+                        text(
+                            "SELECT application_name, pid, state, wait_event_type, wait_event, xact_start,"
+                            " left(query, 120) FROM pg_stat_activity WHERE state <> 'idle'"
+                        )
+                    ).all()
+                )
                 activity += connection.execute(
                     text(
                         "SELECT partition, owner, epoch, expires_at, clock_timestamp() FROM monitoring_partition_lease"
@@ -116,7 +118,7 @@ class Feed:
             try:
                 if await leader(js) not in (None, old):
                     return
-            except Exception:  # noqa: S110 - no answer while the election runs
+            except Exception:
                 pass
             await asyncio.sleep(0.1)
         raise AssertionError("no new stream leader within 30 s")
@@ -209,15 +211,16 @@ def test_cluster_matches_single_process_through_kills(pg_server: Any, tmp_path: 
     workers: list[WorkerProcess] = []
     try:
         workers = [
-            start_worker(f"w{n}", nodes.urls, url, tmp_path, lease_s=LEASE_S, replicas=3, rules=rules)
-            for n in range(3)
+            start_worker(f"w{n}", nodes.urls, url, tmp_path, lease_s=LEASE_S, replicas=3, rules=rules) for n in range(3)
         ]
         feed = Feed(nodes.urls, db, sites, workers, nodes)
         asyncio.run(feed.run(start_ms))
         print(f"cluster run {time.monotonic() - started:.1f} s")
         for worker in workers:
             worker.stop()
-        reference = start_worker("reference", nodes.urls, reference_url, tmp_path, lease_s=LEASE_S, replicas=3, rules=rules)
+        reference = start_worker(
+            "reference", nodes.urls, reference_url, tmp_path, lease_s=LEASE_S, replicas=3, rules=rules
+        )
         workers.append(reference)
         wait_for("the reference run", lambda: _caught_up(reference_db, feed.last), 90, 0.2)
         reference.stop()

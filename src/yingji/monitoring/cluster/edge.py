@@ -104,10 +104,10 @@ class EdgeRegistry:
             for row in np.flatnonzero(mask).tolist():
                 problems.setdefault(row, (name, reason))
         for row in np.flatnonzero(outside).tolist():
-            bounds = sensor_ranges()[self.kinds[int(index[row])]]
-            problems.setdefault(
-                row, ("value", f"超出{self.kinds[int(index[row])].label}传感器的物理量程 {bounds.low:g}–{bounds.high:g} {bounds.unit}")
-            )
+            kind = self.kinds[int(index[row])]
+            bounds = sensor_ranges()[kind]
+            reason = f"超出{kind.label}传感器的物理量程 {bounds.low:g}–{bounds.high:g} {bounds.unit}"
+            problems.setdefault(row, ("value", reason))
         return index, problems
 
 
@@ -238,7 +238,7 @@ class EdgeRunner:
             await asyncio.sleep(tick_s)
             try:
                 await self.edge.tick(int(time.time() * 1000))
-            except Exception:  # noqa: S112 - the next tick tries again; a missed tick only delays closing
+            except Exception:
                 continue
 
     def refresh(self, db_session: Session, now_ms: int) -> None:

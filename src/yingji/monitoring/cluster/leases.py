@@ -108,7 +108,8 @@ def renew(db_session: Session, worker: str, held: dict[int, int], ttl_s: float) 
     rows = db_session.execute(
         text(
             "UPDATE monitoring_partition_lease SET expires_at = clock_timestamp() + make_interval(secs => :ttl)"
-            " WHERE owner = :w AND (partition, epoch) IN (SELECT * FROM unnest(CAST(:p AS int[]), CAST(:e AS bigint[])))"
+            " WHERE owner = :w AND (partition, epoch) IN"
+            " (SELECT * FROM unnest(CAST(:p AS int[]), CAST(:e AS bigint[])))"
             " RETURNING partition"
         ),
         {"w": worker, "ttl": ttl_s, "p": list(held), "e": list(held.values())},

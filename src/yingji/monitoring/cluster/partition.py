@@ -24,7 +24,12 @@ from yingji.registry.service import revision
 from yingji.rules import thresholds
 
 SNAPSHOT_VERSION = 1
-DTYPES = {name: np.dtype(dtype) for name, dtype in zip(thresholds.STATE_FIELDS, ("i4", "i1", "i1", "i8", "f8", "i8", "i8", "u1", "f8", "i8"), strict=True)}
+DTYPES = {
+    name: np.dtype(dtype)
+    for name, dtype in zip(
+        thresholds.STATE_FIELDS, ("i4", "i1", "i1", "i8", "f8", "i8", "i8", "u1", "f8", "i8"), strict=True
+    )
+}
 
 
 @dataclass
@@ -90,7 +95,7 @@ class PartitionEngine:
         found = sorted_ids[where] == point_id
         return np.where(found, self._index[where], -1).astype(np.int64)
 
-    # --- records --------------------------------------------------------------------------------------------------
+    # --- records ------------------------------------------------------------------------------------------------------
 
     def apply(self, record: protocol.Record, db_session: Session) -> Output:
         """Apply one record to the state; the database is read only for a control record's reload."""
@@ -138,7 +143,7 @@ class PartitionEngine:
     def open_readings(self) -> int:
         return sum(part[0].size for part in self.open)
 
-    # --- snapshots ------------------------------------------------------------------------------------------------
+    # --- snapshots ----------------------------------------------------------------------------------------------------
 
     def snapshot(self) -> bytes:
         """Kernel arrays with each channel's (point, rule), the open minutes and the stream clock."""

@@ -61,12 +61,12 @@ def pack_readings(
     """The record and its message id: a hash of the columns, so the same readings sent again dedupe."""
     columns = (point_id.astype("<i8").tobytes(), time_ms.astype("<i8").tobytes(), value.astype("<f8").tobytes())
     digest = hashlib.blake2b(b"".join(columns), digest_size=16).hexdigest()
-    body = msgpack.packb({"k": READINGS, "at": arrival_ms, "p": columns[0], "t": columns[1], "v": columns[2]})
+    body = bytes(msgpack.packb({"k": READINGS, "at": arrival_ms, "p": columns[0], "t": columns[1], "v": columns[2]}))
     return body, f"r:{digest}"
 
 
 def pack_tick(at_ms: int) -> bytes:
-    return msgpack.packb({"k": TICK, "at": at_ms})
+    return bytes(msgpack.packb({"k": TICK, "at": at_ms}))
 
 
 def tick_id(partition: int, at_ms: int) -> str:
@@ -75,7 +75,7 @@ def tick_id(partition: int, at_ms: int) -> str:
 
 
 def pack_control(revision: int, at_ms: int) -> bytes:
-    return msgpack.packb({"k": CONTROL, "rev": revision, "at": at_ms})
+    return bytes(msgpack.packb({"k": CONTROL, "rev": revision, "at": at_ms}))
 
 
 def control_id(partition: int, revision: int) -> str:

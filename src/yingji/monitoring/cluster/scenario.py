@@ -114,7 +114,7 @@ def cycles(sites: list[Site], count: int, start_ms: int, seed: int = 24) -> Iter
         swing = np.sin(phase + 2 * np.pi * c / period)
         noise = rng.normal(0, 0.02, n_points)
         value = np.where(methane, 1.0 + 0.7 * swing + noise, np.maximum(0.0, 24 + 14 * swing + 20 * noise))
-        value = np.round(value, 3)
+        value = np.round(value, 3).astype(np.float64)
         starts = (rng.random(n_points) < 0.01) & (silent_until < c)
         silent_until[starts] = c + 5
         speaking = silent_until < c
@@ -123,7 +123,12 @@ def cycles(sites: list[Site], count: int, start_ms: int, seed: int = 24) -> Iter
             rows = np.flatnonzero(speaking[s * size : (s + 1) * size])
             times = at + rng.integers(0, 2_000, rows.size)  # each point's own sampling moment in the cycle
             batches.append(
-                (site.enterprise_id, [site.codes[r] for r in rows.tolist()], times.astype(np.int64), value[s * size + rows])
+                (
+                    site.enterprise_id,
+                    [site.codes[r] for r in rows.tolist()],
+                    times.astype(np.int64),
+                    value[s * size + rows],
+                )
             )
         yield Cycle(at + CYCLE_MS - 1, batches)
 
@@ -150,4 +155,3 @@ def outcome(db_session: Session) -> dict[str, list[tuple[Any, ...]]]:
         "alarms": sorted((tuple(row) for row in alarms), key=repr),
         "minutes": sorted((tuple(row) for row in minutes), key=repr),
     }
-

@@ -27,7 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import nats
 from nats.aio.client import Client
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
@@ -84,7 +83,8 @@ class Worker:
     def __init__(self, options: Options, config: thresholds.EngineConfig = thresholds.DEFAULT_CONFIG) -> None:
         self.options = options
         self.config = config
-        self.sessions: sessionmaker[Session] = make_sessionmaker(make_engine(
+        self.sessions: sessionmaker[Session] = make_sessionmaker(
+            make_engine(
                 options.database_url,
                 pool_size=8,
                 connect_args={
@@ -93,7 +93,8 @@ class Worker:
                     # the server ends such a transaction, so the partition can be taken and the commit fails
                     "options": f"-c idle_in_transaction_session_timeout={max(1000, int(options.lease_s * 1000))}",
                 },
-            ))
+            )
+        )
         self.owned: dict[int, Owned] = {}
         self.stopping = asyncio.Event()
         self.nc: Client | None = None
@@ -113,7 +114,7 @@ class Worker:
     async def _work(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._work_pool, fn, *args)
 
-    # --- leases -----------------------------------------------------------------------------------------------------
+    # --- leases -------------------------------------------------------------------------------------------------------
 
     def _lease_round(self) -> tuple[list[leases.Lease], set[int], list[int]]:
         """Heartbeat, renew, decide the fair share; returns (acquired, lost, to release). Short transactions each:
@@ -156,7 +157,11 @@ class Worker:
                 if owned is not None:
                     await self._leases(self._release, partition, owned.lease.epoch)
             if acquired:
-                logger.info("取得分区 %s（共持有 %s 个）", [lease.partition for lease in acquired], len(self.owned) + len(acquired))
+                logger.info(
+                    "取得分区 %s（共持有 %s 个）",
+                    [lease.partition for lease in acquired],
+                    len(self.owned) + len(acquired),
+                )
             for lease in acquired:
                 self.takeovers += 1
                 owned = Owned(lease=lease, engine=PartitionEngine(lease.partition, self.config))
@@ -254,11 +259,13 @@ class Worker:
                     if time.monotonic() - quiet_since > QUIET_CHECK_S:
                         quiet_since = time.monotonic()
                         if not await self._consumer_alive(sub):  # its server may have gone with a leader change
-                            sub = await self._unsubscribe(sub)
+                            await self._unsubscribe(sub)
+                            sub = None
                     continue
                 except Exception as err:
                     logger.info("分区 %s 读取中断（%s），重建消费者", partition, type(err).__name__)
-                    sub = await self._unsubscribe(sub)
+                    await self._unsubscribe(sub)
+                    sub = None
                     await self._sleep(0.2)
                     continue
                 quiet_since = time.monotonic()
@@ -362,7 +369,7 @@ class Worker:
         self.commits += 1
         metrics.observe_commit(took, arrivals)
 
-    # --- the process ----------------------------------------------------------------------------------------------------
+    # --- the process --------------------------------------------------------------------------------------------------
 
     async def run(self) -> None:
         self.nc = await connect(self.options.nats_urls, name=self.options.name)
