@@ -99,9 +99,9 @@ class Cycle:
     batches: list[tuple[int, list[str], NDArray[np.int64], NDArray[np.float64]]]  # enterprise, codes, times, values
 
 
-def cycles(sites: list[Site], count: int, start_ms: int, seed: int = 24) -> Iterator[Cycle]:
+def cycles(sites: list[Site], count: int, start_ms: int, seed: int = 24, *, calm: bool = False) -> Iterator[Cycle]:
     """``count`` polling cycles from ``start_ms``: per point a slow swing around its alarm level plus noise, and now
-    and then a 5-cycle silence."""
+    and then a 5-cycle silence. ``calm`` (the benchmark): values swing well below the levels, silences are rare."""
     rng = np.random.default_rng(seed)
     size = len(sites[0].codes)
     n_points = len(sites) * size
@@ -113,9 +113,12 @@ def cycles(sites: list[Site], count: int, start_ms: int, seed: int = 24) -> Iter
         at = start_ms + c * CYCLE_MS
         swing = np.sin(phase + 2 * np.pi * c / period)
         noise = rng.normal(0, 0.02, n_points)
-        value = np.where(methane, 1.0 + 0.7 * swing + noise, np.maximum(0.0, 24 + 14 * swing + 20 * noise))
+        if calm:
+            value = np.where(methane, 0.4 + 0.1 * swing + noise, np.maximum(0.0, 8 + 3 * swing + 20 * noise))
+        else:
+            value = np.where(methane, 1.0 + 0.7 * swing + noise, np.maximum(0.0, 24 + 14 * swing + 20 * noise))
         value = np.round(value, 3).astype(np.float64)
-        starts = (rng.random(n_points) < 0.01) & (silent_until < c)
+        starts = (rng.random(n_points) < (0.0005 if calm else 0.01)) & (silent_until < c)
         silent_until[starts] = c + 5
         speaking = silent_until < c
         batches = []

@@ -274,6 +274,10 @@ class Worker:
                 await self._work(self._process, owned, messages)
                 if not owned.took_s and owned.applied >= owned.replay_until:
                     owned.took_s = time.monotonic() - started
+                    if owned.replayed:
+                        logger.info(
+                            "分区 %s 就绪：快照后重放 %s 条，用时 %.3f s", partition, owned.replayed, owned.took_s
+                        )
         except leases.LeaseLost:
             logger.warning("分区 %s 已被其他进程接管，放弃本进程的状态", partition)
             owned.active = False
