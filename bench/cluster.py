@@ -32,12 +32,12 @@ from typing import Any
 
 import numpy as np
 import psycopg
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-
 from tests.monitoring.cluster.harness import committed, owners, start_worker, wait_for
 from tests.support import nats as nats_support
 from tests.support import postgres
+
 from yingji.db import migrate
 from yingji.db.session import make_engine
 from yingji.monitoring import ingest
@@ -134,7 +134,7 @@ async def feed(
     last: dict[int, int] = {}
     for p in range(protocol.PARTITIONS):
         message = await js.get_last_msg(protocol.STREAM, protocol.subject(p))
-        last[p] = int(message.seq)
+        last[p] = int(message.seq or 0)
     await nc.close()
     seen: dict[tuple[int, int], float] = {}
     pending = {(p, seq) for p, seq, _ in sent}
@@ -253,18 +253,24 @@ def main() -> None:
         rows.append(("cluster, 2 workers, paced", paced, paced_db))
         p99 = float(np.percentile(paced.latencies, 99)) if paced.latencies else float("nan")
         median = statistics.median(paced.latencies) if paced.latencies else float("nan")
-        print(f"paced at {args.rate:,.0f}/s: sustained {paced.rate:,.0f} readings/s; arrival → committed median "
-              f"{median * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+        print(
+            f"paced at {args.rate:,.0f}/s: sustained {paced.rate:,.0f} readings/s; arrival → committed median "
+            f"{median * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
+        )
         replayed = sum(n for n, _ in replays)
         replay_s = max((s for _, s in replays), default=0.0)
-        print(f"takeover after SIGKILL {took:.2f} s (lease {args.lease:g} s); replayed {replayed} records in "
-              f"{replay_s:.2f} s ({replayed / replay_s if replay_s else float('nan'):,.0f} records/s)")
+        print(
+            f"takeover after SIGKILL {took:.2f} s (lease {args.lease:g} s); replayed {replayed} records in "
+            f"{replay_s:.2f} s ({replayed / replay_s if replay_s else float('nan'):,.0f} records/s)"
+        )
         for label, _, db in rows:
             got = outcome(db)
             lost = sum(max(0, len(expected[k]) - len(got[k])) for k in expected)
             same = got == expected
-            print(f"{label:<30} equal to in-process: {same}  (events {len(got['events'])}/{len(expected['events'])},"
-                  f" minute rows {len(got['minutes'])}/{len(expected['minutes'])}, lost {lost})")
+            print(
+                f"{label:<30} equal to in-process: {same}  (events {len(got['events'])}/{len(expected['events'])},"
+                f" minute rows {len(got['minutes'])}/{len(expected['minutes'])}, lost {lost})"
+            )
         best = max(run.rate for _, run, _ in rows[:2])
         print("targets (2 cores, 3 NATS nodes on the same machine):")
         print(f"  sustained ≥ {TARGET_RATE:,} readings/s: {best:,.0f} ({best / TARGET_RATE:.2f}×)")

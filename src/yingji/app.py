@@ -40,6 +40,7 @@ from yingji.metrology import api as metrology_api
 from yingji.metrology.api import router as metrology_router
 from yingji.monitoring import api as monitoring_api
 from yingji.monitoring.api import router as monitoring_router
+from yingji.monitoring.cluster import status as cluster_status_read
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.networking import api as networking_api
 from yingji.monitoring.networking import parser as networking_parser
@@ -129,6 +130,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.settings = settings or get_settings()  # throttling figures; tests pass their own
     app.state.monitor = MonitoringEngine()  # loaded from the database on first use
+    app.state.edge = None  # serve --role edge: the cluster's publisher (monitoring.cluster.edge.EdgeRunner)
     install_error_handlers(app)
     app.add_middleware(RequestGuard, policy=GUARD)
     if trusted_proxies:  # outermost: the guard and the login see the scheme the browser used
@@ -156,6 +158,22 @@ def create_app(
         actor.require(Permission.OPS_READ)
         body = metrics.render(app.state.sessionmaker, app.state.monitor, clock.now())
         return Response(content=body, media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/api/ops/cluster", tags=["运维"])
+    def cluster_status(actor: CurrentActor) -> dict[str, object]:
+        """监测集群状态：每个分区的负责进程、租约纪元与剩余时间、已提交序号、积压（条）与最近提交时间，以及在线的工作进程；
+        单进程模式（或 SQLite）下为空。需 ops.read 权限。"""
+        actor.require(Permission.OPS_READ)
+        with reading(app.state.sessionmaker) as db_session:
+            rows = [row.as_dict() for row in cluster_status_read.partitions(db_session)]
+            workers = cluster_status_read.workers(db_session)
+        return {
+            "mode": "cluster" if rows and any(row["owner"] for row in rows) else "single",
+            "partitions": rows,
+            "workers": workers,
+            "lag_total": sum(int(str(row["lag"])) for row in rows),
+            "unhealthy": [row["partition"] for row in rows if not row["healthy"]],
+        }
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:

@@ -189,8 +189,29 @@ def serve(
     port: Annotated[int | None, typer.Option(help="端口，默认 8000")] = None,
     demo: Annotated[bool, typer.Option(help="数据库为空时载入演示数据")] = True,
     mqtt: Annotated[str | None, typer.Option(help="MQTT 代理 host:port，订阅 yingji/readings/# 接收网关数据")] = None,
+    role: Annotated[
+        str,
+        typer.Option(
+            help="all：单进程（默认，API、控制台与监测引擎）；edge：API 与控制台，监测数据写入 NATS 数据流；"
+            "worker：集群引擎工作进程（按租约负责分区，无 HTTP）。集群需 PostgreSQL 与 --nats"
+        ),
+    ] = "all",
+    nats: Annotated[str | None, typer.Option(help="集群的 NATS 地址，逗号分隔（或 YINGJI_NATS_URLS）")] = None,
 ) -> None:
     """启动平台（API 与控制台）。默认使用本机 SQLite 数据库；YINGJI_DATABASE_URL 可改用 PostgreSQL。"""
+    if role not in ("all", "edge", "worker"):
+        raise typer.BadParameter("只能是 all、edge 或 worker", param_hint="--role")
+    if role != "all":
+        from yingji.config import get_settings as cluster_settings
+
+        urls = nats or cluster_settings().nats_urls
+        if not urls or not cluster_settings().resolved_database_url().startswith("postgresql"):
+            raise typer.BadParameter(
+                "集群角色需要 --nats（或 YINGJI_NATS_URLS）和 PostgreSQL 数据库", param_hint="--role"
+            )
+        if role == "worker":
+            _serve_worker(urls.split(","))
+            return
     import uvicorn
 
     from yingji.app import create_app
@@ -254,6 +275,14 @@ def serve(
     settings.public_url = settings.public_url or address
     me = describe_process(settings.advertise_url or address)
     ownership = EngineOwnership.for_database(settings.resolved_database_url(), me=me, poll_s=settings.engine_poll_s)
+    if role == "edge":  # the workers own the engine's state; this process checks and publishes
+        from yingji.monitoring.cluster.edge import ClusterLock, EdgeRunner
+
+        ownership = EngineOwnership(ClusterLock(), poll_s=settings.engine_poll_s)
+        application.state.edge = EdgeRunner(
+            (nats or settings.nats_urls or "").split(","), replicas=settings.nats_replicas
+        )
+        typer.echo(f"边缘进程：监测数据经 NATS 数据流交集群工作进程判定（{nats or settings.nats_urls}）")
     application.state.monitor.ownership = ownership
     owned, _ = ownership.check()
     if owned:
@@ -275,9 +304,10 @@ def serve(
         retention_days=settings.reading_retention_days,
         audit_checkpoint=settings.resolved_audit_checkpoint_file(),
         networking=networking_inputs(settings),
+        cluster=role == "edge",
     )
     background.start()
-    broker = mqtt or settings.mqtt_broker
+    broker = (mqtt or settings.mqtt_broker) if role == "all" else None  # the edge's MQTT input: not yet (decisions)
     subscription = None
     if broker:
         from yingji.monitoring.mqtt import OwnerSubscription, Subscriber
@@ -317,6 +347,31 @@ def serve(
         )
     finally:
         ownership.stop()  # a successor takes over at once
+
+
+def _serve_worker(urls: list[str]) -> None:
+    """serve --role worker: one engine worker of the cluster (monitoring.cluster.worker), until SIGTERM."""
+    import asyncio
+    import logging
+
+    from yingji.config import get_settings, setup_logging
+    from yingji.monitoring.cluster.worker import Options
+    from yingji.monitoring.cluster.worker import Worker as ClusterWorker
+    from yingji.rules.thresholds import warm_up
+
+    settings = get_settings()
+    setup_logging(settings.log_level)
+    options = Options(
+        nats_urls=urls,
+        database_url=settings.resolved_database_url(),
+        lease_s=settings.cluster_lease_s,
+        replicas=settings.nats_replicas,
+    )
+    options.name = options.name[:63]
+    warm_up()
+    logging.getLogger(__name__).info("cluster worker %s", options.name)
+    typer.echo(f"集群引擎工作进程 {options.name}：按租约负责分区（NATS {','.join(urls)}）")
+    asyncio.run(ClusterWorker(options).run())
 
 
 def main() -> None:

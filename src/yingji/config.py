@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     mqtt_broker: str | None = None
+    # the monitoring cluster (serve --role edge|worker): NATS servers, comma-separated, and the partition lease
+    nats_urls: str | None = None
+    nats_replicas: int = 3
+    cluster_lease_s: float = 10.0
     # mine networking files (monitoring/networking): the drop folder (<drop>/<feed code>/, polled by the worker),
     # province profiles beside the bundled ones, and how many declared cycles without a file stop a feed
     networking_drop: Path | None = None

@@ -89,6 +89,46 @@ class StateCollector(Collector):
         lag = 0.0 if oldest is None else max(0.0, (self._now - oldest).total_seconds())
         yield GaugeMetricFamily("yingji_outbox_oldest_pending_seconds", "最早一条待发送通知已等待的秒数", value=lag)
         yield GaugeMetricFamily("yingji_networking_feeds_stopped", "联网数据中断的矿山数", value=stale or 0)
+        yield from _cluster(self._makers)
+
+
+def _cluster(makers: sessionmaker[Session]) -> Iterator[Metric]:
+    """Per partition of the monitoring cluster (nothing in the single-process mode): lag in records, the last
+    commit's duration, arrival → committed, and acquisitions beyond the first (takeovers)."""
+    from yingji.monitoring.cluster import status
+
+    with reading(makers) as db_session:
+        rows = status.partitions(db_session)
+        timings = status.timings(db_session)
+    if not rows:
+        return
+    lag = GaugeMetricFamily(
+        "yingji_cluster_lag_records", "分区积压：已写入数据流、尚未提交的记录数", labels=["partition"]
+    )
+    commit = GaugeMetricFamily(
+        "yingji_cluster_commit_seconds_last", "分区最近一次提交的用时（秒）", labels=["partition"]
+    )
+    arrival = GaugeMetricFamily(
+        "yingji_cluster_arrival_to_commit_seconds_last",
+        "分区最近一次提交中读数从到达边缘到提交的最长用时（秒）",
+        labels=["partition"],
+    )
+    owned = GaugeMetricFamily("yingji_cluster_partition_owned", "分区是否有未过期的租约（1 有）", labels=["partition"])
+    for row in rows:
+        label = [str(row.partition)]
+        lag.add_metric(label, row.pending)
+        owned.add_metric(label, 1 if row.lease_left_s is not None and row.lease_left_s > 0 else 0)
+        seconds = timings.get(row.partition, (0.0, 0.0))
+        commit.add_metric(label, seconds[0])
+        arrival.add_metric(label, seconds[1])
+    yield lag
+    yield commit
+    yield arrival
+    yield owned
+    takeovers = sum(max(0, row.epoch - 1) for row in rows)
+    yield CounterMetricFamily(
+        "yingji_cluster_takeovers", "分区被另一工作进程接管的次数（纪元增加，首次取得不计）", value=takeovers
+    )
 
 
 def render(makers: sessionmaker[Session], engine: MonitoringEngine, now: datetime) -> bytes:

@@ -22,7 +22,7 @@ from yingji.incidents.alerts import remind_due
 from yingji.incidents.clocks import check_clocks
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.networking import service as networking_service
-from yingji.monitoring.service import run_round
+from yingji.monitoring.service import cluster_round, run_round
 from yingji.notify.worker import deliver_due
 from yingji.property import complaints, duties, targets
 
@@ -42,8 +42,10 @@ class Worker:
         retention_days: int = READING_RETENTION_DAYS,
         audit_checkpoint: Path | None = None,
         networking: networking_service.Inputs | None = None,
+        cluster: bool = False,
     ) -> None:
         self._makers, self._clock, self._interval = makers, clock, interval
+        self._cluster = cluster  # serve --role edge: the engine's duties are the cluster workers'; the rest run here
         self._audit_checkpoint = audit_checkpoint  # also catches entries committed by other processes
         self._retention_days = retention_days
         self._monitor = monitor  # the engine the server ingests with; its round runs only while this process owns it
@@ -78,6 +80,11 @@ class Worker:
             if result.offline or result.escalated:
                 logger.info("monitoring round %s", result)
             self._networking_round()
+        elif self._cluster:
+            with self._makers() as db_session:
+                result = cluster_round(db_session=db_session, clock=self._clock, retention_days=self._retention_days)
+            if result.escalated:
+                logger.info("monitoring round (cluster edge) %s", result)
         sent, failed = deliver_due(makers=self._makers, clock=self._clock)
         try:  # after the emergency duties, and never in their way
             self._property_round()

@@ -18,6 +18,7 @@ from yingji.core.schemas import YingjiModel
 from yingji.db.session import transaction
 from yingji.deps import CurrentActor, CurrentClock, DbSession, require
 from yingji.monitoring import alarms, ingest, items, points, readings, reads
+from yingji.monitoring.cluster.edge import ingest_at_edge
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.networking.api import router as networking_router
 from yingji.monitoring.schema import find_rules, rule_by_id
@@ -137,6 +138,17 @@ def pond_items(pond_id: RowId, db_session: DbSession, actor: CurrentActor) -> Po
 async def post_readings(request: Request, db_session: DbSession, clock: CurrentClock, actor: CurrentActor) -> IngestAck:
     """企业网关批量上传读数（JSON 或 MessagePack）。逐条校验：合格的接收，不合格的列出原因；
     报警变化在答复前已持久化。只有负责监测引擎的进程接收，其他进程答复 503 并指明负责进程。"""
+    edge = getattr(request.app.state, "edge", None)
+    if edge is not None:  # serve --role edge: checked here, judged by the cluster's workers
+        body = await read_bounded(request, MAX_BODY, "数据包（请分批上传）")
+
+        def publish() -> IngestAck:
+            batch = ingest.decode(ingest.parse(body, request.headers.get("content-type", "")))
+            result = ingest_at_edge(db_session=db_session, clock=clock, actor=actor, runner=edge, batch=batch)
+            counts = {name: value for name, value in result.as_dict().items() if name in IngestAck.model_fields}
+            return IngestAck.model_validate(counts | {"transitions": 0, "alarm_ids": []})  # judged after the answer
+
+        return await run_in_threadpool(publish)
     engine = monitoring_engine(request)
     engine.require_owner()  # before reading the body
     body = await read_bounded(request, MAX_BODY, "数据包（请分批上传）")

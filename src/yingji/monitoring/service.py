@@ -36,3 +36,14 @@ def run_round(
             pruned = readings.prune(db_session, now=now, retention_days=retention_days)
         engine.minutes.adopt(held)
     return RoundResult(len(changes), unshelved, escalated, pruned)
+
+
+def cluster_round(*, db_session: Session, clock: Clock, retention_days: int = READING_RETENTION_DAYS) -> RoundResult:
+    """The duties an edge keeps in the cluster mode (the no-data check and minute closing run in the workers, on
+    stream time): shelving expiry, escalation and retention, in one transaction."""
+    now = clock.now()
+    with transaction(db_session):
+        unshelved = alarms.expire_shelving(db_session=db_session, clock=clock)
+        escalated = alarms.escalate_due(db_session=db_session, clock=clock)
+        pruned = readings.prune(db_session, now=now, retention_days=retention_days)
+    return RoundResult(0, unshelved, escalated, pruned)

@@ -257,6 +257,25 @@ class EdgeRunner:
         self._loop.call_soon_threadsafe(self._loop.stop)
 
 
+class ClusterLock:
+    """The engine lock of an edge process: never its own, always held by the cluster's workers, so the single-process
+    engine never starts here and its duties (the no-data check, minute closing) are left to the workers."""
+
+    HOLDER = "集群引擎工作进程（yingji serve --role worker）"
+
+    def acquire(self) -> bool:
+        return False
+
+    def held(self) -> bool:
+        return False
+
+    def holder(self) -> str | None:
+        return self.HOLDER
+
+    def release(self) -> None:
+        return None
+
+
 def ingest_at_edge(
     *, db_session: Session, clock: Clock, actor: Actor, runner: EdgeRunner, batch: ingest.Batch
 ) -> Published:

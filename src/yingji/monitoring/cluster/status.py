@@ -70,3 +70,13 @@ def workers(db_session: Session) -> list[dict[str, Any]]:
         text("SELECT name, started_at, seen_at FROM monitoring_cluster_worker ORDER BY name")
     ).all()
     return [{"name": r.name, "started_at": r.started_at.isoformat(), "seen_at": r.seen_at.isoformat()} for r in rows]
+
+
+def timings(db_session: Session) -> dict[int, tuple[float, float]]:
+    """partition → (last commit's seconds, its records' longest edge arrival → committed seconds)."""
+    if db_session.get_bind().dialect.name != "postgresql":
+        return {}
+    rows = db_session.execute(
+        text("SELECT partition, commit_seconds, arrival_seconds FROM monitoring_partition_lease")
+    ).all()
+    return {row[0]: (float(row[1]), float(row[2])) for row in rows}

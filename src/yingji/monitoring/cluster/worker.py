@@ -74,6 +74,8 @@ class Owned:
     active: bool = True
     task: asyncio.Task[None] | None = None
     last_commit: float = 0.0
+    last_commit_s: float = 0.0
+    last_arrival_s: float = 0.0
     pending: int = 0  # records the consumer still holds after the last fetch (lag)
     took_s: float = 0.0  # acquisition → caught up with the committed sequence (restore + replay)
     replayed: int = 0
@@ -360,12 +362,15 @@ class Worker:
                 owned.lease.epoch,
                 owned.applied,
                 pending=pending,
-                commit_seconds=0.0,
+                commit_seconds=owned.last_commit_s,  # this commit's own duration is known only after it
+                arrival_seconds=owned.last_arrival_s,
                 snapshot=snapshot,
             )
             for output in outputs:
                 output.write(db_session)
         took = time.perf_counter() - started
+        owned.last_commit_s = took
+        owned.last_arrival_s = max((time.time() - at / 1000 for at in arrivals), default=0.0)
         owned.committed = owned.applied
         owned.last_commit = time.monotonic()
         if snapshot is not None:

@@ -1,0 +1,101 @@
+"""serve --role edge: the gateway's HTTP batch checked and published to the stream (one NATS node, R1), answered
+once the stream has it; a resend is deduplicated. The cluster's status read model and its /metrics gauges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.orm import Session
+
+from tests import factories
+from tests.monitoring.conftest import CORNER, Site
+from tests.support import nats as nats_support
+from yingji.auth.roles import Role
+from yingji.monitoring.cluster import leases, protocol
+from yingji.monitoring.cluster.edge import EdgeRunner
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture(scope="module")
+def runner() -> Iterator[EdgeRunner]:
+    if not nats_support.BINARY.exists():
+        pytest.skip("nats-server not installed")
+    node = nats_support.start(1)
+    edge = EdgeRunner(node.urls, replicas=1, tick_s=3600, name="edge-test")
+    try:
+        yield edge
+    finally:
+        edge.close()
+        node.stop()
+
+
+def _messages(runner: EdgeRunner) -> int:
+    async def count() -> int:
+        info = await runner.edge.js.stream_info(protocol.STREAM)
+        return int(info.state.messages)
+
+    return runner.call(count())
+
+
+def test_the_edge_answers_once_the_stream_has_the_batch(site: Site, runner: EdgeRunner) -> None:
+    site.app.state.edge = runner
+    site.point(CORNER)
+    now = site.now_ms()
+    body = {
+        "readings": [
+            {"point": "CH4-01", "time": now + 1000, "value": 0.3},
+            {"point": "CH4-01", "time": now + 2000, "value": 1.6},
+            {"point": "NO-SUCH", "time": now, "value": 1.0},
+            {"point": "CH4-01", "time": now + 3000, "value": 150.0},  # beyond a methane sensor's range
+        ]
+    }
+    answer = site.client.post("/api/monitoring/readings", json=body, headers=site.gateway)
+    assert answer.status_code == 200, answer.text
+    receipt = answer.json()
+    assert receipt["received"] == 4 and receipt["accepted"] == 2 and receipt["transitions"] == 0
+    assert [(row["index"], row["field"]) for row in receipt["rejected"]] == [(2, "point"), (3, "value")]
+    held = _messages(runner)
+    again = site.client.post("/api/monitoring/readings", json=body, headers=site.gateway)  # the answer was lost
+    assert again.status_code == 200 and again.json()["accepted"] == 2
+    assert _messages(runner) == held  # JetStream dropped the same message id
+    other = site.client.post("/api/monitoring/readings", json=body, headers=site.other_gateway)
+    assert other.status_code == 200 and other.json()["accepted"] == 0  # another enterprise's codes are unknown
+
+
+def test_the_cluster_status_and_its_gauges(site: Site, db_session: Session) -> None:
+    factories.user(db_session, "prometheus", Role.OPERATOR, division=None)
+    scraper = {"Authorization": f"Bearer {factories.token_for(db_session, 'prometheus')}"}
+    assert site.client.get("/api/ops/cluster", headers=site.officer).status_code == 403
+    if db_session.get_bind().dialect.name == "postgresql":
+        leases.ensure_rows(db_session)
+        (lease,) = leases.acquire(db_session, "w1", 30, 1)
+        leases.fence(db_session, lease.partition, lease.epoch, 7, pending=3)
+    status = site.client.get("/api/ops/cluster", headers=scraper)
+    assert status.status_code == 200, status.text
+    read = status.json()
+    if db_session.get_bind().dialect.name != "postgresql":
+        assert read["mode"] == "single" and read["partitions"] == []
+        return
+    assert read["mode"] == "cluster" and len(read["partitions"]) == protocol.PARTITIONS
+    first = read["partitions"][0]
+    assert (first["owner"], first["epoch"], first["committed_seq"], first["lag"], first["healthy"]) == (
+        "w1",
+        1,
+        7,
+        3,
+        True,
+    )
+    assert read["lag_total"] == 3 and len(read["unhealthy"]) == protocol.PARTITIONS - 1
+    text = site.client.get("/metrics", headers=scraper).text
+    values = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    assert values[("yingji_cluster_lag_records", (("partition", "0"),))] == 3
+    assert values[("yingji_cluster_partition_owned", (("partition", "0"),))] == 1
+    assert values[("yingji_cluster_partition_owned", (("partition", "1"),))] == 0
+    assert values[("yingji_cluster_takeovers_total", ())] == 0
