@@ -28,8 +28,6 @@ from yingji.monitoring.cluster import protocol, scenario
 from yingji.monitoring.cluster.edge import Edge, EdgeRegistry
 from yingji.monitoring.cluster.stream import connect, ensure_stream, leader
 
-pytestmark = pytest.mark.skipif(not nats_support.BINARY.exists(), reason="nats-server not installed")
-
 LEASE_S = 3.0
 MINES, POINTS, CYCLES = 6, 150, 40
 KILL_WORKER_AT, KILL_LEADER_AT, STOP_WORKER_AT = 8, 18, 28
@@ -197,6 +195,7 @@ class Feed:
 
 
 def test_cluster_matches_single_process_through_kills(pg_server: Any, tmp_path: Path) -> None:
+    nats_support.skip_unless_installed()
     if pg_server is None:
         pytest.skip("PostgreSQL server binaries not installed")
     started = time.monotonic()

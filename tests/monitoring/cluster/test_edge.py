@@ -21,8 +21,7 @@ pytestmark = pytest.mark.db
 
 @pytest.fixture(scope="module")
 def runner() -> Iterator[EdgeRunner]:
-    if not nats_support.BINARY.exists():
-        pytest.skip("nats-server not installed")
+    nats_support.skip_unless_installed()
     node = nats_support.start(1)
     edge = EdgeRunner(node.urls, replicas=1, tick_s=3600, name="edge-test")
     try:

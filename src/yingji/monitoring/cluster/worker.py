@@ -393,8 +393,12 @@ class Worker:
         try:
             await self.lease_loop()
         finally:
+            held = {p: owned.lease.epoch for p, owned in self.owned.items()}
             for partition in list(self.owned):
                 await self._drop(partition)
+            for partition, epoch in held.items():  # a stop hands over at once, not after the lease runs out
+                with contextlib.suppress(Exception):
+                    await self._leases(self._release, partition, epoch)
             with contextlib.suppress(Exception):
                 await self.nc.drain()
 
