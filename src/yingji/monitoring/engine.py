@@ -15,14 +15,14 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import from_ms, to_ms
@@ -254,9 +254,10 @@ def load(
     now_ms: int,
     current_revision: int,
     config: thresholds.EngineConfig,
-    keep: Callable[[str], bool] | None = None,
+    sites: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> Layout:
-    """The layout of every active point, or of those whose site key ``keep`` accepts (a cluster partition's)."""
+    """The layout of every active point, or of the points of the given (mine ids, pond ids) only (a cluster
+    partition's: the query, and the restore from open alarms and newest minutes, then touch only those)."""
     layout = Layout(revision=current_revision)
     specs: list[thresholds.LevelSpec] = []
     rule_index: dict[tuple[str, int | None], int] = {}
@@ -282,10 +283,11 @@ def load(
         MonitorPoint.created_at,
     )
     # plain rows, not ORM objects: a million points load in seconds
-    for point in db_session.execute(select(*columns).where(MonitorPoint.active.is_(True)).order_by(MonitorPoint.id)):
+    query = select(*columns).where(MonitorPoint.active.is_(True)).order_by(MonitorPoint.id)
+    if sites is not None:
+        query = query.where(or_(MonitorPoint.mine_id.in_(list(sites[0])), MonitorPoint.pond_id.in_(list(sites[1]))))
+    for point in db_session.execute(query):
         site_key = f"mine:{point.mine_id}" if point.mine_id is not None else f"pond:{point.pond_id}"
-        if keep is not None and not keep(site_key):
-            continue
         try:
             rules: Sequence[PointRule] = (
                 [pond_point_rule(point.kind, point.design, point.clear_margin)]
@@ -334,11 +336,11 @@ def load(
     # never heard from: counts as heard at registration
     layout.state.last_time[:] = np.repeat(np.array(registered, np.int64), layout.count)
     layout.state.changed_at[:] = layout.state.last_time
-    _restore(db_session, layout, config)
+    _restore(db_session, layout, config, only=sites is not None)
     return layout
 
 
-def _restore(db_session: Session, layout: Layout, config: thresholds.EngineConfig) -> None:
+def _restore(db_session: Session, layout: Layout, config: thresholds.EngineConfig, *, only: bool = False) -> None:
     """Levels and flags from open, active alarms; last value and time from the newest stored minute; a stuck point
     stays stuck (its unchanged-since time is put back before the alarm was raised)."""
     state = layout.state
@@ -346,7 +348,11 @@ def _restore(db_session: Session, layout: Layout, config: thresholds.EngineConfi
     by_point = {slot.point_id: slot for slot in layout.slots}
     bits = {AlarmCondition.OFFLINE: 1, AlarmCondition.STUCK: 2, AlarmCondition.RATE: 4}
     stuck_since: dict[int, int] = {}
-    for alarm in db_session.scalars(select(Alarm).where(Alarm.active.is_(True))):
+    ids = [slot.point_id for slot in layout.slots]
+    alarms = select(Alarm).where(Alarm.active.is_(True))
+    if only:  # a partition's points only (few): the whole table is every partition's business
+        alarms = alarms.where(Alarm.point_id.in_(ids))
+    for alarm in db_session.scalars(alarms):
         slot = by_point.get(alarm.point_id)
         if slot is None:
             continue
@@ -360,11 +366,10 @@ def _restore(db_session: Session, layout: Layout, config: thresholds.EngineConfi
                 state.level[channel] = min(alarm.level, len(rule.level_names))
             elif alarm.condition in POINT_LEVEL or rule.rule_id == alarm.rule_id:
                 state.flags[channel] |= bits[alarm.condition]
-    newest = (
-        select(ReadingMinute.point_id, func.max(ReadingMinute.minute).label("minute"))
-        .group_by(ReadingMinute.point_id)
-        .subquery()
-    )
+    latest = select(ReadingMinute.point_id, func.max(ReadingMinute.minute).label("minute"))
+    if only:
+        latest = latest.where(ReadingMinute.point_id.in_(ids))
+    newest = latest.group_by(ReadingMinute.point_id).subquery()
     query = select(ReadingMinute.point_id, ReadingMinute.last_ms, ReadingMinute.last_value).join(
         newest, (ReadingMinute.point_id == newest.c.point_id) & (ReadingMinute.minute == newest.c.minute)
     )

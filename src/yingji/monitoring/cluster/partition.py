@@ -8,18 +8,21 @@ in its commit; during a replay they are simply dropped (the database already hol
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import msgpack
 import numpy as np
 from numpy.typing import NDArray
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yingji.monitoring import alarm_store, readings
 from yingji.monitoring.alarm_store import AlarmChange
 from yingji.monitoring.cluster import protocol
 from yingji.monitoring.engine import Layout, MonitoringEngine, carry_over, load
+from yingji.monitoring.models import MonitorPoint
 from yingji.registry.service import revision
 from yingji.rules import thresholds
 
@@ -30,6 +33,31 @@ DTYPES = {
         thresholds.STATE_FIELDS, ("i4", "i1", "i1", "i8", "f8", "i8", "i8", "u1", "f8", "i8"), strict=True
     )
 }
+
+
+_SITES: dict[int, dict[int, tuple[list[int], list[int]]]] = {}  # registry revision → partition → (mines, ponds)
+_SITES_LOCK = threading.Lock()
+
+
+def partition_sites(db_session: Session, current: int) -> dict[int, tuple[list[int], list[int]]]:
+    """Every partition's sites at this registry revision (one query of the distinct sites, shared by the worker's
+    partitions: loading 64 partitions must not read the whole point registry 64 times)."""
+    with _SITES_LOCK:
+        cached = _SITES.get(current)
+        if cached is not None:
+            return cached
+        found: dict[int, tuple[list[int], list[int]]] = {}
+        query = select(MonitorPoint.mine_id, MonitorPoint.pond_id).where(MonitorPoint.active.is_(True)).distinct()
+        for mine_id, pond_id in db_session.execute(query):
+            key = f"mine:{mine_id}" if mine_id is not None else f"pond:{pond_id}"
+            mines, ponds = found.setdefault(protocol.partition_of(key), ([], []))
+            if mine_id is not None:
+                mines.append(mine_id)
+            elif pond_id is not None:
+                ponds.append(pond_id)
+        _SITES.clear()
+        _SITES[current] = found
+        return found
 
 
 @dataclass
@@ -67,17 +95,19 @@ class PartitionEngine:
     def layout(self) -> Layout:
         return self.engine.layout
 
-    def _keep(self, site_key: str) -> bool:
-        return protocol.partition_of(site_key) == self.partition
+    def _layout(self, db_session: Session) -> Layout:
+        current = revision(db_session=db_session)
+        sites = partition_sites(db_session, current).get(self.partition, ([], []))
+        return load(db_session, 0, current, self.engine.config, sites)
 
     def load(self, db_session: Session) -> None:
         """Fresh state from the registry (and, as the single process does, open alarms and newest minutes)."""
-        self._set_layout(load(db_session, 0, revision(db_session=db_session), self.engine.config, self._keep))
+        self._set_layout(self._layout(db_session))
 
     def reload(self, db_session: Session) -> None:
         """A control record: the registry changed; channels whose point and rule are unchanged keep their state."""
         previous = self.layout
-        fresh = load(db_session, 0, revision(db_session=db_session), self.engine.config, self._keep)
+        fresh = self._layout(db_session)
         carry_over(previous, fresh)
         self._set_layout(fresh)
 
