@@ -122,3 +122,34 @@ def test_snapshot_and_replay_decide_as_the_uninterrupted_engine(db_session: Sess
         assert np.array_equal(mine, theirs, equal_nan=True), name
     with pytest.raises(ValueError, match="分区"):
         PartitionEngine(number + 1).restore(saved, db_session)
+
+
+def test_a_control_record_reloads_the_layout_where_it_stands(db_session: Session) -> None:
+    """A point registered meanwhile joins at the control record; the others keep their timers and last values."""
+    number, records = _records(db_session, 6)
+    engine = PartitionEngine(number)
+    engine.load(db_session)
+    _outputs(engine, records, db_session)
+    state = engine.layout.state
+    assert state is not None
+    before = {int(p): int(t) for p, t in zip(engine.layout.point_id, state.last_time[engine.layout.first], strict=True)}
+    mine_id = db_session.execute(text("SELECT mine_id FROM monitor_point LIMIT 1")).scalar_one()
+    enterprise_id = db_session.execute(text("SELECT enterprise_id FROM monitor_point LIMIT 1")).scalar_one()
+    db_session.execute(
+        text(
+            "INSERT INTO monitor_point (code, name, kind, unit, location_class, site_kind, mine_id, enterprise_id,"
+            " division_code, clear_margin, polling_s, active, created_at) VALUES ('NEW-1', '新测点', 'CH4', '%',"
+            " '采煤工作面', 'mine', :m, :e, '150602', 0, 10, true, :at)"
+        ),
+        {"m": mine_id, "e": enterprise_id, "at": datetime(2026, 11, 23, 3, 0, tzinfo=UTC)},
+    )
+    from yingji.core.clock import FixedClock
+    from yingji.registry.service import bump_revision
+
+    revision = bump_revision(db_session=db_session, clock=FixedClock(datetime(2026, 11, 23, 3, 5, tzinfo=UTC)))
+    engine.apply(protocol.unpack(protocol.pack_control(revision, 0)), db_session)
+    assert engine.layout.revision == revision and len(engine.layout.slots) == len(before) + 1
+    again = engine.layout.state
+    assert again is not None
+    kept = {int(p): int(t) for p, t in zip(engine.layout.point_id, again.last_time[engine.layout.first], strict=True)}
+    assert {p: kept[p] for p in before} == before

@@ -15,7 +15,7 @@ from typing import Any
 import msgpack
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.monitoring import alarm_store, readings
@@ -35,28 +35,32 @@ DTYPES = {
 }
 
 
-_SITES: dict[int, dict[int, tuple[list[int], list[int]]]] = {}  # registry revision → partition → (mines, ponds)
+SiteKey = tuple[str, int, int]  # database, registry revision, newest point id
+_SITES: dict[SiteKey, dict[int, tuple[list[int], list[int]]]] = {}  # → partition → (mine ids, pond ids)
 _SITES_LOCK = threading.Lock()
 
 
 def partition_sites(db_session: Session, current: int) -> dict[int, tuple[list[int], list[int]]]:
     """Every partition's sites at this registry revision (one query of the distinct sites, shared by the worker's
-    partitions: loading 64 partitions must not read the whole point registry 64 times)."""
+    partitions: loading 64 partitions must not read the whole point registry 64 times). Keyed also by the newest
+    point id, so points written without a revision bump (bulk loads) are seen."""
+    newest = db_session.execute(select(func.max(MonitorPoint.id))).scalar() or 0
+    key = (str(db_session.get_bind().engine.url), current, int(newest))
     with _SITES_LOCK:
-        cached = _SITES.get(current)
+        cached = _SITES.get(key)
         if cached is not None:
             return cached
         found: dict[int, tuple[list[int], list[int]]] = {}
         query = select(MonitorPoint.mine_id, MonitorPoint.pond_id).where(MonitorPoint.active.is_(True)).distinct()
         for mine_id, pond_id in db_session.execute(query):
-            key = f"mine:{mine_id}" if mine_id is not None else f"pond:{pond_id}"
-            mines, ponds = found.setdefault(protocol.partition_of(key), ([], []))
+            site = f"mine:{mine_id}" if mine_id is not None else f"pond:{pond_id}"
+            mines, ponds = found.setdefault(protocol.partition_of(site), ([], []))
             if mine_id is not None:
                 mines.append(mine_id)
             elif pond_id is not None:
                 ponds.append(pond_id)
         _SITES.clear()
-        _SITES[current] = found
+        _SITES[key] = found
         return found
 
 
