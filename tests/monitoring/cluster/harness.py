@@ -42,7 +42,15 @@ class WorkerProcess:
 
 
 def start_worker(
-    name: str, nats_urls: list[str], database_url: str, workdir: Path, *, lease_s: float, replicas: int, rules: Path
+    name: str,
+    nats_urls: list[str],
+    database_url: str,
+    workdir: Path,
+    *,
+    lease_s: float,
+    replicas: int,
+    rules: Path,
+    snapshot_s: float = 1.0,
 ) -> WorkerProcess:
     log = workdir / f"{name}.log"
     env = os.environ | {"YINGJI_THRESHOLD_RULES": str(rules), "PYTHONUNBUFFERED": "1"}
@@ -59,7 +67,7 @@ def start_worker(
         "--lease",
         str(lease_s),
         "--snapshot",
-        "1",
+        str(snapshot_s),
         "--replicas",
         str(replicas),
     ]
