@@ -12,8 +12,8 @@ Rows (issue 24 item 5 targets in brackets, for this 2-core machine with the thre
 * p99 arrival → committed at ``--rate`` readings/s offered (2 workers): each record's publish time against the moment
   the bench sees its partition's committed sequence pass it (polled every 20 ms) [≤ 1 s];
 * the same at half the measured capacity, to show the latency of a cluster that keeps up;
-* takeover: a worker SIGKILLed halfway through the paced feed; until the survivor holds every partition [≤ 10 s]; replay rate: records re-applied
-  from the snapshots per second (from the survivor's log);
+* takeover: a worker SIGKILLed halfway through the paced feed; until the survivor holds every partition [≤ 10 s];
+  replay rate: records re-applied from the snapshots per second (from the survivor's log);
 * lost / doubled: the alarm events and minute rows of each cluster run against the in-process run [0 and 0].
 The scenario is the cluster test's generator in its calm form (values below the levels, rare silences).
 """
