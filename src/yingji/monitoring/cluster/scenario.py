@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
+from yingji.core import yamlfile
 from yingji.monitoring.models import MonitorPoint, SiteKind
 from yingji.monitoring.schema import DATA_FILE
 from yingji.registry.enums import DivisionLevel, MineKind, MineStatus, OrganisationKind, StandardisationGrade
@@ -33,7 +34,7 @@ CO_ON_DELAY_S = 20
 
 def rules_file(directory: Path) -> Path:
     """The bundled rules with an on-delay on the CO rule (no bundled rule has one), for ``YINGJI_THRESHOLD_RULES``."""
-    rules = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    rules = yamlfile.read(DATA_FILE)
     for rule in rules:
         if rule["kind"] == "CO":
             rule["on_delay_s"] = CO_ON_DELAY_S
