@@ -118,13 +118,12 @@ class Worker:
 
     # --- leases -------------------------------------------------------------------------------------------------------
 
-    def _lease_round(self) -> tuple[list[leases.Lease], set[int], list[int]]:
+    def _lease_round(self, held: dict[int, int]) -> tuple[list[leases.Lease], set[int], list[int]]:
         """Heartbeat, renew, decide the fair share; returns (acquired, lost, to release). Short transactions each:
         a renewal waiting on a partition's commit (its row is locked until then) holds nothing else meanwhile."""
         o = self.options
         with self.sessions() as db_session, db_session.begin():
             alive = leases.heartbeat(db_session, o.name, o.lease_s)
-        held = {p: owned.lease.epoch for p, owned in self.owned.items() if owned.active}
         with self.sessions() as db_session, db_session.begin():
             renewed = leases.renew(db_session, o.name, held, o.lease_s)
         lost = set(held) - renewed
@@ -145,7 +144,8 @@ class Worker:
         await self._sleep(self.options.lease_s / 3)  # let the workers started together see each other first
         while not self.stopping.is_set():
             try:
-                acquired, lost, extra = await self._leases(self._lease_round)
+                held = {p: owned.lease.epoch for p, owned in self.owned.items() if owned.active}  # on the loop
+                acquired, lost, extra = await self._leases(self._lease_round, held)
             except Exception:
                 logger.exception("租约轮次失败")
                 await self._sleep(self.options.lease_s / 3)
