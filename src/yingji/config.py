@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     # the monitoring cluster (serve --role edge|worker): NATS servers, comma-separated, and the partition lease
     nats_urls: str | None = None
     nats_replicas: int = 3
-    cluster_lease_s: float = 10.0
+    cluster_lease_s: float = 5.0  # takeover ≈ lease + lease/3 + replay: within 10 s (docs/cluster.md)
     # mine networking files (monitoring/networking): the drop folder (<drop>/<feed code>/, polled by the worker),
     # province profiles beside the bundled ones, and how many declared cycles without a file stop a feed
     networking_drop: Path | None = None

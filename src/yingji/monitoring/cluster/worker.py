@@ -7,7 +7,7 @@ one transaction whose first statement is the fenced ``UPDATE … WHERE epoch = m
 applied one are skipped (a consumer recreated after a leader change may deliver them again). Any failure drops the
 partition's state; the partition is then taken again from its snapshot, so memory never runs ahead of the database.
 
-Run: ``python -m yingji.monitoring.cluster.worker --nats URL[,URL…] --database URL [--name N] [--lease 10]``.
+Run: ``python -m yingji.monitoring.cluster.worker --nats URL[,URL…] --database URL [--name N] [--lease 5]``.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Options:
     nats_urls: list[str]
     database_url: str
     name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
-    lease_s: float = 10.0
+    lease_s: float = 5.0
     snapshot_s: float = 5.0
     replicas: int = 3
     partitions: int = protocol.PARTITIONS
@@ -408,7 +408,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--nats", required=True, help="NATS 地址，多个用逗号分隔")
     parser.add_argument("--database", default=os.environ.get("YINGJI_DATABASE_URL"), help="PostgreSQL 地址")
     parser.add_argument("--name", default=None)
-    parser.add_argument("--lease", type=float, default=10.0, help="租约秒数")
+    parser.add_argument("--lease", type=float, default=5.0, help="租约秒数")
     parser.add_argument("--snapshot", type=float, default=5.0, help="快照间隔秒数")
     parser.add_argument("--replicas", type=int, default=3)
     args = parser.parse_args(argv)
