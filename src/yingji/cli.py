@@ -307,8 +307,28 @@ def serve(
         cluster=role == "edge",
     )
     background.start()
-    broker = (mqtt or settings.mqtt_broker) if role == "all" else None  # the edge's MQTT input: not yet (decisions)
+    broker = mqtt or settings.mqtt_broker
     subscription = None
+    if broker and role == "edge":  # every edge subscribes (a shared subscription), under its own client id
+        import hashlib
+
+        from yingji.monitoring.mqtt import Subscriber as EdgeSubscriber
+
+        edge_host, _, edge_port = broker.rpartition(":")
+        if not edge_port.isdigit():
+            raise typer.BadParameter("MQTT 代理须写成 host:port，如 127.0.0.1:1883", param_hint="--mqtt")
+        edge_subscriber = EdgeSubscriber(
+            makers=application.state.sessionmaker,
+            clock=RunClock(),
+            engine=application.state.monitor,
+            host=edge_host or "127.0.0.1",
+            port=int(edge_port),
+            client_id="yingji-edge-" + hashlib.sha256(me.encode()).hexdigest()[:12],
+            edge=application.state.edge,
+        )
+        edge_subscriber.start()
+        typer.echo(f"边缘进程订阅 MQTT 代理 {broker}（共享订阅 $share/yingji-edges/yingji/readings/#）")
+        broker = None
     if broker:
         from yingji.monitoring.mqtt import OwnerSubscription, Subscriber
 

@@ -27,16 +27,26 @@ from yingji.auth import service as auth_service
 from yingji.core.clock import Clock
 from yingji.core.errors import Unauthorized, Unavailable, YingjiError
 from yingji.monitoring import ingest
+from yingji.monitoring.cluster.edge import EdgeRunner, ingest_at_edge
 from yingji.monitoring.engine import MonitoringEngine
 
 logger = logging.getLogger(__name__)
 READINGS = "yingji/readings/"
 ACKS = "yingji/acks/"
+SHARED = "$share/yingji-edges/"  # MQTT shared subscription: each message to one of the edges
 RETRY_FIRST_S, RETRY_MAX_S = 0.5, 30.0
 
 
-def handle(payload: bytes, *, makers: sessionmaker[Session], clock: Clock, engine: MonitoringEngine) -> dict[str, Any]:
-    """Decode, authenticate and ingest one message; YingjiError for a message that can never succeed."""
+def handle(
+    payload: bytes,
+    *,
+    makers: sessionmaker[Session],
+    clock: Clock,
+    engine: MonitoringEngine,
+    edge: EdgeRunner | None = None,
+) -> dict[str, Any]:
+    """Decode, authenticate and ingest one message (or, on an edge, publish it to the cluster's stream); YingjiError
+    for a message that can never succeed."""
     media = "application/json" if payload.lstrip()[:1] in (b"{", b"[") else "application/msgpack"
     raw = ingest.parse(payload, media)
     if not isinstance(raw, dict) or not isinstance(raw.get("token"), str):
@@ -45,6 +55,8 @@ def handle(payload: bytes, *, makers: sessionmaker[Session], clock: Clock, engin
     with makers() as db_session:
         actor = auth_service.authenticate(db_session=db_session, clock=clock, token=token)  # before any more work
         batch = ingest.decode(raw)
+        if edge is not None:
+            return ingest_at_edge(db_session=db_session, clock=clock, actor=actor, runner=edge, batch=batch).as_dict()
         return ingest.taken(
             "mqtt", db_session=db_session, clock=clock, actor=actor, engine=engine, batch=batch
         ).as_dict()
@@ -62,15 +74,23 @@ class Subscriber:
         host: str,
         port: int,
         client_id: str = "yingji-ingest",
+        edge: EdgeRunner | None = None,
     ) -> None:
         self._makers, self._clock, self._engine = makers, clock, engine
+        # edges share the gateways' messages (an MQTT shared subscription), each under its own client id; the single
+        # engine's owner takes them all
+        self._edge = edge
+        self._topic = (SHARED if edge is not None else "") + READINGS + "#"
         self._host, self._port = host, port
         self._stopping = threading.Event()
         self._subscribed = threading.Event()
         self.client = paho.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=client_id,
-            clean_session=False,  # the broker keeps our subscription and unacknowledged messages across reconnects
+            # the owner: the broker keeps our subscription and unacknowledged messages across reconnects; an edge:
+            # a clean session, or a stopped edge would stay in the shared group and have messages queued for it (a
+            # batch in flight when an edge dies goes unanswered, and the gateway resends it: deduplicated)
+            clean_session=edge is not None,
             manual_ack=True,
         )
         self.client.on_connect = self._on_connect
@@ -97,7 +117,7 @@ class Subscriber:
         if reason.is_failure:
             logger.error("MQTT 连接失败：%s", reason)
             return
-        client.subscribe(READINGS + "#", qos=1)
+        client.subscribe(self._topic, qos=1)
 
     def _on_subscribe(self, _client: paho.Client, _userdata: Any, _mid: int, reasons: Any, _properties: Any) -> None:
         if not any(r.is_failure for r in reasons):
@@ -111,7 +131,9 @@ class Subscriber:
         delay = RETRY_FIRST_S
         while True:
             try:
-                reply = handle(bytes(message.payload), makers=self._makers, clock=self._clock, engine=self._engine)
+                reply = handle(
+                    bytes(message.payload), makers=self._makers, clock=self._clock, engine=self._engine, edge=self._edge
+                )
                 break
             except Unavailable as err:  # e.g. this process just lost the engine: the broker redelivers to the owner
                 logger.warning("监测消息暂不能处理，%s 秒后重试（%s）：%s", delay, message.topic, err.render())

@@ -3,6 +3,7 @@ once the stream has it; a resend is deduplicated. The cluster's status read mode
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -11,10 +12,13 @@ from sqlalchemy.orm import Session
 
 from tests import factories
 from tests.monitoring.conftest import CORNER, Site
+from tests.monitoring.test_mqtt import Gateway, fresh_id
+from tests.support import mosquitto
 from tests.support import nats as nats_support
 from yingji.auth.roles import Role
 from yingji.monitoring.cluster import leases, protocol
 from yingji.monitoring.cluster.edge import EdgeRunner
+from yingji.monitoring.mqtt import Subscriber
 
 pytestmark = pytest.mark.db
 
@@ -98,3 +102,45 @@ def test_the_cluster_status_and_its_gauges(site: Site, db_session: Session) -> N
     assert values[("yingji_cluster_partition_owned", (("partition", "0"),))] == 1
     assert values[("yingji_cluster_partition_owned", (("partition", "1"),))] == 0
     assert values[("yingji_cluster_takeovers_total", ())] == 0
+
+
+@pytest.fixture(scope="module")
+def broker() -> Iterator[mosquitto.Broker]:
+    try:
+        running = mosquitto.start()
+    except (FileNotFoundError, OSError) as err:
+        if os.environ.get("YINGJI_REQUIRE_MOSQUITTO") == "1" or os.environ.get("CI") == "true":
+            raise RuntimeError(f"Mosquitto is required for this run but could not start: {err}") from err
+        pytest.skip("mosquitto not installed (scripts/test installs it)")
+    yield running
+    running.stop()
+
+
+def test_an_edge_takes_mqtt_batches_through_a_shared_subscription(
+    site: Site, runner: EdgeRunner, broker: mosquitto.Broker
+) -> None:
+    site.point(CORNER)
+    subscriber = Subscriber(
+        makers=site.app.state.sessionmaker,
+        clock=site.clock,
+        engine=site.app.state.monitor,
+        host="127.0.0.1",
+        port=broker.port,
+        client_id=fresh_id("yingji-edge"),
+        edge=runner,
+    )
+    subscriber.start()
+    assert subscriber.wait_subscribed(30), "the broker never confirmed the subscription"
+    gateway = Gateway(broker.port)
+    try:
+        held = _messages(runner)
+        token = site.gateway["Authorization"].removeprefix("Bearer ")
+        t = site.now_ms()
+        answer = gateway.publish({"token": token, "points": ["CH4-01", "NO"], "times": [t, t], "values": [0.5, 0.5]})
+        assert answer["accepted"] == 1 and answer["queued"] is True and answer["rejected"][0]["field"] == "point"
+        assert _messages(runner) > held  # on the stream before the answer
+        refused = gateway.publish({"token": "yjt_forged", "points": ["CH4-01"], "times": [t], "values": [0.2]})
+        assert refused["error"]["code"] == "unauthorized"
+    finally:
+        gateway.close()
+        subscriber.stop()

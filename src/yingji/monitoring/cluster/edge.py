@@ -22,7 +22,7 @@ import numpy as np
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from numpy.typing import NDArray
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yingji.auth.actor import Actor
@@ -205,12 +205,12 @@ class Edge:
             *(self._publish(protocol.subject(p), body, protocol.tick_id(p, at_ms)) for p in partitions)
         )
 
-    async def announce(self, revision: int, at_ms: int) -> None:
+    async def announce(self, revision: int, at_ms: int, newest: int = 0) -> None:
         """A registry change: every partition's worker reloads its layout at this point of its stream."""
         body = protocol.pack_control(revision, at_ms)
         await asyncio.gather(
             *(
-                self._publish(protocol.subject(p), body, protocol.control_id(p, revision))
+                self._publish(protocol.subject(p), body, protocol.control_id(p, revision, newest))
                 for p in range(protocol.PARTITIONS)
             )
         )
@@ -228,6 +228,7 @@ class EdgeRunner:
         self.call(ensure_stream(js, replicas))
         self.edge = Edge(js)
         self._lock = threading.Lock()
+        self._seen = (-1, -1)  # registry revision and newest point id of the loaded registry
         self._ticker: Future[None] = asyncio.run_coroutine_threadsafe(self._tick_loop(tick_s), self._loop)
 
     def call(self, coroutine: Coroutine[Any, Any, T], timeout: float = PUBLISH_DEADLINE_S + 10) -> T:
@@ -242,14 +243,17 @@ class EdgeRunner:
                 continue
 
     def refresh(self, db_session: Session, now_ms: int) -> None:
-        """Reload the registry when its revision moved, and announce the change to every partition."""
+        """Reload the registry when its revision (or its newest point: bulk loads bump no revision) moved, and
+        announce the change to every partition."""
         current = revision(db_session=db_session)
-        if current == self.edge.registry.revision:
+        newest = int(db_session.execute(select(func.max(MonitorPoint.id))).scalar() or 0)
+        if (current, newest) == self._seen:
             return
         with self._lock:
-            if current != self.edge.registry.revision:
+            if (current, newest) != self._seen:
                 self.edge.registry = EdgeRegistry.load(db_session)
-                self.call(self.edge.announce(current, now_ms))
+                self.call(self.edge.announce(current, now_ms, newest))
+                self._seen = (current, newest)
 
     def close(self) -> None:
         self._ticker.cancel()

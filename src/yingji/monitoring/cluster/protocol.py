@@ -78,8 +78,9 @@ def pack_control(revision: int, at_ms: int) -> bytes:
     return bytes(msgpack.packb({"k": CONTROL, "rev": revision, "at": at_ms}))
 
 
-def control_id(partition: int, revision: int) -> str:
-    return f"c:{partition}:{revision}"
+def control_id(partition: int, revision: int, newest: int = 0) -> str:
+    """Edges announcing the same registry state dedupe to one control record per partition."""
+    return f"c:{partition}:{revision}:{newest}"
 
 
 def unpack(data: bytes) -> Record:
