@@ -67,13 +67,13 @@ def heartbeat(db_session: Session, worker: str, ttl_s: float) -> int:
 
 def break_stalled(db_session: Session, ttl_s: float) -> int:
     """End the database sessions of owners whose lease has expired while a transaction of theirs has been open for
-    longer than a lease: a stopped process (SIGSTOP, swapped out, a VM paused) mid-commit would otherwise keep its
+    longer than half a lease: a stopped process (SIGSTOP, swapped out, a VM paused) mid-commit would otherwise keep its
     partition's row locked for ever and no one could take the partition. Its commit then fails, as fencing wants."""
     ended = db_session.execute(
         text(
             "SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a"
             " WHERE a.pid <> pg_backend_pid() AND a.datname = current_database()"
-            " AND a.xact_start < clock_timestamp() - make_interval(secs => :ttl)"
+            " AND a.xact_start < clock_timestamp() - make_interval(secs => :ttl / 2)"
             " AND a.application_name IN (SELECT owner FROM monitoring_partition_lease"
             "   WHERE owner IS NOT NULL AND expires_at < clock_timestamp())"
         ),
