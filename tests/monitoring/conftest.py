@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
+from tests.support import mosquitto
 from yingji.app import create_app
 from yingji.auth.roles import Role
 from yingji.core.clock import FixedClock
@@ -118,3 +120,16 @@ CORNER: dict[str, Any] = {
     "mine": "甲煤矿",
     "location_class": "采煤工作面上隅角",
 }
+
+
+@pytest.fixture(scope="module")
+def broker() -> Iterator[mosquitto.Broker]:
+    """A Mosquitto broker on loopback for the module (the MQTT input, single process and edge)."""
+    try:
+        running = mosquitto.start()
+    except (FileNotFoundError, OSError) as err:
+        if os.environ.get("YINGJI_REQUIRE_MOSQUITTO") == "1" or os.environ.get("CI") == "true":
+            raise RuntimeError(f"Mosquitto is required for this run but could not start: {err}") from err
+        pytest.skip("mosquitto not installed (scripts/test installs it)")
+    yield running
+    running.stop()

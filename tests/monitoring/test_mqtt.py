@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +19,6 @@ from tests.support import mosquitto
 from tests.support.serve import serve
 from yingji.monitoring.mqtt import Subscriber
 from yingji.monitoring.ownership import EngineOwnership, FileLock
-
-
-@pytest.fixture(scope="module")
-def broker() -> Iterator[mosquitto.Broker]:
-    try:
-        running = mosquitto.start()
-    except (FileNotFoundError, OSError) as err:
-        if os.environ.get("YINGJI_REQUIRE_MOSQUITTO") == "1" or os.environ.get("CI") == "true":
-            raise RuntimeError(f"Mosquitto is required for this run but could not start: {err}") from err
-        pytest.skip("mosquitto not installed (scripts/test installs it)")
-    yield running
-    running.stop()
 
 
 def fresh_id(prefix: str) -> str:

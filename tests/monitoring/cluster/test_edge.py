@@ -3,7 +3,6 @@ once the stream has it; a resend is deduplicated. The cluster's status read mode
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -102,18 +101,6 @@ def test_the_cluster_status_and_its_gauges(site: Site, db_session: Session) -> N
     assert values[("yingji_cluster_partition_owned", (("partition", "0"),))] == 1
     assert values[("yingji_cluster_partition_owned", (("partition", "1"),))] == 0
     assert values[("yingji_cluster_takeovers_total", ())] == 0
-
-
-@pytest.fixture(scope="module")
-def broker() -> Iterator[mosquitto.Broker]:
-    try:
-        running = mosquitto.start()
-    except (FileNotFoundError, OSError) as err:
-        if os.environ.get("YINGJI_REQUIRE_MOSQUITTO") == "1" or os.environ.get("CI") == "true":
-            raise RuntimeError(f"Mosquitto is required for this run but could not start: {err}") from err
-        pytest.skip("mosquitto not installed (scripts/test installs it)")
-    yield running
-    running.stop()
 
 
 def test_an_edge_takes_mqtt_batches_through_a_shared_subscription(
