@@ -387,9 +387,8 @@ class Worker:
         self.js_create = self.nc.jetstream(timeout=1.5)
         await ensure_stream(self.js, self.options.replicas)
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, self.stopping.set)
+        for sig in (signal.SIGTERM, signal.SIGINT):  # workers run on Linux, where the loop takes signal handlers
+            loop.add_signal_handler(sig, self.stopping.set)
         try:
             await self.lease_loop()
         finally:
