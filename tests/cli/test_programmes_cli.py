@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_registry_cli import run
+import pytest
+
+from tests.support.cli import demo_loaded, run
 
 
-def test_the_list_reads_in_words(tmp_path: Path) -> None:
-    assert run("demo", "load", tmp_path=tmp_path).returncode == 0
+def test_the_list_reads_in_words(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    demo_loaded(tmp_path, tmp_path_factory)
     shown = run("programmes", "list", tmp_path=tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert "包头市市长质量奖（包府办发〔2025〕57号，包头市）" in shown.stdout

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_registry_cli import run
+import pytest
+
 from tests.property.test_survey import HEADER
+from tests.support.cli import demo_loaded, run
 
 
-def test_import_and_targets(tmp_path: Path) -> None:
-    assert run("demo", "load", tmp_path=tmp_path).returncode == 0
+def test_import_and_targets(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    demo_loaded(tmp_path, tmp_path_factory)
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "\n1,交通街道,吉劳庆社区,吉劳庆小区,6,三百,,,无物业,,,,,\n", encoding="utf-8")
     refused = run("property", "import", str(bad), tmp_path=tmp_path)

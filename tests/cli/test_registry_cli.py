@@ -1,29 +1,19 @@
-"""The registry, users and audit commands as real processes against a fresh SQLite file."""
+"""The registry, users and audit commands as real processes against a fresh SQLite file (a copy of one demo load)."""
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def run(*args: str, tmp_path: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = os.environ | {"XDG_DATA_HOME": str(tmp_path / "data"), "YINGJI_DATABASE_URL": ""} | (env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "yingji", *args], capture_output=True, text=True, env=base, timeout=120, check=False
-    )
+from tests.support.cli import demo_loaded, run
 
 
 @pytest.fixture
-def loaded(tmp_path: Path) -> Path:
-    result = run("demo", "load", tmp_path=tmp_path)
-    assert result.returncode == 0, result.stderr
-    return tmp_path
+def loaded(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_loaded(tmp_path, tmp_path_factory)
 
 
 def test_demo_load_is_idempotent(loaded: Path) -> None:

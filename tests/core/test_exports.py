@@ -15,10 +15,11 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from tests import factories
-from tests.cli.test_registry_cli import loaded, run  # noqa: F401
+from tests.cli.test_registry_cli import loaded  # noqa: F401
 from tests.metrology.conftest import make_instrument
 from tests.programmes.test_quality_award import apply, open_round
 from tests.support import spreadsheets as s
+from tests.support.cli import run
 from yingji.auth.actor import SYSTEM
 from yingji.auth.roles import Role
 from yingji.core import text

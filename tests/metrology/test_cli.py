@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_registry_cli import run
+import pytest
+
 from tests.metrology.test_transfer import HEADER
+from tests.support.cli import demo_loaded, run
 
 ENTERPRISE = "内蒙古达拉特煤化工有限公司（演示）"  # a synthetic coal-chemical enterprise of the registry demo
 
 
-def test_import_list_and_due(tmp_path: Path) -> None:
-    assert run("demo", "load", tmp_path=tmp_path).returncode == 0
+def test_import_list_and_due(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    demo_loaded(tmp_path, tmp_path_factory)
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + f"\n{ENTERPRISE},皮带秤,衡器,原料煤质量,BS-1,,,,,输煤线,,是,一年,,,,,,\n", encoding="utf-8")
     refused = run("metrology", "import", str(bad), tmp_path=tmp_path)

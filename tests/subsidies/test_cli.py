@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_registry_cli import run
+from tests.support.cli import run
 
 
 def test_the_insurance_subsidy_in_chinese(tmp_path: Path) -> None:
