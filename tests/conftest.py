@@ -111,33 +111,17 @@ def divisions(db_session: Session) -> int:
     return load_divisions(db_session=db_session)
 
 
-_SHARED_APPS: dict[int, Any] = {}  # one app per engine in this test process (see shared_app)
-
-
-def shared_app(engine: Engine) -> Any:
-    """The API for ``engine`` with a fresh state for each test: FastAPI 0.165 builds an app's routes on its first
-    request (~0.5–1 s for ours), so each test reuses one app per engine and takes over a newly built app's state
-    (clock, settings, monitoring engine, caches; building one without serving a request costs ~20 ms)."""
-    from tests import factories
-    from yingji.app import create_app
-    from yingji.config import Settings
-
-    # the public forms' rate limit has its own tests (tests/tips, tests/property); elsewhere tests file freely
-    fresh = create_app(
-        engine, clock=factories.CLOCK, settings=Settings(public_form_per_address=0, public_form_per_target=0)
-    )
-    app = _SHARED_APPS.setdefault(id(engine), fresh)
-    app.state._state = dict(fresh.state._state)
-    return app
-
-
 @pytest.fixture
 def client(engine: Engine, db_session: Session) -> Iterator[Any]:
     """An API client whose requests run inside the test's rolled-back transaction."""
     from fastapi.testclient import TestClient
     from sqlalchemy.orm import sessionmaker
 
-    app = shared_app(engine)
+    from tests.support.apps import shared_app
+    from yingji.config import Settings
+
+    # the public forms' rate limit has its own tests (tests/tips, tests/property); elsewhere tests file freely
+    app = shared_app(engine, "client", settings=Settings(public_form_per_address=0, public_form_per_target=0))
     app.state.sessionmaker = sessionmaker(
         bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )

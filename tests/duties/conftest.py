@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
-from yingji.app import create_app
+from tests.support.apps import shared_app
 from yingji.auth.roles import Role
 from yingji.config import Settings
 from yingji.core.clock import FixedClock
@@ -31,7 +31,9 @@ def moving_clock() -> FixedClock:
 
 @pytest.fixture
 def api(engine: Engine, db_session: Session, moving_clock: FixedClock) -> Iterator[TestClient]:
-    app = create_app(engine, clock=moving_clock, settings=Settings(public_form_per_address=0, public_form_per_target=0))
+    app = shared_app(
+        engine, "duties", clock=moving_clock, settings=Settings(public_form_per_address=0, public_form_per_target=0)
+    )
     app.state.sessionmaker = sessionmaker(
         bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )

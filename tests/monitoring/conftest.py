@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
 from tests.support import mosquitto
-from yingji.app import create_app
+from tests.support.apps import shared_app
 from yingji.auth.roles import Role
 from yingji.core.clock import FixedClock
 
@@ -95,7 +95,7 @@ def site(engine: Engine, db_session: Session, divisions: int) -> Iterator[Site]:
     factories.user(db_session, "jia_gateway", Role.ENTERPRISE_REPORTER, organisation_id=owner.id)
     factories.user(db_session, "yi_gateway", Role.ENTERPRISE_REPORTER, organisation_id=other.id)
     clock = FixedClock(START)
-    app = create_app(engine, clock=clock)
+    app = shared_app(engine, "site", clock=clock)
     app.state.sessionmaker = sessionmaker(
         bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )

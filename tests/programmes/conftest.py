@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
-from yingji.app import create_app
+from tests.support.apps import shared_app
 from yingji.auth import service as auth_service
 from yingji.auth.actor import SYSTEM
 from yingji.auth.roles import Role
@@ -53,7 +53,7 @@ class World:
 
 def _make(engine: Engine, db_session: Session, start: date) -> Iterator[World]:
     clock = FixedClock(datetime.combine(start, time(2)).replace(tzinfo=UTC))
-    app = create_app(engine, clock=clock)
+    app = shared_app(engine, "programmes", clock=clock)
     app.state.sessionmaker = sessionmaker(
         bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )

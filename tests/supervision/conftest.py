@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
-from yingji.app import create_app
+from tests.support.apps import shared_app
 from yingji.auth.roles import Role
 from yingji.core.clock import FixedClock
 
@@ -79,7 +79,7 @@ def world(engine: Engine, db_session: Session, divisions: int) -> Iterator[World
     factories.user(db_session, "brxl_safety", Role.ENTERPRISE_REPORTER, organisation_id=owner.id)
     factories.user(db_session, "ewk_safety", Role.ENTERPRISE_REPORTER, organisation_id=other.id)
     clock = FixedClock(START)
-    app = create_app(engine, clock=clock)
+    app = shared_app(engine, "supervision", clock=clock)
     app.state.sessionmaker = sessionmaker(
         bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
-from yingji.app import create_app
+from tests.support.apps import shared_app
 from yingji.auth.roles import Role
 from yingji.config import Settings
 
@@ -21,7 +21,7 @@ TILES = "https://tiles.example.gov.cn:8443/{z}/{x}/{y}.png"
 
 
 def _client(engine: Engine, db_session: Session, settings: Settings) -> TestClient:
-    app = create_app(engine, clock=factories.CLOCK, settings=settings)
+    app = shared_app(engine, "map_pages", clock=factories.CLOCK, settings=settings)
     app.state.sessionmaker = sessionmaker(
         bind=db_session.get_bind(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )
