@@ -55,6 +55,7 @@ from yingji.web import (
     incident_pages,
     ledger_pages,
     map_pages,
+    ops_pages,
     plan_pages,
     programme_pages,
     property_pages,
@@ -89,6 +90,7 @@ def install(app: FastAPI) -> None:
         plan_pages,
         warning_pages,
         map_pages,
+        ops_pages,
         resource_pages,
         property_pages,
         complaint_pages,
@@ -141,6 +143,8 @@ def login_page(request: Request) -> HTMLResponse:
 def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> Response:
     if not actor.has(Permission.PLANS_READ) and actor.has(Permission.PROPERTY_SUPERVISE):
         return RedirectResponse("/console/property", status_code=303)  # street and community accounts
+    if not actor.has(Permission.PLANS_READ) and actor.has(Permission.OPS_READ):
+        return RedirectResponse("/console/ops/cluster", status_code=303)  # operators: the cluster's state
     if request.query_params.get("screen") == "big" and actor.has(Permission.PLANS_READ):
         return RedirectResponse("/console/screen", status_code=303)  # the overview on the wall is the command hall
     recent, _ = incidents.list_(db_session=db_session, actor=actor, params=PageParams(limit=10))
