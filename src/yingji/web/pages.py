@@ -242,6 +242,8 @@ async def live(request: Request) -> Response:
             actor = actor_or_none(request, db_session, app.state.clock)
             if actor is None:
                 return None
+            if not actor.has(Permission.PLANS_READ):  # no duty desk (operators): the header's bell only
+                return {"inbox_unread": inbox.unread(db_session, actor) or "", "alarms_stamp": ""}
             data = summary(db_session, app.state.clock, actor)
             if (incident_id := room_id(room)) is not None:
                 data["incident_stamp"] = incident_stamp(db_session, app.state.clock, actor, incident_id)
@@ -251,7 +253,11 @@ async def live(request: Request) -> Response:
         """The cheap look taken every second: a new or moved alarm is pushed at once, not at the next full summary."""
         with reading(app.state.sessionmaker) as db_session:
             actor = actor_or_none(request, db_session, app.state.clock)
-            return None if actor is None else alarms.stamp(db_session=db_session, actor=actor, clock=app.state.clock)
+            if actor is None:
+                return None
+            if not actor.has(Permission.PLANS_READ):
+                return ""  # no alarms in its scope to follow
+            return alarms.stamp(db_session=db_session, actor=actor, clock=app.state.clock)
 
     async def stream() -> AsyncIterator[str]:
         sent_stamp, sent_at = "", -LIVE_INTERVAL_S
