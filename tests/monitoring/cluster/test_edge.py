@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from nats import errors as nats_errors
@@ -24,6 +25,7 @@ from yingji.monitoring.cluster import leases, protocol
 from yingji.monitoring.cluster.edge import EdgeRunner
 from yingji.monitoring.models import MonitorPoint
 from yingji.monitoring.mqtt import Subscriber
+from yingji.monitoring.networking import service as networking
 from yingji.registry.service import revision
 
 pytestmark = pytest.mark.db
@@ -140,7 +142,9 @@ def test_an_edge_takes_mqtt_batches_through_a_shared_subscription(
         subscriber.stop()
 
 
-def test_an_uploaded_networking_file_reaches_the_stream_at_an_edge(site: Site, runner: EdgeRunner) -> None:
+def test_an_uploaded_networking_file_reaches_the_stream_at_an_edge(
+    site: Site, runner: EdgeRunner, tmp_path: Path
+) -> None:
     """AQMC defines the points in the registry (announced to every partition as a control record), AQSS's analogue
     values are published as one readings record per partition, which the worker's decoder reads back."""
     site.app.state.edge = runner
@@ -192,3 +196,9 @@ def test_an_uploaded_networking_file_reaches_the_stream_at_an_edge(site: Site, r
     first = {(mn[1], t0, 0.32), (mn[2], t0, 0.41), (mn[3], t0, 3.0), (mn[4], t0, 1.8)}
     assert first | {(mn[1], t0 + 30_000, 0.33), (mn[2], t0 + 30_000, 1.3), (mn[4], t0 + 30_000, 1.9)} <= got
     assert (mn[3], t0 + 30_000, 2.0) not in got  # MN0003's 标校 value (state 4) is not evaluated, as in one process
+    (tmp_path / CODE).mkdir()  # the drop folder at an edge: the same file again, published (and deduplicated)
+    (tmp_path / CODE / SAMPLES["AQSS"].name).write_bytes(SAMPLES["AQSS"].read_bytes())
+    inputs = networking.Inputs(drop=tmp_path, settle_s=0)
+    makers, monitor = site.app.state.sessionmaker, site.app.state.monitor
+    (dropped,) = networking.poll_drop(makers=makers, clock=site.clock, engine=monitor, inputs=inputs, edge=runner)
+    assert dropped["queued"] is True and dropped["readings"] == 7 and dropped["transitions"] == 0
