@@ -101,36 +101,6 @@ GUARD = GuardPolicy(
 )
 
 
-class ClusterPartitionRead(YingjiModel):
-    """One stream partition of the monitoring cluster as the status page shows it."""
-
-    partition: int
-    owner: str | None = Field(description="负责的工作进程")
-    epoch: int = Field(description="租约纪元")
-    lease_left_s: float | None = Field(description="租约剩余秒数")
-    committed_seq: int = Field(description="已提交序号")
-    committed_at: str | None = Field(description="最近提交时间")
-    lag: int = Field(description="积压（条）")
-    snapshot_seq: int = Field(description="快照序号")
-    healthy: bool = Field(description="租约有效")
-
-
-class ClusterWorkerRead(YingjiModel):
-    name: str
-    started_at: str
-    seen_at: str
-
-
-class ClusterStatusRead(YingjiModel):
-    """监测集群状态 (empty in the single-process mode or on SQLite)."""
-
-    mode: str = Field(description="cluster 或 single")
-    partitions: list[ClusterPartitionRead]
-    workers: list[ClusterWorkerRead]
-    lag_total: int
-    unhealthy: list[int] = Field(description="租约失效的分区")
-
-
 class HealthRead(YingjiModel):
     """What a load balancer or an operator checks: the database answers, plans are loaded, who runs the engine."""
 
@@ -189,23 +159,14 @@ def create_app(
         body = metrics.render(app.state.sessionmaker, app.state.monitor, clock.now())
         return Response(content=body, media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/api/ops/cluster", tags=["运维"], response_model=ClusterStatusRead)
-    def cluster_status(actor: CurrentActor) -> ClusterStatusRead:
+    @app.get("/api/ops/cluster", tags=["运维"], response_model=cluster_status_read.ClusterStatusRead)
+    def cluster_status(actor: CurrentActor) -> cluster_status_read.ClusterStatusRead:
         """监测集群状态：每个分区的负责进程、租约纪元与剩余时间、已提交序号、积压（条）与最近提交时间，以及在线的工作进程；
         单进程模式（或 SQLite）下为空。需 ops.read 权限。"""
-        actor.require(Permission.OPS_READ)
         with reading(app.state.sessionmaker) as db_session:
-            rows = [row.as_dict() for row in cluster_status_read.partitions(db_session)]
-            workers = cluster_status_read.workers(db_session)
-        return ClusterStatusRead.model_validate(
-            {
-                "mode": "cluster" if rows and any(row["owner"] for row in rows) else "single",
-                "partitions": rows,
-                "workers": workers,
-                "lag_total": sum(int(str(row["lag"])) for row in rows),
-                "unhealthy": [row["partition"] for row in rows if not row["healthy"]],
-            }
-        )
+            return cluster_status_read.read(
+                db_session, actor, edge=app.state.edge is not None, alive_s=app.state.settings.cluster_lease_s
+            )
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:

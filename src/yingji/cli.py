@@ -305,6 +305,7 @@ def serve(
         audit_checkpoint=settings.resolved_audit_checkpoint_file(),
         networking=networking_inputs(settings),
         cluster=role == "edge",
+        edge=application.state.edge,
     )
     background.start()
     broker = mqtt or settings.mqtt_broker

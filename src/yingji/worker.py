@@ -20,6 +20,7 @@ from yingji.enforcement.service import propose_recent
 from yingji.hazards.service import escalate_overdue
 from yingji.incidents.alerts import remind_due
 from yingji.incidents.clocks import check_clocks
+from yingji.monitoring.cluster.edge import EdgeRunner
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.networking import service as networking_service
 from yingji.monitoring.service import cluster_round, run_round
@@ -43,9 +44,11 @@ class Worker:
         audit_checkpoint: Path | None = None,
         networking: networking_service.Inputs | None = None,
         cluster: bool = False,
+        edge: EdgeRunner | None = None,
     ) -> None:
         self._makers, self._clock, self._interval = makers, clock, interval
         self._cluster = cluster  # serve --role edge: the engine's duties are the cluster workers'; the rest run here
+        self._edge = edge  # and the networking drop folder's readings are published to the stream through it
         self._audit_checkpoint = audit_checkpoint  # also catches entries committed by other processes
         self._retention_days = retention_days
         self._monitor = monitor  # the engine the server ingests with; its round runs only while this process owns it
@@ -85,6 +88,8 @@ class Worker:
                 result = cluster_round(db_session=db_session, clock=self._clock, retention_days=self._retention_days)
             if result.escalated:
                 logger.info("monitoring round (cluster edge) %s", result)
+            if self._edge is not None:
+                self._networking_round()
         sent, failed = deliver_due(makers=self._makers, clock=self._clock)
         try:  # after the emergency duties, and never in their way
             self._property_round()
@@ -102,11 +107,12 @@ class Worker:
         return flagged, sent, failed
 
     def _networking_round(self) -> None:
-        """Mine networking files from the drop folder into the owner's engine, then the stopped-feed check."""
+        """Mine networking files from the drop folder into the owner's engine (on a cluster edge: to the stream),
+        then the stopped-feed check."""
         assert self._monitor is not None
         try:
             taken = networking_service.poll_drop(
-                makers=self._makers, clock=self._clock, engine=self._monitor, inputs=self._networking
+                makers=self._makers, clock=self._clock, engine=self._monitor, inputs=self._networking, edge=self._edge
             )
             if taken:
                 logger.info("networking files taken: %s", len(taken))

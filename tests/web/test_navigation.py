@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from playwright.sync_api import Browser, Page
 
 from tests.web.conftest import Server, login, shot
@@ -104,4 +108,20 @@ def test_live_regions_are_announced(browser: Browser, server: Server) -> None:
     assert page.evaluate("getComputedStyle(document.querySelector('.tile.alert b'), '::before').content") != "none"
     assert tile.is_visible()
     shot(page, "overview-county-1366")
+    page.context.close()
+
+
+def test_an_operator_lands_on_the_cluster_status_and_sees_only_it(browser: Browser, server: Server) -> None:
+    """运维监控 (ops.read only): the console opens on 集群状态, its one workspace; the demo runs as one process."""
+    yingji = str(Path(sys.executable).with_name("yingji"))
+    command = [yingji, "users", "add", "ops_watch", "--role", "operator", "--display-name", "运维值守"]
+    command += ["--division", "150600"]
+    env = server.env | {"YINGJI_NEW_PASSWORD": server.password}
+    subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=True)
+    page = login(browser, server, "ops_watch", start="/console/ops/cluster")
+    assert [s.strip(" ▾") for s in page.locator("#site-nav .ws-name").all_inner_texts()] == ["系统运维"]
+    assert "未启用监测集群" in page.inner_text("#cluster-headline")
+    page.goto(f"{server.url}/")
+    page.wait_for_url(f"{server.url}/console/ops/cluster")
+    shot(page, "ops-cluster-operator-1366")
     page.context.close()

@@ -116,6 +116,11 @@ NAVIGATION: tuple[Workspace, ...] = (
             NavItem("/console/subsidy-cases", "补贴案件", False, Permission.SUBSIDY_CASES),
         ),
     ),
+    Workspace(
+        "ops",
+        "系统运维",
+        (NavItem("/console/ops/cluster", "集群状态", False, Permission.OPS_READ),),
+    ),
 )
 
 

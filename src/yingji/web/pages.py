@@ -55,6 +55,7 @@ from yingji.web import (
     incident_pages,
     ledger_pages,
     map_pages,
+    ops_pages,
     plan_pages,
     programme_pages,
     property_pages,
@@ -89,6 +90,7 @@ def install(app: FastAPI) -> None:
         plan_pages,
         warning_pages,
         map_pages,
+        ops_pages,
         resource_pages,
         property_pages,
         complaint_pages,
@@ -141,6 +143,8 @@ def login_page(request: Request) -> HTMLResponse:
 def overview(request: Request, db_session: DbSession, clock: CurrentClock, actor: Viewer) -> Response:
     if not actor.has(Permission.PLANS_READ) and actor.has(Permission.PROPERTY_SUPERVISE):
         return RedirectResponse("/console/property", status_code=303)  # street and community accounts
+    if not actor.has(Permission.PLANS_READ) and actor.has(Permission.OPS_READ):
+        return RedirectResponse("/console/ops/cluster", status_code=303)  # operators: the cluster's state
     if request.query_params.get("screen") == "big" and actor.has(Permission.PLANS_READ):
         return RedirectResponse("/console/screen", status_code=303)  # the overview on the wall is the command hall
     recent, _ = incidents.list_(db_session=db_session, actor=actor, params=PageParams(limit=10))
@@ -238,6 +242,8 @@ async def live(request: Request) -> Response:
             actor = actor_or_none(request, db_session, app.state.clock)
             if actor is None:
                 return None
+            if not actor.has(Permission.PLANS_READ):  # no duty desk (operators): the header's bell only
+                return {"inbox_unread": inbox.unread(db_session, actor) or "", "alarms_stamp": ""}
             data = summary(db_session, app.state.clock, actor)
             if (incident_id := room_id(room)) is not None:
                 data["incident_stamp"] = incident_stamp(db_session, app.state.clock, actor, incident_id)
@@ -247,7 +253,11 @@ async def live(request: Request) -> Response:
         """The cheap look taken every second: a new or moved alarm is pushed at once, not at the next full summary."""
         with reading(app.state.sessionmaker) as db_session:
             actor = actor_or_none(request, db_session, app.state.clock)
-            return None if actor is None else alarms.stamp(db_session=db_session, actor=actor, clock=app.state.clock)
+            if actor is None:
+                return None
+            if not actor.has(Permission.PLANS_READ):
+                return ""  # no alarms in its scope to follow
+            return alarms.stamp(db_session=db_session, actor=actor, clock=app.state.clock)
 
     async def stream() -> AsyncIterator[str]:
         sent_stamp, sent_at = "", -LIVE_INTERVAL_S

@@ -4,20 +4,29 @@ once the stream has it; a resend is deduplicated. The cluster's status read mode
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from nats import errors as nats_errors
+from nats.js.api import ConsumerConfig, DeliverPolicy
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests import factories
 from tests.monitoring.conftest import CORNER, Site
+from tests.monitoring.networking.conftest import CODE, SAMPLES, upload
 from tests.monitoring.test_mqtt import Gateway, fresh_id
 from tests.support import mosquitto
 from tests.support import nats as nats_support
 from yingji.auth.roles import Role
 from yingji.monitoring.cluster import leases, protocol
 from yingji.monitoring.cluster.edge import EdgeRunner
+from yingji.monitoring.models import MonitorPoint
 from yingji.monitoring.mqtt import Subscriber
+from yingji.monitoring.networking import service as networking
+from yingji.registry.service import revision
 
 pytestmark = pytest.mark.db
 
@@ -131,3 +140,65 @@ def test_an_edge_takes_mqtt_batches_through_a_shared_subscription(
     finally:
         gateway.close()
         subscriber.stop()
+
+
+def test_an_uploaded_networking_file_reaches_the_stream_at_an_edge(
+    site: Site, runner: EdgeRunner, tmp_path: Path
+) -> None:
+    """AQMC defines the points in the registry (announced to every partition as a control record), AQSS's analogue
+    values are published as one readings record per partition, which the worker's decoder reads back."""
+    site.app.state.edge = runner
+    registered = site.client.post(
+        "/api/monitoring/networking/feeds", json={"mine": "甲煤矿", "code": CODE}, headers=site.gateway
+    )
+    assert registered.status_code == 201, registered.text
+    defined = upload(site, SAMPLES["AQMC"].read_bytes(), SAMPLES["AQMC"].name)
+    assert defined.status_code == 200 and defined.json()["points_created"] >= 4, defined.text
+    answer = upload(site, SAMPLES["AQSS"].read_bytes(), SAMPLES["AQSS"].name)
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert report["queued"] is True and report["transitions"] == 0 and report["readings"] == 7
+    assert {(r["line"], r["field"]) for r in report["rejected"]} >= {(7, "value"), (8, "point")}  # 高, MN0099
+
+    async def read_back() -> list[protocol.Record]:
+        sub = await runner.edge.js.pull_subscribe(
+            protocol.all_subjects(),
+            durable=None,
+            stream=protocol.STREAM,
+            config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL),
+        )
+        records: list[protocol.Record] = []
+        while True:
+            try:
+                records += [protocol.unpack(m.data) for m in await sub.fetch(100, timeout=2)]
+            except nats_errors.TimeoutError:
+                break
+        await sub.unsubscribe()
+        return records
+
+    records = runner.call(read_back())
+    readings = [r for r in records if r.kind == protocol.READINGS]
+    with site.app.state.sessionmaker() as db_session:
+        ids = dict(db_session.execute(select(MonitorPoint.code, MonitorPoint.id)).tuples().all())
+        current = revision(db_session=db_session)
+    announced = [r for r in records if r.kind == protocol.CONTROL and r.revision == current]
+    assert len(announced) >= protocol.PARTITIONS  # the AQMC's registry change, to every partition
+    t0 = int(datetime(2026, 11, 23, 3, 1, tzinfo=UTC).timestamp() * 1000)  # 11:01 Beijing time
+    mn = {n: ids[f"{CODE}MN000{n}"] for n in (1, 2, 3, 4)}
+    # on the stream (once per content: a run of this module on the other backend may have published the same
+    # columns already, deduplicated, and others of its own)
+    got = {
+        (int(p), int(t), float(v))
+        for r in readings
+        for p, t, v in zip(r.point_id, r.time_ms, r.value, strict=True)
+        if int(p) in mn.values() and int(t) in (t0, t0 + 30_000)
+    }
+    first = {(mn[1], t0, 0.32), (mn[2], t0, 0.41), (mn[3], t0, 3.0), (mn[4], t0, 1.8)}
+    assert first | {(mn[1], t0 + 30_000, 0.33), (mn[2], t0 + 30_000, 1.3), (mn[4], t0 + 30_000, 1.9)} <= got
+    assert (mn[3], t0 + 30_000, 2.0) not in got  # MN0003's 标校 value (state 4) is not evaluated, as in one process
+    (tmp_path / CODE).mkdir()  # the drop folder at an edge: the same file again, published (and deduplicated)
+    (tmp_path / CODE / SAMPLES["AQSS"].name).write_bytes(SAMPLES["AQSS"].read_bytes())
+    inputs = networking.Inputs(drop=tmp_path, settle_s=0)
+    makers, monitor = site.app.state.sessionmaker, site.app.state.monitor
+    (dropped,) = networking.poll_drop(makers=makers, clock=site.clock, engine=monitor, inputs=inputs, edge=runner)
+    assert dropped["queued"] is True and dropped["readings"] == 7 and dropped["transitions"] == 0

@@ -11,6 +11,7 @@ engine). The gateway is answered only once every share is acknowledged by the st
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Awaitable, Coroutine
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
+from nats import errors as nats_errors
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from numpy.typing import NDArray
@@ -36,6 +38,7 @@ from yingji.monitoring.models import MonitorPoint
 from yingji.monitoring.schema import SensorKind, sensor_ranges
 from yingji.registry.service import revision
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 PUBLISH_DEADLINE_S = 30.0  # a leader election takes seconds; past this the gateway is told to resend
 
@@ -145,7 +148,8 @@ class Edge:
         while True:
             try:
                 return await self.js.publish(subject, body, headers={"Nats-Msg-Id": msg_id}, timeout=2.0)
-            except Exception as err:
+            # no responders / unavailable while the stream elects, a lost ack (timeout), the connection reconnecting
+            except (nats_errors.Error, TimeoutError) as err:
                 if time.monotonic() > until:
                     raise StreamUnavailable() from err
                 await asyncio.sleep(0.1)
@@ -230,6 +234,7 @@ class EdgeRunner:
         self._lock = threading.Lock()
         self._seen = (-1, -1)  # registry revision and newest point id of the loaded registry
         self._ticker: Future[None] = asyncio.run_coroutine_threadsafe(self._tick_loop(tick_s), self._loop)
+        self._ticker.add_done_callback(_ticker_ended)
 
     def call(self, coroutine: Coroutine[Any, Any, T], timeout: float = PUBLISH_DEADLINE_S + 10) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
@@ -239,8 +244,8 @@ class EdgeRunner:
             await asyncio.sleep(tick_s)
             try:
                 await self.edge.tick(int(time.time() * 1000))
-            except Exception:
-                continue
+            except StreamUnavailable:  # no quorum for the whole deadline: the next tick carries stream time on
+                logger.warning("数据流不可用，本次时间标记未写入")
 
     def refresh(self, db_session: Session, now_ms: int) -> None:
         """Reload the registry when its revision (or its newest point: bulk loads bump no revision) moved, and
@@ -259,6 +264,12 @@ class EdgeRunner:
         self._ticker.cancel()
         self.call(self.nc.drain(), timeout=5)
         self._loop.call_soon_threadsafe(self._loop.stop)
+
+
+def _ticker_ended(future: Future[None]) -> None:
+    """The tick loop ends only when the edge closes; an error it does not expect (a bug) is said, not swallowed."""
+    if not future.cancelled() and (error := future.exception()) is not None:
+        logger.error("边缘进程的时间标记循环意外终止", exc_info=error)
 
 
 class ClusterLock:

@@ -7,6 +7,7 @@ import asyncio
 import time
 
 import nats
+from nats import errors as nats_errors
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
@@ -48,7 +49,7 @@ async def ensure_stream(js: JetStreamContext, replicas: int, deadline_s: float =
             except NotFoundError:
                 await js.add_stream(stream_config(replicas))
             return
-        except Exception:
+        except (nats_errors.Error, TimeoutError):  # JetStream not ready yet or electing its meta leader
             if time.monotonic() > until:
                 raise
             await asyncio.sleep(0.25)

@@ -27,11 +27,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import psycopg
+from nats import errors as nats_errors
 from nats.aio.client import Client
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 import yingji.models  # noqa: F401 - every mapper, so the alarm tables' foreign keys resolve
@@ -48,6 +51,13 @@ T = TypeVar("T")
 FETCH = 512  # records per fetch: one commit covers them
 IDLE_COMMIT_S = 1.0  # records that write nothing (most ticks) are committed at most this often
 QUIET_CHECK_S = 5.0  # a consumer silent this long is asked whether it still exists (recreated if not)
+# What the stream's client raises while a node is down or the stream elects a leader: nats.errors.Error (the
+# JetStream API's errors derive from it) and the timeouts of asyncio.wait_for (nats' own TimeoutError is one too).
+NATS_TROUBLE = (nats_errors.Error, TimeoutError)
+# What the database raises when it restarts, is unreachable or ended our session (break_stalled, the idle-in-
+# transaction timeout of a stopped worker): SQLAlchemy's wrapper, and psycopg's own for the COPY of closed minutes,
+# which goes round SQLAlchemy.
+DB_TROUBLE = (DBAPIError, psycopg.OperationalError)
 
 
 @dataclass
@@ -146,7 +156,7 @@ class Worker:
             try:
                 held = {p: owned.lease.epoch for p, owned in self.owned.items() if owned.active}  # on the loop
                 acquired, lost, extra = await self._leases(self._lease_round, held)
-            except Exception:
+            except DB_TROUBLE:  # the database is away: the leases renew (or are lost) on a later round
                 logger.exception("租约轮次失败")
                 await self._sleep(self.options.lease_s / 3)
                 continue
@@ -157,7 +167,8 @@ class Worker:
                 owned = self.owned.get(partition)
                 await self._drop(partition)
                 if owned is not None:
-                    await self._leases(self._release, partition, owned.lease.epoch)
+                    with contextlib.suppress(*DB_TROUBLE):  # not released: the lease expires by itself
+                        await self._leases(self._release, partition, owned.lease.epoch)
             if acquired:
                 logger.info(
                     "取得分区 %s（共持有 %s 个）",
@@ -169,6 +180,7 @@ class Worker:
                 owned = Owned(lease=lease, engine=PartitionEngine(lease.partition, self.config))
                 self.owned[lease.partition] = owned
                 owned.task = asyncio.create_task(self._run_partition(owned))
+                owned.task.add_done_callback(self._partition_ended)
             await self._sleep(self.options.lease_s / 3)
 
     def _heartbeat_only(self) -> None:
@@ -186,8 +198,14 @@ class Worker:
             return
         owned.active = False
         if owned.task is not None and owned.task is not asyncio.current_task():
-            with contextlib.suppress(BaseException):
-                await owned.task
+            await asyncio.wait({owned.task})  # its end, however it ended (``_partition_ended`` reports a failure)
+
+    @staticmethod
+    def _partition_ended(task: asyncio.Task[None]) -> None:
+        """A partition's task that ended with an error it does not expect (a bug): said loudly; its lease is no
+        longer renewed (``_run_partition`` gave the partition up), so it is taken again from its snapshot."""
+        if not task.cancelled() and (error := task.exception()) is not None:
+            logger.error("分区任务意外终止，租约到期后由快照重建", exc_info=error)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -248,7 +266,7 @@ class Worker:
                 if sub is None:
                     try:
                         sub = await self._subscribe(owned)
-                    except Exception as err:
+                    except NATS_TROUBLE as err:  # the JetStream API busy or electing: ask again shortly
                         logger.info("分区 %s 建立消费者失败（%s），稍后重试", partition, type(err).__name__)
                         await self._sleep(0.1)
                         continue
@@ -264,7 +282,7 @@ class Worker:
                             await self._unsubscribe(sub)
                             sub = None
                     continue
-                except Exception as err:
+                except nats_errors.Error as err:  # the consumer's server went (a node down, a leader change)
                     logger.info("分区 %s 读取中断（%s），重建消费者", partition, type(err).__name__)
                     await self._unsubscribe(sub)
                     sub = None
@@ -283,13 +301,15 @@ class Worker:
         except leases.LeaseLost:
             logger.warning("分区 %s 已被其他进程接管，放弃本进程的状态", partition)
             owned.active = False
-        except Exception:
+        except DB_TROUBLE:  # a commit or a read failed mid-way: memory may be ahead of the database
             logger.exception("分区 %s 处理失败：放弃状态并交还租约，由快照重建", partition)
             owned.active = False
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(*DB_TROUBLE):  # the database may still be away: then the lease simply expires
                 await self._leases(self._release, partition, owned.lease.epoch)
         finally:
             await self._unsubscribe(sub)
+            if not self.stopping.is_set():  # (a stop releases every partition still listed, at once)
+                owned.active = False  # also after an unexpected error: never renewed again, so the lease runs out
             if self.owned.get(partition) is owned and not owned.active:
                 del self.owned[partition]
 
@@ -298,13 +318,13 @@ class Worker:
             await asyncio.wait_for(sub.consumer_info(), 3.0)
         except NotFoundError:
             return False
-        except Exception:  # the API did not answer (election under way): ask again after the next quiet spell
+        except NATS_TROUBLE:  # the API did not answer (election under way): ask again after the next quiet spell
             return True
         return True
 
     async def _unsubscribe(self, sub: JetStreamContext.PullSubscription | None) -> None:
         if sub is not None:
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(*NATS_TROUBLE):  # its server or our connection gone: nothing left to end
                 await asyncio.wait_for(sub.unsubscribe(), 1.0)
 
     def _process(self, owned: Owned, messages: list[Any]) -> None:
@@ -396,9 +416,9 @@ class Worker:
             for partition in list(self.owned):
                 await self._drop(partition)
             for partition, epoch in held.items():  # a stop hands over at once, not after the lease runs out
-                with contextlib.suppress(Exception):
+                with contextlib.suppress(*DB_TROUBLE):  # the database away: the leases expire instead
                     await self._leases(self._release, partition, epoch)
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(*NATS_TROUBLE):  # a connection already closed or a drain that timed out
                 await self.nc.drain()
 
 

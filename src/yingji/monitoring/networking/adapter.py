@@ -1,6 +1,11 @@
 """Parsed networking records → the platform: AQMC/AQKC define points, AQSS feeds the engine through the gateway
 ingest (the same path as HTTP and MQTT), AQKD records switch changes, AQMT is stored as statistics and GJXX is
 compared with the engine's own alarms. Each chunk is its own transaction; a refused record is reported, never fatal.
+
+On an edge of the cluster (serve --role edge) the analogue values go to the stream instead, through the gateway's
+edge path (``ingest_at_edge``: the same checks, published once JetStream has them); point definitions still update
+the registry here, and the edge announces the changed registry to every partition as a control record before the
+file's readings follow. Switch states, statistics and the mine's alarms are rows, written here in both modes.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from yingji.core.errors import YingjiError
 from yingji.db.session import transaction
 from yingji.monitoring import alarm_store, ingest, points
 from yingji.monitoring.alarm_store import AlarmChange
+from yingji.monitoring.cluster.edge import EdgeRunner, ingest_at_edge
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, Severity
 from yingji.monitoring.networking.models import (
@@ -59,6 +65,7 @@ class Outcome:
     mine_alarms: dict[str, int] = field(default_factory=dict)
     refused: int = 0  # records the parser passed and the adapter refused
     last_data_at: datetime | None = None
+    queued: bool = False  # the readings went to the cluster's stream: their alarms are judged after the answer
 
 
 @dataclass
@@ -70,6 +77,7 @@ class Adapter:
     feed: NetworkingFeed
     profile: Profile
     parser: FileParser
+    edge: EdgeRunner | None = None  # serve --role edge: readings are published to the cluster's stream
     outcome: Outcome = field(default_factory=Outcome)
 
     def run(self) -> Outcome:
@@ -119,6 +127,8 @@ class Adapter:
                     self._analogue_point(mine, record)
             except YingjiError as err:
                 self.refuse(record, err.field or "point", err.render())
+        if self.edge is not None:  # new or changed points reach the workers as a control record now, not later
+            self.edge.refresh(self.db_session, to_ms(self.clock.now()))
 
     def _analogue_point(self, mine: Mine, record: Record) -> None:
         values = record.values
@@ -314,19 +324,27 @@ class Adapter:
             time_ms=np.array([to_ms(r.values["time"]) for r in analogue], np.int64),
             value=np.array([r.values["value"] for r in analogue], np.float64),
         )
-        result = ingest.taken(
-            "networking",
-            db_session=self.db_session,
-            clock=self.clock,
-            actor=self.actor,
-            engine=self.engine,
-            batch=batch,
-        )
-        for row in result.rejected:
+        if self.edge is not None:
+            published = ingest_at_edge(
+                db_session=self.db_session, clock=self.clock, actor=self.actor, runner=self.edge, batch=batch
+            )
+            rejected, accepted = published.rejected, published.accepted
+            self.outcome.queued = True
+        else:
+            result = ingest.taken(
+                "networking",
+                db_session=self.db_session,
+                clock=self.clock,
+                actor=self.actor,
+                engine=self.engine,
+                batch=batch,
+            )
+            rejected, accepted = result.rejected, result.accepted
+            self.outcome.transitions += result.transitions
+            self.outcome.alarm_ids += result.alarm_ids
+        for row in rejected:
             self.refuse(analogue[row["index"]], row["field"], row["reason"])
-        self.outcome.readings += result.accepted
-        self.outcome.transitions += result.transitions
-        self.outcome.alarm_ids += result.alarm_ids
+        self.outcome.readings += accepted
 
     # --- AQMT: the mine's 5-minute statistics ----------------------------------------------------------------------
 
@@ -436,4 +454,5 @@ def describe(outcome: Outcome) -> dict[str, Any]:
         "switch_points": outcome.switch_points,
         "switch_changes": outcome.switch_changes,
         "mine_alarms": outcome.mine_alarms,
+        "queued": outcome.queued,
     }

@@ -84,6 +84,9 @@ class ImportReport(YingjiModel):
     switch_points: int
     switch_changes: int
     mine_alarms: dict[str, int] = Field(description="矿方报警按与平台判定是否一致计数")
+    queued: bool = Field(
+        default=False, description="读数已写入监测集群的数据流，由工作进程稍后判定（此时 transitions 为 0）"
+    )
 
 
 class LaxityRead(YingjiModel):

@@ -23,6 +23,7 @@ from yingji.core.clock import Clock
 from yingji.core.errors import Conflict, Forbidden, InvalidInput
 from yingji.core.paging import Page, PageParams, paged, paginate
 from yingji.db.session import transaction
+from yingji.monitoring.cluster.edge import EdgeRunner
 from yingji.monitoring.engine import MonitoringEngine
 from yingji.monitoring.networking import adapter
 from yingji.monitoring.networking.models import (
@@ -148,12 +149,13 @@ def import_bytes(
     name: str,
     source: FileSource,
     inputs: Inputs = Inputs(),
+    edge: EdgeRunner | None = None,
 ) -> ImportReport:
     """Parse and adapt one file, store its report, and update the feed (a file with any accepted record ends a
-    stopped-feed warning)."""
+    stopped-feed warning). ``edge``: this process is a cluster edge, the readings go to the stream."""
     profile = profile_by_id(feed.profile, inputs.profiles_dir)
     parser = FileParser(data, profile, name[:200])
-    outcome = adapter.Adapter(db_session, clock, actor, engine, feed, profile, parser).run()
+    outcome = adapter.Adapter(db_session, clock, actor, engine, feed, profile, parser, edge=edge).run()
     accepted = parser.accepted - outcome.refused
     now = clock.now()
     with transaction(db_session):
@@ -244,10 +246,16 @@ def _move(path: Path, folder: Path, report: dict[str, Any]) -> Path:
 
 
 def poll_drop(
-    *, makers: sessionmaker[Session], clock: Clock, engine: MonitoringEngine, inputs: Inputs
+    *,
+    makers: sessionmaker[Session],
+    clock: Clock,
+    engine: MonitoringEngine,
+    inputs: Inputs,
+    edge: EdgeRunner | None = None,
 ) -> list[dict[str, Any]]:
     """Take every settled file under ``<drop>/<feed code>/``; each goes to done/ (any record accepted, or nothing
-    refused) or rejected/, with its report. Files of an unregistered folder are rejected likewise."""
+    refused) or rejected/, with its report. Files of an unregistered folder are rejected likewise. On a cluster edge
+    (``edge``) the readings are published to the stream; the rest is written here as in the single process."""
     drop = inputs.drop
     if drop is None or not drop.is_dir():
         return []
@@ -260,7 +268,7 @@ def poll_drop(
         with makers() as db_session:
             feed = feed_by_code(db_session, folder.name)
         for path in files:
-            report = _take(makers, clock, engine, feed, path, inputs)
+            report = _take(makers, clock, engine, feed, path, inputs, edge)
             accepted = report.get("accepted", 0) > 0 or report.get("rejected_count", 1) == 0
             _move(path, folder / (DONE if accepted else REJECTED), report)
             reports.append(report)
@@ -274,6 +282,7 @@ def _take(
     feed: NetworkingFeed | None,
     path: Path,
     inputs: Inputs,
+    edge: EdgeRunner | None = None,
 ) -> dict[str, Any]:
     def refused(reason: str) -> dict[str, Any]:
         reject = {"file": path.name, "line": 0, "record": 0, "file_type": None, "field": "(文件)", "reason": reason}
@@ -296,6 +305,7 @@ def _take(
                 name=path.name,
                 source=FileSource.DROP,
                 inputs=inputs,
+                edge=edge,
             )
         return report.model_dump(mode="json")
     except InvalidInput as err:  # the feed's profile went missing: the file waits in rejected/ with the reason
