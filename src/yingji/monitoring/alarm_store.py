@@ -62,7 +62,7 @@ def add_event(
     db_session.add(AlarmEvent(**event_row(alarm.id, at, kind, actor, **extra)))
 
 
-def close(alarm: Alarm, at: datetime) -> None:
+def close(alarm: Alarm | NewAlarm, at: datetime) -> None:
     """Cleared and acknowledged: free the open key so the next raise opens a new alarm."""
     alarm.open_key, alarm.closed_at, alarm.shelved_until = None, at, None
 
@@ -82,7 +82,7 @@ def _open_alarms(db_session: Session, keys: Iterable[str]) -> dict[str, Alarm]:
 class NewAlarm:
     """An alarm raised in this batch, inserted with one statement after the batch (ORM objects cost ~0.2 ms each)."""
 
-    open_key: str
+    open_key: str | None
     point_id: int
     rule_id: str
     condition: AlarmCondition
@@ -100,10 +100,14 @@ class NewAlarm:
     cleared_at: datetime | None = None
     raise_count: int = 1
     escalation_step: int = 0
+    closed_at: datetime | None = None
+    shelved_until: datetime | None = None
     id: int = 0
+    key: str = ""  # the open key it was raised under (``open_key`` is None once closed in the same call)
+    run: int = 0  # the run of ``apply_change_runs`` that raised it
 
     @classmethod
-    def of(cls, change: AlarmChange) -> NewAlarm:
+    def of(cls, change: AlarmChange, run: int = 0) -> NewAlarm:
         return cls(
             open_key=change.key,
             point_id=change.point_id,
@@ -119,13 +123,15 @@ class NewAlarm:
             value=change.value,
             raised_at=change.at,
             active_since=change.at,
+            key=change.key,
+            run=run,
         )
 
     def row(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in COLUMNS}
 
 
-COLUMNS = tuple(f.name for f in fields(NewAlarm) if f.name != "id")
+COLUMNS = tuple(f.name for f in fields(NewAlarm) if f.name not in ("id", "key", "run"))
 ALARMS = cast(Table, Alarm.__table__)  # Core tables: the ORM's bulk machinery costs more than the inserts themselves
 EVENTS = cast(Table, AlarmEvent.__table__)
 
@@ -145,39 +151,59 @@ def _reactivate(alarm: Alarm | NewAlarm, change: AlarmChange) -> None:
 
 def apply_changes(db_session: Session, changes: Sequence[AlarmChange]) -> list[int]:
     """Persist transitions in the caller's transaction; returns the ids of the alarms touched."""
-    if not changes:
+    return apply_change_runs(db_session, [changes])
+
+
+RUN_ALARMS = 2000  # new alarms in one call above which its runs are written one by one (keeps the IN lists short)
+
+
+def apply_change_runs(db_session: Session, runs: Sequence[Sequence[AlarmChange]]) -> list[int]:
+    """Persist several batches of transitions (a cluster partition's records, in stream order) with the statements of
+    one: one lookup, one insert, one events insert. The outcome is the one of ``apply_changes`` called run by run —
+    an alarm raised by an earlier run is handled as the stored alarm it would then be, and floods are grouped run by
+    run, each run seeing only the alarms of the runs up to it. Returns the ids of the alarms touched."""
+    runs = [run for run in runs if run]
+    if not runs:
         return []
-    open_by_key: dict[str, Alarm | NewAlarm] = dict(_open_alarms(db_session, {change.key for change in changes}))
+    if len(runs) > 1 and sum(c.before == 0 and c.after > 0 for run in runs for c in run) > RUN_ALARMS:
+        # a flood across many runs: run by run, so no statement carries thousands of ids
+        return sorted({alarm_id for run in runs for alarm_id in apply_change_runs(db_session, [run])})
+    open_by_key: dict[str, Alarm | NewAlarm] = dict(
+        _open_alarms(db_session, {change.key for run in runs for change in run})
+    )
     created: list[NewAlarm] = []
     history: list[tuple[Alarm | NewAlarm, AlarmChange, str, dict[str, Any]]] = []
-    for change in changes:
-        alarm = open_by_key.get(change.key)
-        if change.before == 0 and change.after > 0:
-            if alarm is None:
-                alarm = open_by_key[change.key] = NewAlarm.of(change)
-                created.append(alarm)
-                kind = "raised"
+    for number, run in enumerate(runs):
+        for change in run:
+            alarm = open_by_key.get(change.key)
+            if change.before == 0 and change.after > 0:
+                if alarm is None:
+                    alarm = open_by_key[change.key] = NewAlarm.of(change, number)
+                    created.append(alarm)
+                    kind = "raised"
+                else:
+                    _reactivate(alarm, change)
+                    kind = "reactivated"
+            elif alarm is None:
+                continue  # a clear for an alarm closed meanwhile (acknowledged and closed by a person)
+            elif change.after == 0:
+                silent = alarm.condition is AlarmCondition.OFFLINE
+                extra = {"text": f"无数据报警持续 {span_words(change.at - alarm.active_since)}后恢复"} if silent else {}
+                alarm.active, alarm.level, alarm.cleared_at, alarm.value = False, 0, change.at, change.value
+                alarm.severity = Severity.CLEARED.rank
+                # a sensor heard again needs nobody's acknowledgement: its silence is over and recorded (an alarm
+                # raised by an earlier run is a stored one here, as it would be run by run)
+                stored = isinstance(alarm, Alarm) or alarm.run < number
+                if stored and (silent or (isinstance(alarm, Alarm) and alarm.acked_at is not None)):
+                    close(alarm, change.at)
+                    del open_by_key[change.key]
+                kind = "cleared"
+                history.append((alarm, change, kind, extra))
+                continue
             else:
-                _reactivate(alarm, change)
-                kind = "reactivated"
-        elif alarm is None:
-            continue  # a clear for an alarm closed meanwhile (acknowledged and closed by a person)
-        elif change.after == 0:
-            silent = alarm.condition is AlarmCondition.OFFLINE
-            extra = {"text": f"无数据报警持续 {span_words(change.at - alarm.active_since)}后恢复"} if silent else {}
-            alarm.active, alarm.level, alarm.cleared_at, alarm.value = False, 0, change.at, change.value
-            alarm.severity = Severity.CLEARED.rank
-            # a sensor heard again needs nobody's acknowledgement: its silence is over and recorded
-            if isinstance(alarm, Alarm) and (alarm.acked_at is not None or silent):
-                close(alarm, change.at)
-                del open_by_key[change.key]
-            kind = "cleared"
-            history.append((alarm, change, kind, extra))
-            continue
-        else:
-            _set_level(alarm, change)
-            kind = "level"
-        history.append((alarm, change, kind, {}))
+                _set_level(alarm, change)
+                kind = "level"
+            history.append((alarm, change, kind, {}))
     fresh = _insert(db_session, created)
     db_session.flush()
     events = [
@@ -185,22 +211,35 @@ def apply_changes(db_session: Session, changes: Sequence[AlarmChange]) -> list[i
         for alarm, change, kind, extra in history
     ]
     db_session.execute(insert(AlarmEvent), events)
-    _group_floods(db_session, fresh)
+    if len(runs) == 1:
+        _group_floods(db_session, fresh)
+    else:
+        # run by run; the alarms of later runs are in the table already, so each run's check leaves them out
+        later: dict[str, list[int]] = {}
+        for alarm in fresh:
+            later.setdefault(alarm.site_key, []).append(alarm.id)
+        by_run: dict[int, list[NewAlarm]] = {}
+        for alarm in fresh:
+            by_run.setdefault(alarm.run, []).append(alarm)
+        for number in sorted(by_run):
+            for alarm in by_run[number]:
+                later[alarm.site_key].remove(alarm.id)
+            _group_floods(db_session, by_run[number], later)
     return sorted({alarm.id for alarm, _, _, _ in history})
 
 
 def _insert(db_session: Session, created: list[NewAlarm]) -> list[NewAlarm]:
-    """Insert new alarms with one statement, then read their ids back by open key; if another process opened one of
-    the same keys meanwhile, fall back to one at a time and merge each loser into the winner's alarm. Returns those
+    """Insert new alarms with one statement returning their ids in order; if another process opened one of the same
+    keys meanwhile, fall back to one at a time and merge each loser into the winner's alarm. Returns those
     inserted."""
     if not created:
         return []
     try:
         with db_session.begin_nested():
-            db_session.execute(insert(ALARMS), [alarm.row() for alarm in created])
-        ids = _ids_by_key(db_session, [alarm.open_key for alarm in created])
-        for alarm in created:
-            alarm.id = ids[alarm.open_key]
+            statement = insert(ALARMS).returning(ALARMS.c.id, sort_by_parameter_order=True)
+            ids = db_session.execute(statement, [alarm.row() for alarm in created]).scalars().all()
+        for alarm, alarm_id in zip(created, ids, strict=True):
+            alarm.id = alarm_id
         return created
     except IntegrityError:
         pass
@@ -208,11 +247,10 @@ def _insert(db_session: Session, created: list[NewAlarm]) -> list[NewAlarm]:
     for alarm in created:
         try:
             with db_session.begin_nested():
-                db_session.execute(insert(ALARMS), [alarm.row()])
-            alarm.id = _ids_by_key(db_session, [alarm.open_key])[alarm.open_key]
+                alarm.id = db_session.execute(insert(ALARMS).returning(ALARMS.c.id), [alarm.row()]).scalar_one()
             inserted.append(alarm)
         except IntegrityError:
-            winner = _open_alarms(db_session, [alarm.open_key]).get(alarm.open_key)
+            winner = _open_alarms(db_session, [alarm.key]).get(alarm.key)
             if winner is None:
                 raise
             # the loser's state is this batch's last word on the condition (it may have cleared again)
@@ -226,17 +264,10 @@ def _insert(db_session: Session, created: list[NewAlarm]) -> list[NewAlarm]:
     return inserted
 
 
-def _ids_by_key(db_session: Session, keys: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), CHUNK):
-        query = select(ALARMS.c.open_key, ALARMS.c.id).where(ALARMS.c.open_key.in_(keys[start : start + CHUNK]))
-        found.update({key: alarm_id for key, alarm_id in db_session.execute(query)})
-    return found
-
-
-def _group_floods(db_session: Session, raised: list[NewAlarm]) -> None:
+def _group_floods(db_session: Session, raised: list[NewAlarm], later: dict[str, list[int]] | None = None) -> None:
     """Group a site's alarms while it floods: more than ``begins_above`` raised within the window; the flood ends when
-    fewer than ``ends_below`` came in the last window (anchor-systems.md#L302)."""
+    fewer than ``ends_below`` came in the last window (anchor-systems.md#L302). ``later``: per site, alarms already
+    inserted by later runs of the same call, which this check must not see."""
     rules = policy().flood
     window = timedelta(minutes=rules.window_min)
     latest: dict[str, datetime] = {}
@@ -244,17 +275,22 @@ def _group_floods(db_session: Session, raised: list[NewAlarm]) -> None:
         latest[alarm.site_key] = max(latest.get(alarm.site_key, alarm.raised_at), alarm.raised_at)
     for site_key, at in latest.items():
         since = at - window
-        recent = db_session.scalar(
-            select(func.count())
-            .select_from(Alarm)
-            .where(Alarm.site_key == site_key, Alarm.raised_at > since, Alarm.raised_at <= at)
-        )
-        count = int(recent or 0)
-        group = db_session.scalars(
-            select(AlarmGroup)
+        in_window = [Alarm.site_key == site_key, Alarm.raised_at > since, Alarm.raised_at <= at]
+        hidden = (later or {}).get(site_key)
+        if hidden:
+            in_window.append(Alarm.id.not_in(hidden))
+        # the count and the latest group in one round trip
+        count_q = select(func.count()).select_from(Alarm).where(*in_window).scalar_subquery()
+        group_q = (
+            select(AlarmGroup.id)
             .where(AlarmGroup.site_key == site_key, AlarmGroup.last_joined_at > since)
             .order_by(AlarmGroup.id.desc())
-        ).first()
+            .limit(1)
+            .scalar_subquery()
+        )
+        recent, group_id = db_session.execute(select(count_q, group_q)).one()
+        count = int(recent or 0)
+        group = db_session.get(AlarmGroup, group_id) if group_id is not None else None
         if group is not None and count < rules.ends_below:
             group = None
         if group is None and count <= rules.begins_above:
@@ -263,16 +299,7 @@ def _group_floods(db_session: Session, raised: list[NewAlarm]) -> None:
             group = AlarmGroup(site_key=site_key, opened_at=at, last_joined_at=at, size=0)
             db_session.add(group)
             db_session.flush()
-        joining = list(
-            db_session.scalars(
-                select(Alarm.id).where(
-                    Alarm.site_key == site_key,
-                    Alarm.raised_at > since,
-                    Alarm.raised_at <= at,
-                    Alarm.group_id.is_(None),
-                )
-            )
-        )
+        joining = list(db_session.scalars(select(Alarm.id).where(*in_window, Alarm.group_id.is_(None))))
         if not joining:
             continue
         for start in range(0, len(joining), CHUNK):

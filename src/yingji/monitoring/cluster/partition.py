@@ -85,6 +85,16 @@ class Output:
             readings.merge(db_session, self.minutes)
 
 
+def write_outputs(db_session: Session, outputs: list[Output]) -> None:
+    """Several records' outputs in the caller's transaction with the statements of one: the alarm changes of all of
+    them in one ``apply_change_runs`` (each record a run, so the outcome is the record-by-record one), then the minute
+    rows record by record."""
+    alarm_store.apply_change_runs(db_session, [out.changes for out in outputs if out.changes])
+    for out in outputs:
+        if out.minutes is not None:
+            readings.merge(db_session, out.minutes)
+
+
 class PartitionEngine:
     """The engine of one partition: a ``MonitoringEngine`` holding only the partition's points."""
 

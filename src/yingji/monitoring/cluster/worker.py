@@ -42,7 +42,7 @@ from yingji import metrics
 from yingji.db.session import make_engine, make_sessionmaker
 from yingji.monitoring import readings
 from yingji.monitoring.cluster import leases, protocol
-from yingji.monitoring.cluster.partition import Output, PartitionEngine
+from yingji.monitoring.cluster.partition import Output, PartitionEngine, write_outputs
 from yingji.monitoring.cluster.stream import connect, ensure_stream
 from yingji.rules import thresholds
 
@@ -386,8 +386,7 @@ class Worker:
                 arrival_seconds=owned.last_arrival_s,
                 snapshot=snapshot,
             )
-            for output in outputs:
-                output.write(db_session)
+            write_outputs(db_session, outputs)
         took = time.perf_counter() - started
         owned.last_commit_s = took
         owned.last_arrival_s = max((time.time() - at / 1000 for at in arrivals), default=0.0)
