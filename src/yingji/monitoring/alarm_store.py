@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -211,20 +211,7 @@ def apply_change_runs(db_session: Session, runs: Sequence[Sequence[AlarmChange]]
         for alarm, change, kind, extra in history
     ]
     db_session.execute(insert(AlarmEvent), events)
-    if len(runs) == 1:
-        _group_floods(db_session, fresh)
-    else:
-        # run by run; the alarms of later runs are in the table already, so each run's check leaves them out
-        later: dict[str, list[int]] = {}
-        for alarm in fresh:
-            later.setdefault(alarm.site_key, []).append(alarm.id)
-        by_run: dict[int, list[NewAlarm]] = {}
-        for alarm in fresh:
-            by_run.setdefault(alarm.run, []).append(alarm)
-        for number in sorted(by_run):
-            for alarm in by_run[number]:
-                later[alarm.site_key].remove(alarm.id)
-            _group_floods(db_session, by_run[number], later)
+    _group_floods(db_session, fresh)
     return sorted({alarm.id for alarm, _, _, _ in history})
 
 
@@ -264,54 +251,82 @@ def _insert(db_session: Session, created: list[NewAlarm]) -> list[NewAlarm]:
     return inserted
 
 
-def _group_floods(db_session: Session, raised: list[NewAlarm], later: dict[str, list[int]] | None = None) -> None:
+@dataclass
+class _Seen:
+    """An alarm of a flooding site as the flood check sees it: run None for one stored before this call."""
+
+    id: int
+    raised_at: datetime
+    group_id: int | None
+    run: int | None
+
+
+def _group_floods(db_session: Session, raised: list[NewAlarm]) -> None:
     """Group a site's alarms while it floods: more than ``begins_above`` raised within the window; the flood ends when
-    fewer than ``ends_below`` came in the last window (anchor-systems.md#L302). ``later``: per site, alarms already
-    inserted by later runs of the same call, which this check must not see."""
+    fewer than ``ends_below`` came in the last window (anchor-systems.md#L302).
+
+    Decided run by run (``NewAlarm.run``), each run seeing the alarms stored before the call and those of the runs up
+    to it, exactly as calls run by run would; but read with one query of the site's alarms and one of its groups over
+    all the runs' windows, and written with one update per group and one insert of the events."""
+    if not raised:
+        return
     rules = policy().flood
     window = timedelta(minutes=rules.window_min)
-    latest: dict[str, datetime] = {}
+    latest: dict[str, dict[int, datetime]] = {}  # site → run → its newest raise
     for alarm in raised:
-        latest[alarm.site_key] = max(latest.get(alarm.site_key, alarm.raised_at), alarm.raised_at)
-    for site_key, at in latest.items():
-        since = at - window
-        in_window = [Alarm.site_key == site_key, Alarm.raised_at > since, Alarm.raised_at <= at]
-        hidden = (later or {}).get(site_key)
-        if hidden:
-            in_window.append(Alarm.id.not_in(hidden))
-        # the count and the latest group in one round trip
-        count_q = select(func.count()).select_from(Alarm).where(*in_window).scalar_subquery()
-        group_q = (
-            select(AlarmGroup.id)
-            .where(AlarmGroup.site_key == site_key, AlarmGroup.last_joined_at > since)
-            .order_by(AlarmGroup.id.desc())
-            .limit(1)
-            .scalar_subquery()
+        runs = latest.setdefault(alarm.site_key, {})
+        runs[alarm.run] = max(runs.get(alarm.run, alarm.raised_at), alarm.raised_at)
+    run_of = {alarm.id: alarm.run for alarm in raised}
+    joined: dict[int, list[int]] = {}  # group id → alarms joining it
+    events: list[dict[str, Any]] = []
+    for site_key, runs in latest.items():
+        low, high = min(runs.values()) - window, max(runs.values())
+        seen = [
+            _Seen(alarm_id, raised_at, group_id, run_of.get(alarm_id))
+            for alarm_id, raised_at, group_id in db_session.execute(
+                select(ALARMS.c.id, ALARMS.c.raised_at, ALARMS.c.group_id).where(
+                    ALARMS.c.site_key == site_key, ALARMS.c.raised_at > low, ALARMS.c.raised_at <= high
+                )
+            )
+        ]
+        groups = list(
+            db_session.scalars(
+                select(AlarmGroup).where(AlarmGroup.site_key == site_key, AlarmGroup.last_joined_at > low)
+            )
         )
-        recent, group_id = db_session.execute(select(count_q, group_q)).one()
-        count = int(recent or 0)
-        group = db_session.get(AlarmGroup, group_id) if group_id is not None else None
-        if group is not None and count < rules.ends_below:
-            group = None
-        if group is None and count <= rules.begins_above:
-            continue
-        if group is None:
-            group = AlarmGroup(site_key=site_key, opened_at=at, last_joined_at=at, size=0)
-            db_session.add(group)
-            db_session.flush()
-        joining = list(db_session.scalars(select(Alarm.id).where(*in_window, Alarm.group_id.is_(None))))
-        if not joining:
-            continue
-        for start in range(0, len(joining), CHUNK):
+        for run in sorted(runs):
+            at = runs[run]
+            since = at - window
+            in_window = [a for a in seen if (a.run is None or a.run <= run) and since < a.raised_at <= at]
+            count = len(in_window)
+            open_groups = [g for g in groups if g.last_joined_at > since]
+            group = max(open_groups, key=lambda g: g.id) if open_groups else None
+            if group is not None and count < rules.ends_below:
+                group = None
+            if group is None and count <= rules.begins_above:
+                continue
+            if group is None:
+                group = AlarmGroup(site_key=site_key, opened_at=at, last_joined_at=at, size=0)
+                db_session.add(group)
+                db_session.flush()
+                groups.append(group)
+            joining = [a for a in in_window if a.group_id is None]
+            if not joining:
+                continue
+            for a in joining:
+                a.group_id = group.id
+            joined.setdefault(group.id, []).extend(a.id for a in joining)
+            events += [event_row(a.id, at, "grouped", detail={"group_id": group.id}) for a in joining]
+            group.size += len(joining)
+            group.last_joined_at = at
+    for group_id, alarm_ids in joined.items():
+        for start in range(0, len(alarm_ids), CHUNK):
             db_session.execute(
-                update(Alarm).where(Alarm.id.in_(joining[start : start + CHUNK])).values(group_id=group.id),
+                update(Alarm).where(Alarm.id.in_(alarm_ids[start : start + CHUNK])).values(group_id=group_id),
                 execution_options={"synchronize_session": False},  # loaded alarms are re-read with populate_existing
             )
-        db_session.execute(
-            insert(EVENTS), [event_row(i, at, "grouped", detail={"group_id": group.id}) for i in joining]
-        )
-        group.size += len(joining)
-        group.last_joined_at = at
+    if events:
+        db_session.execute(insert(EVENTS), events)
 
 
 def withdraw_alarms(db_session: Session, point_id: int, at: datetime, reason: str, *, all_conditions: bool) -> int:
