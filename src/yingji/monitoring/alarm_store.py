@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -134,6 +134,7 @@ class NewAlarm:
 COLUMNS = tuple(f.name for f in fields(NewAlarm) if f.name not in ("id", "key", "run"))
 ALARMS = cast(Table, Alarm.__table__)  # Core tables: the ORM's bulk machinery costs more than the inserts themselves
 EVENTS = cast(Table, AlarmEvent.__table__)
+NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('alarm', 'id')) FROM generate_series(1, :n)")
 
 
 def _set_level(alarm: Alarm | NewAlarm, change: AlarmChange) -> None:
@@ -223,8 +224,17 @@ def _insert(db_session: Session, created: list[NewAlarm]) -> list[NewAlarm]:
         return []
     try:
         with db_session.begin_nested():
-            statement = insert(ALARMS).returning(ALARMS.c.id, sort_by_parameter_order=True)
-            ids = db_session.execute(statement, [alarm.row() for alarm in created]).scalars().all()
+            if db_session.get_bind().dialect.name == "postgresql":
+                # ids drawn first, then a plain executemany: one short statement the driver prepares once and
+                # pipelines (a multi-row INSERT … RETURNING is a new long text per batch size, which psycopg parses
+                # in Python every time — a quarter of a worker's time under load)
+                ids = sorted(db_session.execute(NEXT_IDS, {"n": len(created)}).scalars())
+                db_session.execute(
+                    insert(ALARMS), [alarm.row() | {"id": i} for alarm, i in zip(created, ids, strict=True)]
+                )
+            else:
+                statement = insert(ALARMS).returning(ALARMS.c.id, sort_by_parameter_order=True)
+                ids = list(db_session.execute(statement, [alarm.row() for alarm in created]).scalars())
         for alarm, alarm_id in zip(created, ids, strict=True):
             alarm.id = alarm_id
         return created
