@@ -14,7 +14,7 @@ from tests.monitoring.conftest import CORNER, START_MS, Site
 from yingji.core.paging import PageParams
 from yingji.monitoring import readings
 from yingji.monitoring.engine import MonitoringEngine
-from yingji.monitoring.models import ReadingMinute, ReadingPending
+from yingji.monitoring.models import ReadingBlock, ReadingLatest, ReadingPending
 
 M0 = START_MS  # 03:00:00, a minute boundary
 S = 1000
@@ -34,10 +34,9 @@ def arrays(batch: tuple[list[int], list[int], list[float]]) -> tuple[np.ndarray,
 
 
 def minute_rows(db_session: Session) -> list[tuple[object, ...]]:
-    query = select(*(getattr(ReadingMinute, name) for name in readings.COLUMNS)).order_by(
-        ReadingMinute.point_id, ReadingMinute.minute
-    )
-    return [tuple(row) for row in db_session.execute(query)]
+    """Every stored minute decoded from its block, one row per point and minute, by point and minute."""
+    stored = readings.minutes(db_session)
+    return list(zip(*(stored[name].tolist() for name in readings.COLUMNS), strict=True))
 
 
 def two_points(site: Site) -> tuple[int, int]:
@@ -49,7 +48,8 @@ def reference(db_session: Session, a: int, b: int) -> list[tuple[object, ...]]:
     for batch in stream(a, b):
         readings.store(db_session, readings.summarise(*arrays(batch)))
     rows = minute_rows(db_session)
-    db_session.query(ReadingMinute).delete()
+    db_session.query(ReadingBlock).delete()
+    db_session.query(ReadingLatest).delete()
     return rows
 
 
