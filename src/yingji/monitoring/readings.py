@@ -345,17 +345,10 @@ def _store_latest(db_session: Session, columns: Columns, part: int) -> None:
     connection = db_session.connection()
     postgresql = connection.dialect.name == "postgresql"
     new = _latest_of(columns)
-    blocks = new["point_id"] // BLOCK
-    found = [
-        (block, data)
-        for block, data in connection.execute(
-            text(
-                "SELECT block, data FROM reading_latest WHERE part = :part AND block BETWEEN :b0 AND :b1"
-                + (" FOR UPDATE" if postgresql else "")
-            ),
-            {"part": part, "b0": int(blocks[0]), "b1": int(blocks[-1])},
-        )
-    ]
+    query = select(ReadingLatest.block, ReadingLatest.data).where(
+        ReadingLatest.part == part, _blocks_of(ReadingLatest.block, new["point_id"])
+    )
+    found = [(block, data) for block, data in connection.execute(query.with_for_update() if postgresql else query)]
     old = _decode_latest(found)
     point, last_ms, last_value = _newer(old, new)
     block = point // BLOCK
@@ -414,14 +407,12 @@ _PG_LATEST = (
 def latest(db_session: Session, point_ids: NDArray[np.int64] | None = None) -> Columns:
     """Each point's newest stored reading (point_id, last_ms, last_value), of the points asked or of all; a point
     with minutes from several writers (it moved between partitions) has the newest of them."""
-    query = "SELECT block, data FROM reading_latest"
-    params: dict[str, Any] = {}
+    query = select(ReadingLatest.block, ReadingLatest.data)
     if point_ids is not None:
         if not point_ids.size:
             return _decode_latest([])
-        query += " WHERE block BETWEEN :b0 AND :b1"
-        params = {"b0": int(point_ids.min()) // BLOCK, "b1": int(point_ids.max()) // BLOCK}
-    found = _decode_latest([(block, data) for block, data in db_session.execute(text(query), params)])
+        query = query.where(_blocks_of(ReadingLatest.block, point_ids))
+    found = _decode_latest([(block, data) for block, data in db_session.execute(query)])
     if point_ids is not None:
         mine = np.isin(found["point_id"], point_ids)
         found = {name: array[mine] for name, array in found.items()}
@@ -431,14 +422,31 @@ def latest(db_session: Session, point_ids: NDArray[np.int64] | None = None) -> C
     return {name: array[order][first] for name, array in found.items()}
 
 
+def _blocks_of(column: Any, point_ids: NDArray[np.int64]) -> Any:
+    """The blocks holding these points: their list (a partition's or a site's points are spread over the ids, and a
+    range would read every block between), or their range when the list is too long for one statement."""
+    blocks = np.unique(point_ids // BLOCK)
+    if blocks.size <= 10_000:
+        return column.in_(blocks.tolist())
+    return column.between(int(blocks[0]), int(blocks[-1]))
+
+
 def minutes(
     db_session: Session, point_ids: NDArray[np.int64] | None = None, low: int | None = None, high: int | None = None
 ) -> Columns:
     """Stored minutes decoded to one row per point and minute (writers' rows of the same minute folded), by point
     and minute: of the points asked (or all), minutes in [low, high)."""
-    query = "SELECT block, minute, data FROM reading_block"
+    data = "data"
     where: list[str] = []
     params: dict[str, Any] = {}
+    if point_ids is not None and point_ids.size == 1:
+        # one point (a series): a full block holds its record at its offset, so only those bytes leave the database
+        offset = int(point_ids[0]) % BLOCK
+        data = (
+            f"CASE WHEN points = {BLOCK} THEN substr(data, {offset * RECORD.itemsize + 1}, {RECORD.itemsize})"
+            " ELSE data END"
+        )
+    query = f"SELECT block, minute, {data} FROM reading_block"
     if point_ids is not None:
         if not point_ids.size:
             return _empty()
@@ -447,7 +455,7 @@ def minutes(
             where.append("block = :b0")
         else:
             where.append("block BETWEEN :b0 AND :b1")
-        params |= {"b0": int(blocks[0]), "b1": int(blocks[-1])}
+        params |= {"b0": int(blocks[0]), "b1": int(blocks[-1])}  # one point's or one site's: contiguous
     if low is not None:
         where.append("minute >= :low")
         params["low"] = low
