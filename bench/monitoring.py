@@ -62,7 +62,7 @@ from yingji.db import migrate
 from yingji.db.session import make_engine, make_sessionmaker
 from yingji.monitoring import alarm_store, demo, ingest, readings
 from yingji.monitoring.engine import MonitoringEngine
-from yingji.monitoring.models import MonitorPoint, ReadingMinute, ReadingPending, SiteKind
+from yingji.monitoring.models import MonitorPoint, ReadingBlock, ReadingPending, SiteKind
 from yingji.monitoring.schema import default_rules
 from yingji.registry.divisions import load_divisions
 from yingji.registry.enums import MineKind, MineStatus, OrganisationKind, StandardisationGrade
@@ -454,7 +454,8 @@ def main() -> None:
             db_session.commit()
             monitor.minutes.adopt(held)
         full_s += time.perf_counter() - started
-        minute_rows = db_session.scalar(select(func.count()).select_from(ReadingMinute)) or 0
+        minute_rows = db_session.scalar(select(func.sum(ReadingBlock.points))) or 0  # point-minutes, packed
+        block_rows = db_session.scalar(select(func.count()).select_from(ReadingBlock)) or 0
         pending_rows = db_session.scalar(select(func.count()).select_from(ReadingPending)) or 0
         assert sum(accepted) == poll_total, (sum(accepted), poll_total)
 
@@ -495,7 +496,8 @@ def main() -> None:
     full_rate, alone_rate = poll_total / full_s, poll_total / alone_s
     print(
         f"\nfull path on {args.poll_gateways} gateways × {args.batch:,} points polled every 10 s for "
-        f"{args.poll_minutes} min ({poll_total:,} readings; {minute_rows:,} minute rows, {pending_rows} pending):"
+        f"{args.poll_minutes} min ({poll_total:,} readings; {minute_rows:,} point-minutes in "
+        f"{block_rows:,} block rows, {pending_rows} pending):"
     )
     print(f"{'engine alone (same stream)':38} {alone_rate:14,.0f} {1.0:10.3f}")
     print(

@@ -35,7 +35,7 @@ from yingji.ledger.models import LedgerTask, Target, TargetValue, TaskProgress
 from yingji.liaisons.models import Liaison
 from yingji.metrology.models import Calibration, Instrument
 from yingji.monitoring.cluster.models import ClusterWorker, PartitionLease
-from yingji.monitoring.models import Alarm, AlarmEvent, AlarmGroup, MonitorPoint, ReadingMinute
+from yingji.monitoring.models import Alarm, AlarmEvent, AlarmGroup, MonitorPoint, ReadingBlock, ReadingLatest
 from yingji.monitoring.networking.models import (
     DeclaredLimit,
     MineAlarm,
@@ -235,8 +235,9 @@ __all__ = [
     "PoolMember",
     "PropertyCompany",
     "Rating",
+    "ReadingBlock",
     "ReadingChoice",
-    "ReadingMinute",
+    "ReadingLatest",
     "Recusal",
     "Referral",
     "RegistryRevision",

@@ -120,3 +120,50 @@ def test_division_columns_widen_on_sqlite_with_rows_and_keys_kept(tmp_path: Path
                 "'999999', 0)"
             )
     engine.dispose()
+
+
+def test_minute_rows_convert_to_blocks_and_back(engine: Engine) -> None:
+    """0045 packs reading_minute's rows into blocks (and each point's newest reading); its downgrade unpacks them."""
+    from yingji.monitoring import readings
+
+    columns = ("point_id", "minute", "n", "vmin", "vmax", "vsum", "last_ms", "last_value")
+    day = 29_400_000 // 1440  # two days, points in two blocks
+    rows = [
+        (point, minute, 2, -1.5, point / 7, 0.25 * minute, minute * 60_000 + point, point * 0.5)
+        for point in (5, 127, 128, 300)
+        for minute in (day * 1440 + 3, day * 1440 + 1500)
+        if (point, minute) != (300, day * 1440 + 1500)
+    ]
+    migrate.downgrade(engine, "0044")
+    try:
+        with engine.begin() as connection:
+            for d in (day, day + 1) if engine.dialect.name == "postgresql" else ():  # 0041's day partitions
+                connection.execute(
+                    sa.text(
+                        f"CREATE TABLE reading_minute_d{d} PARTITION OF reading_minute "
+                        f"FOR VALUES FROM ({d * 1440}) TO ({(d + 1) * 1440})"
+                    )
+                )
+            connection.execute(
+                sa.text(
+                    f"INSERT INTO reading_minute ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+                ),
+                [dict(zip(columns, row, strict=True)) for row in rows],
+            )
+        migrate.upgrade(engine)
+        with Session(engine) as db_session:
+            stored = readings.minutes(db_session)
+            assert sorted(zip(*(stored[c].tolist() for c in columns), strict=True)) == sorted(rows)
+            newest = readings.latest(db_session)
+            assert newest["point_id"].tolist() == [5, 127, 128, 300]
+            assert newest["last_ms"].tolist() == [(day * 1440 + 1500) * 60_000 + p for p in (5, 127, 128)] + [
+                (day * 1440 + 3) * 60_000 + 300
+            ]
+        migrate.downgrade(engine, "0044")
+        with engine.connect() as connection:
+            back = connection.execute(sa.text(f"SELECT {', '.join(columns)} FROM reading_minute")).all()
+        assert sorted(tuple(row) for row in back) == sorted(rows)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM reading_minute"))
+    finally:
+        migrate.upgrade(engine)

@@ -7,12 +7,12 @@ from typing import Any
 
 import msgpack
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.monitoring.conftest import CORNER, Site
 from yingji.monitoring import readings
-from yingji.monitoring.models import ReadingMinute, ReadingPending
+from yingji.monitoring.models import ReadingPending
 from yingji.monitoring.schema import SensorKind, sensor_ranges
 from yingji.monitoring.tailings import POND_ITEMS
 
@@ -33,7 +33,7 @@ def post_json(site: Site, body: object) -> dict[str, Any]:
 
 def stored_minutes(db_session: Session) -> int:
     """Minute rows written plus the distinct (point, minute) still open in pending rows."""
-    written = int(db_session.scalar(select(func.count()).select_from(ReadingMinute)) or 0)
+    written = int(readings.minutes(db_session)["point_id"].size)
     pending = [
         readings.unpack(data, n) for data, n in db_session.execute(select(ReadingPending.data, ReadingPending.n))
     ]

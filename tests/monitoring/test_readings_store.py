@@ -14,7 +14,7 @@ from tests.monitoring.conftest import CORNER, START_MS, Site
 from yingji.core.paging import PageParams
 from yingji.monitoring import readings
 from yingji.monitoring.engine import MonitoringEngine
-from yingji.monitoring.models import ReadingMinute, ReadingPending
+from yingji.monitoring.models import ReadingBlock, ReadingLatest, ReadingPending
 
 M0 = START_MS  # 03:00:00, a minute boundary
 S = 1000
@@ -34,10 +34,9 @@ def arrays(batch: tuple[list[int], list[int], list[float]]) -> tuple[np.ndarray,
 
 
 def minute_rows(db_session: Session) -> list[tuple[object, ...]]:
-    query = select(*(getattr(ReadingMinute, name) for name in readings.COLUMNS)).order_by(
-        ReadingMinute.point_id, ReadingMinute.minute
-    )
-    return [tuple(row) for row in db_session.execute(query)]
+    """Every stored minute decoded from its block, one row per point and minute, by point and minute."""
+    stored = readings.minutes(db_session)
+    return list(zip(*(stored[name].tolist() for name in readings.COLUMNS), strict=True))
 
 
 def two_points(site: Site) -> tuple[int, int]:
@@ -49,7 +48,8 @@ def reference(db_session: Session, a: int, b: int) -> list[tuple[object, ...]]:
     for batch in stream(a, b):
         readings.store(db_session, readings.summarise(*arrays(batch)))
     rows = minute_rows(db_session)
-    db_session.query(ReadingMinute).delete()
+    db_session.query(ReadingBlock).delete()
+    db_session.query(ReadingLatest).delete()
     return rows
 
 
@@ -109,3 +109,43 @@ def test_postgresql_days_are_partitions_and_retention_drops_them(site: Site, db_
     assert readings.prune(db_session, now=now, retention_days=1) == 2  # days d and d+1 wholly older than a day
     assert [d for d in readings.partition_days(db_session) if d >= day] == [day + 2]
     assert [r[1] for r in minute_rows(db_session)] == [int(times[2]) // readings.MINUTE_MS]
+
+
+def test_a_series_reads_its_point_from_full_and_partial_blocks(db_session: Session) -> None:
+    """A full block is read by the point's offset only; a partial one whole; both give the point's own minutes."""
+    base = 10_000 * readings.BLOCK  # a block of its own
+    minute0 = M0 // readings.MINUTE_MS
+    full = np.arange(base, base + readings.BLOCK, dtype=np.int64)
+    point = np.r_[full, full[::3]]  # minute m0: every point; m0 + 1: every third
+    minute = np.r_[np.full(full.size, minute0), np.full(full[::3].size, minute0 + 1)]
+    n = point - base + 1
+    columns = {
+        "point_id": point,
+        "minute": minute,
+        "n": n,
+        "vmin": -n / 2,
+        "vmax": n * 2.0,
+        "vsum": n * 1.5,
+        "last_ms": minute * readings.MINUTE_MS + n * 100,
+        "last_value": n / 4,
+    }
+    readings.merge(db_session, columns)
+    since = datetime.fromtimestamp(M0 / 1000, tz=UTC)
+    for wanted in (base + 3, base + 64, base + 127):
+        rows, total = readings.series(
+            db_session, wanted, since, since + timedelta(minutes=5), PageParams(limit=50, offset=0)
+        )
+        k = wanted - base + 1
+        assert total == (2 if (wanted - base) % 3 == 0 else 1)
+        first = rows[0]
+        assert (first.point_id, first.minute, first.n, first.vmin, first.vmax, first.last_value) == (
+            wanted,
+            minute0,
+            k,
+            -k / 2,
+            k * 2.0,
+            k / 4,
+        )
+        assert rows[-1].last_ms == rows[-1].minute * readings.MINUTE_MS + k * 100
+    newest = readings.latest(db_session, np.array([base + 3, base + 4], np.int64))
+    assert newest["last_ms"].tolist() == [(minute0 + 1) * readings.MINUTE_MS + 400, minute0 * readings.MINUTE_MS + 500]

@@ -104,13 +104,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield ready(served, password)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    """One Chromium per test process (each test opens its own context: cookies and storage are not shared)."""
     executable = _require_chromium()
     with sync_playwright() as driver:
         launched = driver.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
         yield launched
         launched.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A browser test's pages are closed after it: the browser lives on, and an open console page keeps its live
+    stream to a server that may be gone."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
 
 
 def login(

@@ -22,13 +22,14 @@ from itertools import repeat
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from yingji.core.clock import from_ms, to_ms
 from yingji.core.errors import InvalidInput
+from yingji.monitoring import readings
 from yingji.monitoring.alarm_store import AlarmChange
-from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, ReadingMinute, Severity, SiteKind
+from yingji.monitoring.models import Alarm, AlarmCondition, MonitorPoint, Severity, SiteKind
 from yingji.monitoring.ownership import EngineOwnership
 from yingji.monitoring.points import PointRule, mine_point_rules, pond_point_rule
 from yingji.monitoring.readings import MinuteBuffer
@@ -366,14 +367,9 @@ def _restore(db_session: Session, layout: Layout, config: thresholds.EngineConfi
                 state.level[channel] = min(alarm.level, len(rule.level_names))
             elif alarm.condition in POINT_LEVEL or rule.rule_id == alarm.rule_id:
                 state.flags[channel] |= bits[alarm.condition]
-    latest = select(ReadingMinute.point_id, func.max(ReadingMinute.minute).label("minute"))
-    if only:
-        latest = latest.where(ReadingMinute.point_id.in_(ids))
-    newest = latest.group_by(ReadingMinute.point_id).subquery()
-    query = select(ReadingMinute.point_id, ReadingMinute.last_ms, ReadingMinute.last_value).join(
-        newest, (ReadingMinute.point_id == newest.c.point_id) & (ReadingMinute.minute == newest.c.minute)
-    )
-    for point_id, last_ms, last_value in db_session.execute(query):
+    newest = readings.latest(db_session, layout.point_id if only else None)
+    rows = zip(*(newest[name].tolist() for name in ("point_id", "last_ms", "last_value")), strict=True)
+    for point_id, last_ms, last_value in rows:
         slot = by_point.get(point_id)
         if slot is None:
             continue

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -153,20 +154,31 @@ class AlarmGroup(Base):
     size: Mapped[int]
 
 
-class ReadingMinute(Base):
-    """Per-minute min / max / sum / count and the last reading of a point: the stored form of the raw feed."""
+class ReadingBlock(Base):
+    """The closed minutes of a block of points (``point_id // readings.BLOCK``) written by one writer (``part``: 0 for
+    the single process, the partition for a cluster worker), packed: one record per point present in the minute
+    (``readings.RECORD``: offset in the block, count, min, max, sum, the last reading's time and value). One row per
+    block and minute instead of one per point (docs/decisions.md "Readings: packed blocks")."""
 
-    __tablename__ = "reading_minute"
-    __table_args__ = ({"sqlite_with_rowid": False},)  # clustered on the key (migration 0043)
+    __tablename__ = "reading_block"
 
-    point_id: Mapped[int] = mapped_column(primary_key=True)  # monitor_point.id; no foreign key (migration 0043)
+    block: Mapped[int] = mapped_column(primary_key=True)
     minute: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Unix minutes (UTC)
-    n: Mapped[int]
-    vmin: Mapped[float] = mapped_column(Float)
-    vmax: Mapped[float] = mapped_column(Float)
-    vsum: Mapped[float] = mapped_column(Float)
-    last_ms: Mapped[int] = mapped_column(BigInteger)
-    last_value: Mapped[float] = mapped_column(Float)
+    part: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    points: Mapped[int]  # records in ``data``
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ReadingLatest(Base):
+    """Per block and writer, each point's newest stored reading (``readings.LATEST``: offset, time, value): what the
+    engine's warm start and the liveness checks read instead of searching the minutes for each point's newest."""
+
+    __tablename__ = "reading_latest"
+
+    block: Mapped[int] = mapped_column(primary_key=True)
+    part: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    oldest_ms: Mapped[int] = mapped_column(BigInteger)  # the oldest time in ``data``: what retention looks at
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ReadingPending(Base):

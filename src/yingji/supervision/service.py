@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,7 @@ from yingji.ledger import service as ledger
 from yingji.ledger.models import Target
 from yingji.monitoring import readings
 from yingji.monitoring.engine import OFFLINE_CYCLES
-from yingji.monitoring.models import Alarm, MonitorPoint, ReadingMinute
+from yingji.monitoring.models import Alarm, MonitorPoint
 from yingji.monitoring.networking.models import NetworkingFeed
 from yingji.monitoring.networking.service import STALE_CYCLES
 from yingji.registry import nearest
@@ -668,21 +669,6 @@ def live_sites(db_session: Session, clock: Clock, mine_ids: set[int], pond_ids: 
     if not mine_ids and not pond_ids:
         return live
     newest = to_ms(now) // 60_000 - OFFLINE_CYCLES * 3600 // 60 - 1  # the longest polling period is an hour
-    # the sites' own points first, then only their recent minutes (the primary key's range), newest per point
-    query = (
-        select(MonitorPoint.mine_id, MonitorPoint.pond_id, MonitorPoint.polling_s, func.max(ReadingMinute.last_ms))
-        .join(ReadingMinute, and_(ReadingMinute.point_id == MonitorPoint.id, ReadingMinute.minute >= newest))
-        .where(
-            MonitorPoint.active.is_(True),
-            or_(MonitorPoint.mine_id.in_(mine_ids or {-1}), MonitorPoint.pond_id.in_(pond_ids or {-1})),
-        )
-        .group_by(MonitorPoint.id, MonitorPoint.mine_id, MonitorPoint.pond_id, MonitorPoint.polling_s)
-    )
-    for at_mine, at_pond, polling_s, last_ms in db_session.execute(query):
-        heard = datetime.fromtimestamp(last_ms / 1000, tz=now.tzinfo)
-        if rules.is_live(heard, now, OFFLINE_CYCLES * polling_s):
-            live.add(f"mine:{at_mine}" if at_mine is not None else f"pond:{at_pond}")
-    # readings of minutes still open sit in pending rows until the minute closes (monitoring/readings.py)
     points = {
         point_id: (at_mine, at_pond, polling_s)
         for point_id, at_mine, at_pond, polling_s in db_session.execute(
@@ -692,7 +678,12 @@ def live_sites(db_session: Session, clock: Clock, mine_ids: set[int], pond_ids: 
             )
         )
     }
+    # each point's newest stored reading, then readings of minutes still open (pending rows, monitoring/readings.py)
+    stored = readings.latest(db_session, np.fromiter(points, np.int64, len(points)))
+    heard_at = dict(zip(stored["point_id"].tolist(), stored["last_ms"].tolist(), strict=True))
     for point_id, last_ms in readings.newest_pending(db_session, set(points), newest).items():
+        heard_at[point_id] = max(last_ms, heard_at.get(point_id, last_ms))
+    for point_id, last_ms in heard_at.items():
         at_mine, at_pond, polling_s = points[point_id]
         heard = datetime.fromtimestamp(last_ms / 1000, tz=now.tzinfo)
         if rules.is_live(heard, now, OFFLINE_CYCLES * polling_s):

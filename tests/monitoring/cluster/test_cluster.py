@@ -239,6 +239,7 @@ def test_cluster_matches_single_process_through_kills(pg_server: Any, tmp_path: 
     assert transitions >= 10_000
     assert {"level", "rate", "offline"} <= conditions
     assert len(got["events"]) == len(expected["events"])
+    assert expected["minutes"] and len(got["minutes"]) == len(expected["minutes"])  # minutes closed in both runs
     assert got == expected
     assert feed.resent_duplicates >= 1 and feed.unchanged
     assert len(feed.takeovers) == 2

@@ -72,6 +72,7 @@ class Output:
     minutes: readings.Columns | None = None
     readings: int = 0
     arrival_ms: int = 0
+    part: int = 0  # the writer of the minute rows: the partition (so two workers never write the same row)
 
     @property
     def writes(self) -> bool:
@@ -82,7 +83,7 @@ class Output:
         if self.changes:
             alarm_store.apply_changes(db_session, self.changes)
         if self.minutes is not None:
-            readings.merge(db_session, self.minutes)
+            readings.merge(db_session, self.minutes, part=self.part)
 
 
 def write_outputs(db_session: Session, outputs: list[Output]) -> None:
@@ -170,7 +171,8 @@ class PartitionEngine:
         state = self.layout.state
         assert state is not None
         found = thresholds.check_offline(state, at_ms, self.engine.config, self.layout.offline_ms)
-        return Output(changes=self.engine.changes(found), minutes=self._close(readings.closed_before(at_ms)))
+        minutes = self._close(readings.closed_before(at_ms))
+        return Output(changes=self.engine.changes(found), minutes=minutes, part=self.partition)
 
     def _close(self, cutoff: int) -> readings.Columns | None:
         if not self.open:

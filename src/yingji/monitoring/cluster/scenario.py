@@ -22,6 +22,7 @@ from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
 from yingji.core import yamlfile
+from yingji.monitoring import readings
 from yingji.monitoring.models import MonitorPoint, SiteKind
 from yingji.monitoring.schema import DATA_FILE
 from yingji.registry.enums import DivisionLevel, MineKind, MineStatus, OrganisationKind, StandardisationGrade
@@ -151,11 +152,15 @@ def outcome(db_session: Session) -> dict[str, list[tuple[Any, ...]]]:
             " closed_at FROM alarm"
         )
     ).all()
-    minutes = db_session.execute(
-        text("SELECT point_id, minute, n, vmin, vmax, vsum, last_ms, last_value FROM reading_minute")
-    ).all()
+    # every stored minute decoded from its block, one row per point and minute (the block rows themselves differ:
+    # the reference writes as one process, the cluster per partition), and each point's newest reading
+    stored = readings.minutes(db_session)
+    minutes = zip(*(stored[name].tolist() for name in readings.COLUMNS), strict=True)
+    newest = readings.latest(db_session)
+    latest = zip(*(newest[name].tolist() for name in ("point_id", "last_ms", "last_value")), strict=True)
     return {
         "events": sorted((tuple(row) for row in events), key=repr),
         "alarms": sorted((tuple(row) for row in alarms), key=repr),
         "minutes": sorted((tuple(row) for row in minutes), key=repr),
+        "latest": sorted((tuple(row) for row in latest), key=repr),
     }
