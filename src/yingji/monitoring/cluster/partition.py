@@ -93,7 +93,7 @@ def write_outputs(db_session: Session, outputs: list[Output]) -> None:
     alarm_store.apply_change_runs(db_session, [out.changes for out in outputs if out.changes])
     for out in outputs:
         if out.minutes is not None:
-            readings.merge(db_session, out.minutes)
+            readings.merge(db_session, out.minutes, part=out.part)  # the writer: its partition
 
 
 class PartitionEngine:
