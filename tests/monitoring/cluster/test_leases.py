@@ -153,3 +153,31 @@ def test_a_control_record_reloads_the_layout_where_it_stands(db_session: Session
     assert again is not None
     kept = {int(p): int(t) for p, t in zip(engine.layout.point_id, again.last_time[engine.layout.first], strict=True)}
     assert {p: kept[p] for p in before} == before
+
+
+def test_a_worker_started_while_the_database_is_away_waits_for_it_and_still_stops() -> None:
+    """The first heartbeat is retried like any lease round (it used to end the process); a stop ends the wait."""
+    import asyncio
+
+    from yingji.monitoring.cluster.worker import Options, Worker
+
+    async def scenario_() -> int:
+        worker = Worker(Options(nats_urls=[], database_url="postgresql+psycopg://nobody@127.0.0.1:1/none", lease_s=0.3))
+        attempts = 0
+        original = worker._heartbeat_only
+
+        def counted() -> None:
+            nonlocal attempts
+            attempts += 1
+            original()
+
+        worker._heartbeat_only = counted  # type: ignore[method-assign]
+        task = asyncio.create_task(worker.lease_loop())
+        deadline = time.monotonic() + 30
+        while attempts < 3 and time.monotonic() < deadline and not task.done():
+            await asyncio.sleep(0.05)
+        worker.stopping.set()
+        await asyncio.wait_for(task, 30)  # returns, not raises: nothing was held
+        return attempts
+
+    assert asyncio.run(scenario_()) >= 3

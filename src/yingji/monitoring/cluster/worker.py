@@ -150,7 +150,13 @@ class Worker:
         return acquired, lost, extra
 
     async def lease_loop(self) -> None:
-        await self._leases(self._heartbeat_only)
+        while not self.stopping.is_set():  # the database away at start: wait for it, as a later round would
+            try:
+                await self._leases(self._heartbeat_only)
+                break
+            except DB_TROUBLE:
+                logger.exception("心跳失败：数据库暂不可用，稍后重试")
+                await self._sleep(self.options.lease_s / 3)
         await self._sleep(self.options.lease_s / 3)  # let the workers started together see each other first
         while not self.stopping.is_set():
             try:
