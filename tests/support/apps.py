@@ -7,19 +7,18 @@ a newly built app (clock, settings, monitoring engine, caches); building one wit
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from tests import factories
 from yingji.app import create_app
 from yingji.config import Settings
+from yingji.core.clock import Clock
 
 _SHARED: dict[tuple[int, str], FastAPI] = {}
 
 
-def shared_app(engine: Engine, owner: str, *, clock: Any = None, settings: Settings | None = None) -> FastAPI:
+def shared_app(engine: Engine, owner: str, *, clock: Clock | None = None, settings: Settings | None = None) -> FastAPI:
     """The app of fixture ``owner`` for ``engine`` (a test may use two such fixtures, each with its own clock), its
     state that of ``create_app(engine, clock=clock, settings=settings)``."""
     fresh = create_app(engine, clock=clock or factories.CLOCK, settings=settings)
